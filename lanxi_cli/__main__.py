@@ -1,0 +1,3 @@
+from lanxi_cli.cli import main
+
+main()

@@ -1,0 +1,245 @@
+"""The plan and its tasks, cross-checked and indexed: units, groups, occurrences.
+
+`Book.build` reports every broken reference (as a path into plan.yaml or
+tasks.yaml, so the loader can name the line); the engine then trusts the book.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from lanxi_cli.calendar import CalendarError, Occurrence, occurrences
+from lanxi_cli.domain import Plan, Target, Task, Unit
+from lanxi_cli.errors import UsageError
+
+_TASK_ID = re.compile(r"^[1-9]\d*\.[1-9]\d*$")
+
+
+def fold(text: str) -> str:
+    """Compare names as a user types them: full-width forms folded, no spaces."""
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+@dataclass(frozen=True, slots=True)
+class Fault:
+    """A broken reference: which file ("plan" or "tasks"), where, what."""
+
+    file: str
+    path: tuple
+    message: str
+
+
+@dataclass(slots=True)
+class Book:
+    plan: Plan
+    tasks: tuple[Task, ...]
+    units: dict[str, Unit] = field(default_factory=dict)  # canonical name → unit, plan order
+    task_by_id: dict[str, Task] = field(default_factory=dict)
+    _names: dict[str, str] = field(default_factory=dict)  # folded name or alias → canonical
+    _groups: dict[str, tuple[str, ...]] = field(default_factory=dict)  # folded → members
+    _order: dict[str, int] = field(default_factory=dict)
+    _occurrences: dict[str, tuple[Occurrence, ...]] = field(default_factory=dict)
+    _task_units: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    # ---- building --------------------------------------------------------
+
+    @classmethod
+    def build(cls, plan: Plan, tasks: tuple[Task, ...] | list[Task]) -> tuple[Book, list[Fault]]:
+        book = cls(plan, tuple(sorted(tasks, key=lambda t: _id_key(t.id))))
+        faults: list[Fault] = []
+        book._index_units(faults)
+        book._check_plan(faults)
+        book._index_tasks(tasks, faults)
+        return book, faults
+
+    def _index_units(self, faults: list[Fault]) -> None:
+        for i, unit in enumerate(self.plan.units):
+            for j, name in enumerate((unit.name, *unit.aliases)):
+                key = fold(name)
+                where = ("units", i, "name") if j == 0 else ("units", i, "aliases", j - 1)
+                if key in self._names:
+                    faults.append(Fault("plan", where, f"单位名称“{name}”重复"))
+                    continue
+                self._names[key] = unit.name
+            self.units.setdefault(unit.name, unit)
+            self._order.setdefault(unit.name, i)
+        for i, group in enumerate(self.plan.groups):
+            members = [u.name for u in self.plan.units if u.kind in group.kinds]
+            for j, member in enumerate(group.members):
+                name = self._names.get(fold(member))
+                if name is None:
+                    faults.append(Fault("plan", ("groups", i, "members", j), f"未知单位“{member}”"))
+                elif name not in members:
+                    members.append(name)
+            for j, name in enumerate((group.name, *group.aliases)):
+                key = fold(name)
+                if key in self._names or key in self._groups:
+                    where = ("groups", i, "name") if j == 0 else ("groups", i, "aliases", j - 1)
+                    faults.append(Fault("plan", where, f"名称“{name}”重复"))
+                    continue
+                self._groups[key] = tuple(sorted(members, key=self._order.__getitem__))
+
+    def _check_plan(self, faults: list[Fault]) -> None:
+        plan = self.plan
+        if plan.campaign.start > plan.campaign.end:
+            faults.append(Fault("plan", ("campaign", "end"), "活动结束日期早于开始日期"))
+        for i, phase in enumerate(plan.phases):
+            if phase.start > phase.end:
+                faults.append(Fault("plan", ("phases", i, "end"), "阶段结束日期早于开始日期"))
+        refs = [
+            (("progress_reports", "owed_by"), plan.progress_reports.owed_by, True),
+            (("progress_reports", "exempt"), plan.progress_reports.exempt, True),
+            (("liaison", "required_for"), plan.liaison.required_for, True),
+            (("progress_reports", "to"), (plan.progress_reports.to,), False),
+            (("assessment", "assessor"), (plan.assessment.assessor,), False),
+            (("organisation", "lead_unit"), (plan.organisation.lead_unit,), False),
+        ]
+        if plan.organisation.office:
+            refs.append((("organisation", "office", "unit"), (plan.organisation.office.unit,), False))
+        for path, names, groups_ok in refs:
+            for j, name in enumerate(names):
+                if name and not self._known(name, groups_ok):
+                    faults.append(Fault("plan", (*path, j) if groups_ok else path, f"未知单位“{name}”"))
+
+    def _index_tasks(self, tasks, faults: list[Fault]) -> None:
+        categories: dict[str, str] = {}
+        for i, task in enumerate(tasks):
+            if not _TASK_ID.match(task.id):
+                faults.append(Fault("tasks", (i, "id"), f"任务编号“{task.id}”应为 类别序号.事项序号，如 1.1"))
+                continue
+            if task.id in self.task_by_id:
+                faults.append(Fault("tasks", (i, "id"), f"任务编号“{task.id}”重复"))
+                continue
+            self.task_by_id[task.id] = task
+            number = task.id.split(".")[0]
+            if categories.setdefault(number, task.category) != task.category:
+                faults.append(Fault(
+                    "tasks", (i, "category"),
+                    f"第{number}类已名为“{categories[number]}”，与“{task.category}”不一致",
+                ))
+            if fold(task.lead) not in self._names:
+                faults.append(Fault("tasks", (i, "lead"), f"未知牵头单位“{task.lead}”"))
+            for j, name in enumerate(task.units):
+                if not self._known(name, True):
+                    faults.append(Fault("tasks", (i, "units", j), f"未知单位或单位组“{name}”"))
+            for j, target in enumerate(task.targets):
+                for k, name in enumerate(target.units):
+                    if not self._known(name, True):
+                        faults.append(Fault("tasks", (i, "targets", j, "units", k), f"未知单位或单位组“{name}”"))
+                if target.parts and target.count != sum(p.count for p in target.parts):
+                    faults.append(Fault("tasks", (i, "targets", j, "count"), "count 应等于各 parts 之和"))
+            try:
+                self._occurrences[task.id] = occurrences(task.deadline, self.plan.campaign)
+            except CalendarError as exc:
+                path = (i, "deadline", *exc.field.split("."))
+                faults.append(Fault("tasks", path, f"无法排定截止日期：{exc.message}"))
+        self.tasks = tuple(t for t in self.tasks if t.id in self._occurrences)
+
+    def _known(self, name: str, groups_ok: bool) -> bool:
+        key = fold(name)
+        return key in self._names or (groups_ok and key in self._groups)
+
+    # ---- queries ---------------------------------------------------------
+
+    def canonical(self, name: str) -> str | None:
+        return self._names.get(fold(name))
+
+    def expand(self, names) -> tuple[str, ...]:
+        """Names as written (units, aliases, groups) → canonical units, plan order."""
+        out: set[str] = set()
+        for name in names:
+            key = fold(name)
+            out.update(self._groups.get(key) or ((self._names[key],) if key in self._names else ()))
+        return tuple(sorted(out, key=self._order.__getitem__))
+
+    def group(self, name: str) -> tuple[str, ...]:
+        return self._groups.get(fold(name), ())
+
+    def lead(self, task: Task) -> str:
+        return self._names[fold(task.lead)]
+
+    def occurrences(self, task: Task) -> tuple[Occurrence, ...]:
+        return self._occurrences[task.id]
+
+    def task_units(self, task: Task) -> tuple[str, ...]:
+        """Every unit holding obligations on the task: the responsible units
+        (the lead where none are written) and any unit a target names."""
+        units = self._task_units.get(task.id)
+        if units is None:
+            named = [*(task.units or (task.lead,)), *(n for t in task.targets for n in t.units)]
+            units = self._task_units[task.id] = self.expand(named)
+        return units
+
+    def target(self, task: Task, unit: str) -> Target | None:
+        """The target that applies to `unit`: one naming it, else one naming no units."""
+        fallback = None
+        for target in task.targets:
+            if not target.units:
+                fallback = fallback or target
+            elif unit in self.expand(target.units):
+                return target
+        return fallback
+
+    def unit_order(self, name: str) -> int:
+        return self._order[name]
+
+    def owes_progress_reports(self) -> tuple[str, ...]:
+        rule = self.plan.progress_reports
+        exempt = set(self.expand(rule.exempt))
+        return tuple(u for u in self.expand(rule.owed_by) if u not in exempt)
+
+    # ---- resolving what the user typed ------------------------------------
+
+    def resolve_unit(self, text: str) -> str:
+        """A canonical name, alias, or part of a name matching one unit."""
+        key = fold(text)
+        if not key:
+            raise UsageError("单位名称不能为空")
+        if key in self._names:
+            return self._names[key]
+        found = sorted(
+            {canon for name, canon in self._names.items() if key in name},
+            key=self._order.__getitem__,
+        )
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise UsageError(f"单位“{text}”不明确，可能是：{'、'.join(found)}")
+        raise UsageError(f"未知单位“{text}”；用 lanxi units 查看全部单位")
+
+    def resolve_task(self, text: str) -> Task:
+        task = self.task_by_id.get(fold(text).replace("。", "."))
+        if task is None:
+            raise UsageError(f"未知任务编号“{text}”；用 lanxi tasks 查看全部任务（编号如 1.1、10.2）")
+        return task
+
+
+def _id_key(task_id: str) -> tuple:
+    parts = task_id.split(".")
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
+
+
+def report_faults(book: Book, report) -> tuple[object, list[tuple[str, str]]]:
+    """Check a report's references: (report with canonical unit, [(field, message)])."""
+    from dataclasses import replace
+
+    from lanxi_cli.calendar import find_period
+
+    faults: list[tuple[str, str]] = []
+    task = book.task_by_id.get(report.task)
+    unit = book.canonical(report.unit)
+    if task is None:
+        faults.append(("task", f"未知任务编号“{report.task}”"))
+    if unit is None:
+        faults.append(("unit", f"未知单位“{report.unit}”"))
+    if task is None or unit is None:
+        return report, faults
+    if unit != book.lead(task) and unit not in book.task_units(task):
+        faults.append(("unit", f"{unit} 既不牵头也不负责任务 {task.id}"))
+    if report.period is not None and find_period(book.occurrences(task), report.period) is None:
+        labels = [o.label for o in book.occurrences(task) if o.label]
+        choices = f"；可选：{'、'.join(labels)}" if labels else "；该任务只有一个周期，不需要 period"
+        faults.append(("period", f"任务 {task.id} 没有周期“{report.period}”{choices}"))
+    return (replace(report, unit=unit) if unit != report.unit else report), faults

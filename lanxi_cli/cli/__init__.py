@@ -1,0 +1,47 @@
+"""The `lanxi` command: thin typer commands over store → engine → views.
+
+Nothing heavy is imported here (no pydantic, yaml or rich): each command
+imports what it needs when it runs, so `lanxi --help` stays instant.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from typer.core import TyperGroup
+
+from lanxi_cli.errors import LanxiError
+
+
+class LanxiGroup(TyperGroup):
+    """Turns a LanxiError into its sentence on stderr and its exit code."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except LanxiError as exc:
+            sys.stderr.write(f"{exc}\n")
+            raise typer.Exit(exc.exit_code) from None
+
+
+app = typer.Typer(
+    cls=LanxiGroup,
+    name="lanxi",
+    help="兰溪：乡镇任务清单跟踪工具——截止日期、进展报告、考核通报。",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+from lanxi_cli.cli import query  # noqa: E402  (commands register on `app`)
+
+query.register(app)
+
+
+def main() -> None:
+    try:
+        app()
+    except BrokenPipeError:  # `lanxi tasks | head`
+        sys.stderr.close()
+        sys.exit(0)

@@ -1,0 +1,97 @@
+"""What every command shares: the options, opening the data, printing errors.
+
+Only typer and the standard library are imported here; the rest of lanxi is
+imported inside the functions, when a command actually runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lanxi_cli.errors import UsageError
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+DataOpt = Annotated[
+    Path | None,
+    typer.Option("--data", envvar="LANXI_DATA", show_envvar=True,
+                 help="数据目录（含 plan.yaml）；默认为当前目录或上级目录中的 data/"),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", envvar="LANXI_TODAY", show_envvar=True,
+                 help="按哪一天计算截止状态（YYYY-MM-DD），默认今天"),
+]
+FormatOpt = Annotated[
+    Format, typer.Option("--format", "-f", help="输出格式：table 表格、json、csv")
+]
+
+
+def parse_date(text: str, option: str) -> dt.date:
+    """YYYY-MM-DD; full-width digits and separators are folded first."""
+    folded = unicodedata.normalize("NFKC", text).strip().replace("/", "-").replace(".", "-")
+    try:
+        year, month, day = (int(p) for p in folded.split("-"))
+        return dt.date(year, month, day)
+    except ValueError:
+        raise UsageError(f"{option} 的日期“{text}”无效，应为真实存在的日期 YYYY-MM-DD") from None
+
+
+def today(as_of: str | None) -> dt.date:
+    return parse_date(as_of, "--as-of") if as_of else dt.date.today()
+
+
+@dataclass
+class Session:
+    """One command's view of the data: the book, the day, and (lazily) the reports."""
+
+    data_dir: Path
+    as_of: dt.date
+    book: object
+    _reports: list | None = field(default=None, repr=False)
+
+    @property
+    def reports(self) -> list:
+        """Every valid report; each broken file is named on stderr and left out."""
+        if self._reports is None:
+            from lanxi_cli import store
+
+            self._reports, problems = store.load_reports(self.data_dir, self.book)
+            for problem in problems:
+                warn(f"{problem}（已跳过此报告）")
+        return self._reports
+
+    def obligations(self):
+        from lanxi_cli import engine
+
+        return engine.compute(self.book, self.reports, self.as_of)
+
+
+def open_session(data: Path | None, as_of: str | None) -> Session:
+    from lanxi_cli import store
+
+    day = today(as_of)  # a bad date is a usage error, before any file is read
+    data_dir = store.find_data_dir(data)
+    return Session(data_dir, day, store.load_book(data_dir))
+
+
+def warn(message: str) -> None:
+    sys.stderr.write(f"警告：{message}\n")
+
+
+def no_color() -> bool:
+    return bool(os.environ.get("NO_COLOR"))

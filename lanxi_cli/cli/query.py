@@ -1,0 +1,88 @@
+"""Query commands: tasks, status, units, check. Each: options → session → engine → view."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from lanxi_cli.cli.common import AsOfOpt, DataOpt, Format, FormatOpt, open_session
+
+
+def tasks(
+    overdue: Annotated[bool, typer.Option("--overdue", help="只列出有逾期的任务")] = False,
+    due_within: Annotated[
+        int | None,
+        typer.Option("--due-within", min=0, max=3660, metavar="DAYS", help="只列出 N 天内有未完成节点到期的任务"),
+    ] = None,
+    unit: Annotated[str | None, typer.Option("--unit", "-u", help="只列出该单位牵头或负责的任务")] = None,
+    category: Annotated[str | None, typer.Option("--category", "-c", help="类别名称包含此文字")] = None,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """任务清单：每项任务的截止日期、状态和逾期单位。"""
+    from lanxi_cli import engine, views
+
+    session = open_session(data, as_of)
+    unit_name = session.book.resolve_unit(unit) if unit is not None else None
+    rows = engine.task_rows(session.book, session.obligations())
+    rows = engine.filter_tasks(
+        session.book, rows, session.as_of, overdue, due_within, unit_name, category
+    )
+    views.show_tasks(session.book, rows, session.as_of, fmt.value)
+
+
+def status(
+    unit: Annotated[str | None, typer.Option("--unit", "-u", help="只看该单位：它的各项义务和它牵头的任务")] = None,
+    matrix: Annotated[bool, typer.Option("--matrix", "-m", help="全镇一览：单位 × 任务的状态标记")] = False,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """进展总览：各单位完成情况；--unit 看单个单位，--matrix 看全镇。"""
+    from lanxi_cli import engine, views
+
+    session = open_session(data, as_of)
+    book = session.book
+    unit_name = book.resolve_unit(unit) if unit is not None else None
+    obligations = session.obligations()
+    if unit_name is not None:
+        own = [o for o in obligations if o.unit == unit_name]
+        leads = engine.lead_summaries(book, obligations, unit_name)
+        views.show_unit_status(book, unit_name, own, leads, session.as_of, fmt.value)
+    elif matrix:
+        views.show_matrix(book, obligations, session.as_of, fmt.value)
+    else:
+        summaries = engine.unit_summaries(book, obligations)
+        views.show_status(book, summaries, session.as_of, fmt.value)
+
+
+def units(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """单位名册：村（社区）、镇属部门及其他单位，别名与联络员。"""
+    from lanxi_cli import views
+
+    session = open_session(data, as_of)
+    views.show_units(session.book, fmt.value)
+
+
+def check(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """校验 plan.yaml、tasks.yaml 和全部报告，列出发现的每一处问题。"""
+    from lanxi_cli import store, views
+    from lanxi_cli.errors import DataError
+
+    data_dir = store.find_data_dir(data)
+    try:
+        book = store.load_book(data_dir)
+    except DataError as exc:
+        book, problems, reports = None, exc.problems, []
+    else:
+        reports, problems = store.load_reports(data_dir, book)
+    views.show_check(book, reports, problems, fmt.value)
+    if problems:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    for command in (tasks, status, units, check):
+        app.command()(command)

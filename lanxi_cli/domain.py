@@ -1,0 +1,282 @@
+"""The plan, its tasks and the reports, as plain frozen dataclasses.
+
+These classes are the file schema too: `store` validates YAML into them with
+pydantic (`__pydantic_config__` forbids unknown fields), but this module never
+imports pydantic, so the engine and a warm start stay light.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Annotated, Literal
+
+from annotated_types import Ge, Gt, Le, MinLen
+
+FORBID = {"extra": "forbid"}
+
+Text = Annotated[str, MinLen(1)]
+UnitKind = Literal["village", "community", "department", "other"]
+Status = Literal["done", "progress", "blocked"]
+STATES = ("done", "late", "overdue", "due_soon", "open")
+COMPLETED = frozenset({"done", "late"})
+
+
+# ---- plan.yaml -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Liaison:
+    __pydantic_config__ = FORBID
+    name: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    __pydantic_config__ = FORBID
+    name: Text
+    kind: UnitKind
+    aliases: tuple[Text, ...] = ()
+    liaison: Liaison = field(default_factory=Liaison)
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """A name in the plan that stands for several units: by kind, or listed."""
+
+    __pydantic_config__ = FORBID
+    name: Text
+    aliases: tuple[Text, ...] = ()
+    kinds: tuple[UnitKind, ...] = ()
+    members: tuple[Text, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    __pydantic_config__ = FORBID
+    start: dt.date
+    end: dt.date
+    text: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    __pydantic_config__ = FORBID
+    name: Text
+    start: dt.date
+    end: dt.date
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    __pydantic_config__ = FORBID
+    name: Text
+    direction: Literal["rise", "fall"]
+    baseline: float | None = None
+    unit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Goals:
+    __pydantic_config__ = FORBID
+    text: str = ""
+    measures: tuple[Measure, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    __pydantic_config__ = FORBID
+    name: Text
+    title: str = ""
+    role: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Office:
+    __pydantic_config__ = FORBID
+    unit: Text
+    name: str = ""
+    director: Person | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Organisation:
+    __pydantic_config__ = FORBID
+    text: str = ""
+    lead_unit: str = ""
+    leader: Person | None = None
+    deputies: str = ""
+    office: Office | None = None
+    task_forces: tuple[Text, ...] = ()
+    village_offices: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    __pydantic_config__ = FORBID
+    text: str = ""
+    assessor: str = ""
+    escalation: tuple[Text, ...] = ()  # mildest first
+    escalation_note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    __pydantic_config__ = FORBID
+    title: Text
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressReports:
+    """旬报: who reports to whom on which days of the month."""
+
+    __pydantic_config__ = FORBID
+    days: tuple[Annotated[int, Ge(1), Le(31)], ...] = (10, 20, 30)
+    owed_by: tuple[Text, ...] = ()
+    exempt: tuple[Text, ...] = ()
+    to: str = ""
+    text: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LiaisonRule:
+    __pydantic_config__ = FORBID
+    text: str = ""
+    required_for: tuple[Text, ...] = ()
+    file_with: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    __pydantic_config__ = FORBID
+    title: Text
+    base_year: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Issuer:
+    __pydantic_config__ = FORBID
+    title: Text
+    issuer: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    __pydantic_config__ = FORBID
+    town: Text
+    title: Text
+    campaign: Span
+    units: tuple[Unit, ...]
+    groups: tuple[Group, ...] = ()
+    county: str = ""
+    city: str = ""
+    issuer: str = ""
+    notice_title: str = ""
+    issued: dt.date | None = None
+    addressees: str = ""
+    implements: Issuer | None = None
+    due_soon_days: Annotated[int, Ge(0), Le(366)] = 7
+    goals: Goals = field(default_factory=Goals)
+    organisation: Organisation = field(default_factory=Organisation)
+    phases: tuple[Phase, ...] = ()
+    assessment: Assessment = field(default_factory=Assessment)
+    requirements: tuple[Requirement, ...] = ()
+    progress_reports: ProgressReports = field(default_factory=ProgressReports)
+    liaison: LiaisonRule = field(default_factory=LiaisonRule)
+    units_source: Source | None = None
+
+
+# ---- tasks.yaml ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    __pydantic_config__ = FORBID
+    due: dt.date
+    count: Annotated[int, Gt(0)] | None = None  # cumulative from the campaign's start
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A structured reading of a 完成时间 cell. `rule` says which fields apply:
+
+    once: due · window: start, end (due at end) · monthly: day (clamped to the
+    month's last day), first, last as YYYY-MM · quarterly: first, last as YYYY-Qn,
+    due on the quarter's last day · milestones: points. `dues` moves the due
+    day of named periods (e.g. {"2020-Q4": 2020-12-20}).
+    """
+
+    __pydantic_config__ = FORBID
+    rule: Literal["once", "window", "monthly", "quarterly", "milestones"]
+    due: dt.date | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    day: Annotated[int, Ge(1), Le(31)] | None = None
+    first: str | None = None
+    last: str | None = None
+    dues: dict[str, dt.date] = field(default_factory=dict)
+    points: tuple[Milestone, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TargetPart:
+    __pydantic_config__ = FORBID
+    count: Annotated[int, Gt(0)]
+    what: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """A quantity (count per occurrence) or a rate; for `units`, or for all."""
+
+    __pydantic_config__ = FORBID
+    what: str = ""
+    units: tuple[Text, ...] = ()
+    count: Annotated[int, Gt(0)] | None = None
+    rate: Annotated[float, Gt(0), Le(1)] | None = None
+    parts: tuple[TargetPart, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    __pydantic_config__ = FORBID
+    id: Annotated[str, MinLen(3)]
+    category: Text
+    text: Text
+    deadline_text: Text
+    deadline: Deadline
+    lead: Text
+    units: tuple[Text, ...] = ()
+    targets: tuple[Target, ...] = ()
+    note: str = ""
+
+    @property
+    def sort_key(self) -> tuple[int, ...]:
+        return tuple(int(p) for p in self.id.split("."))
+
+
+# ---- data/reports/ -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    __pydantic_config__ = FORBID
+    task: Text
+    unit: Text
+    date: dt.date
+    status: Status = "progress"
+    count: Annotated[int, Ge(0)] | None = None
+    rate: Annotated[float, Ge(0), Le(1)] | None = None
+    period: str | None = None
+    note: str = ""
+    by: str = ""
+    evidence: tuple[str, ...] = ()
+    recorded: str = ""  # when the tool wrote the file (ISO timestamp)
+    file: str = ""  # set by the loader, never read from the file

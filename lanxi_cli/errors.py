@@ -1,0 +1,49 @@
+"""Errors meant for the user: each carries its exit code and a clear sentence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One fault in one file, printed as FILE:LINE: message."""
+
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+class LanxiError(Exception):
+    exit_code = 1
+
+    def __init__(self, message: str, problems: list[Problem] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.problems = problems or []
+
+    @classmethod
+    def at(cls, file: str, line: int | None, message: str) -> LanxiError:
+        """An error about one place in one file."""
+        problem = Problem(file, line, message)
+        return cls(str(problem), [problem])
+
+    def __str__(self) -> str:
+        lines = [str(p) for p in self.problems]
+        return "\n".join(lines if self.message in lines else [self.message, *lines])
+
+
+class DataError(LanxiError):
+    """The data is invalid or unreadable: exit 1."""
+
+    exit_code = 1
+
+
+class UsageError(LanxiError):
+    """A bad option, date, unit or task id: exit 2, nothing written."""
+
+    exit_code = 2

@@ -1,0 +1,384 @@
+"""Files: find the data folder, read YAML safely, map faults to FILE:LINE.
+
+YAML is read with libyaml's CSafeLoader (pure-Python SafeLoader where libyaml
+is missing), with three changes: dates stay strings (pydantic parses them, so
+2020-02-30 becomes a clear error instead of a crash), duplicate keys are
+refused, and anchors/aliases are refused (no alias bombs; data needs none).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+
+from lanxi_cli.errors import DataError, Problem
+
+PLAN_FILE = "plan.yaml"
+TASKS_FILE = "tasks.yaml"
+REPORTS_DIR = "reports"
+MAX_PLAN_BYTES = 5 * 1024 * 1024
+MAX_REPORT_BYTES = 256 * 1024
+MAX_DEPTH = 64
+_EVENT_SCAN_BYTES = 4096  # above this, check nesting depth before composing
+
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class Loader(_Base):  # type: ignore[misc, valid-type]
+    """Safe loader: no timestamps, no duplicate keys, no aliases."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
+        for first, resolvers in _Base.yaml_implicit_resolvers.items()
+    }
+
+    def construct_object(self, node, deep=False):
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise yaml.constructor.ConstructorError(
+                None, None, "不支持 YAML 锚点和别名（&、*）", node.start_mark
+            )
+        return super().construct_object(node, deep)
+
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                if key_node.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"重复的键“{key_node.value}”", key_node.start_mark
+                    )
+                seen.add(key_node.value)
+        return super().construct_mapping(node, deep)
+
+
+# ---- finding the data --------------------------------------------------------
+
+
+def find_data_dir(explicit: str | os.PathLike | None) -> Path:
+    """--data or LANXI_DATA, else the nearest data/ holding plan.yaml upwards."""
+    if explicit:
+        path = Path(explicit)
+        if not (path / PLAN_FILE).is_file():
+            raise DataError(f"数据目录 {path} 中没有 {PLAN_FILE}")
+        return path
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        if (folder / "data" / PLAN_FILE).is_file():
+            return folder / "data"
+        if folder.name == "data" and (folder / PLAN_FILE).is_file():
+            return folder
+    raise DataError(
+        f"在 {here} 及其上级目录中找不到含 {PLAN_FILE} 的 data/ 目录；请用 --data 指定或设置 LANXI_DATA"
+    )
+
+
+# ---- reading YAML ------------------------------------------------------------
+
+
+def read_text(path: Path, limit: int, file: str | None = None) -> str:
+    """The file as text: UTF-8 (a BOM is fine), or a clear DataError."""
+    file = file or str(path)
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(limit + 1)
+    except OSError as exc:
+        raise DataError.at(file, None, f"无法读取（{exc.strerror or exc}）") from None
+    if len(raw) > limit:
+        raise DataError.at(file, None, f"文件过大（超过 {limit // 1024} KB），不像是 lanxi 的数据文件")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        hint = ""
+        try:
+            raw.decode("gb18030")
+            hint = "，看起来是 GBK/GB18030 编码；请用编辑器另存为 UTF-8"
+        except UnicodeDecodeError:
+            pass
+        raise DataError.at(file, line, f"文件不是 UTF-8 编码{hint}") from None
+
+
+def _mark_line(exc: yaml.YAMLError) -> int | None:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return mark.line + 1 if mark is not None else None
+
+
+def _yaml_error(file: str, exc: yaml.YAMLError) -> DataError:
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    if problem and problem.startswith("could not determine a constructor for the tag"):
+        problem = "不允许的 YAML 标签" + problem.removeprefix(
+            "could not determine a constructor for the tag"
+        )
+    message = f"YAML 语法错误：{problem}" + (f"（{context}）" if context else "")
+    return DataError.at(file, _mark_line(exc), message)
+
+
+def _check_depth(text: str, file: str) -> None:
+    """Refuse deep nesting before libyaml's recursive composer sees it."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line = event.start_mark.line + 1
+                    raise DataError.at(file, line, f"嵌套超过 {MAX_DEPTH} 层，拒绝读取")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError as exc:
+        raise _yaml_error(file, exc) from None
+
+
+def parse(text: str, file: str, lines: bool = False):
+    """YAML text → data, or (data, {path: line}) with lines=True."""
+    if len(text) > _EVENT_SCAN_BYTES:
+        _check_depth(text, file)
+    loader = Loader(text)
+    try:
+        if not lines:
+            return loader.get_single_data()
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+        return data, _line_map(node)
+    except yaml.YAMLError as exc:
+        raise _yaml_error(file, exc) from None
+    finally:
+        loader.dispose()
+
+
+def _line_map(root) -> dict[tuple, int]:
+    """Map each path (keys and list indexes) in the document to its 1-based line."""
+    lines: dict[tuple, int] = {}
+    stack = [((), root)] if root is not None else []
+    while stack:
+        path, node = stack.pop()
+        lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                child = (*path, key.value)
+                lines[child] = key.start_mark.line + 1
+                stack.append((child, value))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(((*path, i), item) for i, item in enumerate(node.value))
+    return lines
+
+
+def line_of(lines: dict[tuple, int], path: tuple) -> int | None:
+    """The line of the deepest part of `path` found in the document."""
+    path = tuple(path)
+    while path:
+        if path in lines:
+            return lines[path]
+        path = path[:-1]
+    return lines.get(())
+
+
+# ---- validating --------------------------------------------------------------
+
+_MESSAGES = {
+    "missing": "缺少必填字段",
+    "missing_argument": "缺少必填字段",
+    "unexpected_keyword_argument": "未知字段",
+    "extra_forbidden": "未知字段",
+    "literal_error": "应为以下之一：{expected}",
+    "date_from_datetime_parsing": "不是有效日期（应为 YYYY-MM-DD 的真实日期）",
+    "date_parsing": "不是有效日期（应为 YYYY-MM-DD 的真实日期）",
+    "date_type": "应为日期 YYYY-MM-DD",
+    "date_from_datetime_inexact": "应为日期 YYYY-MM-DD，不含时间",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "string_type": "应为文本",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "greater_than": "应大于 {gt}",
+    "greater_than_equal": "应不小于 {ge}",
+    "less_than": "应小于 {lt}",
+    "less_than_equal": "应不大于 {le}",
+    "too_short": "不能为空",
+    "string_too_short": "不能为空",
+    "tuple_type": "应为列表",
+    "list_type": "应为列表",
+    "dict_type": "应为键值映射",
+    "dataclass_type": "应为键值映射",
+    "dataclass_exact_type": "应为键值映射",
+}
+
+
+def _message(error: dict) -> str:
+    template = _MESSAGES.get(error["type"])
+    if template is None:
+        return error["msg"]
+    try:
+        return template.format(**error.get("ctx", {}))
+    except (KeyError, IndexError):
+        return template
+
+
+def _dotted(loc: tuple) -> str:
+    return ".".join(str(part) for part in loc) if loc else "（文件）"
+
+
+_ADAPTERS: dict = {}
+
+
+def validate(kind, data, file: str, lines: dict[tuple, int] | None):
+    """data → an instance of `kind`, or (None, problems)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    adapter = _ADAPTERS.get(kind)
+    if adapter is None:
+        adapter = _ADAPTERS[kind] = TypeAdapter(kind)
+    try:
+        return adapter.validate_python(data), []
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            line = line_of(lines, loc) if lines else None
+            problems.append(Problem(file, line, f"{_dotted(loc)}: {_message(error)}"))
+        return None, problems
+
+
+def load_document(path: Path, kind, limit: int, display: str | None = None):
+    """Read, parse and validate one file: (instance, lines, problems)."""
+    file = display or str(path)
+    try:
+        data, lines = parse(read_text(path, limit, file), file, lines=True)
+    except DataError as exc:
+        return None, {}, exc.problems
+    value, problems = validate(kind, data, file, lines)
+    return value, lines, problems
+
+
+# ---- writing -----------------------------------------------------------------
+
+
+def write_new(path: Path, text: str) -> None:
+    """Create `path` holding `text`, never overwriting and never half-written.
+
+    The text goes to a temporary file in the same folder, is flushed to disk,
+    and is then hard-linked to its name (which fails if the name exists) —
+    so a reader sees either no file or the whole file.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(tmp, path)
+        except (AttributeError, NotImplementedError, PermissionError):
+            # No hard links here: rename, after a last exclusive check.
+            if path.exists():
+                raise FileExistsError(path) from None
+            os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+# ---- the plan, the tasks, the reports -----------------------------------------
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would type it: relative to here when inside."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _dotted_path(path: tuple) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def load_book(data_dir: Path):
+    """plan.yaml + tasks.yaml → a cross-checked Book, or DataError listing every problem."""
+    from lanxi_cli.book import Book
+    from lanxi_cli.domain import Plan, Task
+
+    files = {
+        "plan": (data_dir / PLAN_FILE, Plan),
+        "tasks": (data_dir / TASKS_FILE, tuple[Task, ...]),
+    }
+    loaded, lines, shown, problems = {}, {}, {}, []
+    for key, (path, kind) in files.items():
+        shown[key] = display_path(path)
+        loaded[key], lines[key], found = load_document(path, kind, MAX_PLAN_BYTES, shown[key])
+        problems += found
+    if not problems:
+        book, faults = Book.build(loaded["plan"], loaded["tasks"])
+        problems = [
+            Problem(shown[f.file], line_of(lines[f.file], f.path), f"{_dotted_path(f.path)}: {f.message}")
+            for f in faults
+        ]
+    if problems:
+        raise DataError(f"计划数据有 {len(problems)} 处问题，请先修正", problems)
+    return book
+
+
+def report_files(data_dir: Path) -> list[Path]:
+    """Every report file under data/reports/, sub-folders included, sorted."""
+    found: list[Path] = []
+    stack = [data_dir / REPORTS_DIR]
+    while stack:
+        try:
+            entries = list(os.scandir(stack.pop()))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(Path(entry.path))
+            elif entry.name.endswith((".yaml", ".yml")):
+                found.append(Path(entry.path))
+    return sorted(found)
+
+
+def load_report(path: Path, book, file: str):
+    """One report file → (Report with canonical unit, []) or (None, problems)."""
+    from dataclasses import replace
+
+    from lanxi_cli.book import report_faults
+    from lanxi_cli.domain import Report
+
+    try:
+        text = read_text(path, MAX_REPORT_BYTES, file)
+        data = parse(text, file)
+    except DataError as exc:
+        return None, exc.problems
+    reserved = isinstance(data, dict) and "file" in data  # set by the loader, not the file
+    report, problems = validate(Report, data, file, None)
+    faults = [] if report is None else report_faults(book, report)[1]
+    if problems or faults or reserved:
+        data, lines = parse(text, file, lines=True)
+        if problems:
+            problems = validate(Report, data, file, lines)[1]
+        problems += [Problem(file, line_of(lines, (f,)), f"{f}: {m}") for f, m in faults]
+        if reserved:
+            problems.append(Problem(file, line_of(lines, ("file",)), "file: 未知字段"))
+        return None, problems
+    report, _ = report_faults(book, report)
+    return replace(report, file=file), []
+
+
+def load_reports(data_dir: Path, book) -> tuple[list, list[Problem]]:
+    """Every valid report, and a problem for each file left out."""
+    reports, problems = [], []
+    for path in report_files(data_dir):
+        report, found = load_report(path, book, display_path(path))
+        if report is None:
+            problems += found
+        else:
+            reports.append(report)
+    return reports, problems

@@ -1,0 +1,320 @@
+"""Rows → tables, JSON and CSV. Nothing here decides a state; it only shows one.
+
+Tables are rich tables with Chinese headers; wide characters are measured by
+rich (`cell_len`), colour follows NO_COLOR, and every state also has a word
+or a mark, so nothing depends on colour alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+
+STATE_NAMES = {
+    "done": "已完成",
+    "late": "逾期完成",
+    "overdue": "已逾期",
+    "due_soon": "即将到期",
+    "open": "未到期",
+}
+STATE_STYLES = {
+    "done": "green",
+    "late": "dark_orange",
+    "overdue": "bold red",
+    "due_soon": "yellow",
+    "open": "",
+}
+# One narrow ASCII mark per state, for the matrix: reads the same without colour.
+STATE_MARKS = {"done": "+", "late": "~", "overdue": "X", "due_soon": "!", "open": "."}
+KIND_NAMES = {"village": "村", "community": "社区", "department": "部门", "other": "其他"}
+
+
+def console(file=None):
+    from rich.console import Console
+
+    return Console(file=file or sys.stdout, highlight=False, soft_wrap=False)
+
+
+def table(*headers: str, title: str | None = None, wrap: tuple[int, ...] = ()):
+    """A table whose columns keep to one line, except those in `wrap`."""
+    from rich import box
+    from rich.table import Table
+
+    tbl = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    for i, header in enumerate(headers):
+        tbl.add_column(header, no_wrap=i not in wrap, overflow="fold")
+    return tbl
+
+
+def state_text(state: str):
+    from rich.text import Text
+
+    return Text(STATE_NAMES[state], style=STATE_STYLES[state])
+
+
+def bar(done: int, total: int, width: int = 10) -> str:
+    """A completion bar in plain ASCII: `#####-----  50%`."""
+    filled = round(width * done / total) if total else 0
+    pct = round(100 * done / total) if total else 0
+    return f"{'#' * filled}{'-' * (width - filled)} {pct:>3}%"
+
+
+def short(text: str, cells: int = 24) -> str:
+    """The first clause of a requirement, cut to at most `cells` terminal cells."""
+    from rich.cells import cell_len
+
+    for stop in "。；;，":
+        head = text.split(stop)[0]
+        if head and cell_len(head) <= cells:
+            return head
+    if cell_len(text) <= cells:
+        return text
+    out, used = "", 1  # one cell for the ellipsis
+    for char in text:
+        used += cell_len(char)
+        if used > cells:
+            break
+        out += char
+    return out + "…"
+
+
+def print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def print_csv(rows: list[dict], columns: list[str] | None = None) -> None:
+    columns = columns or (list(rows[0]) if rows else [])
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+    sys.stdout.write(out.getvalue())
+
+
+def _csv_cell(value):
+    if isinstance(value, list | tuple):
+        return "、".join(map(str, value))
+    return "" if value is None else value
+
+
+def unit_list(book, units, limit: int = 6) -> str:
+    """Units for a table cell: a whole group by its name, the rest by name."""
+    left = list(units)
+    parts = []
+    for group in book.plan.groups:
+        members = book.group(group.name)
+        if len(members) > 1 and set(members) <= set(left):
+            parts.append(f"{group.name}（{len(members)}个）")
+            left = [u for u in left if u not in members]
+    if len(left) > limit:
+        parts.append("、".join(left[:limit]) + f"等{len(left)}个")
+    elif left:
+        parts.append("、".join(left))
+    return "；".join(parts)
+
+
+def campaign_header(book, as_of) -> str:
+    from lanxi_cli.engine import phase_on
+
+    plan = book.plan
+    phase = phase_on(book, as_of)
+    if as_of < plan.campaign.start:
+        where = f"活动尚未开始（{plan.campaign.start} 开始）"
+    elif as_of > plan.campaign.end:
+        where = f"活动已结束（{plan.campaign.end}）"
+    else:
+        left = (plan.campaign.end - as_of).days
+        where = f"{phase.name if phase else '活动期间'} · 距活动结束 {left} 天"
+    return f"{plan.town} · {plan.title}\n截至 {as_of} · {where}"
+
+
+# ---- lanxi tasks ------------------------------------------------------------------
+
+
+def show_tasks(book, rows, as_of, fmt: str) -> None:
+    if fmt == "json":
+        return print_json([row.as_dict() for row in rows])
+    if fmt == "csv":
+        return print_csv([row.as_dict() for row in rows])
+    out = console()
+    if not rows:
+        out.print(f"截至 {as_of}，没有符合条件的任务。")
+        return
+    tbl = table("编号", "任务", "牵头", "截止", "状态", "逾期单位",
+                title=f"任务清单（截至 {as_of}）", wrap=(1, 2, 5))
+    for row in rows:
+        tbl.add_row(
+            row.task.id,
+            short(row.task.text),
+            row.lead,
+            row.due.isoformat() if row.due else "—",
+            state_text(row.state),
+            unit_list(book, row.overdue_units),
+        )
+    out.print(tbl)
+
+
+# ---- lanxi status ---------------------------------------------------------------
+
+
+def show_status(book, summaries, as_of, fmt: str) -> None:
+    rows = [s.as_dict() for s in summaries]
+    if fmt == "json":
+        return print_json({"as_of": as_of.isoformat(), "units": rows})
+    if fmt == "csv":
+        return print_csv(rows)
+    out = console()
+    out.print(campaign_header(book, as_of))
+    tbl = table("单位", "类型", "总数", "已完成", "逾期完成", "已逾期", "即将到期", "未到期", "完成进度")
+    for col in tbl.columns[2:8]:
+        col.justify = "right"
+    for s in summaries:
+        c = s.counts
+        tbl.add_row(
+            s.unit, KIND_NAMES[s.kind], str(s.total), str(c["done"]), str(c["late"]),
+            _styled(c["overdue"], "overdue"), _styled(c["due_soon"], "due_soon"), str(c["open"]),
+            bar(c["done"] + c["late"], s.total),
+        )
+    out.print(tbl)
+
+
+def _styled(number: int, state: str):
+    from rich.text import Text
+
+    return Text(str(number), style=STATE_STYLES[state] if number else "")
+
+
+def show_unit_status(book, unit, obligations, leads, as_of, fmt: str) -> None:
+    from lanxi_cli.engine import obligation_dict
+
+    rows = [obligation_dict(o) for o in obligations]
+    if fmt == "json":
+        return print_json({
+            "as_of": as_of.isoformat(),
+            "unit": unit,
+            "kind": book.units[unit].kind,
+            "obligations": rows,
+            "leads": [lead.as_dict() for lead in leads],
+        })
+    if fmt == "csv":
+        return print_csv(rows)
+    out = console()
+    info = book.units[unit]
+    liaison = f" · 联络员 {info.liaison.name} {info.liaison.phone}".rstrip() if info.liaison.name else ""
+    out.print(f"{unit}（{KIND_NAMES[info.kind]}）{liaison}\n截至 {as_of}")
+    if obligations:
+        tbl = table("任务", "内容", "周期", "截止", "状态", "数量", "最近报告",
+                    title="本单位承担的任务", wrap=(1,))
+        for ob in obligations:
+            tbl.add_row(
+                ob.task.id, short(ob.task.text, 20), ob.occ.label or "", ob.due.isoformat(),
+                state_text(ob.state),
+                f"{ob.count}/{ob.target}" if ob.target is not None else "",
+                ob.last_report.isoformat() if ob.last_report else "",
+            )
+        out.print(tbl)
+    else:
+        out.print("本单位没有承担任务。")
+    if leads:
+        tbl = table("任务", "内容", "单位数", "已全部完成", "有逾期", "逾期单位",
+                    title="本单位牵头的任务", wrap=(1, 5))
+        for lead in leads:
+            late_units = [u for u, s in lead.by_unit.items() if s == "overdue"]
+            tbl.add_row(
+                lead.task.id, short(lead.task.text, 20), str(lead.units_total),
+                str(lead.units_done), _styled(lead.units_overdue, "overdue"),
+                unit_list(book, late_units, limit=3),
+            )
+        out.print(tbl)
+
+
+def show_matrix(book, obligations, as_of, fmt: str) -> None:
+    """Units × tasks, one mark per cell: the unit's worst state on the task."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    from lanxi_cli.engine import unit_order, worst
+
+    states: dict[tuple[str, str], list[str]] = {}
+    for ob in obligations:
+        states.setdefault((ob.unit, ob.task.id), []).append(ob.state)
+    units = sorted({ob.unit for ob in obligations}, key=lambda n: unit_order(book, n))
+    cell = {key: worst(value) for key, value in states.items()}
+    if fmt in ("json", "csv"):
+        rows = [{"unit": u, **{t.id: cell.get((u, t.id)) for t in book.tasks}} for u in units]
+        return print_json({"as_of": as_of.isoformat(), "rows": rows}) if fmt == "json" else print_csv(rows)
+    out = console()
+    name_width = max(cell_len(u) for u in units) + 2 if units else 8
+    pad = lambda text: text + " " * (name_width - cell_len(text))  # noqa: E731
+    head_cat, head_item, last_cat = pad(""), pad("单位"), None
+    for task in book.tasks:
+        cat, item = task.id.split(".")
+        head_cat += (cat if cat != last_cat else "").ljust(2)
+        head_item += item[-1] + " "
+        last_cat = cat
+    out.print(campaign_header(book, as_of))
+    out.print(Text(head_cat.rstrip()))
+    out.print(Text(head_item.rstrip()))
+    for unit in units:
+        line = Text(pad(unit))
+        for task in book.tasks:
+            state = cell.get((unit, task.id))
+            line.append(STATE_MARKS[state] if state else " ", style=STATE_STYLES.get(state, ""))
+            line.append(" ")
+        out.print(line)
+    legend = "  ".join(f"{mark} {STATE_NAMES[s]}" for s, mark in STATE_MARKS.items())
+    out.print(f"图例：{legend}  空白 无此任务（表头为类别序号与事项序号）")
+
+
+# ---- lanxi units / check ------------------------------------------------------------
+
+
+def unit_dicts(book) -> list[dict]:
+    from dataclasses import asdict
+
+    return [
+        {"name": u.name, "kind": u.kind, "aliases": list(u.aliases), "liaison": asdict(u.liaison)}
+        for u in book.units.values()
+    ]
+
+
+def show_units(book, fmt: str) -> None:
+    rows = unit_dicts(book)
+    if fmt == "json":
+        return print_json(rows)
+    if fmt == "csv":
+        flat = [{**r, "liaison": f"{r['liaison']['name']} {r['liaison']['phone']}".strip()} for r in rows]
+        return print_csv(flat)
+    out = console()
+    tbl = table("单位", "类型", "别名", "联络员", "电话",
+                title=f"{book.plan.town}单位名册（{len(rows)}个）", wrap=(2,))
+    for u in book.units.values():
+        tbl.add_row(u.name, KIND_NAMES[u.kind], "、".join(u.aliases), u.liaison.name, u.liaison.phone)
+    out.print(tbl)
+    for group in book.plan.groups:
+        out.print(f"{group.name}：{len(book.group(group.name))}个单位")
+
+
+def show_check(book, reports, problems, fmt: str) -> None:
+    if fmt in ("json", "csv"):
+        rows = [{"file": p.file, "line": p.line, "message": p.message} for p in problems]
+        if fmt == "csv":
+            return print_csv(rows, ["file", "line", "message"])
+        return print_json({
+            "ok": not problems,
+            "problems": rows,
+            "tasks": len(book.tasks) if book else None,
+            "units": len(book.units) if book else None,
+            "reports": len(reports),
+        })
+    for problem in problems:
+        sys.stdout.write(f"{problem}\n")
+    if problems:
+        sys.stderr.write(f"发现 {len(problems)} 处问题。\n")
+    else:
+        sys.stdout.write(
+            f"检查通过：{len(book.tasks)} 项任务，{len(book.units)} 个单位，{len(reports)} 份报告。\n"
+        )
