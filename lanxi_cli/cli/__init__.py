@@ -34,9 +34,10 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-from lanxi_cli.cli import query  # noqa: E402  (commands register on `app`)
+from lanxi_cli.cli import query, report, supervise  # noqa: E402  (commands register on `app`)
 
-query.register(app)
+for _module in (query, report, supervise):
+    _module.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,55 @@
+"""Shared fixtures: the shipped data, a scratch copy of it, and ways to run lanxi."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # test this checkout, whatever is installed
+SHIPPED = ROOT / "data"
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> Path:
+    """A writable copy of the shipped plan and tasks, with no reports."""
+    target = tmp_path / "data"
+    target.mkdir()
+    for name in ("plan.yaml", "tasks.yaml"):
+        shutil.copy(SHIPPED / name, target / name)
+    (target / "reports").mkdir()
+    return target
+
+
+@pytest.fixture
+def cli(monkeypatch):
+    """Invoke lanxi in-process at COLUMNS=80: cli("tasks", "--overdue") → Result."""
+    from typer.testing import CliRunner
+
+    from lanxi_cli.cli import app
+
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("LANXI_DATA", raising=False)
+    monkeypatch.delenv("LANXI_TODAY", raising=False)
+    runner = CliRunner()
+
+    def invoke(*args: str, env: dict | None = None, input: str | None = None):
+        return runner.invoke(app, list(args), env=env, input=input)
+
+    return invoke
+
+
+def run_lanxi(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 60):
+    """Run `python -m lanxi_cli` in a subprocess of this checkout."""
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "80", "NO_COLOR": "1"}
+    full_env.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "lanxi_cli", *args],
+        cwd=cwd or ROOT, env=full_env, capture_output=True, text=True, timeout=timeout,
+    )
