@@ -228,15 +228,21 @@ def _dotted(loc: tuple) -> str:
 _ADAPTERS: dict = {}
 
 
-def validate(kind, data, file: str, lines: dict[tuple, int] | None):
-    """data → an instance of `kind`, or (None, problems)."""
-    from pydantic import TypeAdapter, ValidationError
+def _adapter(kind):
+    from pydantic import TypeAdapter
 
     adapter = _ADAPTERS.get(kind)
     if adapter is None:
         adapter = _ADAPTERS[kind] = TypeAdapter(kind)
+    return adapter
+
+
+def validate(kind, data, file: str, lines: dict[tuple, int] | None):
+    """data → an instance of `kind`, or (None, problems)."""
+    from pydantic import ValidationError
+
     try:
-        return adapter.validate_python(data), []
+        return _adapter(kind).validate_python(data), []
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
@@ -326,62 +332,140 @@ def load_book(data_dir: Path):
     return book
 
 
-def report_files(data_dir: Path) -> list[Path]:
-    """Every report file under data/reports/, sub-folders included, sorted."""
-    found: list[Path] = []
-    stack = [data_dir / REPORTS_DIR]
+def scan_reports(data_dir: Path) -> list[tuple[str, os.DirEntry]]:
+    """Every report file under data/reports/, sub-folders included, dot-names
+    skipped: (its path relative to reports/, its scandir entry), sorted."""
+    found: list[tuple[str, os.DirEntry]] = []
+    stack = [("", os.fspath(data_dir / REPORTS_DIR))]
     while stack:
+        prefix, folder = stack.pop()
         try:
-            entries = list(os.scandir(stack.pop()))
+            with os.scandir(folder) as listing:
+                entries = list(listing)
         except (FileNotFoundError, NotADirectoryError):
             continue
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name.startswith("."):
                 continue
             if entry.is_dir(follow_symlinks=False):
-                stack.append(Path(entry.path))
-            elif entry.name.endswith((".yaml", ".yml")):
-                found.append(Path(entry.path))
-    return sorted(found)
+                stack.append((prefix + name + os.sep, entry.path))
+            elif name.endswith((".yaml", ".yml")):
+                found.append((prefix + name, entry))
+    found.sort(key=lambda item: item[0])
+    return found
+
+
+def report_files(data_dir: Path) -> list[Path]:
+    """Every report file under data/reports/, sub-folders included, sorted."""
+    return [Path(entry.path) for _, entry in scan_reports(data_dir)]
+
+
+def reports_shown(data_dir: Path) -> str:
+    """How report paths start when shown: reports/ as display_path shows it."""
+    return display_path(data_dir / REPORTS_DIR)
+
+
+def read_reports(items: list[tuple[Path, str]]) -> list[tuple[object, list[Problem]]]:
+    """Read, parse and validate report files, [(path, shown name)] → for each,
+    (Report with `file` set, []) or (None, problems). The book is not consulted
+    (see place_reports), so the answer depends on the file alone. Valid files
+    are validated in one batch; a file with a problem again on its own, for lines."""
+    from pydantic import ValidationError
+
+    from lanxi_cli.domain import Report
+
+    results: list = [None] * len(items)
+    batch: list[tuple[int, str, dict]] = []
+    for i, (path, file) in enumerate(items):
+        try:
+            text = read_text(path, MAX_REPORT_BYTES, file)
+            data = parse(text, file)
+        except DataError as exc:
+            results[i] = (None, exc.problems)
+            continue
+        if isinstance(data, dict) and "file" not in data:  # `file` is set by the loader, not the file
+            batch.append((i, text, {**data, "file": file}))
+        else:
+            results[i] = (None, _report_problems(text, file))
+    while batch:
+        try:
+            reports = _adapter(list[Report]).validate_python([data for _, _, data in batch])
+        except ValidationError as exc:
+            bad = {error["loc"][0] for error in exc.errors()}
+            for i, text, _ in (b for n, b in enumerate(batch) if n in bad):
+                results[i] = (None, _report_problems(text, items[i][1]))
+            batch = [b for n, b in enumerate(batch) if n not in bad]
+            continue
+        for (i, _, _), report in zip(batch, reports, strict=True):
+            results[i] = (report, [])
+        break
+    return results
+
+
+def _report_problems(text: str, file: str) -> list[Problem]:
+    """Every problem of a report file known to be bad, each at its line."""
+    from lanxi_cli.domain import Report
+
+    data, lines = parse(text, file, lines=True)
+    reserved = isinstance(data, dict) and "file" in data
+    if reserved:
+        data = {k: v for k, v in data.items() if k != "file"}
+    problems = validate(Report, data, file, lines)[1]
+    if reserved:
+        problems.append(Problem(file, line_of(lines, ("file",)), "file: 未知字段"))
+    return problems
+
+
+def fault_problems(path: Path, file: str, faults: list[tuple[str, str]]) -> list[Problem]:
+    """A valid report's broken references to the book, each at its line."""
+    try:
+        _, lines = parse(read_text(path, MAX_REPORT_BYTES, file), file, lines=True)
+    except DataError as exc:  # changed or gone since it was read
+        return exc.problems
+    return [Problem(file, line_of(lines, (f,)), f"{f}: {m}") for f, m in faults]
+
+
+def place_reports(book, items) -> tuple[list, list[Problem]]:
+    """[(path, shown name, Report or None, problems)] → (every report checked
+    against the book, with canonical unit; a problem for each file left out)."""
+    from dataclasses import replace
+
+    from lanxi_cli.book import report_faults
+
+    reports, problems = [], []
+    checked: dict[tuple, tuple] = {}  # (task, unit, period) → (canonical unit, faults)
+    for path, file, report, found in items:
+        if report is None:
+            problems += found
+            continue
+        key = (report.task, report.unit, report.period)
+        known = checked.get(key)
+        if known is None:
+            placed, faults = report_faults(book, report)
+            known = checked[key] = (placed.unit, faults)
+        unit, faults = known
+        if faults:
+            problems += fault_problems(path, file, faults)
+        else:
+            reports.append(report if unit == report.unit else replace(report, unit=unit))
+    return reports, problems
 
 
 def load_report(path: Path, book, file: str):
     """One report file → (Report with canonical unit, []) or (None, problems)."""
-    from dataclasses import replace
-
-    from lanxi_cli.book import report_faults
-    from lanxi_cli.domain import Report
-
-    try:
-        text = read_text(path, MAX_REPORT_BYTES, file)
-        data = parse(text, file)
-    except DataError as exc:
-        return None, exc.problems
-    reserved = isinstance(data, dict) and "file" in data  # set by the loader, not the file
-    report, problems = validate(Report, data, file, None)
-    faults = [] if report is None else report_faults(book, report)[1]
-    if problems or faults or reserved:
-        data, lines = parse(text, file, lines=True)
-        if problems:
-            problems = validate(Report, data, file, lines)[1]
-        problems += [Problem(file, line_of(lines, (f,)), f"{f}: {m}") for f, m in faults]
-        if reserved:
-            problems.append(Problem(file, line_of(lines, ("file",)), "file: 未知字段"))
-        return None, problems
-    report, _ = report_faults(book, report)
-    return replace(report, file=file), []
+    report, problems = read_reports([(path, file)])[0]
+    reports, problems = place_reports(book, [(path, file, report, problems)])
+    return (reports[0], []) if reports else (None, problems)
 
 
 def load_reports(data_dir: Path, book) -> tuple[list, list[Problem]]:
-    """Every valid report, and a problem for each file left out."""
-    reports, problems = [], []
-    for path in report_files(data_dir):
-        report, found = load_report(path, book, display_path(path))
-        if report is None:
-            problems += found
-        else:
-            reports.append(report)
-    return reports, problems
+    """Every valid report, and a problem for each file left out. Always from
+    the files themselves (`lanxi check` relies on it); see cache.py for the warm path."""
+    shown = reports_shown(data_dir)
+    items = [(Path(entry.path), os.path.join(shown, rel)) for rel, entry in scan_reports(data_dir)]
+    found = read_reports(items)
+    return place_reports(book, [(path, file, *result) for (path, file), result in zip(items, found, strict=True)])
 
 
 # ---- writing reports -----------------------------------------------------------

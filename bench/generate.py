@@ -1,0 +1,88 @@
+"""Make a synthetic data folder: the shipped plan and tasks, and N report files.
+
+    python bench/generate.py OUT [-n 10000] [--seed 1]
+
+Reports are spread over every task, the units that owe it (book.task_units),
+dates inside the campaign, the three statuses and (for quantity tasks) counts.
+Each file is the text `store.record_document` makes, at the path
+`store.report_path` gives — exactly what `lanxi report add` writes — only
+without the per-file fsync of `store.write_new` (100k fsyncs take minutes and
+change nothing a reader sees). The same --seed gives the same folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from lanxi_cli import store  # noqa: E402
+from lanxi_cli.domain import Report  # noqa: E402
+
+NOTES = ("", "", "", "已开展宣传活动", "张贴标语10幅", "入户走访", "组织培训一次", "上报材料")
+PEOPLE = ("", "", "李明", "王芳", "张伟", "刘洋")
+
+
+def reports(book, n: int, seed: int):
+    """N reports, deterministic for a seed, every one valid against the book."""
+    rng = random.Random(seed)
+    campaign = book.plan.campaign
+    days = (campaign.end - campaign.start).days
+    pairs = [(task, unit) for task in book.tasks for unit in book.task_units(task)]
+    for i in range(n):
+        task, unit = pairs[rng.randrange(len(pairs))]
+        date = campaign.start + dt.timedelta(days=rng.randint(0, days))
+        status = rng.choices(("progress", "done", "blocked"), (6, 3, 1))[0]
+        target = book.target(task, unit)
+        count = rng.randint(1, 3) if target is not None and target.count and rng.random() < 0.7 else None
+        occs = book.occurrences(task)
+        period = None
+        if occs[0].label and rng.random() < 0.2:
+            period = occs[rng.randrange(len(occs))].label
+        recorded = dt.datetime.combine(date, dt.time(8 + i % 10, i % 60, (i // 60) % 60)).isoformat()
+        yield Report(
+            task=task.id, unit=unit, date=date, status=status, count=count, period=period,
+            note=rng.choice(NOTES), by=rng.choice(PEOPLE), recorded=recorded,
+        ), rng.randbytes(3).hex()
+
+
+def generate(out: Path, n: int, seed: int) -> int:
+    """Fill `out` (replacing it) and return the number of report files."""
+    if out.exists():
+        shutil.rmtree(out)
+    (out / store.REPORTS_DIR).mkdir(parents=True)
+    for name in (store.PLAN_FILE, store.TASKS_FILE):
+        shutil.copy(ROOT / "data" / name, out / name)
+    book = store.load_book(out)
+    made = set()
+    for report, suffix in reports(book, n, seed):
+        path = store.report_path(out, report, suffix)
+        if path in made:  # a 24-bit suffix can repeat; the tool would draw again
+            continue
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        made.add(path)
+        with open(path, "x", encoding="utf-8", newline="\n") as handle:
+            handle.write(store.record_document(report, store.REPORT_KEYS))
+    return sum(1 for _ in store.report_files(out))
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path, help="folder to create (replaced if present)")
+    parser.add_argument("-n", type=int, default=10_000, help="number of reports (default 10000)")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    count = generate(args.out, args.n, args.seed)
+    print(f"{args.out}: {count} reports")
+
+
+if __name__ == "__main__":
+    main()
