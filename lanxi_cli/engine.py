@@ -59,11 +59,16 @@ def assign_period(book: Book, task: Task, report: Report) -> int:
     return period_of(occs, report.date)
 
 
-def _completion(reports: list[Report], target: int | None) -> tuple[dt.date | None, int]:
-    """The day the obligation was completed (None if not yet), and the count."""
-    done = min((r.date for r in reports if r.status == "done"), default=None)
+def _completion(
+    own: list[Report], counted: list[Report], target: int | None
+) -> tuple[dt.date | None, int]:
+    """The day the obligation was completed (None if not yet), and the count.
+
+    `own` are the reports of this period (a done one completes it); `counted`
+    are those whose counts add up toward it, sorted by date."""
+    done = min((r.date for r in own if r.status == "done"), default=None)
     total, reached = 0, None
-    for report in reports:  # sorted by date
+    for report in counted:
         total += report.count or 0
         if reached is None and target is not None and total >= target:
             reached = report.date
@@ -94,8 +99,8 @@ def compute(book: Book, reports: list[Report], as_of: dt.date) -> list[Obligatio
                     else per_occ[occ.index]
                 )
                 goal = occ.count if occ.count is not None else (target.count if target else None)
-                completed_on, total = _completion(counted, goal)
                 own = per_occ[occ.index]
+                completed_on, total = _completion(own, counted, goal)
                 out.append(Obligation(
                     task=task, unit=unit, occ=occ, due=occ.due,
                     state=state_of(occ.due, completed_on, as_of, window),
