@@ -13,7 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from lanxi_cli.book import Book
+from lanxi_cli.book import Book, fold
 from lanxi_cli.calendar import Occurrence, find_period, period_of
 from lanxi_cli.domain import COMPLETED, Report, Task
 
@@ -145,10 +145,10 @@ class TaskRow:
             "due": _iso(self.due),
             "state": self.state,
             "overdue_units": list(self.overdue_units),
-            "units_done": sum(1 for u in self.units if self._unit_complete(u)),
+            "units_done": sum(1 for u in self.units if self.unit_complete(u)),
         }
 
-    def _unit_complete(self, unit: str) -> bool:
+    def unit_complete(self, unit: str) -> bool:
         return all(o.completed for o in self.obligations if o.unit == unit)
 
 
@@ -184,8 +184,6 @@ def filter_tasks(
     unit: str | None = None,
     category: str | None = None,
 ) -> list[TaskRow]:
-    from lanxi_cli.book import fold
-
     out = []
     for row in rows:
         if overdue and row.state != "overdue":
@@ -264,7 +262,7 @@ def lead_summaries(book: Book, obligations: list[Obligation], unit: str) -> list
         out.append(LeadSummary(
             task=row.task,
             units_total=len(row.units),
-            units_done=sum(1 for u in row.units if row._unit_complete(u)),
+            units_done=sum(1 for u in row.units if row.unit_complete(u)),
             units_overdue=len(row.overdue_units),
             by_unit=by_unit,
         ))
