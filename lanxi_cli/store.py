@@ -35,6 +35,18 @@ class Loader(_Base):  # type: ignore[misc, valid-type]
         for first, resolvers in _Base.yaml_implicit_resolvers.items()
     }
 
+    _plain_tags: dict[str, str] = {}  # plain scalar → its implicit tag; reports repeat their values
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode and implicit[0]:  # then the tag depends on the value alone
+            tag = self._plain_tags.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)
+                if len(self._plain_tags) < 65536:
+                    self._plain_tags[value] = tag
+            return tag
+        return super().resolve(kind, value, implicit)
+
     def construct_object(self, node, deep=False):
         if node in self.constructed_objects or node in self.recursive_objects:
             raise yaml.constructor.ConstructorError(
@@ -140,7 +152,11 @@ def parse(text: str, file: str, lines: bool = False):
     loader = Loader(text)
     try:
         if not lines:
-            return loader.get_single_data()
+            node = loader.get_single_node()
+            if node is None:
+                return None
+            flat = _flat(loader, node) if "&" not in text else None  # no anchor, so no alias
+            return flat if flat is not None else loader.construct_document(node)
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
         return data, _line_map(node)
@@ -148,6 +164,32 @@ def parse(text: str, file: str, lines: bool = False):
         raise _yaml_error(file, exc) from None
     finally:
         loader.dispose()
+
+
+_STR = "tag:yaml.org,2002:str"
+_FLAT_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null"))
+
+
+def _flat(loader, node) -> dict | None:
+    """A mapping of plain scalars to plain scalars (a report as the tool writes
+    it) → the dict SafeConstructor would build, without its per-node
+    bookkeeping; None for anything else, left to the loader."""
+    if type(node) is not yaml.MappingNode:
+        return None
+    constructors, scalar, out = loader.yaml_constructors, yaml.ScalarNode, {}
+    for key_node, value_node in node.value:
+        if (
+            type(key_node) is not scalar or type(value_node) is not scalar
+            or key_node.tag not in _FLAT_TAGS or value_node.tag not in _FLAT_TAGS
+        ):
+            return None
+        tag = key_node.tag
+        key = key_node.value if tag == _STR else constructors[tag](loader, key_node)
+        if key in out:  # a duplicate: the loader names it
+            return None
+        tag = value_node.tag
+        out[key] = value_node.value if tag == _STR else constructors[tag](loader, value_node)
+    return out
 
 
 def _line_map(root) -> dict[tuple, int]:
@@ -332,10 +374,14 @@ def load_book(data_dir: Path):
     return book
 
 
-def scan_reports(data_dir: Path) -> list[tuple[str, os.DirEntry]]:
+_SUFFIXES = (".yaml", ".yml")
+
+
+def scan_reports(data_dir: Path, stat: bool = False) -> list[tuple[str, tuple | None]]:
     """Every report file under data/reports/, sub-folders included, dot-names
-    skipped: (its path relative to reports/, its scandir entry), sorted."""
-    found: list[tuple[str, os.DirEntry]] = []
+    skipped, sorted: (its path relative to reports/, with stat=True its
+    (size, mtime_ns, ctime_ns, inode), or None where that cannot be had)."""
+    found: list[tuple[str, tuple | None]] = []
     stack = [("", os.fspath(data_dir / REPORTS_DIR))]
     while stack:
         prefix, folder = stack.pop()
@@ -346,40 +392,59 @@ def scan_reports(data_dir: Path) -> list[tuple[str, os.DirEntry]]:
             continue
         for entry in entries:
             name = entry.name
-            if name.startswith("."):
+            if name[0] == ".":
                 continue
             if entry.is_dir(follow_symlinks=False):
                 stack.append((prefix + name + os.sep, entry.path))
-            elif name.endswith((".yaml", ".yml")):
-                found.append((prefix + name, entry))
+            elif name.endswith(_SUFFIXES):
+                key = None
+                if stat:
+                    try:
+                        st = entry.stat()
+                    except OSError:
+                        pass
+                    else:
+                        key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+                found.append((prefix + name, key))
     found.sort(key=lambda item: item[0])
     return found
 
 
 def report_files(data_dir: Path) -> list[Path]:
     """Every report file under data/reports/, sub-folders included, sorted."""
-    return [Path(entry.path) for _, entry in scan_reports(data_dir)]
+    return [data_dir / REPORTS_DIR / rel for rel, _ in scan_reports(data_dir)]
 
 
 def reports_shown(data_dir: Path) -> str:
-    """How report paths start when shown: reports/ as display_path shows it."""
+    """How report paths start when shown: reports/ as display_path shows it.
+    A report shown as os.path.join(this, its relative path) opens from here."""
     return display_path(data_dir / REPORTS_DIR)
 
 
-def read_reports(items: list[tuple[Path, str]]) -> list[tuple[object, list[Problem]]]:
-    """Read, parse and validate report files, [(path, shown name)] → for each,
+_CHUNK = 1000  # files validated in one pydantic call; bounds the memory held
+
+
+def read_reports(files: list[str]) -> list[tuple[object, list[Problem]]]:
+    """Read, parse and validate report files (named as shown) → for each,
     (Report with `file` set, []) or (None, problems). The book is not consulted
-    (see place_reports), so the answer depends on the file alone. Valid files
-    are validated in one batch; a file with a problem again on its own, for lines."""
+    (see place_reports), so each answer depends on its file alone. Files are
+    validated in batches; a file with a problem again on its own, for lines."""
+    results: list = []
+    for start in range(0, len(files), _CHUNK):
+        results += _read_chunk(files[start : start + _CHUNK])
+    return results
+
+
+def _read_chunk(files: list[str]) -> list[tuple[object, list[Problem]]]:
     from pydantic import ValidationError
 
     from lanxi_cli.domain import Report
 
-    results: list = [None] * len(items)
+    results: list = [None] * len(files)
     batch: list[tuple[int, str, dict]] = []
-    for i, (path, file) in enumerate(items):
+    for i, file in enumerate(files):
         try:
-            text = read_text(path, MAX_REPORT_BYTES, file)
+            text = read_text(file, MAX_REPORT_BYTES, file)
             data = parse(text, file)
         except DataError as exc:
             results[i] = (None, exc.problems)
@@ -394,7 +459,7 @@ def read_reports(items: list[tuple[Path, str]]) -> list[tuple[object, list[Probl
         except ValidationError as exc:
             bad = {error["loc"][0] for error in exc.errors()}
             for i, text, _ in (b for n, b in enumerate(batch) if n in bad):
-                results[i] = (None, _report_problems(text, items[i][1]))
+                results[i] = (None, _report_problems(text, files[i]))
             batch = [b for n, b in enumerate(batch) if n not in bad]
             continue
         for (i, _, _), report in zip(batch, reports, strict=True):
@@ -417,25 +482,25 @@ def _report_problems(text: str, file: str) -> list[Problem]:
     return problems
 
 
-def fault_problems(path: Path, file: str, faults: list[tuple[str, str]]) -> list[Problem]:
+def fault_problems(file: str, faults: list[tuple[str, str]]) -> list[Problem]:
     """A valid report's broken references to the book, each at its line."""
     try:
-        _, lines = parse(read_text(path, MAX_REPORT_BYTES, file), file, lines=True)
+        _, lines = parse(read_text(Path(file), MAX_REPORT_BYTES, file), file, lines=True)
     except DataError as exc:  # changed or gone since it was read
         return exc.problems
     return [Problem(file, line_of(lines, (f,)), f"{f}: {m}") for f, m in faults]
 
 
 def place_reports(book, items) -> tuple[list, list[Problem]]:
-    """[(path, shown name, Report or None, problems)] → (every report checked
-    against the book, with canonical unit; a problem for each file left out)."""
+    """[(file, Report or None, problems)] → (every report checked against the
+    book, with its canonical unit; a problem for each file left out)."""
     from dataclasses import replace
 
     from lanxi_cli.book import report_faults
 
     reports, problems = [], []
     checked: dict[tuple, tuple] = {}  # (task, unit, period) → (canonical unit, faults)
-    for path, file, report, found in items:
+    for file, report, found in items:
         if report is None:
             problems += found
             continue
@@ -446,26 +511,19 @@ def place_reports(book, items) -> tuple[list, list[Problem]]:
             known = checked[key] = (placed.unit, faults)
         unit, faults = known
         if faults:
-            problems += fault_problems(path, file, faults)
+            problems += fault_problems(file, faults)
         else:
             reports.append(report if unit == report.unit else replace(report, unit=unit))
     return reports, problems
 
 
-def load_report(path: Path, book, file: str):
-    """One report file → (Report with canonical unit, []) or (None, problems)."""
-    report, problems = read_reports([(path, file)])[0]
-    reports, problems = place_reports(book, [(path, file, report, problems)])
-    return (reports[0], []) if reports else (None, problems)
-
-
 def load_reports(data_dir: Path, book) -> tuple[list, list[Problem]]:
     """Every valid report, and a problem for each file left out. Always from
-    the files themselves (`lanxi check` relies on it); see cache.py for the warm path."""
+    the files themselves (`lanxi check` relies on it); cache.py has the warm path."""
     shown = reports_shown(data_dir)
-    items = [(Path(entry.path), os.path.join(shown, rel)) for rel, entry in scan_reports(data_dir)]
-    found = read_reports(items)
-    return place_reports(book, [(path, file, *result) for (path, file), result in zip(items, found, strict=True)])
+    files = [os.path.join(shown, rel) for rel, _ in scan_reports(data_dir)]
+    found = read_reports(files)
+    return place_reports(book, [(file, *result) for file, result in zip(files, found, strict=True)])
 
 
 # ---- writing reports -----------------------------------------------------------

@@ -62,6 +62,7 @@ class Session:
     data_dir: Path
     as_of: dt.date
     book: object
+    cache: object = field(default=None, repr=False)  # a cache.Cache, or None to read every file
     _reports: list | None = field(default=None, repr=False)
 
     @property
@@ -70,7 +71,10 @@ class Session:
         if self._reports is None:
             from lanxi_cli import store
 
-            self._reports, problems = store.load_reports(self.data_dir, self.book)
+            if self.cache is not None:
+                self._reports, problems = self.cache.load_reports(self.book)
+            else:
+                self._reports, problems = store.load_reports(self.data_dir, self.book)
             for problem in problems:
                 warn(f"{problem}（已跳过此报告）")
         return self._reports
@@ -83,10 +87,12 @@ class Session:
 
 def open_session(data: Path | None, as_of: str | None) -> Session:
     from lanxi_cli import store
+    from lanxi_cli.cache import Cache
 
     day = today(as_of)  # a bad date is a usage error, before any file is read
     data_dir = store.find_data_dir(data)
-    return Session(data_dir, day, store.load_book(data_dir))
+    cache = Cache(data_dir)
+    return Session(data_dir, day, cache.load_book(), cache)
 
 
 def warn(message: str) -> None:

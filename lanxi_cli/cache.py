@@ -1,0 +1,260 @@
+"""A machine-local cache of what the data files say, so that a warm start
+needs neither YAML parsing nor pydantic. Never the source of truth.
+
+What is kept: the validated plan and tasks, and for each report file either
+the validated report (as written, before the book is consulted) or the
+problems found in it. Every entry is keyed by its file's size, mtime_ns,
+ctime_ns and inode, taken before the file is read; the whole cache by the
+lanxi and Python versions and the data folder's real path. Files changed
+less than FRESH_NS ago are not cached (an edit within the clock's tick keeps
+the same mtime). Every answer is then checked against the book anew
+(store.place_reports), so reports with problems warn on every run.
+
+Where: $XDG_CACHE_HOME/lanxi/<hash of the data folder>/, else ~/.cache/…:
+outside the work tree, so it never shows in git.
+
+Format: a header, a blake2b digest of the payload, then `marshal` of plain
+tuples, lists, dicts, strings and numbers. marshal is the fastest loader in
+the standard library and runs no code while loading (pickle would call
+constructors named by the file); the digest catches a corrupt file, and
+decoding builds only lanxi_cli.domain classes and dates. Any failure to read,
+decode or write it falls back to the files, silently: same answers, slower.
+Writes are atomic (temporary file, then rename).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import marshal
+import os
+import sys
+import time
+from array import array
+from dataclasses import fields
+from pathlib import Path
+
+from lanxi_cli import __version__, domain
+from lanxi_cli.domain import Report
+
+HEADER = b"lanxi-cache 1\n"
+FRESH_NS = 2_000_000_000
+_CLASSES = {
+    name: cls for name, cls in vars(domain).items()
+    if isinstance(cls, type) and cls.__module__ == domain.__name__ and hasattr(cls, "__dataclass_fields__")
+}
+_fromordinal = dt.date.fromordinal
+
+
+def cache_path(data_dir: Path) -> Path:
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    key = hashlib.blake2b(os.fsencode(os.path.realpath(data_dir)), digest_size=8).hexdigest()
+    return root / "lanxi" / key / "data.marshal"
+
+
+def stamp(st: os.stat_result) -> tuple[int, int, int, int]:
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def _digest(payload: bytes) -> bytes:
+    return hashlib.blake2b(payload, digest_size=32).digest()
+
+
+# ---- plain values <-> domain objects -------------------------------------------
+
+
+def encode(value):
+    """Domain objects → marshal-able values: a dataclass becomes a tuple
+    (class name, *fields), a date ("date", ordinal), any sequence a list."""
+    if isinstance(value, dt.date):
+        return ("date", value.toordinal())
+    if type(value).__name__ in _CLASSES and hasattr(value, "__dataclass_fields__"):
+        return (type(value).__name__, *(encode(getattr(value, f.name)) for f in fields(value)))
+    if isinstance(value, tuple | list):
+        return [encode(v) for v in value]
+    if isinstance(value, dict):
+        return {k: encode(v) for k, v in value.items()}
+    if value is None or isinstance(value, str | int | float):
+        return value
+    raise TypeError(f"cannot cache {type(value).__name__}")
+
+
+def decode(value):
+    if isinstance(value, tuple):
+        if value[0] == "date":
+            return _fromordinal(value[1])
+        return _CLASSES[value[0]](*(decode(v) for v in value[1:]))
+    if isinstance(value, list):
+        return tuple(decode(v) for v in value)
+    if isinstance(value, dict):
+        return {k: decode(v) for k, v in value.items()}
+    return value
+
+
+# ---- the cache ------------------------------------------------------------------
+
+
+class Cache:
+    """One command's use of the cache for one data folder."""
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self.path = cache_path(data_dir)
+        self.identity = (__version__, sys.version, os.path.realpath(data_dir))
+        self.book_entry = None  # (stamps, encoded (plan, tasks))
+        self.reports_entry = None  # (paths under reports/, their stamps, FIELDS columns, problems)
+        try:
+            self._read()
+        except Exception:  # corrupt, unreadable, another version: start empty
+            self.book_entry = self.reports_entry = None
+
+    def _read(self) -> None:
+        with open(self.path, "rb") as handle:
+            blob = handle.read()
+        start = len(HEADER) + 32
+        if blob[: len(HEADER)] != HEADER or _digest(blob[start:]) != blob[len(HEADER) : start]:
+            return
+        identity, book_entry, reports_entry = marshal.loads(blob[start:])
+        if identity == self.identity:
+            self.book_entry, self.reports_entry = book_entry, reports_entry
+
+    def _write(self) -> None:
+        try:
+            payload = marshal.dumps((self.identity, self.book_entry, self.reports_entry))
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            try:
+                with open(tmp, "wb") as handle:
+                    handle.write(HEADER + _digest(payload) + payload)
+                os.replace(tmp, self.path)
+            finally:
+                if tmp.exists():
+                    tmp.unlink()
+        except Exception:  # unwritable or full: the next run reads the files again
+            pass
+
+    # ---- the book --------------------------------------------------------
+
+    def load_book(self):
+        """store.load_book, from the cache when plan.yaml and tasks.yaml are unchanged."""
+        from lanxi_cli import store
+        from lanxi_cli.book import Book
+
+        try:
+            stamps = tuple(stamp(os.stat(self.data_dir / name)) for name in (store.PLAN_FILE, store.TASKS_FILE))
+        except OSError:
+            stamps = None
+        if stamps is not None and self.book_entry is not None and self.book_entry[0] == stamps:
+            try:
+                plan, tasks = decode(self.book_entry[1])
+                book, faults = Book.build(plan, tasks)
+                if not faults:
+                    return book
+            except Exception:
+                pass
+        book = store.load_book(self.data_dir)  # a broken plan raises here, as without a cache
+        if stamps is not None and all(s[1] <= time.time_ns() - FRESH_NS for s in stamps):
+            self.book_entry = (stamps, encode((book.plan, book.tasks)))
+            self._write()
+        return book
+
+    # ---- the reports -----------------------------------------------------
+
+    def load_reports(self, book) -> tuple[list, list]:
+        """store.load_reports, reading only the files the cache does not know."""
+        from lanxi_cli import store
+
+        shown = store.reports_shown(self.data_dir)
+        listing = store.scan_reports(self.data_dir, stat=True)
+        rels = [rel for rel, _ in listing]
+        stamps = array("q", [v for _, key in listing for v in (key or UNKNOWN)])
+        del listing
+        old_rels, old_stamps, old_cols, old_bad = self._reports_entry()
+        if rels == old_rels and stamps == old_stamps:  # nothing changed: the warm path
+            try:
+                items = list(_items(rels, old_cols, old_bad, shown))
+            except Exception:  # a cache this lanxi cannot read: read the files
+                old_rels, old_stamps, old_cols, old_bad = [], array("q"), tuple([] for _ in FIELDS), {}
+            else:
+                return store.place_reports(book, items)
+        index = {rel: i for i, rel in enumerate(old_rels)}
+        source = []  # for each file listed, its place in the cache, or -1
+        for j, rel in enumerate(rels):
+            i = index.get(rel, -1)
+            source.append(i if i >= 0 and old_stamps[4 * i : 4 * i + 4] == stamps[4 * j : 4 * j + 4] else -1)
+        missed = [j for j, i in enumerate(source) if i < 0]
+        found = dict(zip(missed, store.read_reports([os.path.join(shown, rels[j]) for j in missed]), strict=True))
+        items: list = []
+        kept = ([], array("q"), tuple([] for _ in FIELDS), {})  # the new cache: rels, stamps, columns, problems
+        trusted = time.time_ns() - FRESH_NS
+        for j, rel in enumerate(rels):
+            i, stamp = source[j], stamps[4 * j : 4 * j + 4]
+            if i >= 0:
+                row = [column[i] for column in old_cols]
+                items += _items([rel], [[v] for v in row], {0: old_bad[i]} if row[0] is None else {}, shown)
+                problems = old_bad.get(i)
+            else:
+                report, found_problems = found[j]
+                items.append((os.path.join(shown, rel), report, found_problems))
+                if stamp[0] < 0 or stamp[1] > trusted:  # unknown, or too fresh to trust
+                    continue
+                row = _row(report) if report is not None else (None,) * len(FIELDS)
+                problems = [(p.line, p.message) for p in found_problems] if report is None else None
+            if problems is not None:
+                kept[3][len(kept[0])] = problems
+            kept[0].append(rel)
+            kept[1].extend(stamp)
+            for column, value in zip(kept[2], row, strict=True):
+                column.append(value)
+        if kept[0] != old_rels or kept[1] != old_stamps:
+            self.reports_entry = (kept[0], kept[1].tobytes(), kept[2], kept[3])
+            self._write()
+        return store.place_reports(book, items)
+
+    def _reports_entry(self) -> tuple[list, array, tuple, dict]:
+        """The cached reports, checked for shape, or an empty cache."""
+        try:
+            rels, raw, columns, bad = self.reports_entry
+            stamps = array("q")
+            stamps.frombytes(raw)
+            if (
+                len(stamps) == 4 * len(rels) and len(columns) == len(FIELDS)
+                and all(len(column) == len(rels) for column in columns) and isinstance(bad, dict)
+            ):
+                return rels, stamps, columns, bad
+        except Exception:
+            pass
+        return [], array("q"), tuple([] for _ in FIELDS), {}
+
+
+FIELDS = ("task", "unit", "date", "status", "count", "rate", "period", "note", "by", "evidence", "recorded")
+UNKNOWN = (-1, -1, -1, -1)  # a file that could not be stat'ed: never matches, never kept
+
+
+def _row(report: Report) -> tuple:
+    """A report as plain values (FIELDS); a date as its ordinal, names interned
+    so marshal writes each once."""
+    intern = sys.intern
+    return (
+        intern(report.task), intern(report.unit), report.date.toordinal(), intern(report.status),
+        report.count, report.rate, report.period and intern(report.period), intern(report.note),
+        intern(report.by), report.evidence, report.recorded,
+    )
+
+
+def _items(rels: list, columns, bad: dict, shown: str):
+    """Cached rows → (file, Report or None, problems), as store.read_reports gives."""
+    from lanxi_cli.errors import Problem
+
+    prefix, dates = os.path.join(shown, ""), {}
+    rows = zip(rels, *columns, strict=True)
+    for i, (rel, task, unit, day, status, count, rate, period, note, by, evidence, recorded) in enumerate(rows):
+        file = prefix + rel
+        if task is None:
+            yield file, None, [Problem(file, line, message) for line, message in bad[i]]
+            continue
+        date = dates.get(day)
+        if date is None:
+            date = dates[day] = _fromordinal(day)
+        yield file, Report(task, unit, date, status, count, rate, period, note, by, evidence, recorded, file), []
