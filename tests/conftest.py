@@ -15,6 +15,14 @@ sys.path.insert(0, str(ROOT))  # test this checkout, whatever is installed
 SHIPPED = ROOT / "data"
 
 
+@pytest.fixture(autouse=True)
+def cache_home(tmp_path_factory, monkeypatch) -> Path:
+    """lanxi's machine-local cache goes to a scratch folder, never ~/.cache."""
+    home = tmp_path_factory.getbasetemp() / "xdg-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home
+
+
 @pytest.fixture
 def data_dir(tmp_path) -> Path:
     """A writable copy of the shipped plan and tasks, with no reports."""

@@ -1,0 +1,182 @@
+"""The machine-local cache: the same answers as the files, whatever state it is in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+
+import pytest
+
+from lanxi_cli import cache, store
+from lanxi_cli.domain import Report
+
+AS_OF = "2020-10-15"
+HOUR_AGO = time.time() - 3600
+
+
+def age(*paths) -> None:
+    """Files written an hour ago: old enough for the cache to trust their stamps."""
+    for path in paths:
+        os.utime(path, (HOUR_AGO, HOUR_AGO))
+
+
+def add(data_dir, task="6.3", unit="苏家湖村", day=dt.date(2020, 9, 5), **fields):
+    path = store.save_report(data_dir, Report(task=task, unit=unit, date=day, **fields))
+    age(path)
+    return path
+
+
+def write_bad(data_dir, name: str, text: str):
+    path = data_dir / "reports" / name
+    path.write_text(text, encoding="utf-8")
+    age(path)
+    return path
+
+
+@pytest.fixture
+def data(data_dir):
+    age(data_dir / "plan.yaml", data_dir / "tasks.yaml")
+    return data_dir
+
+
+def status(cli, data_dir, unit="苏家湖村"):
+    result = cli("status", "--unit", unit, "--data", str(data_dir), "--as-of", AS_OF, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout), result.stderr
+
+
+def uncached(cli, data_dir, monkeypatch, tmp_path, unit="苏家湖村"):
+    """The answer from the files alone: a cache folder never used before."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / f"fresh-{time.monotonic_ns()}"))
+    return status(cli, data_dir, unit)
+
+
+def count_of(answer, task="6.3", period="2020-09"):
+    return next(o["count"] for o in answer["obligations"] if o["task"] == task and o["period"] == period)
+
+
+def test_warm_run_reads_no_report_file_and_builds_no_validator(cli, data, monkeypatch):
+    add(data, count=2)
+    add(data, status="done", day=dt.date(2020, 9, 6), count=1)
+    cold = status(cli, data)
+    assert cache.cache_path(data).is_file()
+    monkeypatch.setattr(store, "_ADAPTERS", {})
+    monkeypatch.setattr(store, "read_reports", lambda files: pytest.fail(f"read {files}"))
+    assert status(cli, data) == cold
+    assert store._ADAPTERS == {}  # neither the book nor any report went through pydantic
+
+
+def test_an_edit_keeping_size_and_mtime_is_seen(cli, data, monkeypatch, tmp_path):
+    path = add(data, count=1)
+    assert count_of(status(cli, data)[0]) == 1
+    before = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("count: 1", "count: 3"), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # same size, same mtime
+    assert path.stat().st_size == before.st_size
+    answer = status(cli, data)
+    assert count_of(answer[0]) == 3
+    assert answer == uncached(cli, data, monkeypatch, tmp_path)
+
+
+def test_an_edit_then_touch_is_seen(cli, data, monkeypatch, tmp_path):
+    path = add(data, count=1)
+    status(cli, data)
+    path.write_text(path.read_text(encoding="utf-8").replace("count: 1", "count: 2"), encoding="utf-8")
+    os.utime(path, (HOUR_AGO + 60, HOUR_AGO + 60))
+    answer = status(cli, data)
+    assert count_of(answer[0]) == 2
+    assert answer == uncached(cli, data, monkeypatch, tmp_path)
+
+
+def test_a_deleted_report_is_gone_and_a_new_one_counted(cli, data, monkeypatch, tmp_path):
+    first = add(data, count=1)
+    status(cli, data)
+    first.unlink()
+    add(data, count=2, day=dt.date(2020, 9, 7))
+    answer = status(cli, data)
+    assert count_of(answer[0]) == 2
+    assert answer == uncached(cli, data, monkeypatch, tmp_path)
+
+
+@pytest.mark.parametrize("damage", ["garbage", "flipped", "truncated", "empty"])
+def test_a_corrupt_cache_changes_nothing_and_is_rebuilt(cli, data, damage):
+    add(data, count=1)
+    add(data, status="done", day=dt.date(2020, 10, 2))
+    write_bad(data, "broken.yaml", "task: '6.3'\nunit: 苏家湖村\ndate: 2020-09-31\n")
+    cold = status(cli, data)
+    path = cache.cache_path(data)
+    blob = path.read_bytes()
+    damaged = {
+        "garbage": b"\x00not a cache" * 50,
+        "flipped": blob[:-40] + bytes(b ^ 0xFF for b in blob[-40:]),
+        "truncated": blob[: len(blob) // 2],
+        "empty": b"",
+    }[damage]
+    path.write_bytes(damaged)
+    assert status(cli, data) == cold
+    assert path.read_bytes() != damaged  # written again, whole
+    assert status(cli, data) == cold
+
+
+def test_a_cache_deleted_midway_changes_nothing(cli, data, monkeypatch, tmp_path):
+    from lanxi_cli.cli.common import open_session
+
+    add(data, count=1)
+    cold = status(cli, data)
+    session = open_session(data, AS_OF)  # the cache is read here…
+    cache.cache_path(data).unlink()  # …and gone before the reports are loaded
+    assert [r.count for r in session.reports] == [1]
+    assert status(cli, data) == cold == uncached(cli, data, monkeypatch, tmp_path)
+
+
+def test_an_unwritable_cache_changes_nothing(cli, data, monkeypatch, tmp_path):
+    add(data, count=1)
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder would go")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
+    first = status(cli, data)
+    assert status(cli, data) == first == uncached(cli, data, monkeypatch, tmp_path)
+
+
+def test_broken_reports_warn_on_every_run(cli, data):
+    add(data, count=1)
+    write_bad(data, "a-bad-date.yaml", "task: '6.3'\nunit: 苏家湖村\ndate: 2020-09-31\n")
+    write_bad(data, "b-unknown-unit.yaml", "task: '6.3'\nunit: 火星村\ndate: 2020-09-03\n")
+    for _ in range(3):
+        _, stderr = status(cli, data)
+        assert "a-bad-date.yaml:3" in stderr
+        assert "b-unknown-unit.yaml:2" in stderr and "火星村" in stderr
+
+
+def test_a_changed_plan_is_read_again(cli, data, monkeypatch, tmp_path):
+    add(data, count=1)
+    status(cli, data)
+    plan = data / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("苏家湖村", "苏家湖新村"), encoding="utf-8")
+    age(plan)
+    result = cli("status", "--unit", "苏家湖新村", "--data", str(data), "--as-of", AS_OF, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert "未知单位“苏家湖村”" in result.stderr  # the old report's unit is unknown now
+
+
+def test_check_reads_the_files_never_the_cache(cli, data):
+    path = write_bad(data, "bad.yaml", "task: '6.3'\nunit: 苏家湖村\ndate: 2020-09-05\nstatus: finished\n")
+    _, stderr = status(cli, data)
+    assert "bad.yaml" in stderr
+    # Forge a cache that calls the bad file a valid report: queries trust it (its stamp matches)…
+    forged = cache.Cache(data)
+    rels, stamps, columns, bad = forged.reports_entry
+    i = rels.index("bad.yaml")
+    row = ("6.3", "苏家湖村", dt.date(2020, 9, 5).toordinal(), "done", None, None, None, "", "", (), "")
+    for column, value in zip(columns, row, strict=True):
+        column[i] = value
+    bad.pop(i)
+    forged._write()
+    _, stderr = status(cli, data)
+    assert "bad.yaml" not in stderr
+    # …but check validates every file itself.
+    result = cli("check", "--data", str(data))
+    assert result.exit_code == 1
+    assert f"{path.name}:4" in result.output + result.stderr
