@@ -26,6 +26,8 @@ STATE_STYLES = {
     "due_soon": "yellow",
     "open": "",
 }
+# Beside the state: has the lead verified the completion claim (销号核验)?
+VERIFICATION_NAMES = {"verified": "已核验", "claimed": "已申报", "rejected": "已退回"}
 # One narrow ASCII mark per state, for the matrix: reads the same without colour.
 STATE_MARKS = {"done": "+", "late": "~", "overdue": "X", "due_soon": "!", "open": "."}
 KIND_NAMES = {"village": "村", "community": "社区", "department": "部门", "other": "其他"}
@@ -48,10 +50,14 @@ def table(*headers: str, title: str | None = None, wrap: tuple[int, ...] = ()):
     return tbl
 
 
-def state_text(state: str):
+def state_text(state: str, verification: str | None = None):
+    """The state's word; with a verification, its word on a second line."""
     from rich.text import Text
 
-    return Text(STATE_NAMES[state], style=STATE_STYLES[state])
+    text = Text(STATE_NAMES[state], style=STATE_STYLES[state])
+    if verification:
+        text.append("\n" + VERIFICATION_NAMES[verification])
+    return text
 
 
 def bar(done: int, total: int, width: int = 10) -> str:
@@ -151,7 +157,7 @@ def show_tasks(book, rows, as_of, fmt: str) -> None:
             short(row.task.text),
             row.lead,
             row.due.isoformat() if row.due else "—",
-            state_text(row.state),
+            state_text(row.state, row.verification),
             unit_list(book, row.overdue_units),
         )
     out.print(tbl)
@@ -179,6 +185,10 @@ def show_status(book, summaries, as_of, fmt: str) -> None:
             bar(c["done"] + c["late"], s.total),
         )
     out.print(tbl)
+    completed = sum(c.counts["done"] + c.counts["late"] for c in summaries)
+    verified = sum(s.verified for s in summaries)
+    if completed:
+        out.print(f"已完成 {completed} 项中：已核验 {verified} 项，已申报待核验 {completed - verified} 项。")
 
 
 def _styled(number: int, state: str):
@@ -211,7 +221,7 @@ def show_unit_status(book, unit, obligations, leads, as_of, fmt: str) -> None:
         for ob in obligations:
             tbl.add_row(
                 ob.task.id, short(ob.task.text, 20), ob.occ.label or "", ob.due.isoformat(),
-                state_text(ob.state),
+                state_text(ob.state, ob.verification),
                 f"{ob.count}/{ob.target}" if ob.target is not None else "",
                 ob.last_report.isoformat() if ob.last_report else "",
             )
