@@ -58,6 +58,22 @@ def verification(completed: bool, own: list[Report], rejected_here: bool, decide
     return "rejected" if rejected_here else None
 
 
+def extension_rows(book: Book, extensions, decided: dict[str, str], as_of: dt.date) -> list[dict]:
+    """Extension requests asked by `as_of`, oldest first, with the plan's due date and the decision."""
+    rows = []
+    for ext in sorted(extensions, key=_order):
+        if ext.date > as_of:
+            continue
+        task = book.task_by_id[ext.task]
+        occ = book.occurrences(task)[find_period(book.occurrences(task), ext.period) if ext.period else 0]
+        rows.append({
+            "task": ext.task, "unit": ext.unit, "period": ext.period, "due": occ.due.isoformat(),
+            "until": ext.until.isoformat(), "date": ext.date.isoformat(), "reason": ext.reason,
+            "decision": decided.get(ext.file, "pending"), "file": ext.file,
+        })
+    return rows
+
+
 # ---- who may decide, what a file may say ------------------------------------------
 
 

@@ -328,3 +328,54 @@ def show_check(book, reports, problems, fmt: str) -> None:
         sys.stdout.write(
             f"检查通过：{len(book.tasks)} 项任务，{len(book.units)} 个单位，{len(reports)} 份报告。\n"
         )
+
+
+# ---- supervision: extensions, goals ------------------------------------------------
+
+DECISION_NAMES = {"approved": "已同意", "rejected": "不同意", "pending": "待审批"}
+DIRECTION_NAMES = {"rise": "上升", "fall": "下降"}
+TREND_NAMES = {"met": "达标", "unmet": "未达标", "no_data": "无数据"}
+
+
+def show_extensions(rows: list[dict], as_of, fmt: str) -> None:
+    if fmt == "json":
+        return print_json(rows)
+    if fmt == "csv":
+        return print_csv(rows, ["task", "unit", "period", "due", "until", "date", "reason", "decision", "file"])
+    out = console()
+    if not rows:
+        out.print(f"截至 {as_of}，没有延期申请。")
+        return
+    tbl = table("任务", "单位", "周期", "原截止", "延至", "审批", "理由", title=f"延期申请（截至 {as_of}）", wrap=(6,))
+    for row in rows:
+        tbl.add_row(row["task"], row["unit"], row["period"] or "", row["due"], row["until"],
+                    DECISION_NAMES[row["decision"]], row["reason"])
+    out.print(tbl)
+
+
+def _number(value) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def show_measures(book, rows, as_of, fmt: str) -> None:
+    dicts = [row.as_dict() for row in rows]
+    if fmt == "json":
+        return print_json({"as_of": as_of.isoformat(), "measures": dicts})
+    if fmt == "csv":
+        return print_csv(dicts)
+    out = console()
+    if not rows:
+        out.print("plan.yaml 的 goals.measures 没有列出任何指标。")
+        return
+    tbl = table("指标", "应", "基线", "最新值", "日期", "判断", title=f"工作目标（截至 {as_of}）", wrap=(0,))
+    for row in rows:
+        latest = row.latest
+        base = _number(row.baseline) + ("" if row.measure.baseline is not None or row.baseline is None else "*")
+        tbl.add_row(
+            row.measure.name, DIRECTION_NAMES[row.measure.direction], base,
+            _number(latest.value) if latest else "—", latest.date.isoformat() if latest else "",
+            TREND_NAMES[row.trend],
+        )
+    out.print(tbl)
+    if any(r.baseline is not None and r.measure.baseline is None for r in rows):
+        out.print("* plan.yaml 未给出基线，以最早一次记录的数值为基线。")
