@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from lanxi_cli import supervision
-from lanxi_cli.book import Book
+from lanxi_cli.book import Book, fold
 from lanxi_cli.calendar import Occurrence, find_period, period_of
 from lanxi_cli.domain import COMPLETED, Report, Task
 
@@ -61,11 +61,16 @@ def assign_period(book: Book, task: Task, report: Report) -> int:
     return period_of(occs, report.date)
 
 
-def _completion(reports: list[Report], target: int | None) -> tuple[dt.date | None, int]:
-    """The day the obligation was completed (None if not yet), and the count."""
-    done = min((r.date for r in reports if r.status == "done"), default=None)
+def _completion(
+    own: list[Report], counted: list[Report], target: int | None
+) -> tuple[dt.date | None, int]:
+    """The day the obligation was completed (None if not yet), and the count.
+
+    `own` are the reports of this period (a done one completes it); `counted`
+    are those whose counts add up toward it, sorted by date."""
+    done = min((r.date for r in own if r.status == "done"), default=None)
     total, reached = 0, None
-    for report in reports:  # sorted by date
+    for report in counted:
         total += report.count or 0
         if reached is None and target is not None and total >= target:
             reached = report.date
@@ -106,8 +111,8 @@ def compute(
                     else per_occ[occ.index]
                 )
                 goal = occ.count if occ.count is not None else (target.count if target else None)
-                completed_on, total = _completion(counted, goal)
                 own = per_occ[occ.index]
+                completed_on, total = _completion(own, counted, goal)
                 due = dues.get((task.id, unit, occ.label), occ.due)
                 out.append(Obligation(
                     task=task, unit=unit, occ=occ, due=due,
@@ -156,8 +161,8 @@ class TaskRow:
             "due": _iso(self.due),
             "state": self.state,
             "overdue_units": list(self.overdue_units),
-            "units_done": sum(1 for u in self.units if self._unit_complete(u)),
-            "units_verified": sum(1 for u in self.units if self._unit_complete(u, verified=True)),
+            "units_done": sum(1 for u in self.units if self.unit_complete(u)),
+            "units_verified": sum(1 for u in self.units if self.unit_complete(u, verified=True)),
         }
 
     @property
@@ -167,7 +172,7 @@ class TaskRow:
         seen = {o.verification for o in self.obligations}
         return next((v for v in ("rejected", "claimed", "verified") if v in seen), None)
 
-    def _unit_complete(self, unit: str, verified: bool = False) -> bool:
+    def unit_complete(self, unit: str, verified: bool = False) -> bool:
         return all(
             o.completed and (not verified or o.verification == "verified")
             for o in self.obligations if o.unit == unit
@@ -206,8 +211,6 @@ def filter_tasks(
     unit: str | None = None,
     category: str | None = None,
 ) -> list[TaskRow]:
-    from lanxi_cli.book import fold
-
     out = []
     for row in rows:
         if overdue and row.state != "overdue":
@@ -290,7 +293,7 @@ def lead_summaries(book: Book, obligations: list[Obligation], unit: str) -> list
         out.append(LeadSummary(
             task=row.task,
             units_total=len(row.units),
-            units_done=sum(1 for u in row.units if row._unit_complete(u)),
+            units_done=sum(1 for u in row.units if row.unit_complete(u)),
             units_overdue=len(row.overdue_units),
             by_unit=by_unit,
         ))
