@@ -155,3 +155,18 @@ def test_check_and_queries_catch_a_hand_written_review(cli, data_dir):
     assert "bad.yaml" in status.stderr  # warned about, and left out: the claim stands
     ob = next(o for o in json.loads(status.stdout)["obligations"] if o["task"] == "1.1")
     assert (ob["state"], ob["verification"]) == ("done", "claimed")
+
+
+def test_review_from_inside_the_data_folder_with_a_relative_path(data_dir):
+    from conftest import run_lanxi
+
+    write_report(data_dir, "a", task="1.1", unit="苏家湖村", date="2020-09-02", status="done")
+    result = run_lanxi("report", "review", "reports/2020/09/a.yaml", "--approve", "--by", "禁毒办",
+                       "--data", str(data_dir), "--as-of", "2020-09-05", "--no-commit", cwd=data_dir)
+    assert result.returncode == 0, result.stderr
+    [written] = review_files(data_dir)
+    assert result.stdout.strip() == written.relative_to(data_dir).as_posix()
+    assert yaml.safe_load(written.read_text(encoding="utf-8"))["subject"] == "reports/2020/09/a.yaml"
+    status = run_lanxi("status", "--unit", "苏家湖村", "--as-of", "2020-09-05", "-f", "json", cwd=data_dir.parent)
+    ob = next(o for o in json.loads(status.stdout)["obligations"] if o["task"] == "1.1")
+    assert ob["verification"] == "verified"

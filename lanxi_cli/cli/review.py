@@ -42,10 +42,11 @@ def _decide(session, file: Path, approve: bool, reject: bool, by: str, note: str
         raise UsageError("请在 --approve（同意）和 --reject（退回）中选择一个")
     if not file.is_file():
         raise UsageError(f"找不到{what}文件“{file}”")
-    shown = store.display_path(file)
-    subject = next((s for s in subjects if s.file == shown), None)
+    where = file.resolve()
+    subject = next((s for s in subjects if Path(s.file).resolve() == where), None)
     if subject is None:
         raise UsageError(f"“{file}”不是有效的{what}（不在数据目录中，或文件有误；可先运行 lanxi check）")
+    shown = subject.file
     review = Review(
         subject=shown, decision="approved" if approve else "rejected",
         by=session.book.resolve_unit(by), date=session.as_of, note=note, recorded=_now(),
