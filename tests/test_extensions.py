@@ -73,6 +73,11 @@ def test_an_approved_extension_moves_that_one_obligation(cli, data_dir):
     assert "黄湖村" not in row["overdue_units"] and "苏家湖村" in row["overdue_units"]
     listed = cli("extension", "list", "--data", str(data_dir), "--as-of", "2020-09-30")
     assert "已同意" in listed.stdout
+    # Held by the new date, a meeting reported on 10-10 for September is on time, not late.
+    report = data_dir / "reports" / "m.yaml"
+    report.write_text("task: '1.4'\nunit: 黄湖村\ndate: 2020-10-10\nstatus: done\nperiod: 2020-09\n", encoding="utf-8")
+    assert obligation(cli, data_dir, "黄湖村", "1.4", "2020-10-30", "2020-09")["state"] == "done"
+    assert obligation(cli, data_dir, "苏家湖村", "1.4", "2020-10-30", "2020-09")["state"] == "overdue"
 
 
 def test_a_rejected_extension_moves_nothing(cli, data_dir):

@@ -170,3 +170,18 @@ def test_review_from_inside_the_data_folder_with_a_relative_path(data_dir):
     status = run_lanxi("status", "--unit", "苏家湖村", "--as-of", "2020-09-05", "-f", "json", cwd=data_dir.parent)
     ob = next(o for o in json.loads(status.stdout)["obligations"] if o["task"] == "1.1")
     assert ob["verification"] == "verified"
+
+
+def test_the_new_commands_keep_start_up_light():
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    code = (
+        "import sys, lanxi_cli.cli, lanxi_cli.cli.review, lanxi_cli.cli.goals\n"
+        "heavy = [m for m in ('pydantic', 'yaml', 'rich') if m in sys.modules]\n"
+        "assert not heavy, heavy"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
