@@ -394,7 +394,23 @@ def record_document(record, keys: tuple[str, ...]) -> str:
     unescaped, empty fields left out. Dates are written bare (2020-09-20)."""
     fields = {key: getattr(record, key) for key in keys}
     data = {k: (list(v) if isinstance(v, tuple) else v) for k, v in fields.items() if v not in (None, "", ())}
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=4096)
+    return yaml.dump(
+        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=4096
+    )
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe dumper writing multi-line text as a literal block (`note: |-`).
+
+    The emitter falls back to a quoted scalar where a block cannot hold the
+    text exactly (trailing spaces, tabs, \r), so text always round-trips."""
+
+
+def _represent_str(dumper, text: str):
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|" if "\n" in text else None)
+
+
+_Dumper.add_representer(str, _represent_str)
 
 
 def report_path(data_dir: Path, report, suffix: str) -> Path:
