@@ -6,6 +6,7 @@ as paths after `--`.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import random
@@ -68,9 +69,42 @@ def commit_file(path: Path, message: str, run=_git, sleep=time.sleep) -> Path:
     if top is None:
         raise GitError(f"{path.parent} 不在 git 仓库中")
     rel = str(path.relative_to(top.resolve()))
-    _retrying(["add", "--", rel], top, run, sleep)
-    _retrying(["commit", "--only", "--quiet", "-m", message, "--", rel], top, run, sleep)
+    with _one_at_a_time(top, sleep):
+        _retrying(["add", "--", rel], top, run, sleep)
+        _retrying(["commit", "--only", "--quiet", "-m", message, "--", rel], top, run, sleep)
     return top
+
+
+@contextlib.contextmanager
+def _one_at_a_time(top: Path, sleep, wait: float = LOCK_WAIT):
+    """Hold an OS lock on .git/lanxi-commit.lock around add + commit.
+
+    `git commit --only` reads the index before it locks it, so two lanxi
+    processes interleaving add and commit could drop each other's staged file;
+    taking turns avoids that. The OS frees the lock if a process dies. Where
+    there is no fcntl (Windows), the index-lock retries alone remain."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    found = _git(["rev-parse", "--absolute-git-dir"], top)
+    if found.returncode != 0:
+        raise GitError(f"找不到 {top} 的 .git 目录")
+    deadline = time.monotonic() + wait
+    with open(Path(found.stdout.strip()) / "lanxi-commit.lock", "a") as handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise GitError("另一个 lanxi 进程长时间占用提交锁") from None
+                sleep(random.uniform(0.01, 0.05))
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 # ---- history -------------------------------------------------------------------------

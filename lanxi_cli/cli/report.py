@@ -88,7 +88,7 @@ def _ask(book, task: str | None, unit: str | None) -> tuple[str, str]:
 def add(
     task: TaskOpt = None,
     unit: UnitOpt = None,
-    date: Annotated[str | None, typer.Option("--date", "-d", help="报告日期（YYYY-MM-DD），默认今天")] = None,
+    date: Annotated[str | None, typer.Option("--date", "-d", help="报告日期 YYYY-MM-DD，默认今天")] = None,
     status: Annotated[Status, typer.Option("--status", "-s", help="done 完成、progress 进行中、blocked 受阻")]
     = Status.progress,
     count: Annotated[int | None, typer.Option("--count", "-n", help="本次完成的数量（次、场、条……）")] = None,
@@ -97,8 +97,9 @@ def add(
     = None,
     note: Annotated[str, typer.Option("--note", help="说明（可多行）")] = "",
     by: Annotated[str, typer.Option("--by", help="报告人")] = "",
-    evidence: Annotated[list[str] | None, typer.Option("--evidence", "-e", help="佐证材料的路径或网址，可重复")]
-    = None,
+    evidence: Annotated[
+        list[str] | None, typer.Option("--evidence", "-e", metavar="PATH|URL", help="佐证材料的路径或网址，可重复")
+    ] = None,
     no_commit: Annotated[bool, typer.Option("--no-commit", help="只写文件，不提交到 git")] = False,
     data: DataOpt = None,
     as_of: AsOfOpt = None,
