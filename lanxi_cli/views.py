@@ -187,6 +187,40 @@ def _styled(number: int, state: str):
     return Text(str(number), style=STATE_STYLES[state] if number else "")
 
 
+def show_assessment(book, standings, as_of, fmt: str) -> None:
+    """lanxi assess: one table per ranking group, best first."""
+    from rich.text import Text
+
+    from lanxi_cli.assess import GROUP_NAMES, LIGHT_NAMES, LIGHT_STYLES
+
+    rows = [s.as_dict() for s in standings]
+    if fmt == "json":
+        return print_json(rows)
+    if fmt == "csv":
+        return print_csv(rows)
+    out = console()
+    out.print(campaign_header(book, as_of))
+    for group, name in GROUP_NAMES.items():
+        members = [s for s in standings if s.group == group]
+        if not members:
+            continue
+        tbl = table("名次", "单位", "得分", "按时", "逾期完成", "已逾期", "亮灯", "措施",
+                    title=f"{name}考核排名（{len(members)}个）")
+        for col in tbl.columns[2:6]:
+            col.justify = "right"
+        for s in members:
+            t = s.tally
+            tbl.add_row(
+                str(s.rank), s.unit, f"{float(s.score):.2f}", str(t.done), str(t.late),
+                _styled(t.overdue, "overdue"), Text(LIGHT_NAMES[s.light], style=LIGHT_STYLES[s.light]),
+                s.measure or "",
+            )
+        out.print(tbl)
+    rules = book.plan.assessment
+    out.print(f"计分：按时完成1分，逾期完成{rules.scoring.late:g}分，守时分{rules.scoring.punctual:g}，"
+              "折合百分制（详见 plan.yaml assessment.scoring）。")
+
+
 def show_unit_status(book, unit, obligations, leads, as_of, fmt: str) -> None:
     from lanxi_cli.engine import obligation_dict
 
