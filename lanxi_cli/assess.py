@@ -6,8 +6,9 @@ The score, on 100 points, with λ = scoring.late and κ = scoring.punctual
     score = 100 × (on_time + λ·late + κ·(1 − overdue / past_due)) / (total + κ)
 
 `total` counts the unit's obligations over the whole campaign, `past_due`
-those due before the as-of day (1 − overdue/past_due is 1 while nothing is
-due yet). So every obligation is worth the same share of 100 points, and
+those due before the as-of day (the share 1 − overdue/past_due counts 0
+while nothing is due yet: no points before there is anything to be punctual
+about). So every obligation is worth the same share of 100 points, and
 units holding different numbers of obligations compare.
 
 Why this shape: the contract asks that, between units holding the same
@@ -111,7 +112,7 @@ def tallies(book, obligations, as_of: dt.date) -> list[Tally]:
 def score(tally: Tally, scoring) -> Fraction:
     """The unit's score on 100 points, exact (see the module's docstring)."""
     late, bonus = Fraction(str(scoring.late)), Fraction(str(scoring.punctual))
-    punctual = 1 - Fraction(tally.overdue, tally.past_due) if tally.past_due else Fraction(1)
+    punctual = 1 - Fraction(tally.overdue, tally.past_due) if tally.past_due else Fraction(0)
     return 100 * (tally.done + late * tally.late + bonus * punctual) / (tally.total + bonus)
 
 
@@ -134,19 +135,22 @@ def rank(units: list[Tally], rules) -> list[Standing]:
             group.append(Standing(tally, key, value, group[-1].rank if same else place + 1,
                                   light(tally.overdue, rules.lights)))
         for standing in group:
-            _escalate(standing, len(group), rules)
+            below = sum(1 for other in group if other.score < standing.score)
+            _escalate(standing, below, len(group), rules)
         out.extend(group)
     return out
 
 
-def _escalate(standing: Standing, size: int, rules) -> None:
-    """The gravest measure the unit's overdue count reaches; the bottom places get at least the mildest."""
+def _escalate(standing: Standing, below: int, size: int, rules) -> None:
+    """The gravest measure the unit's overdue count reaches. A unit with fewer than
+    `escalate.bottom` units ranked below it (ties at the bottom included) gets at
+    least the mildest; a unit with nothing overdue gets none."""
     measures, rule, overdue = rules.escalation, rules.escalate, standing.tally.overdue
     if not measures or not overdue:
         return
     level = sum(1 for threshold in rule.overdue if overdue >= threshold) - 1
     reasons = [f"已逾期{overdue}项"] if level >= 0 else []
-    if rule.bottom and standing.rank > size - rule.bottom:
+    if below < rule.bottom:
         reasons.append(f"排名居后（第{standing.rank}名，共{size}个）")
         level = max(level, 0)
     if level >= 0:
