@@ -136,12 +136,12 @@ def rank(units: list[Tally], rules) -> list[Standing]:
                                   light(tally.overdue, rules.lights)))
         for standing in group:
             below = sum(1 for other in group if other.score < standing.score)
-            _escalate(standing, below, len(group), rules)
+            _escalate(standing, below, rules)
         out.extend(group)
     return out
 
 
-def _escalate(standing: Standing, below: int, size: int, rules) -> None:
+def _escalate(standing: Standing, below: int, rules) -> None:
     """The gravest measure the unit's overdue count reaches. A unit with fewer than
     `escalate.bottom` units ranked below it (ties at the bottom included) gets at
     least the mildest; a unit with nothing overdue gets none."""
@@ -151,7 +151,7 @@ def _escalate(standing: Standing, below: int, size: int, rules) -> None:
     level = sum(1 for threshold in rule.overdue if overdue >= threshold) - 1
     reasons = [f"已逾期{overdue}项"] if level >= 0 else []
     if below < rule.bottom:
-        reasons.append(f"排名居后（第{standing.rank}名，共{size}个）")
+        reasons.append(f"排名倒数第{below + 1}" if below else "排名末位")
         level = max(level, 0)
     if level >= 0:
         standing.measure = measures[min(level, len(measures) - 1)]
