@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from lanxi_cli.calendar import CalendarError, Occurrence, occurrences
+from lanxi_cli.calendar import CalendarError, Occurrence, find_period, occurrences
 from lanxi_cli.domain import Plan, Target, Task, Unit
 from lanxi_cli.errors import UsageError
 
@@ -241,10 +241,6 @@ def _id_key(task_id: str) -> tuple:
 
 def report_faults(book: Book, report) -> tuple[object, list[tuple[str, str]]]:
     """Check a report's references: (report with canonical unit, [(field, message)])."""
-    from dataclasses import replace
-
-    from lanxi_cli.calendar import find_period
-
     faults: list[tuple[str, str]] = []
     task = book.task_by_id.get(report.task)
     unit = book.canonical(report.unit)

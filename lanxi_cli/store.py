@@ -415,3 +415,36 @@ def load_reports(data_dir: Path, book) -> tuple[list, list[Problem]]:
         else:
             reports.append(report)
     return reports, problems
+
+
+# ---- writing reports -----------------------------------------------------------
+
+REPORT_KEYS = ("task", "unit", "date", "status", "count", "rate", "period", "note", "by", "evidence", "recorded")
+
+
+def record_document(record, keys: tuple[str, ...]) -> str:
+    """A record as the YAML a human can read and edit: fixed key order, Chinese
+    unescaped, empty fields left out. Dates are written bare (2020-09-20)."""
+    fields = {key: getattr(record, key) for key in keys}
+    data = {k: (list(v) if isinstance(v, tuple) else v) for k, v in fields.items() if v not in (None, "", ())}
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=4096)
+
+
+def report_path(data_dir: Path, report, suffix: str) -> Path:
+    """data/reports/2020/09/2020-09-20-兰溪派出所-5.1-<suffix>.yaml: readable, never reused."""
+    day = report.date
+    name = f"{day.isoformat()}-{report.unit}-{report.task}-{suffix}.yaml"
+    return data_dir / REPORTS_DIR / f"{day.year:04d}" / f"{day.month:02d}" / name
+
+
+def save_report(data_dir: Path, report) -> Path:
+    """Write a new report file (exclusive, atomic) and return its path."""
+    text = record_document(report, REPORT_KEYS)
+    for _ in range(20):
+        path = report_path(data_dir, report, os.urandom(3).hex())
+        try:
+            write_new(path, text)
+            return path
+        except FileExistsError:
+            continue
+    raise DataError(f"无法为报告取得新的文件名：{path.parent}")
