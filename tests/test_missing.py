@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 import pytest
 
@@ -112,10 +113,10 @@ def test_table_names_each_missing_units_liaison(cli, data_dir):
 
     plan = data_dir / "plan.yaml"
     text = plan.read_text(encoding="utf-8")
-    plan.write_text(text.replace(
-        "  - {name: 黄湖村, kind: village}",
-        "  - {name: 黄湖村, kind: village, liaison: {name: 李四, phone: '13800000000'}}",
-    ), encoding="utf-8")
+    edited = re.sub(r"(?m)^  - \{name: 黄湖村, .*$",
+                    "  - {name: 黄湖村, kind: village, liaison: {name: 李四, phone: '13800000000'}}", text)
+    assert edited != text
+    plan.write_text(edited, encoding="utf-8")
     add(cli, data_dir, "苏家湖村", "2020-09-15", as_of="2020-09-21")
     out = missing(cli, data_dir, "2020-09-21", fmt="table")
     assert "2020-09-11 至 2020-09-20" in out
