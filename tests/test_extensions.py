@@ -156,3 +156,19 @@ def test_check_catches_a_hand_written_request(cli, data_dir):
     assert "bad.yaml:6: period:" in result.stdout
     status = cli("status", "--data", str(data_dir), "--as-of", "2020-09-30")
     assert status.exit_code == 0 and "bad.yaml" in status.stderr
+
+
+def test_request_and_decision_are_each_committed(cli, git_data_dir):
+    from conftest import git
+
+    repo = git_data_dir.parent
+    path = request_monthly(cli, git_data_dir)
+    assert decide(cli, git_data_dir, path, "--approve", "--by", "禁毒办").exit_code == 0
+    assert git("log", "--format=%s", cwd=repo).splitlines() == [
+        "extension: 1.4 黄湖村 2020-09 until 2020-10-20 approved (by 禁毒办)",
+        "extension: 1.4 黄湖村 2020-09 until 2020-10-20 requested",
+        "plan",
+    ]
+    assert git("status", "--porcelain", cwd=repo) == ""
+    assert decide(cli, git_data_dir, path, "--reject", "--by", "禁毒办", "--no-commit").exit_code == 0
+    assert len(git("log", "--format=%s", cwd=repo).splitlines()) == 3

@@ -101,3 +101,14 @@ def test_check_and_list_catch_a_broken_value_file(cli, data_dir):
     listed = cli("goals", "--data", str(data_dir), "--as-of", "2020-11-01", "-f", "json")
     assert listed.exit_code == 0 and "bad.yaml" in listed.stderr
     assert json.loads(listed.stdout)["measures"][1]["value"] == 0.9
+
+
+def test_a_value_is_committed_like_a_report(cli, git_data_dir):
+    from conftest import git
+
+    repo = git_data_dir.parent
+    result = put(cli, git_data_dir, "知晓率", "0.93", "--date", "2020-10-31", "--by", "禁毒办")
+    assert result.exit_code == 0, result.output
+    subject = git("log", "-1", "--format=%s", cwd=repo).strip()
+    assert subject == "indicator: 公众对禁毒知识知晓率 0.93 2020-10-31 (by 禁毒办)"
+    assert git("status", "--porcelain", cwd=repo) == ""

@@ -185,3 +185,17 @@ def test_the_new_commands_keep_start_up_light():
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_review_is_committed_alone_with_a_plain_message(cli, git_data_dir):
+    from conftest import git
+
+    repo = git_data_dir.parent
+    report = write_report(git_data_dir, "a", task="1.1", unit="苏家湖村", date="2020-09-02", status="done")
+    result = review(cli, git_data_dir, report, "--reject", "--by", "禁毒办")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert git("log", "-1", "--format=%s", cwd=repo).strip() == "review: 1.1 苏家湖村 2020-09-02 rejected (by 禁毒办)"
+    changed = git("-c", "core.quotePath=false", "show", "--name-only", "--format=", "HEAD", cwd=repo).split()
+    assert changed == [p.relative_to(repo).as_posix() for p in review_files(git_data_dir)]
+    assert "?? data/reports/" in git("status", "--porcelain", cwd=repo)  # the report itself is not mine to commit

@@ -53,9 +53,9 @@ def set_value(
         measure=measure.name, value=number, date=day, by=book.resolve_unit(by), note=note, recorded=_now()
     )
     path = store.save_record(session.data_dir, store.INDICATORS_DIR, record, store.INDICATOR_KEYS, measure.name)
-    print(store.display_path(path))
+    typer.echo(store.display_path(path))
     if not no_commit:
-        _commit(path, f"{record.by} 记录指标 {measure.name} = {number:g}（{day}）")
+        _commit(path, f"indicator: {measure.name} {number:g} {day} (by {record.by})")
 
 
 def list_values(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:

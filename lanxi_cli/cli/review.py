@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from lanxi_cli.cli.common import AsOfOpt, DataOpt, Format, FormatOpt, open_session, parse_date
+from lanxi_cli.cli.common import AsOfOpt, DataOpt, Format, FormatOpt, open_session, parse_date, warn
 
 ApproveOpt = Annotated[bool, typer.Option("--approve", help="同意")]
 RejectOpt = Annotated[bool, typer.Option("--reject", help="不同意（退回）")]
@@ -20,8 +20,13 @@ NoCommitOpt = Annotated[bool, typer.Option("--no-commit", help="只写文件，�
 
 
 def _commit(path: Path, message: str) -> None:
-    """Commit one new data file to git. The single switch point for lanxi_cli.gitio
-    (issue 4): until it is on main this does nothing, and the file stays uncommitted."""
+    """Commit that one new file; if git is missing or fails, the file stays and a warning says so."""
+    from lanxi_cli import gitio
+
+    try:
+        gitio.commit_file(path, message)
+    except gitio.GitError as exc:
+        warn(f"文件已保存，但没有提交到 git：{exc}")
 
 
 def _now() -> str:
@@ -79,10 +84,9 @@ def review(
 
     session = open_session(data, as_of)
     path, rev, report = _decide(session, file, approve, reject, by, note, session.reports, "报告")
-    word = "核验通过" if rev.decision == "approved" else "退回"
-    print(store.display_path(path))
+    typer.echo(store.display_path(path))
     if not no_commit:
-        _commit(path, f"{rev.by} {word} {report.unit} 任务 {report.task} 的完成申报")
+        _commit(path, f"review: {report.task} {report.unit} {report.date} {rev.decision} (by {rev.by})")
 
 
 def request(
@@ -117,10 +121,10 @@ def request(
     if faults:
         raise UsageError("；".join(message for _, message in faults))
     path = store.save_record(session.data_dir, store.EXTENSIONS_DIR, ext, store.EXTENSION_KEYS, ext.unit, ext.task)
-    print(store.display_path(path))
+    typer.echo(store.display_path(path))
     if not no_commit:
-        what = f"任务 {ext.task}" + (f"（{ext.period}）" if ext.period else "")
-        _commit(path, f"{ext.unit} 申请{what}延期至 {ext.until}")
+        period = f" {ext.period}" if ext.period else ""
+        _commit(path, f"extension: {ext.task} {ext.unit}{period} until {ext.until} requested")
 
 
 def decide(
@@ -141,10 +145,10 @@ def decide(
 
     session = open_session(data, as_of)
     path, rev, ext = _decide(session, file, approve, reject, by, note, session.extensions, "延期申请")
-    word = "同意" if rev.decision == "approved" else "不同意"
-    print(store.display_path(path))
+    typer.echo(store.display_path(path))
     if not no_commit:
-        _commit(path, f"{rev.by} {word} {ext.unit} 任务 {ext.task} 延期至 {ext.until}")
+        period = f" {ext.period}" if ext.period else ""
+        _commit(path, f"extension: {ext.task} {ext.unit}{period} until {ext.until} {rev.decision} (by {rev.by})")
 
 
 def list_extensions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
