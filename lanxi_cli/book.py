@@ -102,6 +102,7 @@ class Book:
             for j, name in enumerate(names):
                 if name and not self._known(name, groups_ok):
                     faults.append(Fault("plan", (*path, j) if groups_ok else path, f"未知单位“{name}”"))
+        faults.extend(_assessment_faults(plan.assessment))
 
     def _index_tasks(self, tasks, faults: list[Fault]) -> None:
         categories: dict[str, str] = {}
@@ -214,6 +215,23 @@ class Book:
         if task is None:
             raise UsageError(f"未知任务编号“{text}”；用 lanxi tasks 查看全部任务（编号如 1.1、10.2）")
         return task
+
+
+def _assessment_faults(rules) -> list[Fault]:
+    """Cross-field rules of plan.yaml `assessment` that a field type cannot say."""
+    faults = []
+    scoring, lights, escalate = rules.scoring, rules.lights, rules.escalate
+    if scoring.punctual > scoring.late or scoring.punctual >= 1 - scoring.late:
+        faults.append(Fault("plan", ("assessment", "scoring", "punctual"),
+                            "punctual 不得大于 late，且须小于 1 − late，否则排名可能违背“按时完成多者在前”"))
+    if lights.red < lights.yellow:
+        faults.append(Fault("plan", ("assessment", "lights", "red"), "red 不得小于 yellow"))
+    if escalate.overdue and len(escalate.overdue) != len(rules.escalation):
+        faults.append(Fault("plan", ("assessment", "escalate", "overdue"),
+                            f"应为 escalation 的每项措施各给一个门槛（共{len(rules.escalation)}个）"))
+    if any(a >= b for a, b in zip(escalate.overdue, escalate.overdue[1:], strict=False)):
+        faults.append(Fault("plan", ("assessment", "escalate", "overdue"), "门槛应由轻到重逐项递增"))
+    return faults
 
 
 def _id_key(task_id: str) -> tuple:

@@ -32,6 +32,7 @@ import sys
 import time
 from array import array
 from dataclasses import fields
+from itertools import chain
 from pathlib import Path
 
 from lanxi_cli import __version__, domain
@@ -168,7 +169,7 @@ class Cache:
         shown = store.reports_shown(self.data_dir)
         listing = store.scan_reports(self.data_dir, stat=True)
         rels = [rel for rel, _ in listing]
-        stamps = array("q", [v for _, key in listing for v in (key or UNKNOWN)])
+        stamps = array("q", chain.from_iterable(key or UNKNOWN for _, key in listing))
         del listing
         old_rels, old_stamps, old_cols, old_bad = self._reports_entry()
         if rels == old_rels and stamps == old_stamps:  # nothing changed: the warm path

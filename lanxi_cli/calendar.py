@@ -153,9 +153,10 @@ def find_period(occs: tuple[Occurrence, ...], text: str) -> int | None:
     text = text.strip()
     if text.isdigit():
         text = f"第{int(text)}次"
+    month = _MONTH.match(text)
+    if month:  # 2020-9 → 2020-09; a month out of range (2020-13) simply matches nothing
+        text = f"{month[1]}-{int(month[2]):02d}"
     for occ in occs:
         if occ.label is not None and occ.label.lower() == text.lower():
-            return occ.index
-        if occ.label and _MONTH.match(text) and occ.label == "{}-{:02d}".format(*_month(text, "")):
             return occ.index
     return None

@@ -334,6 +334,39 @@ def write_new(path: Path, text: str) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def check_output(path: Path, suffixes: dict[str, str]) -> str:
+    """The kind of output `path` asks for, by its suffix; a UsageError if it cannot be written."""
+    from lanxi_cli.errors import UsageError
+
+    kind = suffixes.get(path.suffix.lower())
+    if kind is None:
+        raise UsageError(f"输出文件“{path}”的扩展名应为 {'、'.join(suffixes)} 之一")
+    if path.is_dir():
+        raise UsageError(f"输出文件“{path}”是一个目录")
+    if not path.parent.is_dir():
+        raise UsageError(f"输出文件“{path}”所在的目录不存在")
+    return kind
+
+
+def write_replace(path: Path, write) -> None:
+    """Write the user's output file `path` through `write(binary_file)`, replacing it whole.
+
+    The bytes go to a temporary file beside it, are flushed to disk and then
+    renamed over `path`: a reader sees the old file or the new one, never a
+    half-written one, and a failure leaves no temporary file behind.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 # ---- the plan, the tasks, the reports -----------------------------------------
 
 
@@ -377,12 +410,13 @@ def load_book(data_dir: Path):
 _SUFFIXES = (".yaml", ".yml")
 
 
-def scan_reports(data_dir: Path, stat: bool = False) -> list[tuple[str, tuple | None]]:
-    """Every report file under data/reports/, sub-folders included, dot-names
-    skipped, sorted: (its path relative to reports/, with stat=True its
-    (size, mtime_ns, ctime_ns, inode), or None where that cannot be had)."""
+def scan_reports(data_dir: Path, stat: bool = False, folder: str = REPORTS_DIR) -> list[tuple[str, tuple | None]]:
+    """Every YAML file under data/reports/ (or another folder), sub-folders
+    included, dot-names skipped, sorted: (its path relative to that folder,
+    with stat=True its (size, mtime_ns, ctime_ns, inode), or None where that
+    cannot be had)."""
     found: list[tuple[str, tuple | None]] = []
-    stack = [("", os.fspath(data_dir / REPORTS_DIR))]
+    stack = [("", os.fspath(data_dir / folder))]
     while stack:
         prefix, folder = stack.pop()
         try:
@@ -406,13 +440,13 @@ def scan_reports(data_dir: Path, stat: bool = False) -> list[tuple[str, tuple | 
                     else:
                         key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
                 found.append((prefix + name, key))
-    found.sort(key=lambda item: item[0])
+    found.sort()  # by path: paths are unique, so the stamps are never compared
     return found
 
 
-def report_files(data_dir: Path) -> list[Path]:
-    """Every report file under data/reports/, sub-folders included, sorted."""
-    return [data_dir / REPORTS_DIR / rel for rel, _ in scan_reports(data_dir)]
+def report_files(data_dir: Path, folder: str = REPORTS_DIR) -> list[Path]:
+    """Every YAML file under data/reports/ (or another folder), sub-folders included, sorted."""
+    return [data_dir / folder / rel for rel, _ in scan_reports(data_dir, folder=folder)]
 
 
 def reports_shown(data_dir: Path) -> str:
@@ -517,6 +551,42 @@ def place_reports(book, items) -> tuple[list, list[Problem]]:
     return reports, problems
 
 
+def load_report(path: Path, book, file: str):
+    """One report file → (Report with canonical unit, []) or (None, problems)."""
+    from functools import partial
+
+    from lanxi_cli.book import report_faults
+    from lanxi_cli.domain import Report
+
+    return load_record(path, Report, file, partial(report_faults, book))
+
+
+def load_record(path: Path, kind, file: str, faults):
+    """One small record file (a report, review, extension, indicator value) →
+    (record, []) or (None, problems). `faults(record)` returns (the record made
+    canonical, [(field, message)]); the loader sets `file`, never the file itself."""
+    from dataclasses import replace
+
+    try:
+        text = read_text(path, MAX_REPORT_BYTES, file)
+        data = parse(text, file)
+    except DataError as exc:
+        return None, exc.problems
+    reserved = isinstance(data, dict) and "file" in data  # set by the loader, not the file
+    record, problems = validate(kind, data, file, None)
+    found = [] if record is None else faults(record)[1]
+    if problems or found or reserved:
+        data, lines = parse(text, file, lines=True)
+        if problems:
+            problems = validate(kind, data, file, lines)[1]
+        problems += [Problem(file, line_of(lines, (f,)), f"{f}: {m}") for f, m in found]
+        if reserved:
+            problems.append(Problem(file, line_of(lines, ("file",)), "file: 未知字段"))
+        return None, problems
+    record, _ = faults(record)
+    return replace(record, file=file), []
+
+
 def load_reports(data_dir: Path, book) -> tuple[list, list[Problem]]:
     """Every valid report, and a problem for each file left out. Always from
     the files themselves (`lanxi check` relies on it); cache.py has the warm path."""
@@ -524,6 +594,67 @@ def load_reports(data_dir: Path, book) -> tuple[list, list[Problem]]:
     files = [os.path.join(shown, rel) for rel, _ in scan_reports(data_dir)]
     found = read_reports(files)
     return place_reports(book, [(file, *result) for file, result in zip(files, found, strict=True)])
+
+
+REVIEWS_DIR = "reviews"
+EXTENSIONS_DIR = "extensions"
+INDICATORS_DIR = "indicators"
+
+
+def _load_folder(data_dir: Path, folder: str, kind, faults) -> tuple[list, list[Problem]]:
+    records, problems = [], []
+    for path in report_files(data_dir, folder):
+        record, found = load_record(path, kind, display_path(path), faults)
+        if record is None:
+            problems += found
+        else:
+            records.append(record)
+    return records, problems
+
+
+def load_extensions(data_dir: Path, book) -> tuple[list, list[Problem]]:
+    """Every valid extension request under data/extensions/, and the problems."""
+    from functools import partial
+
+    from lanxi_cli.domain import Extension
+    from lanxi_cli.supervision import extension_faults
+
+    return _load_folder(data_dir, EXTENSIONS_DIR, Extension, partial(extension_faults, book))
+
+
+def load_reviews(data_dir: Path, book, subjects: list) -> tuple[list, list[Problem]]:
+    """Every valid review under data/reviews/; `subjects` are the loaded reports
+    and extension requests a review may name. Each review's `subject` comes back
+    in the form of the subject's own `file`."""
+    from dataclasses import replace
+
+    from lanxi_cli.domain import Review
+    from lanxi_cli.supervision import review_faults, subject_path
+
+    by_file = {s.file: s for s in subjects}
+
+    def faults(review):
+        where = subject_path(review.subject)
+        if where is None:
+            return review, [("subject", f"“{review.subject}”应为数据目录下 reports/ 或 extensions/ 中的文件路径")]
+        return review_faults(book, replace(review, subject=display_path(data_dir / where)), by_file)
+
+    return _load_folder(data_dir, REVIEWS_DIR, Review, faults)
+
+
+def load_indicators(data_dir: Path, book) -> tuple[list, list[Problem]]:
+    """Every valid indicator value under data/indicators/, and the problems."""
+    from functools import partial
+
+    from lanxi_cli.domain import IndicatorValue
+    from lanxi_cli.supervision import indicator_faults
+
+    return _load_folder(data_dir, INDICATORS_DIR, IndicatorValue, partial(indicator_faults, book))
+
+
+def data_relative(data_dir: Path, file: str) -> str:
+    """A loaded record's `file` as a path inside the data folder, with forward slashes."""
+    return Path(os.path.relpath(Path(file).resolve(), data_dir.resolve())).as_posix()
 
 
 # ---- writing reports -----------------------------------------------------------
@@ -536,7 +667,23 @@ def record_document(record, keys: tuple[str, ...]) -> str:
     unescaped, empty fields left out. Dates are written bare (2020-09-20)."""
     fields = {key: getattr(record, key) for key in keys}
     data = {k: (list(v) if isinstance(v, tuple) else v) for k, v in fields.items() if v not in (None, "", ())}
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, default_flow_style=False, width=4096)
+    return yaml.dump(
+        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=4096
+    )
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe dumper writing multi-line text as a literal block (`note: |-`).
+
+    The emitter falls back to a quoted scalar where a block cannot hold the
+    text exactly (trailing spaces, tabs, \r), so text always round-trips."""
+
+
+def _represent_str(dumper, text: str):
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|" if "\n" in text else None)
+
+
+_Dumper.add_representer(str, _represent_str)
 
 
 def report_path(data_dir: Path, report, suffix: str) -> Path:
@@ -548,12 +695,30 @@ def report_path(data_dir: Path, report, suffix: str) -> Path:
 
 def save_report(data_dir: Path, report) -> Path:
     """Write a new report file (exclusive, atomic) and return its path."""
-    text = record_document(report, REPORT_KEYS)
+    return save_new(record_document(report, REPORT_KEYS), lambda suffix: report_path(data_dir, report, suffix))
+
+
+def save_new(text: str, name) -> Path:
+    """Write `text` to a new file at `name(random suffix)`, never overwriting; its path."""
     for _ in range(20):
-        path = report_path(data_dir, report, os.urandom(3).hex())
+        path = name(os.urandom(3).hex())
         try:
             write_new(path, text)
             return path
         except FileExistsError:
             continue
-    raise DataError(f"无法为报告取得新的文件名：{path.parent}")
+    raise DataError(f"无法取得新的文件名：{path.parent}")
+
+
+REVIEW_KEYS = ("subject", "decision", "by", "date", "note", "recorded")
+EXTENSION_KEYS = ("task", "unit", "period", "until", "reason", "date", "by", "recorded")
+INDICATOR_KEYS = ("measure", "value", "date", "by", "note", "recorded")
+
+
+def save_record(data_dir: Path, folder: str, record, keys: tuple[str, ...], *name: str) -> Path:
+    """Write a review, extension or indicator value under data/FOLDER/YYYY/MM/,
+    named DATE-<name parts>-<suffix>.yaml; exclusive and atomic."""
+    day = record.date
+    where = data_dir / folder / f"{day.year:04d}" / f"{day.month:02d}"
+    stem = "-".join((day.isoformat(), *name))
+    return save_new(record_document(record, keys), lambda suffix: where / f"{stem}-{suffix}.yaml")

@@ -26,6 +26,8 @@ STATE_STYLES = {
     "due_soon": "yellow",
     "open": "",
 }
+# Beside the state: has the lead verified the completion claim (销号核验)?
+VERIFICATION_NAMES = {"verified": "已核验", "claimed": "已申报", "rejected": "已退回"}
 # One narrow ASCII mark per state, for the matrix: reads the same without colour.
 STATE_MARKS = {"done": "+", "late": "~", "overdue": "X", "due_soon": "!", "open": "."}
 KIND_NAMES = {"village": "村", "community": "社区", "department": "部门", "other": "其他"}
@@ -50,10 +52,14 @@ def table(*headers: str, title: str | None = None, wrap: tuple[int, ...] = ()):
     return tbl
 
 
-def state_text(state: str):
+def state_text(state: str, verification: str | None = None):
+    """The state's word; with a verification, its word on a second line."""
     from rich.text import Text
 
-    return Text(STATE_NAMES[state], style=STATE_STYLES[state])
+    text = Text(STATE_NAMES[state], style=STATE_STYLES[state])
+    if verification:
+        text.append("\n" + VERIFICATION_NAMES[verification])
+    return text
 
 
 def bar(done: int, total: int, width: int = 10) -> str:
@@ -153,7 +159,7 @@ def show_tasks(book, rows, as_of, fmt: str) -> None:
             short(row.task.text),
             row.lead,
             row.due.isoformat() if row.due else "—",
-            state_text(row.state),
+            state_text(row.state, row.verification),
             unit_list(book, row.overdue_units),
         )
     out.print(tbl)
@@ -189,12 +195,50 @@ def show_status(book, summaries, as_of, fmt: str) -> None:
             bar(c["done"] + c["late"], s.total, width=5),
         )
     out.print(tbl)
+    completed = sum(c.counts["done"] + c.counts["late"] for c in summaries)
+    verified = sum(s.verified for s in summaries)
+    if completed:
+        out.print(f"已完成 {completed} 项中：已核验 {verified} 项，已申报待核验 {completed - verified} 项。")
 
 
 def _styled(number: int, state: str):
     from rich.text import Text
 
     return Text(str(number), style=STATE_STYLES[state] if number else "")
+
+
+def show_assessment(book, standings, as_of, fmt: str) -> None:
+    """lanxi assess: one table per ranking group, best first."""
+    from rich.text import Text
+
+    from lanxi_cli.assess import GROUP_NAMES, LIGHT_NAMES, LIGHT_STYLES
+
+    rows = [s.as_dict() for s in standings]
+    if fmt == "json":
+        return print_json(rows)
+    if fmt == "csv":
+        return print_csv(rows)
+    out = console()
+    out.print(campaign_header(book, as_of))
+    for group, name in GROUP_NAMES.items():
+        members = [s for s in standings if s.group == group]
+        if not members:
+            continue
+        tbl = table("名次", "单位", "得分", "按时", "逾期完成", "已逾期", "亮灯", "措施",
+                    title=f"{name}考核排名（{len(members)}个）")
+        for col in tbl.columns[2:6]:
+            col.justify = "right"
+        for s in members:
+            t = s.tally
+            tbl.add_row(
+                str(s.rank), s.unit, f"{float(s.score):.2f}", str(t.done), str(t.late),
+                _styled(t.overdue, "overdue"), Text(LIGHT_NAMES[s.light], style=LIGHT_STYLES[s.light]),
+                s.measure or "",
+            )
+        out.print(tbl)
+    rules = book.plan.assessment
+    out.print(f"计分：按时完成1分，逾期完成{rules.scoring.late:g}分，守时分{rules.scoring.punctual:g}，"
+              "折合百分制（详见 plan.yaml assessment.scoring）。")
 
 
 def show_unit_status(book, unit, obligations, leads, as_of, fmt: str) -> None:
@@ -221,7 +265,7 @@ def show_unit_status(book, unit, obligations, leads, as_of, fmt: str) -> None:
         for ob in obligations:
             tbl.add_row(
                 ob.task.id, short(ob.task.text, 20), ob.occ.label or "", ob.due.isoformat(),
-                state_text(ob.state),
+                state_text(ob.state, ob.verification),
                 f"{ob.count}/{ob.target}" if ob.target is not None else "",
                 ob.last_report.isoformat() if ob.last_report else "",
             )
@@ -328,3 +372,118 @@ def show_check(book, reports, problems, fmt: str) -> None:
         sys.stdout.write(
             f"检查通过：{len(book.tasks)} 项任务，{len(book.units)} 个单位，{len(reports)} 份报告。\n"
         )
+
+
+# ---- lanxi report list / missing, lanxi log ----------------------------------------------
+
+
+def show_reports(rows: list[dict], fmt: str) -> None:
+    from lanxi_cli.progress import STATUS_NAMES
+
+    if fmt == "json":
+        return print_json(rows)
+    if fmt == "csv":
+        return print_csv(rows)
+    out = console()
+    if not rows:
+        out.print("没有符合条件的报告。")
+        return
+    tbl = table("日期", "任务", "单位", "状态", "数量", "报告人", "说明", title=f"进展报告（{len(rows)}份）", wrap=(6,))
+    for r in rows:
+        count = "" if r["count"] is None else str(r["count"])
+        if r["rate"] is not None:
+            count = f"{count} {r['rate']:.0%}".strip()
+        tbl.add_row(r["date"], r["task"], r["unit"], STATUS_NAMES[r["status"]], count, r["by"],
+                    short(r["note"].replace("\n", " "), 20))
+    out.print(tbl)
+
+
+def show_missing(book, start, end, units: list[str], owed: int, fmt: str) -> None:
+    window = {"start": start.isoformat(), "end": end.isoformat()}
+    if fmt == "json":
+        return print_json({"window": window, "units": units, "owed": owed})
+    rows = [
+        {"unit": u, "kind": book.units[u].kind, "liaison": book.units[u].liaison.name,
+         "phone": book.units[u].liaison.phone}
+        for u in units
+    ]
+    if fmt == "csv":
+        return print_csv(rows, ["unit", "kind", "liaison", "phone"])
+    out = console()
+    if not units:
+        out.print(f"旬报 {start} 至 {end}：应报的 {owed} 个单位都已报告。")
+        return
+    out.print(f"旬报 {start} 至 {end}：应报 {owed} 个单位，{len(units)} 个未报")
+    tbl = table("单位", "类型", "联络员", "电话")
+    for r in rows:
+        tbl.add_row(r["unit"], KIND_NAMES[r["kind"]], r["liaison"] or "（未备案）", r["phone"])
+    out.print(tbl)
+
+
+def show_log(changes, fmt: str) -> None:
+    rows = [c.as_dict() for c in changes]
+    if fmt == "json":
+        return print_json(rows)
+    if fmt == "csv":
+        return print_csv(rows, ["commit", "date", "time", "author", "subject", "files"])
+    out = console()
+    if not rows:
+        out.print("没有符合条件的数据修改记录。")
+        return
+    tbl = table("日期", "作者", "修改", "文件", title=f"数据修改记录（{len(rows)}次，新的在前）", wrap=(2, 3))
+    for c in changes:
+        names = [f.rsplit("/", 1)[-1] for f in c.files]
+        files = names[0] + (f" 等{len(names)}个" if len(names) > 1 else "") if names else ""
+        tbl.add_row(c.time.strftime("%Y-%m-%d %H:%M"), c.author, c.subject, files)
+    out.print(tbl)
+
+
+# ---- supervision: extensions, goals ------------------------------------------------
+
+DECISION_NAMES = {"approved": "已同意", "rejected": "不同意", "pending": "待审批"}
+DIRECTION_NAMES = {"rise": "上升", "fall": "下降"}
+TREND_NAMES = {"met": "达标", "unmet": "未达标", "no_data": "无数据"}
+
+
+def show_extensions(rows: list[dict], as_of, fmt: str) -> None:
+    if fmt == "json":
+        return print_json(rows)
+    if fmt == "csv":
+        return print_csv(rows, ["task", "unit", "period", "due", "until", "date", "reason", "decision", "file"])
+    out = console()
+    if not rows:
+        out.print(f"截至 {as_of}，没有延期申请。")
+        return
+    tbl = table("任务", "单位", "周期", "原截止", "延至", "审批", "理由", title=f"延期申请（截至 {as_of}）", wrap=(6,))
+    for row in rows:
+        tbl.add_row(row["task"], row["unit"], row["period"] or "", row["due"], row["until"],
+                    DECISION_NAMES[row["decision"]], row["reason"])
+    out.print(tbl)
+
+
+def _number(value) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def show_measures(book, rows, as_of, fmt: str) -> None:
+    dicts = [row.as_dict() for row in rows]
+    if fmt == "json":
+        return print_json({"as_of": as_of.isoformat(), "measures": dicts})
+    if fmt == "csv":
+        return print_csv(dicts)
+    out = console()
+    if not rows:
+        out.print("plan.yaml 的 goals.measures 没有列出任何指标。")
+        return
+    tbl = table("指标", "应", "基线", "最新值", "日期", "判断", title=f"工作目标（截至 {as_of}）", wrap=(0,))
+    for row in rows:
+        latest = row.latest
+        base = _number(row.baseline) + ("" if row.measure.baseline is not None or row.baseline is None else "*")
+        tbl.add_row(
+            row.measure.name, DIRECTION_NAMES[row.measure.direction], base,
+            _number(latest.value) if latest else "—", latest.date.isoformat() if latest else "",
+            TREND_NAMES[row.trend],
+        )
+    out.print(tbl)
+    if any(r.baseline is not None and r.measure.baseline is None for r in rows):
+        out.print("* plan.yaml 未给出基线，以最早一次记录的数值为基线。")

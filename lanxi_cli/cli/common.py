@@ -64,6 +64,8 @@ class Session:
     book: object
     cache: object = field(default=None, repr=False)  # a cache.Cache, or None to read every file
     _reports: list | None = field(default=None, repr=False)
+    _extensions: list | None = field(default=None, repr=False)
+    _reviews: list | None = field(default=None, repr=False)
 
     @property
     def reports(self) -> list:
@@ -79,10 +81,33 @@ class Session:
                 warn(f"{problem}（已跳过此报告）")
         return self._reports
 
+    @property
+    def extensions(self) -> list:
+        """Every valid extension request (data/extensions/); broken files warned and skipped."""
+        if self._extensions is None:
+            from lanxi_cli import store
+
+            self._extensions, problems = store.load_extensions(self.data_dir, self.book)
+            for problem in problems:
+                warn(f"{problem}（已跳过此延期申请）")
+        return self._extensions
+
+    @property
+    def reviews(self) -> list:
+        """Every valid review (data/reviews/) of a report or extension request."""
+        if self._reviews is None:
+            from lanxi_cli import store
+
+            subjects = [*self.reports, *self.extensions]
+            self._reviews, problems = store.load_reviews(self.data_dir, self.book, subjects)
+            for problem in problems:
+                warn(f"{problem}（已跳过此审核）")
+        return self._reviews
+
     def obligations(self):
         from lanxi_cli import engine
 
-        return engine.compute(self.book, self.reports, self.as_of)
+        return engine.compute(self.book, self.reports, self.as_of, self.reviews, self.extensions)
 
 
 def open_session(data: Path | None, as_of: str | None) -> Session:
@@ -101,3 +126,32 @@ def warn(message: str) -> None:
 
 def no_color() -> bool:
     return bool(os.environ.get("NO_COLOR"))
+
+
+# ---- tab completion: fast, and never raises ---------------------------------------------
+
+
+def _names(ctx: typer.Context) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(task id, help) and (unit name or alias, help) straight from the YAML, no validation."""
+    try:
+        from lanxi_cli import store
+
+        data_dir = store.find_data_dir(ctx.params.get("data") or os.environ.get("LANXI_DATA"))
+        tasks = store.parse(store.read_text(data_dir / store.TASKS_FILE, store.MAX_PLAN_BYTES), "tasks")
+        plan = store.parse(store.read_text(data_dir / store.PLAN_FILE, store.MAX_PLAN_BYTES), "plan")
+        task_names = [(str(t["id"]), str(t.get("text", ""))[:30]) for t in tasks]
+        unit_names = []
+        for unit in plan["units"]:
+            unit_names.append((str(unit["name"]), ""))
+            unit_names += [(str(alias), str(unit["name"])) for alias in unit.get("aliases") or ()]
+        return task_names, unit_names
+    except Exception:  # a completion must never raise, whatever the data holds
+        return [], []
+
+
+def complete_task(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    return [pair for pair in _names(ctx)[0] if pair[0].startswith(incomplete)]
+
+
+def complete_unit(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    return [pair for pair in _names(ctx)[1] if incomplete in pair[0]]
