@@ -164,6 +164,12 @@ class Cache:
 
     def load_reports(self, book) -> tuple[list, list]:
         """store.load_reports, reading only the files the cache does not know."""
+        try:
+            return self._load_reports(book, self._reports_entry())
+        except Exception:  # a cache this lanxi cannot read: read every file
+            return self._load_reports(book, _empty())
+
+    def _load_reports(self, book, cached) -> tuple[list, list]:
         from lanxi_cli import store
 
         shown = store.reports_shown(self.data_dir)
@@ -171,14 +177,9 @@ class Cache:
         rels = [rel for rel, _ in listing]
         stamps = array("q", chain.from_iterable(key or UNKNOWN for _, key in listing))
         del listing
-        old_rels, old_stamps, old_cols, old_bad = self._reports_entry()
+        old_rels, old_stamps, old_cols, old_bad = cached
         if rels == old_rels and stamps == old_stamps:  # nothing changed: the warm path
-            try:
-                items = list(_items(rels, old_cols, old_bad, shown))
-            except Exception:  # a cache this lanxi cannot read: read the files
-                old_rels, old_stamps, old_cols, old_bad = [], array("q"), tuple([] for _ in FIELDS), {}
-            else:
-                return store.place_reports(book, items)
+            return store.place_reports(book, list(_items(rels, old_cols, old_bad, shown)))
         index = {rel: i for i, rel in enumerate(old_rels)}
         source = []  # for each file listed, its place in the cache, or -1
         for j, rel in enumerate(rels):
@@ -187,7 +188,7 @@ class Cache:
         missed = [j for j, i in enumerate(source) if i < 0]
         found = dict(zip(missed, store.read_reports([os.path.join(shown, rels[j]) for j in missed]), strict=True))
         items: list = []
-        kept = ([], array("q"), tuple([] for _ in FIELDS), {})  # the new cache: rels, stamps, columns, problems
+        kept = _empty()  # the new cache: rels, stamps, columns, problems
         trusted = time.time_ns() - FRESH_NS
         for j, rel in enumerate(rels):
             i, stamp = source[j], stamps[4 * j : 4 * j + 4]
@@ -226,11 +227,15 @@ class Cache:
                 return rels, stamps, columns, bad
         except Exception:
             pass
-        return [], array("q"), tuple([] for _ in FIELDS), {}
+        return _empty()
 
 
 FIELDS = ("task", "unit", "date", "status", "count", "rate", "period", "note", "by", "evidence", "recorded")
 UNKNOWN = (-1, -1, -1, -1)  # a file that could not be stat'ed: never matches, never kept
+
+
+def _empty() -> tuple[list, array, tuple, dict]:
+    return [], array("q"), tuple([] for _ in FIELDS), {}
 
 
 def _row(report: Report) -> tuple:

@@ -180,3 +180,13 @@ def test_check_reads_the_files_never_the_cache(cli, data):
     result = cli("check", "--data", str(data))
     assert result.exit_code == 1
     assert f"{path.name}:4" in result.output + result.stderr
+
+
+def test_a_well_formed_cache_holding_nonsense_changes_nothing(cli, data):
+    add(data, count=1)
+    cold = status(cli, data)
+    forged = cache.Cache(data)
+    rels, stamps, columns, bad = forged.reports_entry
+    columns[2][0] = "not a day"  # a date ordinal that is not a number
+    forged._write()
+    assert status(cli, data) == cold
