@@ -10,11 +10,23 @@ from typing import Annotated
 
 import typer
 
-from lanxi_cli.cli.common import AsOfOpt, DataOpt, Format, FormatOpt, open_session, parse_date, warn
+from lanxi_cli.cli.common import (
+    AsOfOpt,
+    DataOpt,
+    Format,
+    FormatOpt,
+    complete_task,
+    complete_unit,
+    open_session,
+    parse_date,
+    warn,
+)
 
 ApproveOpt = Annotated[bool, typer.Option("--approve", help="同意")]
 RejectOpt = Annotated[bool, typer.Option("--reject", help="不同意（退回）")]
-ByOpt = Annotated[str, typer.Option("--by", help="审核单位：任务的牵头单位或考核单位（禁毒办）")]
+ByOpt = Annotated[
+    str, typer.Option("--by", autocompletion=complete_unit, help="审核单位：任务的牵头单位或考核单位（禁毒办）")
+]
 NoteOpt = Annotated[str, typer.Option("--note", help="审核意见")]
 NoCommitOpt = Annotated[bool, typer.Option("--no-commit", help="只写文件，不提交到 git")]
 
@@ -90,8 +102,8 @@ def review(
 
 
 def request(
-    task: Annotated[str, typer.Option("--task", "-t", help="任务编号，如 5.1")],
-    unit: Annotated[str, typer.Option("--unit", "-u", help="申请延期的单位")],
+    task: Annotated[str, typer.Option("--task", "-t", autocompletion=complete_task, help="任务编号，如 5.1")],
+    unit: Annotated[str, typer.Option("--unit", "-u", autocompletion=complete_unit, help="申请延期的单位")],
     until: Annotated[str, typer.Option("--until", help="申请延至哪一天（YYYY-MM-DD）")],
     reason: Annotated[str, typer.Option("--reason", help="延期理由")],
     period: Annotated[str | None, typer.Option("--period", "-p", help="哪一期，默认最近未到期的一期")] = None,
