@@ -179,7 +179,7 @@ class Cache:
         del listing
         old_rels, old_stamps, old_cols, old_bad = cached
         if rels == old_rels and stamps == old_stamps:  # nothing changed: the warm path
-            return store.place_reports(book, list(_items(rels, old_cols, old_bad, shown)))
+            return store.place_reports(book, _items(rels, old_cols, old_bad, shown))
         index = {rel: i for i, rel in enumerate(old_rels)}
         source = []  # for each file listed, its place in the cache, or -1
         for j, rel in enumerate(rels):
