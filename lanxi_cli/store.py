@@ -40,7 +40,12 @@ class Loader(_Base):  # type: ignore[misc, valid-type]
             raise yaml.constructor.ConstructorError(
                 None, None, "不支持 YAML 锚点和别名（&、*）", node.start_mark
             )
-        return super().construct_object(node, deep)
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:  # a 5000-digit number, !!timestamp 2020-13-45
+            raise yaml.constructor.ConstructorError(
+                None, None, f"无法读取的值（{exc}）", node.start_mark
+            ) from None
 
     def construct_mapping(self, node, deep=False):
         seen = set()
@@ -82,6 +87,8 @@ def read_text(path: Path, limit: int, file: str | None = None) -> str:
     """The file as text: UTF-8 (a BOM is fine), or a clear DataError."""
     file = file or str(path)
     try:
+        if path.exists() and not path.is_file():  # a FIFO or device would block or never end
+            raise DataError.at(file, None, "不是普通文件，无法作为数据读取")
         with open(path, "rb") as handle:
             raw = handle.read(limit + 1)
     except OSError as exc:
@@ -106,15 +113,43 @@ def _mark_line(exc: yaml.YAMLError) -> int | None:
     return mark.line + 1 if mark is not None else None
 
 
+# libyaml's words for the usual slips → ours (matched by their start)
+_YAML_PROBLEMS = {
+    "could not determine a constructor for the tag": "不允许的 YAML 标签（lanxi 只读普通数据）：",
+    "did not find expected key": "缩进不对，或缺少“键:”",
+    "did not find expected ',' or '}'": "花括号 { } 里缺少逗号或右括号",
+    "did not find expected ',' or ']'": "方括号 [ ] 里缺少逗号或右括号",
+    "did not find expected '-' indicator": "缩进不对：同一列表的各项应以“- ”开头并对齐",
+    "did not find expected node content": "此处缺少值",
+    "mapping values are not allowed": "此处不能出现“键: 值”（缩进不对，或值里的冒号需加引号）",
+    "found unexpected end of stream": "文件意外结束（引号或括号没有闭合？）",
+    "found character that cannot start any token": "有不能作为开头的字符（Tab 缩进？以 @ 或 ` 开头的值需加引号）",
+    "found a tab character that violates indentation": "用了 Tab 缩进；请改用空格",
+    "could not find expected ':'": "缺少冒号“:”",
+    "found unknown escape character": "双引号里有无效的转义（\\ 之后）；可改用单引号",
+    "control characters are not allowed": "含有不允许的控制字符",
+    "expected a single document": "文件里只能有一个 YAML 文档（去掉多余的 ---）",
+}
+
+
 def _yaml_error(file: str, exc: yaml.YAMLError) -> DataError:
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
-    if problem and problem.startswith("could not determine a constructor for the tag"):
-        problem = "不允许的 YAML 标签" + problem.removeprefix(
-            "could not determine a constructor for the tag"
-        )
-    message = f"YAML 语法错误：{problem}" + (f"（{context}）" if context else "")
-    return DataError.at(file, _mark_line(exc), message)
+    if isinstance(exc, yaml.constructor.ConstructorError) and not problem.startswith("could not"):
+        return DataError.at(file, _mark_line(exc), problem)  # already ours: alias, duplicate key, value
+    start = getattr(exc, "context_mark", None)
+    line = _mark_line(exc)
+    for prefix, ours in _YAML_PROBLEMS.items():
+        if problem.startswith(prefix):
+            problem, context = ours + problem.removeprefix(prefix).strip(), None
+            if start is not None and start.line + 1 != line:
+                problem += f"（从第 {start.line + 1} 行开始的部分）"
+            break
+        if context and context.startswith(prefix):
+            problem, context = ours, None
+            break
+    message = f"YAML 格式错误：{problem}" + (f"（{context}）" if context else "")
+    return DataError.at(file, line, message)
 
 
 def _check_depth(text: str, file: str) -> None:
