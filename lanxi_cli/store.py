@@ -9,6 +9,7 @@ refused, and anchors/aliases are refused (no alias bombs; data needs none).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import yaml
@@ -23,6 +24,8 @@ MAX_REPORT_BYTES = 256 * 1024
 MAX_DEPTH = 64
 _EVENT_SCAN_BYTES = 4096  # above this, check nesting depth before composing
 
+# what YAML allows in a file (YAML 1.1 "printable"): the rest is named, by line
+_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
@@ -96,7 +99,7 @@ def read_text(path: Path, limit: int, file: str | None = None) -> str:
     if len(raw) > limit:
         raise DataError.at(file, None, f"文件过大（超过 {limit // 1024} KB），不像是 lanxi 的数据文件")
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         hint = ""
@@ -106,6 +109,11 @@ def read_text(path: Path, limit: int, file: str | None = None) -> str:
         except UnicodeDecodeError:
             pass
         raise DataError.at(file, line, f"文件不是 UTF-8 编码{hint}") from None
+    bad = _UNPRINTABLE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise DataError.at(file, line, f"含有不允许的控制字符 U+{ord(bad[0]):04X}；请删去")
+    return text
 
 
 def _mark_line(exc: yaml.YAMLError) -> int | None:
@@ -152,11 +160,18 @@ def _yaml_error(file: str, exc: yaml.YAMLError) -> DataError:
     return DataError.at(file, line, message)
 
 
-def _check_depth(text: str, file: str) -> None:
-    """Refuse deep nesting before libyaml's recursive composer sees it."""
+def _prescan(text: str, file: str) -> None:
+    """Refuse deep nesting and anchors before libyaml's recursive composer sees them.
+
+    Events come one at a time, so this runs in bounded memory whatever the text;
+    the first anchor or alias is named on its own line.
+    """
     depth = 0
     try:
         for event in yaml.parse(text, Loader=Loader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+                line = event.start_mark.line + 1
+                raise DataError.at(file, line, "不支持 YAML 锚点和别名（&、*）；请把内容直接写出")
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -170,8 +185,8 @@ def _check_depth(text: str, file: str) -> None:
 
 def parse(text: str, file: str, lines: bool = False):
     """YAML text → data, or (data, {path: line}) with lines=True."""
-    if len(text) > _EVENT_SCAN_BYTES:
-        _check_depth(text, file)
+    if len(text) > _EVENT_SCAN_BYTES or "&" in text or "*" in text:
+        _prescan(text, file)
     loader = Loader(text)
     try:
         if not lines:
