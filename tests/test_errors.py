@@ -121,3 +121,64 @@ def test_shipped_data_has_no_problem(cli):
     result = cli("check", "--data", str(Path(__file__).parent.parent / "data"))
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
+
+
+# ---- the command line: exit 2, nothing on stdout, nothing read or written ---------------
+
+
+@pytest.mark.parametrize("args, says", [
+    (("tasks", "--bogus"), "--bogus"),
+    (("status", "--unit"), "--unit"),                       # option without its value
+    (("tasks", "--due-within", "-1"), "--due-within"),
+    (("tasks", "--due-within", "99999"), "--due-within"),
+    (("tasks", "--due-within", "七"), "--due-within"),
+    (("tasks", "--format", "xml"), "--format"),
+    (("tasks", "--as-of", "2020-02-30"), "--as-of 的日期“2020-02-30”无效"),
+    (("tasks", "--as-of", "tomorrow"), "--as-of 的日期“tomorrow”无效"),
+    (("tasks", "--as-of", "2020-9"), "--as-of 的日期“2020-9”无效"),
+    (("tasks", "--as-of", "9" * 5000 + "-1-1"), "--as-of 的日期"),
+    (("status", "--unit", "火星村"), "未知单位“火星村”"),
+    (("status", "--unit", "村"), "单位“村”不明确"),
+    (("status", "--unit", "　"), "单位名称不能为空"),
+    (("nonsense",), "nonsense"),
+])
+def test_usage_errors_exit_2(cli, data_dir, args, says):
+    result = cli(args[0], "--data", str(data_dir), *args[1:])
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert says in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_bad_date_from_environment_exits_2(cli, data_dir):
+    result = cli("tasks", "--data", str(data_dir), env={"LANXI_TODAY": "2020-13-01"})
+    assert result.exit_code == 2
+    assert "--as-of 的日期“2020-13-01”无效" in result.stderr
+
+
+def test_bad_date_wins_over_broken_data(cli, data_dir):
+    """A usage error is found before any file is read."""
+    (data_dir / "plan.yaml").write_text("town: [\n", encoding="utf-8")
+    result = cli("tasks", "--data", str(data_dir), "--as-of", "2020-02-30")
+    assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("setup, says", [
+    (lambda d: (d / "plan.yaml").unlink(), "中没有 plan.yaml"),
+    (lambda d: (d / "tasks.yaml").unlink(), "tasks.yaml: 无法读取"),
+    (lambda d: (d / "plan.yaml").write_text("", encoding="utf-8"), "plan.yaml:"),
+    (lambda d: (d / "tasks.yaml").write_text("{}\n", encoding="utf-8"), "tasks.yaml:1: （文件）: 应为列表"),
+])
+def test_missing_or_empty_data_files_exit_1(cli, data_dir, setup, says):
+    setup(data_dir)
+    result = cli("status", "--data", str(data_dir))
+    assert result.exit_code == 1
+    assert says in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_no_data_folder_anywhere_exits_1(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = cli("tasks")
+    assert result.exit_code == 1
+    assert "找不到含 plan.yaml 的 data/ 目录" in result.stderr
