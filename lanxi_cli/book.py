@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from lanxi_cli.calendar import CalendarError, Occurrence, occurrences
+from lanxi_cli.calendar import CalendarError, Occurrence, find_period, occurrences
 from lanxi_cli.domain import Plan, Target, Task, Unit
 from lanxi_cli.errors import UsageError
 
@@ -102,6 +102,7 @@ class Book:
             for j, name in enumerate(names):
                 if name and not self._known(name, groups_ok):
                     faults.append(Fault("plan", (*path, j) if groups_ok else path, f"未知单位“{name}”"))
+        faults.extend(_assessment_faults(plan.assessment))
 
     def _index_tasks(self, tasks, faults: list[Fault]) -> None:
         categories: dict[str, str] = {}
@@ -216,6 +217,23 @@ class Book:
         return task
 
 
+def _assessment_faults(rules) -> list[Fault]:
+    """Cross-field rules of plan.yaml `assessment` that a field type cannot say."""
+    faults = []
+    scoring, lights, escalate = rules.scoring, rules.lights, rules.escalate
+    if scoring.punctual > scoring.late or scoring.punctual >= 1 - scoring.late:
+        faults.append(Fault("plan", ("assessment", "scoring", "punctual"),
+                            "punctual 不得大于 late，且须小于 1 − late，否则排名可能违背“按时完成多者在前”"))
+    if lights.red < lights.yellow:
+        faults.append(Fault("plan", ("assessment", "lights", "red"), "red 不得小于 yellow"))
+    if escalate.overdue and len(escalate.overdue) != len(rules.escalation):
+        faults.append(Fault("plan", ("assessment", "escalate", "overdue"),
+                            f"应为 escalation 的每项措施各给一个门槛（共{len(rules.escalation)}个）"))
+    if any(a >= b for a, b in zip(escalate.overdue, escalate.overdue[1:], strict=False)):
+        faults.append(Fault("plan", ("assessment", "escalate", "overdue"), "门槛应由轻到重逐项递增"))
+    return faults
+
+
 def _id_key(task_id: str) -> tuple:
     parts = task_id.split(".")
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
@@ -223,10 +241,6 @@ def _id_key(task_id: str) -> tuple:
 
 def report_faults(book: Book, report) -> tuple[object, list[tuple[str, str]]]:
     """Check a report's references: (report with canonical unit, [(field, message)])."""
-    from dataclasses import replace
-
-    from lanxi_cli.calendar import find_period
-
     faults: list[tuple[str, str]] = []
     task = book.task_by_id.get(report.task)
     unit = book.canonical(report.unit)

@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from annotated_types import Ge, Gt, Le, MinLen
+from annotated_types import Ge, Gt, Le, Lt, MinLen
 
 FORBID = {"extra": "forbid"}
 
@@ -116,12 +116,51 @@ class Organisation:
 
 
 @dataclass(frozen=True, slots=True)
+class Scoring:
+    """The assessment score, on 100 points (see lanxi_cli.assess for the formula).
+
+    An obligation completed on time earns 1, a late one `late`; `punctual`
+    weighs the share of already-due obligations that are not overdue.
+    `book` checks punctual <= late and punctual < 1 - late, which keeps the
+    contract's ranking properties.
+    """
+
+    __pydantic_config__ = FORBID
+    late: Annotated[float, Gt(0), Lt(1)] = 0.6
+    punctual: Annotated[float, Ge(0), Lt(0.5)] = 0.3
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Lights:
+    """红黄绿: a unit's light from its number of overdue obligations."""
+
+    __pydantic_config__ = FORBID
+    yellow: Annotated[int, Ge(1)] = 1  # overdue items from which the light is yellow
+    red: Annotated[int, Ge(1)] = 3  # ... and red
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Escalate:
+    """When a unit is proposed for a measure of `Assessment.escalation`."""
+
+    __pydantic_config__ = FORBID
+    overdue: tuple[Annotated[int, Ge(1)], ...] = ()  # one threshold per measure, mildest first, rising
+    bottom: Annotated[int, Ge(0)] = 0  # the last N of a ranking group get at least the mildest measure
+    text: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Assessment:
     __pydantic_config__ = FORBID
     text: str = ""
     assessor: str = ""
     escalation: tuple[Text, ...] = ()  # mildest first
     escalation_note: str = ""
+    scoring: Scoring = field(default_factory=Scoring)
+    lights: Lights = field(default_factory=Lights)
+    escalate: Escalate = field(default_factory=Escalate)
 
 
 @dataclass(frozen=True, slots=True)

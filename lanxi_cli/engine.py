@@ -13,7 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from lanxi_cli.book import Book
+from lanxi_cli.book import Book, fold
 from lanxi_cli.calendar import Occurrence, find_period, period_of
 from lanxi_cli.domain import COMPLETED, Report, Task
 
@@ -59,11 +59,16 @@ def assign_period(book: Book, task: Task, report: Report) -> int:
     return period_of(occs, report.date)
 
 
-def _completion(reports: list[Report], target: int | None) -> tuple[dt.date | None, int]:
-    """The day the obligation was completed (None if not yet), and the count."""
-    done = min((r.date for r in reports if r.status == "done"), default=None)
+def _completion(
+    own: list[Report], counted: list[Report], target: int | None
+) -> tuple[dt.date | None, int]:
+    """The day the obligation was completed (None if not yet), and the count.
+
+    `own` are the reports of this period (a done one completes it); `counted`
+    are those whose counts add up toward it, sorted by date."""
+    done = min((r.date for r in own if r.status == "done"), default=None)
     total, reached = 0, None
-    for report in reports:  # sorted by date
+    for report in counted:
         total += report.count or 0
         if reached is None and target is not None and total >= target:
             reached = report.date
@@ -94,8 +99,8 @@ def compute(book: Book, reports: list[Report], as_of: dt.date) -> list[Obligatio
                     else per_occ[occ.index]
                 )
                 goal = occ.count if occ.count is not None else (target.count if target else None)
-                completed_on, total = _completion(counted, goal)
                 own = per_occ[occ.index]
+                completed_on, total = _completion(own, counted, goal)
                 out.append(Obligation(
                     task=task, unit=unit, occ=occ, due=occ.due,
                     state=state_of(occ.due, completed_on, as_of, window),
@@ -140,10 +145,10 @@ class TaskRow:
             "due": _iso(self.due),
             "state": self.state,
             "overdue_units": list(self.overdue_units),
-            "units_done": sum(1 for u in self.units if self._unit_complete(u)),
+            "units_done": sum(1 for u in self.units if self.unit_complete(u)),
         }
 
-    def _unit_complete(self, unit: str) -> bool:
+    def unit_complete(self, unit: str) -> bool:
         return all(o.completed for o in self.obligations if o.unit == unit)
 
 
@@ -179,8 +184,6 @@ def filter_tasks(
     unit: str | None = None,
     category: str | None = None,
 ) -> list[TaskRow]:
-    from lanxi_cli.book import fold
-
     out = []
     for row in rows:
         if overdue and row.state != "overdue":
@@ -259,7 +262,7 @@ def lead_summaries(book: Book, obligations: list[Obligation], unit: str) -> list
         out.append(LeadSummary(
             task=row.task,
             units_total=len(row.units),
-            units_done=sum(1 for u in row.units if row._unit_complete(u)),
+            units_done=sum(1 for u in row.units if row.unit_complete(u)),
             units_overdue=len(row.overdue_units),
             by_unit=by_unit,
         ))

@@ -336,6 +336,39 @@ def write_new(path: Path, text: str) -> None:
         tmp.unlink(missing_ok=True)
 
 
+def check_output(path: Path, suffixes: dict[str, str]) -> str:
+    """The kind of output `path` asks for, by its suffix; a UsageError if it cannot be written."""
+    from lanxi_cli.errors import UsageError
+
+    kind = suffixes.get(path.suffix.lower())
+    if kind is None:
+        raise UsageError(f"输出文件“{path}”的扩展名应为 {'、'.join(suffixes)} 之一")
+    if path.is_dir():
+        raise UsageError(f"输出文件“{path}”是一个目录")
+    if not path.parent.is_dir():
+        raise UsageError(f"输出文件“{path}”所在的目录不存在")
+    return kind
+
+
+def write_replace(path: Path, write) -> None:
+    """Write the user's output file `path` through `write(binary_file)`, replacing it whole.
+
+    The bytes go to a temporary file beside it, are flushed to disk and then
+    renamed over `path`: a reader sees the old file or the new one, never a
+    half-written one, and a failure leaves no temporary file behind.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 # ---- the plan, the tasks, the reports -----------------------------------------
 
 
@@ -432,3 +465,52 @@ def load_reports(data_dir: Path, book) -> tuple[list, list[Problem]]:
         else:
             reports.append(report)
     return reports, problems
+
+
+# ---- writing reports -----------------------------------------------------------
+
+REPORT_KEYS = ("task", "unit", "date", "status", "count", "rate", "period", "note", "by", "evidence", "recorded")
+
+
+def record_document(record, keys: tuple[str, ...]) -> str:
+    """A record as the YAML a human can read and edit: fixed key order, Chinese
+    unescaped, empty fields left out. Dates are written bare (2020-09-20)."""
+    fields = {key: getattr(record, key) for key in keys}
+    data = {k: (list(v) if isinstance(v, tuple) else v) for k, v in fields.items() if v not in (None, "", ())}
+    return yaml.dump(
+        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=4096
+    )
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe dumper writing multi-line text as a literal block (`note: |-`).
+
+    The emitter falls back to a quoted scalar where a block cannot hold the
+    text exactly (trailing spaces, tabs, \r), so text always round-trips."""
+
+
+def _represent_str(dumper, text: str):
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|" if "\n" in text else None)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def report_path(data_dir: Path, report, suffix: str) -> Path:
+    """data/reports/2020/09/2020-09-20-兰溪派出所-5.1-<suffix>.yaml: readable, never reused."""
+    day = report.date
+    name = f"{day.isoformat()}-{report.unit}-{report.task}-{suffix}.yaml"
+    return data_dir / REPORTS_DIR / f"{day.year:04d}" / f"{day.month:02d}" / name
+
+
+def save_report(data_dir: Path, report) -> Path:
+    """Write a new report file (exclusive, atomic) and return its path."""
+    text = record_document(report, REPORT_KEYS)
+    for _ in range(20):
+        path = report_path(data_dir, report, os.urandom(3).hex())
+        try:
+            write_new(path, text)
+            return path
+        except FileExistsError:
+            continue
+    raise DataError(f"无法为报告取得新的文件名：{path.parent}")

@@ -42,7 +42,9 @@ def table(*headers: str, title: str | None = None, wrap: tuple[int, ...] = ()):
     from rich import box
     from rich.table import Table
 
-    tbl = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    tbl = Table(
+        title=title, box=box.SIMPLE_HEAD, title_justify="left", show_edge=False, padding=(0, 1, 0, 0)
+    )
     for i, header in enumerate(headers):
         tbl.add_column(header, no_wrap=i not in wrap, overflow="fold")
     return tbl
@@ -107,7 +109,7 @@ def unit_list(book, units, limit: int = 6) -> str:
     for group in book.plan.groups:
         members = book.group(group.name)
         if len(members) > 1 and set(members) <= set(left):
-            parts.append(f"{group.name}（{len(members)}个）")
+            parts.append(f"{group.name}全部")
             left = [u for u in left if u not in members]
     if len(left) > limit:
         parts.append("、".join(left[:limit]) + f"等{len(left)}个")
@@ -161,6 +163,8 @@ def show_tasks(book, rows, as_of, fmt: str) -> None:
 
 
 def show_status(book, summaries, as_of, fmt: str) -> None:
+    from rich.cells import cell_len
+
     rows = [s.as_dict() for s in summaries]
     if fmt == "json":
         return print_json({"as_of": as_of.isoformat(), "units": rows})
@@ -168,15 +172,21 @@ def show_status(book, summaries, as_of, fmt: str) -> None:
         return print_csv(rows)
     out = console()
     out.print(campaign_header(book, as_of))
-    tbl = table("单位", "类型", "总数", "已完成", "逾期完成", "已逾期", "即将到期", "未到期", "完成进度")
-    for col in tbl.columns[2:8]:
+    tbl = table("单位", "总数", "已完成", "逾期\n完成", "已逾期", "即将\n到期", "未到期", "完成进度", wrap=(0,))
+    for col in tbl.columns[1:7]:
         col.justify = "right"
+    tbl.columns[0].min_width = min(20, max((cell_len(s.unit) for s in summaries), default=4))
+    kind = None
     for s in summaries:
+        group = "department" if s.kind == "department" else s.kind if s.kind == "other" else "village"
+        if kind is not None and group != kind:
+            tbl.add_section()
+        kind = group
         c = s.counts
         tbl.add_row(
-            s.unit, KIND_NAMES[s.kind], str(s.total), str(c["done"]), str(c["late"]),
+            s.unit, str(s.total), str(c["done"]), str(c["late"]),
             _styled(c["overdue"], "overdue"), _styled(c["due_soon"], "due_soon"), str(c["open"]),
-            bar(c["done"] + c["late"], s.total),
+            bar(c["done"] + c["late"], s.total, width=5),
         )
     out.print(tbl)
 
@@ -185,6 +195,40 @@ def _styled(number: int, state: str):
     from rich.text import Text
 
     return Text(str(number), style=STATE_STYLES[state] if number else "")
+
+
+def show_assessment(book, standings, as_of, fmt: str) -> None:
+    """lanxi assess: one table per ranking group, best first."""
+    from rich.text import Text
+
+    from lanxi_cli.assess import GROUP_NAMES, LIGHT_NAMES, LIGHT_STYLES
+
+    rows = [s.as_dict() for s in standings]
+    if fmt == "json":
+        return print_json(rows)
+    if fmt == "csv":
+        return print_csv(rows)
+    out = console()
+    out.print(campaign_header(book, as_of))
+    for group, name in GROUP_NAMES.items():
+        members = [s for s in standings if s.group == group]
+        if not members:
+            continue
+        tbl = table("名次", "单位", "得分", "按时", "逾期完成", "已逾期", "亮灯", "措施",
+                    title=f"{name}考核排名（{len(members)}个）")
+        for col in tbl.columns[2:6]:
+            col.justify = "right"
+        for s in members:
+            t = s.tally
+            tbl.add_row(
+                str(s.rank), s.unit, f"{float(s.score):.2f}", str(t.done), str(t.late),
+                _styled(t.overdue, "overdue"), Text(LIGHT_NAMES[s.light], style=LIGHT_STYLES[s.light]),
+                s.measure or "",
+            )
+        out.print(tbl)
+    rules = book.plan.assessment
+    out.print(f"计分：按时完成1分，逾期完成{rules.scoring.late:g}分，守时分{rules.scoring.punctual:g}，"
+              "折合百分制（详见 plan.yaml assessment.scoring）。")
 
 
 def show_unit_status(book, unit, obligations, leads, as_of, fmt: str) -> None:
@@ -265,8 +309,8 @@ def show_matrix(book, obligations, as_of, fmt: str) -> None:
             line.append(STATE_MARKS[state] if state else " ", style=STATE_STYLES.get(state, ""))
             line.append(" ")
         out.print(line)
-    legend = "  ".join(f"{mark} {STATE_NAMES[s]}" for s, mark in STATE_MARKS.items())
-    out.print(f"图例：{legend}  空白 无此任务（表头为类别序号与事项序号）")
+    legend = " ".join(f"{mark} {STATE_NAMES[s]}" for s, mark in STATE_MARKS.items())
+    out.print(f"图例：{legend}  空白 无此任务\n表头：上行为类别序号，下行为事项序号")
 
 
 # ---- lanxi units / check ------------------------------------------------------------
@@ -318,3 +362,67 @@ def show_check(book, reports, problems, fmt: str) -> None:
         sys.stdout.write(
             f"检查通过：{len(book.tasks)} 项任务，{len(book.units)} 个单位，{len(reports)} 份报告。\n"
         )
+
+
+# ---- lanxi report list / missing, lanxi log ----------------------------------------------
+
+
+def show_reports(rows: list[dict], fmt: str) -> None:
+    from lanxi_cli.progress import STATUS_NAMES
+
+    if fmt == "json":
+        return print_json(rows)
+    if fmt == "csv":
+        return print_csv(rows)
+    out = console()
+    if not rows:
+        out.print("没有符合条件的报告。")
+        return
+    tbl = table("日期", "任务", "单位", "状态", "数量", "报告人", "说明", title=f"进展报告（{len(rows)}份）", wrap=(6,))
+    for r in rows:
+        count = "" if r["count"] is None else str(r["count"])
+        if r["rate"] is not None:
+            count = f"{count} {r['rate']:.0%}".strip()
+        tbl.add_row(r["date"], r["task"], r["unit"], STATUS_NAMES[r["status"]], count, r["by"],
+                    short(r["note"].replace("\n", " "), 20))
+    out.print(tbl)
+
+
+def show_missing(book, start, end, units: list[str], owed: int, fmt: str) -> None:
+    window = {"start": start.isoformat(), "end": end.isoformat()}
+    if fmt == "json":
+        return print_json({"window": window, "units": units, "owed": owed})
+    rows = [
+        {"unit": u, "kind": book.units[u].kind, "liaison": book.units[u].liaison.name,
+         "phone": book.units[u].liaison.phone}
+        for u in units
+    ]
+    if fmt == "csv":
+        return print_csv(rows, ["unit", "kind", "liaison", "phone"])
+    out = console()
+    if not units:
+        out.print(f"旬报 {start} 至 {end}：应报的 {owed} 个单位都已报告。")
+        return
+    out.print(f"旬报 {start} 至 {end}：应报 {owed} 个单位，{len(units)} 个未报")
+    tbl = table("单位", "类型", "联络员", "电话")
+    for r in rows:
+        tbl.add_row(r["unit"], KIND_NAMES[r["kind"]], r["liaison"] or "（未备案）", r["phone"])
+    out.print(tbl)
+
+
+def show_log(changes, fmt: str) -> None:
+    rows = [c.as_dict() for c in changes]
+    if fmt == "json":
+        return print_json(rows)
+    if fmt == "csv":
+        return print_csv(rows, ["commit", "date", "time", "author", "subject", "files"])
+    out = console()
+    if not rows:
+        out.print("没有符合条件的数据修改记录。")
+        return
+    tbl = table("日期", "作者", "修改", "文件", title=f"数据修改记录（{len(rows)}次，新的在前）", wrap=(2, 3))
+    for c in changes:
+        names = [f.rsplit("/", 1)[-1] for f in c.files]
+        files = names[0] + (f" 等{len(names)}个" if len(names) > 1 else "") if names else ""
+        tbl.add_row(c.time.strftime("%Y-%m-%d %H:%M"), c.author, c.subject, files)
+    out.print(tbl)

@@ -53,3 +53,21 @@ def run_lanxi(*args: str, cwd: Path | None = None, env: dict | None = None, time
         [sys.executable, "-m", "lanxi_cli", *args],
         cwd=cwd or ROOT, env=full_env, capture_output=True, text=True, timeout=timeout,
     )
+
+
+def git(*args: str, cwd: Path) -> str:
+    """Run git in `cwd` (argument list) and return its stdout; fail the test on error."""
+    result = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=True)
+    return result.stdout
+
+
+@pytest.fixture
+def git_data_dir(data_dir) -> Path:
+    """`data_dir` inside a fresh git repo (local identity, one commit of the plan)."""
+    repo = data_dir.parent
+    git("init", "-q", cwd=repo)
+    for key, value in (("user.name", "测试员"), ("user.email", "test@example.org"), ("commit.gpgsign", "false")):
+        git("config", key, value, cwd=repo)
+    git("add", "--", "data", cwd=repo)
+    git("commit", "-q", "-m", "plan", cwd=repo)
+    return data_dir

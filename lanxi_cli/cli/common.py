@@ -95,3 +95,32 @@ def warn(message: str) -> None:
 
 def no_color() -> bool:
     return bool(os.environ.get("NO_COLOR"))
+
+
+# ---- tab completion: fast, and never raises ---------------------------------------------
+
+
+def _names(ctx: typer.Context) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(task id, help) and (unit name or alias, help) straight from the YAML, no validation."""
+    try:
+        from lanxi_cli import store
+
+        data_dir = store.find_data_dir(ctx.params.get("data") or os.environ.get("LANXI_DATA"))
+        tasks = store.parse(store.read_text(data_dir / store.TASKS_FILE, store.MAX_PLAN_BYTES), "tasks")
+        plan = store.parse(store.read_text(data_dir / store.PLAN_FILE, store.MAX_PLAN_BYTES), "plan")
+        task_names = [(str(t["id"]), str(t.get("text", ""))[:30]) for t in tasks]
+        unit_names = []
+        for unit in plan["units"]:
+            unit_names.append((str(unit["name"]), ""))
+            unit_names += [(str(alias), str(unit["name"])) for alias in unit.get("aliases") or ()]
+        return task_names, unit_names
+    except Exception:  # a completion must never raise, whatever the data holds
+        return [], []
+
+
+def complete_task(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    return [pair for pair in _names(ctx)[0] if pair[0].startswith(incomplete)]
+
+
+def complete_unit(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    return [pair for pair in _names(ctx)[1] if incomplete in pair[0]]

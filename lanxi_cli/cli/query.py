@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from lanxi_cli.cli.common import AsOfOpt, DataOpt, Format, FormatOpt, open_session
+from lanxi_cli.cli.common import AsOfOpt, DataOpt, Format, FormatOpt, complete_unit, open_session
 
 
 def tasks(
@@ -15,7 +15,10 @@ def tasks(
         int | None,
         typer.Option("--due-within", min=0, max=3660, metavar="DAYS", help="只列出 N 天内有未完成节点到期的任务"),
     ] = None,
-    unit: Annotated[str | None, typer.Option("--unit", "-u", help="只列出该单位牵头或负责的任务")] = None,
+    unit: Annotated[
+        str | None,
+        typer.Option("--unit", "-u", autocompletion=complete_unit, help="只列出该单位牵头或负责的任务"),
+    ] = None,
     category: Annotated[str | None, typer.Option("--category", "-c", help="类别名称包含此文字")] = None,
     data: DataOpt = None,
     as_of: AsOfOpt = None,
@@ -34,7 +37,9 @@ def tasks(
 
 
 def status(
-    unit: Annotated[str | None, typer.Option("--unit", "-u", help="只看该单位：它的各项义务和它牵头的任务")] = None,
+    unit: Annotated[str | None, typer.Option(
+            "--unit", "-u", autocompletion=complete_unit, help="只看该单位：它的各项义务和它牵头的任务"
+        )] = None,
     matrix: Annotated[bool, typer.Option("--matrix", "-m", help="全镇一览：单位 × 任务的状态标记")] = False,
     data: DataOpt = None,
     as_of: AsOfOpt = None,

@@ -2,8 +2,175 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import sys
+from enum import StrEnum
+from typing import Annotated
+
 import typer
+
+from lanxi_cli.cli.common import (
+    AsOfOpt,
+    DataOpt,
+    Format,
+    FormatOpt,
+    complete_task,
+    complete_unit,
+    open_session,
+    parse_date,
+    warn,
+)
+from lanxi_cli.errors import UsageError
+
+
+class Status(StrEnum):
+    done = "done"
+    progress = "progress"
+    blocked = "blocked"
+
+
+TaskOpt = Annotated[str | None, typer.Option("--task", "-t", autocompletion=complete_task, help="任务编号，如 5.1")]
+UnitOpt = Annotated[str | None, typer.Option("--unit", "-u", autocompletion=complete_unit, help="单位名称或别名")]
+SinceOpt = Annotated[str | None, typer.Option("--since", help="只看这一天及以后（YYYY-MM-DD）")]
+
+
+# ---- asking on a terminal ------------------------------------------------------------------
+
+
+def _interactive() -> bool:
+    return sys.stdin.isatty()
+
+
+def _ask(book, task: str | None, unit: str | None) -> tuple[str, str]:
+    """Missing --task/--unit: asked for on a terminal, else exit 2 naming them."""
+    if task is not None and unit is not None:
+        return task, unit
+    if not _interactive():
+        missing = "、".join(name for name, value in (("--task", task), ("--unit", unit)) if value is None)
+        raise UsageError(f"缺少选项 {missing}")
+    from lanxi_cli.views import short
+
+    if task is None:
+        for t in book.tasks:
+            typer.echo(f"  {t.id:<5} {short(t.text, 30)}", err=True)
+        task = typer.prompt("任务编号")
+    if unit is None:
+        chosen = book.resolve_task(task)
+        choices = dict.fromkeys((book.lead(chosen), *book.task_units(chosen)))
+        typer.echo(f"可报告任务 {chosen.id} 的单位：{'、'.join(choices)}", err=True)
+        unit = typer.prompt("单位")
+    return task, unit
+
+
+# ---- commands ------------------------------------------------------------------------------
+
+
+def add(
+    task: TaskOpt = None,
+    unit: UnitOpt = None,
+    date: Annotated[str | None, typer.Option("--date", "-d", help="报告日期 YYYY-MM-DD，默认今天")] = None,
+    status: Annotated[Status, typer.Option("--status", "-s", help="done 完成、progress 进行中、blocked 受阻")]
+    = Status.progress,
+    count: Annotated[int | None, typer.Option("--count", "-n", help="本次完成的数量（次、场、条……）")] = None,
+    rate: Annotated[float | None, typer.Option("--rate", help="达到的比率，0 到 1（如 0.85）")] = None,
+    period: Annotated[str | None, typer.Option("--period", "-p", help="计入哪个周期（如 2020-09、2020-Q3、第2次）")]
+    = None,
+    note: Annotated[str, typer.Option("--note", help="说明（可多行）")] = "",
+    by: Annotated[str, typer.Option("--by", help="报告人")] = "",
+    evidence: Annotated[
+        list[str] | None, typer.Option("--evidence", "-e", metavar="PATH|URL", help="佐证材料的路径或网址，可重复")
+    ] = None,
+    no_commit: Annotated[bool, typer.Option("--no-commit", help="只写文件，不提交到 git")] = False,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """记录一份进展报告：写入 data/reports/ 下的一个新文件，并提交到 git。"""
+    from lanxi_cli import progress, store
+
+    session = open_session(data, as_of)
+    task, unit = _ask(session.book, task, unit)
+    day = parse_date(date, "--date") if date is not None else session.as_of
+    draft = progress.Draft(task, unit, day, status.value, count, rate, period, note, by, tuple(evidence or ()))
+    recorded = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    report = progress.build_report(session.book, draft, session.as_of, recorded)
+    path = store.save_report(session.data_dir, report)
+    typer.echo(store.display_path(path))
+    if not no_commit:
+        _commit(path, progress.commit_message(report))
+
+
+def _commit(path, message: str) -> None:
+    from lanxi_cli import gitio
+
+    try:
+        gitio.commit_file(path, message)
+    except gitio.GitError as exc:
+        warn(f"报告已保存，但没有提交到 git：{exc}")
+
+
+def list_(
+    unit: UnitOpt = None,
+    task: TaskOpt = None,
+    since: SinceOpt = None,
+    until: Annotated[str | None, typer.Option("--until", help="只看这一天及以前（YYYY-MM-DD）")] = None,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """列出进展报告，旧的在前。"""
+    from lanxi_cli import progress, views
+
+    session = open_session(data, as_of)
+    book = session.book
+    chosen = progress.select_reports(
+        session.reports,
+        unit=book.resolve_unit(unit) if unit is not None else None,
+        task=book.resolve_task(task).id if task is not None else None,
+        since=parse_date(since, "--since") if since is not None else None,
+        until=parse_date(until, "--until") if until is not None else None,
+    )
+    views.show_reports([progress.report_dict(r) for r in chosen], fmt.value)
+
+
+def missing(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """旬报未报：最近一个已截止的旬报周期内，什么报告都没交的单位（及其联络员）。"""
+    from lanxi_cli import progress, views
+
+    session = open_session(data, as_of)
+    owed = session.book.owes_progress_reports()
+    start, end = progress.latest_window(session.as_of, session.book.plan.progress_reports.days)
+    units = progress.missing_units(owed, session.reports, start, end)
+    views.show_missing(session.book, start, end, units, len(owed), fmt.value)
+
+
+def log(
+    unit: UnitOpt = None,
+    task: TaskOpt = None,
+    since: SinceOpt = None,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """数据修改记录（来自 git）：谁在什么时候记录了什么，新的在前。"""
+    from lanxi_cli import gitio, progress, views
+
+    session = open_session(data, None)
+    book = session.book
+    unit = book.resolve_unit(unit) if unit is not None else None
+    task = book.resolve_task(task).id if task is not None else None
+    day = parse_date(since, "--since") if since is not None else None
+    try:
+        changes = gitio.history(session.data_dir)
+    except gitio.GitError as exc:
+        warn(f"没有修改记录可看：{exc}")
+        changes = []
+    views.show_log(progress.select_changes(changes, unit, task, day), fmt.value)
 
 
 def register(app: typer.Typer) -> None:
-    """Adds the `report` group and `log` (see issue 4)."""
+    """Adds the `report` group (add, list, missing) and `log`."""
+    group = typer.Typer(help="进展报告：记录（add）、查看（list）、旬报未报（missing）。", no_args_is_help=True)
+    group.command("add")(add)
+    group.command("list")(list_)
+    group.command("missing")(missing)
+    app.add_typer(group, name="report")
+    app.command("log")(log)

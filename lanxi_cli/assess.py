@@ -1,0 +1,162 @@
+"""Assessment: score, rank, light and escalate units from their obligations. Pure.
+
+The score, on 100 points, with λ = scoring.late and κ = scoring.punctual
+(plan.yaml `assessment.scoring`):
+
+    score = 100 × (on_time + λ·late + κ·(1 − overdue / past_due)) / (total + κ)
+
+`total` counts the unit's obligations over the whole campaign, `past_due`
+those due before the as-of day (the share 1 − overdue/past_due counts 0
+while nothing is due yet: no points before there is anything to be punctual
+about). So every obligation is worth the same share of 100 points, and
+units holding different numbers of obligations compare.
+
+Why this shape: the contract asks that, between units holding the same
+obligations, more on-time completions (with no fewer in all) rank strictly
+higher, and so do more late completions at equal on-time ones. A plain
+`w_done·done + w_late·late − w_overdue·overdue` cannot promise that for
+any fixed w_overdue > 0: a unit that finished k+1 not-yet-due items early
+may carry k+1 more overdue items than one that finished k due items on time
+and one late. Overdue items therefore weigh through a share, bounded by κ,
+and κ ≤ λ, κ < 1 − λ (checked by `book`) keeps both properties (tested with
+hypothesis in tests/test_assess.py). Overdue work is what lights and
+escalations act on.
+
+Villages and communities are ranked together, departments among
+themselves, and units of kind `other` (a company, an association) in a
+group of their own. Equal scores share a rank (1, 2, 2, 4).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from fractions import Fraction
+
+GROUPS = (
+    ("villages", "村（社区）", frozenset({"village", "community"})),
+    ("departments", "镇属部门", frozenset({"department"})),
+    ("others", "其他单位", frozenset({"other"})),
+)
+GROUP_NAMES = {key: name for key, name, _ in GROUPS}
+LIGHT_NAMES = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
+LIGHT_STYLES = {"green": "green", "yellow": "yellow", "red": "bold red"}
+
+
+@dataclass(slots=True)
+class Tally:
+    """One unit's obligations counted by state; `past_due` are those due before the as-of day."""
+
+    unit: str
+    kind: str
+    done: int = 0
+    late: int = 0
+    overdue: int = 0
+    due_soon: int = 0
+    open: int = 0
+    past_due: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.done + self.late + self.overdue + self.due_soon + self.open
+
+
+@dataclass(slots=True)
+class Standing:
+    tally: Tally
+    group: str
+    score: Fraction
+    rank: int
+    light: str
+    measure: str | None = None
+    reasons: tuple[str, ...] = ()
+
+    @property
+    def unit(self) -> str:
+        return self.tally.unit
+
+    def as_dict(self) -> dict:
+        t = self.tally
+        return {
+            "unit": t.unit,
+            "kind": t.kind,
+            "score": round(float(self.score), 4),
+            "rank": self.rank,
+            "group": self.group,
+            "total": t.total,
+            "done": t.done,
+            "late": t.late,
+            "overdue": t.overdue,
+            "due_soon": t.due_soon,
+            "open": t.open,
+            "light": self.light,
+            "measure": self.measure,
+            "reasons": list(self.reasons),
+        }
+
+
+def tallies(book, obligations, as_of: dt.date) -> list[Tally]:
+    """One tally per unit holding obligations, in the book's unit order."""
+    from lanxi_cli.engine import unit_order
+
+    out: dict[str, Tally] = {}
+    for ob in obligations:
+        tally = out.get(ob.unit)
+        if tally is None:
+            tally = out[ob.unit] = Tally(ob.unit, book.units[ob.unit].kind)
+        setattr(tally, ob.state, getattr(tally, ob.state) + 1)
+        tally.past_due += ob.due < as_of
+    return [out[name] for name in sorted(out, key=lambda n: unit_order(book, n))]
+
+
+def score(tally: Tally, scoring) -> Fraction:
+    """The unit's score on 100 points, exact (see the module's docstring)."""
+    late, bonus = Fraction(str(scoring.late)), Fraction(str(scoring.punctual))
+    punctual = 1 - Fraction(tally.overdue, tally.past_due) if tally.past_due else Fraction(0)
+    return 100 * (tally.done + late * tally.late + bonus * punctual) / (tally.total + bonus)
+
+
+def light(overdue: int, lights) -> str:
+    if overdue >= lights.red:
+        return "red"
+    return "yellow" if overdue >= lights.yellow else "green"
+
+
+def rank(units: list[Tally], rules) -> list[Standing]:
+    """Standings, group by group, best first; `rules` is plan.yaml's `assessment`."""
+    out: list[Standing] = []
+    for key, _name, kinds in GROUPS:
+        members = [t for t in units if t.kind in kinds]
+        scored = sorted(((score(t, rules.scoring), i, t) for i, t in enumerate(members)),
+                        key=lambda x: (-x[0], x[1]))
+        group: list[Standing] = []
+        for place, (value, _i, tally) in enumerate(scored):
+            same = group and group[-1].score == value
+            group.append(Standing(tally, key, value, group[-1].rank if same else place + 1,
+                                  light(tally.overdue, rules.lights)))
+        for standing in group:
+            below = sum(1 for other in group if other.score < standing.score)
+            _escalate(standing, below, rules)
+        out.extend(group)
+    return out
+
+
+def _escalate(standing: Standing, below: int, rules) -> None:
+    """The gravest measure the unit's overdue count reaches. A unit with fewer than
+    `escalate.bottom` units ranked below it (ties at the bottom included) gets at
+    least the mildest; a unit with nothing overdue gets none."""
+    measures, rule, overdue = rules.escalation, rules.escalate, standing.tally.overdue
+    if not measures or not overdue:
+        return
+    level = sum(1 for threshold in rule.overdue if overdue >= threshold) - 1
+    reasons = [f"已逾期{overdue}项"] if level >= 0 else []
+    if below < rule.bottom:
+        reasons.append(f"排名倒数第{below + 1}" if below else "排名末位")
+        level = max(level, 0)
+    if level >= 0:
+        standing.measure = measures[min(level, len(measures) - 1)]
+        standing.reasons = tuple(reasons)
+
+
+def assess(book, obligations, as_of: dt.date) -> list[Standing]:
+    return rank(tallies(book, obligations, as_of), book.plan.assessment)

@@ -1,0 +1,233 @@
+"""The 通报: how the campaign stands on a day, as a document a town office sends.
+
+`build` turns (book, obligations, as-of day) into a list of blocks, pure;
+`markdown` and `docx` render the same blocks, so both forms say the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "markdown", ".docx": "docx"}
+NEXT_DAYS = 14  # next deadlines: those within two weeks of the as-of day
+LEADERS = 3  # units ahead: at most this many per ranking group
+NUMERALS = "一二三四五六七八九十"
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    kind: str  # title, addressee, heading, para, item, signature, date, note
+    text: str
+
+
+def cn_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def build(book, obligations, as_of: dt.date) -> list[Block]:
+    from lanxi_cli.assess import assess
+
+    plan = book.plan
+    standings = assess(book, obligations, as_of)
+    subject = plan.title.removesuffix("实施方案")
+    sections = [
+        ("总体进展", _progress(book, obligations, as_of)),
+        ("进度较快的单位", _ahead(standings)),
+        ("进度滞后的单位", _behind(book, obligations)),
+        ("督办措施", _escalations(book, standings)),
+        ("近期截止事项", _next(book, obligations, as_of)),
+    ]
+    blocks = [
+        Block("title", f"关于{subject}推进情况的通报"),
+        Block("addressee", f"{plan.addressees or '各有关单位'}："),
+        Block("para", f"现将截至{cn_date(as_of)}{subject}推进情况通报如下："),
+    ]
+    for number, (heading, body) in zip(NUMERALS, sections, strict=False):
+        blocks.append(Block("heading", f"{number}、{heading}"))
+        blocks.extend(body)
+    blocks += [
+        Block("para", "请各单位对照任务清单查漏补缺，逾期事项抓紧办结，并于每月10日、20日、30日前"
+                      f"向{plan.progress_reports.to or '专项行动办公室'}报送进展情况。"),
+        Block("signature", f"{plan.town}{plan.assessment.assessor or plan.organisation.lead_unit}"),
+        Block("date", cn_date(as_of)),
+        Block("note", f"（数据截至 {as_of.isoformat()}，据各单位进展报告统计。）"),
+    ]
+    return blocks
+
+
+def _progress(book, obligations, as_of) -> list[Block]:
+    from lanxi_cli.engine import phase_on, task_rows
+
+    plan = book.plan
+    phase = phase_on(book, as_of)
+    when = f"现处于{phase.name}" if phase else ("活动尚未开始" if as_of < plan.campaign.start else "活动已结束")
+    count = defaultdict(int)
+    for ob in obligations:
+        count[ob.state] += 1
+    due = sum(1 for ob in obligations if ob.due < as_of)
+    finished = count["done"] + count["late"]
+    rows = task_rows(book, obligations)
+    tasks_done = sum(1 for r in rows if r.state == "done")
+    tasks_overdue = sum(1 for r in rows if r.state == "overdue")
+    rate = f"，已到期事项完成率{100 * (due - count['overdue']) / due:.1f}%" if due else ""
+    return [
+        Block("para", f"本次专项行动自{cn_date(plan.campaign.start)}至{cn_date(plan.campaign.end)}，{when}。"),
+        Block("para", f"全镇各单位承担任务事项（单位×任务×周期）共{len(obligations)}项，已到期{due}项{rate}。"
+                      f"已完成{finished}项，其中按时完成{count['done']}项、逾期完成{count['late']}项；"
+                      f"逾期未完成{count['overdue']}项；{plan.due_soon_days}日内到期{count['due_soon']}项。"
+                      f"任务清单{len(rows)}项任务中，已全部完成{tasks_done}项，有单位逾期未完成{tasks_overdue}项。"),
+    ]
+
+
+def _ahead(standings) -> list[Block]:
+    from lanxi_cli.assess import GROUP_NAMES
+
+    out = []
+    for group, name in GROUP_NAMES.items():
+        leaders = [s for s in standings if s.group == group and s.rank <= LEADERS and s.tally.done + s.tally.late]
+        if leaders:
+            names = "、".join(f"{s.unit}（{float(s.score):.1f}分）" for s in leaders)
+            out.append(Block("item", f"{name}：{names}。"))
+    return out or [Block("para", "本期暂无已完成事项的单位。")]
+
+
+def _behind(book, obligations) -> list[Block]:
+    """Every unit with an overdue obligation; units owing the same items share one line."""
+    from lanxi_cli.engine import unit_order
+
+    owed: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    for ob in obligations:
+        if ob.state == "overdue":
+            owed[ob.unit][ob.task.id].append(ob)
+    if not owed:
+        return [Block("para", "截至目前，各单位均无逾期未完成事项。")]
+    same: dict[str, list[str]] = defaultdict(list)
+    for unit in sorted(owed, key=lambda n: unit_order(book, n)):
+        same[_overdue_items(owed[unit])].append(unit)
+    out = [Block("para", f"以下{len(owed)}个单位有逾期未完成事项，请抓紧办理：")]
+    for items, units in same.items():
+        count = sum(len(obs) for obs in owed[units[0]].values())
+        each = "各" if len(units) > 1 else ""
+        out.append(Block("item", f"{'、'.join(units)}（{each}{count}项）：{items}。"))
+    return out
+
+
+def _overdue_items(by_task: dict[str, list]) -> str:
+    from lanxi_cli.views import short
+
+    parts = []
+    for obs in by_task.values():
+        task = obs[0].task
+        labels = [o.occ.label for o in obs if o.occ.label]
+        when = "、".join(labels) if labels else f"{obs[0].due.month}月{obs[0].due.day}日前"
+        parts.append(f"{task.id} {short(task.text, 36)}（{when}）")
+    return "；".join(parts)
+
+
+def _escalations(book, standings) -> list[Block]:
+    rules = book.plan.assessment
+    chosen = [s for s in standings if s.measure]
+    if not chosen:
+        return [Block("para", "本期无需提请督办措施。")]
+    out = [Block("para", "依据实施方案考核评估的要求，对重视程度不高、工作力度不大、行动成效不明显的单位，"
+                         "拟提请党委政府采取以下督办措施：")]
+    for measure in reversed(rules.escalation):  # gravest first
+        by_reason: dict[tuple, list[str]] = defaultdict(list)
+        for s in chosen:
+            if s.measure == measure:
+                by_reason[s.reasons].append(s.unit)
+        if by_reason:
+            parts = [f"{'、'.join(units)}（{'，'.join(reasons)}）" for reasons, units in by_reason.items()]
+            out.append(Block("item", f"{measure}：{'；'.join(parts)}。"))
+    return out
+
+
+def _next(book, obligations, as_of) -> list[Block]:
+    from lanxi_cli.views import short
+
+    pending = [ob for ob in obligations if not ob.completed and ob.due >= as_of]
+    soon = [ob for ob in pending if (ob.due - as_of).days <= NEXT_DAYS]
+    if not soon and pending:  # nothing within two weeks: the next deadline day
+        first = min(ob.due for ob in pending)
+        soon = [ob for ob in pending if ob.due == first]
+    if not soon:
+        return [Block("para", "任务清单中已无未到期事项。")]
+    units: dict[tuple, list[str]] = defaultdict(list)
+    for ob in sorted(soon, key=lambda o: (o.due, o.task.sort_key)):
+        units[(ob.due, ob.task.id)].append(ob.unit)
+    from lanxi_cli.views import unit_list
+
+    return [
+        Block("item", f"{cn_date(due)}前：{task_id} {short(book.task_by_id[task_id].text, 36)}"
+                      f"（{unit_list(book, names, limit=4)}）")
+        for (due, task_id), names in units.items()
+    ]
+
+
+# ---- rendering ------------------------------------------------------------------
+
+
+def markdown(blocks: list[Block]) -> str:
+    lines: list[str] = []
+    for i, block in enumerate(blocks):
+        text = {"title": "# ", "heading": "## ", "item": "- "}.get(block.kind, "") + block.text
+        joined = block.kind == "item" and i and blocks[i - 1].kind == "item"
+        if lines and not joined:
+            lines.append("")
+        lines.append(text)
+    return "\n".join(lines) + "\n"
+
+
+def docx(blocks: list[Block], handle) -> None:
+    """The blocks as a Word document in the usual official style, saved into `handle`."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    styles = {  # kind: (font, size in points, bold, alignment, first-line indent in points)
+        "title": ("宋体", 22, True, WD_ALIGN_PARAGRAPH.CENTER, 0),
+        "heading": ("黑体", 16, False, None, 32),
+        "addressee": ("仿宋", 16, False, None, 0),
+        "para": ("仿宋", 16, False, WD_ALIGN_PARAGRAPH.JUSTIFY, 32),
+        "item": ("仿宋", 16, False, WD_ALIGN_PARAGRAPH.JUSTIFY, 32),
+        "signature": ("仿宋", 16, False, WD_ALIGN_PARAGRAPH.RIGHT, 0),
+        "date": ("仿宋", 16, False, WD_ALIGN_PARAGRAPH.RIGHT, 0),
+        "note": ("仿宋", 12, False, None, 0),
+    }
+    document = Document()
+    for block in blocks:
+        font, size, bold, align, indent = styles[block.kind]
+        para = document.add_paragraph()
+        if align is not None:
+            para.alignment = align
+        if indent:
+            para.paragraph_format.first_line_indent = Pt(indent)
+        run = para.add_run(block.text)
+        run.bold = bold
+        run.font.size = Pt(size)
+        run.font.name = font
+        run._element.rPr.rFonts.set(qn("w:eastAsia"), font)
+    document.save(handle)
+
+
+def output_kind(path) -> str | None:
+    from lanxi_cli import store
+
+    return None if path is None else store.check_output(path, SUFFIXES)
+
+
+def write(blocks: list[Block], path, kind: str | None) -> None:
+    """Markdown on stdout without a path; else the file, replaced whole."""
+    import sys
+
+    from lanxi_cli import store
+
+    if path is None:
+        sys.stdout.write(markdown(blocks))
+    elif kind == "docx":
+        store.write_replace(path, lambda handle: docx(blocks, handle))
+    else:
+        store.write_replace(path, lambda handle: handle.write(markdown(blocks).encode("utf-8")))

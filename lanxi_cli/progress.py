@@ -1,0 +1,176 @@
+"""Recording progress, the pure part: a checked report draft, the 旬报 windows,
+who filed nothing in one, and the commit message. No I/O here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from lanxi_cli.calendar import day_in_month, find_period, period_of
+from lanxi_cli.domain import Report
+from lanxi_cli.errors import UsageError
+
+MAX_NOTE = 4000  # characters; a note is a few lines, not a document
+MAX_FIELD = 200  # --by, --period
+MAX_EVIDENCE = 1000  # one path or URL
+_BAD_CATEGORIES = {"Cc", "Cs", "Co", "Cn"}  # controls, lone surrogates, private use, unassigned
+STATUS_NAMES = {"done": "完成", "progress": "进行中", "blocked": "受阻"}
+
+
+# ---- a report draft ---------------------------------------------------------------
+
+
+def check_text(text: str, option: str, limit: int, newlines: bool = False) -> str:
+    """Refuse text that is too long or holds control characters (newline and
+    tab allowed only where `newlines`)."""
+    if len(text) > limit:
+        raise UsageError(f"{option} 过长（{len(text)} 个字符，上限 {limit}）")
+    allowed = "\n\t" if newlines else ""
+    for i, char in enumerate(text):
+        if char not in allowed and unicodedata.category(char) in _BAD_CATEGORIES:
+            raise UsageError(f"{option} 的第 {i + 1} 个字符是控制字符或无效字符（U+{ord(char):04X}），请删去")
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """What the user typed for `report add`, before it is checked."""
+
+    task: str
+    unit: str
+    date: dt.date
+    status: str = "progress"
+    count: int | None = None
+    rate: float | None = None
+    period: str | None = None
+    note: str = ""
+    by: str = ""
+    evidence: tuple[str, ...] = ()
+
+
+def build_report(book, draft: Draft, as_of: dt.date, recorded: str) -> Report:
+    """A checked Report, with canonical unit and its period written out,
+    or UsageError naming the first thing wrong."""
+    task = book.resolve_task(draft.task)
+    unit = book.resolve_unit(draft.unit)
+    if unit != book.lead(task) and unit not in book.task_units(task):
+        raise UsageError(f"{unit} 既不牵头也不负责任务 {task.id}；负责单位见 lanxi tasks --unit {unit}")
+    if draft.date > as_of:
+        raise UsageError(f"报告日期 {draft.date} 晚于今天（{as_of}）；不能为将来的日子报告")
+    if draft.count is not None and draft.count < 0:
+        raise UsageError(f"--count 不能为负数（{draft.count}）")
+    if draft.rate is not None and not 0 <= draft.rate <= 1:
+        raise UsageError(f"--rate 应在 0 到 1 之间（{draft.rate}），如 0.85 表示 85%")
+    occs = book.occurrences(task)
+    labels = [o.label for o in occs if o.label]
+    if draft.period is not None:
+        check_text(draft.period, "--period", MAX_FIELD)
+        index = find_period(occs, draft.period)
+        if index is None:
+            choices = f"可选：{'、'.join(labels)}" if labels else "该任务只有一个周期，不需要 --period"
+            raise UsageError(f"任务 {task.id} 没有周期“{draft.period}”；{choices}")
+    else:
+        index = period_of(occs, draft.date)
+    check_text(draft.note, "--note", MAX_NOTE, newlines=True)
+    check_text(draft.by, "--by", MAX_FIELD)
+    for item in draft.evidence:
+        check_text(item, "--evidence", MAX_EVIDENCE)
+    return Report(
+        task=task.id, unit=unit, date=draft.date, status=draft.status,
+        count=draft.count, rate=draft.rate, period=occs[index].label,
+        note=draft.note, by=draft.by.strip(), evidence=tuple(e.strip() for e in draft.evidence if e.strip()),
+        recorded=recorded,
+    )
+
+
+def commit_message(report: Report) -> str:
+    """`report: 5.1 兰溪派出所 2020-09-20 done (by 张三)`: plain, one line."""
+    by = f" (by {report.by})" if report.by else ""
+    return f"report: {report.task} {report.unit} {report.date.isoformat()} {report.status}{by}"
+
+
+# ---- 旬报 windows ---------------------------------------------------------------------
+
+
+def reporting_days(year: int, month: int, days: tuple[int, ...]) -> list[dt.date]:
+    """The month's reporting days; a day past the month's end is its last day."""
+    return sorted({day_in_month(year, month, d) for d in days})
+
+
+def latest_window(as_of: dt.date, days: tuple[int, ...]) -> tuple[dt.date, dt.date]:
+    """The latest 旬报 window that has ended on or before `as_of`: from the day
+    after one reporting day to the next reporting day, both included."""
+    found: list[dt.date] = []
+    year, month = as_of.year, as_of.month
+    while len(found) < 2:
+        found = [d for d in reporting_days(year, month, days) if d <= as_of] + found
+        found = found[-2:]
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return found[0] + dt.timedelta(days=1), found[1]
+
+
+def missing_units(owed: tuple[str, ...], reports, start: dt.date, end: dt.date) -> list[str]:
+    """Units (in the order given) with no report dated inside start..end."""
+    filed = {r.unit for r in reports if start <= r.date <= end}
+    return [u for u in owed if u not in filed]
+
+
+# ---- listing -------------------------------------------------------------------------
+
+
+def report_dict(report: Report) -> dict:
+    return {
+        "task": report.task,
+        "unit": report.unit,
+        "date": report.date.isoformat(),
+        "status": report.status,
+        "count": report.count,
+        "note": report.note,
+        "file": report.file,
+        "rate": report.rate,
+        "period": report.period,
+        "by": report.by,
+        "evidence": list(report.evidence),
+        "recorded": report.recorded,
+    }
+
+
+def select_reports(reports, unit=None, task=None, since=None, until=None) -> list[Report]:
+    """Reports matching every filter given, oldest first."""
+    out = [
+        r for r in reports
+        if (unit is None or r.unit == unit) and (task is None or r.task == task)
+        and (since is None or r.date >= since) and (until is None or r.date <= until)
+    ]
+    return sorted(out, key=lambda r: (r.date, r.recorded, r.file))
+
+
+# ---- the history of the data -----------------------------------------------------------
+
+_REPORT_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}-(?P<unit>.+)-(?P<task>\d+\.\d+)-[0-9a-f]+\.ya?ml$")
+
+
+def _mentions(change, unit: str | None, task: str | None) -> bool:
+    """A change touches a report of this unit/task: by its file names, or by a
+    subject of the form `report: TASK UNIT ...`."""
+    pairs = []
+    for file in change.files:
+        match = _REPORT_NAME.match(file.rsplit("/", 1)[-1])
+        if match:
+            pairs.append((match["unit"], match["task"]))
+    words = change.subject.split()
+    if len(words) >= 3 and words[0] == "report:":
+        pairs.append((words[2], words[1]))
+    return any((unit is None or u == unit) and (task is None or t == task) for u, t in pairs)
+
+
+def select_changes(changes, unit: str | None = None, task: str | None = None, since: dt.date | None = None):
+    """Changes on or after `since` that touch the unit's / task's reports; order kept."""
+    return [
+        c for c in changes
+        if (since is None or c.time.date() >= since)
+        and (unit is None and task is None or _mentions(c, unit, task))
+    ]

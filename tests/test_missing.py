@@ -1,0 +1,131 @@
+"""`lanxi report missing`: the 旬报 windows at their edges, and who filed nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+
+from lanxi_cli.progress import latest_window
+
+D = dt.date.fromisoformat
+
+
+@pytest.mark.parametrize(
+    ("as_of", "start", "end"),
+    [
+        ("2020-09-21", "2020-09-11", "2020-09-20"),
+        ("2020-09-20", "2020-09-11", "2020-09-20"),  # a reporting day closes its own window
+        ("2020-09-10", "2020-08-31", "2020-09-10"),  # the 31st opens the next window
+        ("2020-09-11", "2020-08-31", "2020-09-10"),
+        ("2020-09-30", "2020-09-21", "2020-09-30"),
+        ("2020-08-31", "2020-08-21", "2020-08-30"),
+        ("2020-10-31", "2020-10-21", "2020-10-30"),
+        ("2021-01-05", "2020-12-21", "2020-12-30"),  # across the year
+        ("2021-01-10", "2020-12-31", "2021-01-10"),
+        ("2021-02-28", "2021-02-21", "2021-02-28"),  # February: the 30th is the 28th
+        ("2021-03-01", "2021-02-21", "2021-02-28"),
+        ("2021-03-10", "2021-03-01", "2021-03-10"),
+        ("2020-02-28", "2020-02-11", "2020-02-20"),  # leap year: the 30th is the 29th
+        ("2020-02-29", "2020-02-21", "2020-02-29"),
+    ],
+)
+def test_window_edges(as_of, start, end):
+    assert latest_window(D(as_of), (10, 20, 30)) == (D(start), D(end))
+
+
+def test_windows_for_other_reporting_days():
+    assert latest_window(D("2020-10-01"), (15, 31)) == (D("2020-09-16"), D("2020-09-30"))
+    assert latest_window(D("2020-10-14"), (15, 31)) == (D("2020-09-16"), D("2020-09-30"))
+    assert latest_window(D("2020-10-15"), (31,)) == (D("2020-09-01"), D("2020-09-30"))
+
+
+def add(cli, data_dir, unit, date, task="6.1", as_of="2021-03-31"):
+    result = cli("report", "add", "--data", str(data_dir), "--as-of", as_of,
+                 "--task", task, "--unit", unit, "--date", date, "--no-commit")
+    assert result.exit_code == 0, result.output
+
+
+def missing(cli, data_dir, as_of, fmt="json"):
+    result = cli("report", "missing", "--data", str(data_dir), "--as-of", as_of, "--format", fmt)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout) if fmt == "json" else result.stdout
+
+
+def owed(data_dir) -> list[str]:
+    from lanxi_cli import store
+
+    book = store.load_book(data_dir)
+    return [u.name for u in book.units.values() if u.kind in ("village", "community", "department")
+            and u.name != "禁毒办"]
+
+
+def test_nobody_reported(cli, data_dir):
+    found = missing(cli, data_dir, "2020-09-21")
+    assert found["window"] == {"start": "2020-09-11", "end": "2020-09-20"}
+    assert found["units"] == owed(data_dir)
+    assert "禁毒办" not in found["units"] and "邮政" not in found["units"]  # receiver; not a town department
+
+
+@pytest.mark.parametrize(
+    ("as_of", "inside", "outside"),
+    [
+        ("2020-09-21", ["2020-09-11", "2020-09-20"], ["2020-09-10", "2020-09-21"]),
+        ("2020-09-10", ["2020-08-31", "2020-09-10"], ["2020-08-30"]),
+        ("2020-09-11", ["2020-08-31", "2020-09-10"], ["2020-08-30", "2020-09-11"]),
+        ("2020-09-30", ["2020-09-21", "2020-09-30"], ["2020-09-20"]),
+        ("2020-10-31", ["2020-10-21", "2020-10-30"], ["2020-10-20", "2020-10-31"]),
+    ],
+)
+def test_reports_at_the_window_edges(cli, data_dir, as_of, inside, outside):
+    villages = ["苏家湖村", "黄湖村", "罗湖村", "北岸新村"]
+    dates = inside + outside
+    for unit, date in zip(villages, dates, strict=False):
+        add(cli, data_dir, unit, date, as_of="2020-12-31")
+    units = missing(cli, data_dir, as_of)["units"]
+    for unit, date in zip(villages, dates, strict=False):
+        assert (unit in units) == (date not in inside), (unit, date)
+
+
+def test_february(cli, data_dir):
+    plan = data_dir / "plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("  end: 2020-12-31\n", "  end: 2021-03-31\n", 1), encoding="utf-8")
+    add(cli, data_dir, "苏家湖村", "2021-02-21")
+    add(cli, data_dir, "黄湖村", "2021-02-28")
+    add(cli, data_dir, "罗湖村", "2021-02-20")
+    add(cli, data_dir, "北岸新村", "2021-03-01")
+    found = missing(cli, data_dir, "2021-03-01")
+    assert found["window"] == {"start": "2021-02-21", "end": "2021-02-28"}
+    assert {"罗湖村", "北岸新村"} <= set(found["units"])
+    assert not {"苏家湖村", "黄湖村"} & set(found["units"])
+
+
+def test_any_task_counts(cli, data_dir):
+    add(cli, data_dir, "兰溪派出所", "2020-09-15", task="5.1", as_of="2020-09-21")
+    assert "兰溪派出所" not in missing(cli, data_dir, "2020-09-21")["units"]
+
+
+def test_table_names_each_missing_units_liaison(cli, data_dir):
+    from rich.cells import cell_len
+
+    plan = data_dir / "plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    edited = re.sub(r"(?m)^  - \{name: 黄湖村, .*$",
+                    "  - {name: 黄湖村, kind: village, liaison: {name: 李四, phone: '13800000000'}}", text)
+    assert edited != text
+    plan.write_text(edited, encoding="utf-8")
+    add(cli, data_dir, "苏家湖村", "2020-09-15", as_of="2020-09-21")
+    out = missing(cli, data_dir, "2020-09-21", fmt="table")
+    assert "2020-09-11 至 2020-09-20" in out
+    line = next(line for line in out.splitlines() if "黄湖村" in line)
+    assert "李四" in line and "13800000000" in line
+    assert "苏家湖村" not in out
+    assert all(cell_len(line) <= 80 for line in out.splitlines())
+
+
+def test_bad_as_of_is_a_usage_error(cli, data_dir):
+    result = cli("report", "missing", "--data", str(data_dir), "--as-of", "2020-09-31")
+    assert result.exit_code == 2

@@ -1,0 +1,343 @@
+"""`lanxi report add`: one new file, checked, committed alone; refusals write nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, git, run_lanxi
+
+AS_OF = "2020-09-20"
+
+
+def report_files(data_dir: Path) -> list[Path]:
+    return sorted((data_dir / "reports").rglob("*.yaml"))
+
+
+def load(data_dir: Path, path: Path):
+    from lanxi_cli import store
+
+    report, problems = store.load_report(path, store.load_book(data_dir), str(path))
+    assert problems == []
+    return report
+
+
+def add(cli, data_dir, *args: str, input: str | None = None):
+    return cli("report", "add", "--data", str(data_dir), "--as-of", AS_OF, *args, input=input)
+
+
+# ---- notes round-trip exactly ---------------------------------------------------------
+
+NOTES = [
+    "键: 值，冒号: 后有空格",
+    "# 不是注释 & 不是锚点 *不是别名",
+    "- 以短横开头",
+    "'单引号' 和 \"双引号\" 与 `反引号`",
+    "第一行\n第二行\n\n空行之后",
+    "结尾换行\n",
+    "结尾两个换行\n\n",
+    "\n开头换行",
+    "  开头空格\n第二行",
+    "行尾空格 \n下一行",
+    "制表符\t在中间\n\t开头",
+    "emoji 😀🎉 与 中文",
+    "yes",
+    "2020-09-20",
+    "123",
+    "null",
+    "---\n...\n---",
+    "{a: 1}, [b]",
+    "%TAG ! !x",
+    "|-",
+]
+
+
+@pytest.mark.parametrize("note", NOTES)
+def test_note_round_trips_exactly(cli, data_dir, note):
+    result = add(cli, data_dir, "--task", "5.1", "--unit", "派出所", "--note", note, "--no-commit")
+    assert result.exit_code == 0, result.output
+    [path] = report_files(data_dir)
+    assert result.stdout.strip().endswith(path.name)
+    assert load(data_dir, path).note == note
+
+
+def test_multiline_note_is_a_readable_block(cli, data_dir):
+    note = "今天开展宣传：\n- 发放传单 200 份\n- 张贴标语 # 3 条"
+    add(cli, data_dir, "--task", "5.1", "--unit", "派出所", "--note", note, "--no-commit")
+    [path] = report_files(data_dir)
+    text = path.read_text(encoding="utf-8")
+    assert "note: |-\n  今天开展宣传：\n  - 发放传单 200 份\n" in text
+    assert "\\u" not in text and "\\U" not in text
+
+
+def test_file_holds_every_field_and_the_period(cli, data_dir):
+    result = add(
+        cli, data_dir, "--task", "1.4", "--unit", "苏家湖", "--date", "2020-09-18", "--status", "done",
+        "--count", "2", "--by", "张三", "--evidence", "photos/a.jpg", "--evidence", "https://example.org/x",
+        "--no-commit",
+    )
+    assert result.exit_code == 0, result.output
+    [path] = report_files(data_dir)
+    assert path.parent == data_dir / "reports" / "2020" / "09"
+    assert path.name.startswith("2020-09-18-苏家湖村-1.4-")
+    report = load(data_dir, path)
+    assert (report.task, report.unit, report.status, report.count) == ("1.4", "苏家湖村", "done", 2)
+    assert report.period == "2020-09"  # the monthly occurrence the date falls in
+    assert report.by == "张三"
+    assert report.evidence == ("photos/a.jpg", "https://example.org/x")
+    assert report.recorded[:4].isdigit()
+
+
+def test_defaults_date_to_as_of_and_status_to_progress(cli, data_dir):
+    add(cli, data_dir, "--task", "9.1", "--unit", "黄湖村", "--no-commit")
+    report = load(data_dir, report_files(data_dir)[0])
+    assert (report.date.isoformat(), report.status, report.period) == (AS_OF, "progress", "2020-Q3")
+
+
+def test_named_period_and_rate(cli, data_dir):
+    result = add(cli, data_dir, "--task", "6.1", "--unit", "罗湖村", "--rate", "0.6", "--no-commit")
+    assert result.exit_code == 0, result.output
+    assert load(data_dir, report_files(data_dir)[0]).rate == 0.6
+    result = add(cli, data_dir, "--task", "9.1", "--unit", "罗湖村", "--period", "2020-q4", "--no-commit")
+    assert result.exit_code == 0, result.output
+    periods = sorted(str(load(data_dir, p).period) for p in report_files(data_dir))
+    assert periods == ["2020-Q4", "None"]
+
+
+# ---- refusals write nothing ------------------------------------------------------------------
+
+REFUSALS = [
+    (["--task", "99.1", "--unit", "派出所"], "99.1"),
+    (["--task", "5.1", "--unit", "火星村"], "火星村"),
+    (["--task", "5.1", "--unit", "湖"], "不明确"),
+    (["--task", "1.1", "--unit", "邮政"], "既不牵头也不负责"),
+    (["--task", "5.1", "--unit", "派出所", "--date", "2020-02-30"], "2020-02-30"),
+    (["--task", "5.1", "--unit", "派出所", "--date", "2020-09-21"], "晚于"),
+    (["--task", "5.1", "--unit", "派出所", "--count", "-1"], "负数"),
+    (["--task", "6.1", "--unit", "罗湖村", "--rate", "1.5"], "0 到 1"),
+    (["--task", "1.4", "--unit", "罗湖村", "--period", "2021-01"], "2020-09、2020-10"),
+    (["--task", "5.1", "--unit", "派出所", "--period", "2020-09"], "只有一个周期"),
+    (["--task", "5.1", "--unit", "派出所", "--note", "x" * 1_000_000], "过长"),
+    (["--task", "5.1", "--unit", "派出所", "--note", "响铃\x07"], "U+0007"),
+    (["--task", "5.1", "--unit", "派出所", "--note", "回车\r\n换行"], "U+000D"),
+    (["--task", "5.1", "--unit", "派出所", "--by", "张三\n李四"], "U+000A"),
+    (["--task", "5.1", "--unit", "派出所", "--status", "finished"], "finished"),
+    (["--unit", "派出所"], "--task"),
+    (["--task", "5.1"], "--unit"),
+    ([], "--task、--unit"),
+]
+
+
+@pytest.mark.parametrize(("args", "said"), REFUSALS, ids=[str(i) for i in range(len(REFUSALS))])
+def test_refusal_writes_nothing(cli, git_data_dir, args, said):
+    repo = git_data_dir.parent
+    head = git("rev-parse", "HEAD", cwd=repo)
+    result = add(cli, git_data_dir, *args)
+    assert result.exit_code == 2, result.output
+    assert said in result.stderr
+    assert "Traceback" not in result.output
+    assert report_files(git_data_dir) == []
+    assert git("rev-parse", "HEAD", cwd=repo) == head
+    assert git("status", "--porcelain", "--untracked-files=all", cwd=repo) == ""
+
+
+def test_missing_options_are_asked_for_on_a_terminal(cli, data_dir, monkeypatch):
+    from lanxi_cli.cli import report
+
+    monkeypatch.setattr(report, "_interactive", lambda: True)
+    result = add(cli, data_dir, "--no-commit", input="5.1\n派出所\n")
+    assert result.exit_code == 0, result.output
+    assert "10.2" in result.stderr  # the task choices were shown
+    assert "兰溪派出所" in result.stderr and "苏家湖村" in result.stderr  # and the units of 5.1
+    report = load(data_dir, report_files(data_dir)[0])
+    assert (report.task, report.unit) == ("5.1", "兰溪派出所")
+
+
+# ---- git ---------------------------------------------------------------------------------------
+
+
+def commits(repo: Path) -> list[str]:
+    return git("log", "--format=%s", cwd=repo).splitlines()
+
+
+def test_commits_that_one_file_with_a_plain_message(cli, git_data_dir):
+    repo = git_data_dir.parent
+    (repo / "notes.txt").write_text("staged, not mine\n", encoding="utf-8")
+    git("add", "notes.txt", cwd=repo)
+    (repo / "stray.txt").write_text("untracked\n", encoding="utf-8")
+    result = add(cli, git_data_dir, "--task", "5.1", "--unit", "派出所", "--status", "done", "--by", "张三")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert commits(repo)[0] == "report: 5.1 兰溪派出所 2020-09-20 done (by 张三)"
+    [path] = report_files(git_data_dir)
+    changed = git("-c", "core.quotePath=false", "show", "--name-only", "--format=", "HEAD", cwd=repo)
+    assert changed.split() == [str(path.relative_to(repo))]
+    status = git("status", "--porcelain", cwd=repo).splitlines()
+    assert sorted(status) == ["?? stray.txt", "A  notes.txt"]  # the user's own work untouched
+
+
+def test_no_commit_leaves_the_file_uncommitted(cli, git_data_dir):
+    repo = git_data_dir.parent
+    result = add(cli, git_data_dir, "--task", "5.1", "--unit", "派出所", "--no-commit")
+    assert result.exit_code == 0, result.output
+    assert commits(repo) == ["plan"]
+    assert len(report_files(git_data_dir)) == 1
+
+
+def test_git_absent_keeps_the_file_and_warns(data_dir, tmp_path):
+    empty = tmp_path / "no-git-here"
+    empty.mkdir()
+    result = run_lanxi("report", "add", "--data", str(data_dir), "--as-of", AS_OF,
+                       "--task", "5.1", "--unit", "派出所", env={"PATH": str(empty)})
+    assert result.returncode == 0, result.stderr
+    assert "警告" in result.stderr and "git" in result.stderr
+    assert len(report_files(data_dir)) == 1
+
+
+def test_folder_that_is_not_a_repo_keeps_the_file_and_warns(data_dir):
+    env = {"GIT_CEILING_DIRECTORIES": str(data_dir.parent.parent)}
+    result = run_lanxi("report", "add", "--data", str(data_dir), "--as-of", AS_OF,
+                       "--task", "5.1", "--unit", "派出所", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "警告" in result.stderr and "不在 git 仓库中" in result.stderr
+    assert len(report_files(data_dir)) == 1
+
+
+def test_failed_commit_keeps_the_file_and_warns(git_data_dir):
+    repo = git_data_dir.parent
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\nexit 1\n")
+    hook.chmod(0o755)
+    result = run_lanxi("report", "add", "--data", str(git_data_dir), "--as-of", AS_OF,
+                       "--task", "5.1", "--unit", "派出所")
+    assert result.returncode == 0, result.stderr
+    assert "警告" in result.stderr
+    assert len(report_files(git_data_dir)) == 1
+    assert commits(repo) == ["plan"]
+
+
+def test_a_held_index_lock_released_shortly_after_still_commits(git_data_dir):
+    repo = git_data_dir.parent
+    lock = repo / ".git" / "index.lock"
+    lock.write_text("")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "lanxi_cli", "report", "add", "--data", str(git_data_dir), "--as-of", AS_OF,
+         "--task", "5.1", "--unit", "派出所"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    while not report_files(git_data_dir) and proc.poll() is None:  # the file is written before git runs
+        time.sleep(0.02)
+    time.sleep(0.3)  # let git meet the lock at least once
+    lock.unlink()
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert err == ""
+    assert commits(repo)[0] == "report: 5.1 兰溪派出所 2020-09-20 progress"
+
+
+def test_retry_waits_only_for_a_lock():
+    from lanxi_cli import gitio
+
+    locked = subprocess.CompletedProcess([], 128, "", "fatal: Unable to create '/r/.git/index.lock': File exists.")
+    answers = [locked, locked, subprocess.CompletedProcess([], 0, "", "")]
+    calls, sleeps = [], []
+
+    def run(args, cwd):
+        calls.append(args)
+        return answers[len(calls) - 1]
+
+    gitio._retrying(["commit"], Path("."), run=run, sleep=sleeps.append)
+    assert len(calls) == 3 and len(sleeps) == 2
+    calls.clear()
+    answers[:] = [subprocess.CompletedProcess([], 1, "", "error: pathspec 'x' did not match")]
+    with pytest.raises(gitio.GitError, match="pathspec"):
+        gitio._retrying(["commit"], Path("."), run=run, sleep=sleeps.append)
+    assert len(calls) == 1
+
+
+def test_sixteen_parallel_adds_leave_sixteen_files_and_commits(git_data_dir):
+    from lanxi_cli import store
+
+    repo = git_data_dir.parent
+    units = [u.name for u in store.load_book(git_data_dir).units.values() if u.kind == "village"][:16]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "lanxi_cli", "report", "add", "--data", str(git_data_dir), "--as-of", AS_OF,
+             "--task", "1.1", "--unit", unit, "--status", "done", "--date", "2020-09-02"],
+            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for unit in units
+    ]
+    results = [(p.communicate(timeout=120), p.returncode) for p in procs]
+    for (_, err), code in results:
+        assert code == 0 and err == "", err
+    assert len(report_files(git_data_dir)) == 16
+    subjects = [s for s in commits(repo) if s.startswith("report: 1.1 ")]
+    assert sorted(s.split()[2] for s in subjects) == sorted(units)
+    assert git("status", "--porcelain", "--untracked-files=all", cwd=repo) == ""
+
+
+def test_a_new_report_shows_at_once_in_status_tasks_and_git_log(cli, git_data_dir):
+    repo = git_data_dir.parent
+    common = ("--data", str(git_data_dir), "--as-of", "2020-09-04", "--format", "json")
+
+    def obligation():
+        result = cli("status", "--unit", "苏家湖村", *common)
+        return next(o for o in json.loads(result.stdout)["obligations"] if o["task"] == "2.1")
+
+    def task_row():
+        return next(t for t in json.loads(cli("tasks", *common).stdout) if t["id"] == "2.1")
+
+    assert obligation()["state"] == "overdue"
+    assert "苏家湖村" in task_row()["overdue_units"]
+    result = cli("report", "add", "--data", str(git_data_dir), "--as-of", "2020-09-04",
+                 "--task", "2.1", "--unit", "苏家湖村", "--date", "2020-09-02", "--status", "done")
+    assert result.exit_code == 0, result.output
+    assert obligation()["state"] == "done"
+    assert "苏家湖村" not in task_row()["overdue_units"]
+    assert commits(repo) == ["report: 2.1 苏家湖村 2020-09-02 done", "plan"]
+
+
+# ---- tab completion ----------------------------------------------------------------------------
+
+
+class FakeContext:
+    def __init__(self, data):
+        self.params = {"data": data}
+
+
+def test_completion_offers_task_ids_and_unit_names(data_dir):
+    from lanxi_cli.cli.report import complete_task, complete_unit
+
+    ids = [value for value, _ in complete_task(FakeContext(data_dir), "5.")]
+    assert ids == ["5.1", "5.2", "5.3", "5.4"]
+    names = [value for value, _ in complete_unit(FakeContext(data_dir), "派出")]
+    assert names == ["兰溪派出所", "派出所"]
+
+
+def test_completion_never_raises(tmp_path):
+    from lanxi_cli.cli.report import complete_task, complete_unit
+
+    (tmp_path / "plan.yaml").write_text("units: [1, 2\n", encoding="utf-8")
+    (tmp_path / "tasks.yaml").write_text("- 3\n", encoding="utf-8")
+    for folder in (tmp_path, tmp_path / "missing"):
+        assert complete_task(FakeContext(folder), "") == []
+        assert complete_unit(FakeContext(folder), "") == []
+
+
+def test_completion_through_the_shell_protocol(data_dir):
+    from typer.testing import CliRunner
+
+    from lanxi_cli.cli import app
+
+    env = {"_LANXI_COMPLETE": "complete_bash", "COMP_WORDS": f"lanxi report add --data {data_dir} --task 10.",
+           "COMP_CWORD": "6"}
+    result = CliRunner().invoke(app, [], env=env, prog_name="lanxi")
+    assert result.stdout.split() == ["10.1", "10.2"]

@@ -1,0 +1,119 @@
+"""Tables, JSON and CSV through the CLI: aligned with wide characters, readable without colour."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from rich.cells import cell_len
+
+AS_OF = ("--data", "data", "--as-of", "2020-09-04")
+
+
+def widths(text: str) -> list[int]:
+    return [cell_len(line) for line in text.splitlines()]
+
+
+def column_start(line: str, needle: str) -> int:
+    return cell_len(line[: line.index(needle)])
+
+
+@pytest.mark.parametrize("columns", ["80", "120"])
+@pytest.mark.parametrize(
+    "args", [("tasks",), ("tasks", "--overdue"), ("status",), ("status", "--unit", "派出所"), ("status", "--matrix"),
+             ("units",)]
+)
+def test_tables_fit_the_terminal(cli, columns, args):
+    result = cli(*args, *AS_OF, env={"COLUMNS": columns})
+    assert result.exit_code == 0, result.output
+    assert max(widths(result.stdout)) <= int(columns)
+    assert "\x1b[" not in result.stdout  # NO_COLOR: no escape codes
+
+
+@pytest.mark.parametrize("columns", ["80", "120"])
+def test_task_columns_stay_aligned(cli, columns):
+    result = cli("tasks", *AS_OF, env={"COLUMNS": columns})
+    rows = [line for line in result.stdout.splitlines() if "2020-" in line and line[:1].isdigit()]
+    assert len(rows) == 29
+    assert len({column_start(line, "2020-") for line in rows}) == 1
+    states = ("已逾期", "未到期", "即将到期", "已完成")
+    starts = {column_start(line, next(s for s in states if s in line)) for line in rows}
+    assert len(starts) == 1
+
+
+@pytest.mark.parametrize("columns", ["80", "120"])
+def test_status_columns_stay_aligned(cli, columns):
+    result = cli("status", *AS_OF, env={"COLUMNS": columns})
+    rows = [line for line in result.stdout.splitlines() if "%" in line]
+    assert len(rows) == 33  # every unit holding obligations: all but 禁毒协会, which only leads
+    assert len({column_start(line, "-") for line in rows if "-" in line}) == 1
+    assert "社会治安和应急管理办" in result.stdout  # the widest name is not cut
+    assert "全面推进阶段" in result.stdout and "距活动结束 118 天" in result.stdout
+
+
+def test_overdue_lists_units_behind(cli):
+    result = cli("tasks", "--overdue", *AS_OF)
+    ids = [line.split()[0] for line in result.stdout.splitlines() if line[:1].isdigit()]
+    assert ids == ["1.1", "1.2", "2.1", "2.2", "2.3", "4.1", "4.2", "6.3", "10.2"]
+    assert "各村、社区全部" in result.stdout and "镇属各部门全部" in result.stdout
+
+
+def test_matrix_marks_and_legend(cli):
+    result = cli("status", "--matrix", *AS_OF)
+    lines = result.stdout.splitlines()
+    village = next(line for line in lines if line.startswith("苏家湖村"))
+    marks = village[len("苏家湖村"):].split()
+    assert marks[0] == "X" and "." in marks  # 1.1 overdue, later tasks open
+    assert "图例" in result.stdout and "X 已逾期" in result.stdout
+    grid = [line for line in lines if line.startswith(("苏家湖村", "黄湖村", "枫林社区"))]
+    assert len({cell_len(line.rstrip()) for line in grid}) == 1
+
+
+def test_tasks_json_has_every_contract_field(cli):
+    result = cli("tasks", *AS_OF, "--format", "json")
+    rows = json.loads(result.stdout)
+    fields = {"id", "category", "text", "deadline", "lead", "units", "due", "state", "overdue_units"}
+    assert all(fields <= set(row) for row in rows)
+    first = rows[0]
+    assert (first["id"], first["deadline"], first["state"]) == ("1.1", "9月03日前", "overdue")
+    assert first["due"] == "2020-09-03"
+    assert len(first["overdue_units"]) == 23
+    assert "\\u" not in result.stdout  # UTF-8, not ASCII-escaped
+
+
+def test_status_json(cli):
+    overall = json.loads(cli("status", *AS_OF, "-f", "json").stdout)
+    assert overall["as_of"] == "2020-09-04"
+    row = overall["units"][0]
+    assert set(row) >= {"unit", "kind", "total", "done", "late", "overdue", "due_soon", "open"}
+    one = json.loads(cli("status", "--unit", "派出所", *AS_OF, "-f", "json").stdout)
+    assert one["unit"] == "兰溪派出所"
+    assert all(set(o) >= {"task", "period", "due", "state", "count", "target"} for o in one["obligations"])
+    assert [lead["task"] for lead in one["leads"]] == ["5.1"]
+    assert set(one["leads"][0]) >= {"task", "units_total", "units_done", "units_overdue"}
+    assert one["leads"][0]["units_total"] == 23
+
+
+def test_csv_is_parseable(cli):
+    result = cli("tasks", *AS_OF, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 29 and rows[0]["id"] == "1.1"
+
+
+def test_usage_errors_exit_2(cli):
+    assert cli("status", "--unit", "金", *AS_OF).exit_code == 2
+    assert cli("tasks", "--as-of", "2020-02-30", "--data", "data").exit_code == 2
+    assert cli("tasks", "--due-within", "-1", *AS_OF).exit_code == 2
+    assert cli("tasks", "--bogus").exit_code == 2
+
+
+def test_every_command_has_help(cli):
+    import typer.main
+
+    from lanxi_cli.cli import app
+
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():
+        assert command.help or command.short_help, name
