@@ -513,4 +513,6 @@ def save_report(data_dir: Path, report) -> Path:
             return path
         except FileExistsError:
             continue
+        except OSError as exc:  # a full disk, a read-only folder: write_new left nothing behind
+            raise DataError(f"无法写入报告 {display_path(path)}（{exc.strerror or exc}），未保存任何内容") from None
     raise DataError(f"无法为报告取得新的文件名：{path.parent}")
