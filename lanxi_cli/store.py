@@ -304,7 +304,28 @@ def load_document(path: Path, kind, limit: int, display: str | None = None):
     except DataError as exc:
         return None, {}, exc.problems
     value, problems = validate(kind, data, file, lines)
-    return value, lines, problems
+    return value, lines, problems + _control_problems(data, file, lines)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 but newline and tab, DEL, C1
+
+
+def _control_problems(data, file: str, lines: dict[tuple, int]) -> list[Problem]:
+    """A problem for each text value holding a control character, such as an
+    escape written \\e in quotes that would drive the terminal when shown."""
+    found, stack = [], [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            bad = _CONTROL.search(value)
+            if bad:
+                message = f"{_dotted(path)}: 含有控制字符 U+{ord(bad[0]):04X}；请删去"
+                found.append(Problem(file, line_of(lines, path), message))
+        elif isinstance(value, dict):
+            stack.extend(((*path, k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*path, i), v) for i, v in enumerate(value))
+    return sorted(found, key=lambda p: p.line or 0)
 
 
 # ---- writing -----------------------------------------------------------------
@@ -443,14 +464,15 @@ def load_report(path: Path, book, file: str):
     reserved = isinstance(data, dict) and "file" in data  # set by the loader, not the file
     report, problems = validate(Report, data, file, None)
     faults = [] if report is None else report_faults(book, report)[1]
-    if problems or faults or reserved:
+    controls = _control_problems(data, file, {})
+    if problems or faults or reserved or controls:
         data, lines = parse(text, file, lines=True)
         if problems:
             problems = validate(Report, data, file, lines)[1]
         problems += [Problem(file, line_of(lines, (f,)), f"{f}: {m}") for f, m in faults]
         if reserved:
             problems.append(Problem(file, line_of(lines, ("file",)), "file: 未知字段"))
-        return None, problems
+        return None, problems + _control_problems(data, file, lines)
     report, _ = report_faults(book, report)
     return replace(report, file=file), []
 

@@ -79,7 +79,7 @@ PLAN_CASES = [n for n in NAMES if not (CASES / n / "reports").exists()]
 REPORT_CASES = [n for n in NAMES if (CASES / n / "reports").exists()]
 
 
-@pytest.mark.parametrize("command", ["tasks", "status", "units"])
+@pytest.mark.parametrize("command", ["tasks", "status"])
 @pytest.mark.parametrize("name", PLAN_CASES)
 def test_broken_plan_or_tasks_stops_queries(cli, case_data, name, command):
     case = case_data(name)

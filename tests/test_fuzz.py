@@ -23,9 +23,9 @@ from lanxi_cli.book import Book
 from lanxi_cli.domain import Task
 from lanxi_cli.errors import DataError
 
-FAST = settings(max_examples=80, deadline=None)
+FAST = settings(max_examples=50, deadline=None)
 CLI = settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 
 

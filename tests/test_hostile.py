@@ -206,3 +206,18 @@ def test_raw_control_characters_in_a_note_are_named(cli, data_dir, char):
     result = cli("check", "--data", str(data_dir))
     assert result.exit_code == 1
     assert f"ctl.yaml:5: 含有不允许的控制字符 U+{ord(char):04X}" in result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_escapes_written_in_quotes_never_reach_the_terminal(cli, data_dir, fmt):
+    """`"\\e[2J"` is printable YAML that decodes to a terminal escape: the report
+    is named and skipped, so `report list` never prints it."""
+    (data_dir / "reports" / "esc.yaml").write_text(
+        GOOD + 'note: "\\e]52;c;cm0gLXJmIH4K\\a\\e[2J已完成\\x9b"\n', encoding="utf-8"
+    )
+    (data_dir / "reports" / "ok.yaml").write_text(GOOD, encoding="utf-8")
+    result = cli("report", "list", "--data", str(data_dir), "--as-of", "2020-09-04", "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output and "\x9b" not in result.output
+    assert "esc.yaml:5: note: 含有控制字符 U+001B" in result.stderr
+    assert "苏家湖村" in result.stdout  # the good report is still listed
