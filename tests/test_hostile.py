@@ -103,8 +103,7 @@ def alias_bomb(levels: int = 9, width: int = 9) -> list[str]:
     return [*lines, f"evidence: *l{levels}"]
 
 
-@pytest.mark.parametrize("padding", [0, 8192], ids=["small", "over-4KB"])
-@pytest.mark.parametrize("where", ["reports/bomb.yaml", "tasks.yaml"])
+@pytest.mark.parametrize("where, padding", [("reports/bomb.yaml", 0), ("tasks.yaml", 8192)])
 def test_alias_bomb_is_refused(data_dir, where, padding):
     """Refused at the first anchor (line 4), before anything is composed."""
     if where == "tasks.yaml":
@@ -161,8 +160,7 @@ def test_one_megabyte_note_is_refused_by_name(cli, data_dir):
 @pytest.mark.parametrize("where, opening, closing", [
     ("reports/deep.yaml", "[", "]"),
     ("reports/deep.yaml", "{a: ", "}"),
-    ("reports/deep.yaml", "[{a: ", "}]"),
-    ("tasks.yaml", "[", "]"),
+    ("tasks.yaml", "[{a: ", "}]"),
 ])
 def test_deep_nesting_is_refused(data_dir, where, opening, closing):
     depth = 36_000  # libyaml's recursive composer overflows the C stack on this
