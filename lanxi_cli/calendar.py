@@ -154,7 +154,7 @@ def find_period(occs: tuple[Occurrence, ...], text: str) -> int | None:
     if text.isdecimal() and len(text) < 10:
         text = f"第{int(text)}次"
     month = _MONTH.match(text)
-    if month:  # 2020-9 names 2020-09; 2020-13 names nothing
+    if month:  # 2020-9 → 2020-09; a month out of range (2020-13) simply matches nothing
         text = f"{month[1]}-{int(month[2]):02d}"
     for occ in occs:
         if occ.label is not None and occ.label.lower() == text.lower():

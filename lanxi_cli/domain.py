@@ -319,3 +319,55 @@ class Report:
     evidence: tuple[str, ...] = ()
     recorded: str = ""  # when the tool wrote the file (ISO timestamp)
     file: str = ""  # set by the loader, never read from the file
+
+
+# ---- supervision: data/reviews/, data/extensions/, data/indicators/ ------------
+
+Decision = Literal["approved", "rejected"]
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """A lead's decision on a filed request: a completion claim (a report) or an
+    extension request. `subject` is that file's path inside the data folder,
+    e.g. reports/2020/09/2020-09-20-苏家湖村-5.1-3fa2c1.yaml; the loader turns it
+    into the same form as the subject's own `file`."""
+
+    __pydantic_config__ = FORBID
+    subject: Text
+    decision: Decision
+    by: Text
+    date: dt.date
+    note: str = ""
+    recorded: str = ""
+    file: str = ""  # set by the loader, never read from the file
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    """A unit's request (延期申请) to move one obligation's due date to `until`."""
+
+    __pydantic_config__ = FORBID
+    task: Text
+    unit: Text
+    until: dt.date
+    reason: Text
+    date: dt.date  # the day it was asked
+    period: str | None = None  # the occurrence's label; None for a one-off task
+    by: str = ""
+    recorded: str = ""
+    file: str = ""  # set by the loader, never read from the file
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorValue:
+    """One measured value of a goal (工作目标) measure, as of `date`."""
+
+    __pydantic_config__ = FORBID
+    measure: Text
+    value: float
+    date: dt.date
+    by: Text
+    note: str = ""
+    recorded: str = ""
+    file: str = ""  # set by the loader, never read from the file

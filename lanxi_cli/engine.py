@@ -13,6 +13,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from lanxi_cli import supervision
 from lanxi_cli.book import Book, fold
 from lanxi_cli.calendar import Occurrence, find_period, period_of
 from lanxi_cli.domain import COMPLETED, Report, Task
@@ -33,6 +34,7 @@ class Obligation:
     completed_on: dt.date | None = None
     last_report: dt.date | None = None
     reports: list[Report] = field(default_factory=list)
+    verification: str | None = None  # verified, claimed, rejected or None (see supervision)
 
     @property
     def completed(self) -> bool:
@@ -76,12 +78,21 @@ def _completion(
     return (min(candidates) if candidates else None), total
 
 
-def compute(book: Book, reports: list[Report], as_of: dt.date) -> list[Obligation]:
-    """Every obligation of every task, in plan order, evaluated on `as_of`."""
+def compute(
+    book: Book, reports: list[Report], as_of: dt.date, reviews=(), extensions=()
+) -> list[Obligation]:
+    """Every obligation of every task, in plan order, evaluated on `as_of`.
+
+    `reviews` and `extensions` (see supervision): a rejected report is left out,
+    an approved extension moves its obligation's due date."""
+    decided = supervision.decisions(reviews, as_of)
+    dues = supervision.extended_dues(extensions, decided, as_of)
     by_pair: dict[tuple[str, str], list[Report]] = defaultdict(list)
+    rejected: dict[tuple[str, str], list[Report]] = defaultdict(list)
     for report in reports:
         if report.date <= as_of:
-            by_pair[(report.task, report.unit)].append(report)
+            kept = decided.get(report.file) != "rejected"
+            (by_pair if kept else rejected)[(report.task, report.unit)].append(report)
     window = book.plan.due_soon_days
     out: list[Obligation] = []
     for task in book.tasks:
@@ -92,6 +103,7 @@ def compute(book: Book, reports: list[Report], as_of: dt.date) -> list[Obligatio
             per_occ: list[list[Report]] = [[] for _ in occs]
             for report in sorted(by_pair.get((task.id, unit), ()), key=_report_order):
                 per_occ[assign_period(book, task, report)].append(report)
+            reopened = {assign_period(book, task, r) for r in rejected.get((task.id, unit), ())}
             for occ in occs:
                 counted = (
                     sorted((r for rs in per_occ[: occ.index + 1] for r in rs), key=_report_order)
@@ -101,14 +113,18 @@ def compute(book: Book, reports: list[Report], as_of: dt.date) -> list[Obligatio
                 goal = occ.count if occ.count is not None else (target.count if target else None)
                 own = per_occ[occ.index]
                 completed_on, total = _completion(own, counted, goal)
+                due = dues.get((task.id, unit, occ.label), occ.due)
                 out.append(Obligation(
-                    task=task, unit=unit, occ=occ, due=occ.due,
-                    state=state_of(occ.due, completed_on, as_of, window),
+                    task=task, unit=unit, occ=occ, due=due,
+                    state=state_of(due, completed_on, as_of, window),
                     target=goal,
                     count=total if goal is not None else None,
                     completed_on=completed_on,
                     last_report=own[-1].date if own else None,
                     reports=own,
+                    verification=supervision.verification(
+                        completed_on is not None, own, occ.index in reopened, decided
+                    ),
                 ))
     return out
 
@@ -146,10 +162,21 @@ class TaskRow:
             "state": self.state,
             "overdue_units": list(self.overdue_units),
             "units_done": sum(1 for u in self.units if self.unit_complete(u)),
+            "units_verified": sum(1 for u in self.units if self.unit_complete(u, verified=True)),
         }
 
-    def unit_complete(self, unit: str) -> bool:
-        return all(o.completed for o in self.obligations if o.unit == unit)
+    @property
+    def verification(self) -> str | None:
+        """rejected if any claim on the task was rejected and reopened, else claimed
+        while a completed obligation awaits review, else verified; None if nothing completed."""
+        seen = {o.verification for o in self.obligations}
+        return next((v for v in ("rejected", "claimed", "verified") if v in seen), None)
+
+    def unit_complete(self, unit: str, verified: bool = False) -> bool:
+        return all(
+            o.completed and (not verified or o.verification == "verified")
+            for o in self.obligations if o.unit == unit
+        )
 
 
 def task_rows(book: Book, obligations: list[Obligation]) -> list[TaskRow]:
@@ -215,8 +242,10 @@ class UnitSummary:
     def total(self) -> int:
         return sum(self.counts.values())
 
+    verified: int = 0  # completed obligations whose claim the lead approved
+
     def as_dict(self) -> dict:
-        return {"unit": self.unit, "kind": self.kind, "total": self.total, **self.counts}
+        return {"unit": self.unit, "kind": self.kind, "total": self.total, **self.counts, "verified": self.verified}
 
 
 def unit_order(book: Book, name: str) -> tuple[int, int]:
@@ -226,11 +255,13 @@ def unit_order(book: Book, name: str) -> tuple[int, int]:
 
 def unit_summaries(book: Book, obligations: list[Obligation]) -> list[UnitSummary]:
     counts: dict[str, dict[str, int]] = {}
+    verified: dict[str, int] = defaultdict(int)
     for ob in obligations:
         row = counts.setdefault(ob.unit, dict.fromkeys(("done", "late", "overdue", "due_soon", "open"), 0))
         row[ob.state] += 1
+        verified[ob.unit] += ob.verification == "verified"
     return [
-        UnitSummary(name, book.units[name].kind, counts[name])
+        UnitSummary(name, book.units[name].kind, counts[name], verified[name])
         for name in sorted(counts, key=lambda n: unit_order(book, n))
     ]
 
@@ -280,6 +311,7 @@ def obligation_dict(ob: Obligation) -> dict:
         "target": ob.target,
         "completed_on": _iso(ob.completed_on),
         "last_report": _iso(ob.last_report),
+        "verification": ob.verification,
     }
 
 

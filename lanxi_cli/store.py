@@ -430,10 +430,10 @@ def load_book(data_dir: Path):
     return book
 
 
-def report_files(data_dir: Path) -> list[Path]:
-    """Every report file under data/reports/, sub-folders included, sorted."""
+def report_files(data_dir: Path, folder: str = REPORTS_DIR) -> list[Path]:
+    """Every YAML file under data/reports/ (or another folder), sub-folders included, sorted."""
     found: list[Path] = []
-    stack = [data_dir / REPORTS_DIR]
+    stack = [data_dir / folder]
     while stack:
         try:
             entries = list(os.scandir(stack.pop()))
@@ -451,10 +451,19 @@ def report_files(data_dir: Path) -> list[Path]:
 
 def load_report(path: Path, book, file: str):
     """One report file → (Report with canonical unit, []) or (None, problems)."""
-    from dataclasses import replace
+    from functools import partial
 
     from lanxi_cli.book import report_faults
     from lanxi_cli.domain import Report
+
+    return load_record(path, Report, file, partial(report_faults, book))
+
+
+def load_record(path: Path, kind, file: str, faults):
+    """One small record file (a report, review, extension, indicator value) →
+    (record, []) or (None, problems). `faults(record)` returns (the record made
+    canonical, [(field, message)]); the loader sets `file`, never the file itself."""
+    from dataclasses import replace
 
     try:
         text = read_text(path, MAX_REPORT_BYTES, file)
@@ -462,19 +471,19 @@ def load_report(path: Path, book, file: str):
     except DataError as exc:
         return None, exc.problems
     reserved = isinstance(data, dict) and "file" in data  # set by the loader, not the file
-    report, problems = validate(Report, data, file, None)
-    faults = [] if report is None else report_faults(book, report)[1]
+    record, problems = validate(kind, data, file, None)
+    found = [] if record is None else faults(record)[1]
     controls = _control_problems(data, file, {})
-    if problems or faults or reserved or controls:
+    if problems or found or reserved or controls:
         data, lines = parse(text, file, lines=True)
         if problems:
-            problems = validate(Report, data, file, lines)[1]
-        problems += [Problem(file, line_of(lines, (f,)), f"{f}: {m}") for f, m in faults]
+            problems = validate(kind, data, file, lines)[1]
+        problems += [Problem(file, line_of(lines, (f,)), f"{f}: {m}") for f, m in found]
         if reserved:
             problems.append(Problem(file, line_of(lines, ("file",)), "file: 未知字段"))
         return None, problems + _control_problems(data, file, lines)
-    report, _ = report_faults(book, report)
-    return replace(report, file=file), []
+    record, _ = faults(record)
+    return replace(record, file=file), []
 
 
 def load_reports(data_dir: Path, book) -> tuple[list, list[Problem]]:
@@ -487,6 +496,67 @@ def load_reports(data_dir: Path, book) -> tuple[list, list[Problem]]:
         else:
             reports.append(report)
     return reports, problems
+
+
+REVIEWS_DIR = "reviews"
+EXTENSIONS_DIR = "extensions"
+INDICATORS_DIR = "indicators"
+
+
+def _load_folder(data_dir: Path, folder: str, kind, faults) -> tuple[list, list[Problem]]:
+    records, problems = [], []
+    for path in report_files(data_dir, folder):
+        record, found = load_record(path, kind, display_path(path), faults)
+        if record is None:
+            problems += found
+        else:
+            records.append(record)
+    return records, problems
+
+
+def load_extensions(data_dir: Path, book) -> tuple[list, list[Problem]]:
+    """Every valid extension request under data/extensions/, and the problems."""
+    from functools import partial
+
+    from lanxi_cli.domain import Extension
+    from lanxi_cli.supervision import extension_faults
+
+    return _load_folder(data_dir, EXTENSIONS_DIR, Extension, partial(extension_faults, book))
+
+
+def load_reviews(data_dir: Path, book, subjects: list) -> tuple[list, list[Problem]]:
+    """Every valid review under data/reviews/; `subjects` are the loaded reports
+    and extension requests a review may name. Each review's `subject` comes back
+    in the form of the subject's own `file`."""
+    from dataclasses import replace
+
+    from lanxi_cli.domain import Review
+    from lanxi_cli.supervision import review_faults, subject_path
+
+    by_file = {s.file: s for s in subjects}
+
+    def faults(review):
+        where = subject_path(review.subject)
+        if where is None:
+            return review, [("subject", f"“{review.subject}”应为数据目录下 reports/ 或 extensions/ 中的文件路径")]
+        return review_faults(book, replace(review, subject=display_path(data_dir / where)), by_file)
+
+    return _load_folder(data_dir, REVIEWS_DIR, Review, faults)
+
+
+def load_indicators(data_dir: Path, book) -> tuple[list, list[Problem]]:
+    """Every valid indicator value under data/indicators/, and the problems."""
+    from functools import partial
+
+    from lanxi_cli.domain import IndicatorValue
+    from lanxi_cli.supervision import indicator_faults
+
+    return _load_folder(data_dir, INDICATORS_DIR, IndicatorValue, partial(indicator_faults, book))
+
+
+def data_relative(data_dir: Path, file: str) -> str:
+    """A loaded record's `file` as a path inside the data folder, with forward slashes."""
+    return Path(os.path.relpath(Path(file).resolve(), data_dir.resolve())).as_posix()
 
 
 # ---- writing reports -----------------------------------------------------------
@@ -527,14 +597,32 @@ def report_path(data_dir: Path, report, suffix: str) -> Path:
 
 def save_report(data_dir: Path, report) -> Path:
     """Write a new report file (exclusive, atomic) and return its path."""
-    text = record_document(report, REPORT_KEYS)
+    return save_new(record_document(report, REPORT_KEYS), lambda suffix: report_path(data_dir, report, suffix))
+
+
+def save_new(text: str, name) -> Path:
+    """Write `text` to a new file at `name(random suffix)`, never overwriting; its path."""
     for _ in range(20):
-        path = report_path(data_dir, report, os.urandom(3).hex())
+        path = name(os.urandom(3).hex())
         try:
             write_new(path, text)
             return path
         except FileExistsError:
             continue
         except OSError as exc:  # a full disk, a read-only folder: write_new left nothing behind
-            raise DataError(f"无法写入报告 {display_path(path)}（{exc.strerror or exc}），未保存任何内容") from None
-    raise DataError(f"无法为报告取得新的文件名：{path.parent}")
+            raise DataError(f"无法写入 {display_path(path)}（{exc.strerror or exc}），未保存任何内容") from None
+    raise DataError(f"无法取得新的文件名：{path.parent}")
+
+
+REVIEW_KEYS = ("subject", "decision", "by", "date", "note", "recorded")
+EXTENSION_KEYS = ("task", "unit", "period", "until", "reason", "date", "by", "recorded")
+INDICATOR_KEYS = ("measure", "value", "date", "by", "note", "recorded")
+
+
+def save_record(data_dir: Path, folder: str, record, keys: tuple[str, ...], *name: str) -> Path:
+    """Write a review, extension or indicator value under data/FOLDER/YYYY/MM/,
+    named DATE-<name parts>-<suffix>.yaml; exclusive and atomic."""
+    day = record.date
+    where = data_dir / folder / f"{day.year:04d}" / f"{day.month:02d}"
+    stem = "-".join((day.isoformat(), *name))
+    return save_new(record_document(record, keys), lambda suffix: where / f"{stem}-{suffix}.yaml")

@@ -26,6 +26,8 @@ STATE_STYLES = {
     "due_soon": "yellow",
     "open": "",
 }
+# Beside the state: has the lead verified the completion claim (销号核验)?
+VERIFICATION_NAMES = {"verified": "已核验", "claimed": "已申报", "rejected": "已退回"}
 # One narrow ASCII mark per state, for the matrix: reads the same without colour.
 STATE_MARKS = {"done": "+", "late": "~", "overdue": "X", "due_soon": "!", "open": "."}
 KIND_NAMES = {"village": "村", "community": "社区", "department": "部门", "other": "其他"}
@@ -50,10 +52,14 @@ def table(*headers: str, title: str | None = None, wrap: tuple[int, ...] = ()):
     return tbl
 
 
-def state_text(state: str):
+def state_text(state: str, verification: str | None = None):
+    """The state's word; with a verification, its word on a second line."""
     from rich.text import Text
 
-    return Text(STATE_NAMES[state], style=STATE_STYLES[state])
+    text = Text(STATE_NAMES[state], style=STATE_STYLES[state])
+    if verification:
+        text.append("\n" + VERIFICATION_NAMES[verification])
+    return text
 
 
 def bar(done: int, total: int, width: int = 10) -> str:
@@ -153,7 +159,7 @@ def show_tasks(book, rows, as_of, fmt: str) -> None:
             short(row.task.text),
             row.lead,
             row.due.isoformat() if row.due else "—",
-            state_text(row.state),
+            state_text(row.state, row.verification),
             unit_list(book, row.overdue_units),
         )
     out.print(tbl)
@@ -189,6 +195,10 @@ def show_status(book, summaries, as_of, fmt: str) -> None:
             bar(c["done"] + c["late"], s.total, width=5),
         )
     out.print(tbl)
+    completed = sum(c.counts["done"] + c.counts["late"] for c in summaries)
+    verified = sum(s.verified for s in summaries)
+    if completed:
+        out.print(f"已完成 {completed} 项中：已核验 {verified} 项，已申报待核验 {completed - verified} 项。")
 
 
 def _styled(number: int, state: str):
@@ -255,7 +265,7 @@ def show_unit_status(book, unit, obligations, leads, as_of, fmt: str) -> None:
         for ob in obligations:
             tbl.add_row(
                 ob.task.id, short(ob.task.text, 20), ob.occ.label or "", ob.due.isoformat(),
-                state_text(ob.state),
+                state_text(ob.state, ob.verification),
                 f"{ob.count}/{ob.target}" if ob.target is not None else "",
                 ob.last_report.isoformat() if ob.last_report else "",
             )
@@ -426,3 +436,54 @@ def show_log(changes, fmt: str) -> None:
         files = names[0] + (f" 等{len(names)}个" if len(names) > 1 else "") if names else ""
         tbl.add_row(c.time.strftime("%Y-%m-%d %H:%M"), c.author, c.subject, files)
     out.print(tbl)
+
+
+# ---- supervision: extensions, goals ------------------------------------------------
+
+DECISION_NAMES = {"approved": "已同意", "rejected": "不同意", "pending": "待审批"}
+DIRECTION_NAMES = {"rise": "上升", "fall": "下降"}
+TREND_NAMES = {"met": "达标", "unmet": "未达标", "no_data": "无数据"}
+
+
+def show_extensions(rows: list[dict], as_of, fmt: str) -> None:
+    if fmt == "json":
+        return print_json(rows)
+    if fmt == "csv":
+        return print_csv(rows, ["task", "unit", "period", "due", "until", "date", "reason", "decision", "file"])
+    out = console()
+    if not rows:
+        out.print(f"截至 {as_of}，没有延期申请。")
+        return
+    tbl = table("任务", "单位", "周期", "原截止", "延至", "审批", "理由", title=f"延期申请（截至 {as_of}）", wrap=(6,))
+    for row in rows:
+        tbl.add_row(row["task"], row["unit"], row["period"] or "", row["due"], row["until"],
+                    DECISION_NAMES[row["decision"]], row["reason"])
+    out.print(tbl)
+
+
+def _number(value) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def show_measures(book, rows, as_of, fmt: str) -> None:
+    dicts = [row.as_dict() for row in rows]
+    if fmt == "json":
+        return print_json({"as_of": as_of.isoformat(), "measures": dicts})
+    if fmt == "csv":
+        return print_csv(dicts)
+    out = console()
+    if not rows:
+        out.print("plan.yaml 的 goals.measures 没有列出任何指标。")
+        return
+    tbl = table("指标", "应", "基线", "最新值", "日期", "判断", title=f"工作目标（截至 {as_of}）", wrap=(0,))
+    for row in rows:
+        latest = row.latest
+        base = _number(row.baseline) + ("" if row.measure.baseline is not None or row.baseline is None else "*")
+        tbl.add_row(
+            row.measure.name, DIRECTION_NAMES[row.measure.direction], base,
+            _number(latest.value) if latest else "—", latest.date.isoformat() if latest else "",
+            TREND_NAMES[row.trend],
+        )
+    out.print(tbl)
+    if any(r.baseline is not None and r.measure.baseline is None for r in rows):
+        out.print("* plan.yaml 未给出基线，以最早一次记录的数值为基线。")

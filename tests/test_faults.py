@@ -350,7 +350,7 @@ def test_full_disk_during_report_add_is_a_clear_error(cli, data_dir, monkeypatch
     result = cli(*ADD, "--data", str(data_dir), "--no-commit")
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert "无法写入报告" in result.stderr and "未保存任何内容" in result.stderr
+    assert "无法写入 " in result.stderr and "未保存任何内容" in result.stderr
     assert result.stdout == ""
     assert [p for p in (data_dir / "reports").rglob("*") if p.is_file()] == []
 
@@ -359,5 +359,5 @@ def test_read_only_folder_refuses_report_add_clearly(cli, read_only):
     result = cli(*ADD, "--data", str(read_only), "--no-commit")
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert "无法写入报告" in result.stderr
+    assert "无法写入 " in result.stderr
     assert [p for p in (read_only / "reports").rglob("*") if p.is_file()] == []

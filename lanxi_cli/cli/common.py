@@ -63,6 +63,8 @@ class Session:
     as_of: dt.date
     book: object
     _reports: list | None = field(default=None, repr=False)
+    _extensions: list | None = field(default=None, repr=False)
+    _reviews: list | None = field(default=None, repr=False)
 
     @property
     def reports(self) -> list:
@@ -75,10 +77,33 @@ class Session:
                 warn(f"{problem}（已跳过此报告）")
         return self._reports
 
+    @property
+    def extensions(self) -> list:
+        """Every valid extension request (data/extensions/); broken files warned and skipped."""
+        if self._extensions is None:
+            from lanxi_cli import store
+
+            self._extensions, problems = store.load_extensions(self.data_dir, self.book)
+            for problem in problems:
+                warn(f"{problem}（已跳过此延期申请）")
+        return self._extensions
+
+    @property
+    def reviews(self) -> list:
+        """Every valid review (data/reviews/) of a report or extension request."""
+        if self._reviews is None:
+            from lanxi_cli import store
+
+            subjects = [*self.reports, *self.extensions]
+            self._reviews, problems = store.load_reviews(self.data_dir, self.book, subjects)
+            for problem in problems:
+                warn(f"{problem}（已跳过此审核）")
+        return self._reviews
+
     def obligations(self):
         from lanxi_cli import engine
 
-        return engine.compute(self.book, self.reports, self.as_of)
+        return engine.compute(self.book, self.reports, self.as_of, self.reviews, self.extensions)
 
 
 def open_session(data: Path | None, as_of: str | None) -> Session:

@@ -83,6 +83,9 @@ def check(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
         book, problems, reports = None, exc.problems, []
     else:
         reports, problems = store.load_reports(data_dir, book)
+        extensions, found = store.load_extensions(data_dir, book)
+        reviews, more = store.load_reviews(data_dir, book, [*reports, *extensions])
+        problems += found + more + store.load_indicators(data_dir, book)[1]
     views.show_check(book, reports, problems, fmt.value)
     if problems:
         raise typer.Exit(1)

@@ -1,0 +1,79 @@
+"""Goals (工作目标): `indicator set|list`, and `goals` for the list."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from lanxi_cli.cli.common import AsOfOpt, DataOpt, Format, FormatOpt, complete_unit, open_session, parse_date
+from lanxi_cli.cli.review import NoCommitOpt, _commit, _now
+
+
+def parse_value(text: str) -> float:
+    """A measured value: 0.93, 93%, 12 (full-width digits folded)."""
+    import math
+    import unicodedata
+
+    from lanxi_cli.errors import UsageError
+
+    folded = unicodedata.normalize("NFKC", text).strip()
+    try:
+        value = float(folded[:-1]) / 100 if folded.endswith("%") else float(folded)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise UsageError(f"指标值“{text}”无效，应为数字，如 0.93、93% 或 12")
+    return int(value) if value.is_integer() else value  # 3, not 3.0, in the file
+
+
+def set_value(
+    name: Annotated[str, typer.Argument(help="指标名称或其中一段，如 知晓率")],
+    value: Annotated[str, typer.Argument(help="数值，如 0.93、93% 或 12")],
+    by: Annotated[str, typer.Option("--by", autocompletion=complete_unit, help="测评或填报的单位")],
+    date: Annotated[str | None, typer.Option("--date", "-d", help="数值所指的日期，默认 --as-of 当天")] = None,
+    note: Annotated[str, typer.Option("--note", help="说明，如测评方式、样本")] = "",
+    no_commit: NoCommitOpt = False,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """记录一项工作目标指标的数值（每个数值一个文件）。"""
+    from lanxi_cli import store, supervision
+    from lanxi_cli.domain import IndicatorValue
+    from lanxi_cli.errors import UsageError
+
+    session = open_session(data, as_of)
+    book = session.book
+    measure = supervision.resolve_measure(book, name)
+    number = parse_value(value)
+    day = parse_date(date, "--date") if date else session.as_of
+    if day > session.as_of:
+        raise UsageError(f"--date {day} 晚于 --as-of {session.as_of}：不能记录将来的数值")
+    record = IndicatorValue(
+        measure=measure.name, value=number, date=day, by=book.resolve_unit(by), note=note, recorded=_now()
+    )
+    path = store.save_record(session.data_dir, store.INDICATORS_DIR, record, store.INDICATOR_KEYS, measure.name)
+    typer.echo(store.display_path(path))
+    if not no_commit:
+        _commit(path, f"indicator: {measure.name} {number:g} {day} (by {record.by})")
+
+
+def list_values(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """工作目标：各项指标的基线、最新值、应升或应降，以及是否达标。"""
+    from lanxi_cli import store, supervision, views
+    from lanxi_cli.cli.common import warn
+
+    session = open_session(data, as_of)
+    values, problems = store.load_indicators(session.data_dir, session.book)
+    for problem in problems:
+        warn(f"{problem}（已跳过此指标记录）")
+    rows = supervision.measure_rows(session.book, values, session.as_of)
+    views.show_measures(session.book, rows, session.as_of, fmt.value)
+
+
+def register(app: typer.Typer) -> None:
+    indicator = typer.Typer(name="indicator", help="工作目标指标：记录数值、查看趋势。", no_args_is_help=True)
+    indicator.command("set")(set_value)
+    indicator.command("list")(list_values)
+    app.add_typer(indicator, name="indicator")
+    app.command("goals")(list_values)

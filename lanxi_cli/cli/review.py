@@ -1,0 +1,191 @@
+"""销号 review and extensions (延期): `report review`, `extension request|decide|list`.
+
+Each request and each decision is its own new file; nothing is ever edited.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lanxi_cli.cli.common import (
+    AsOfOpt,
+    DataOpt,
+    Format,
+    FormatOpt,
+    complete_task,
+    complete_unit,
+    open_session,
+    parse_date,
+    warn,
+)
+
+ApproveOpt = Annotated[bool, typer.Option("--approve", help="同意")]
+RejectOpt = Annotated[bool, typer.Option("--reject", help="不同意（退回）")]
+ByOpt = Annotated[
+    str, typer.Option("--by", autocompletion=complete_unit, help="审核单位：任务的牵头单位或考核单位（禁毒办）")
+]
+NoteOpt = Annotated[str, typer.Option("--note", help="审核意见")]
+NoCommitOpt = Annotated[bool, typer.Option("--no-commit", help="只写文件，不提交到 git")]
+
+
+def _commit(path: Path, message: str) -> None:
+    """Commit that one new file; if git is missing or fails, the file stays and a warning says so."""
+    from lanxi_cli import gitio
+
+    try:
+        gitio.commit_file(path, message)
+    except gitio.GitError as exc:
+        warn(f"文件已保存，但没有提交到 git：{exc}")
+
+
+def _now() -> str:
+    import datetime as dt
+
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def _decide(session, file: Path, approve: bool, reject: bool, by: str, note: str, subjects: list, what: str):
+    """Write a review of one loaded report or extension request; its path."""
+    from dataclasses import replace
+
+    from lanxi_cli import store, supervision
+    from lanxi_cli.domain import Review
+    from lanxi_cli.errors import UsageError
+
+    if approve == reject:
+        raise UsageError("请在 --approve（同意）和 --reject（退回）中选择一个")
+    if not file.is_file():
+        raise UsageError(f"找不到{what}文件“{file}”")
+    where = file.resolve()
+    subject = next((s for s in subjects if Path(s.file).resolve() == where), None)
+    if subject is None:
+        raise UsageError(f"“{file}”不是有效的{what}（不在数据目录中，或文件有误；可先运行 lanxi check）")
+    shown = subject.file
+    review = Review(
+        subject=shown, decision="approved" if approve else "rejected",
+        by=session.book.resolve_unit(by), date=session.as_of, note=note, recorded=_now(),
+    )
+    review, faults = supervision.review_faults(session.book, review, {shown: subject})
+    if faults:
+        raise UsageError("；".join(message for _, message in faults))
+    review = replace(review, subject=store.data_relative(session.data_dir, shown))
+    path = store.save_record(
+        session.data_dir, store.REVIEWS_DIR, review, store.REVIEW_KEYS, review.by, subject.task, subject.unit
+    )
+    return path, review, subject
+
+
+def review(
+    file: Annotated[Path, typer.Argument(help="被审核的报告文件（申报完成的报告）")],
+    approve: ApproveOpt = False,
+    reject: RejectOpt = False,
+    by: ByOpt = ...,
+    note: NoteOpt = "",
+    no_commit: NoCommitOpt = False,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """销号核验：牵头单位同意或退回一份完成申报。
+
+    审核另写一个文件（data/reviews/），报告本身不改；退回的申报不计入完成。
+    """
+    from lanxi_cli import store
+
+    session = open_session(data, as_of)
+    path, rev, report = _decide(session, file, approve, reject, by, note, session.reports, "报告")
+    typer.echo(store.display_path(path))
+    if not no_commit:
+        _commit(path, f"review: {report.task} {report.unit} {report.date} {rev.decision} (by {rev.by})")
+
+
+def request(
+    task: Annotated[str, typer.Option("--task", "-t", autocompletion=complete_task, help="任务编号，如 5.1")],
+    unit: Annotated[str, typer.Option("--unit", "-u", autocompletion=complete_unit, help="申请延期的单位")],
+    until: Annotated[str, typer.Option("--until", help="申请延至哪一天（YYYY-MM-DD）")],
+    reason: Annotated[str, typer.Option("--reason", help="延期理由")],
+    period: Annotated[str | None, typer.Option("--period", "-p", help="哪一期，默认最近未到期的一期")] = None,
+    by: Annotated[str, typer.Option("--by", help="经办人")] = "",
+    no_commit: NoCommitOpt = False,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """延期申请：在截止日期前提出，写明理由和新的日期，由牵头单位审批。"""
+    from lanxi_cli import store, supervision
+    from lanxi_cli.domain import Extension
+    from lanxi_cli.errors import UsageError
+
+    session = open_session(data, as_of)
+    book = session.book
+    the_task = book.resolve_task(task)
+    if not reason.strip():
+        raise UsageError("--reason 不能为空：请写明延期理由")
+    if period is None:
+        occs = book.occurrences(the_task)
+        period = next((o.label for o in occs if o.due >= session.as_of), occs[-1].label)
+    ext = Extension(
+        task=the_task.id, unit=book.resolve_unit(unit), until=parse_date(until, "--until"),
+        reason=reason.strip(), date=session.as_of, period=period, by=by, recorded=_now(),
+    )
+    ext, faults = supervision.extension_faults(book, ext)
+    if faults:
+        raise UsageError("；".join(message for _, message in faults))
+    path = store.save_record(session.data_dir, store.EXTENSIONS_DIR, ext, store.EXTENSION_KEYS, ext.unit, ext.task)
+    typer.echo(store.display_path(path))
+    if not no_commit:
+        period = f" {ext.period}" if ext.period else ""
+        _commit(path, f"extension: {ext.task} {ext.unit}{period} until {ext.until} requested")
+
+
+def decide(
+    file: Annotated[Path, typer.Argument(help="延期申请文件（data/extensions/ 下）")],
+    approve: ApproveOpt = False,
+    reject: RejectOpt = False,
+    by: ByOpt = ...,
+    note: NoteOpt = "",
+    no_commit: NoCommitOpt = False,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """延期审批：牵头单位同意或不同意一份延期申请。
+
+    审批另写一个文件（data/reviews/）；同意后该项义务的截止日期改为申请的日期。
+    """
+    from lanxi_cli import store
+
+    session = open_session(data, as_of)
+    path, rev, ext = _decide(session, file, approve, reject, by, note, session.extensions, "延期申请")
+    typer.echo(store.display_path(path))
+    if not no_commit:
+        period = f" {ext.period}" if ext.period else ""
+        _commit(path, f"extension: {ext.task} {ext.unit}{period} until {ext.until} {rev.decision} (by {rev.by})")
+
+
+def list_extensions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """延期申请一览：原截止日期、申请日期、理由和审批结果。"""
+    from lanxi_cli import supervision, views
+
+    session = open_session(data, as_of)
+    decided = supervision.decisions(session.reviews, session.as_of)
+    rows = supervision.extension_rows(session.book, session.extensions, decided, session.as_of)
+    views.show_extensions(rows, session.as_of, fmt.value)
+
+
+def _group(app: typer.Typer, name: str, help: str) -> typer.Typer:
+    """The sub-command group `name` on `app`, made here if no module made it yet."""
+    for info in app.registered_groups:
+        if (info.name or info.typer_instance.info.name) == name:
+            return info.typer_instance
+    group = typer.Typer(name=name, help=help, no_args_is_help=True)
+    app.add_typer(group, name=name)
+    return group
+
+
+def register(app: typer.Typer) -> None:
+    _group(app, "report", "进展报告：填报、列出、审核。").command("review")(review)
+    extension = _group(app, "extension", "延期：申请、审批、一览。")
+    extension.command("request")(request)
+    extension.command("decide")(decide)
+    extension.command("list")(list_extensions)

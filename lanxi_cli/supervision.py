@@ -1,0 +1,220 @@
+"""Supervision rules: which reviews and extensions apply to which obligations,
+and how each goal measure moves. Pure: no files, no printing.
+
+- A review (data/reviews/) is a lead's decision on a filed request: a
+  completion claim (a report) or an extension request (data/extensions/).
+  For each request the latest review dated on or before the as-of day counts.
+- A rejected report is left out of the engine entirely (its counts too), so
+  the obligation it claimed reopens; an approved one verifies the obligation.
+- An approved extension moves its one obligation's due date to `until`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
+
+from lanxi_cli.book import Book, fold
+from lanxi_cli.calendar import find_period
+from lanxi_cli.domain import Extension, IndicatorValue, Measure, Report, Review, Task
+from lanxi_cli.errors import UsageError
+
+VERIFICATIONS = ("verified", "claimed", "rejected")
+SUBJECT_FOLDERS = ("reports", "extensions")
+
+
+def _order(record) -> tuple:
+    return (record.date, record.recorded, record.file)
+
+
+# ---- what applies on the as-of day ------------------------------------------------
+
+
+def decisions(reviews, as_of: dt.date) -> dict[str, str]:
+    """Each reviewed file (as its loader names it) → the decision in force on `as_of`."""
+    out: dict[str, str] = {}
+    for review in sorted(reviews, key=_order):
+        if review.date <= as_of:
+            out[review.subject] = review.decision
+    return out
+
+
+def extended_dues(extensions, decided: dict[str, str], as_of: dt.date) -> dict[tuple, dt.date]:
+    """(task, unit, period label) → the due date an approved extension sets;
+    where several are approved, the latest request wins."""
+    out: dict[tuple, dt.date] = {}
+    for ext in sorted(extensions, key=_order):
+        if ext.date <= as_of and decided.get(ext.file) == "approved":
+            out[(ext.task, ext.unit, ext.period)] = ext.until
+    return out
+
+
+def verification(completed: bool, own: list[Report], rejected_here: bool, decided: dict[str, str]) -> str | None:
+    """verified: completed and one of its own reports approved; claimed: completed,
+    none approved yet; rejected: not completed because a claim was rejected."""
+    if completed:
+        return "verified" if any(decided.get(r.file) == "approved" for r in own) else "claimed"
+    return "rejected" if rejected_here else None
+
+
+def extension_rows(book: Book, extensions, decided: dict[str, str], as_of: dt.date) -> list[dict]:
+    """Extension requests asked by `as_of`, oldest first, with the plan's due date and the decision."""
+    rows = []
+    for ext in sorted(extensions, key=_order):
+        if ext.date > as_of:
+            continue
+        task = book.task_by_id[ext.task]
+        occ = book.occurrences(task)[find_period(book.occurrences(task), ext.period) if ext.period else 0]
+        rows.append({
+            "task": ext.task, "unit": ext.unit, "period": ext.period, "due": occ.due.isoformat(),
+            "until": ext.until.isoformat(), "date": ext.date.isoformat(), "reason": ext.reason,
+            "decision": decided.get(ext.file, "pending"), "file": ext.file,
+        })
+    return rows
+
+
+# ---- who may decide, what a file may say ------------------------------------------
+
+
+def deciders(book: Book, task: Task) -> tuple[str, ...]:
+    """The units that may review a claim or an extension on `task`: its lead and the assessor."""
+    assessor = book.canonical(book.plan.assessment.assessor) if book.plan.assessment.assessor else None
+    return tuple(dict.fromkeys(u for u in (book.lead(task), assessor) if u))
+
+
+def subject_path(text: str) -> str | None:
+    """A subject as written (data-relative, forward slashes), or None when it
+    leaves the data folder or points outside reports/ and extensions/."""
+    path = PurePosixPath(text.replace("\\", "/"))
+    if path.is_absolute() or ".." in path.parts or not path.parts or path.parts[0] not in SUBJECT_FOLDERS:
+        return None
+    return path.as_posix()
+
+
+def review_faults(book: Book, review: Review, subjects: dict) -> tuple[Review, list[tuple[str, str]]]:
+    """Check a review against what it reviews: (review with canonical `by`, [(field, message)])."""
+    faults: list[tuple[str, str]] = []
+    by = book.canonical(review.by)
+    if by is None:
+        faults.append(("by", f"未知单位“{review.by}”"))
+    subject = subjects.get(review.subject)
+    if subject is None:
+        faults.append(("subject", f"找不到被审核的报告或延期申请“{review.subject}”（或该文件无效）"))
+        return review, faults
+    task = book.task_by_id[subject.task]
+    if by is not None and by not in deciders(book, task):
+        faults.append(("by", f"{by} 不是任务 {task.id} 的牵头单位，也不是考核单位，无权审核"))
+    if isinstance(subject, Report) and subject.status != "done" and subject.count is None:
+        faults.append(("subject", "该报告既未申报完成（status: done）也未报告数量，无需核验"))
+    if review.date < subject.date:
+        faults.append(("date", f"审核日期 {review.date} 早于被审核文件的日期 {subject.date}"))
+    return (replace(review, by=by) if by and by != review.by else review), faults
+
+
+def extension_faults(book: Book, ext: Extension) -> tuple[Extension, list[tuple[str, str]]]:
+    """Check an extension request: (request with canonical unit and period, [(field, message)]).
+    It must be asked on or before the occurrence's due date, for a later date."""
+    faults: list[tuple[str, str]] = []
+    task = book.task_by_id.get(ext.task)
+    unit = book.canonical(ext.unit)
+    if task is None:
+        faults.append(("task", f"未知任务编号“{ext.task}”"))
+    if unit is None:
+        faults.append(("unit", f"未知单位“{ext.unit}”"))
+    if task is None or unit is None:
+        return ext, faults
+    if unit not in book.task_units(task):
+        faults.append(("unit", f"{unit} 不负责任务 {task.id}，无从延期"))
+        return ext, faults
+    occs = book.occurrences(task)
+    labels = [o.label for o in occs if o.label]
+    index = find_period(occs, ext.period) if ext.period else (0 if len(occs) == 1 else None)
+    if index is None:
+        choices = f"；可选：{'、'.join(labels)}" if labels else "；该任务只有一个周期，不需要 period"
+        what = f"没有周期“{ext.period}”" if ext.period else "有多个周期，需要写明 period"
+        faults.append(("period", f"任务 {task.id} {what}{choices}"))
+        return ext, faults
+    occ = occs[index]
+    if ext.date > occ.due:
+        faults.append(("date", f"申请日期 {ext.date} 已过截止日期 {occ.due}；延期须在截止前申请"))
+    if ext.until <= occ.due:
+        faults.append(("until", f"延期后的日期 {ext.until} 应晚于原截止日期 {occ.due}"))
+    return replace(ext, unit=unit, period=occ.label), faults
+
+
+# ---- goals (工作目标) ------------------------------------------------------------------
+
+
+def resolve_measure(book: Book, text: str) -> Measure:
+    """A measure by its name or a part of it (知晓率 → 公众对禁毒知识知晓率)."""
+    key = fold(text)
+    measures = book.plan.goals.measures
+    exact = [m for m in measures if fold(m.name) == key]
+    found = exact or [m for m in measures if key and key in fold(m.name)]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise UsageError(f"指标“{text}”不明确，可能是：{'、'.join(m.name for m in found)}")
+    names = "、".join(m.name for m in measures) or "（plan.yaml 未列出任何指标）"
+    raise UsageError(f"未知指标“{text}”；plan.yaml 的 goals.measures 有：{names}")
+
+
+def indicator_faults(book: Book, value: IndicatorValue) -> tuple[IndicatorValue, list[tuple[str, str]]]:
+    faults: list[tuple[str, str]] = []
+    names = {fold(m.name): m.name for m in book.plan.goals.measures}
+    measure = names.get(fold(value.measure))
+    by = book.canonical(value.by)
+    if measure is None:
+        faults.append(("measure", f"未知指标“{value.measure}”（应为 plan.yaml goals.measures 中的名称）"))
+    if by is None:
+        faults.append(("by", f"未知单位“{value.by}”"))
+    if faults:
+        return value, faults
+    return replace(value, measure=measure, by=by), faults
+
+
+TRENDS = ("met", "unmet", "no_data")
+
+
+@dataclass(slots=True)
+class MeasureRow:
+    measure: Measure
+    baseline: float | None  # the plan's, else the earliest value when there are later ones
+    latest: IndicatorValue | None
+    values: int
+    trend: str  # met: moved the way the goal says; unmet: did not; no_data: nothing to compare
+
+    def as_dict(self) -> dict:
+        latest = self.latest
+        source = "plan" if self.measure.baseline is not None else "first_value"
+        return {
+            "measure": self.measure.name,
+            "direction": self.measure.direction,
+            "baseline": self.baseline,
+            "baseline_from": source if self.baseline is not None else None,
+            "value": latest.value if latest else None,
+            "date": latest.date.isoformat() if latest else None,
+            "by": latest.by if latest else None,
+            "values": self.values,
+            "trend": self.trend,
+        }
+
+
+def measure_rows(book: Book, values, as_of: dt.date) -> list[MeasureRow]:
+    """Each measure of the plan, in plan order, against its direction from its baseline."""
+    rows = []
+    for measure in book.plan.goals.measures:
+        mine = sorted((v for v in values if v.measure == measure.name and v.date <= as_of), key=_order)
+        latest = mine[-1] if mine else None
+        baseline = measure.baseline
+        if baseline is None and len(mine) > 1:
+            baseline = mine[0].value
+        if latest is None or baseline is None:
+            trend = "no_data"
+        elif measure.direction == "rise":
+            trend = "met" if latest.value > baseline else "unmet"
+        else:
+            trend = "met" if latest.value < baseline else "unmet"
+        rows.append(MeasureRow(measure, baseline, latest, len(mine), trend))
+    return rows
