@@ -53,14 +53,14 @@ def day_in_month(year: int, month: int, day: int) -> dt.date:
 
 def _month(text: str | None, field: str) -> tuple[int, int]:
     match = _MONTH.match(text or "")
-    if not match or not 1 <= int(match[2]) <= 12:
+    if not match or int(match[1]) < 1 or not 1 <= int(match[2]) <= 12:
         raise CalendarError(field, f"应为年月 YYYY-MM，而不是“{text}”")
     return int(match[1]), int(match[2])
 
 
 def _quarter(text: str | None, field: str) -> tuple[int, int]:
     match = _QUARTER.match(text or "")
-    if not match:
+    if not match or int(match[1]) < 1:
         raise CalendarError(field, f"应为季度 YYYY-Qn，而不是“{text}”")
     return int(match[1]), int(match[2])
 
@@ -151,7 +151,7 @@ def period_of(occs: tuple[Occurrence, ...], day: dt.date) -> int:
 def find_period(occs: tuple[Occurrence, ...], text: str) -> int | None:
     """The occurrence a --period names: its label, or a milestone's number."""
     text = text.strip()
-    if text.isdigit():
+    if text.isdecimal() and len(text) < 10:
         text = f"第{int(text)}次"
     month = _MONTH.match(text)
     if month:  # 2020-9 → 2020-09; a month out of range (2020-13) simply matches nothing

@@ -9,6 +9,7 @@ refused, and anchors/aliases are refused (no alias bombs; data needs none).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import yaml
@@ -23,6 +24,8 @@ MAX_REPORT_BYTES = 256 * 1024
 MAX_DEPTH = 64
 _EVENT_SCAN_BYTES = 4096  # above this, check nesting depth before composing
 
+# what YAML allows in a file (YAML 1.1 "printable"): the rest is named, by line
+_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
@@ -52,7 +55,12 @@ class Loader(_Base):  # type: ignore[misc, valid-type]
             raise yaml.constructor.ConstructorError(
                 None, None, "不支持 YAML 锚点和别名（&、*）", node.start_mark
             )
-        return super().construct_object(node, deep)
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, OverflowError) as exc:  # a 5000-digit number, !!timestamp 2020-13-45
+            raise yaml.constructor.ConstructorError(
+                None, None, f"无法读取的值（{exc}）", node.start_mark
+            ) from None
 
     def construct_mapping(self, node, deep=False):
         seen = set()
@@ -94,6 +102,8 @@ def read_text(path: Path, limit: int, file: str | None = None) -> str:
     """The file as text: UTF-8 (a BOM is fine), or a clear DataError."""
     file = file or str(path)
     try:
+        if path.exists() and not path.is_file():  # a FIFO or device would block or never end
+            raise DataError.at(file, None, "不是普通文件，无法作为数据读取")
         with open(path, "rb") as handle:
             raw = handle.read(limit + 1)
     except OSError as exc:
@@ -101,7 +111,7 @@ def read_text(path: Path, limit: int, file: str | None = None) -> str:
     if len(raw) > limit:
         raise DataError.at(file, None, f"文件过大（超过 {limit // 1024} KB），不像是 lanxi 的数据文件")
     try:
-        return raw.decode("utf-8-sig")
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         hint = ""
@@ -111,6 +121,11 @@ def read_text(path: Path, limit: int, file: str | None = None) -> str:
         except UnicodeDecodeError:
             pass
         raise DataError.at(file, line, f"文件不是 UTF-8 编码{hint}") from None
+    bad = _UNPRINTABLE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise DataError.at(file, line, f"含有不允许的控制字符 U+{ord(bad[0]):04X}；请删去")
+    return text
 
 
 def _mark_line(exc: yaml.YAMLError) -> int | None:
@@ -118,22 +133,57 @@ def _mark_line(exc: yaml.YAMLError) -> int | None:
     return mark.line + 1 if mark is not None else None
 
 
+# libyaml's words for the usual slips → ours (matched by their start)
+_YAML_PROBLEMS = {
+    "could not determine a constructor for the tag": "不允许的 YAML 标签（lanxi 只读普通数据）：",
+    "did not find expected key": "缩进不对，或缺少“键:”",
+    "did not find expected ',' or '}'": "花括号 { } 里缺少逗号或右括号",
+    "did not find expected ',' or ']'": "方括号 [ ] 里缺少逗号或右括号",
+    "did not find expected '-' indicator": "缩进不对：同一列表的各项应以“- ”开头并对齐",
+    "did not find expected node content": "此处缺少值",
+    "mapping values are not allowed": "此处不能出现“键: 值”（缩进不对，或值里的冒号需加引号）",
+    "found unexpected end of stream": "文件意外结束（引号或括号没有闭合？）",
+    "found character that cannot start any token": "有不能作为开头的字符（Tab 缩进？以 @ 或 ` 开头的值需加引号）",
+    "found a tab character that violates indentation": "用了 Tab 缩进；请改用空格",
+    "could not find expected ':'": "缺少冒号“:”",
+    "found unknown escape character": "双引号里有无效的转义（\\ 之后）；可改用单引号",
+    "control characters are not allowed": "含有不允许的控制字符",
+    "expected a single document": "文件里只能有一个 YAML 文档（去掉多余的 ---）",
+}
+
+
 def _yaml_error(file: str, exc: yaml.YAMLError) -> DataError:
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
-    if problem and problem.startswith("could not determine a constructor for the tag"):
-        problem = "不允许的 YAML 标签" + problem.removeprefix(
-            "could not determine a constructor for the tag"
-        )
-    message = f"YAML 语法错误：{problem}" + (f"（{context}）" if context else "")
-    return DataError.at(file, _mark_line(exc), message)
+    if isinstance(exc, yaml.constructor.ConstructorError) and not problem.startswith("could not"):
+        return DataError.at(file, _mark_line(exc), problem)  # already ours: alias, duplicate key, value
+    start = getattr(exc, "context_mark", None)
+    line = _mark_line(exc)
+    for prefix, ours in _YAML_PROBLEMS.items():
+        if problem.startswith(prefix):
+            problem, context = ours + problem.removeprefix(prefix).strip(), None
+            if start is not None and start.line + 1 != line:
+                problem += f"（从第 {start.line + 1} 行开始的部分）"
+            break
+        if context and context.startswith(prefix):
+            problem, context = ours, None
+            break
+    message = f"YAML 格式错误：{problem}" + (f"（{context}）" if context else "")
+    return DataError.at(file, line, message)
 
 
-def _check_depth(text: str, file: str) -> None:
-    """Refuse deep nesting before libyaml's recursive composer sees it."""
+def _prescan(text: str, file: str) -> None:
+    """Refuse deep nesting and anchors before libyaml's recursive composer sees them.
+
+    Events come one at a time, so this runs in bounded memory whatever the text;
+    the first anchor or alias is named on its own line.
+    """
     depth = 0
     try:
         for event in yaml.parse(text, Loader=Loader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+                line = event.start_mark.line + 1
+                raise DataError.at(file, line, "不支持 YAML 锚点和别名（&、*）；请把内容直接写出")
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -147,8 +197,8 @@ def _check_depth(text: str, file: str) -> None:
 
 def parse(text: str, file: str, lines: bool = False):
     """YAML text → data, or (data, {path: line}) with lines=True."""
-    if len(text) > _EVENT_SCAN_BYTES:
-        _check_depth(text, file)
+    if len(text) > _EVENT_SCAN_BYTES or "&" in text or "*" in text:
+        _prescan(text, file)
     loader = Loader(text)
     try:
         if not lines:
@@ -302,7 +352,28 @@ def load_document(path: Path, kind, limit: int, display: str | None = None):
     except DataError as exc:
         return None, {}, exc.problems
     value, problems = validate(kind, data, file, lines)
-    return value, lines, problems
+    return value, lines, problems + _control_problems(data, file, lines)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 but newline and tab, DEL, C1
+
+
+def _control_problems(data, file: str, lines: dict[tuple, int]) -> list[Problem]:
+    """A problem for each text value holding a control character, such as an
+    escape written \\e in quotes that would drive the terminal when shown."""
+    found, stack = [], [((), data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            bad = _CONTROL.search(value)
+            if bad:
+                message = f"{_dotted(path)}: 含有控制字符 U+{ord(bad[0]):04X}；请删去"
+                found.append(Problem(file, line_of(lines, path), message))
+        elif isinstance(value, dict):
+            stack.extend(((*path, k), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend(((*path, i), v) for i, v in enumerate(value))
+    return sorted(found, key=lambda p: p.line or 0)
 
 
 # ---- writing -----------------------------------------------------------------
@@ -575,14 +646,15 @@ def load_record(path: Path, kind, file: str, faults):
     reserved = isinstance(data, dict) and "file" in data  # set by the loader, not the file
     record, problems = validate(kind, data, file, None)
     found = [] if record is None else faults(record)[1]
-    if problems or found or reserved:
+    controls = _control_problems(data, file, {})
+    if problems or found or reserved or controls:
         data, lines = parse(text, file, lines=True)
         if problems:
             problems = validate(kind, data, file, lines)[1]
         problems += [Problem(file, line_of(lines, (f,)), f"{f}: {m}") for f, m in found]
         if reserved:
             problems.append(Problem(file, line_of(lines, ("file",)), "file: 未知字段"))
-        return None, problems
+        return None, problems + _control_problems(data, file, lines)
     record, _ = faults(record)
     return replace(record, file=file), []
 
@@ -707,6 +779,8 @@ def save_new(text: str, name) -> Path:
             return path
         except FileExistsError:
             continue
+        except OSError as exc:  # a full disk, a read-only folder: write_new left nothing behind
+            raise DataError(f"无法写入 {display_path(path)}（{exc.strerror or exc}），未保存任何内容") from None
     raise DataError(f"无法取得新的文件名：{path.parent}")
 
 
