@@ -1,9 +1,9 @@
 """A machine-local cache of what the data files say, so that a warm start
 needs neither YAML parsing nor pydantic. Never the source of truth.
 
-What is kept: the validated plan and tasks, and for each report file either
-the validated report (as written, before the book is consulted) or the
-problems found in it. Every entry is keyed by its file's size, mtime_ns,
+What is kept: the validated plan and tasks, and for each report file the
+validated report (as written, before the book is consulted), the problems
+found in it, or both (a valid report holding control characters). Every entry is keyed by its file's size, mtime_ns,
 ctime_ns and inode, taken before the file is read; the whole cache by the
 lanxi and Python versions and the data folder's real path. Files changed
 less than FRESH_NS ago are not cached (an edit within the clock's tick keeps
@@ -194,7 +194,7 @@ class Cache:
             i, stamp = source[j], stamps[4 * j : 4 * j + 4]
             if i >= 0:
                 row = [column[i] for column in old_cols]
-                items += _items([rel], [[v] for v in row], {0: old_bad[i]} if row[0] is None else {}, shown)
+                items += _items([rel], [[v] for v in row], {0: old_bad[i]} if i in old_bad else {}, shown)
                 problems = old_bad.get(i)
             else:
                 report, found_problems = found[j]
@@ -202,7 +202,7 @@ class Cache:
                 if stamp[0] < 0 or stamp[1] > trusted:  # unknown, or too fresh to trust
                     continue
                 row = _row(report) if report is not None else (None,) * len(FIELDS)
-                problems = [(p.line, p.message) for p in found_problems] if report is None else None
+                problems = [(p.line, p.message) for p in found_problems] if found_problems else None
             if problems is not None:
                 kept[3][len(kept[0])] = problems
             kept[0].append(rel)
@@ -263,4 +263,6 @@ def _items(rels: list, columns, bad: dict, shown: str):
         date = dates.get(day)
         if date is None:
             date = dates[day] = _fromordinal(day)
-        yield file, Report(task, unit, date, status, count, rate, period, note, by, evidence, recorded, file), []
+        extra = bad.get(i) if bad else None  # problems of a valid report: control characters
+        report = Report(task, unit, date, status, count, rate, period, note, by, evidence, recorded, file)
+        yield file, report, [Problem(file, line, message) for line, message in extra] if extra else []

@@ -549,22 +549,22 @@ def _read_chunk(files: list[str]) -> list[tuple[object, list[Problem]]]:
     batch: list[tuple[int, str, dict]] = []
     for i, file in enumerate(files):
         try:
-            text = read_text(file, MAX_REPORT_BYTES, file)
+            text = read_text(Path(file), MAX_REPORT_BYTES, file)
             data = parse(text, file)
         except DataError as exc:
             results[i] = (None, exc.problems)
             continue
-        if isinstance(data, dict) and "file" not in data:  # `file` is set by the loader, not the file
-            batch.append((i, text, {**data, "file": file}))
+        if isinstance(data, dict) and "file" not in data and not _control_problems(data, file, {}):
+            batch.append((i, text, {**data, "file": file}))  # `file` is set by the loader, not the file
         else:
-            results[i] = (None, _report_problems(text, file))
+            results[i] = _report_problems(text, file)
     while batch:
         try:
             reports = _adapter(list[Report]).validate_python([data for _, _, data in batch])
         except ValidationError as exc:
             bad = {error["loc"][0] for error in exc.errors()}
             for i, text, _ in (b for n, b in enumerate(batch) if n in bad):
-                results[i] = (None, _report_problems(text, files[i]))
+                results[i] = _report_problems(text, files[i])
             batch = [b for n, b in enumerate(batch) if n not in bad]
             continue
         for (i, _, _), report in zip(batch, reports, strict=True):
@@ -573,18 +573,21 @@ def _read_chunk(files: list[str]) -> list[tuple[object, list[Problem]]]:
     return results
 
 
-def _report_problems(text: str, file: str) -> list[Problem]:
-    """Every problem of a report file known to be bad, each at its line."""
+def _report_problems(text: str, file: str) -> tuple[object, list[Problem]]:
+    """A report file known to have a problem → (None, its problems), or
+    (the report, problems) where only its text values hold control characters
+    (then place_reports names its faults against the book first, as load_record does)."""
     from lanxi_cli.domain import Report
 
     data, lines = parse(text, file, lines=True)
     reserved = isinstance(data, dict) and "file" in data
-    if reserved:
+    if isinstance(data, dict):
         data = {k: v for k, v in data.items() if k != "file"}
-    problems = validate(Report, data, file, lines)[1]
+    controls = _control_problems(data, file, lines)
+    report, problems = validate(Report, {**data, "file": file} if isinstance(data, dict) else data, file, lines)
     if reserved:
         problems.append(Problem(file, line_of(lines, ("file",)), "file: 未知字段"))
-    return problems
+    return (report if not problems else None), problems + controls
 
 
 def fault_problems(file: str, faults: list[tuple[str, str]]) -> list[Problem]:
@@ -615,8 +618,8 @@ def place_reports(book, items) -> tuple[list, list[Problem]]:
             placed, faults = report_faults(book, report)
             known = checked[key] = (placed.unit, faults)
         unit, faults = known
-        if faults:
-            problems += fault_problems(file, faults)
+        if faults or found:
+            problems += (fault_problems(file, faults) if faults else []) + found
         else:
             reports.append(report if unit == report.unit else replace(report, unit=unit))
     return reports, problems

@@ -144,10 +144,12 @@ def test_broken_reports_warn_on_every_run(cli, data):
     add(data, count=1)
     write_bad(data, "a-bad-date.yaml", "task: '6.3'\nunit: 苏家湖村\ndate: 2020-09-31\n")
     write_bad(data, "b-unknown-unit.yaml", "task: '6.3'\nunit: 火星村\ndate: 2020-09-03\n")
+    write_bad(data, "c-escape.yaml", "task: '6.3'\nunit: 火星村\ndate: 2020-09-03\nnote: \"\\e[2J\"\n")
     for _ in range(3):
         _, stderr = status(cli, data)
         assert "a-bad-date.yaml:3" in stderr
         assert "b-unknown-unit.yaml:2" in stderr and "火星村" in stderr
+        assert "c-escape.yaml:2: unit" in stderr and "c-escape.yaml:4: note: 含有控制字符 U+001B" in stderr
 
 
 def test_a_changed_plan_is_read_again(cli, data, monkeypatch, tmp_path):
