@@ -37,11 +37,9 @@ def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
 
 
 def work_tree(path: Path) -> Path | None:
-    """The top of the git work tree holding `path` (a folder), or None."""
-    try:
-        result = _git(["rev-parse", "--show-toplevel"], path)
-    except GitError:
-        return None
+    """The top of the git work tree holding `path` (a folder), or None.
+    Raises GitError when git itself is missing."""
+    result = _git(["rev-parse", "--show-toplevel"], path)
     return Path(result.stdout.strip()) if result.returncode == 0 and result.stdout.strip() else None
 
 
@@ -54,8 +52,10 @@ def _retrying(args: list[str], cwd: Path, run=_git, sleep=time.sleep, wait: floa
         if result.returncode == 0:
             return result
         text = result.stderr.strip()
-        if not any(sign in text for sign in _LOCKED) or time.monotonic() >= deadline:
-            raise GitError(f"git {args[0]} 失败：{text.splitlines()[-1] if text else result.returncode}")
+        locked = any(sign in text for sign in _LOCKED)
+        if not locked or time.monotonic() >= deadline:
+            hint = "；若确认没有其他 git 进程在运行，可删除 .git/index.lock 后重试" if locked else ""
+            raise GitError(f"git {args[0]} 失败：{text.splitlines()[-1] if text else result.returncode}{hint}")
         sleep(random.uniform(delay / 2, delay * 1.5))
         delay = min(delay * 2, 0.5)
 

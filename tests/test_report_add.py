@@ -195,7 +195,7 @@ def test_git_absent_keeps_the_file_and_warns(data_dir, tmp_path):
     result = run_lanxi("report", "add", "--data", str(data_dir), "--as-of", AS_OF,
                        "--task", "5.1", "--unit", "派出所", env={"PATH": str(empty)})
     assert result.returncode == 0, result.stderr
-    assert "警告" in result.stderr and "git" in result.stderr
+    assert "警告" in result.stderr and "找不到 git" in result.stderr
     assert len(report_files(data_dir)) == 1
 
 

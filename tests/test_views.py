@@ -117,3 +117,23 @@ def test_every_command_has_help(cli):
     group = typer.main.get_command(app)
     for name, command in group.commands.items():
         assert command.help or command.short_help, name
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("tasks", "--bogus"), "错误：没有选项 --bogus"),
+        (("tasks", "--unti", "x"), "错误：没有选项 --unti（是否想用 --unit？）"),
+        (("tasks", "--due-within", "-1"), "错误：选项 --due-within 的值无效：应不小于 0"),
+        (("tasks", "--format", "xml"), "错误：选项 --format 的值无效：“xml”不是可选值之一"),
+        (("report", "add", "--count", "x"), "错误：选项 --count 的值无效：应为整数"),
+        (("nosuch",), "错误：没有命令“nosuch”"),
+    ],
+)
+def test_usage_errors_are_told_in_chinese(args, message):
+    from conftest import run_lanxi
+
+    result = run_lanxi(*args)
+    assert result.returncode == 2
+    assert result.stderr.startswith(message), result.stderr
+    assert "Traceback" not in result.stderr and result.stdout == ""

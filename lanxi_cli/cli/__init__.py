@@ -15,7 +15,27 @@ from lanxi_cli.errors import LanxiError
 
 
 class LanxiGroup(TyperGroup):
-    """Turns a LanxiError into its sentence on stderr and its exit code."""
+    """Turns a LanxiError into its sentence on stderr and its exit code, and
+    click's usage errors into Chinese (exit 2, as click gives them)."""
+
+    def main(self, *args, standalone_mode: bool = True, **kwargs):
+        from typer._click.exceptions import UsageError as ClickUsageError
+
+        try:
+            result = super().main(*args, standalone_mode=False, **kwargs)
+        except ClickUsageError as exc:
+            if not standalone_mode:
+                raise
+            if type(exc).__name__ == "NoArgsIsHelpError":  # the help is already shown
+                sys.exit(exc.exit_code)
+            from lanxi_cli.cli.usage import usage_text
+
+            ctx = exc.ctx
+            sys.stderr.write(usage_text(exc.format_message(), ctx.command_path if ctx else None))
+            sys.exit(exc.exit_code)
+        if standalone_mode:
+            sys.exit(result if isinstance(result, int) else 0)
+        return result
 
     def invoke(self, ctx):
         try:

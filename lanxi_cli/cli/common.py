@@ -36,6 +36,7 @@ AsOfOpt = Annotated[
     typer.Option("--as-of", envvar="LANXI_TODAY", show_envvar=True,
                  help="按哪一天计算截止状态（YYYY-MM-DD），默认今天"),
 ]
+NoCommitOpt = Annotated[bool, typer.Option("--no-commit", help="只写文件，不提交到 git")]
 FormatOpt = Annotated[
     Format, typer.Option("--format", "-f", help="输出格式：table 表格、json、csv")
 ]
@@ -118,6 +119,21 @@ def open_session(data: Path | None, as_of: str | None) -> Session:
     data_dir = store.find_data_dir(data)
     cache = Cache(data_dir)
     return Session(data_dir, day, cache.load_book(), cache)
+
+
+def recorded_now() -> str:
+    """When a record is written: local time with its offset, to the second."""
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def commit_new(path: Path, message: str, what: str = "文件") -> None:
+    """Commit one new file; if git is missing or fails, the file stays and a warning says so."""
+    from lanxi_cli import gitio
+
+    try:
+        gitio.commit_file(path, message)
+    except gitio.GitError as exc:
+        warn(f"{what}已保存，但没有提交到 git：{exc}")
 
 
 def warn(message: str) -> None:

@@ -6,8 +6,18 @@ from typing import Annotated
 
 import typer
 
-from lanxi_cli.cli.common import AsOfOpt, DataOpt, Format, FormatOpt, complete_unit, open_session, parse_date
-from lanxi_cli.cli.review import NoCommitOpt, _commit, _now
+from lanxi_cli.cli.common import (
+    AsOfOpt,
+    DataOpt,
+    Format,
+    FormatOpt,
+    NoCommitOpt,
+    commit_new,
+    complete_unit,
+    open_session,
+    parse_date,
+    recorded_now,
+)
 
 
 def parse_value(text: str) -> float:
@@ -50,12 +60,12 @@ def set_value(
     if day > session.as_of:
         raise UsageError(f"--date {day} 晚于 --as-of {session.as_of}：不能记录将来的数值")
     record = IndicatorValue(
-        measure=measure.name, value=number, date=day, by=book.resolve_unit(by), note=note, recorded=_now()
+        measure=measure.name, value=number, date=day, by=book.resolve_unit(by), note=note, recorded=recorded_now()
     )
     path = store.save_record(session.data_dir, store.INDICATORS_DIR, record, store.INDICATOR_KEYS, measure.name)
     typer.echo(store.display_path(path))
     if not no_commit:
-        _commit(path, f"indicator: {measure.name} {number:g} {day} (by {record.by})")
+        commit_new(path, f"indicator: {measure.name} {number:g} {day} (by {record.by})")
 
 
 def list_values(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from enum import StrEnum
 from typing import Annotated
@@ -14,10 +13,13 @@ from lanxi_cli.cli.common import (
     DataOpt,
     Format,
     FormatOpt,
+    NoCommitOpt,
+    commit_new,
     complete_task,
     complete_unit,
     open_session,
     parse_date,
+    recorded_now,
     warn,
 )
 from lanxi_cli.errors import UsageError
@@ -80,7 +82,7 @@ def add(
     evidence: Annotated[
         list[str] | None, typer.Option("--evidence", "-e", metavar="PATH|URL", help="佐证材料的路径或网址，可重复")
     ] = None,
-    no_commit: Annotated[bool, typer.Option("--no-commit", help="只写文件，不提交到 git")] = False,
+    no_commit: NoCommitOpt = False,
     data: DataOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
@@ -91,21 +93,12 @@ def add(
     task, unit = _ask(session.book, task, unit)
     day = parse_date(date, "--date") if date is not None else session.as_of
     draft = progress.Draft(task, unit, day, status.value, count, rate, period, note, by, tuple(evidence or ()))
-    recorded = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-    report = progress.build_report(session.book, draft, session.as_of, recorded)
+    report = progress.build_report(session.book, draft, session.as_of, recorded_now())
     path = store.save_report(session.data_dir, report)
     typer.echo(store.display_path(path))
     if not no_commit:
-        _commit(path, progress.commit_message(report))
+        commit_new(path, progress.commit_message(report), "报告")
 
-
-def _commit(path, message: str) -> None:
-    from lanxi_cli import gitio
-
-    try:
-        gitio.commit_file(path, message)
-    except gitio.GitError as exc:
-        warn(f"报告已保存，但没有提交到 git：{exc}")
 
 
 def list_(

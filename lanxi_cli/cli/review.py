@@ -15,11 +15,13 @@ from lanxi_cli.cli.common import (
     DataOpt,
     Format,
     FormatOpt,
+    NoCommitOpt,
+    commit_new,
     complete_task,
     complete_unit,
     open_session,
     parse_date,
-    warn,
+    recorded_now,
 )
 
 ApproveOpt = Annotated[bool, typer.Option("--approve", help="同意")]
@@ -28,23 +30,6 @@ ByOpt = Annotated[
     str, typer.Option("--by", autocompletion=complete_unit, help="审核单位：任务的牵头单位或考核单位（禁毒办）")
 ]
 NoteOpt = Annotated[str, typer.Option("--note", help="审核意见")]
-NoCommitOpt = Annotated[bool, typer.Option("--no-commit", help="只写文件，不提交到 git")]
-
-
-def _commit(path: Path, message: str) -> None:
-    """Commit that one new file; if git is missing or fails, the file stays and a warning says so."""
-    from lanxi_cli import gitio
-
-    try:
-        gitio.commit_file(path, message)
-    except gitio.GitError as exc:
-        warn(f"文件已保存，但没有提交到 git：{exc}")
-
-
-def _now() -> str:
-    import datetime as dt
-
-    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
 def _decide(session, file: Path, approve: bool, reject: bool, by: str, note: str, subjects: list, what: str):
@@ -66,7 +51,7 @@ def _decide(session, file: Path, approve: bool, reject: bool, by: str, note: str
     shown = subject.file
     review = Review(
         subject=shown, decision="approved" if approve else "rejected",
-        by=session.book.resolve_unit(by), date=session.as_of, note=note, recorded=_now(),
+        by=session.book.resolve_unit(by), date=session.as_of, note=note, recorded=recorded_now(),
     )
     review, faults = supervision.review_faults(session.book, review, {shown: subject})
     if faults:
@@ -98,7 +83,7 @@ def review(
     path, rev, report = _decide(session, file, approve, reject, by, note, session.reports, "报告")
     typer.echo(store.display_path(path))
     if not no_commit:
-        _commit(path, f"review: {report.task} {report.unit} {report.date} {rev.decision} (by {rev.by})")
+        commit_new(path, f"review: {report.task} {report.unit} {report.date} {rev.decision} (by {rev.by})")
 
 
 def request(
@@ -127,7 +112,7 @@ def request(
         period = next((o.label for o in occs if o.due >= session.as_of), occs[-1].label)
     ext = Extension(
         task=the_task.id, unit=book.resolve_unit(unit), until=parse_date(until, "--until"),
-        reason=reason.strip(), date=session.as_of, period=period, by=by, recorded=_now(),
+        reason=reason.strip(), date=session.as_of, period=period, by=by, recorded=recorded_now(),
     )
     ext, faults = supervision.extension_faults(book, ext)
     if faults:
@@ -136,7 +121,7 @@ def request(
     typer.echo(store.display_path(path))
     if not no_commit:
         period = f" {ext.period}" if ext.period else ""
-        _commit(path, f"extension: {ext.task} {ext.unit}{period} until {ext.until} requested")
+        commit_new(path, f"extension: {ext.task} {ext.unit}{period} until {ext.until} requested")
 
 
 def decide(
@@ -160,7 +145,7 @@ def decide(
     typer.echo(store.display_path(path))
     if not no_commit:
         period = f" {ext.period}" if ext.period else ""
-        _commit(path, f"extension: {ext.task} {ext.unit}{period} until {ext.until} {rev.decision} (by {rev.by})")
+        commit_new(path, f"extension: {ext.task} {ext.unit}{period} until {ext.until} {rev.decision} (by {rev.by})")
 
 
 def list_extensions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:

@@ -1,0 +1,60 @@
+"""Command-line usage errors in Chinese: typer/click's English messages, translated.
+
+Only the shapes click actually produces are matched; anything else is shown
+as click wrote it, so no message is ever lost.
+"""
+
+from __future__ import annotations
+
+import re
+
+_VALUE_PHRASES = [
+    (r"Input should be greater than or equal to (\S+)", r"应不小于 \1"),
+    (r"Input should be greater than (\S+)", r"应大于 \1"),
+    (r"Input should be less than or equal to (\S+)", r"应不大于 \1"),
+    (r"Input should be less than (\S+)", r"应小于 \1"),
+    (r"Input should be a valid integer.*", "应为整数"),
+    (r"Input should be a valid number.*", "应为数字"),
+    (r"Input should be a valid boolean.*", "应为 true 或 false"),
+    (r"(?:Value error, )?'(.*)' is not one of (.*?)\.?$", r"“\1”不是可选值之一（可选：\2）"),
+    (r"'(.*)' is not a valid integer.*", r"“\1”不是整数"),
+    (r"(.*) is not in the range (.*)\.", r"\1 超出范围 \2"),
+]
+
+_MESSAGES = [
+    (
+        r"No such option: (\S+?)\.?(?: Did you mean (\S+?)\?| \(Possible options: (.*)\))?",
+        lambda m: f"没有选项 {m[1]}" + (f"（是否想用 {m[2] or m[3]}？）" if m[2] or m[3] else ""),
+    ),
+    (r"No such command '(.*)'\.", lambda m: f"没有命令“{m[1]}”"),
+    (r"Missing option '(.*?)'.*", lambda m: f"缺少选项 {m[1]}"),
+    (r"Missing argument '(.*?)'.*", lambda m: f"缺少参数 {m[1]}"),
+    (r"Option '(.*)' requires an argument\.", lambda m: f"选项 {m[1]} 需要一个值"),
+    (r"Got unexpected extra arguments? \((.*)\)", lambda m: f"多余的参数：{m[1]}"),
+    (r"Invalid value for '(.*?)'(?: / '.*?')?: (.*)", lambda m: f"选项 {m[1]} 的值无效：{_value(m[2])}"),
+    (r"Invalid value for (.*?): (.*)", lambda m: f"{m[1]} 的值无效：{_value(m[2])}"),
+]
+
+
+def _value(text: str) -> str:
+    for pattern, replacement in _VALUE_PHRASES:
+        if re.fullmatch(pattern, text.strip(), flags=re.S):
+            return re.sub(pattern, replacement, text.strip(), flags=re.S)
+    return text
+
+
+def translate(message: str) -> str:
+    """One of click's usage messages → the same sentence in Chinese."""
+    text = " ".join(message.split())
+    for pattern, render in _MESSAGES:
+        match = re.fullmatch(pattern, text)
+        if match:
+            return render(match)
+    return text
+
+
+def usage_text(message: str, command_path: str | None) -> str:
+    lines = [f"错误：{translate(message)}"]
+    if command_path:
+        lines.append(f"用 {command_path} -h 查看用法。")
+    return "\n".join(lines) + "\n"
