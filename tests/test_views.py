@@ -124,9 +124,9 @@ def test_every_command_has_help(cli):
     [
         (("tasks", "--bogus"), "错误：没有选项 --bogus"),
         (("tasks", "--unti", "x"), "错误：没有选项 --unti（是否想用 --unit？）"),
-        (("tasks", "--due-within", "-1"), "错误：选项 --due-within 的值无效：应不小于 0"),
+        (("tasks", "--due-within", "-1"), "错误：选项 --due-within 的值无效："),
         (("tasks", "--format", "xml"), "错误：选项 --format 的值无效：“xml”不是可选值之一"),
-        (("report", "add", "--count", "x"), "错误：选项 --count 的值无效：应为整数"),
+        (("report", "add", "--count", "x"), "错误：选项 --count 的值无效："),
         (("nosuch",), "错误：没有命令“nosuch”"),
     ],
 )
@@ -137,3 +137,25 @@ def test_usage_errors_are_told_in_chinese(args, message):
     assert result.returncode == 2
     assert result.stderr.startswith(message), result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("english", "chinese"),
+    [
+        ("Invalid value for '--due-within': -1 is not in the range 0<=x<=3660.",
+         "选项 --due-within 的值无效：-1 应在 0 到 3660 之间"),
+        ("Invalid value for '--due-within': Input should be greater than or equal to 0",
+         "选项 --due-within 的值无效：应不小于 0"),
+        ("Invalid value for '--count' / '-n': 'x' is not a valid integer.",
+         "选项 --count 的值无效：“x”不是整数"),
+        ("Invalid value for '--count' / '-n': Input should be a valid integer, unable to parse",
+         "选项 --count 的值无效：应为整数"),
+        ("Missing option '--by'.", "缺少选项 --by"),
+        ("Got unexpected extra argument (x)", "多余的参数：x"),
+        ("Something click may say one day", "Something click may say one day"),
+    ],
+)
+def test_click_messages_translate_across_typer_versions(english, chinese):
+    from lanxi_cli.cli.usage import translate
+
+    assert translate(english) == chinese

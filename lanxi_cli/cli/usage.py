@@ -17,8 +17,11 @@ _VALUE_PHRASES = [
     (r"Input should be a valid number.*", "应为数字"),
     (r"Input should be a valid boolean.*", "应为 true 或 false"),
     (r"(?:Value error, )?'(.*)' is not one of (.*?)\.?$", r"“\1”不是可选值之一（可选：\2）"),
-    (r"'(.*)' is not a valid integer.*", r"“\1”不是整数"),
-    (r"(.*) is not in the range (.*)\.", r"\1 超出范围 \2"),
+    (r"'(.*)' is not a valid int(?:eger)?\.?", r"“\1”不是整数"),
+    (r"'(.*)' is not a valid float\.?", r"“\1”不是数字"),
+    (r"(\S+) is not in the range x>=(\S+?)\.?", r"\1 应不小于 \2"),
+    (r"(\S+) is not in the range x<=(\S+?)\.?", r"\1 应不大于 \2"),
+    (r"(\S+) is not in the range (\S+?)<=x<=(\S+?)\.?", r"\1 应在 \2 到 \3 之间"),
 ]
 
 _MESSAGES = [
@@ -38,8 +41,9 @@ _MESSAGES = [
 
 def _value(text: str) -> str:
     for pattern, replacement in _VALUE_PHRASES:
-        if re.fullmatch(pattern, text.strip(), flags=re.S):
-            return re.sub(pattern, replacement, text.strip(), flags=re.S)
+        match = re.fullmatch(pattern, text.strip(), flags=re.S)
+        if match:
+            return match.expand(replacement)
     return text
 
 
