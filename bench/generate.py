@@ -4,7 +4,7 @@
 
 Reports are spread over every task, the units that owe it (book.task_units),
 dates inside the campaign, the three statuses and (for quantity tasks) counts.
-Each file is the text `store.record_document` makes, at the path
+Each file is the text `yamlio.record_document` makes, at the path
 `store.report_path` gives — exactly what `lanxi report add` writes — only
 without the per-file fsync of `store.write_new` (100k fsyncs take minutes and
 change nothing a reader sees). The same --seed gives the same folder.
@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lanxi_cli import store  # noqa: E402
+from lanxi_cli import store, yamlio  # noqa: E402
 from lanxi_cli.domain import Report  # noqa: E402
 
 NOTES = ("", "", "", "已开展宣传活动", "张贴标语10幅", "入户走访", "组织培训一次", "上报材料")
@@ -70,7 +70,7 @@ def generate(out: Path, n: int, seed: int) -> int:
             made.add(path.parent)
         made.add(path)
         with open(path, "x", encoding="utf-8", newline="\n") as handle:
-            handle.write(store.record_document(report, store.REPORT_KEYS))
+            handle.write(yamlio.record_document(report, store.REPORT_KEYS))
     return sum(1 for _ in store.report_files(out))
 
 

@@ -1,18 +1,11 @@
-"""Files: find the data folder, read YAML safely, map faults to FILE:LINE.
-
-YAML is read with libyaml's CSafeLoader (pure-Python SafeLoader where libyaml
-is missing), with three changes: dates stay strings (pydantic parses them, so
-2020-02-30 becomes a clear error instead of a crash), duplicate keys are
-refused, and anchors/aliases are refused (no alias bombs; data needs none).
-"""
+"""Files: find the data folder, load and validate plan, tasks and records,
+write new records exclusively and atomically. YAML itself is `yamlio`'s job,
+imported only where a file is actually parsed or written."""
 
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
-
-import yaml
 
 from lanxi_cli.errors import DataError, Problem
 
@@ -21,59 +14,6 @@ TASKS_FILE = "tasks.yaml"
 REPORTS_DIR = "reports"
 MAX_PLAN_BYTES = 5 * 1024 * 1024
 MAX_REPORT_BYTES = 256 * 1024
-MAX_DEPTH = 64
-_EVENT_SCAN_BYTES = 4096  # above this, check nesting depth before composing
-
-# what YAML allows in a file (YAML 1.1 "printable"): the rest is named, by line
-_UNPRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-
-
-class Loader(_Base):  # type: ignore[misc, valid-type]
-    """Safe loader: no timestamps, no duplicate keys, no aliases."""
-
-    yaml_implicit_resolvers = {
-        first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
-        for first, resolvers in _Base.yaml_implicit_resolvers.items()
-    }
-
-    _plain_tags: dict[str, str] = {}  # plain scalar → its implicit tag; reports repeat their values
-
-    def resolve(self, kind, value, implicit):
-        if kind is yaml.ScalarNode and implicit[0]:  # then the tag depends on the value alone
-            tag = self._plain_tags.get(value)
-            if tag is None:
-                tag = super().resolve(kind, value, implicit)
-                if len(self._plain_tags) < 65536:
-                    self._plain_tags[value] = tag
-            return tag
-        return super().resolve(kind, value, implicit)
-
-    def construct_object(self, node, deep=False):
-        if node in self.constructed_objects or node in self.recursive_objects:
-            raise yaml.constructor.ConstructorError(
-                None, None, "不支持 YAML 锚点和别名（&、*）", node.start_mark
-            )
-        try:
-            return super().construct_object(node, deep)
-        except (ValueError, OverflowError) as exc:  # a 5000-digit number, !!timestamp 2020-13-45
-            raise yaml.constructor.ConstructorError(
-                None, None, f"无法读取的值（{exc}）", node.start_mark
-            ) from None
-
-    def construct_mapping(self, node, deep=False):
-        seen = set()
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode):
-                if key_node.value in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"重复的键“{key_node.value}”", key_node.start_mark
-                    )
-                seen.add(key_node.value)
-        return super().construct_mapping(node, deep)
-
-
 # ---- finding the data --------------------------------------------------------
 
 
@@ -93,180 +33,6 @@ def find_data_dir(explicit: str | os.PathLike | None) -> Path:
     raise DataError(
         f"在 {here} 及其上级目录中找不到含 {PLAN_FILE} 的 data/ 目录；请用 --data 指定或设置 LANXI_DATA"
     )
-
-
-# ---- reading YAML ------------------------------------------------------------
-
-
-def read_text(path: Path, limit: int, file: str | None = None) -> str:
-    """The file as text: UTF-8 (a BOM is fine), or a clear DataError."""
-    file = file or str(path)
-    try:
-        if path.exists() and not path.is_file():  # a FIFO or device would block or never end
-            raise DataError.at(file, None, "不是普通文件，无法作为数据读取")
-        with open(path, "rb") as handle:
-            raw = handle.read(limit + 1)
-    except OSError as exc:
-        raise DataError.at(file, None, f"无法读取（{exc.strerror or exc}）") from None
-    if len(raw) > limit:
-        raise DataError.at(file, None, f"文件过大（超过 {limit // 1024} KB），不像是 lanxi 的数据文件")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        hint = ""
-        try:
-            raw.decode("gb18030")
-            hint = "，看起来是 GBK/GB18030 编码；请用编辑器另存为 UTF-8"
-        except UnicodeDecodeError:
-            pass
-        raise DataError.at(file, line, f"文件不是 UTF-8 编码{hint}") from None
-    bad = _UNPRINTABLE.search(text)
-    if bad:
-        line = text.count("\n", 0, bad.start()) + 1
-        raise DataError.at(file, line, f"含有不允许的控制字符 U+{ord(bad[0]):04X}；请删去")
-    return text
-
-
-def _mark_line(exc: yaml.YAMLError) -> int | None:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    return mark.line + 1 if mark is not None else None
-
-
-# libyaml's words for the usual slips → ours (matched by their start)
-_YAML_PROBLEMS = {
-    "could not determine a constructor for the tag": "不允许的 YAML 标签（lanxi 只读普通数据）：",
-    "did not find expected key": "缩进不对，或缺少“键:”",
-    "did not find expected ',' or '}'": "花括号 { } 里缺少逗号或右括号",
-    "did not find expected ',' or ']'": "方括号 [ ] 里缺少逗号或右括号",
-    "did not find expected '-' indicator": "缩进不对：同一列表的各项应以“- ”开头并对齐",
-    "did not find expected node content": "此处缺少值",
-    "mapping values are not allowed": "此处不能出现“键: 值”（缩进不对，或值里的冒号需加引号）",
-    "found unexpected end of stream": "文件意外结束（引号或括号没有闭合？）",
-    "found character that cannot start any token": "有不能作为开头的字符（Tab 缩进？以 @ 或 ` 开头的值需加引号）",
-    "found a tab character that violates indentation": "用了 Tab 缩进；请改用空格",
-    "could not find expected ':'": "缺少冒号“:”",
-    "found unknown escape character": "双引号里有无效的转义（\\ 之后）；可改用单引号",
-    "control characters are not allowed": "含有不允许的控制字符",
-    "expected a single document": "文件里只能有一个 YAML 文档（去掉多余的 ---）",
-}
-
-
-def _yaml_error(file: str, exc: yaml.YAMLError) -> DataError:
-    problem = getattr(exc, "problem", None) or str(exc)
-    context = getattr(exc, "context", None)
-    if isinstance(exc, yaml.constructor.ConstructorError) and not problem.startswith("could not"):
-        return DataError.at(file, _mark_line(exc), problem)  # already ours: alias, duplicate key, value
-    start = getattr(exc, "context_mark", None)
-    line = _mark_line(exc)
-    for prefix, ours in _YAML_PROBLEMS.items():
-        if problem.startswith(prefix):
-            problem, context = ours + problem.removeprefix(prefix).strip(), None
-            if start is not None and start.line + 1 != line:
-                problem += f"（从第 {start.line + 1} 行开始的部分）"
-            break
-        if context and context.startswith(prefix):
-            problem, context = ours, None
-            break
-    message = f"YAML 格式错误：{problem}" + (f"（{context}）" if context else "")
-    return DataError.at(file, line, message)
-
-
-def _prescan(text: str, file: str) -> None:
-    """Refuse deep nesting and anchors before libyaml's recursive composer sees them.
-
-    Events come one at a time, so this runs in bounded memory whatever the text;
-    the first anchor or alias is named on its own line.
-    """
-    depth = 0
-    try:
-        for event in yaml.parse(text, Loader=Loader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
-                line = event.start_mark.line + 1
-                raise DataError.at(file, line, "不支持 YAML 锚点和别名（&、*）；请把内容直接写出")
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    line = event.start_mark.line + 1
-                    raise DataError.at(file, line, f"嵌套超过 {MAX_DEPTH} 层，拒绝读取")
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-    except yaml.YAMLError as exc:
-        raise _yaml_error(file, exc) from None
-
-
-def parse(text: str, file: str, lines: bool = False):
-    """YAML text → data, or (data, {path: line}) with lines=True."""
-    if len(text) > _EVENT_SCAN_BYTES or "&" in text or "*" in text:
-        _prescan(text, file)
-    loader = Loader(text)
-    try:
-        if not lines:
-            node = loader.get_single_node()
-            if node is None:
-                return None
-            flat = _flat(loader, node) if "&" not in text else None  # no anchor, so no alias
-            return flat if flat is not None else loader.construct_document(node)
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-        return data, _line_map(node)
-    except yaml.YAMLError as exc:
-        raise _yaml_error(file, exc) from None
-    finally:
-        loader.dispose()
-
-
-_STR = "tag:yaml.org,2002:str"
-_FLAT_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null"))
-
-
-def _flat(loader, node) -> dict | None:
-    """A mapping of plain scalars to plain scalars (a report as the tool writes
-    it) → the dict SafeConstructor would build, without its per-node
-    bookkeeping; None for anything else, left to the loader."""
-    if type(node) is not yaml.MappingNode:
-        return None
-    constructors, scalar, out = loader.yaml_constructors, yaml.ScalarNode, {}
-    for key_node, value_node in node.value:
-        if (
-            type(key_node) is not scalar or type(value_node) is not scalar
-            or key_node.tag not in _FLAT_TAGS or value_node.tag not in _FLAT_TAGS
-        ):
-            return None
-        tag = key_node.tag
-        key = key_node.value if tag == _STR else constructors[tag](loader, key_node)
-        if key in out:  # a duplicate: the loader names it
-            return None
-        tag = value_node.tag
-        out[key] = value_node.value if tag == _STR else constructors[tag](loader, value_node)
-    return out
-
-
-def _line_map(root) -> dict[tuple, int]:
-    """Map each path (keys and list indexes) in the document to its 1-based line."""
-    lines: dict[tuple, int] = {}
-    stack = [((), root)] if root is not None else []
-    while stack:
-        path, node = stack.pop()
-        lines.setdefault(path, node.start_mark.line + 1)
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                child = (*path, key.value)
-                lines[child] = key.start_mark.line + 1
-                stack.append((child, value))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(((*path, i), item) for i, item in enumerate(node.value))
-    return lines
-
-
-def line_of(lines: dict[tuple, int], path: tuple) -> int | None:
-    """The line of the deepest part of `path` found in the document."""
-    path = tuple(path)
-    while path:
-        if path in lines:
-            return lines[path]
-        path = path[:-1]
-    return lines.get(())
 
 
 # ---- validating --------------------------------------------------------------
@@ -313,10 +79,6 @@ def _message(error: dict) -> str:
         return template
 
 
-def _dotted(loc: tuple) -> str:
-    return ".".join(str(part) for part in loc) if loc else "（文件）"
-
-
 _ADAPTERS: dict = {}
 
 
@@ -333,50 +95,30 @@ def validate(kind, data, file: str, lines: dict[tuple, int] | None):
     """data → an instance of `kind`, or (None, problems)."""
     from pydantic import ValidationError
 
+    from lanxi_cli import yamlio
+
     try:
         return _adapter(kind).validate_python(data), []
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
             loc = tuple(error["loc"])
-            line = line_of(lines, loc) if lines else None
-            problems.append(Problem(file, line, f"{_dotted(loc)}: {_message(error)}"))
+            line = yamlio.line_of(lines, loc) if lines else None
+            problems.append(Problem(file, line, f"{yamlio.dotted(loc)}: {_message(error)}"))
         return None, problems
 
 
 def load_document(path: Path, kind, limit: int, display: str | None = None):
     """Read, parse and validate one file: (instance, lines, problems)."""
+    from lanxi_cli import yamlio
+
     file = display or str(path)
     try:
-        data, lines = parse(read_text(path, limit, file), file, lines=True)
+        data, lines = yamlio.parse(yamlio.read_text(path, limit, file), file, lines=True)
     except DataError as exc:
         return None, {}, exc.problems
     value, problems = validate(kind, data, file, lines)
-    return value, lines, problems + _control_problems(data, file, lines)
-
-
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 but newline and tab, DEL, C1
-
-
-def _control_problems(data, file: str, lines: dict[tuple, int]) -> list[Problem]:
-    """A problem for each text value holding a control character, such as an
-    escape written \\e in quotes that would drive the terminal when shown."""
-    found, stack = [], [((), data)]
-    while stack:
-        path, value = stack.pop()
-        if isinstance(value, str):
-            bad = _CONTROL.search(value)
-            if bad:
-                message = f"{_dotted(path)}: 含有控制字符 U+{ord(bad[0]):04X}；请删去"
-                found.append(Problem(file, line_of(lines, path), message))
-        elif isinstance(value, dict):
-            stack.extend(((*path, k), v) for k, v in value.items())
-        elif isinstance(value, list):
-            stack.extend(((*path, i), v) for i, v in enumerate(value))
-    return sorted(found, key=lambda p: p.line or 0)
-
-
-# ---- writing -----------------------------------------------------------------
+    return value, lines, problems + yamlio.control_problems(data, file, lines)
 
 
 def write_new(path: Path, text: str) -> None:
@@ -449,12 +191,9 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def _dotted_path(path: tuple) -> str:
-    return ".".join(str(p) for p in path)
-
-
 def load_book(data_dir: Path):
     """plan.yaml + tasks.yaml → a cross-checked Book, or DataError listing every problem."""
+    from lanxi_cli import yamlio
     from lanxi_cli.book import Book
     from lanxi_cli.domain import Plan, Task
 
@@ -470,7 +209,7 @@ def load_book(data_dir: Path):
     if not problems:
         book, faults = Book.build(loaded["plan"], loaded["tasks"])
         problems = [
-            Problem(shown[f.file], line_of(lines[f.file], f.path), f"{_dotted_path(f.path)}: {f.message}")
+            Problem(shown[f.file], yamlio.line_of(lines[f.file], f.path), f"{yamlio.dotted(f.path)}: {f.message}")
             for f in faults
         ]
     if problems:
@@ -543,18 +282,19 @@ def read_reports(files: list[str]) -> list[tuple[object, list[Problem]]]:
 def _read_chunk(files: list[str]) -> list[tuple[object, list[Problem]]]:
     from pydantic import ValidationError
 
+    from lanxi_cli import yamlio
     from lanxi_cli.domain import Report
 
     results: list = [None] * len(files)
     batch: list[tuple[int, str, dict]] = []
     for i, file in enumerate(files):
         try:
-            text = read_text(Path(file), MAX_REPORT_BYTES, file)
-            data = parse(text, file)
+            text = yamlio.read_text(Path(file), MAX_REPORT_BYTES, file)
+            data = yamlio.parse(text, file)
         except DataError as exc:
             results[i] = (None, exc.problems)
             continue
-        if isinstance(data, dict) and "file" not in data and not _control_problems(data, file, {}):
+        if isinstance(data, dict) and "file" not in data and not yamlio.control_problems(data, file, {}):
             batch.append((i, text, {**data, "file": file}))  # `file` is set by the loader, not the file
         else:
             results[i] = _report_problems(text, file)
@@ -577,26 +317,29 @@ def _report_problems(text: str, file: str) -> tuple[object, list[Problem]]:
     """A report file known to have a problem → (None, its problems), or
     (the report, problems) where only its text values hold control characters
     (then place_reports names its faults against the book first, as load_record does)."""
+    from lanxi_cli import yamlio
     from lanxi_cli.domain import Report
 
-    data, lines = parse(text, file, lines=True)
+    data, lines = yamlio.parse(text, file, lines=True)
     reserved = isinstance(data, dict) and "file" in data
     if isinstance(data, dict):
         data = {k: v for k, v in data.items() if k != "file"}
-    controls = _control_problems(data, file, lines)
+    controls = yamlio.control_problems(data, file, lines)
     report, problems = validate(Report, {**data, "file": file} if isinstance(data, dict) else data, file, lines)
     if reserved:
-        problems.append(Problem(file, line_of(lines, ("file",)), "file: 未知字段"))
+        problems.append(Problem(file, yamlio.line_of(lines, ("file",)), "file: 未知字段"))
     return (report if not problems else None), problems + controls
 
 
 def fault_problems(file: str, faults: list[tuple[str, str]]) -> list[Problem]:
     """A valid report's broken references to the book, each at its line."""
+    from lanxi_cli import yamlio
+
     try:
-        _, lines = parse(read_text(Path(file), MAX_REPORT_BYTES, file), file, lines=True)
+        _, lines = yamlio.parse(yamlio.read_text(Path(file), MAX_REPORT_BYTES, file), file, lines=True)
     except DataError as exc:  # changed or gone since it was read
         return exc.problems
-    return [Problem(file, line_of(lines, (f,)), f"{f}: {m}") for f, m in faults]
+    return [Problem(file, yamlio.line_of(lines, (f,)), f"{f}: {m}") for f, m in faults]
 
 
 def place_reports(book, items) -> tuple[list, list[Problem]]:
@@ -641,23 +384,25 @@ def load_record(path: Path, kind, file: str, faults):
     canonical, [(field, message)]); the loader sets `file`, never the file itself."""
     from dataclasses import replace
 
+    from lanxi_cli import yamlio
+
     try:
-        text = read_text(path, MAX_REPORT_BYTES, file)
-        data = parse(text, file)
+        text = yamlio.read_text(path, MAX_REPORT_BYTES, file)
+        data = yamlio.parse(text, file)
     except DataError as exc:
         return None, exc.problems
     reserved = isinstance(data, dict) and "file" in data  # set by the loader, not the file
     record, problems = validate(kind, data, file, None)
     found = [] if record is None else faults(record)[1]
-    controls = _control_problems(data, file, {})
+    controls = yamlio.control_problems(data, file, {})
     if problems or found or reserved or controls:
-        data, lines = parse(text, file, lines=True)
+        data, lines = yamlio.parse(text, file, lines=True)
         if problems:
             problems = validate(kind, data, file, lines)[1]
-        problems += [Problem(file, line_of(lines, (f,)), f"{f}: {m}") for f, m in found]
+        problems += [Problem(file, yamlio.line_of(lines, (f,)), f"{f}: {m}") for f, m in found]
         if reserved:
-            problems.append(Problem(file, line_of(lines, ("file",)), "file: 未知字段"))
-        return None, problems + _control_problems(data, file, lines)
+            problems.append(Problem(file, yamlio.line_of(lines, ("file",)), "file: 未知字段"))
+        return None, problems + yamlio.control_problems(data, file, lines)
     record, _ = faults(record)
     return replace(record, file=file), []
 
@@ -737,30 +482,6 @@ def data_relative(data_dir: Path, file: str) -> str:
 REPORT_KEYS = ("task", "unit", "date", "status", "count", "rate", "period", "note", "by", "evidence", "recorded")
 
 
-def record_document(record, keys: tuple[str, ...]) -> str:
-    """A record as the YAML a human can read and edit: fixed key order, Chinese
-    unescaped, empty fields left out. Dates are written bare (2020-09-20)."""
-    fields = {key: getattr(record, key) for key in keys}
-    data = {k: (list(v) if isinstance(v, tuple) else v) for k, v in fields.items() if v not in (None, "", ())}
-    return yaml.dump(
-        data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=4096
-    )
-
-
-class _Dumper(yaml.SafeDumper):
-    """Safe dumper writing multi-line text as a literal block (`note: |-`).
-
-    The emitter falls back to a quoted scalar where a block cannot hold the
-    text exactly (trailing spaces, tabs, \r), so text always round-trips."""
-
-
-def _represent_str(dumper, text: str):
-    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|" if "\n" in text else None)
-
-
-_Dumper.add_representer(str, _represent_str)
-
-
 def report_path(data_dir: Path, report, suffix: str) -> Path:
     """data/reports/2020/09/2020-09-20-兰溪派出所-5.1-<suffix>.yaml: readable, never reused."""
     day = report.date
@@ -770,7 +491,9 @@ def report_path(data_dir: Path, report, suffix: str) -> Path:
 
 def save_report(data_dir: Path, report) -> Path:
     """Write a new report file (exclusive, atomic) and return its path."""
-    return save_new(record_document(report, REPORT_KEYS), lambda suffix: report_path(data_dir, report, suffix))
+    from lanxi_cli import yamlio
+
+    return save_new(yamlio.record_document(report, REPORT_KEYS), lambda suffix: report_path(data_dir, report, suffix))
 
 
 def save_new(text: str, name) -> Path:
@@ -795,7 +518,9 @@ INDICATOR_KEYS = ("measure", "value", "date", "by", "note", "recorded")
 def save_record(data_dir: Path, folder: str, record, keys: tuple[str, ...], *name: str) -> Path:
     """Write a review, extension or indicator value under data/FOLDER/YYYY/MM/,
     named DATE-<name parts>-<suffix>.yaml; exclusive and atomic."""
+    from lanxi_cli import yamlio
+
     day = record.date
     where = data_dir / folder / f"{day.year:04d}" / f"{day.month:02d}"
     stem = "-".join((day.isoformat(), *name))
-    return save_new(record_document(record, keys), lambda suffix: where / f"{stem}-{suffix}.yaml")
+    return save_new(yamlio.record_document(record, keys), lambda suffix: where / f"{stem}-{suffix}.yaml")

@@ -47,11 +47,11 @@ def test_bom_and_crlf_read_like_plain_utf8(cli, data_dir, tmp_path):
 def test_bom_is_not_part_of_the_text(data_dir):
     """libyaml skips a BOM at the very start; lanxi drops it before YAML sees it,
     so no later use of the text (line maps, messages) meets a stray U+FEFF."""
-    from lanxi_cli import store
+    from lanxi_cli import store, yamlio
 
     path = data_dir / "reports" / "r.yaml"
     windows_copy(path, REPORT)
-    text = store.read_text(path, store.MAX_REPORT_BYTES)
+    text = yamlio.read_text(path, store.MAX_REPORT_BYTES)
     assert text.startswith("task:")
 
 

@@ -118,10 +118,10 @@ def test_alias_bomb_is_refused(data_dir, where, padding):
 
 def test_alias_bomb_refused_by_the_loader_itself():
     """Behind the pre-scan, the loader refuses a second use of any node too."""
-    from lanxi_cli import store
+    from lanxi_cli import yamlio
     from lanxi_cli.errors import DataError
 
-    loader = store.Loader("a: &x [1]\nb: *x\n")
+    loader = yamlio.Loader("a: &x [1]\nb: *x\n")
     try:
         with pytest.raises(Exception) as caught:
             loader.get_single_data()
@@ -129,7 +129,7 @@ def test_alias_bomb_refused_by_the_loader_itself():
         loader.dispose()
     assert "锚点和别名" in str(caught.value)
     with pytest.raises(DataError, match="r.yaml:2: 不支持 YAML 锚点和别名"):
-        store.parse("a: 1\nb: &x [1]\n", "r.yaml")
+        yamlio.parse("a: 1\nb: &x [1]\n", "r.yaml")
 
 
 # ---- giant and deep documents ------------------------------------------------------------

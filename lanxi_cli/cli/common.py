@@ -150,11 +150,11 @@ def no_color() -> bool:
 def _names(ctx: typer.Context) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(task id, help) and (unit name or alias, help) straight from the YAML, no validation."""
     try:
-        from lanxi_cli import store
+        from lanxi_cli import store, yamlio
 
         data_dir = store.find_data_dir(ctx.params.get("data") or os.environ.get("LANXI_DATA"))
-        tasks = store.parse(store.read_text(data_dir / store.TASKS_FILE, store.MAX_PLAN_BYTES), "tasks")
-        plan = store.parse(store.read_text(data_dir / store.PLAN_FILE, store.MAX_PLAN_BYTES), "plan")
+        tasks = yamlio.parse(yamlio.read_text(data_dir / store.TASKS_FILE, store.MAX_PLAN_BYTES), "tasks")
+        plan = yamlio.parse(yamlio.read_text(data_dir / store.PLAN_FILE, store.MAX_PLAN_BYTES), "plan")
         task_names = [(str(t["id"]), str(t.get("text", ""))[:30]) for t in tasks]
         unit_names = []
         for unit in plan["units"]:
