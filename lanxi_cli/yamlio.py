@@ -124,6 +124,7 @@ _YAML_PROBLEMS = {
     "found unknown escape character": "双引号里有无效的转义（\\ 之后）；可改用单引号",
     "control characters are not allowed": "含有不允许的控制字符",
     "expected a single document": "文件里只能有一个 YAML 文档（去掉多余的 ---）",
+    "exceeded maximum nesting depth": "嵌套层数过多，拒绝读取",  # libyaml ≥ 0.2.6 stops at its own limit
 }
 
 
@@ -163,7 +164,7 @@ def _prescan(text: str, file: str) -> None:
                 depth += 1
                 if depth > MAX_DEPTH:
                     line = event.start_mark.line + 1
-                    raise DataError.at(file, line, f"嵌套超过 {MAX_DEPTH} 层，拒绝读取")
+                    raise DataError.at(file, line, f"嵌套层数过多（超过 {MAX_DEPTH} 层），拒绝读取")
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError as exc:

@@ -165,12 +165,13 @@ def test_one_megabyte_note_is_refused_by_name(cli, data_dir):
 def test_deep_nesting_is_refused(data_dir, where, opening, closing):
     depth = 36_000  # libyaml's recursive composer overflows the C stack on this
     (data_dir / where).write_text(f"note: {opening * depth}x{closing * depth}\n", encoding="utf-8")
-    assert_refused(data_dir, where, 1, "嵌套超过 64 层")
+    assert_refused(data_dir, where, 1, "嵌套层数过多")
 
 
 def test_deep_but_small_document_is_answered(cli, data_dir):
-    """Under the 4 KB pre-scan, nesting is bounded by size: pydantic answers."""
-    depth = 1500
+    """Under the 4 KB pre-scan, nesting is bounded by size: pydantic answers.
+    (500 levels: newer libyaml refuses flow nesting past its own limit of 1000.)"""
+    depth = 500
     text = GOOD.replace("status: done", "status: " + "[" * depth + "]" * depth)
     (data_dir / "reports" / "deep.yaml").write_text(text, encoding="utf-8")
     assert len(text.encode()) < 4096
