@@ -122,16 +122,11 @@ class Cache:
 
     def _write(self) -> None:
         try:
+            from lanxi_cli import store
+
             payload = marshal.dumps((self.identity, self.book_entry, self.reports_entry))
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            try:
-                with open(tmp, "wb") as handle:
-                    handle.write(HEADER + _digest(payload) + payload)
-                os.replace(tmp, self.path)
-            finally:
-                if tmp.exists():
-                    tmp.unlink()
+            store.write_replace(self.path, lambda handle: handle.write(HEADER + _digest(payload) + payload))
         except Exception:  # unwritable or full: the next run reads the files again
             pass
 

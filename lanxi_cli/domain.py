@@ -175,7 +175,7 @@ class ProgressReports:
     """旬报: who reports to whom on which days of the month."""
 
     __pydantic_config__ = FORBID
-    days: tuple[Annotated[int, Ge(1), Le(31)], ...] = (10, 20, 30)
+    days: Annotated[tuple[Annotated[int, Ge(1), Le(31)], ...], MinLen(1)] = (10, 20, 30)
     owed_by: tuple[Text, ...] = ()
     exempt: tuple[Text, ...] = ()
     to: str = ""

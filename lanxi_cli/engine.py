@@ -188,14 +188,16 @@ def task_rows(book: Book, obligations: list[Obligation]) -> list[TaskRow]:
         obs = by_task.get(task.id, [])
         pending = [o for o in obs if not o.completed]
         first_open = min((o.occ.index for o in pending), default=None)
-        due = next((o.occ.due for o in pending if o.occ.index == first_open), None)
+        # an approved extension moves one unit's due day: the task shows the earliest
+        due = min((o.due for o in pending if o.occ.index == first_open), default=None)
         overdue = {o.unit for o in obs if o.state == "overdue"}
+        state = worst(o.state for o in obs)
         rows.append(TaskRow(
             task=task,
             lead=book.lead(task),
             units=book.task_units(task),
             due=due,
-            state=worst(o.state for o in obs),
+            state="done" if state in COMPLETED else state,  # a task knows no "late"
             overdue_units=tuple(u for u in book.task_units(task) if u in overdue),
             obligations=obs,
         ))

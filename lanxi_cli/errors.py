@@ -2,7 +2,25 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
+
+_OS_REASONS = {
+    errno.ENOENT: "文件或目录不存在",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.EROFS: "文件系统只读",
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EDQUOT: "超出磁盘配额",
+    errno.EISDIR: "这是一个目录",
+    errno.ENOTDIR: "路径中有一段不是目录",
+    errno.EIO: "读写出错",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused, in Chinese where the reason is a common one."""
+    return _OS_REASONS.get(exc.errno) or exc.strerror or str(exc)
 
 
 @dataclass(frozen=True, slots=True)

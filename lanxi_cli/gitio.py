@@ -15,6 +15,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from lanxi_cli.errors import os_reason
+
 LOCK_WAIT = 30.0  # seconds to keep retrying while another process holds the index lock
 _LOCKED = ("index.lock", "cannot lock ref", "Unable to create", "unable to lock")
 
@@ -33,7 +35,7 @@ def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
     except FileNotFoundError:
         raise GitError("找不到 git 命令") from None
     except OSError as exc:
-        raise GitError(f"无法运行 git（{exc.strerror or exc}）") from None
+        raise GitError(f"无法运行 git（{os_reason(exc)}）") from None
 
 
 def work_tree(path: Path) -> Path | None:

@@ -102,7 +102,10 @@ def reporting_days(year: int, month: int, days: tuple[int, ...]) -> list[dt.date
 
 def latest_window(as_of: dt.date, days: tuple[int, ...]) -> tuple[dt.date, dt.date]:
     """The latest 旬报 window that has ended on or before `as_of`: from the day
-    after one reporting day to the next reporting day, both included."""
+    after one reporting day to the next reporting day, both included.
+    `days` is never empty (plan.yaml's schema requires one day at least)."""
+    if not days:
+        raise ValueError("no reporting days")
     found: list[dt.date] = []
     year, month = as_of.year, as_of.month
     while len(found) < 2:

@@ -4,10 +4,11 @@ imported only where a file is actually parsed or written."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
-from lanxi_cli.errors import DataError, Problem
+from lanxi_cli.errors import DataError, Problem, os_reason
 
 PLAN_FILE = "plan.yaml"
 TASKS_FILE = "tasks.yaml"
@@ -121,6 +122,36 @@ def load_document(path: Path, kind, limit: int, display: str | None = None):
     return value, lines, problems + yamlio.control_problems(data, file, lines)
 
 
+@contextlib.contextmanager
+def _whole_beside(path: Path, write):
+    """A temporary file beside `path`, holding what `write(binary_file)` wrote,
+    flushed to disk; removed afterwards whatever happens."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        yield tmp
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a new name in `folder` survive a power cut (where the system allows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def write_new(path: Path, text: str) -> None:
     """Create `path` holding `text`, never overwriting and never half-written.
 
@@ -129,13 +160,7 @@ def write_new(path: Path, text: str) -> None:
     so a reader sees either no file or the whole file.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
+    with _whole_beside(path, lambda handle: handle.write(text.encode("utf-8"))) as tmp:
         try:
             os.link(tmp, path)
         except (AttributeError, NotImplementedError, PermissionError):
@@ -143,8 +168,7 @@ def write_new(path: Path, text: str) -> None:
             if path.exists():
                 raise FileExistsError(path) from None
             os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    _sync_folder(path.parent)
 
 
 def check_output(path: Path, suffixes: dict[str, str]) -> str:
@@ -162,22 +186,16 @@ def check_output(path: Path, suffixes: dict[str, str]) -> str:
 
 
 def write_replace(path: Path, write) -> None:
-    """Write the user's output file `path` through `write(binary_file)`, replacing it whole.
+    """Write the file `path` through `write(binary_file)`, replacing it whole.
 
-    The bytes go to a temporary file beside it, are flushed to disk and then
-    renamed over `path`: a reader sees the old file or the new one, never a
-    half-written one, and a failure leaves no temporary file behind.
+    A reader sees the old file or the new one, never a half-written one, and a
+    failure leaves no temporary file behind; it is a DataError naming the file.
     """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+        with _whole_beside(path, write) as tmp:
+            os.replace(tmp, path)
+    except OSError as exc:
+        raise DataError.at(str(path), None, f"无法写入（{os_reason(exc)}），原文件未改动") from None
 
 
 # ---- the plan, the tasks, the reports -----------------------------------------
@@ -506,7 +524,7 @@ def save_new(text: str, name) -> Path:
         except FileExistsError:
             continue
         except OSError as exc:  # a full disk, a read-only folder: write_new left nothing behind
-            raise DataError(f"无法写入 {display_path(path)}（{exc.strerror or exc}），未保存任何内容") from None
+            raise DataError(f"无法写入 {display_path(path)}（{os_reason(exc)}），未保存任何内容") from None
     raise DataError(f"无法取得新的文件名：{path.parent}")
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from lanxi_cli.errors import DataError, Problem
+from lanxi_cli.errors import DataError, Problem, os_reason
 
 MAX_DEPTH = 64
 _EVENT_SCAN_BYTES = 4096  # above this, check nesting depth before composing
@@ -82,7 +82,7 @@ def read_text(path: Path, limit: int, file: str | None = None) -> str:
         with open(path, "rb") as handle:
             raw = handle.read(limit + 1)
     except OSError as exc:
-        raise DataError.at(file, None, f"无法读取（{exc.strerror or exc}）") from None
+        raise DataError.at(file, None, f"无法读取（{os_reason(exc)}）") from None
     if len(raw) > limit:
         raise DataError.at(file, None, f"文件过大（超过 {limit // 1024} KB），不像是 lanxi 的数据文件")
     try:

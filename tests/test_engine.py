@@ -183,3 +183,13 @@ def test_an_unknown_unit(book):
     with pytest.raises(UsageError) as caught:
         book.resolve_unit("火星村")
     assert "未知单位" in caught.value.message
+
+
+def test_a_task_completed_partly_late_is_done(book):
+    """The contract's task states are overdue, due_soon, open and done: late counts as done."""
+    reports = [report("6.2", "兰溪派出所", D(2020, 12, 1), "done", n=1),
+               report("6.2", "司法所", D(2021, 1, 5), "done", period=None, n=2)]
+    obs = engine.compute(book, reports, D(2021, 1, 10))
+    assert {o.state for o in obs if o.task.id == "6.2"} == {"done", "late"}
+    (row,) = [r for r in engine.task_rows(book, obs) if r.task.id == "6.2"]
+    assert (row.state, row.due) == ("done", None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 
 import pytest
 from scenario import AS_OF, REPORTS, write_reports
@@ -108,6 +109,7 @@ def test_export_needs_a_known_suffix(cli, data_dir, tmp_path):
 
 def test_a_failed_write_leaves_the_old_file_whole(tmp_path):
     from lanxi_cli import store
+    from lanxi_cli.errors import DataError
 
     out = tmp_path / "台账.xlsx"
     out.write_bytes(b"old ledger")
@@ -116,7 +118,7 @@ def test_a_failed_write_leaves_the_old_file_whole(tmp_path):
         handle.write(b"half")
         raise OSError("disk full")
 
-    with pytest.raises(OSError):
+    with pytest.raises(DataError, match="台账.xlsx: 无法写入（disk full），原文件未改动"):
         store.write_replace(out, broken)
     assert out.read_bytes() == b"old ledger"
     assert [p.name for p in tmp_path.iterdir()] == ["台账.xlsx"]
@@ -136,3 +138,18 @@ def test_start_up_stays_light():
     code = f"import lanxi_cli.cli, sys; print(sorted(m for m in {heavy} if m in sys.modules))"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_a_failed_write_is_a_clear_error(cli, tmp_path, monkeypatch):
+    """A full disk while the ledger is written: exit 1, one sentence naming the file, nothing left."""
+    import errno
+
+    def full(*args):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    result = cli("export", "-o", str(tmp_path / "台账.xlsx"), "--data", "data", "--as-of", "2020-09-04")
+    assert result.exit_code == 1
+    assert "台账.xlsx: 无法写入（磁盘空间已满），原文件未改动" in result.stderr
+    assert "Traceback" not in result.output
+    assert list(tmp_path.iterdir()) == []
