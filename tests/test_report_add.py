@@ -341,3 +341,34 @@ def test_completion_through_the_shell_protocol(data_dir):
            "COMP_CWORD": "6"}
     result = CliRunner().invoke(app, [], env=env, prog_name="lanxi")
     assert result.stdout.split() == ["10.1", "10.2"]
+
+
+def test_ctrl_d_at_the_prompt_cancels_cleanly(data_dir):
+    """On a terminal, Ctrl-D at the task prompt: a sentence, exit 130, no file, no traceback."""
+    import pty
+    import sys
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: lanxi on a terminal
+        os.environ.update({"PYTHONPATH": str(ROOT), "NO_COLOR": "1"})
+        os.execv(sys.executable, [sys.executable, "-m", "lanxi_cli", "report", "add", "--no-commit",
+                                  "--data", str(data_dir), "--as-of", AS_OF])
+    out = b""
+    deadline = time.monotonic() + 30
+    while b"\xe4\xbb\xbb\xe5\x8a\xa1\xe7\xbc\x96\xe5\x8f\xb7" not in out and time.monotonic() < deadline:  # 任务编号
+        out += os.read(fd, 4096)
+    os.write(fd, b"\x04")
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        out += chunk
+    _, status = os.waitpid(pid, 0)
+    text = out.decode("utf-8", "replace")
+    assert os.waitstatus_to_exitcode(status) == 130
+    assert "已取消，没有写入任何内容" in text and "Traceback" not in text
+    assert report_files(data_dir) == []

@@ -23,6 +23,11 @@ class LanxiGroup(TyperGroup):
 
         try:
             result = super().main(*args, standalone_mode=False, **kwargs)
+        except typer.Abort:  # Ctrl-C or Ctrl-D at a prompt
+            if not standalone_mode:
+                raise
+            sys.stderr.write("\n已取消，没有写入任何内容。\n")
+            sys.exit(130)
         except ClickUsageError as exc:
             if not standalone_mode:
                 raise
