@@ -500,18 +500,21 @@ def data_relative(data_dir: Path, file: str) -> str:
 REPORT_KEYS = ("task", "unit", "date", "status", "count", "rate", "period", "note", "by", "evidence", "recorded")
 
 
+def record_path(data_dir: Path, folder: str, record, name: tuple[str, ...], suffix: str) -> Path:
+    """data/FOLDER/YYYY/MM/DATE-<name parts>-<suffix>.yaml: readable, never reused."""
+    day = record.date
+    stem = "-".join((day.isoformat(), *name, suffix))
+    return data_dir / folder / f"{day.year:04d}" / f"{day.month:02d}" / f"{stem}.yaml"
+
+
 def report_path(data_dir: Path, report, suffix: str) -> Path:
-    """data/reports/2020/09/2020-09-20-兰溪派出所-5.1-<suffix>.yaml: readable, never reused."""
-    day = report.date
-    name = f"{day.isoformat()}-{report.unit}-{report.task}-{suffix}.yaml"
-    return data_dir / REPORTS_DIR / f"{day.year:04d}" / f"{day.month:02d}" / name
+    """data/reports/2020/09/2020-09-20-兰溪派出所-5.1-<suffix>.yaml"""
+    return record_path(data_dir, REPORTS_DIR, report, (report.unit, report.task), suffix)
 
 
 def save_report(data_dir: Path, report) -> Path:
     """Write a new report file (exclusive, atomic) and return its path."""
-    from lanxi_cli import yamlio
-
-    return save_new(yamlio.record_document(report, REPORT_KEYS), lambda suffix: report_path(data_dir, report, suffix))
+    return save_record(data_dir, REPORTS_DIR, report, REPORT_KEYS, report.unit, report.task)
 
 
 def save_new(text: str, name) -> Path:
@@ -534,11 +537,17 @@ INDICATOR_KEYS = ("measure", "value", "date", "by", "note", "recorded")
 
 
 def save_record(data_dir: Path, folder: str, record, keys: tuple[str, ...], *name: str) -> Path:
-    """Write a review, extension or indicator value under data/FOLDER/YYYY/MM/,
-    named DATE-<name parts>-<suffix>.yaml; exclusive and atomic."""
+    """Write a report, review, extension or indicator value as a new file under
+    data/FOLDER/YYYY/MM/ (see record_path); exclusive and atomic. Text the
+    loader would refuse (control characters) is refused here, before writing."""
     from lanxi_cli import yamlio
+    from lanxi_cli.errors import UsageError
 
-    day = record.date
-    where = data_dir / folder / f"{day.year:04d}" / f"{day.month:02d}"
-    stem = "-".join((day.isoformat(), *name))
-    return save_new(yamlio.record_document(record, keys), lambda suffix: where / f"{stem}-{suffix}.yaml")
+    for key in keys:
+        values = getattr(record, key)
+        for value in values if isinstance(values, tuple) else (values,):
+            bad = yamlio.CONTROL.search(value) if isinstance(value, str) else None
+            if bad:
+                raise UsageError(f"{key} 含有控制字符（U+{ord(bad[0]):04X}），请删去；没有写入任何内容")
+    text = yamlio.record_document(record, keys)
+    return save_new(text, lambda suffix: record_path(data_dir, folder, record, name, suffix))

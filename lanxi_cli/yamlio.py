@@ -250,7 +250,7 @@ def line_of(lines: dict[tuple, int], path: tuple) -> int | None:
     return lines.get(())
 
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 but newline and tab, DEL, C1
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 but newline and tab, DEL, C1
 
 
 def control_problems(data, file: str, lines: dict[tuple, int]) -> list[Problem]:
@@ -260,7 +260,7 @@ def control_problems(data, file: str, lines: dict[tuple, int]) -> list[Problem]:
     while stack:
         path, value = stack.pop()
         if isinstance(value, str):
-            bad = _CONTROL.search(value)
+            bad = CONTROL.search(value)
             if bad:
                 message = f"{dotted(path)}: 含有控制字符 U+{ord(bad[0]):04X}；请删去"
                 found.append(Problem(file, line_of(lines, path), message))

@@ -172,3 +172,15 @@ def test_request_and_decision_are_each_committed(cli, git_data_dir):
     assert git("status", "--porcelain", cwd=repo) == ""
     assert decide(cli, git_data_dir, path, "--reject", "--by", "禁毒办", "--no-commit").exit_code == 0
     assert len(git("log", "--format=%s", cwd=repo).splitlines()) == 3
+
+
+def test_control_characters_in_free_text_are_refused_before_writing(cli, data_dir):
+    """What lanxi writes it must be able to read back: an escape code in --reason,
+    --note or --by is refused (exit 2) and no file is written."""
+    asked = ask(cli, data_dir, "--task", "1.4", "--unit", "黄湖", "--until", "2020-10-20",
+                "--reason", "顺延\x1b[31m", "--no-commit")
+    assert asked.exit_code == 2 and "reason 含有控制字符（U+001B）" in asked.stderr
+    noted = cli("indicator", "set", "知晓率", "0.9", "--by", "禁毒办", "--note", "a\x07",
+                "--data", str(data_dir), "--as-of", "2020-10-31", "--no-commit")
+    assert noted.exit_code == 2 and "note 含有控制字符（U+0007）" in noted.stderr
+    assert files(data_dir, "extensions") == [] and files(data_dir, "indicators") == []
