@@ -44,6 +44,9 @@ _CLASSES = {
     name: cls for name, cls in vars(domain).items()
     if isinstance(cls, type) and cls.__module__ == domain.__name__ and hasattr(cls, "__dataclass_fields__")
 }
+# Records are rebuilt by field position: a change to any domain class's fields
+# (even without a version bump) makes every older cache unreadable, never wrong.
+SCHEMA = tuple((name, tuple(cls.__dataclass_fields__)) for name, cls in sorted(_CLASSES.items()))
 _fromordinal = dt.date.fromordinal
 
 
@@ -102,7 +105,7 @@ class Cache:
     def __init__(self, data_dir: Path):
         self.data_dir = data_dir
         self.path = cache_path(data_dir)
-        self.identity = (__version__, sys.version, os.path.realpath(data_dir))
+        self.identity = (__version__, sys.version, os.path.realpath(data_dir), SCHEMA)
         self.book_entry = None  # (stamps, encoded (plan, tasks))
         self.reports_entry = None  # (paths under reports/, their stamps, FIELDS columns, problems)
         try:

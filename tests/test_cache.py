@@ -192,3 +192,13 @@ def test_a_well_formed_cache_holding_nonsense_changes_nothing(cli, data):
     columns[2][0] = "not a day"  # a date ordinal that is not a number
     forged._write()
     assert status(cli, data) == cold
+
+
+def test_a_cache_from_other_domain_classes_is_never_trusted(cli, data, monkeypatch):
+    """Rows are rebuilt by position: a cache written when a record had other fields is ignored."""
+    add(data, count=2)
+    cold = status(cli, data)
+    assert cache.Cache(data).reports_entry is not None
+    monkeypatch.setattr(cache, "SCHEMA", (("Report", ("task", "unit", "count", "date")),))
+    assert cache.Cache(data).reports_entry is None and cache.Cache(data).book_entry is None
+    assert status(cli, data) == cold
