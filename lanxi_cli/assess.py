@@ -33,12 +33,9 @@ import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
 
-GROUPS = (
-    ("villages", "村（社区）", frozenset({"village", "community"})),
-    ("departments", "镇属部门", frozenset({"department"})),
-    ("others", "其他单位", frozenset({"other"})),
-)
-GROUP_NAMES = {key: name for key, name, _ in GROUPS}
+from lanxi_cli.domain import UNIT_GROUPS
+
+GROUP_NAMES = {key: name for key, name, _ in UNIT_GROUPS}
 LIGHT_NAMES = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 LIGHT_STYLES = {"green": "green", "yellow": "yellow", "red": "bold red"}
 
@@ -125,7 +122,7 @@ def light(overdue: int, lights) -> str:
 def rank(units: list[Tally], rules) -> list[Standing]:
     """Standings, group by group, best first; `rules` is plan.yaml's `assessment`."""
     out: list[Standing] = []
-    for key, _name, kinds in GROUPS:
+    for key, _name, kinds in UNIT_GROUPS:
         members = [t for t in units if t.kind in kinds]
         scored = sorted(((score(t, rules.scoring), i, t) for i, t in enumerate(members)),
                         key=lambda x: (-x[0], x[1]))

@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 
 from lanxi_cli.calendar import CalendarError, Occurrence, find_period, occurrences
-from lanxi_cli.domain import Plan, Target, Task, Unit
+from lanxi_cli.domain import Plan, Target, Task, Unit, id_order
 from lanxi_cli.errors import UsageError
 
 _TASK_ID = re.compile(r"^[1-9]\d*\.[1-9]\d*$")
@@ -47,7 +47,7 @@ class Book:
 
     @classmethod
     def build(cls, plan: Plan, tasks: tuple[Task, ...] | list[Task]) -> tuple[Book, list[Fault]]:
-        book = cls(plan, tuple(sorted(tasks, key=lambda t: _id_key(t.id))))
+        book = cls(plan, tuple(sorted(tasks, key=lambda t: id_order(t.id))))
         faults: list[Fault] = []
         book._index_units(faults)
         book._check_plan(faults)
@@ -232,11 +232,6 @@ def _assessment_faults(rules) -> list[Fault]:
     if any(a >= b for a, b in zip(escalate.overdue, escalate.overdue[1:], strict=False)):
         faults.append(Fault("plan", ("assessment", "escalate", "overdue"), "门槛应由轻到重逐项递增"))
     return faults
-
-
-def _id_key(task_id: str) -> tuple:
-    parts = task_id.split(".")
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts)
 
 
 def report_faults(book: Book, report) -> tuple[object, list[tuple[str, str]]]:

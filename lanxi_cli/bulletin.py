@@ -10,6 +10,8 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from lanxi_cli.domain import id_order
+
 SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "markdown", ".docx": "docx"}
 NEXT_DAYS = 14  # next deadlines: those within two weeks of the as-of day
 LEADERS = 3  # units ahead: at most this many per ranking group
@@ -155,7 +157,7 @@ def _next(book, obligations, as_of) -> list[Block]:
     if not soon:
         return [Block("para", "任务清单中已无未到期事项。")]
     units: dict[tuple, list[str]] = defaultdict(list)
-    for ob in sorted(soon, key=lambda o: (o.due, o.task.sort_key)):
+    for ob in sorted(soon, key=lambda o: (o.due, id_order(o.task.id))):
         units[(ob.due, ob.task.id)].append(ob.unit)
     from lanxi_cli.views import unit_list
 

@@ -18,8 +18,14 @@ FORBID = {"extra": "forbid"}
 Text = Annotated[str, MinLen(1)]
 UnitKind = Literal["village", "community", "department", "other"]
 Status = Literal["done", "progress", "blocked"]
-STATES = ("done", "late", "overdue", "due_soon", "open")
 COMPLETED = frozenset({"done", "late"})
+# How units are grouped for display and ranking: villages and communities together.
+UNIT_GROUPS = (
+    ("villages", "村（社区）", frozenset({"village", "community"})),
+    ("departments", "镇属部门", frozenset({"department"})),
+    ("others", "其他单位", frozenset({"other"})),
+)
+GROUP_OF_KIND = {kind: i for i, (_, _, kinds) in enumerate(UNIT_GROUPS) for kind in kinds}
 
 
 # ---- plan.yaml -------------------------------------------------------------
@@ -296,9 +302,6 @@ class Task:
     targets: tuple[Target, ...] = ()
     note: str = ""
 
-    @property
-    def sort_key(self) -> tuple[int, ...]:
-        return tuple(int(p) for p in self.id.split("."))
 
 
 # ---- data/reports/ -----------------------------------------------------------
@@ -371,3 +374,13 @@ class IndicatorValue:
     note: str = ""
     recorded: str = ""
     file: str = ""  # set by the loader, never read from the file
+
+
+def record_order(record) -> tuple:
+    """Records in the order they happened: by date, then when written, then by file."""
+    return (record.date, record.recorded, record.file)
+
+
+def id_order(task_id: str) -> tuple:
+    """Task ids in plan order, numerically: 2.1 before 10.1 (a malformed id sorts last)."""
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in task_id.split("."))

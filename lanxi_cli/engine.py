@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from lanxi_cli import supervision
 from lanxi_cli.book import Book, fold
 from lanxi_cli.calendar import Occurrence, find_period, period_of
-from lanxi_cli.domain import COMPLETED, Report, Task
+from lanxi_cli.domain import COMPLETED, GROUP_OF_KIND, Report, Task, record_order
 
 # Worst first: a task or a unit takes the state of its worst obligation.
 SEVERITY = {"overdue": 0, "due_soon": 1, "open": 2, "late": 3, "done": 4}
@@ -33,7 +33,6 @@ class Obligation:
     count: int | None = None  # counts reported toward it
     completed_on: dt.date | None = None
     last_report: dt.date | None = None
-    reports: list[Report] = field(default_factory=list)
     verification: str | None = None  # verified, claimed, rejected or None (see supervision)
 
     @property
@@ -101,12 +100,12 @@ def compute(
         for unit in book.task_units(task):
             target = book.target(task, unit)
             per_occ: list[list[Report]] = [[] for _ in occs]
-            for report in sorted(by_pair.get((task.id, unit), ()), key=_report_order):
+            for report in sorted(by_pair.get((task.id, unit), ()), key=record_order):
                 per_occ[assign_period(book, task, report)].append(report)
             reopened = {assign_period(book, task, r) for r in rejected.get((task.id, unit), ())}
             for occ in occs:
                 counted = (
-                    sorted((r for rs in per_occ[: occ.index + 1] for r in rs), key=_report_order)
+                    sorted((r for rs in per_occ[: occ.index + 1] for r in rs), key=record_order)
                     if cumulative
                     else per_occ[occ.index]
                 )
@@ -121,16 +120,11 @@ def compute(
                     count=total if goal is not None else None,
                     completed_on=completed_on,
                     last_report=own[-1].date if own else None,
-                    reports=own,
                     verification=supervision.verification(
                         completed_on is not None, own, occ.index in reopened, decided
                     ),
                 ))
     return out
-
-
-def _report_order(report: Report) -> tuple:
-    return (report.date, report.recorded, report.file)
 
 
 def worst(states) -> str:
@@ -231,7 +225,6 @@ def filter_tasks(
 
 # ---- unit summaries (lanxi status) --------------------------------------------
 
-KIND_ORDER = {"village": 0, "community": 0, "department": 1, "other": 2}
 
 
 @dataclass(slots=True)
@@ -252,7 +245,7 @@ class UnitSummary:
 
 def unit_order(book: Book, name: str) -> tuple[int, int]:
     """Villages and communities first, then departments, then the rest."""
-    return KIND_ORDER[book.units[name].kind], book.unit_order(name)
+    return GROUP_OF_KIND[book.units[name].kind], book.unit_order(name)
 
 
 def unit_summaries(book: Book, obligations: list[Obligation]) -> list[UnitSummary]:
@@ -273,8 +266,11 @@ class LeadSummary:
     task: Task
     units_total: int
     units_done: int
-    units_overdue: int
-    by_unit: dict[str, str]  # unit → its worst state on the task
+    overdue_units: tuple[str, ...]
+
+    @property
+    def units_overdue(self) -> int:
+        return len(self.overdue_units)
 
     def as_dict(self) -> dict:
         return {
@@ -291,15 +287,23 @@ def lead_summaries(book: Book, obligations: list[Obligation], unit: str) -> list
     for row in task_rows(book, obligations):
         if row.lead != unit:
             continue
-        by_unit = {u: worst(o.state for o in row.obligations if o.unit == u) for u in row.units}
         out.append(LeadSummary(
             task=row.task,
             units_total=len(row.units),
             units_done=sum(1 for u in row.units if row.unit_complete(u)),
-            units_overdue=len(row.overdue_units),
-            by_unit=by_unit,
+            overdue_units=row.overdue_units,
         ))
     return out
+
+
+def state_matrix(book: Book, obligations: list[Obligation]) -> tuple[list[str], dict[tuple[str, str], str]]:
+    """Units × tasks for the whole town: the units in display order, and each
+    (unit, task id)'s worst state (absent where the unit holds no obligation)."""
+    states: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for ob in obligations:
+        states[(ob.unit, ob.task.id)].append(ob.state)
+    units = sorted({unit for unit, _ in states}, key=lambda n: unit_order(book, n))
+    return units, {key: worst(value) for key, value in states.items()}
 
 
 def obligation_dict(ob: Obligation) -> dict:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from lanxi_cli.domain import record_order
+from lanxi_cli.views import STATUS_NAMES
+
 SUFFIXES = {".xlsx": "xlsx", ".csv": "csv"}
-REPORT_STATUS = {"done": "完成", "progress": "进行中", "blocked": "受阻"}
 FILLS = {  # light cell colours, as spreadsheets usually mark them
     "done": "C6EFCE", "late": "FFEB9C", "overdue": "FFC7CE", "due_soon": "FFF2CC",
     "green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE",
@@ -50,8 +52,8 @@ def build(book, reports, obligations, as_of: dt.date) -> Ledger:
 
     reps = Sheet("报告", ["任务编号", "单位", "日期", "状态", "数量", "周期", "说明", "填报人", "文件"],
                  [9, 20, 11, 8, 6, 10, 40, 10, 40])
-    for r in sorted(reports, key=lambda r: (r.date, r.recorded, r.file)):
-        reps.rows.append([r.task, r.unit, r.date, REPORT_STATUS[r.status], r.count, r.period, r.note, r.by, r.file])
+    for r in sorted(reports, key=record_order):
+        reps.rows.append([r.task, r.unit, r.date, STATUS_NAMES[r.status], r.count, r.period, r.note, r.by, r.file])
 
     rank = Sheet("考核", ["分组", "名次", "单位", "类型", "得分", "义务总数", "按时完成", "逾期完成", "已逾期",
                           "即将到期", "未到期", "亮灯", "督办措施", "理由"],

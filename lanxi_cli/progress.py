@@ -10,14 +10,13 @@ import unicodedata
 from dataclasses import dataclass
 
 from lanxi_cli.calendar import day_in_month, find_period, period_of
-from lanxi_cli.domain import Report
+from lanxi_cli.domain import Report, record_order
 from lanxi_cli.errors import UsageError
 
 MAX_NOTE = 4000  # characters; a note is a few lines, not a document
 MAX_FIELD = 200  # --by, --period
 MAX_EVIDENCE = 1000  # one path or URL
 _BAD_CATEGORIES = {"Cc", "Cs", "Co", "Cn"}  # controls, lone surrogates, private use, unassigned
-STATUS_NAMES = {"done": "完成", "progress": "进行中", "blocked": "受阻"}
 
 
 # ---- a report draft ---------------------------------------------------------------
@@ -148,7 +147,7 @@ def select_reports(reports, unit=None, task=None, since=None, until=None) -> lis
         if (unit is None or r.unit == unit) and (task is None or r.task == task)
         and (since is None or r.date >= since) and (until is None or r.date <= until)
     ]
-    return sorted(out, key=lambda r: (r.date, r.recorded, r.file))
+    return sorted(out, key=record_order)
 
 
 # ---- the history of the data -----------------------------------------------------------

@@ -17,15 +17,10 @@ from pathlib import PurePosixPath
 
 from lanxi_cli.book import Book, fold
 from lanxi_cli.calendar import find_period
-from lanxi_cli.domain import Extension, IndicatorValue, Measure, Report, Review, Task
+from lanxi_cli.domain import Extension, IndicatorValue, Measure, Report, Review, Task, record_order
 from lanxi_cli.errors import UsageError
 
-VERIFICATIONS = ("verified", "claimed", "rejected")
 SUBJECT_FOLDERS = ("reports", "extensions")
-
-
-def _order(record) -> tuple:
-    return (record.date, record.recorded, record.file)
 
 
 # ---- what applies on the as-of day ------------------------------------------------
@@ -34,7 +29,7 @@ def _order(record) -> tuple:
 def decisions(reviews, as_of: dt.date) -> dict[str, str]:
     """Each reviewed file (as its loader names it) → the decision in force on `as_of`."""
     out: dict[str, str] = {}
-    for review in sorted(reviews, key=_order):
+    for review in sorted(reviews, key=record_order):
         if review.date <= as_of:
             out[review.subject] = review.decision
     return out
@@ -44,7 +39,7 @@ def extended_dues(extensions, decided: dict[str, str], as_of: dt.date) -> dict[t
     """(task, unit, period label) → the due date an approved extension sets;
     where several are approved, the latest request wins."""
     out: dict[tuple, dt.date] = {}
-    for ext in sorted(extensions, key=_order):
+    for ext in sorted(extensions, key=record_order):
         if ext.date <= as_of and decided.get(ext.file) == "approved":
             out[(ext.task, ext.unit, ext.period)] = ext.until
     return out
@@ -61,7 +56,7 @@ def verification(completed: bool, own: list[Report], rejected_here: bool, decide
 def extension_rows(book: Book, extensions, decided: dict[str, str], as_of: dt.date) -> list[dict]:
     """Extension requests asked by `as_of`, oldest first, with the plan's due date and the decision."""
     rows = []
-    for ext in sorted(extensions, key=_order):
+    for ext in sorted(extensions, key=record_order):
         if ext.date > as_of:
             continue
         task = book.task_by_id[ext.task]
@@ -174,7 +169,6 @@ def indicator_faults(book: Book, value: IndicatorValue) -> tuple[IndicatorValue,
     return replace(value, measure=measure, by=by), faults
 
 
-TRENDS = ("met", "unmet", "no_data")
 
 
 @dataclass(slots=True)
@@ -205,7 +199,7 @@ def measure_rows(book: Book, values, as_of: dt.date) -> list[MeasureRow]:
     """Each measure of the plan, in plan order, against its direction from its baseline."""
     rows = []
     for measure in book.plan.goals.measures:
-        mine = sorted((v for v in values if v.measure == measure.name and v.date <= as_of), key=_order)
+        mine = sorted((v for v in values if v.measure == measure.name and v.date <= as_of), key=record_order)
         latest = mine[-1] if mine else None
         baseline = measure.baseline
         if baseline is None and len(mine) > 1:

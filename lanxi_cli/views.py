@@ -30,6 +30,7 @@ STATE_STYLES = {
 VERIFICATION_NAMES = {"verified": "已核验", "claimed": "已申报", "rejected": "已退回"}
 # One narrow ASCII mark per state, for the matrix: reads the same without colour.
 STATE_MARKS = {"done": "+", "late": "~", "overdue": "X", "due_soon": "!", "open": "."}
+STATUS_NAMES = {"done": "完成", "progress": "进行中", "blocked": "受阻"}  # a report's status
 KIND_NAMES = {"village": "村", "community": "社区", "department": "部门", "other": "其他"}
 
 
@@ -182,12 +183,13 @@ def show_status(book, summaries, as_of, fmt: str) -> None:
     for col in tbl.columns[1:7]:
         col.justify = "right"
     tbl.columns[0].min_width = min(20, max((cell_len(s.unit) for s in summaries), default=4))
-    kind = None
+    from lanxi_cli.domain import GROUP_OF_KIND
+
+    group = None
     for s in summaries:
-        group = "department" if s.kind == "department" else s.kind if s.kind == "other" else "village"
-        if kind is not None and group != kind:
+        if group is not None and GROUP_OF_KIND[s.kind] != group:
             tbl.add_section()
-        kind = group
+        group = GROUP_OF_KIND[s.kind]
         c = s.counts
         tbl.add_row(
             s.unit, str(s.total), str(c["done"]), str(c["late"]),
@@ -276,11 +278,10 @@ def show_unit_status(book, unit, obligations, leads, as_of, fmt: str) -> None:
         tbl = table("任务", "内容", "单位数", "已全部完成", "有逾期", "逾期单位",
                     title="本单位牵头的任务", wrap=(1, 5))
         for lead in leads:
-            late_units = [u for u, s in lead.by_unit.items() if s == "overdue"]
             tbl.add_row(
                 lead.task.id, short(lead.task.text, 20), str(lead.units_total),
                 str(lead.units_done), _styled(lead.units_overdue, "overdue"),
-                unit_list(book, late_units, limit=3),
+                unit_list(book, lead.overdue_units, limit=3),
             )
         out.print(tbl)
 
@@ -290,13 +291,9 @@ def show_matrix(book, obligations, as_of, fmt: str) -> None:
     from rich.cells import cell_len
     from rich.text import Text
 
-    from lanxi_cli.engine import unit_order, worst
+    from lanxi_cli.engine import state_matrix
 
-    states: dict[tuple[str, str], list[str]] = {}
-    for ob in obligations:
-        states.setdefault((ob.unit, ob.task.id), []).append(ob.state)
-    units = sorted({ob.unit for ob in obligations}, key=lambda n: unit_order(book, n))
-    cell = {key: worst(value) for key, value in states.items()}
+    units, cell = state_matrix(book, obligations)
     if fmt in ("json", "csv"):
         rows = [{"unit": u, **{t.id: cell.get((u, t.id)) for t in book.tasks}} for u in units]
         return print_json({"as_of": as_of.isoformat(), "rows": rows}) if fmt == "json" else print_csv(rows)
@@ -378,7 +375,6 @@ def show_check(book, reports, problems, fmt: str) -> None:
 
 
 def show_reports(rows: list[dict], fmt: str) -> None:
-    from lanxi_cli.progress import STATUS_NAMES
 
     if fmt == "json":
         return print_json(rows)
