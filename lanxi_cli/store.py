@@ -386,14 +386,13 @@ def place_reports(book, items) -> tuple[list, list[Problem]]:
     return reports, problems
 
 
-def load_report(path: Path, book, file: str):
-    """One report file → (Report with canonical unit, []) or (None, problems)."""
-    from functools import partial
-
-    from lanxi_cli.book import report_faults
-    from lanxi_cli.domain import Report
-
-    return load_record(path, Report, file, partial(report_faults, book))
+def load_report(path: Path, book, file: str | None = None):
+    """One report file, read as every command reads reports (read_reports, then
+    place_reports) → (Report with canonical unit, []) or (None, problems)."""
+    file = file or display_path(path)
+    [(report, found)] = read_reports([file])
+    placed, problems = place_reports(book, [(file, report, found)])
+    return (placed[0] if placed else None), problems
 
 
 def load_record(path: Path, kind, file: str, faults):
