@@ -234,6 +234,12 @@ def _assessment_faults(rules) -> list[Fault]:
     return faults
 
 
+def period_choices(book: Book, task: Task, option: str = "period") -> str:
+    """The periods a user may name for `task`, as the tail of a refusal."""
+    labels = [o.label for o in book.occurrences(task) if o.label]
+    return f"；可选：{'、'.join(labels)}" if labels else f"；该任务只有一个周期，不需要 {option}"
+
+
 def report_faults(book: Book, report) -> tuple[object, list[tuple[str, str]]]:
     """Check a report's references: (report with canonical unit, [(field, message)])."""
     faults: list[tuple[str, str]] = []
@@ -248,7 +254,5 @@ def report_faults(book: Book, report) -> tuple[object, list[tuple[str, str]]]:
     if unit != book.lead(task) and unit not in book.task_units(task):
         faults.append(("unit", f"{unit} 既不牵头也不负责任务 {task.id}"))
     if report.period is not None and find_period(book.occurrences(task), report.period) is None:
-        labels = [o.label for o in book.occurrences(task) if o.label]
-        choices = f"；可选：{'、'.join(labels)}" if labels else "；该任务只有一个周期，不需要 period"
-        faults.append(("period", f"任务 {task.id} 没有周期“{report.period}”{choices}"))
+        faults.append(("period", f"任务 {task.id} 没有周期“{report.period}”{period_choices(book, task)}"))
     return (replace(report, unit=unit) if unit != report.unit else report), faults

@@ -9,6 +9,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from lanxi_cli.book import period_choices
 from lanxi_cli.calendar import day_in_month, find_period, period_of
 from lanxi_cli.domain import Report, record_order
 from lanxi_cli.errors import UsageError
@@ -64,13 +65,11 @@ def build_report(book, draft: Draft, as_of: dt.date, recorded: str) -> Report:
     if draft.rate is not None and not 0 <= draft.rate <= 1:
         raise UsageError(f"--rate 应在 0 到 1 之间（{draft.rate}），如 0.85 表示 85%")
     occs = book.occurrences(task)
-    labels = [o.label for o in occs if o.label]
     if draft.period is not None:
         check_text(draft.period, "--period", MAX_FIELD)
         index = find_period(occs, draft.period)
         if index is None:
-            choices = f"可选：{'、'.join(labels)}" if labels else "该任务只有一个周期，不需要 --period"
-            raise UsageError(f"任务 {task.id} 没有周期“{draft.period}”；{choices}")
+            raise UsageError(f"任务 {task.id} 没有周期“{draft.period}”{period_choices(book, task, '--period')}")
     else:
         index = period_of(occs, draft.date)
     check_text(draft.note, "--note", MAX_NOTE, newlines=True)

@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
-from lanxi_cli.book import Book, fold
+from lanxi_cli.book import Book, fold, period_choices
 from lanxi_cli.calendar import find_period
 from lanxi_cli.domain import Extension, IndicatorValue, Measure, Report, Review, Task, record_order
 from lanxi_cli.errors import UsageError
@@ -123,12 +123,10 @@ def extension_faults(book: Book, ext: Extension) -> tuple[Extension, list[tuple[
         faults.append(("unit", f"{unit} 不负责任务 {task.id}，无从延期"))
         return ext, faults
     occs = book.occurrences(task)
-    labels = [o.label for o in occs if o.label]
     index = find_period(occs, ext.period) if ext.period else (0 if len(occs) == 1 else None)
     if index is None:
-        choices = f"；可选：{'、'.join(labels)}" if labels else "；该任务只有一个周期，不需要 period"
         what = f"没有周期“{ext.period}”" if ext.period else "有多个周期，需要写明 period"
-        faults.append(("period", f"任务 {task.id} {what}{choices}"))
+        faults.append(("period", f"任务 {task.id} {what}{period_choices(book, task)}"))
         return ext, faults
     occ = occs[index]
     if ext.date > occ.due:
