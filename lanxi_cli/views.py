@@ -300,11 +300,12 @@ def show_matrix(book, obligations, as_of, fmt: str) -> None:
     out = console()
     name_width = max(cell_len(u) for u in units) + 2 if units else 8
     pad = lambda text: text + " " * (name_width - cell_len(text))  # noqa: E731
+    width = max((len(t.id.split(".")[1]) for t in book.tasks), default=1) + 1  # item numbers ≥ 10 widen
     head_cat, head_item, last_cat = pad(""), pad("单位"), None
     for task in book.tasks:
         cat, item = task.id.split(".")
-        head_cat += (cat if cat != last_cat else "").ljust(2)
-        head_item += item[-1] + " "
+        head_cat += (cat if cat != last_cat else "").ljust(width)
+        head_item += item.ljust(width)
         last_cat = cat
     out.print(campaign_header(book, as_of))
     out.print(Text(head_cat.rstrip()))
@@ -314,7 +315,7 @@ def show_matrix(book, obligations, as_of, fmt: str) -> None:
         for task in book.tasks:
             state = cell.get((unit, task.id))
             line.append(STATE_MARKS[state] if state else " ", style=STATE_STYLES.get(state, ""))
-            line.append(" ")
+            line.append(" " * (width - 1))
         out.print(line)
     legend = " ".join(f"{mark} {STATE_NAMES[s]}" for s, mark in STATE_MARKS.items())
     out.print(f"图例：{legend}  空白 无此任务\n表头：上行为类别序号，下行为事项序号")

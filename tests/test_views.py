@@ -159,3 +159,21 @@ def test_click_messages_translate_across_typer_versions(english, chinese):
     from lanxi_cli.cli.usage import translate
 
     assert translate(english) == chinese
+
+
+def test_matrix_columns_widen_for_item_numbers_past_nine(cli, data_dir):
+    tasks = data_dir / "tasks.yaml"
+    text = tasks.read_text(encoding="utf-8")
+    extra = "".join(
+        f"\n- {{id: '10.{n}', category: 督导检查, text: 补充督导{n}。, deadline_text: 12月30日前,"
+        f" deadline: {{rule: once, due: 2020-12-30}}, lead: 禁毒办, units: [各村、社区]}}\n"
+        for n in range(3, 12)
+    )
+    tasks.write_text(text + extra, encoding="utf-8")
+    result = cli("status", "--matrix", "--data", str(data_dir), "--as-of", "2020-09-04", env={"COLUMNS": "140"})
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    items = next(line for line in lines if line.startswith("单位")).split()[1:]
+    assert items[-3:] == ["9", "10", "11"] and len(items) == 38
+    village = next(line for line in lines if line.startswith("苏家湖村"))
+    assert cell_len(village.rstrip()) == cell_len(next(ln for ln in lines if ln.startswith("单位")).rstrip()) - 1
