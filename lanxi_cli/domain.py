@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from annotated_types import Ge, Gt, Le, Lt, MinLen
 
-FORBID = {"extra": "forbid"}
+FORBID = {"extra": "forbid", "allow_inf_nan": False}  # no unknown fields; no .nan or .inf
 
 Text = Annotated[str, MinLen(1)]
 UnitKind = Literal["village", "community", "department", "other"]

@@ -47,7 +47,14 @@ _MESSAGES = {
     "date_from_datetime_parsing": "不是有效日期（应为 YYYY-MM-DD 的真实日期）",
     "date_parsing": "不是有效日期（应为 YYYY-MM-DD 的真实日期）",
     "date_type": "应为日期 YYYY-MM-DD",
-    "date_from_datetime_inexact": "应为日期 YYYY-MM-DD，不含时间",
+    "date_from_datetime_inexact": "应为日期 YYYY-MM-DD",
+    "date_future": "不应晚于今天",
+    "finite_number": "应为有限的数",
+    "float_finite_number": "应为有限的数",
+    "union_tag_invalid": "类型无效",
+    "value_error": "值无效",
+    "set_type": "应为列表",
+    "frozen_set_type": "应为列表",
     "int_parsing": "应为整数",
     "int_type": "应为整数",
     "int_from_float": "应为整数",
@@ -72,8 +79,8 @@ _MESSAGES = {
 
 def _message(error: dict) -> str:
     template = _MESSAGES.get(error["type"])
-    if template is None:
-        return error["msg"]
+    if template is None:  # a kind of fault not translated yet: say so in Chinese, keep pydantic's words
+        return f"值无效（{error['msg']}）"
     try:
         return template.format(**error.get("ctx", {}))
     except (KeyError, IndexError):

@@ -182,3 +182,27 @@ def test_no_data_folder_anywhere_exits_1(cli, tmp_path, monkeypatch):
     result = cli("tasks")
     assert result.exit_code == 1
     assert "找不到含 plan.yaml 的 data/ 目录" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"rate": float("nan")}, "rate: 应为有限的数"),
+        ({"date": "20200901"}, "date: 应为日期 YYYY-MM-DD"),
+        ({"status": "finished"}, "status: 应为以下之一"),
+        ({"evidence": {"a": 1}}, "evidence: "),
+    ],
+)
+def test_every_field_fault_is_told_in_chinese(fields, message):
+    """Each pydantic fault becomes a Chinese sentence; an untranslated kind says 值无效 and keeps the detail."""
+    import re
+
+    from lanxi_cli import store
+    from lanxi_cli.domain import Report
+
+    report, problems = store.validate(Report, {"task": "1.1", "unit": "苏家湖村", "date": "2020-09-01", **fields},
+                                      "r.yaml", None)
+    assert report is None and len(problems) == 1
+    assert problems[0].message.startswith(message)
+    head = problems[0].message.split(": ", 1)[1]
+    assert re.match(r"[\u4e00-\u9fff]", head), head  # begins in Chinese
