@@ -177,3 +177,14 @@ def test_matrix_columns_widen_for_item_numbers_past_nine(cli, data_dir):
     assert items[-3:] == ["9", "10", "11"] and len(items) == 38
     village = next(line for line in lines if line.startswith("苏家湖村"))
     assert cell_len(village.rstrip()) == cell_len(next(ln for ln in lines if ln.startswith("单位")).rstrip()) - 1
+
+
+@pytest.mark.parametrize("args", [("--help",), ("tasks", "-h"), ("report", "add", "--help")])
+def test_help_screens_speak_chinese(args):
+    from conftest import run_lanxi
+
+    result = run_lanxi(*args)
+    assert result.returncode == 0
+    assert "选项" in result.stdout and "显示本帮助并退出" in result.stdout
+    for english in ("Options", "Show this message and exit", "[default:", "[env var:"):
+        assert english not in result.stdout

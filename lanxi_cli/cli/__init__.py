@@ -21,6 +21,11 @@ class LanxiGroup(TyperGroup):
     def main(self, *args, standalone_mode: bool = True, **kwargs):
         from typer._click.exceptions import UsageError as ClickUsageError
 
+        from lanxi_cli.cli import helptext
+
+        given = kwargs.get("args") if kwargs.get("args") is not None else (args[0] if args else sys.argv[1:])
+        if helptext.wants_help(list(given or [])):
+            helptext.install()
         try:
             result = super().main(*args, standalone_mode=False, **kwargs)
         except typer.Abort:  # Ctrl-C or Ctrl-D at a prompt

@@ -161,7 +161,9 @@ def log(
 
 def register(app: typer.Typer) -> None:
     """Adds the `report` group (add, list, missing) and `log`."""
-    group = typer.Typer(help="进展报告：记录（add）、查看（list）、旬报未报（missing）。", no_args_is_help=True)
+    group = typer.Typer(
+        help="进展报告：记录（add）、查看（list）、旬报未报（missing）、销号核验（review）。", no_args_is_help=True
+    )
     group.command("add")(add)
     group.command("list")(list_)
     group.command("missing")(missing)
