@@ -496,6 +496,19 @@ def load_indicators(data_dir: Path, book) -> tuple[list, list[Problem]]:
     return _load_folder(data_dir, INDICATORS_DIR, IndicatorValue, partial(indicator_faults, book))
 
 
+def check_all(data_dir: Path) -> tuple[object, list, list[Problem]]:
+    """Everything `lanxi check` validates, always from the files themselves:
+    (the book or None, the valid reports, every problem found)."""
+    try:
+        book = load_book(data_dir)
+    except DataError as exc:
+        return None, [], exc.problems
+    reports, problems = load_reports(data_dir, book)
+    extensions, found = load_extensions(data_dir, book)
+    problems += found + load_reviews(data_dir, book, [*reports, *extensions])[1]
+    return book, reports, problems + load_indicators(data_dir, book)[1]
+
+
 def data_relative(data_dir: Path, file: str) -> str:
     """A loaded record's `file` as a path inside the data folder, with forward slashes."""
     return Path(os.path.relpath(Path(file).resolve(), data_dir.resolve())).as_posix()

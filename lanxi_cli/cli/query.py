@@ -74,18 +74,8 @@ def units(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.t
 def check(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """校验 plan.yaml、tasks.yaml 和全部报告，列出发现的每一处问题。"""
     from lanxi_cli import store, views
-    from lanxi_cli.errors import DataError
 
-    data_dir = store.find_data_dir(data)
-    try:
-        book = store.load_book(data_dir)
-    except DataError as exc:
-        book, problems, reports = None, exc.problems, []
-    else:
-        reports, problems = store.load_reports(data_dir, book)
-        extensions, found = store.load_extensions(data_dir, book)
-        reviews, more = store.load_reviews(data_dir, book, [*reports, *extensions])
-        problems += found + more + store.load_indicators(data_dir, book)[1]
+    book, reports, problems = store.check_all(store.find_data_dir(data))
     views.show_check(book, reports, problems, fmt.value)
     if problems:
         raise typer.Exit(1)
