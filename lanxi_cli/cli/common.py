@@ -126,10 +126,14 @@ def recorded_now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def commit_new(path: Path, message: str, what: str = "文件") -> None:
-    """Commit one new file; if git is missing or fails, the file stays and a warning says so."""
-    from lanxi_cli import gitio
+def publish(path: Path, message: str, no_commit: bool, what: str = "文件") -> None:
+    """Print a new file's path and, unless --no-commit, commit that one file;
+    if git is missing or fails, the file stays and a warning says so."""
+    from lanxi_cli import gitio, store
 
+    typer.echo(store.display_path(path))
+    if no_commit:
+        return
     try:
         gitio.commit_file(path, message)
     except gitio.GitError as exc:

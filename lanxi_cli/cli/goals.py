@@ -12,10 +12,10 @@ from lanxi_cli.cli.common import (
     Format,
     FormatOpt,
     NoCommitOpt,
-    commit_new,
     complete_unit,
     open_session,
     parse_date,
+    publish,
     recorded_now,
 )
 
@@ -63,9 +63,7 @@ def set_value(
         measure=measure.name, value=number, date=day, by=book.resolve_unit(by), note=note, recorded=recorded_now()
     )
     path = store.save_record(session.data_dir, store.INDICATORS_DIR, record, store.INDICATOR_KEYS, measure.name)
-    typer.echo(store.display_path(path))
-    if not no_commit:
-        commit_new(path, f"indicator: {measure.name} {number:g} {day} (by {record.by})")
+    publish(path, f"indicator: {measure.name} {number:g} {day} (by {record.by})", no_commit)
 
 
 def list_values(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:

@@ -14,11 +14,11 @@ from lanxi_cli.cli.common import (
     Format,
     FormatOpt,
     NoCommitOpt,
-    commit_new,
     complete_task,
     complete_unit,
     open_session,
     parse_date,
+    publish,
     recorded_now,
     warn,
 )
@@ -95,9 +95,7 @@ def add(
     draft = progress.Draft(task, unit, day, status.value, count, rate, period, note, by, tuple(evidence or ()))
     report = progress.build_report(session.book, draft, session.as_of, recorded_now())
     path = store.save_report(session.data_dir, report)
-    typer.echo(store.display_path(path))
-    if not no_commit:
-        commit_new(path, progress.commit_message(report), "报告")
+    publish(path, progress.commit_message(report), no_commit, "报告")
 
 
 

@@ -16,11 +16,11 @@ from lanxi_cli.cli.common import (
     Format,
     FormatOpt,
     NoCommitOpt,
-    commit_new,
     complete_task,
     complete_unit,
     open_session,
     parse_date,
+    publish,
     recorded_now,
 )
 
@@ -77,13 +77,10 @@ def review(
 
     审核另写一个文件（data/reviews/），报告本身不改；退回的申报不计入完成。
     """
-    from lanxi_cli import store
 
     session = open_session(data, as_of)
     path, rev, report = _decide(session, file, approve, reject, by, note, session.reports, "报告")
-    typer.echo(store.display_path(path))
-    if not no_commit:
-        commit_new(path, f"review: {report.task} {report.unit} {report.date} {rev.decision} (by {rev.by})")
+    publish(path, f"review: {report.task} {report.unit} {report.date} {rev.decision} (by {rev.by})", no_commit)
 
 
 def request(
@@ -118,10 +115,8 @@ def request(
     if faults:
         raise UsageError("；".join(message for _, message in faults))
     path = store.save_record(session.data_dir, store.EXTENSIONS_DIR, ext, store.EXTENSION_KEYS, ext.unit, ext.task)
-    typer.echo(store.display_path(path))
-    if not no_commit:
-        period = f" {ext.period}" if ext.period else ""
-        commit_new(path, f"extension: {ext.task} {ext.unit}{period} until {ext.until} requested")
+    period = f" {ext.period}" if ext.period else ""
+    publish(path, f"extension: {ext.task} {ext.unit}{period} until {ext.until} requested", no_commit)
 
 
 def decide(
@@ -138,14 +133,11 @@ def decide(
 
     审批另写一个文件（data/reviews/）；同意后该项义务的截止日期改为申请的日期。
     """
-    from lanxi_cli import store
 
     session = open_session(data, as_of)
     path, rev, ext = _decide(session, file, approve, reject, by, note, session.extensions, "延期申请")
-    typer.echo(store.display_path(path))
-    if not no_commit:
-        period = f" {ext.period}" if ext.period else ""
-        commit_new(path, f"extension: {ext.task} {ext.unit}{period} until {ext.until} {rev.decision} (by {rev.by})")
+    period = f" {ext.period}" if ext.period else ""
+    publish(path, f"extension: {ext.task} {ext.unit}{period} until {ext.until} {rev.decision} (by {rev.by})", no_commit)
 
 
 def list_extensions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
