@@ -240,15 +240,19 @@ def period_choices(book: Book, task: Task, option: str = "period") -> str:
     return f"；可选：{'、'.join(labels)}" if labels else f"；该任务只有一个周期，不需要 {option}"
 
 
+def task_and_unit(book: Book, record) -> tuple[Task | None, str | None, list[tuple[str, str]]]:
+    """A record's task and canonical unit, with a fault for each that is unknown."""
+    task = book.task_by_id.get(record.task)
+    unit = book.canonical(record.unit)
+    faults = [("task", f"未知任务编号“{record.task}”")] if task is None else []
+    if unit is None:
+        faults.append(("unit", f"未知单位“{record.unit}”"))
+    return task, unit, faults
+
+
 def report_faults(book: Book, report) -> tuple[object, list[tuple[str, str]]]:
     """Check a report's references: (report with canonical unit, [(field, message)])."""
-    faults: list[tuple[str, str]] = []
-    task = book.task_by_id.get(report.task)
-    unit = book.canonical(report.unit)
-    if task is None:
-        faults.append(("task", f"未知任务编号“{report.task}”"))
-    if unit is None:
-        faults.append(("unit", f"未知单位“{report.unit}”"))
+    task, unit, faults = task_and_unit(book, report)
     if task is None or unit is None:
         return report, faults
     if unit != book.lead(task) and unit not in book.task_units(task):

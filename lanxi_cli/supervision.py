@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import PurePosixPath
 
-from lanxi_cli.book import Book, fold, period_choices
+from lanxi_cli.book import Book, fold, period_choices, task_and_unit
 from lanxi_cli.calendar import find_period
 from lanxi_cli.domain import Extension, IndicatorValue, Measure, Report, Review, Task, record_order
 from lanxi_cli.errors import UsageError
@@ -110,13 +110,7 @@ def review_faults(book: Book, review: Review, subjects: dict) -> tuple[Review, l
 def extension_faults(book: Book, ext: Extension) -> tuple[Extension, list[tuple[str, str]]]:
     """Check an extension request: (request with canonical unit and period, [(field, message)]).
     It must be asked on or before the occurrence's due date, for a later date."""
-    faults: list[tuple[str, str]] = []
-    task = book.task_by_id.get(ext.task)
-    unit = book.canonical(ext.unit)
-    if task is None:
-        faults.append(("task", f"未知任务编号“{ext.task}”"))
-    if unit is None:
-        faults.append(("unit", f"未知单位“{ext.unit}”"))
+    task, unit, faults = task_and_unit(book, ext)
     if task is None or unit is None:
         return ext, faults
     if unit not in book.task_units(task):
