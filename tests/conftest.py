@@ -79,3 +79,14 @@ def git_data_dir(data_dir) -> Path:
     git("add", "--", "data", cwd=repo)
     git("commit", "-q", "-m", "plan", cwd=repo)
     return data_dir
+
+
+def obligation(cli, data_dir, unit, task, as_of, period=None):
+    """One obligation of `unit`, as `status --unit --format json` shows it."""
+    import json
+
+    result = cli("status", "--unit", unit, "--data", str(data_dir), "--as-of", as_of, "--format", "json")
+    assert result.exit_code == 0, result.output
+    found = [o for o in json.loads(result.stdout)["obligations"] if o["task"] == task and o["period"] == period]
+    assert len(found) == 1
+    return found[0]

@@ -6,14 +6,7 @@ import json
 from pathlib import Path
 
 import yaml
-
-
-def obligation(cli, data_dir, unit, task, as_of, period=None):
-    result = cli("status", "--unit", unit, "--data", str(data_dir), "--as-of", as_of, "--format", "json")
-    assert result.exit_code == 0, result.output
-    found = [o for o in json.loads(result.stdout)["obligations"] if o["task"] == task and o["period"] == period]
-    assert len(found) == 1
-    return found[0]
+from conftest import obligation
 
 
 def ask(cli, data_dir, *args, as_of="2020-09-20"):

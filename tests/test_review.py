@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import yaml
+from conftest import obligation
 
 
 def write_report(data_dir: Path, name: str, **fields) -> Path:
@@ -13,14 +14,6 @@ def write_report(data_dir: Path, name: str, **fields) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(fields, allow_unicode=True), encoding="utf-8")
     return path
-
-
-def obligation(cli, data_dir, unit, task, as_of, period=None):
-    result = cli("status", "--unit", unit, "--data", str(data_dir), "--as-of", as_of, "--format", "json")
-    assert result.exit_code == 0, result.output
-    found = [o for o in json.loads(result.stdout)["obligations"] if o["task"] == task and o["period"] == period]
-    assert len(found) == 1
-    return found[0]
 
 
 def task_row(cli, data_dir, task, as_of):

@@ -105,6 +105,14 @@ class Session:
                 warn(f"{problem}（已跳过此审核）")
         return self._reviews
 
+    def unit(self, text: str | None) -> str | None:
+        """The canonical unit a --unit option names, or None when it was not given."""
+        return None if text is None else self.book.resolve_unit(text)
+
+    def task_id(self, text: str | None) -> str | None:
+        """The task id a --task option names, or None when it was not given."""
+        return None if text is None else self.book.resolve_task(text).id
+
     def obligations(self):
         from lanxi_cli import engine
 

@@ -28,7 +28,7 @@ def tasks(
     from lanxi_cli import engine, views
 
     session = open_session(data, as_of)
-    unit_name = session.book.resolve_unit(unit) if unit is not None else None
+    unit_name = session.unit(unit)
     rows = engine.task_rows(session.book, session.obligations())
     rows = engine.filter_tasks(
         session.book, rows, session.as_of, overdue, due_within, unit_name, category
@@ -50,7 +50,7 @@ def status(
 
     session = open_session(data, as_of)
     book = session.book
-    unit_name = book.resolve_unit(unit) if unit is not None else None
+    unit_name = session.unit(unit)
     obligations = session.obligations()
     if unit_name is not None:
         own = [o for o in obligations if o.unit == unit_name]

@@ -112,11 +112,10 @@ def list_(
     from lanxi_cli import progress, views
 
     session = open_session(data, as_of)
-    book = session.book
     chosen = progress.select_reports(
         session.reports,
-        unit=book.resolve_unit(unit) if unit is not None else None,
-        task=book.resolve_task(task).id if task is not None else None,
+        unit=session.unit(unit),
+        task=session.task_id(task),
         since=parse_date(since, "--since") if since is not None else None,
         until=parse_date(until, "--until") if until is not None else None,
     )
@@ -145,9 +144,7 @@ def log(
     from lanxi_cli import gitio, progress, views
 
     session = open_session(data, None)
-    book = session.book
-    unit = book.resolve_unit(unit) if unit is not None else None
-    task = book.resolve_task(task).id if task is not None else None
+    unit, task = session.unit(unit), session.task_id(task)
     day = parse_date(since, "--since") if since is not None else None
     try:
         changes = gitio.history(session.data_dir)
