@@ -5,8 +5,8 @@
 Reports are spread over every task, the units that owe it (book.task_units),
 dates inside the campaign, the three statuses and (for quantity tasks) counts.
 Each file is the text `yamlio.record_document` makes, at the path
-`store.report_path` gives — exactly what `lanxi report add` writes — only
-without the per-file fsync of `store.write_new` (100k fsyncs take minutes and
+`save.report_path` gives — exactly what `lanxi report add` writes — only
+without the per-file fsync of `save.write_new` (100k fsyncs take minutes and
 change nothing a reader sees). The same --seed gives the same folder.
 """
 
@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from lanxi_cli import store, yamlio  # noqa: E402
-from lanxi_cli.domain import Report  # noqa: E402
+from lanxi_cli.core.domain import Report  # noqa: E402
+from lanxi_cli.io import load, locate, save, yamlio  # noqa: E402
 
 NOTES = ("", "", "", "已开展宣传活动", "张贴标语10幅", "入户走访", "组织培训一次", "上报材料")
 PEOPLE = ("", "", "李明", "王芳", "张伟", "刘洋")
@@ -56,13 +56,13 @@ def generate(out: Path, n: int, seed: int) -> int:
     """Fill `out` (replacing it) and return the number of report files."""
     if out.exists():
         shutil.rmtree(out)
-    (out / store.REPORTS_DIR).mkdir(parents=True)
-    for name in (store.PLAN_FILE, store.TASKS_FILE):
+    (out / locate.REPORTS_DIR).mkdir(parents=True)
+    for name in (locate.PLAN_FILE, locate.TASKS_FILE):
         shutil.copy(ROOT / "data" / name, out / name)
-    book = store.load_book(out)
+    book = load.load_book(out)
     made = set()
     for report, suffix in reports(book, n, seed):
-        path = store.report_path(out, report, suffix)
+        path = save.report_path(out, report, suffix)
         if path in made:  # a 24-bit suffix can repeat; the tool would draw again
             continue
         if path.parent not in made:
@@ -70,8 +70,8 @@ def generate(out: Path, n: int, seed: int) -> int:
             made.add(path.parent)
         made.add(path)
         with open(path, "x", encoding="utf-8", newline="\n") as handle:
-            handle.write(yamlio.record_document(report, store.REPORT_KEYS))
-    return sum(1 for _ in store.report_files(out))
+            handle.write(yamlio.record_document(report, save.REPORT_KEYS))
+    return sum(1 for _ in locate.report_files(out))
 
 
 def main(argv=None) -> None:

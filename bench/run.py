@@ -128,11 +128,11 @@ def data_for(n: int, work: Path, seed: int) -> Path:
 def task_json(data: Path, out: Path, seed: int) -> None:
     """One Taskwarrior task per valid report: pending unless done, due on the
     report's date moved so that the bench's as-of day is today."""
-    from lanxi_cli import store
+    from lanxi_cli.io import load
 
     rng, shift = random.Random(seed), dt.date.today() - dt.date.fromisoformat(AS_OF)
-    book = store.load_book(data)
-    reports, _ = store.load_reports(data, book)
+    book = load.load_book(data)
+    reports, _ = load.load_reports(data, book)
     tasks = []
     for report in reports:
         due = report.date + shift

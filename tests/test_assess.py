@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scenario import AS_OF, write_reports
 
-from lanxi_cli.assess import Tally, rank, score
-from lanxi_cli.domain import Assessment, Scoring
+from lanxi_cli.core.assess import Tally, rank, score
+from lanxi_cli.core.domain import Assessment, Scoring
 
 
 def assess_json(cli, data_dir, *extra):

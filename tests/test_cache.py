@@ -9,8 +9,8 @@ import time
 
 import pytest
 
-from lanxi_cli import cache, store
-from lanxi_cli.domain import Report
+from lanxi_cli.core.domain import Report
+from lanxi_cli.io import cache, load, save
 
 AS_OF = "2020-10-15"
 HOUR_AGO = time.time() - 3600
@@ -23,7 +23,7 @@ def age(*paths) -> None:
 
 
 def add(data_dir, task="6.3", unit="苏家湖村", day=dt.date(2020, 9, 5), **fields):
-    path = store.save_report(data_dir, Report(task=task, unit=unit, date=day, **fields))
+    path = save.save_report(data_dir, Report(task=task, unit=unit, date=day, **fields))
     age(path)
     return path
 
@@ -62,10 +62,10 @@ def test_warm_run_reads_no_report_file_and_builds_no_validator(cli, data, monkey
     add(data, status="done", day=dt.date(2020, 9, 6), count=1)
     cold = status(cli, data)
     assert cache.cache_path(data).is_file()
-    monkeypatch.setattr(store, "_ADAPTERS", {})
-    monkeypatch.setattr(store, "read_reports", lambda files: pytest.fail(f"read {files}"))
+    monkeypatch.setattr(load, "_ADAPTERS", {})
+    monkeypatch.setattr(load, "read_reports", lambda files: pytest.fail(f"read {files}"))
     assert status(cli, data) == cold
-    assert store._ADAPTERS == {}  # neither the book nor any report went through pydantic
+    assert load._ADAPTERS == {}  # neither the book nor any report went through pydantic
 
 
 def test_an_edit_keeping_size_and_mtime_is_seen(cli, data, monkeypatch, tmp_path):

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from lanxi_cli.calendar import CalendarError, find_period, occurrences, period_of
-from lanxi_cli.domain import Deadline, Milestone, Span
+from lanxi_cli.core.calendar import CalendarError, find_period, occurrences, period_of
+from lanxi_cli.core.domain import Deadline, Milestone, Span
 
 D = dt.date
 CAMPAIGN = Span(D(2020, 1, 1), D(2021, 12, 31))

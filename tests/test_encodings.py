@@ -47,11 +47,11 @@ def test_bom_and_crlf_read_like_plain_utf8(cli, data_dir, tmp_path):
 def test_bom_is_not_part_of_the_text(data_dir):
     """libyaml skips a BOM at the very start; lanxi drops it before YAML sees it,
     so no later use of the text (line maps, messages) meets a stray U+FEFF."""
-    from lanxi_cli import store, yamlio
+    from lanxi_cli.io import load, yamlio
 
     path = data_dir / "reports" / "r.yaml"
     windows_copy(path, REPORT)
-    text = yamlio.read_text(path, store.MAX_REPORT_BYTES)
+    text = yamlio.read_text(path, load.MAX_REPORT_BYTES)
     assert text.startswith("task:")
 
 
@@ -128,17 +128,17 @@ def test_full_width_alias_and_group_names(cli, data_dir):
     assert json.loads(result.stdout)["unit"] == "兰溪派出所"
     # tasks.yaml writes the group 各村（社区） with full-width brackets; a report
     # or a unit typed with ASCII ones is the same name once folded
-    from lanxi_cli import store
+    from lanxi_cli.io import load
 
-    book = store.load_book(data_dir)
+    book = load.load_book(data_dir)
     assert book.group("各村(社区)") == book.group("各村（社区）") != ()
 
 
 @pytest.mark.parametrize("typed", ["１．１", "1。1", " 1.1 ", "１.１"])
 def test_full_width_task_ids(data_dir, typed):
-    from lanxi_cli import store
+    from lanxi_cli.io import load
 
-    book = store.load_book(data_dir)
+    book = load.load_book(data_dir)
     assert book.resolve_task(typed).id == "1.1"
 
 

@@ -6,16 +6,17 @@ import datetime as dt
 
 import pytest
 
-from lanxi_cli import engine, store
-from lanxi_cli.domain import Report
+from lanxi_cli.core import engine
+from lanxi_cli.core.domain import Report
 from lanxi_cli.errors import UsageError
+from lanxi_cli.io import load, locate
 
 D = dt.date
 
 
 @pytest.fixture(scope="module")
 def book():
-    return store.load_book(store.find_data_dir("data"))
+    return load.load_book(locate.find_data_dir("data"))
 
 
 def report(task, unit, day, status="progress", count=None, period=None, n=0):

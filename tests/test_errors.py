@@ -197,10 +197,10 @@ def test_every_field_fault_is_told_in_chinese(fields, message):
     """Each pydantic fault becomes a Chinese sentence; an untranslated kind says 值无效 and keeps the detail."""
     import re
 
-    from lanxi_cli import store
-    from lanxi_cli.domain import Report
+    from lanxi_cli.core.domain import Report
+    from lanxi_cli.io import load
 
-    report, problems = store.validate(Report, {"task": "1.1", "unit": "苏家湖村", "date": "2020-09-01", **fields},
+    report, problems = load.validate(Report, {"task": "1.1", "unit": "苏家湖村", "date": "2020-09-01", **fields},
                                       "r.yaml", None)
     assert report is None and len(problems) == 1
     assert problems[0].message.startswith(message)

@@ -108,8 +108,8 @@ def test_export_needs_a_known_suffix(cli, data_dir, tmp_path):
 
 
 def test_a_failed_write_leaves_the_old_file_whole(tmp_path):
-    from lanxi_cli import store
     from lanxi_cli.errors import DataError
+    from lanxi_cli.io import save
 
     out = tmp_path / "台账.xlsx"
     out.write_bytes(b"old ledger")
@@ -119,10 +119,10 @@ def test_a_failed_write_leaves_the_old_file_whole(tmp_path):
         raise OSError("disk full")
 
     with pytest.raises(DataError, match="台账.xlsx: 无法写入（disk full），原文件未改动"):
-        store.write_replace(out, broken)
+        save.write_replace(out, broken)
     assert out.read_bytes() == b"old ledger"
     assert [p.name for p in tmp_path.iterdir()] == ["台账.xlsx"]
-    store.write_replace(out, lambda handle: handle.write(b"new"))
+    save.write_replace(out, lambda handle: handle.write(b"new"))
     assert out.read_bytes() == b"new"
     assert [p.name for p in tmp_path.iterdir()] == ["台账.xlsx"]
 

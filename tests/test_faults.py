@@ -1,4 +1,4 @@
-"""No fault loses or half-writes a report: store.write_new under kill -9, a full
+"""No fault loses or half-writes a report: save.write_new under kill -9, a full
 disk, a read-only folder, a taken name and a race between writers.
 
 A report is written to a hidden temporary file, flushed to disk, then linked to
@@ -63,13 +63,14 @@ STOPS = textwrap.dedent("""
             subprocess.run = git_commit_stops
 """)
 
-# A child that writes one report with store.write_new.
+# A child that writes one report with save.write_new.
 CHILD = STOPS + textwrap.dedent("""
     from pathlib import Path
-    from lanxi_cli import store
+    from lanxi_cli.io import load
+    from lanxi_cli.io import save
 
     stop_at(sys.argv[2])
-    store.write_new(Path(sys.argv[1]), sys.stdin.read())
+    save.write_new(Path(sys.argv[1]), sys.stdin.read())
 """)
 
 # A child that runs `lanxi ARGS...`.
@@ -103,10 +104,10 @@ def run_until_stopped(args: list[str], stdin: str = "") -> tuple[int, list[str]]
 
 def reports_seen(data_dir: Path):
     """What lanxi reads from data/reports/: (valid reports, problems)."""
-    from lanxi_cli import store
+    from lanxi_cli.io import load
 
-    book = store.load_book(data_dir)
-    return store.load_reports(data_dir, book)
+    book = load.load_book(data_dir)
+    return load.load_reports(data_dir, book)
 
 
 @pytest.mark.parametrize("point", ["mid-write", "fsync", "link", "after-link"])
@@ -149,7 +150,7 @@ def enospc(*args, **kwargs):
 
 @pytest.mark.parametrize("fail", ["write", "fsync", "link"])
 def test_full_disk_leaves_nothing_behind(data_dir, monkeypatch, fail):
-    from lanxi_cli import store
+    from lanxi_cli.io import save
 
     folder = data_dir / "reports"
     if fail == "write":
@@ -157,35 +158,35 @@ def test_full_disk_leaves_nothing_behind(data_dir, monkeypatch, fail):
     else:
         monkeypatch.setattr(os, fail, enospc)
     with pytest.raises(OSError) as caught:
-        store.write_new(folder / "r.yaml", REPORT)
+        save.write_new(folder / "r.yaml", REPORT)
     assert caught.value.errno == errno.ENOSPC
     assert list(folder.iterdir()) == []
 
 
 def test_taken_name_is_never_overwritten(data_dir):
-    from lanxi_cli import store
+    from lanxi_cli.io import save
 
     target = data_dir / "reports" / "r.yaml"
     target.write_text("task: '1.2'\n", encoding="utf-8")
     with pytest.raises(FileExistsError):
-        store.write_new(target, REPORT)
+        save.write_new(target, REPORT)
     assert target.read_text(encoding="utf-8") == "task: '1.2'\n"
     assert [p.name for p in target.parent.iterdir()] == ["r.yaml"]
 
 
 def test_without_hard_links_the_name_is_still_never_overwritten(data_dir, monkeypatch):
     """On file systems without hard links (FAT, some network shares) write_new renames."""
-    from lanxi_cli import store
+    from lanxi_cli.io import save
 
     def no_links(*args):
         raise PermissionError(errno.EPERM, "no hard links here")
 
     monkeypatch.setattr(os, "link", no_links)
     target = data_dir / "reports" / "r.yaml"
-    store.write_new(target, REPORT)
+    save.write_new(target, REPORT)
     assert target.read_text(encoding="utf-8") == REPORT
     with pytest.raises(FileExistsError):
-        store.write_new(target, "task: '1.2'\n")
+        save.write_new(target, "task: '1.2'\n")
     assert target.read_text(encoding="utf-8") == REPORT
     assert [p.name for p in target.parent.iterdir()] == ["r.yaml"]
 
@@ -193,9 +194,10 @@ def test_without_hard_links_the_name_is_still_never_overwritten(data_dir, monkey
 RACER = textwrap.dedent("""
     import sys
     from pathlib import Path
-    from lanxi_cli import store
+    from lanxi_cli.io import load
+    from lanxi_cli.io import save
     try:
-        store.write_new(Path(sys.argv[1]), sys.argv[2] * 5000)
+        save.write_new(Path(sys.argv[1]), sys.argv[2] * 5000)
     except FileExistsError:
         sys.exit(3)
 """)
@@ -238,11 +240,11 @@ def read_only(data_dir, monkeypatch):
 
 
 def test_read_only_folder_refuses_the_write_and_leaves_nothing(read_only):
-    from lanxi_cli import store
+    from lanxi_cli.io import save
 
     folder = read_only / "reports"
     with pytest.raises(PermissionError):
-        store.write_new(folder / "r.yaml", REPORT)
+        save.write_new(folder / "r.yaml", REPORT)
     assert list(folder.iterdir()) == []
 
 
@@ -262,7 +264,7 @@ def test_read_only_folder_still_answers_queries(cli, data_dir):
 
 def test_unreadable_report_is_named_and_skipped(cli, data_dir, monkeypatch):
     """A report lanxi may not read (permissions, a broken network share) is named, not fatal."""
-    from lanxi_cli import store
+    from lanxi_cli.io import load
 
     target = data_dir / "reports" / "r.yaml"
     target.write_text(REPORT, encoding="utf-8")
@@ -274,7 +276,7 @@ def test_unreadable_report_is_named_and_skipped(cli, data_dir, monkeypatch):
         return real_open(path, *args, **kwargs)
 
     monkeypatch.setattr("builtins.open", deny)
-    reports, problems = store.load_reports(data_dir, store.load_book(data_dir))
+    reports, problems = load.load_reports(data_dir, load.load_book(data_dir))
     assert reports == []
     assert len(problems) == 1
     assert problems[0].file.endswith("r.yaml") and "无法读取" in problems[0].message
@@ -319,7 +321,7 @@ def test_stale_index_lock_keeps_the_report_and_warns(cli, git_data_dir, monkeypa
     waiting, keeps the report, warns and exits 0."""
     import functools
 
-    from lanxi_cli import gitio
+    from lanxi_cli.io import gitio
 
     monkeypatch.setattr(gitio, "_retrying", functools.partial(gitio._retrying, wait=0.3))
     (git_data_dir.parent / ".git" / "index.lock").write_text("")

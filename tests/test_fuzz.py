@@ -18,10 +18,10 @@ from conftest import SHIPPED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lanxi_cli import store, yamlio
-from lanxi_cli.book import Book
-from lanxi_cli.domain import Task
+from lanxi_cli.core.domain import Task
+from lanxi_cli.core.plan_index import Book
 from lanxi_cli.errors import DataError
+from lanxi_cli.io import load, yamlio
 
 FAST = settings(max_examples=50, deadline=None)
 CLI = settings(
@@ -42,7 +42,7 @@ def scratch():
 
 @pytest.fixture(scope="module")
 def book(scratch):
-    return store.load_book(scratch)
+    return load.load_book(scratch)
 
 
 # ---- strategies ------------------------------------------------------------------------
@@ -182,7 +182,7 @@ def assert_answered(report, problems, file: str) -> None:
 def test_report_fields_never_crash_the_loader(scratch, book, fields):
     path = scratch / "reports" / "fuzz.yaml"
     path.write_text(dump(fields), encoding="utf-8")
-    report, problems = store.load_report(path, book, str(path))
+    report, problems = load.load_report(path, book, str(path))
     assert_answered(report, problems, str(path))
     if report is not None:
         assert report.task in book.task_by_id
@@ -194,7 +194,7 @@ def test_report_fields_never_crash_the_loader(scratch, book, fields):
 def test_random_yaml_text_never_crashes_the_loader(scratch, book, text):
     path = scratch / "reports" / "fuzz.yaml"
     path.write_text(text, encoding="utf-8")
-    report, problems = store.load_report(path, book, str(path))
+    report, problems = load.load_report(path, book, str(path))
     assert_answered(report, problems, str(path))
 
 
@@ -203,7 +203,7 @@ def test_random_yaml_text_never_crashes_the_loader(scratch, book, text):
 def test_random_bytes_never_crash_the_loader(scratch, book, data):
     path = scratch / "reports" / "fuzz.yaml"
     path.write_bytes(data)
-    report, problems = store.load_report(path, book, str(path))
+    report, problems = load.load_report(path, book, str(path))
     assert_answered(report, problems, str(path))
 
 
@@ -212,7 +212,7 @@ def test_random_bytes_never_crash_the_loader(scratch, book, data):
 def test_random_structures_never_crash_the_loader(scratch, book, data):
     path = scratch / "reports" / "fuzz.yaml"
     path.write_text(dump(data), encoding="utf-8")
-    report, problems = store.load_report(path, book, str(path))
+    report, problems = load.load_report(path, book, str(path))
     assert_answered(report, problems, str(path))
 
 
@@ -220,7 +220,7 @@ def test_random_structures_never_crash_the_loader(scratch, book, data):
 @given(data=tasks)
 def test_random_tasks_are_built_or_named(book, data):
     """Task fields, deadline readings above all, reach Book.build or a named problem."""
-    value, problems = store.validate(tuple[Task, ...], data, "tasks.yaml", None)
+    value, problems = load.validate(tuple[Task, ...], data, "tasks.yaml", None)
     if value is None:
         assert problems and all(p.file == "tasks.yaml" for p in problems)
         return
@@ -281,7 +281,7 @@ def test_the_loader_accepts_what_it_should(scratch, book):
     """The other side: a well-formed report passes the same checks the fuzzers use."""
     path = scratch / "reports" / "fuzz.yaml"
     path.write_text(dump({"task": "1.1", "unit": "苏家湖　村", "date": "2020-09-02"}), encoding="utf-8")
-    report, problems = store.load_report(path, book, str(path))
+    report, problems = load.load_report(path, book, str(path))
     assert problems == [] and report.unit == "苏家湖村"
     with pytest.raises(DataError):
         yamlio.parse("a: [", "x.yaml")

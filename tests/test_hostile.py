@@ -118,8 +118,8 @@ def test_alias_bomb_is_refused(data_dir, where, padding):
 
 def test_alias_bomb_refused_by_the_loader_itself():
     """Behind the pre-scan, the loader refuses a second use of any node too."""
-    from lanxi_cli import yamlio
     from lanxi_cli.errors import DataError
+    from lanxi_cli.io import yamlio
 
     loader = yamlio.Loader("a: &x [1]\nb: *x\n")
     try:

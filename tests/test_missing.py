@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from lanxi_cli.progress import latest_window
+from lanxi_cli.core.reporting import latest_window
 
 D = dt.date.fromisoformat
 
@@ -55,9 +55,9 @@ def missing(cli, data_dir, as_of, fmt="json"):
 
 
 def owed(data_dir) -> list[str]:
-    from lanxi_cli import store
+    from lanxi_cli.io import load
 
-    book = store.load_book(data_dir)
+    book = load.load_book(data_dir)
     return [u.name for u in book.units.values() if u.kind in ("village", "community", "department")
             and u.name != "禁毒办"]
 

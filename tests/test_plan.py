@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from lanxi_cli import store
+from lanxi_cli.io import load, locate
 
 SOURCE = Path(__file__).resolve().parents[1] / "data" / "source" / "plan-notice-2020.txt"
 VILLAGES = (
@@ -53,7 +53,7 @@ EXPECTED = {
 
 @pytest.fixture(scope="module")
 def book():
-    return store.load_book(store.find_data_dir("data"))
+    return load.load_book(locate.find_data_dir("data"))
 
 
 @pytest.fixture(scope="module")

@@ -20,9 +20,9 @@ def report_files(data_dir: Path) -> list[Path]:
 
 
 def load(data_dir: Path, path: Path):
-    from lanxi_cli import store
+    from lanxi_cli.io import load
 
-    report, problems = store.load_report(path, store.load_book(data_dir), str(path))
+    report, problems = load.load_report(path, load.load_book(data_dir), str(path))
     assert problems == []
     return report
 
@@ -242,7 +242,7 @@ def test_a_held_index_lock_released_shortly_after_still_commits(git_data_dir):
 
 
 def test_retry_waits_only_for_a_lock():
-    from lanxi_cli import gitio
+    from lanxi_cli.io import gitio
 
     locked = subprocess.CompletedProcess([], 128, "", "fatal: Unable to create '/r/.git/index.lock': File exists.")
     answers = [locked, locked, subprocess.CompletedProcess([], 0, "", "")]
@@ -262,10 +262,10 @@ def test_retry_waits_only_for_a_lock():
 
 
 def test_sixteen_parallel_adds_leave_sixteen_files_and_commits(git_data_dir):
-    from lanxi_cli import store
+    from lanxi_cli.io import load
 
     repo = git_data_dir.parent
-    units = [u.name for u in store.load_book(git_data_dir).units.values() if u.kind == "village"][:16]
+    units = [u.name for u in load.load_book(git_data_dir).units.values() if u.kind == "village"][:16]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     procs = [
         subprocess.Popen(

@@ -72,12 +72,12 @@ class Session:
     def reports(self) -> list:
         """Every valid report; each broken file is named on stderr and left out."""
         if self._reports is None:
-            from lanxi_cli import store
+            from lanxi_cli.io import load
 
             if self.cache is not None:
                 self._reports, problems = self.cache.load_reports(self.book)
             else:
-                self._reports, problems = store.load_reports(self.data_dir, self.book)
+                self._reports, problems = load.load_reports(self.data_dir, self.book)
             for problem in problems:
                 warn(f"{problem}（已跳过此报告）")
         return self._reports
@@ -86,9 +86,9 @@ class Session:
     def extensions(self) -> list:
         """Every valid extension request (data/extensions/); broken files warned and skipped."""
         if self._extensions is None:
-            from lanxi_cli import store
+            from lanxi_cli.io import load
 
-            self._extensions, problems = store.load_extensions(self.data_dir, self.book)
+            self._extensions, problems = load.load_extensions(self.data_dir, self.book)
             for problem in problems:
                 warn(f"{problem}（已跳过此延期申请）")
         return self._extensions
@@ -97,10 +97,10 @@ class Session:
     def reviews(self) -> list:
         """Every valid review (data/reviews/) of a report or extension request."""
         if self._reviews is None:
-            from lanxi_cli import store
+            from lanxi_cli.io import load
 
             subjects = [*self.reports, *self.extensions]
-            self._reviews, problems = store.load_reviews(self.data_dir, self.book, subjects)
+            self._reviews, problems = load.load_reviews(self.data_dir, self.book, subjects)
             for problem in problems:
                 warn(f"{problem}（已跳过此审核）")
         return self._reviews
@@ -114,17 +114,17 @@ class Session:
         return None if text is None else self.book.resolve_task(text).id
 
     def obligations(self):
-        from lanxi_cli import engine
+        from lanxi_cli.core import engine
 
         return engine.compute(self.book, self.reports, self.as_of, self.reviews, self.extensions)
 
 
 def open_session(data: Path | None, as_of: str | None) -> Session:
-    from lanxi_cli import store
-    from lanxi_cli.cache import Cache
+    from lanxi_cli.io import locate
+    from lanxi_cli.io.cache import Cache
 
     day = today(as_of)  # a bad date is a usage error, before any file is read
-    data_dir = store.find_data_dir(data)
+    data_dir = locate.find_data_dir(data)
     cache = Cache(data_dir)
     return Session(data_dir, day, cache.load_book(), cache)
 
@@ -137,9 +137,9 @@ def recorded_now() -> str:
 def publish(path: Path, message: str, no_commit: bool, what: str = "文件") -> None:
     """Print a new file's path and, unless --no-commit, commit that one file;
     if git is missing or fails, the file stays and a warning says so."""
-    from lanxi_cli import gitio, store
+    from lanxi_cli.io import gitio, locate
 
-    typer.echo(store.display_path(path))
+    typer.echo(locate.display_path(path))
     if no_commit:
         return
     try:
@@ -162,11 +162,11 @@ def no_color() -> bool:
 def _names(ctx: typer.Context) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """(task id, help) and (unit name or alias, help) straight from the YAML, no validation."""
     try:
-        from lanxi_cli import store, yamlio
+        from lanxi_cli.io import load, locate, yamlio
 
-        data_dir = store.find_data_dir(ctx.params.get("data") or os.environ.get("LANXI_DATA"))
-        tasks = yamlio.parse(yamlio.read_text(data_dir / store.TASKS_FILE, store.MAX_PLAN_BYTES), "tasks")
-        plan = yamlio.parse(yamlio.read_text(data_dir / store.PLAN_FILE, store.MAX_PLAN_BYTES), "plan")
+        data_dir = locate.find_data_dir(ctx.params.get("data") or os.environ.get("LANXI_DATA"))
+        tasks = yamlio.parse(yamlio.read_text(data_dir / locate.TASKS_FILE, load.MAX_PLAN_BYTES), "tasks")
+        plan = yamlio.parse(yamlio.read_text(data_dir / locate.PLAN_FILE, load.MAX_PLAN_BYTES), "plan")
         task_names = [(str(t["id"]), str(t.get("text", ""))[:30]) for t in tasks]
         unit_names = []
         for unit in plan["units"]:

@@ -48,13 +48,14 @@ def set_value(
     as_of: AsOfOpt = None,
 ) -> None:
     """记录一项工作目标指标的数值（每个数值一个文件）。"""
-    from lanxi_cli import store, supervision
-    from lanxi_cli.domain import IndicatorValue
+    from lanxi_cli.core import goals as goal_rules
+    from lanxi_cli.core.domain import IndicatorValue
     from lanxi_cli.errors import UsageError
+    from lanxi_cli.io import locate, save
 
     session = open_session(data, as_of)
     book = session.book
-    measure = supervision.resolve_measure(book, name)
+    measure = goal_rules.resolve_measure(book, name)
     number = parse_value(value)
     day = parse_date(date, "--date") if date else session.as_of
     if day > session.as_of:
@@ -62,21 +63,23 @@ def set_value(
     record = IndicatorValue(
         measure=measure.name, value=number, date=day, by=book.resolve_unit(by), note=note, recorded=recorded_now()
     )
-    path = store.save_record(session.data_dir, store.INDICATORS_DIR, record, store.INDICATOR_KEYS, measure.name)
+    path = save.save_record(session.data_dir, locate.INDICATORS_DIR, record, save.INDICATOR_KEYS, measure.name)
     publish(path, f"indicator: {measure.name} {number:g} {day} (by {record.by})", no_commit)
 
 
 def list_values(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
     """工作目标：各项指标的基线、最新值、应升或应降，以及是否达标。"""
-    from lanxi_cli import store, supervision, views
     from lanxi_cli.cli.common import warn
+    from lanxi_cli.core import goals as goal_rules
+    from lanxi_cli.io import load
+    from lanxi_cli.render import tables
 
     session = open_session(data, as_of)
-    values, problems = store.load_indicators(session.data_dir, session.book)
+    values, problems = load.load_indicators(session.data_dir, session.book)
     for problem in problems:
         warn(f"{problem}（已跳过此指标记录）")
-    rows = supervision.measure_rows(session.book, values, session.as_of)
-    views.show_measures(session.book, rows, session.as_of, fmt.value)
+    rows = goal_rules.measure_rows(session.book, values, session.as_of)
+    tables.show_measures(session.book, rows, session.as_of, fmt.value)
 
 
 def register(app: typer.Typer) -> None:

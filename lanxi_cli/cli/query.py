@@ -25,7 +25,8 @@ def tasks(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """任务清单：每项任务的截止日期、状态和逾期单位。"""
-    from lanxi_cli import engine, views
+    from lanxi_cli.core import engine
+    from lanxi_cli.render import tables
 
     session = open_session(data, as_of)
     unit_name = session.unit(unit)
@@ -33,7 +34,7 @@ def tasks(
     rows = engine.filter_tasks(
         session.book, rows, session.as_of, overdue, due_within, unit_name, category
     )
-    views.show_tasks(session.book, rows, session.as_of, fmt.value)
+    tables.show_tasks(session.book, rows, session.as_of, fmt.value)
 
 
 def status(
@@ -46,7 +47,8 @@ def status(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """进展总览：各单位完成情况；--unit 看单个单位，--matrix 看全镇。"""
-    from lanxi_cli import engine, views
+    from lanxi_cli.core import engine
+    from lanxi_cli.render import tables
 
     session = open_session(data, as_of)
     book = session.book
@@ -55,28 +57,29 @@ def status(
     if unit_name is not None:
         own = [o for o in obligations if o.unit == unit_name]
         leads = engine.lead_summaries(book, obligations, unit_name)
-        views.show_unit_status(book, unit_name, own, leads, session.as_of, fmt.value)
+        tables.show_unit_status(book, unit_name, own, leads, session.as_of, fmt.value)
     elif matrix:
-        views.show_matrix(book, obligations, session.as_of, fmt.value)
+        tables.show_matrix(book, obligations, session.as_of, fmt.value)
     else:
         summaries = engine.unit_summaries(book, obligations)
-        views.show_status(book, summaries, session.as_of, fmt.value)
+        tables.show_status(book, summaries, session.as_of, fmt.value)
 
 
 def units(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
     """单位名册：村（社区）、镇属部门及其他单位，别名与联络员。"""
-    from lanxi_cli import views
+    from lanxi_cli.render import tables
 
     session = open_session(data, as_of)
-    views.show_units(session.book, fmt.value)
+    tables.show_units(session.book, fmt.value)
 
 
 def check(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """校验 plan.yaml、tasks.yaml 和全部报告，列出发现的每一处问题。"""
-    from lanxi_cli import store, views
+    from lanxi_cli.io import load, locate
+    from lanxi_cli.render import tables
 
-    book, reports, problems = store.check_all(store.find_data_dir(data))
-    views.show_check(book, reports, problems, fmt.value)
+    book, reports, problems = load.check_all(locate.find_data_dir(data))
+    tables.show_check(book, reports, problems, fmt.value)
     if problems:
         raise typer.Exit(1)
 

@@ -50,7 +50,7 @@ def _ask(book, task: str | None, unit: str | None) -> tuple[str, str]:
     if not _interactive():
         missing = "、".join(name for name, value in (("--task", task), ("--unit", unit)) if value is None)
         raise UsageError(f"缺少选项 {missing}")
-    from lanxi_cli.views import short
+    from lanxi_cli.render.tables import short
 
     if task is None:
         for t in book.tasks:
@@ -87,15 +87,16 @@ def add(
     as_of: AsOfOpt = None,
 ) -> None:
     """记录一份进展报告：写入 data/reports/ 下的一个新文件，并提交到 git。"""
-    from lanxi_cli import progress, store
+    from lanxi_cli.core import reporting
+    from lanxi_cli.io import save
 
     session = open_session(data, as_of)
     task, unit = _ask(session.book, task, unit)
     day = parse_date(date, "--date") if date is not None else session.as_of
-    draft = progress.Draft(task, unit, day, status.value, count, rate, period, note, by, tuple(evidence or ()))
-    report = progress.build_report(session.book, draft, session.as_of, recorded_now())
-    path = store.save_report(session.data_dir, report)
-    publish(path, progress.commit_message(report), no_commit, "报告")
+    draft = reporting.Draft(task, unit, day, status.value, count, rate, period, note, by, tuple(evidence or ()))
+    report = reporting.build_report(session.book, draft, session.as_of, recorded_now())
+    path = save.save_report(session.data_dir, report)
+    publish(path, reporting.commit_message(report), no_commit, "报告")
 
 
 
@@ -109,28 +110,30 @@ def list_(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """列出进展报告，旧的在前。"""
-    from lanxi_cli import progress, views
+    from lanxi_cli.core import reporting
+    from lanxi_cli.render import tables
 
     session = open_session(data, as_of)
-    chosen = progress.select_reports(
+    chosen = reporting.select_reports(
         session.reports,
         unit=session.unit(unit),
         task=session.task_id(task),
         since=parse_date(since, "--since") if since is not None else None,
         until=parse_date(until, "--until") if until is not None else None,
     )
-    views.show_reports([progress.report_dict(r) for r in chosen], fmt.value)
+    tables.show_reports([reporting.report_dict(r) for r in chosen], fmt.value)
 
 
 def missing(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
     """旬报未报：最近一个已截止的旬报周期内，什么报告都没交的单位（及其联络员）。"""
-    from lanxi_cli import progress, views
+    from lanxi_cli.core import reporting
+    from lanxi_cli.render import tables
 
     session = open_session(data, as_of)
     owed = session.book.owes_progress_reports()
-    start, end = progress.latest_window(session.as_of, session.book.plan.progress_reports.days)
-    units = progress.missing_units(owed, session.reports, start, end)
-    views.show_missing(session.book, start, end, units, len(owed), fmt.value)
+    start, end = reporting.latest_window(session.as_of, session.book.plan.progress_reports.days)
+    units = reporting.missing_units(owed, session.reports, start, end)
+    tables.show_missing(session.book, start, end, units, len(owed), fmt.value)
 
 
 def log(
@@ -141,7 +144,9 @@ def log(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """数据修改记录（来自 git）：谁在什么时候记录了什么，新的在前。"""
-    from lanxi_cli import gitio, progress, views
+    from lanxi_cli.core import reporting
+    from lanxi_cli.io import gitio
+    from lanxi_cli.render import tables
 
     session = open_session(data, None)
     unit, task = session.unit(unit), session.task_id(task)
@@ -151,7 +156,7 @@ def log(
     except gitio.GitError as exc:
         warn(f"没有修改记录可看：{exc}")
         changes = []
-    views.show_log(progress.select_changes(changes, unit, task, day), fmt.value)
+    tables.show_log(reporting.select_changes(changes, unit, task, day), fmt.value)
 
 
 def register(app: typer.Typer) -> None:

@@ -36,9 +36,10 @@ def _decide(session, file: Path, approve: bool, reject: bool, by: str, note: str
     """Write a review of one loaded report or extension request; its path."""
     from dataclasses import replace
 
-    from lanxi_cli import store, supervision
-    from lanxi_cli.domain import Review
+    from lanxi_cli.core import reviews
+    from lanxi_cli.core.domain import Review
     from lanxi_cli.errors import UsageError
+    from lanxi_cli.io import locate, save
 
     if approve == reject:
         raise UsageError("请在 --approve（同意）和 --reject（退回）中选择一个")
@@ -53,12 +54,12 @@ def _decide(session, file: Path, approve: bool, reject: bool, by: str, note: str
         subject=shown, decision="approved" if approve else "rejected",
         by=session.book.resolve_unit(by), date=session.as_of, note=note, recorded=recorded_now(),
     )
-    review, faults = supervision.review_faults(session.book, review, {shown: subject})
+    review, faults = reviews.review_faults(session.book, review, {shown: subject})
     if faults:
         raise UsageError("；".join(message for _, message in faults))
-    review = replace(review, subject=store.data_relative(session.data_dir, shown))
-    path = store.save_record(
-        session.data_dir, store.REVIEWS_DIR, review, store.REVIEW_KEYS, review.by, subject.task, subject.unit
+    review = replace(review, subject=locate.data_relative(session.data_dir, shown))
+    path = save.save_record(
+        session.data_dir, locate.REVIEWS_DIR, review, save.REVIEW_KEYS, review.by, subject.task, subject.unit
     )
     return path, review, subject
 
@@ -95,9 +96,10 @@ def request(
     as_of: AsOfOpt = None,
 ) -> None:
     """延期申请：在截止日期前提出，写明理由和新的日期，由牵头单位审批。"""
-    from lanxi_cli import store, supervision
-    from lanxi_cli.domain import Extension
+    from lanxi_cli.core import reviews
+    from lanxi_cli.core.domain import Extension
     from lanxi_cli.errors import UsageError
+    from lanxi_cli.io import locate, save
 
     session = open_session(data, as_of)
     book = session.book
@@ -111,10 +113,10 @@ def request(
         task=the_task.id, unit=book.resolve_unit(unit), until=parse_date(until, "--until"),
         reason=reason.strip(), date=session.as_of, period=period, by=by, recorded=recorded_now(),
     )
-    ext, faults = supervision.extension_faults(book, ext)
+    ext, faults = reviews.extension_faults(book, ext)
     if faults:
         raise UsageError("；".join(message for _, message in faults))
-    path = store.save_record(session.data_dir, store.EXTENSIONS_DIR, ext, store.EXTENSION_KEYS, ext.unit, ext.task)
+    path = save.save_record(session.data_dir, locate.EXTENSIONS_DIR, ext, save.EXTENSION_KEYS, ext.unit, ext.task)
     period = f" {ext.period}" if ext.period else ""
     publish(path, f"extension: {ext.task} {ext.unit}{period} until {ext.until} requested", no_commit)
 
@@ -142,12 +144,13 @@ def decide(
 
 def list_extensions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
     """延期申请一览：原截止日期、申请日期、理由和审批结果。"""
-    from lanxi_cli import supervision, views
+    from lanxi_cli.core import reviews
+    from lanxi_cli.render import tables
 
     session = open_session(data, as_of)
-    decided = supervision.decisions(session.reviews, session.as_of)
-    rows = supervision.extension_rows(session.book, session.extensions, decided, session.as_of)
-    views.show_extensions(rows, session.as_of, fmt.value)
+    decided = reviews.decisions(session.reviews, session.as_of)
+    rows = reviews.extension_rows(session.book, session.extensions, decided, session.as_of)
+    tables.show_extensions(rows, session.as_of, fmt.value)
 
 
 def _group(app: typer.Typer, name: str, help: str) -> typer.Typer:

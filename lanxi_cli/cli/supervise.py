@@ -14,17 +14,17 @@ OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="输出文�
 
 def assess(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
     """考核排名：各单位得分、名次、红黄绿灯和建议的督办措施。"""
-    from lanxi_cli import assess as scoring
-    from lanxi_cli import views
+    from lanxi_cli.core import assess as scoring
+    from lanxi_cli.render import tables
 
     session = open_session(data, as_of)
     standings = scoring.assess(session.book, session.obligations(), session.as_of)
-    views.show_assessment(session.book, standings, session.as_of, fmt.value)
+    tables.show_assessment(session.book, standings, session.as_of, fmt.value)
 
 
 def bulletin(output: OutOpt = None, data: DataOpt = None, as_of: AsOfOpt = None) -> None:
     """通报：专项行动推进情况（Markdown；-o 以 .docx 结尾则生成 Word 文档）。"""
-    from lanxi_cli import bulletin as doc
+    from lanxi_cli.render import bulletin as doc
 
     kind = doc.output_kind(output)  # a bad file name is a usage error, before any data is read
     session = open_session(data, as_of)
@@ -35,11 +35,11 @@ def bulletin(output: OutOpt = None, data: DataOpt = None, as_of: AsOfOpt = None)
 def export(output: Annotated[Path, typer.Option("--output", "-o", help="输出文件：.xlsx 工作台账，或 .csv 义务清单")],
            data: DataOpt = None, as_of: AsOfOpt = None) -> None:
     """导出工作台账：.xlsx（任务、义务、报告、考核四张表）或 .csv（义务）。"""
-    from lanxi_cli import ledger
+    from lanxi_cli.render import workbook
 
-    kind = ledger.output_kind(output)
+    kind = workbook.output_kind(output)
     session = open_session(data, as_of)
-    ledger.write(ledger.build(session.book, session.reports, session.obligations(), session.as_of), output, kind)
+    workbook.write(workbook.build(session.book, session.reports, session.obligations(), session.as_of), output, kind)
 
 
 def register(app: typer.Typer) -> None:

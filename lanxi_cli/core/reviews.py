@@ -1,5 +1,5 @@
-"""Supervision rules: which reviews and extensions apply to which obligations,
-and how each goal measure moves. Pure: no files, no printing.
+"""Reviews (销号核验) and extensions (延期): which apply to which obligations,
+and who may decide them. Pure: no files, no printing.
 
 - A review (data/reviews/) is a lead's decision on a filed request: a
   completion claim (a report) or an extension request (data/extensions/).
@@ -12,13 +12,12 @@ and how each goal measure moves. Pure: no files, no printing.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import PurePosixPath
 
-from lanxi_cli.book import Book, fold, period_choices, task_and_unit
-from lanxi_cli.calendar import find_period
-from lanxi_cli.domain import Extension, IndicatorValue, Measure, Report, Review, Task, record_order
-from lanxi_cli.errors import UsageError
+from lanxi_cli.core.calendar import find_period
+from lanxi_cli.core.domain import Extension, Report, Review, Task, record_order
+from lanxi_cli.core.plan_index import Book, period_choices, task_and_unit
 
 SUBJECT_FOLDERS = ("reports", "extensions")
 
@@ -128,79 +127,3 @@ def extension_faults(book: Book, ext: Extension) -> tuple[Extension, list[tuple[
     if ext.until <= occ.due:
         faults.append(("until", f"延期后的日期 {ext.until} 应晚于原截止日期 {occ.due}"))
     return replace(ext, unit=unit, period=occ.label), faults
-
-
-# ---- goals (工作目标) ------------------------------------------------------------------
-
-
-def resolve_measure(book: Book, text: str) -> Measure:
-    """A measure by its name or a part of it (知晓率 → 公众对禁毒知识知晓率)."""
-    key = fold(text)
-    measures = book.plan.goals.measures
-    exact = [m for m in measures if fold(m.name) == key]
-    found = exact or [m for m in measures if key and key in fold(m.name)]
-    if len(found) == 1:
-        return found[0]
-    if found:
-        raise UsageError(f"指标“{text}”不明确，可能是：{'、'.join(m.name for m in found)}")
-    names = "、".join(m.name for m in measures) or "（plan.yaml 未列出任何指标）"
-    raise UsageError(f"未知指标“{text}”；plan.yaml 的 goals.measures 有：{names}")
-
-
-def indicator_faults(book: Book, value: IndicatorValue) -> tuple[IndicatorValue, list[tuple[str, str]]]:
-    faults: list[tuple[str, str]] = []
-    names = {fold(m.name): m.name for m in book.plan.goals.measures}
-    measure = names.get(fold(value.measure))
-    by = book.canonical(value.by)
-    if measure is None:
-        faults.append(("measure", f"未知指标“{value.measure}”（应为 plan.yaml goals.measures 中的名称）"))
-    if by is None:
-        faults.append(("by", f"未知单位“{value.by}”"))
-    if faults:
-        return value, faults
-    return replace(value, measure=measure, by=by), faults
-
-
-
-
-@dataclass(slots=True)
-class MeasureRow:
-    measure: Measure
-    baseline: float | None  # the plan's, else the earliest value when there are later ones
-    latest: IndicatorValue | None
-    values: int
-    trend: str  # met: moved the way the goal says; unmet: did not; no_data: nothing to compare
-
-    def as_dict(self) -> dict:
-        latest = self.latest
-        source = "plan" if self.measure.baseline is not None else "first_value"
-        return {
-            "measure": self.measure.name,
-            "direction": self.measure.direction,
-            "baseline": self.baseline,
-            "baseline_from": source if self.baseline is not None else None,
-            "value": latest.value if latest else None,
-            "date": latest.date.isoformat() if latest else None,
-            "by": latest.by if latest else None,
-            "values": self.values,
-            "trend": self.trend,
-        }
-
-
-def measure_rows(book: Book, values, as_of: dt.date) -> list[MeasureRow]:
-    """Each measure of the plan, in plan order, against its direction from its baseline."""
-    rows = []
-    for measure in book.plan.goals.measures:
-        mine = sorted((v for v in values if v.measure == measure.name and v.date <= as_of), key=record_order)
-        latest = mine[-1] if mine else None
-        baseline = measure.baseline
-        if baseline is None and len(mine) > 1:
-            baseline = mine[0].value
-        if latest is None or baseline is None:
-            trend = "no_data"
-        elif measure.direction == "rise":
-            trend = "met" if latest.value > baseline else "unmet"
-        else:
-            trend = "met" if latest.value < baseline else "unmet"
-        rows.append(MeasureRow(measure, baseline, latest, len(mine), trend))
-    return rows

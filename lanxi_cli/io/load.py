@@ -1,42 +1,30 @@
-"""Files: find the data folder, load and validate plan, tasks and records,
-write new records exclusively and atomically. YAML itself is `yamlio`'s job,
-imported only where a file is actually parsed or written."""
+"""Reading: plan, tasks and every record file, validated into domain objects,
+with every problem named by file and line. YAML itself is `yamlio`'s job,
+imported only where a file is actually parsed."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 from pathlib import Path
 
-from lanxi_cli.errors import DataError, Problem, os_reason
+from lanxi_cli.errors import DataError, Problem
+from lanxi_cli.io.locate import (
+    EXTENSIONS_DIR,
+    INDICATORS_DIR,
+    PLAN_FILE,
+    REVIEWS_DIR,
+    TASKS_FILE,
+    display_path,
+    report_files,
+    reports_shown,
+    scan_reports,
+)
 
-PLAN_FILE = "plan.yaml"
-TASKS_FILE = "tasks.yaml"
-REPORTS_DIR = "reports"
 MAX_PLAN_BYTES = 5 * 1024 * 1024
+
+
 MAX_REPORT_BYTES = 256 * 1024
-# ---- finding the data --------------------------------------------------------
 
-
-def find_data_dir(explicit: str | os.PathLike | None) -> Path:
-    """--data or LANXI_DATA, else the nearest data/ holding plan.yaml upwards."""
-    if explicit:
-        path = Path(explicit)
-        if not (path / PLAN_FILE).is_file():
-            raise DataError(f"数据目录 {path} 中没有 {PLAN_FILE}")
-        return path
-    here = Path.cwd()
-    for folder in (here, *here.parents):
-        if (folder / "data" / PLAN_FILE).is_file():
-            return folder / "data"
-        if folder.name == "data" and (folder / PLAN_FILE).is_file():
-            return folder
-    raise DataError(
-        f"在 {here} 及其上级目录中找不到含 {PLAN_FILE} 的 data/ 目录；请用 --data 指定或设置 LANXI_DATA"
-    )
-
-
-# ---- validating --------------------------------------------------------------
 
 _MESSAGES = {
     "missing": "缺少必填字段",
@@ -103,7 +91,7 @@ def validate(kind, data, file: str, lines: dict[tuple, int] | None):
     """data → an instance of `kind`, or (None, problems)."""
     from pydantic import ValidationError
 
-    from lanxi_cli import yamlio
+    from lanxi_cli.io import yamlio
 
     try:
         return _adapter(kind).validate_python(data), []
@@ -118,7 +106,7 @@ def validate(kind, data, file: str, lines: dict[tuple, int] | None):
 
 def load_document(path: Path, kind, limit: int, display: str | None = None):
     """Read, parse and validate one file: (instance, lines, problems)."""
-    from lanxi_cli import yamlio
+    from lanxi_cli.io import yamlio
 
     file = display or str(path)
     try:
@@ -129,98 +117,11 @@ def load_document(path: Path, kind, limit: int, display: str | None = None):
     return value, lines, problems + yamlio.control_problems(data, file, lines)
 
 
-@contextlib.contextmanager
-def _whole_beside(path: Path, write):
-    """A temporary file beside `path`, holding what `write(binary_file)` wrote,
-    flushed to disk; removed afterwards whatever happens."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        yield tmp
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make a new name in `folder` survive a power cut (where the system allows)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def write_new(path: Path, text: str) -> None:
-    """Create `path` holding `text`, never overwriting and never half-written.
-
-    The text goes to a temporary file in the same folder, is flushed to disk,
-    and is then hard-linked to its name (which fails if the name exists) —
-    so a reader sees either no file or the whole file.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _whole_beside(path, lambda handle: handle.write(text.encode("utf-8"))) as tmp:
-        try:
-            os.link(tmp, path)
-        except (AttributeError, NotImplementedError, PermissionError):
-            # No hard links here: rename, after a last exclusive check.
-            if path.exists():
-                raise FileExistsError(path) from None
-            os.replace(tmp, path)
-    _sync_folder(path.parent)
-
-
-def check_output(path: Path, suffixes: dict[str, str]) -> str:
-    """The kind of output `path` asks for, by its suffix; a UsageError if it cannot be written."""
-    from lanxi_cli.errors import UsageError
-
-    kind = suffixes.get(path.suffix.lower())
-    if kind is None:
-        raise UsageError(f"输出文件“{path}”的扩展名应为 {'、'.join(suffixes)} 之一")
-    if path.is_dir():
-        raise UsageError(f"输出文件“{path}”是一个目录")
-    if not path.parent.is_dir():
-        raise UsageError(f"输出文件“{path}”所在的目录不存在")
-    return kind
-
-
-def write_replace(path: Path, write) -> None:
-    """Write the file `path` through `write(binary_file)`, replacing it whole.
-
-    A reader sees the old file or the new one, never a half-written one, and a
-    failure leaves no temporary file behind; it is a DataError naming the file.
-    """
-    try:
-        with _whole_beside(path, write) as tmp:
-            os.replace(tmp, path)
-    except OSError as exc:
-        raise DataError.at(str(path), None, f"无法写入（{os_reason(exc)}），原文件未改动") from None
-
-
-# ---- the plan, the tasks, the reports -----------------------------------------
-
-
-def display_path(path: Path) -> str:
-    """A path as the user would type it: relative to here when inside."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
 def load_book(data_dir: Path):
     """plan.yaml + tasks.yaml → a cross-checked Book, or DataError listing every problem."""
-    from lanxi_cli import yamlio
-    from lanxi_cli.book import Book
-    from lanxi_cli.domain import Plan, Task
+    from lanxi_cli.core.domain import Plan, Task
+    from lanxi_cli.core.plan_index import Book
+    from lanxi_cli.io import yamlio
 
     files = {
         "plan": (data_dir / PLAN_FILE, Plan),
@@ -242,54 +143,6 @@ def load_book(data_dir: Path):
     return book
 
 
-_SUFFIXES = (".yaml", ".yml")
-
-
-def scan_reports(data_dir: Path, stat: bool = False, folder: str = REPORTS_DIR) -> list[tuple[str, tuple | None]]:
-    """Every YAML file under data/reports/ (or another folder), sub-folders
-    included, dot-names skipped, sorted: (its path relative to that folder,
-    with stat=True its (size, mtime_ns, ctime_ns, inode), or None where that
-    cannot be had)."""
-    found: list[tuple[str, tuple | None]] = []
-    stack = [("", os.fspath(data_dir / folder))]
-    while stack:
-        prefix, folder = stack.pop()
-        try:
-            with os.scandir(folder) as listing:
-                entries = list(listing)
-        except (FileNotFoundError, NotADirectoryError):
-            continue
-        for entry in entries:
-            name = entry.name
-            if name[0] == ".":
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                stack.append((prefix + name + os.sep, entry.path))
-            elif name.endswith(_SUFFIXES):
-                key = None
-                if stat:
-                    try:
-                        st = entry.stat()
-                    except OSError:
-                        pass
-                    else:
-                        key = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-                found.append((prefix + name, key))
-    found.sort()  # by path: paths are unique, so the stamps are never compared
-    return found
-
-
-def report_files(data_dir: Path, folder: str = REPORTS_DIR) -> list[Path]:
-    """Every YAML file under data/reports/ (or another folder), sub-folders included, sorted."""
-    return [data_dir / folder / rel for rel, _ in scan_reports(data_dir, folder=folder)]
-
-
-def reports_shown(data_dir: Path) -> str:
-    """How report paths start when shown: reports/ as display_path shows it.
-    A report shown as os.path.join(this, its relative path) opens from here."""
-    return display_path(data_dir / REPORTS_DIR)
-
-
 _CHUNK = 1000  # files validated in one pydantic call; bounds the memory held
 
 
@@ -307,8 +160,8 @@ def read_reports(files: list[str]) -> list[tuple[object, list[Problem]]]:
 def _read_chunk(files: list[str]) -> list[tuple[object, list[Problem]]]:
     from pydantic import ValidationError
 
-    from lanxi_cli import yamlio
-    from lanxi_cli.domain import Report
+    from lanxi_cli.core.domain import Report
+    from lanxi_cli.io import yamlio
 
     results: list = [None] * len(files)
     batch: list[tuple[int, str, dict]] = []
@@ -342,8 +195,8 @@ def _report_problems(text: str, file: str) -> tuple[object, list[Problem]]:
     """A report file known to have a problem → (None, its problems), or
     (the report, problems) where only its text values hold control characters
     (then place_reports names its faults against the book first, as load_record does)."""
-    from lanxi_cli import yamlio
-    from lanxi_cli.domain import Report
+    from lanxi_cli.core.domain import Report
+    from lanxi_cli.io import yamlio
 
     data, lines = yamlio.parse(text, file, lines=True)
     reserved = isinstance(data, dict) and "file" in data
@@ -358,7 +211,7 @@ def _report_problems(text: str, file: str) -> tuple[object, list[Problem]]:
 
 def fault_problems(file: str, faults: list[tuple[str, str]]) -> list[Problem]:
     """A valid report's broken references to the book, each at its line."""
-    from lanxi_cli import yamlio
+    from lanxi_cli.io import yamlio
 
     try:
         _, lines = yamlio.parse(yamlio.read_text(Path(file), MAX_REPORT_BYTES, file), file, lines=True)
@@ -372,7 +225,7 @@ def place_reports(book, items) -> tuple[list, list[Problem]]:
     book, with its canonical unit; a problem for each file left out)."""
     from dataclasses import replace
 
-    from lanxi_cli.book import report_faults
+    from lanxi_cli.core.plan_index import report_faults
 
     reports, problems = [], []
     checked: dict[tuple, tuple] = {}  # (task, unit, period) → (canonical unit, faults)
@@ -408,7 +261,7 @@ def load_record(path: Path, kind, file: str, faults):
     canonical, [(field, message)]); the loader sets `file`, never the file itself."""
     from dataclasses import replace
 
-    from lanxi_cli import yamlio
+    from lanxi_cli.io import yamlio
 
     try:
         text = yamlio.read_text(path, MAX_REPORT_BYTES, file)
@@ -440,11 +293,6 @@ def load_reports(data_dir: Path, book) -> tuple[list, list[Problem]]:
     return place_reports(book, [(file, *result) for file, result in zip(files, found, strict=True)])
 
 
-REVIEWS_DIR = "reviews"
-EXTENSIONS_DIR = "extensions"
-INDICATORS_DIR = "indicators"
-
-
 def _load_folder(data_dir: Path, folder: str, kind, faults) -> tuple[list, list[Problem]]:
     records, problems = [], []
     for path in report_files(data_dir, folder):
@@ -460,8 +308,8 @@ def load_extensions(data_dir: Path, book) -> tuple[list, list[Problem]]:
     """Every valid extension request under data/extensions/, and the problems."""
     from functools import partial
 
-    from lanxi_cli.domain import Extension
-    from lanxi_cli.supervision import extension_faults
+    from lanxi_cli.core.domain import Extension
+    from lanxi_cli.core.reviews import extension_faults
 
     return _load_folder(data_dir, EXTENSIONS_DIR, Extension, partial(extension_faults, book))
 
@@ -472,8 +320,8 @@ def load_reviews(data_dir: Path, book, subjects: list) -> tuple[list, list[Probl
     in the form of the subject's own `file`."""
     from dataclasses import replace
 
-    from lanxi_cli.domain import Review
-    from lanxi_cli.supervision import review_faults, subject_path
+    from lanxi_cli.core.domain import Review
+    from lanxi_cli.core.reviews import review_faults, subject_path
 
     by_file = {s.file: s for s in subjects}
 
@@ -490,8 +338,8 @@ def load_indicators(data_dir: Path, book) -> tuple[list, list[Problem]]:
     """Every valid indicator value under data/indicators/, and the problems."""
     from functools import partial
 
-    from lanxi_cli.domain import IndicatorValue
-    from lanxi_cli.supervision import indicator_faults
+    from lanxi_cli.core.domain import IndicatorValue
+    from lanxi_cli.core.goals import indicator_faults
 
     return _load_folder(data_dir, INDICATORS_DIR, IndicatorValue, partial(indicator_faults, book))
 
@@ -507,66 +355,3 @@ def check_all(data_dir: Path) -> tuple[object, list, list[Problem]]:
     extensions, found = load_extensions(data_dir, book)
     problems += found + load_reviews(data_dir, book, [*reports, *extensions])[1]
     return book, reports, problems + load_indicators(data_dir, book)[1]
-
-
-def data_relative(data_dir: Path, file: str) -> str:
-    """A loaded record's `file` as a path inside the data folder, with forward slashes."""
-    return Path(os.path.relpath(Path(file).resolve(), data_dir.resolve())).as_posix()
-
-
-# ---- writing reports -----------------------------------------------------------
-
-REPORT_KEYS = ("task", "unit", "date", "status", "count", "rate", "period", "note", "by", "evidence", "recorded")
-
-
-def record_path(data_dir: Path, folder: str, record, name: tuple[str, ...], suffix: str) -> Path:
-    """data/FOLDER/YYYY/MM/DATE-<name parts>-<suffix>.yaml: readable, never reused."""
-    day = record.date
-    stem = "-".join((day.isoformat(), *name, suffix))
-    return data_dir / folder / f"{day.year:04d}" / f"{day.month:02d}" / f"{stem}.yaml"
-
-
-def report_path(data_dir: Path, report, suffix: str) -> Path:
-    """data/reports/2020/09/2020-09-20-兰溪派出所-5.1-<suffix>.yaml"""
-    return record_path(data_dir, REPORTS_DIR, report, (report.unit, report.task), suffix)
-
-
-def save_report(data_dir: Path, report) -> Path:
-    """Write a new report file (exclusive, atomic) and return its path."""
-    return save_record(data_dir, REPORTS_DIR, report, REPORT_KEYS, report.unit, report.task)
-
-
-def save_new(text: str, name) -> Path:
-    """Write `text` to a new file at `name(random suffix)`, never overwriting; its path."""
-    for _ in range(20):
-        path = name(os.urandom(3).hex())
-        try:
-            write_new(path, text)
-            return path
-        except FileExistsError:
-            continue
-        except OSError as exc:  # a full disk, a read-only folder: write_new left nothing behind
-            raise DataError(f"无法写入 {display_path(path)}（{os_reason(exc)}），未保存任何内容") from None
-    raise DataError(f"无法取得新的文件名：{path.parent}")
-
-
-REVIEW_KEYS = ("subject", "decision", "by", "date", "note", "recorded")
-EXTENSION_KEYS = ("task", "unit", "period", "until", "reason", "date", "by", "recorded")
-INDICATOR_KEYS = ("measure", "value", "date", "by", "note", "recorded")
-
-
-def save_record(data_dir: Path, folder: str, record, keys: tuple[str, ...], *name: str) -> Path:
-    """Write a report, review, extension or indicator value as a new file under
-    data/FOLDER/YYYY/MM/ (see record_path); exclusive and atomic. Text the
-    loader would refuse (control characters) is refused here, before writing."""
-    from lanxi_cli import yamlio
-    from lanxi_cli.errors import UsageError
-
-    for key in keys:
-        values = getattr(record, key)
-        for value in values if isinstance(values, tuple) else (values,):
-            bad = yamlio.CONTROL.search(value) if isinstance(value, str) else None
-            if bad:
-                raise UsageError(f"{key} 含有控制字符（U+{ord(bad[0]):04X}），请删去；没有写入任何内容")
-    text = yamlio.record_document(record, keys)
-    return save_new(text, lambda suffix: record_path(data_dir, folder, record, name, suffix))

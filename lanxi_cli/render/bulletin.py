@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from lanxi_cli.domain import id_order
+from lanxi_cli.core.domain import id_order
 
 SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "markdown", ".docx": "docx"}
 NEXT_DAYS = 14  # next deadlines: those within two weeks of the as-of day
@@ -29,7 +29,7 @@ def cn_date(day: dt.date) -> str:
 
 
 def build(book, obligations, as_of: dt.date) -> list[Block]:
-    from lanxi_cli.assess import assess
+    from lanxi_cli.core.assess import assess
 
     plan = book.plan
     standings = assess(book, obligations, as_of)
@@ -60,7 +60,7 @@ def build(book, obligations, as_of: dt.date) -> list[Block]:
 
 
 def _progress(book, obligations, as_of) -> list[Block]:
-    from lanxi_cli.engine import phase_on, task_rows
+    from lanxi_cli.core.engine import phase_on, task_rows
 
     plan = book.plan
     phase = phase_on(book, as_of)
@@ -84,7 +84,7 @@ def _progress(book, obligations, as_of) -> list[Block]:
 
 
 def _ahead(standings) -> list[Block]:
-    from lanxi_cli.assess import GROUP_NAMES
+    from lanxi_cli.core.assess import GROUP_NAMES
 
     out = []
     for group, name in GROUP_NAMES.items():
@@ -97,7 +97,7 @@ def _ahead(standings) -> list[Block]:
 
 def _behind(book, obligations) -> list[Block]:
     """Every unit with an overdue obligation; units owing the same items share one line."""
-    from lanxi_cli.engine import unit_order
+    from lanxi_cli.core.engine import unit_order
 
     owed: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for ob in obligations:
@@ -117,7 +117,7 @@ def _behind(book, obligations) -> list[Block]:
 
 
 def _overdue_items(by_task: dict[str, list]) -> str:
-    from lanxi_cli.views import short
+    from lanxi_cli.render.tables import short
 
     parts = []
     for obs in by_task.values():
@@ -147,7 +147,7 @@ def _escalations(book, standings) -> list[Block]:
 
 
 def _next(book, obligations, as_of) -> list[Block]:
-    from lanxi_cli.views import short
+    from lanxi_cli.render.tables import short
 
     pending = [ob for ob in obligations if not ob.completed and ob.due >= as_of]
     soon = [ob for ob in pending if (ob.due - as_of).days <= NEXT_DAYS]
@@ -159,7 +159,7 @@ def _next(book, obligations, as_of) -> list[Block]:
     units: dict[tuple, list[str]] = defaultdict(list)
     for ob in sorted(soon, key=lambda o: (o.due, id_order(o.task.id))):
         units[(ob.due, ob.task.id)].append(ob.unit)
-    from lanxi_cli.views import unit_list
+    from lanxi_cli.render.tables import unit_list
 
     return [
         Block("item", f"{cn_date(due)}前：{task_id} {short(book.task_by_id[task_id].text, 36)}"
@@ -216,20 +216,20 @@ def docx(blocks: list[Block], handle) -> None:
 
 
 def output_kind(path) -> str | None:
-    from lanxi_cli import store
+    from lanxi_cli.io import save
 
-    return None if path is None else store.check_output(path, SUFFIXES)
+    return None if path is None else save.check_output(path, SUFFIXES)
 
 
 def write(blocks: list[Block], path, kind: str | None) -> None:
     """Markdown on stdout without a path; else the file, replaced whole."""
     import sys
 
-    from lanxi_cli import store
+    from lanxi_cli.io import save
 
     if path is None:
         sys.stdout.write(markdown(blocks))
     elif kind == "docx":
-        store.write_replace(path, lambda handle: docx(blocks, handle))
+        save.write_replace(path, lambda handle: docx(blocks, handle))
     else:
-        store.write_replace(path, lambda handle: handle.write(markdown(blocks).encode("utf-8")))
+        save.write_replace(path, lambda handle: handle.write(markdown(blocks).encode("utf-8")))

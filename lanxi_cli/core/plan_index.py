@@ -10,8 +10,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-from lanxi_cli.calendar import CalendarError, Occurrence, find_period, occurrences
-from lanxi_cli.domain import Plan, Target, Task, Unit, id_order
+from lanxi_cli.core.calendar import CalendarError, Occurrence, find_period, occurrences
+from lanxi_cli.core.domain import Plan, Target, Task, Unit, id_order
 from lanxi_cli.errors import UsageError
 
 _TASK_ID = re.compile(r"^[1-9]\d*\.[1-9]\d*$")

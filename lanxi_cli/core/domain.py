@@ -123,7 +123,7 @@ class Organisation:
 
 @dataclass(frozen=True, slots=True)
 class Scoring:
-    """The assessment score, on 100 points (see lanxi_cli.assess for the formula).
+    """The assessment score, on 100 points (see lanxi_cli.core.assess for the formula).
 
     An obligation completed on time earns 1, a late one `late`; `punctual`
     weighs the share of already-due obligations that are not overdue.

@@ -8,7 +8,7 @@ ctime_ns and inode, taken before the file is read; the whole cache by the
 lanxi and Python versions and the data folder's real path. Files changed
 less than FRESH_NS ago are not cached (an edit within the clock's tick keeps
 the same mtime). Every answer is then checked against the book anew
-(store.place_reports), so reports with problems warn on every run.
+(load.place_reports), so reports with problems warn on every run.
 
 Where: $XDG_CACHE_HOME/lanxi/<hash of the data folder>/, else ~/.cache/…:
 outside the work tree, so it never shows in git.
@@ -17,7 +17,7 @@ Format: a header, a blake2b digest of the payload, then `marshal` of plain
 tuples, lists, dicts, strings and numbers. marshal is the fastest loader in
 the standard library and runs no code while loading (pickle would call
 constructors named by the file); the digest catches a corrupt file, and
-decoding builds only lanxi_cli.domain classes and dates. Any failure to read,
+decoding builds only lanxi_cli.core.domain classes and dates. Any failure to read,
 decode or write it falls back to the files, silently: same answers, slower.
 Writes are atomic (temporary file, then rename).
 """
@@ -35,8 +35,9 @@ from dataclasses import fields
 from itertools import chain
 from pathlib import Path
 
-from lanxi_cli import __version__, domain
-from lanxi_cli.domain import Report
+from lanxi_cli import __version__
+from lanxi_cli.core import domain
+from lanxi_cli.core.domain import Report
 
 HEADER = b"lanxi-cache 1\n"
 FRESH_NS = 2_000_000_000
@@ -125,23 +126,23 @@ class Cache:
 
     def _write(self) -> None:
         try:
-            from lanxi_cli import store
+            from lanxi_cli.io import save
 
             payload = marshal.dumps((self.identity, self.book_entry, self.reports_entry))
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            store.write_replace(self.path, lambda handle: handle.write(HEADER + _digest(payload) + payload))
+            save.write_replace(self.path, lambda handle: handle.write(HEADER + _digest(payload) + payload))
         except Exception:  # unwritable or full: the next run reads the files again
             pass
 
     # ---- the book --------------------------------------------------------
 
     def load_book(self):
-        """store.load_book, from the cache when plan.yaml and tasks.yaml are unchanged."""
-        from lanxi_cli import store
-        from lanxi_cli.book import Book
+        """load.load_book, from the cache when plan.yaml and tasks.yaml are unchanged."""
+        from lanxi_cli.core.plan_index import Book
+        from lanxi_cli.io import load, locate
 
         try:
-            stamps = tuple(stamp(os.stat(self.data_dir / name)) for name in (store.PLAN_FILE, store.TASKS_FILE))
+            stamps = tuple(stamp(os.stat(self.data_dir / name)) for name in (locate.PLAN_FILE, locate.TASKS_FILE))
         except OSError:
             stamps = None
         if stamps is not None and self.book_entry is not None and self.book_entry[0] == stamps:
@@ -152,7 +153,7 @@ class Cache:
                     return book
             except Exception:
                 pass
-        book = store.load_book(self.data_dir)  # a broken plan raises here, as without a cache
+        book = load.load_book(self.data_dir)  # a broken plan raises here, as without a cache
         if stamps is not None and all(s[1] <= time.time_ns() - FRESH_NS for s in stamps):
             self.book_entry = (stamps, encode((book.plan, book.tasks)))
             self._write()
@@ -161,30 +162,30 @@ class Cache:
     # ---- the reports -----------------------------------------------------
 
     def load_reports(self, book) -> tuple[list, list]:
-        """store.load_reports, reading only the files the cache does not know."""
+        """load.load_reports, reading only the files the cache does not know."""
         try:
             return self._load_reports(book, self._reports_entry())
         except Exception:  # a cache this lanxi cannot read: read every file
             return self._load_reports(book, _empty())
 
     def _load_reports(self, book, cached) -> tuple[list, list]:
-        from lanxi_cli import store
+        from lanxi_cli.io import load, locate
 
-        shown = store.reports_shown(self.data_dir)
-        listing = store.scan_reports(self.data_dir, stat=True)
+        shown = locate.reports_shown(self.data_dir)
+        listing = locate.scan_reports(self.data_dir, stat=True)
         rels = [rel for rel, _ in listing]
         stamps = array("q", chain.from_iterable(key or UNKNOWN for _, key in listing))
         del listing
         old_rels, old_stamps, old_cols, old_bad = cached
         if rels == old_rels and stamps == old_stamps:  # nothing changed: the warm path
-            return store.place_reports(book, _items(rels, old_cols, old_bad, shown))
+            return load.place_reports(book, _items(rels, old_cols, old_bad, shown))
         index = {rel: i for i, rel in enumerate(old_rels)}
         source = []  # for each file listed, its place in the cache, or -1
         for j, rel in enumerate(rels):
             i = index.get(rel, -1)
             source.append(i if i >= 0 and old_stamps[4 * i : 4 * i + 4] == stamps[4 * j : 4 * j + 4] else -1)
         missed = [j for j, i in enumerate(source) if i < 0]
-        found = dict(zip(missed, store.read_reports([os.path.join(shown, rels[j]) for j in missed]), strict=True))
+        found = dict(zip(missed, load.read_reports([os.path.join(shown, rels[j]) for j in missed]), strict=True))
         items: list = []
         kept = _empty()  # the new cache: rels, stamps, columns, problems
         trusted = time.time_ns() - FRESH_NS
@@ -210,7 +211,7 @@ class Cache:
         if kept[0] != old_rels or kept[1] != old_stamps:
             self.reports_entry = (kept[0], kept[1].tobytes(), kept[2], kept[3])
             self._write()
-        return store.place_reports(book, items)
+        return load.place_reports(book, items)
 
     def _reports_entry(self) -> tuple[list, array, tuple, dict]:
         """The cached reports, checked for shape, or an empty cache."""
@@ -248,7 +249,7 @@ def _row(report: Report) -> tuple:
 
 
 def _items(rels: list, columns, bad: dict, shown: str):
-    """Cached rows → (file, Report or None, problems), as store.read_reports gives."""
+    """Cached rows → (file, Report or None, problems), as load.read_reports gives."""
     from lanxi_cli.errors import Problem
 
     prefix, dates = os.path.join(shown, ""), {}

@@ -13,10 +13,10 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from lanxi_cli import supervision
-from lanxi_cli.book import Book, fold
-from lanxi_cli.calendar import Occurrence, find_period, period_of
-from lanxi_cli.domain import COMPLETED, GROUP_OF_KIND, Report, Task, record_order
+from lanxi_cli.core import reviews as review_rules
+from lanxi_cli.core.calendar import Occurrence, find_period, period_of
+from lanxi_cli.core.domain import COMPLETED, GROUP_OF_KIND, Report, Task, record_order
+from lanxi_cli.core.plan_index import Book, fold
 
 # Worst first: a task or a unit takes the state of its worst obligation.
 SEVERITY = {"overdue": 0, "due_soon": 1, "open": 2, "late": 3, "done": 4}
@@ -84,8 +84,8 @@ def compute(
 
     `reviews` and `extensions` (see supervision): a rejected report is left out,
     an approved extension moves its obligation's due date."""
-    decided = supervision.decisions(reviews, as_of)
-    dues = supervision.extended_dues(extensions, decided, as_of)
+    decided = review_rules.decisions(reviews, as_of)
+    dues = review_rules.extended_dues(extensions, decided, as_of)
     by_pair: dict[tuple[str, str], list[Report]] = defaultdict(list)
     rejected: dict[tuple[str, str], list[Report]] = defaultdict(list)
     for report in reports:
@@ -120,7 +120,7 @@ def compute(
                     count=total if goal is not None else None,
                     completed_on=completed_on,
                     last_report=own[-1].date if own else None,
-                    verification=supervision.verification(
+                    verification=review_rules.verification(
                         completed_on is not None, own, occ.index in reopened, decided
                     ),
                 ))

@@ -126,7 +126,7 @@ def unit_list(book, units, limit: int = 6) -> str:
 
 
 def campaign_header(book, as_of) -> str:
-    from lanxi_cli.engine import phase_on
+    from lanxi_cli.core.engine import phase_on
 
     plan = book.plan
     phase = phase_on(book, as_of)
@@ -183,7 +183,7 @@ def show_status(book, summaries, as_of, fmt: str) -> None:
     for col in tbl.columns[1:7]:
         col.justify = "right"
     tbl.columns[0].min_width = min(20, max((cell_len(s.unit) for s in summaries), default=4))
-    from lanxi_cli.domain import GROUP_OF_KIND
+    from lanxi_cli.core.domain import GROUP_OF_KIND
 
     group = None
     for s in summaries:
@@ -213,7 +213,7 @@ def show_assessment(book, standings, as_of, fmt: str) -> None:
     """lanxi assess: one table per ranking group, best first."""
     from rich.text import Text
 
-    from lanxi_cli.assess import GROUP_NAMES, LIGHT_NAMES, LIGHT_STYLES
+    from lanxi_cli.core.assess import GROUP_NAMES, LIGHT_NAMES, LIGHT_STYLES
 
     rows = [s.as_dict() for s in standings]
     if fmt == "json":
@@ -244,7 +244,7 @@ def show_assessment(book, standings, as_of, fmt: str) -> None:
 
 
 def show_unit_status(book, unit, obligations, leads, as_of, fmt: str) -> None:
-    from lanxi_cli.engine import obligation_dict
+    from lanxi_cli.core.engine import obligation_dict
 
     rows = [obligation_dict(o) for o in obligations]
     if fmt == "json":
@@ -291,7 +291,7 @@ def show_matrix(book, obligations, as_of, fmt: str) -> None:
     from rich.cells import cell_len
     from rich.text import Text
 
-    from lanxi_cli.engine import state_matrix
+    from lanxi_cli.core.engine import state_matrix
 
     units, cell = state_matrix(book, obligations)
     if fmt in ("json", "csv"):

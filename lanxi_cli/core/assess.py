@@ -33,7 +33,7 @@ import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
 
-from lanxi_cli.domain import UNIT_GROUPS
+from lanxi_cli.core.domain import UNIT_GROUPS
 
 GROUP_NAMES = {key: name for key, name, _ in UNIT_GROUPS}
 LIGHT_NAMES = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
@@ -94,7 +94,7 @@ class Standing:
 
 def tallies(book, obligations, as_of: dt.date) -> list[Tally]:
     """One tally per unit holding obligations, in the book's unit order."""
-    from lanxi_cli.engine import unit_order
+    from lanxi_cli.core.engine import unit_order
 
     out: dict[str, Tally] = {}
     for ob in obligations:

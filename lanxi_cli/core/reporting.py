@@ -9,9 +9,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from lanxi_cli.book import period_choices
-from lanxi_cli.calendar import day_in_month, find_period, period_of
-from lanxi_cli.domain import Report, record_order
+from lanxi_cli.core.calendar import day_in_month, find_period, period_of
+from lanxi_cli.core.domain import Report, record_order
+from lanxi_cli.core.plan_index import period_choices
 from lanxi_cli.errors import UsageError
 
 MAX_NOTE = 4000  # characters; a note is a few lines, not a document

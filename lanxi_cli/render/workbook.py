@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from lanxi_cli.domain import record_order
-from lanxi_cli.views import STATUS_NAMES
+from lanxi_cli.core.domain import record_order
+from lanxi_cli.render.tables import STATUS_NAMES
 
 SUFFIXES = {".xlsx": "xlsx", ".csv": "csv"}
 FILLS = {  # light cell colours, as spreadsheets usually mark them
@@ -37,9 +37,9 @@ class Ledger:
 
 
 def build(book, reports, obligations, as_of: dt.date) -> Ledger:
-    from lanxi_cli import engine
-    from lanxi_cli.assess import GROUP_NAMES, LIGHT_NAMES, assess
-    from lanxi_cli.views import KIND_NAMES, STATE_NAMES
+    from lanxi_cli.core import engine
+    from lanxi_cli.core.assess import GROUP_NAMES, LIGHT_NAMES, assess
+    from lanxi_cli.render.tables import KIND_NAMES, STATE_NAMES
 
     tasks = Sheet("任务", ["任务编号", "类别", "任务内容", "完成时间", "牵头单位", "责任单位", "下一截止", "状态",
                            "逾期单位"], [9, 12, 50, 16, 12, 40, 11, 9, 40])
@@ -68,7 +68,7 @@ def build(book, reports, obligations, as_of: dt.date) -> Ledger:
 
 
 def obligations_sheet(book, obligations) -> Sheet:
-    from lanxi_cli.views import KIND_NAMES, STATE_NAMES, short
+    from lanxi_cli.render.tables import KIND_NAMES, STATE_NAMES, short
 
     sheet = Sheet("义务", ["任务编号", "任务内容", "单位", "单位类型", "周期", "截止日期", "状态", "数量", "目标",
                            "完成日期", "最近报告"], [9, 30, 20, 8, 10, 11, 9, 6, 6, 11, 11])
@@ -81,19 +81,19 @@ def obligations_sheet(book, obligations) -> Sheet:
 
 
 def output_kind(path) -> str:
-    from lanxi_cli import store
+    from lanxi_cli.io import save
 
-    return store.check_output(path, SUFFIXES)
+    return save.check_output(path, SUFFIXES)
 
 
 def write(ledger: Ledger, path, kind: str) -> None:
-    from lanxi_cli import store
+    from lanxi_cli.io import save
 
     if kind == "csv":
         sheet = next(s for s in ledger.sheets if s.name == "义务")
-        store.write_replace(path, lambda handle: handle.write(csv_text(sheet).encode("utf-8-sig")))
+        save.write_replace(path, lambda handle: handle.write(csv_text(sheet).encode("utf-8-sig")))
     else:
-        store.write_replace(path, lambda handle: workbook(ledger).save(handle))
+        save.write_replace(path, lambda handle: workbook(ledger).save(handle))
 
 
 def csv_text(sheet: Sheet) -> str:

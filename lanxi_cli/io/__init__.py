@@ -1,0 +1,1 @@
+"""Files and git: find the data folder, read (through the cache), validate, write, commit."""

@@ -1,0 +1,1 @@
+"""Rows → what people read: terminal tables, JSON/CSV, Word, Excel, HTML. Never computes a state."""
