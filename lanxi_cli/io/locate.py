@@ -8,12 +8,12 @@ from pathlib import Path
 from lanxi_cli.errors import DataError
 
 PLAN_FILE = "plan.yaml"
-
-
 TASKS_FILE = "tasks.yaml"
-
-
 REPORTS_DIR = "reports"
+_SUFFIXES = (".yaml", ".yml")
+REVIEWS_DIR = "reviews"
+EXTENSIONS_DIR = "extensions"
+INDICATORS_DIR = "indicators"
 
 
 def find_data_dir(explicit: str | os.PathLike | None) -> Path:
@@ -40,9 +40,6 @@ def display_path(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
-
-
-_SUFFIXES = (".yaml", ".yml")
 
 
 def scan_reports(data_dir: Path, stat: bool = False, folder: str = REPORTS_DIR) -> list[tuple[str, tuple | None]]:
@@ -88,15 +85,6 @@ def reports_shown(data_dir: Path) -> str:
     """How report paths start when shown: reports/ as display_path shows it.
     A report shown as os.path.join(this, its relative path) opens from here."""
     return display_path(data_dir / REPORTS_DIR)
-
-
-REVIEWS_DIR = "reviews"
-
-
-EXTENSIONS_DIR = "extensions"
-
-
-INDICATORS_DIR = "indicators"
 
 
 def data_relative(data_dir: Path, file: str) -> str:
