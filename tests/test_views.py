@@ -99,7 +99,8 @@ def test_status_json(cli):
 def test_csv_is_parseable(cli):
     result = cli("tasks", *AS_OF, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert len(rows) == 29 and rows[0]["id"] == "1.1"
+    assert len(rows) == 29 and rows[0]["编号"] == "1.1"
+    assert list(rows[0])[:4] == ["编号", "类别", "任务内容", "完成时限"]  # headers in Chinese
 
 
 def test_usage_errors_exit_2(cli):

@@ -72,14 +72,14 @@ def list_values(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Fo
     from lanxi_cli.cli.common import warn
     from lanxi_cli.core import goals as goal_rules
     from lanxi_cli.io import load
-    from lanxi_cli.render import tables
+    from lanxi_cli.render.tables import MeasuresView, render
 
     session = open_session(data, as_of)
     values, problems = load.load_indicators(session.data_dir, session.book)
     for problem in problems:
         warn(f"{problem}（已跳过此指标记录）")
     rows = goal_rules.measure_rows(session.book, values, session.as_of)
-    tables.show_measures(session.book, rows, session.as_of, fmt.value)
+    render(MeasuresView(rows, session.as_of), fmt.value)
 
 
 def register(app: typer.Typer) -> None:

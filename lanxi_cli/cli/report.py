@@ -111,7 +111,7 @@ def list_(
 ) -> None:
     """列出进展报告，旧的在前。"""
     from lanxi_cli.core import reporting
-    from lanxi_cli.render import tables
+    from lanxi_cli.render.tables import ReportsView, render
 
     session = open_session(data, as_of)
     chosen = reporting.select_reports(
@@ -121,19 +121,19 @@ def list_(
         since=parse_date(since, "--since") if since is not None else None,
         until=parse_date(until, "--until") if until is not None else None,
     )
-    tables.show_reports([reporting.report_dict(r) for r in chosen], fmt.value)
+    render(ReportsView(chosen), fmt.value)
 
 
 def missing(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
     """旬报未报：最近一个已截止的旬报周期内，什么报告都没交的单位（及其联络员）。"""
     from lanxi_cli.core import reporting
-    from lanxi_cli.render import tables
+    from lanxi_cli.render.tables import MissingView, render
 
     session = open_session(data, as_of)
     owed = session.book.owes_progress_reports()
     start, end = reporting.latest_window(session.as_of, session.book.plan.progress_reports.days)
     units = reporting.missing_units(owed, session.reports, start, end)
-    tables.show_missing(session.book, start, end, units, len(owed), fmt.value)
+    render(MissingView(start, end, units, len(owed), session.book), fmt.value)
 
 
 def log(
@@ -146,7 +146,7 @@ def log(
     """数据修改记录（来自 git）：谁在什么时候记录了什么，新的在前。"""
     from lanxi_cli.core import reporting
     from lanxi_cli.io import gitio
-    from lanxi_cli.render import tables
+    from lanxi_cli.render.tables import LogView, render
 
     session = open_session(data, None)
     unit, task = session.unit(unit), session.task_id(task)
@@ -156,7 +156,7 @@ def log(
     except gitio.GitError as exc:
         warn(f"没有修改记录可看：{exc}")
         changes = []
-    tables.show_log(reporting.select_changes(changes, unit, task, day), fmt.value)
+    render(LogView(reporting.select_changes(changes, unit, task, day)), fmt.value)
 
 
 def register(app: typer.Typer) -> None:

@@ -145,12 +145,12 @@ def decide(
 def list_extensions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
     """延期申请一览：原截止日期、申请日期、理由和审批结果。"""
     from lanxi_cli.core import reviews
-    from lanxi_cli.render import tables
+    from lanxi_cli.render.tables import ExtensionsView, render
 
     session = open_session(data, as_of)
     decided = reviews.decisions(session.reviews, session.as_of)
     rows = reviews.extension_rows(session.book, session.extensions, decided, session.as_of)
-    tables.show_extensions(rows, session.as_of, fmt.value)
+    render(ExtensionsView(rows, session.as_of), fmt.value)
 
 
 def _group(app: typer.Typer, name: str, help: str) -> typer.Typer:

@@ -15,11 +15,14 @@ OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="输出文�
 def assess(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
     """考核排名：各单位得分、名次、红黄绿灯和建议的督办措施。"""
     from lanxi_cli.core import assess as scoring
-    from lanxi_cli.render import tables
+    from lanxi_cli.core.overview import campaign
+    from lanxi_cli.render.tables import AssessView, render
 
     session = open_session(data, as_of)
-    standings = scoring.assess(session.book, session.obligations(), session.as_of)
-    tables.show_assessment(session.book, standings, session.as_of, fmt.value)
+    book = session.book
+    standings = scoring.assess(book, session.obligations(), session.as_of)
+    render(AssessView(campaign(book, session.as_of), standings, scoring.GROUP_NAMES, book.plan.assessment.scoring),
+           fmt.value)
 
 
 def bulletin(output: OutOpt = None, data: DataOpt = None, as_of: AsOfOpt = None) -> None:
