@@ -90,3 +90,8 @@ def obligation(cli, data_dir, unit, task, as_of, period=None):
     found = [o for o in json.loads(result.stdout)["obligations"] if o["task"] == task and o["period"] == period]
     assert len(found) == 1
     return found[0]
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/ from what the commands print now (then review the diff)")

@@ -1,0 +1,57 @@
+"""The main screens, exactly: golden files at 80 and 120 columns on fixed data.
+
+A changed header, column, width or wording fails here. After a deliberate
+change, rewrite the files and review the diff:
+
+    python -m pytest tests/test_golden.py --update-golden && git diff tests/golden
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from scenario import AS_OF, write_reports
+
+GOLDEN = Path(__file__).parent / "golden"
+SCREENS = {
+    "tasks": ("tasks",),
+    "tasks-overdue": ("tasks", "--overdue"),
+    "status": ("status",),
+    "status-unit-village": ("status", "--unit", "苏家湖村"),
+    "status-unit-lead": ("status", "--unit", "派出所"),
+    "status-matrix": ("status", "--matrix"),
+    "assess": ("assess",),
+    "report-missing": ("report", "missing"),
+}
+
+
+@pytest.fixture(scope="module")
+def scenario_data(tmp_path_factory):
+    import shutil
+
+    from conftest import SHIPPED
+
+    data = tmp_path_factory.mktemp("golden") / "data"
+    (data / "reports").mkdir(parents=True)
+    for name in ("plan.yaml", "tasks.yaml"):
+        shutil.copy(SHIPPED / name, data / name)
+    write_reports(data)
+    return data
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+@pytest.mark.parametrize("name", list(SCREENS))
+def test_screen_matches_its_golden_file(cli, scenario_data, request, name, columns):
+    result = cli(*SCREENS[name], "--data", str(scenario_data), "--as-of", AS_OF, env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.output
+    golden = GOLDEN / f"{name}.{columns}.txt"
+    if request.config.getoption("--update-golden"):
+        golden.write_text(result.stdout, encoding="utf-8")
+    assert golden.exists(), f"{golden.name} missing: run pytest tests/test_golden.py --update-golden"
+    assert result.stdout == golden.read_text(encoding="utf-8")
+
+
+def test_every_golden_file_belongs_to_a_screen():
+    expected = {f"{name}.{columns}.txt" for name in SCREENS for columns in (80, 120)}
+    assert {p.name for p in GOLDEN.iterdir()} == expected
