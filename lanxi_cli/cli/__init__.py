@@ -24,7 +24,8 @@ class LanxiGroup(TyperGroup):
         from lanxi_cli.cli import helptext
 
         given = kwargs.get("args") if kwargs.get("args") is not None else (args[0] if args else sys.argv[1:])
-        if helptext.wants_help(list(given or [])):
+        helptext.localise(self)
+        if helptext.wants_help(self, list(given or [])):
             helptext.install()
         try:
             result = super().main(*args, standalone_mode=False, **kwargs)
@@ -63,6 +64,24 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from lanxi_cli import __version__
+
+        typer.echo(f"lanxi（兰溪）版本 {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", "-V", callback=_show_version, is_eager=True,
+                                 help="显示版本号并退出"),
+) -> None:
+    """兰溪：乡镇任务清单跟踪工具——截止日期、进展报告、考核通报。"""
+
 
 from lanxi_cli.cli import goals, query, report, review, supervise  # noqa: E402  (commands register on `app`)
 

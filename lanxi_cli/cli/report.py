@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -25,12 +24,29 @@ from lanxi_cli.cli.common import (
 from lanxi_cli.errors import UsageError
 
 
-class Status(StrEnum):
-    done = "done"
-    progress = "progress"
-    blocked = "blocked"
+def _status(value: str | None) -> str | None:
+    """A report status typed as its code or its Chinese word: done or 完成."""
+    from lanxi_cli.render.words import STATUS_NAMES, choices, status_code
+
+    if value is None:
+        return None
+    code = status_code(value)
+    if code is None:
+        raise typer.BadParameter(f"“{value}”不是报告状态；可选：{choices(STATUS_NAMES)}")
+    return code
 
 
+def _complete_status(incomplete: str) -> list[tuple[str, str]]:
+    from lanxi_cli.render.words import STATUS_NAMES
+
+    pairs = [*((name, code) for code, name in STATUS_NAMES.items()), *STATUS_NAMES.items()]
+    return [pair for pair in pairs if pair[0].startswith(incomplete)]
+
+
+StatusOpt = Annotated[str, typer.Option(
+    "--status", "-s", callback=_status, autocompletion=_complete_status, metavar="状态",
+    help="完成（done）、进行中（progress）或受阻（blocked），中英文皆可",
+)]
 TaskOpt = Annotated[str | None, typer.Option("--task", "-t", autocompletion=complete_task, help="任务编号，如 5.1")]
 UnitOpt = Annotated[str | None, typer.Option("--unit", "-u", autocompletion=complete_unit, help="单位名称或别名")]
 SinceOpt = Annotated[str | None, typer.Option("--since", help="只看这一天及以后（YYYY-MM-DD）")]
@@ -71,8 +87,7 @@ def add(
     task: TaskOpt = None,
     unit: UnitOpt = None,
     date: Annotated[str | None, typer.Option("--date", "-d", help="报告日期 YYYY-MM-DD，默认今天")] = None,
-    status: Annotated[Status, typer.Option("--status", "-s", help="done 完成、progress 进行中、blocked 受阻")]
-    = Status.progress,
+    status: StatusOpt = "progress",
     count: Annotated[int | None, typer.Option("--count", "-n", help="本次完成的数量（次、场、条……）")] = None,
     rate: Annotated[float | None, typer.Option("--rate", help="达到的比率，0 到 1（如 0.85）")] = None,
     period: Annotated[str | None, typer.Option("--period", "-p", help="计入哪个周期（如 2020-09、2020-Q3、第2次）")]
@@ -93,7 +108,7 @@ def add(
     session = open_session(data, as_of)
     task, unit = _ask(session.book, task, unit)
     day = parse_date(date, "--date") if date is not None else session.as_of
-    draft = reporting.Draft(task, unit, day, status.value, count, rate, period, note, by, tuple(evidence or ()))
+    draft = reporting.Draft(task, unit, day, status, count, rate, period, note, by, tuple(evidence or ()))
     report = reporting.build_report(session.book, draft, session.as_of, recorded_now())
     path = save.save_report(session.data_dir, report)
     publish(path, reporting.commit_message(report), no_commit, "报告")

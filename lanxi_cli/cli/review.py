@@ -30,6 +30,7 @@ ByOpt = Annotated[
     str, typer.Option("--by", autocompletion=complete_unit, help="审核单位：任务的牵头单位或考核单位（禁毒办）")
 ]
 NoteOpt = Annotated[str, typer.Option("--note", help="审核意见")]
+DECISIONS = {"approved": "同意", "rejected": "退回"}  # in commit subjects
 
 
 def _decide(session, file: Path, approve: bool, reject: bool, by: str, note: str, subjects: list, what: str):
@@ -81,7 +82,7 @@ def review(
 
     session = open_session(data, as_of)
     path, rev, report = _decide(session, file, approve, reject, by, note, session.reports, "报告")
-    publish(path, f"review: {report.task} {report.unit} {report.date} {rev.decision} (by {rev.by})", no_commit)
+    publish(path, f"销号核验：{report.task} {report.unit} {report.date} {DECISIONS[rev.decision]}（{rev.by}）", no_commit)
 
 
 def request(
@@ -118,7 +119,7 @@ def request(
         raise UsageError("；".join(message for _, message in faults))
     path = save.save_record(session.data_dir, locate.EXTENSIONS_DIR, ext, save.EXTENSION_KEYS, ext.unit, ext.task)
     period = f" {ext.period}" if ext.period else ""
-    publish(path, f"extension: {ext.task} {ext.unit}{period} until {ext.until} requested", no_commit)
+    publish(path, f"延期申请：{ext.task} {ext.unit}{period} 延至 {ext.until}", no_commit)
 
 
 def decide(
@@ -139,7 +140,8 @@ def decide(
     session = open_session(data, as_of)
     path, rev, ext = _decide(session, file, approve, reject, by, note, session.extensions, "延期申请")
     period = f" {ext.period}" if ext.period else ""
-    publish(path, f"extension: {ext.task} {ext.unit}{period} until {ext.until} {rev.decision} (by {rev.by})", no_commit)
+    publish(path, f"延期审批：{ext.task} {ext.unit}{period} 延至 {ext.until} {DECISIONS[rev.decision]}（{rev.by}）",
+            no_commit)
 
 
 def list_extensions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:

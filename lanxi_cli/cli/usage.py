@@ -19,6 +19,8 @@ _VALUE_PHRASES = [
     (r"(?:Value error, )?'(.*)' is not one of (.*?)\.?$", r"“\1”不是可选值之一（可选：\2）"),
     (r"'(.*)' is not a valid int(?:eger)?\.?", r"“\1”不是整数"),
     (r"'(.*)' is not a valid float\.?", r"“\1”不是数字"),
+    (r"'(.*)' is not a valid boolean\.?", r"“\1”不是真假值"),
+    (r"(?:Path|File|Directory) '(.*)' does not exist\.?", r"“\1”不存在"),
     (r"(\S+) is not in the range x>=(\S+?)\.?", r"\1 应不小于 \2"),
     (r"(\S+) is not in the range x<=(\S+?)\.?", r"\1 应不大于 \2"),
     (r"(\S+) is not in the range (\S+?)<=x<=(\S+?)\.?", r"\1 应在 \2 到 \3 之间"),
@@ -29,14 +31,26 @@ _MESSAGES = [
         r"No such option: (\S+?)\.?(?: Did you mean (\S+?)\?| \(Possible options: (.*)\))?",
         lambda m: f"没有选项 {m[1]}" + (f"（是否想用 {m[2] or m[3]}？）" if m[2] or m[3] else ""),
     ),
-    (r"No such command '(.*)'\.", lambda m: f"没有命令“{m[1]}”"),
+    (
+        r"No such command '(.*?)'\.(?: Did you mean (.*)\?)?",
+        lambda m: f"没有命令“{m[1]}”" + (f"（是否想用 {_names(m[2])}？）" if m[2] else ""),
+    ),
     (r"Missing option '(.*?)'.*", lambda m: f"缺少选项 {m[1]}"),
     (r"Missing argument '(.*?)'.*", lambda m: f"缺少参数 {m[1]}"),
     (r"Option '(.*)' requires an argument\.", lambda m: f"选项 {m[1]} 需要一个值"),
-    (r"Got unexpected extra arguments? \((.*)\)", lambda m: f"多余的参数：{m[1]}"),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", lambda m: f"多余的参数：{m[1]}"),
+    (r"Option '(.*)' does not take a value\.", lambda m: f"选项 {m[1]} 不带值"),
+    (r"Option '(.*)' requires (\d+) arguments\.?", lambda m: f"选项 {m[1]} 需要 {m[2]} 个值"),
+    (r"Missing parameter: (.*)", lambda m: f"缺少参数 {m[1]}"),
+    (r"Missing command\.?", lambda m: "缺少子命令"),
     (r"Invalid value for '(.*?)'(?: / '.*?')?: (.*)", lambda m: f"选项 {m[1]} 的值无效：{_value(m[2])}"),
     (r"Invalid value for (.*?): (.*)", lambda m: f"{m[1]} 的值无效：{_value(m[2])}"),
 ]
+
+
+def _names(text: str) -> str:
+    """click's `'add', 'list'` → `add、list`."""
+    return "、".join(part.strip().strip("'") for part in text.split(","))
 
 
 def _value(text: str) -> str:
