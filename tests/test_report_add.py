@@ -280,7 +280,7 @@ def test_sixteen_parallel_adds_leave_sixteen_files_and_commits(git_data_dir):
         assert code == 0 and err == "", err
     assert len(report_files(git_data_dir)) == 16
     subjects = [s for s in commits(repo) if s.startswith("报告：1.1 ")]
-    assert sorted(s.split()[2] for s in subjects) == sorted(units)
+    assert sorted(s.split()[1] for s in subjects) == sorted(units)
     assert git("status", "--porcelain", "--untracked-files=all", cwd=repo) == ""
 
 

@@ -82,7 +82,8 @@ def review(
 
     session = open_session(data, as_of)
     path, rev, report = _decide(session, file, approve, reject, by, note, session.reports, "报告")
-    publish(path, f"销号核验：{report.task} {report.unit} {report.date} {DECISIONS[rev.decision]}（{rev.by}）", no_commit)
+    subject = f"销号核验：{report.task} {report.unit} {report.date} {DECISIONS[rev.decision]}（{rev.by}）"
+    publish(path, subject, no_commit)
 
 
 def request(
