@@ -91,7 +91,7 @@ for _module in (query, report, supervise, review, goals):
 
 def main() -> None:
     try:
-        app()
+        app(prog_name="lanxi")  # also under `python -m lanxi_cli`: messages name the command users type
     except BrokenPipeError:  # `lanxi tasks | head`
         sys.stderr.close()
         sys.exit(0)

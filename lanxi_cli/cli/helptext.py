@@ -21,8 +21,8 @@ BY_NAME = {"as_of": "日期", "date": "日期", "since": "日期", "until": "日
            "by": "单位或姓名", "period": "周期", "output": "文件", "file": "文件", "name": "名称", "value": "数值",
            "towns": "文件", "dir": "目录"}
 COMPLETION_HELP = {
-    "install_completion": "为当前 shell 安装命令补全（bash、zsh、fish、PowerShell），重开终端后生效",
-    "show_completion": "显示当前 shell 的补全脚本，可复制后自行安装",
+    "install_completion": "为当前终端安装命令补全（支持 bash、zsh、fish、PowerShell），重开终端后生效",
+    "show_completion": "显示当前终端的命令补全脚本，可复制后自行安装",
 }
 
 

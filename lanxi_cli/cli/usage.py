@@ -16,10 +16,10 @@ _VALUE_PHRASES = [
     (r"Input should be a valid integer.*", "应为整数"),
     (r"Input should be a valid number.*", "应为数字"),
     (r"Input should be a valid boolean.*", "应为 true 或 false"),
-    (r"(?:Value error, )?'(.*)' is not one of (.*?)\.?$", r"“\1”不是可选值之一（可选：\2）"),
-    (r"'(.*)' is not a valid int(?:eger)?\.?", r"“\1”不是整数"),
-    (r"'(.*)' is not a valid float\.?", r"“\1”不是数字"),
-    (r"'(.*)' is not a valid boolean\.?", r"“\1”不是真假值"),
+    (r"(?:Value error, )?'(.*)' is not one of (.*?)\.?$", lambda m: f"“{m[1]}”不是可选值之一（可选：{_names(m[2])}）"),
+    (r"'(.*)' is not a valid int(?:eger)?(?: range)?\.?", r"“\1”不是整数"),
+    (r"'(.*)' is not a valid float(?: range)?\.?", r"“\1”不是数字"),
+    (r"'(.*)' is not a valid boolean\..*", r"“\1”不是真假值"),
     (r"(?:Path|File|Directory) '(.*)' does not exist\.?", r"“\1”不存在"),
     (r"(\S+) is not in the range x>=(\S+?)\.?", r"\1 应不小于 \2"),
     (r"(\S+) is not in the range x<=(\S+?)\.?", r"\1 应不大于 \2"),
@@ -29,7 +29,7 @@ _VALUE_PHRASES = [
 _MESSAGES = [
     (
         r"No such option: (\S+?)\.?(?: Did you mean (\S+?)\?| \(Possible options: (.*)\))?",
-        lambda m: f"没有选项 {m[1]}" + (f"（是否想用 {m[2] or m[3]}？）" if m[2] or m[3] else ""),
+        lambda m: f"没有选项 {m[1]}" + (f"（是否想用 {_names(m[2] or m[3])}？）" if m[2] or m[3] else ""),
     ),
     (
         r"No such command '(.*?)'\.(?: Did you mean (.*)\?)?",
@@ -57,7 +57,7 @@ def _value(text: str) -> str:
     for pattern, replacement in _VALUE_PHRASES:
         match = re.fullmatch(pattern, text.strip(), flags=re.S)
         if match:
-            return match.expand(replacement)
+            return replacement(match) if callable(replacement) else match.expand(replacement)
     return text
 
 
