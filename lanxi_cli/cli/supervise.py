@@ -9,6 +9,12 @@ import typer
 
 from lanxi_cli.cli.common import AsOfOpt, DataOpt, Format, FormatOpt, open_session
 
+
+def display_path(path: Path) -> str:
+    from lanxi_cli.io.locate import display_path as shown
+
+    return shown(path)
+
 OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="输出文件（已存在则覆盖）")]
 
 
@@ -25,14 +31,24 @@ def assess(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.
            fmt.value)
 
 
-def bulletin(output: OutOpt = None, data: DataOpt = None, as_of: AsOfOpt = None) -> None:
-    """通报：专项行动推进情况（Markdown；-o 以 .docx 结尾则生成 Word 文档）。"""
+def bulletin(
+    output: OutOpt = None,
+    number: Annotated[str | None, typer.Option("--number", metavar="文号",
+                                               help="发文字号，如 兰禁毒办〔2020〕5号（只写数字则按年份补全）")] = None,
+    issue: Annotated[str | None, typer.Option("--issue", metavar="期数", help="期数，如 5（即第5期）")] = None,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """通报：专项行动推进情况（Markdown；-o 以 .docx 结尾则生成 Word 公文）。"""
+    from lanxi_cli.core import overview
     from lanxi_cli.render import bulletin as doc
 
     kind = doc.output_kind(output)  # a bad file name is a usage error, before any data is read
     session = open_session(data, as_of)
-    text = doc.build(session.book, session.obligations(), session.as_of)
-    doc.write(text, output, kind)
+    summary = overview.compute(session.book, session.obligations(), session.as_of)
+    doc.write(doc.build(session.book, summary, number, issue), output, kind)
+    if output is not None:
+        typer.echo(display_path(output))
 
 
 def export(output: Annotated[Path, typer.Option("--output", "-o", help="输出文件：.xlsx 工作台账，或 .csv 义务清单")],

@@ -144,21 +144,6 @@ class TaskRow:
     overdue_units: tuple[str, ...]
     obligations: list[Obligation]
 
-    def as_dict(self) -> dict:
-        return {
-            "id": self.task.id,
-            "category": self.task.category,
-            "text": self.task.text,
-            "deadline": self.task.deadline_text,
-            "lead": self.lead,
-            "units": list(self.units),
-            "due": _iso(self.due),
-            "state": self.state,
-            "overdue_units": list(self.overdue_units),
-            "units_done": sum(1 for u in self.units if self.unit_complete(u)),
-            "units_verified": sum(1 for u in self.units if self.unit_complete(u, verified=True)),
-        }
-
     @property
     def verification(self) -> str | None:
         """rejected if any claim on the task was rejected and reopened, else claimed
@@ -239,9 +224,6 @@ class UnitSummary:
 
     verified: int = 0  # completed obligations whose claim the lead approved
 
-    def as_dict(self) -> dict:
-        return {"unit": self.unit, "kind": self.kind, "total": self.total, **self.counts, "verified": self.verified}
-
 
 def unit_order(book: Book, name: str) -> tuple[int, int]:
     """Villages and communities first, then departments, then the rest."""
@@ -272,14 +254,6 @@ class LeadSummary:
     def units_overdue(self) -> int:
         return len(self.overdue_units)
 
-    def as_dict(self) -> dict:
-        return {
-            "task": self.task.id,
-            "units_total": self.units_total,
-            "units_done": self.units_done,
-            "units_overdue": self.units_overdue,
-        }
-
 
 def lead_summaries(book: Book, obligations: list[Obligation], unit: str) -> list[LeadSummary]:
     """How the units stand on each task that `unit` leads."""
@@ -304,26 +278,3 @@ def state_matrix(book: Book, obligations: list[Obligation]) -> tuple[list[str], 
         states[(ob.unit, ob.task.id)].append(ob.state)
     units = sorted({unit for unit, _ in states}, key=lambda n: unit_order(book, n))
     return units, {key: worst(value) for key, value in states.items()}
-
-
-def obligation_dict(ob: Obligation) -> dict:
-    return {
-        "task": ob.task.id,
-        "unit": ob.unit,
-        "period": ob.occ.label,
-        "due": ob.due.isoformat(),
-        "state": ob.state,
-        "count": ob.count,
-        "target": ob.target,
-        "completed_on": _iso(ob.completed_on),
-        "last_report": _iso(ob.last_report),
-        "verification": ob.verification,
-    }
-
-
-def phase_on(book: Book, day: dt.date):
-    return next((p for p in book.plan.phases if p.start <= day <= p.end), None)
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None

@@ -125,23 +125,6 @@ def missing_units(owed: tuple[str, ...], reports, start: dt.date, end: dt.date) 
 # ---- listing -------------------------------------------------------------------------
 
 
-def report_dict(report: Report) -> dict:
-    return {
-        "task": report.task,
-        "unit": report.unit,
-        "date": report.date.isoformat(),
-        "status": report.status,
-        "count": report.count,
-        "note": report.note,
-        "file": report.file,
-        "rate": report.rate,
-        "period": report.period,
-        "by": report.by,
-        "evidence": list(report.evidence),
-        "recorded": report.recorded,
-    }
-
-
 def select_reports(reports, unit=None, task=None, since=None, until=None) -> list[Report]:
     """Reports matching every filter given, oldest first."""
     out = [

@@ -120,16 +120,6 @@ class Change:
     subject: str
     files: tuple[str, ...]  # relative to the work tree top
 
-    def as_dict(self) -> dict:
-        return {
-            "commit": self.commit,
-            "date": self.time.date().isoformat(),
-            "time": self.time.isoformat(),
-            "author": self.author,
-            "subject": self.subject,
-            "files": list(self.files),
-        }
-
 
 _RECORD, _FIELD = "\x1e", "\x1f"
 

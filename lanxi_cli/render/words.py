@@ -49,3 +49,22 @@ def status_code(text: str) -> str | None:
 def choices(names: dict[str, str]) -> str:
     """`完成（done）、进行中（progress）…` for a message listing what may be typed."""
     return "、".join(f"{name}（{code}）" for code, name in names.items())
+
+
+QUARTERS = "一二三四"
+
+
+def period_name(label: str | None) -> str:
+    """An occurrence's label as a document says it: 2020-09 → 2020年9月,
+    2020-Q3 → 2020年第三季度; 第1次 and anything else as it is."""
+    import re
+
+    if not label:
+        return ""
+    month = re.fullmatch(r"(\d{4})-(\d{1,2})", label)
+    if month:
+        return f"{month[1]}年{int(month[2])}月"
+    quarter = re.fullmatch(r"(\d{4})-Q([1-4])", label)
+    if quarter:
+        return f"{quarter[1]}年第{QUARTERS[int(quarter[2]) - 1]}季度"
+    return label
