@@ -53,12 +53,18 @@ def bulletin(
 
 def export(output: Annotated[Path, typer.Option("--output", "-o", help="输出文件：.xlsx 工作台账，或 .csv 义务清单")],
            data: DataOpt = None, as_of: AsOfOpt = None) -> None:
-    """导出工作台账：.xlsx（任务、义务、报告、考核四张表）或 .csv（义务）。"""
+    """导出工作台账：.xlsx（任务、义务、报告、按单位、考核五张表，附完成情况图表）或 .csv（义务）。"""
+    from lanxi_cli.core import overview, reviews
+    from lanxi_cli.core.domain import record_order
     from lanxi_cli.render import workbook
 
     kind = workbook.output_kind(output)
     session = open_session(data, as_of)
-    workbook.write(workbook.build(session.book, session.reports, session.obligations(), session.as_of), output, kind)
+    summary = overview.compute(session.book, session.obligations(), session.as_of)
+    reports = sorted((r for r in session.reports if r.date <= session.as_of), key=record_order)
+    decided = reviews.decisions(session.reviews, session.as_of)
+    workbook.write(workbook.build(session.book, summary, reports, decided), output, kind)
+    typer.echo(display_path(output))
 
 
 def register(app: typer.Typer) -> None:

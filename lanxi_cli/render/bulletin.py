@@ -250,7 +250,7 @@ FONTS = {  # kind: (East Asian font, points, bold, alignment, first-line indent 
     "addressee": ("仿宋", 16, False, None, 0),
     "heading": ("黑体", 16, False, None, 2),
     "para": ("仿宋", 16, False, "justify", 2),
-    "item": ("仿宋", 16, False, "justify", 2),
+    "item": ("仿宋", 16, False, None, 2),  # lists of ids and names: justified lines would gape
     "caption": ("仿宋", 14, False, "center", 0),
     "signature": ("仿宋", 16, False, "right", 0),
     "date": ("仿宋", 16, False, "right", 0),
