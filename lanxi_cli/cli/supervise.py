@@ -67,6 +67,23 @@ def export(output: Annotated[Path, typer.Option("--output", "-o", help="输出�
     typer.echo(display_path(output))
 
 
+def dashboard(
+    output: Annotated[Path, typer.Option("--output", "-o", help="输出的网页文件（.html），双击即可离线打开")],
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """进展看板：一个离线网页，含各组各单位进度、单位×任务红黄绿一览、逾期事项和完成进度曲线。"""
+    from lanxi_cli.core import overview
+    from lanxi_cli.core.assess import GROUP_NAMES
+    from lanxi_cli.render import dashboard as page
+
+    page.output_kind(output)
+    session = open_session(data, as_of)
+    summary = overview.compute(session.book, session.obligations(), session.as_of)
+    page.write(page.html(summary, GROUP_NAMES, [t.id for t in session.book.tasks]), output)
+    typer.echo(display_path(output))
+
+
 def register(app: typer.Typer) -> None:
-    for command in (assess, bulletin, export):
+    for command in (assess, bulletin, export, dashboard):
         app.command()(command)

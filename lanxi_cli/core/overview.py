@@ -59,6 +59,7 @@ class Overview:
     overdue: dict[str, list] = field(default_factory=dict)  # unit → its overdue obligations, display order
     timeline: list[Point] = field(default_factory=list)
     upcoming: list = field(default_factory=list)  # (due day, task, [units]) for the next deadlines
+    matrix: tuple = ((), {})  # (units in display order, {(unit, task id): worst state})
 
 
 NEXT_DAYS = 14  # upcoming deadlines: those within two weeks of the as-of day
@@ -86,6 +87,7 @@ def compute(book, obligations, as_of: dt.date) -> Overview:
         overdue={unit: overdue[unit] for unit in order},
         timeline=timeline(book, counted, as_of),
         upcoming=upcoming(book, counted, as_of),
+        matrix=engine.state_matrix(book, obligations),
     )
 
 
@@ -101,6 +103,8 @@ def timeline(book, obligations, as_of: dt.date) -> list[Point]:
     due_sum = sum(n for d, n in due.items() if d < start)
     done_sum = sum(n for d, n in done.items() if d < start)
     for day in days:
+        if points and (day - points[-1].day).days > 1:  # a step, not a slope, between two days of change
+            points.append(Point(day - dt.timedelta(days=1), due_sum, done_sum))
         due_sum += due.get(day, 0)
         done_sum += done.get(day, 0)
         points.append(Point(day, due_sum, done_sum))
