@@ -42,6 +42,8 @@ COMMANDS = {
     "status": ["status"],
     "status --unit 派出所": ["status", "--unit", "派出所"],
     "check": ["check"],
+    "report list": ["report", "list"],  # every report, as a table …
+    "report list --format csv": ["report", "list", "--format", "csv"],  # … and as csv, its bound (≤ 3×)
 }
 FLOOR = "import typer, pydantic, yaml, rich.table"
 TYPER_APP = """
@@ -242,6 +244,10 @@ def targets(out: dict) -> list[dict]:
             add(f"100k warm {name} / 10k warm", big["cpu"] / small["cpu"], 3.0, "cpu", info=name == "check")
             add(f"100k warm {name} peak RSS MB", big["rss_mb"], 300, "MB")
     for n, row in sizes.items():
+        listing = row["commands"].get("report list"), row["commands"].get("report list --format csv")
+        if int(n) and all(listing):
+            add(f"N={n} warm report list table / csv", listing[0]["warm"]["cpu"] / listing[1]["warm"]["cpu"], 3.0,
+                "cpu")
         if "parse" in row:
             for name, m in row["commands"].items():
                 add(f"N={n} cold {name} / bare parse", m["cold"]["cpu"] / row["parse"]["cpu"], 1.3, "cpu")
