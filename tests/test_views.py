@@ -206,7 +206,8 @@ def test_every_state_has_a_word_a_mark_and_colours_ready_for_exempt():
     assert len(set(words.STATE_MARKS.values())) == len(states)  # each mark tells one state
     day = dt.date(2020, 9, 15)
     campaign = Campaign("兰溪镇", "方案", dt.date(2020, 8, 1), dt.date(2020, 12, 31), day, "全面推进阶段", "during")
-    view = MatrixView(campaign, ["3.1", "3.2"], ["苏家湖村"], {("苏家湖村", "3.1"): "exempt", ("苏家湖村", "3.2"): "open"})
+    cells = {("苏家湖村", "3.1"): "exempt", ("苏家湖村", "3.2"): "open"}
+    view = MatrixView(campaign, ["3.1", "3.2"], ["苏家湖村"], cells)
     lines = view.text(80, colour=False).splitlines()
     assert lines[4].split() == ["苏家湖村", "/", "."]
     assert "/ 不适用" in lines[5]
