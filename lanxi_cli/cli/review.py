@@ -148,12 +148,16 @@ def decide(
 def list_extensions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
     """延期申请一览：原截止日期、申请日期、理由和审批结果。"""
     from lanxi_cli.core import reviews
-    from lanxi_cli.render.tables import ExtensionsView, render
+    from lanxi_cli.render.tables import DECISION_NAMES, Listing, render
 
     session = open_session(data, as_of)
     decided = reviews.decisions(session.reviews, session.as_of)
     rows = reviews.extension_rows(session.book, session.extensions, decided, session.as_of)
-    render(ExtensionsView(rows, session.as_of), fmt.value)
+    table = [("task", "任务", False), ("unit", "单位", False), ("period", "周期", False), ("due", "原截止", False),
+             ("until", "延至", False), ("decision", "审批", False), ("reason", "理由", True)]
+    columns = ("task", "unit", "period", "due", "until", "date", "reason", "decision", "file")
+    render(Listing(rows, table, f"延期申请（截至 {session.as_of}）", f"截至 {session.as_of}，没有延期申请。",
+                   {"decision": DECISION_NAMES}, columns), fmt.value)
 
 
 def _group(app: typer.Typer, name: str, help: str) -> typer.Typer:

@@ -78,14 +78,16 @@ class View:
 @dataclass
 class Listing(View):
     """A plain list of dicts with a table of chosen columns: the view a simple
-    `list` command needs. `table` is [(field, header, wrap)]; `words` maps a
-    field's codes to Chinese words in the table."""
+    `list` command needs. `table` is [(field, header, wrap)] (the last wrapping
+    column takes the spare width); `words` maps a field's codes to Chinese
+    words in the table; `columns` orders the csv."""
 
     rows: list[dict]
     table: list[tuple[str, str, bool]]
     title: str = ""
     empty: str = "没有符合条件的记录。"
     words: dict[str, dict[str, str]] = field(default_factory=dict)
+    columns: tuple[str, ...] = ()
 
     def data(self):
         return self.rows
@@ -95,7 +97,9 @@ class Listing(View):
 
         if not self.rows:
             return self.empty + "\n"
-        grid = Grid([Column(header, wrap=wrap) for _, header, wrap in self.table], title=self.title)
+        last = max((i for i, (_, _, wrap) in enumerate(self.table) if wrap), default=None)
+        grid = Grid([Column(header, wrap=wrap, grow=i == last) for i, (_, header, wrap) in enumerate(self.table)],
+                    title=self.title)
         for row in self.rows:
             grid.add(*(_word(self.words.get(key), row.get(key)) for key, _, _ in self.table))
         return render(grid, width, colour)
@@ -498,28 +502,6 @@ class LogView(View):
 
 
 # ---- supervision: extensions, goals ------------------------------------------------
-
-
-@dataclass
-class ExtensionsView(View):
-    rows: list[dict]
-    as_of: object
-    columns = ("task", "unit", "period", "due", "until", "date", "reason", "decision", "file")
-
-    def data(self):
-        return self.rows
-
-    def text(self, width, colour):
-        from lanxi_cli.render.grid import Column, Grid, render
-
-        if not self.rows:
-            return f"截至 {self.as_of}，没有延期申请。\n"
-        grid = Grid([Column("任务"), Column("单位"), Column("周期"), Column("原截止"), Column("延至"), Column("审批"),
-                     Column("理由", wrap=True, grow=True)], title=f"延期申请（截至 {self.as_of}）")
-        for row in self.rows:
-            grid.add(row["task"], row["unit"], row["period"] or "", row["due"], row["until"],
-                     DECISION_NAMES[row["decision"]], row["reason"])
-        return render(grid, width, colour)
 
 
 def _number(value) -> str:

@@ -35,7 +35,6 @@ LIGHT_STYLES = {"green": "32", "yellow": "33", "red": "1;31"}
 DECISION_NAMES = {"approved": "已同意", "rejected": "不同意", "pending": "待审批"}
 DIRECTION_NAMES = {"rise": "上升", "fall": "下降"}
 TREND_NAMES = {"met": "达标", "unmet": "未达标", "no_data": "无数据"}
-FORMAT_NAMES = {"table": "表格", "json": "JSON", "csv": "CSV"}
 
 
 def status_code(text: str) -> str | None:
