@@ -268,3 +268,10 @@ def test_a_native_chart_of_completion_by_unit(ledger, cli, data_dir):
     refs = [s.val.numRef.f for s in chart.series]
     assert refs[0] == f"'按单位'!$D$3:$D${len(rows) + 2}" and len(refs) == 5
     assert {s.cat.strRef.f for s in chart.series} == {f"'按单位'!$A$3:$A${len(rows) + 2}"}  # named by unit
+
+
+def test_every_unit_behind_is_in_the_ledger(ledger, cli, data_dir):
+    behind = {u["unit"] for u in cli_json(cli, data_dir, "status")["units"] if u["overdue"]}
+    assert len(behind) == 31
+    assert {r["单位"] for r in rows_of(ledger["义务"]) if r["状态"] == "已逾期"} == behind
+    assert {r["单位"] for r in rows_of(ledger["考核"]) if r["已逾期"]} == behind
