@@ -10,9 +10,13 @@ from rich.cells import cell_len
 from lanxi_cli.render.grid import CLOSING, OPENING, Column, Grid, render, wrap
 
 HAN = st.sampled_from("各村社区镇属部门要开展禁毒专题学习组织大讨论查摆本地问题")
-MARK = st.sampled_from("、。，；：？！）」》”（「《“")
-WORD = st.text(alphabet="abcdefghij0123456789.-", min_size=1, max_size=6)
-TEXT = st.lists(st.one_of(HAN, HAN, HAN, MARK, WORD, st.just(" ")), min_size=1, max_size=80).map("".join)
+CLOSE = st.sampled_from("、。，；：？！）」》”)")
+OPEN = st.sampled_from("（「《“(")
+WORD = st.text(alphabet="abcdefghij0123456789.-,:", min_size=1, max_size=6)
+# Text as it is written: a closing mark follows a character, an opening mark precedes one.
+TOKEN = st.one_of(HAN, HAN, st.tuples(HAN, CLOSE).map("".join), st.tuples(OPEN, HAN).map("".join), WORD,
+                  st.just(" "))
+TEXT = st.lists(TOKEN, min_size=1, max_size=60).map("".join)
 
 
 @settings(max_examples=300, deadline=None)
@@ -24,6 +28,12 @@ def test_wrapped_lines_fit_and_follow_the_line_breaking_rules(text, width):
         assert line[:1] not in CLOSING, (before, line)  # 避头: no closing mark starts a line
         assert before.rstrip()[-1:] not in OPENING, (before, line)  # 避尾: no opening mark ends one
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost, nothing added
+
+
+def test_numbers_dates_and_ids_are_never_split():
+    lines = wrap("完成率达0.85以上，截至2020-09-03前，任务5.1", 12)
+    assert lines == ["完成率达0.85", "以上，截至", "2020-09-03", "前，任务5.1"]
+    assert wrap("完成第1次(其中8月30日前)。", 12) == ["完成第1次(其", "中8月30日", "前)。"]
 
 
 @settings(max_examples=200, deadline=None)

@@ -20,11 +20,17 @@ from dataclasses import dataclass, field
 from rich.cells import cell_len
 
 # 避头尾: marks that may not start a line, and marks that may not end one.
-CLOSING = frozenset("、。，．,.;；:：？?！!）)]］｝}」』】〕〉》”’％%…—・·ー々〜～")
-OPENING = frozenset("（([［｛{「『【〔〈《“‘")
+CLOSING = frozenset("、。，．；：？！）］｝」』】〕〉》”’％…—・·ー々〜～")
+OPENING = frozenset("（［｛「『【〔〈《“‘")
+# ASCII brackets always count as marks; other ASCII punctuation only where it stands
+# alone, after Chinese text or a space: inside a number it belongs to it ("5.1", "0.85").
+ASCII_CLOSING = frozenset("!,.:;?%")
+CLOSING |= frozenset(")]}")
+OPENING |= frozenset("([{")
 GAP = "  "  # between columns
 MIN_WRAP = 8  # a wrapping column is never squeezed below this many cells (or its longest word)
 RULE = "─"
+SEPARATORS = "、；，, "  # between names in a list
 
 
 @dataclass(slots=True)
@@ -59,12 +65,16 @@ def pieces(text: str) -> list[str]:
     to what follows."""
     out: list[str] = []
     run = ""
+    closing = set(CLOSING)
     for char in text:
-        if char == " " or cell_len(char) > 1 or char in CLOSING or char in OPENING:
+        alone = not run and char in ASCII_CLOSING
+        if char == " " or cell_len(char) > 1 or char in CLOSING or char in OPENING or alone:
             if run:
                 out.append(run)
                 run = ""
             out.append(char)
+            if alone:
+                closing.add(char)
         else:
             run += char
     if run:
@@ -72,9 +82,9 @@ def pieces(text: str) -> list[str]:
     glued: list[str] = []
     carry = ""
     for piece in out:
-        if piece in OPENING:
+        if piece in OPENING or (carry and piece == " "):
             carry += piece
-        elif piece in CLOSING and glued and not carry:
+        elif piece in closing and glued and not carry:
             glued[-1] += piece
         else:
             glued.append(carry + piece)
@@ -89,7 +99,7 @@ def names(text: str) -> list[str]:
     out, run = [], ""
     for char in text:
         run += char
-        if char in "、；，, ":
+        if char in SEPARATORS:
             out.append(run)
             run = ""
     return [*out, run] if run else out
@@ -106,11 +116,15 @@ def wrap(text: str, width: int, words: bool = False) -> list[str]:
         line, used = "", 0
         for piece in split(paragraph):
             size = cell_len(piece)
-            if used + size > width and line.strip():
-                lines.append(line.rstrip())
-                line, used = "", 0
+            if used + size > width:
+                if line.strip():
+                    lines.append(line.rstrip())
+                line, used = "", 0  # (a line of spaces alone is dropped)
                 if piece.isspace():
                     continue
+            if words and size > width and cell_len(piece.rstrip(SEPARATORS)) <= width:
+                piece = piece.rstrip(SEPARATORS)  # a name alone on its line: the break separates it
+                size = cell_len(piece)
             while size > width:  # one piece wider than the column: cut it by characters
                 head, head_size = "", 0
                 for char in piece:
@@ -118,6 +132,9 @@ def wrap(text: str, width: int, words: bool = False) -> list[str]:
                         break
                     head += char
                     head_size += cell_len(char)
+                while len(head) > 1 and (piece[len(head)] in CLOSING or head[-1] in OPENING):  # 避头尾 here too
+                    head_size -= cell_len(head[-1])
+                    head = head[:-1]
                 lines.append(head)
                 piece, size = piece[len(head):], size - head_size
             line += piece
