@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, git, run_lanxi
+from conftest import ROOT, git, read_report, run_lanxi
 
 AS_OF = "2020-09-20"
 
@@ -22,7 +22,7 @@ def report_files(data_dir: Path) -> list[Path]:
 def load(data_dir: Path, path: Path):
     from lanxi_cli.io import load
 
-    report, problems = load.load_report(path, load.load_book(data_dir), str(path))
+    report, problems = read_report(path, load.load_book(data_dir))
     assert problems == []
     return report
 

@@ -75,10 +75,11 @@ def units(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.t
 
 def check(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """校验 plan.yaml、tasks.yaml 和全部报告，列出发现的每一处问题。"""
-    from lanxi_cli.io import load, locate
+    from lanxi_cli.core import snapshot
+    from lanxi_cli.io import locate
     from lanxi_cli.render import tables
 
-    book, reports, problems = load.check_all(locate.find_data_dir(data))
+    book, reports, problems = snapshot.check(locate.find_data_dir(data))
     tables.show_check(book, reports, problems, fmt.value)
     if problems:
         raise typer.Exit(1)

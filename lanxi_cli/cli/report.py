@@ -96,7 +96,7 @@ def add(
     draft = reporting.Draft(task, unit, day, status.value, count, rate, period, note, by, tuple(evidence or ()))
     report = reporting.build_report(session.book, draft, session.as_of, recorded_now())
     path = save.save_report(session.data_dir, report)
-    publish(path, reporting.commit_message(report), no_commit, "报告")
+    publish(session.data_dir, path, reporting.commit_message(report), no_commit, "报告")
 
 
 
@@ -119,7 +119,7 @@ def list_(
         unit=session.unit(unit),
         task=session.task_id(task),
         since=parse_date(since, "--since") if since is not None else None,
-        until=parse_date(until, "--until") if until is not None else None,
+        until=min(parse_date(until, "--until"), session.as_of) if until is not None else session.as_of,
     )
     tables.show_reports([reporting.report_dict(r) for r in chosen], fmt.value)
 

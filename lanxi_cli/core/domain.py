@@ -304,11 +304,42 @@ class Task:
 
 
 
+# ---- records: files lanxi writes, one each, never edited ------------------------
+
+
+def id_of(text: str) -> str:
+    """The record id a user or a file names: an id as it is, or a path (any
+    folder, either slash) reduced to its file name without .yaml/.yml."""
+    name = text.strip().replace("\\", "/").rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0] if name.endswith((".yaml", ".yml")) else name
+
+
+def stored_fields(cls) -> tuple[str, ...]:
+    """The fields a record's file holds, in the dataclass's order: all but
+    `file`, which the loader sets and which every record class has last."""
+    names = tuple(cls.__dataclass_fields__)
+    if names[-1] != "file":
+        raise TypeError(f"{cls.__name__}: `file` must be the last field")
+    return names[:-1]
+
+
+class Record:
+    """What every record shares: it is known by its id, its file name without
+    .yaml, unique in the data folder; `file` (set by the loader) is its path
+    relative to the data folder's parent."""
+
+    __slots__ = ()
+
+    @property
+    def id(self) -> str:
+        return id_of(self.file)
+
+
 # ---- data/reports/ -----------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class Report:
+class Report(Record):
     __pydantic_config__ = FORBID
     task: Text
     unit: Text
@@ -330,11 +361,10 @@ Decision = Literal["approved", "rejected"]
 
 
 @dataclass(frozen=True, slots=True)
-class Review:
+class Review(Record):
     """A lead's decision on a filed request: a completion claim (a report) or an
-    extension request. `subject` is that file's path inside the data folder,
-    e.g. reports/2020/09/2020-09-20-苏家湖村-5.1-3fa2c1.yaml; the loader turns it
-    into the same form as the subject's own `file`."""
+    extension request. `subject` is that record's id, e.g.
+    2020-09-20-苏家湖村-5.1-3fa2c1 (a path to it is read as its file name)."""
 
     __pydantic_config__ = FORBID
     subject: Text
@@ -347,7 +377,7 @@ class Review:
 
 
 @dataclass(frozen=True, slots=True)
-class Extension:
+class Extension(Record):
     """A unit's request (延期申请) to move one obligation's due date to `until`."""
 
     __pydantic_config__ = FORBID
@@ -363,7 +393,7 @@ class Extension:
 
 
 @dataclass(frozen=True, slots=True)
-class IndicatorValue:
+class IndicatorValue(Record):
     """One measured value of a goal (工作目标) measure, as of `date`."""
 
     __pydantic_config__ = FORBID

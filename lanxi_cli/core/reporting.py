@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from lanxi_cli.core.calendar import day_in_month, find_period, period_of
-from lanxi_cli.core.domain import Report, record_order
+from lanxi_cli.core.domain import Report, record_order, stored_fields
 from lanxi_cli.core.plan_index import period_choices
 from lanxi_cli.errors import UsageError
 
@@ -123,20 +123,13 @@ def missing_units(owed: tuple[str, ...], reports, start: dt.date, end: dt.date) 
 
 
 def report_dict(report: Report) -> dict:
-    return {
-        "task": report.task,
-        "unit": report.unit,
-        "date": report.date.isoformat(),
-        "status": report.status,
-        "count": report.count,
-        "note": report.note,
-        "file": report.file,
-        "rate": report.rate,
-        "period": report.period,
-        "by": report.by,
-        "evidence": list(report.evidence),
-        "recorded": report.recorded,
-    }
+    """A report as the contract's JSON: its id, every stored field, its file."""
+    out = {"id": report.id}
+    for name in stored_fields(Report):
+        value = getattr(report, name)
+        out[name] = value.isoformat() if isinstance(value, dt.date) else list(value) if type(value) is tuple else value
+    out["file"] = report.file
+    return out
 
 
 def select_reports(reports, unit=None, task=None, since=None, until=None) -> list[Report]:

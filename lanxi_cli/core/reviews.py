@@ -13,20 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from pathlib import PurePosixPath
 
 from lanxi_cli.core.calendar import find_period
-from lanxi_cli.core.domain import Extension, Report, Review, Task, record_order
+from lanxi_cli.core.domain import Extension, Report, Review, Task, id_of, record_order
 from lanxi_cli.core.plan_index import Book, period_choices, task_and_unit
-
-SUBJECT_FOLDERS = ("reports", "extensions")
-
 
 # ---- what applies on the as-of day ------------------------------------------------
 
 
 def decisions(reviews, as_of: dt.date) -> dict[str, str]:
-    """Each reviewed file (as its loader names it) → the decision in force on `as_of`."""
+    """Each reviewed record's id → the decision in force on `as_of`."""
     out: dict[str, str] = {}
     for review in sorted(reviews, key=record_order):
         if review.date <= as_of:
@@ -39,7 +35,7 @@ def extended_dues(extensions, decided: dict[str, str], as_of: dt.date) -> dict[t
     where several are approved, the latest request wins."""
     out: dict[tuple, dt.date] = {}
     for ext in sorted(extensions, key=record_order):
-        if ext.date <= as_of and decided.get(ext.file) == "approved":
+        if ext.date <= as_of and decided.get(ext.id) == "approved":
             out[(ext.task, ext.unit, ext.period)] = ext.until
     return out
 
@@ -48,7 +44,7 @@ def verification(completed: bool, own: list[Report], rejected_here: bool, decide
     """verified: completed and one of its own reports approved; claimed: completed,
     none approved yet; rejected: not completed because a claim was rejected."""
     if completed:
-        return "verified" if any(decided.get(r.file) == "approved" for r in own) else "claimed"
+        return "verified" if any(decided.get(r.id) == "approved" for r in own) else "claimed"
     return "rejected" if rejected_here else None
 
 
@@ -63,7 +59,7 @@ def extension_rows(book: Book, extensions, decided: dict[str, str], as_of: dt.da
         rows.append({
             "task": ext.task, "unit": ext.unit, "period": ext.period, "due": occ.due.isoformat(),
             "until": ext.until.isoformat(), "date": ext.date.isoformat(), "reason": ext.reason,
-            "decision": decided.get(ext.file, "pending"), "file": ext.file,
+            "decision": decided.get(ext.id, "pending"), "id": ext.id, "file": ext.file,
         })
     return rows
 
@@ -77,21 +73,14 @@ def deciders(book: Book, task: Task) -> tuple[str, ...]:
     return tuple(dict.fromkeys(u for u in (book.lead(task), assessor) if u))
 
 
-def subject_path(text: str) -> str | None:
-    """A subject as written (data-relative, forward slashes), or None when it
-    leaves the data folder or points outside reports/ and extensions/."""
-    path = PurePosixPath(text.replace("\\", "/"))
-    if path.is_absolute() or ".." in path.parts or not path.parts or path.parts[0] not in SUBJECT_FOLDERS:
-        return None
-    return path.as_posix()
-
-
 def review_faults(book: Book, review: Review, subjects: dict) -> tuple[Review, list[tuple[str, str]]]:
-    """Check a review against what it reviews: (review with canonical `by`, [(field, message)])."""
+    """Check a review against what it reviews, named by id (a path is read as
+    its file name): (review with canonical `by` and subject id, [(field, message)])."""
     faults: list[tuple[str, str]] = []
     by = book.canonical(review.by)
     if by is None:
         faults.append(("by", f"未知单位“{review.by}”"))
+    review = replace(review, subject=id_of(review.subject))
     subject = subjects.get(review.subject)
     if subject is None:
         faults.append(("subject", f"找不到被审核的报告或延期申请“{review.subject}”（或该文件无效）"))
