@@ -150,12 +150,27 @@ def test_missing_options_are_asked_for_on_a_terminal(cli, data_dir, monkeypatch)
     from lanxi_cli.cli import report
 
     monkeypatch.setattr(report, "_interactive", lambda: True)
-    result = add(cli, data_dir, "--no-commit", input="5.1\n派出所\n")
+    # a wrong task and a wrong unit are asked again; the status is asked, 进行中 by default
+    result = add(cli, data_dir, "--no-commit", input="99.9\n5.1\n火星村\n派出所\n\n")
     assert result.exit_code == 0, result.output
     assert "10.2" in result.stderr  # the task choices were shown
     assert "兰溪派出所" in result.stderr and "苏家湖村" in result.stderr  # and the units of 5.1
+    assert "未知任务编号“99.9”" in result.stderr and "未知单位“火星村”" in result.stderr
+    assert result.stderr.count("请重新输入") == 2
     report = load(data_dir, report_files(data_dir)[0])
-    assert (report.task, report.unit) == ("5.1", "兰溪派出所")
+    assert (report.task, report.unit, report.status, report.count) == ("5.1", "兰溪派出所", "progress", None)
+
+
+def test_a_terminal_asks_status_and_count_where_a_count_is_the_target(cli, data_dir, monkeypatch):
+    from lanxi_cli.cli import report
+
+    monkeypatch.setattr(report, "_interactive", lambda: True)
+    # 5.3 asks each village for 3 trainings: the count is asked; a count in words is asked again
+    result = add(cli, data_dir, "-t", "5.3", "-u", "黄湖村", "--no-commit", input="完成\n两次\n2\n")
+    assert result.exit_code == 0, result.output
+    assert "（目标 3，可留空）" in result.stderr and "数量“两次”应为不小于 0 的整数" in result.stderr
+    report = load(data_dir, report_files(data_dir)[0])
+    assert (report.task, report.unit, report.status, report.count) == ("5.3", "黄湖村", "done", 2)
 
 
 # ---- git ---------------------------------------------------------------------------------------

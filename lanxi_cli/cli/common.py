@@ -69,16 +69,19 @@ def recorded_now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def publish(data_dir: Path, path: Path, message: str, no_commit: bool, what: str = "文件") -> None:
-    """Print a new file's path and, unless --no-commit, commit that one file;
-    if git is missing or fails, the file stays and a warning says so."""
+def publish(data_dir: Path, paths: Path | list[Path], message: str, no_commit: bool, what: str = "文件") -> None:
+    """Print new files' paths (one a line) and, unless --no-commit, commit
+    those files in one commit; if git is missing or fails, the files stay and
+    a warning says so."""
     from lanxi_cli.io import gitio, locate
 
-    typer.echo(locate.display_path(path, data_dir))
+    paths = [paths] if isinstance(paths, Path) else paths
+    for path in paths:
+        typer.echo(locate.display_path(path, data_dir))
     if no_commit:
         return
     try:
-        gitio.commit_file(path, message)
+        gitio.commit_files(paths, message)
     except gitio.GitError as exc:
         warn(f"{what}已保存，但没有提交到 git：{exc}")
 

@@ -352,6 +352,8 @@ class Report(Record):
     by: str = ""
     evidence: tuple[str, ...] = ()
     recorded: str = ""  # when the tool wrote the file (ISO timestamp)
+    supersedes: str = ""  # `report amend`: the id of the report this one corrects
+    reason: str = ""  # ... and why
     file: str = ""  # set by the loader, never read from the file
 
 
@@ -402,6 +404,20 @@ class IndicatorValue(Record):
     date: dt.date
     by: Text
     note: str = ""
+    recorded: str = ""
+    file: str = ""  # set by the loader, never read from the file
+
+
+@dataclass(frozen=True, slots=True)
+class Withdrawal(Record):
+    """撤回: the record `subject` (an id) counts nowhere, on any as-of day.
+    Nothing is deleted: the withdrawn file stays, and so does this one."""
+
+    __pydantic_config__ = FORBID
+    subject: Text
+    reason: Text
+    date: dt.date  # the day it was withdrawn
+    by: str = ""
     recorded: str = ""
     file: str = ""  # set by the loader, never read from the file
 

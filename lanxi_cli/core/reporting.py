@@ -122,13 +122,18 @@ def missing_units(owed: tuple[str, ...], reports, start: dt.date, end: dt.date) 
 # ---- listing -------------------------------------------------------------------------
 
 
-def report_dict(report: Report) -> dict:
-    """A report as the contract's JSON: its id, every stored field, its file."""
+def report_dict(report: Report, corrections=None) -> dict:
+    """A report as the contract's JSON: its id, every stored field, its file;
+    with `corrections` (report list --all), whether it was withdrawn or by
+    which report it was superseded."""
     out = {"id": report.id}
     for name in stored_fields(Report):
         value = getattr(report, name)
         out[name] = value.isoformat() if isinstance(value, dt.date) else list(value) if type(value) is tuple else value
     out["file"] = report.file
+    if corrections is not None:
+        out["withdrawn"] = report.id in corrections.withdrawn
+        out["superseded_by"] = corrections.superseded_by.get(report.id)
     return out
 
 

@@ -20,7 +20,7 @@ from lanxi_cli.errors import Problem, UsageError
 # What a problem in each record folder means for the command that meets it.
 _SKIPPED = {
     "reports": "已跳过此报告", "extensions": "已跳过此延期申请",
-    "reviews": "已跳过此审核", "indicators": "已跳过此指标记录",
+    "reviews": "已跳过此审核", "indicators": "已跳过此指标记录", "withdrawals": "已跳过此撤回记录",
 }
 
 
@@ -36,14 +36,17 @@ class Snapshot:
 
     # ---- records, each kind read once ---------------------------------------
 
-    def _records(self, kind: str) -> list:
+    def records(self, kind: str) -> list:
+        """Every valid record of `kind` (a folder name), withdrawn and superseded ones too."""
         if kind not in self._loaded:
             from lanxi_cli.io import load
 
             if kind == "reports" and self.cache is not None:
                 found = self.cache.load_reports(self.book)
             elif kind == "reviews":
-                found = load.load_reviews(self.data_dir, self.book, [*self.reports, *self.extensions])
+                found = load.load_reviews(
+                    self.data_dir, self.book, [*self.records("reports"), *self.records("extensions")]
+                )
             else:
                 found = getattr(load, f"load_{kind}")(self.data_dir, self.book)
             self._loaded[kind], problems = found
@@ -53,21 +56,41 @@ class Snapshot:
         return self._loaded[kind]
 
     @property
+    def corrections(self):
+        """Withdrawals and amendments in force (core.corrections), worked out once."""
+        if "corrections" not in self._loaded:
+            from lanxi_cli.core import corrections
+
+            self._loaded["corrections"] = corrections.resolve(self.records("reports"), self.records("withdrawals"))
+        return self._loaded["corrections"]
+
+    def _counted(self, kind: str) -> list:
+        """The records of `kind` that count: neither withdrawn nor superseded."""
+        key = f"counted {kind}"
+        if key not in self._loaded:
+            fixes = self.corrections
+            kept = [r for r in self.records(kind) if fixes.counts(r)]
+            if kind == "reviews":  # a review of a record that counts nowhere counts nowhere
+                kept = [r for r in kept if r.subject not in fixes.withdrawn and r.subject not in fixes.superseded_by]
+            self._loaded[key] = kept
+        return self._loaded[key]
+
+    @property
     def reports(self) -> list:
-        """Every valid report; each broken file is a problem, left out."""
-        return self._records("reports")
+        """Every valid report that counts; each broken file is a problem, left out."""
+        return self._counted("reports")
 
     @property
     def extensions(self) -> list:
-        return self._records("extensions")
+        return self._counted("extensions")
 
     @property
     def reviews(self) -> list:
-        return self._records("reviews")
+        return self._counted("reviews")
 
     @property
     def indicators(self) -> list:
-        return self._records("indicators")
+        return self._counted("indicators")
 
     def obligations(self) -> list:
         """Every obligation with its state on the as-of day (computed once)."""
@@ -94,7 +117,7 @@ class Snapshot:
         UsageError saying why there is none."""
         wanted = id_of(text)
         for kind in kinds:
-            for record in self._records(kind):
+            for record in self.records(kind):
                 if record.id == wanted:
                     return record
         broken = [p for p in self.problems if id_of(p.file) == wanted]
@@ -127,12 +150,15 @@ def check(data_dir: Path) -> tuple[Book | None, list, list[Problem]]:
         snap = load(data_dir, dt.date.today(), cached=False)
     except DataError as exc:
         return None, [], exc.problems
-    seen: dict[str, str] = {}
-    duplicates = []
+    from lanxi_cli.core import corrections
+
+    seen: dict[str, object] = {}
+    found = []
     for kind in KINDS:
-        for record in snap._records(kind):
-            first = seen.setdefault(record.id, record.file)
-            if first != record.file:
-                message = f"记录编号 {record.id} 与 {first} 重复；编号（文件名）须在数据目录中唯一"
-                duplicates.append(Problem(record.file, None, message))
-    return snap.book, snap.reports, snap.problems + duplicates
+        for record in snap.records(kind):
+            first = seen.setdefault(record.id, record)
+            if first is not record:
+                message = f"记录编号 {record.id} 与 {first.file} 重复；编号（文件名）须在数据目录中唯一"
+                found.append(Problem(record.file, None, message))
+    found += corrections.problems(snap.corrections, seen, snap.records("reports"))
+    return snap.book, snap.reports, snap.problems + found

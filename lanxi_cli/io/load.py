@@ -14,6 +14,7 @@ from lanxi_cli.io.locate import (
     PLAN_FILE,
     REVIEWS_DIR,
     TASKS_FILE,
+    WITHDRAWALS_DIR,
     display_path,
     report_files,
     reports_shown,
@@ -328,3 +329,13 @@ def load_indicators(data_dir: Path, book) -> tuple[list, list[Problem]]:
 
     return _load_folder(data_dir, INDICATORS_DIR, IndicatorValue, partial(indicator_faults, book))
 
+
+
+def load_withdrawals(data_dir: Path, book) -> tuple[list, list[Problem]]:
+    """Every valid withdrawal under data/withdrawals/ (its subject as an id), and the problems.
+    Whether the subject exists is core.corrections' question: it needs every record."""
+    from dataclasses import replace
+
+    from lanxi_cli.core.domain import Withdrawal, id_of
+
+    return _load_folder(data_dir, WITHDRAWALS_DIR, Withdrawal, lambda w: (replace(w, subject=id_of(w.subject)), []))

@@ -14,6 +14,7 @@ _SUFFIXES = (".yaml", ".yml")
 REVIEWS_DIR = "reviews"
 EXTENSIONS_DIR = "extensions"
 INDICATORS_DIR = "indicators"
+WITHDRAWALS_DIR = "withdrawals"
 
 
 def find_data_dir(explicit: str | os.PathLike | None) -> Path:

@@ -385,13 +385,16 @@ def show_reports(rows: list[dict], fmt: str) -> None:
     if not rows:
         out.print("没有符合条件的报告。")
         return
-    tbl = table("日期", "任务", "单位", "状态", "数量", "报告人", "说明", title=f"进展报告（{len(rows)}份）", wrap=(6,))
+    tbl = table("日期", "任务", "单位", "状态", "数量", "报告人", "说明", "编号",
+                title=f"进展报告（{len(rows)}份）", wrap=(6, 7))
     for r in rows:
         count = "" if r["count"] is None else str(r["count"])
         if r["rate"] is not None:
             count = f"{count} {r['rate']:.0%}".strip()
-        tbl.add_row(r["date"], r["task"], r["unit"], STATUS_NAMES[r["status"]], count, r["by"],
-                    short(r["note"].replace("\n", " "), 20))
+        mark = "（已撤回）" if r.get("withdrawn") else "（已更正）" if r.get("superseded_by") else ""
+        state = STATUS_NAMES[r["status"]] + mark
+        tbl.add_row(r["date"], r["task"], r["unit"], state, count, r["by"],
+                    short(r["note"].replace("\n", " "), 20), r["id"])
     out.print(tbl)
 
 
