@@ -210,7 +210,8 @@ def test_a_group_report_writes_one_file_per_unit_in_one_commit(cli, git_data_dir
     assert git("status", "--porcelain", cwd=repo) == ""
     [subject] = git("log", "-1", "--format=%s", cwd=repo).splitlines()
     assert "共 23 个单位" in subject
-    assert git("-c", "core.quotePath=false", "show", "--name-only", "--format=", "HEAD", cwd=repo).split() == sorted(paths)
+    committed = git("-c", "core.quotePath=false", "show", "--name-only", "--format=", "HEAD", cwd=repo)
+    assert committed.split() == sorted(paths)
 
 
 def test_repeated_units_and_a_group_with_a_bad_unit(cli, data_dir):
