@@ -66,6 +66,7 @@ class Session:
     cache: object = field(default=None, repr=False)  # a cache.Cache, or None to read every file
     _reports: list | None = field(default=None, repr=False)
     _extensions: list | None = field(default=None, repr=False)
+    _exemptions: list | None = field(default=None, repr=False)
     _reviews: list | None = field(default=None, repr=False)
 
     @property
@@ -94,12 +95,23 @@ class Session:
         return self._extensions
 
     @property
+    def exemptions(self) -> list:
+        """Every valid exemption request (data/exemptions/); broken files warned and skipped."""
+        if self._exemptions is None:
+            from lanxi_cli.io import load
+
+            self._exemptions, problems = load.load_exemptions(self.data_dir, self.book)
+            for problem in problems:
+                warn(f"{problem}（已跳过此不适用申请）")
+        return self._exemptions
+
+    @property
     def reviews(self) -> list:
-        """Every valid review (data/reviews/) of a report or extension request."""
+        """Every valid review (data/reviews/) of a report, extension or exemption request."""
         if self._reviews is None:
             from lanxi_cli.io import load
 
-            subjects = [*self.reports, *self.extensions]
+            subjects = [*self.reports, *self.extensions, *self.exemptions]
             self._reviews, problems = load.load_reviews(self.data_dir, self.book, subjects)
             for problem in problems:
                 warn(f"{problem}（已跳过此审核）")
@@ -116,7 +128,7 @@ class Session:
     def obligations(self):
         from lanxi_cli.core import engine
 
-        return engine.compute(self.book, self.reports, self.as_of, self.reviews, self.extensions)
+        return engine.compute(self.book, self.reports, self.as_of, self.reviews, self.extensions, self.exemptions)
 
 
 def open_session(data: Path | None, as_of: str | None) -> Session:

@@ -77,6 +77,8 @@ def add(
     rate: Annotated[float | None, typer.Option("--rate", help="达到的比率，0 到 1（如 0.85）")] = None,
     period: Annotated[str | None, typer.Option("--period", "-p", help="计入哪个周期（如 2020-09、2020-Q3、第2次）")]
     = None,
+    part: Annotated[str | None, typer.Option("--part", help="数量计入目标的哪个分项（如 7.1 的 中央省级、省内其他）")]
+    = None,
     note: Annotated[str, typer.Option("--note", help="说明（可多行）")] = "",
     by: Annotated[str, typer.Option("--by", help="报告人")] = "",
     evidence: Annotated[
@@ -93,10 +95,23 @@ def add(
     session = open_session(data, as_of)
     task, unit = _ask(session.book, task, unit)
     day = parse_date(date, "--date") if date is not None else session.as_of
-    draft = reporting.Draft(task, unit, day, status.value, count, rate, period, note, by, tuple(evidence or ()))
+    draft = reporting.Draft(task, unit, day, status.value, count, rate, period, note, by, tuple(evidence or ()), part)
     report = reporting.build_report(session.book, draft, session.as_of, recorded_now())
+    before = (session.reports, session.reviews)  # read before the new file exists: it is added once, below
     path = save.save_report(session.data_dir, report)
     publish(path, reporting.commit_message(report), no_commit, "报告")
+    _tell(session, report, *before)
+
+
+def _tell(session, report, reports, reviews) -> None:
+    """On stderr: what the new report counts toward, and what it leaves behind."""
+    from lanxi_cli.core import engine, reporting
+    from lanxi_cli.render import tables
+
+    obligations = engine.compute(session.book, [*reports, report], session.as_of,
+                                 reviews, session.extensions, session.exemptions)
+    for line in tables.feedback_lines(reporting.feedback(session.book, report, obligations)):
+        sys.stderr.write(line + "\n")
 
 
 
@@ -131,9 +146,9 @@ def missing(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format
 
     session = open_session(data, as_of)
     owed = session.book.owes_progress_reports()
-    start, end = reporting.latest_window(session.as_of, session.book.plan.progress_reports.days)
-    units = reporting.missing_units(owed, session.reports, start, end)
-    tables.show_missing(session.book, start, end, units, len(owed), fmt.value)
+    window = reporting.season_window(session.book, session.as_of)
+    units = reporting.missing_units(owed, session.reports, *window) if window else []
+    tables.show_missing(session.book, window, units, len(owed), fmt.value)
 
 
 def log(

@@ -1,4 +1,5 @@
-"""销号 review and extensions (延期): `report review`, `extension request|decide|list`.
+"""销号 review, extensions (延期) and exemptions (不适用): `report review`,
+`extension request|decide|list`, `exemption request|decide|list`.
 
 Each request and each decision is its own new file; nothing is ever edited.
 """
@@ -32,8 +33,9 @@ ByOpt = Annotated[
 NoteOpt = Annotated[str, typer.Option("--note", help="审核意见")]
 
 
-def _decide(session, file: Path, approve: bool, reject: bool, by: str, note: str, subjects: list, what: str):
-    """Write a review of one loaded report or extension request; its path."""
+def _decide(session, file: Path | str, approve: bool, reject: bool, by: str, note: str, subjects: list, what: str):
+    """Write a review of one loaded report, extension or exemption request,
+    named by its path or its id (file name without .yaml); its path."""
     from dataclasses import replace
 
     from lanxi_cli.core import reviews
@@ -43,10 +45,14 @@ def _decide(session, file: Path, approve: bool, reject: bool, by: str, note: str
 
     if approve == reject:
         raise UsageError("请在 --approve（同意）和 --reject（退回）中选择一个")
-    if not file.is_file():
-        raise UsageError(f"找不到{what}文件“{file}”")
-    where = file.resolve()
-    subject = next((s for s in subjects if Path(s.file).resolve() == where), None)
+    text = str(file)
+    subject = next((s for s in subjects if Path(s.file).stem == text), None)
+    if subject is None:
+        path = Path(text)
+        if not path.is_file():
+            raise UsageError(f"找不到{what}“{text}”（应为文件路径或编号）")
+        where = path.resolve()
+        subject = next((s for s in subjects if Path(s.file).resolve() == where), None)
     if subject is None:
         raise UsageError(f"“{file}”不是有效的{what}（不在数据目录中，或文件有误；可先运行 lanxi check）")
     shown = subject.file
@@ -153,6 +159,67 @@ def list_extensions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt 
     tables.show_extensions(rows, session.as_of, fmt.value)
 
 
+def request_exemption(
+    task: Annotated[str, typer.Option("--task", "-t", autocompletion=complete_task, help="任务编号，如 3.3")],
+    unit: Annotated[str, typer.Option("--unit", "-u", autocompletion=complete_unit, help="申请不适用的单位")],
+    reason: Annotated[str, typer.Option("--reason", help="不适用的理由（如：本村无高中）")],
+    period: Annotated[str | None, typer.Option("--period", "-p", help="哪一期；不写则该任务的每一期")] = None,
+    by: Annotated[str, typer.Option("--by", help="经办人")] = "",
+    no_commit: NoCommitOpt = False,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """不适用申请：某项义务对本单位不适用（如无高中的村之于 3.3），由牵头单位或禁毒办审批。"""
+    from lanxi_cli.core import reviews
+    from lanxi_cli.core.domain import Exemption
+    from lanxi_cli.errors import UsageError
+    from lanxi_cli.io import locate, save
+
+    session = open_session(data, as_of)
+    book = session.book
+    if not reason.strip():
+        raise UsageError("--reason 不能为空：请写明不适用的理由")
+    ex = Exemption(
+        task=book.resolve_task(task).id, unit=book.resolve_unit(unit), reason=reason.strip(),
+        date=session.as_of, period=period, by=by.strip(), recorded=recorded_now(),
+    )
+    ex, faults = reviews.exemption_faults(book, ex)
+    if faults:
+        raise UsageError("；".join(message for _, message in faults))
+    path = save.save_record(session.data_dir, locate.EXEMPTIONS_DIR, ex, save.EXEMPTION_KEYS, ex.unit, ex.task)
+    period = f" {ex.period}" if ex.period else ""
+    publish(path, f"exemption: {ex.task} {ex.unit}{period} requested", no_commit)
+
+
+def decide_exemption(
+    request_id: Annotated[str, typer.Argument(metavar="ID", help="不适用申请的编号（文件名去掉 .yaml）或文件路径")],
+    approve: ApproveOpt = False,
+    reject: RejectOpt = False,
+    by: ByOpt = ...,
+    note: NoteOpt = "",
+    no_commit: NoCommitOpt = False,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """不适用审批：牵头单位或禁毒办同意或不同意一份不适用申请。
+
+    审批另写一个文件（data/reviews/）；同意后该项义务标为“不适用”，不计入任何统计和考核。
+    """
+    session = open_session(data, as_of)
+    path, rev, ex = _decide(session, request_id, approve, reject, by, note, session.exemptions, "不适用申请")
+    period = f" {ex.period}" if ex.period else ""
+    publish(path, f"exemption: {ex.task} {ex.unit}{period} {rev.decision} (by {rev.by})", no_commit)
+
+
+def list_exemptions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """不适用申请一览：任务、单位、周期、理由和审批结果。"""
+    from lanxi_cli.core import reviews
+    from lanxi_cli.render import tables
+
+    session = open_session(data, as_of)
+    tables.show_exemptions(reviews.exemption_rows(session.exemptions, session.reviews), session.as_of, fmt.value)
+
+
 def _group(app: typer.Typer, name: str, help: str) -> typer.Typer:
     """The sub-command group `name` on `app`, made here if no module made it yet."""
     for info in app.registered_groups:
@@ -169,3 +236,7 @@ def register(app: typer.Typer) -> None:
     extension.command("request")(request)
     extension.command("decide")(decide)
     extension.command("list")(list_extensions)
+    exemption = _group(app, "exemption", "不适用：申请、审批、一览。")
+    exemption.command("request")(request_exemption)
+    exemption.command("decide")(decide_exemption)
+    exemption.command("list")(list_exemptions)

@@ -229,7 +229,7 @@ class Cache:
         return _empty()
 
 
-FIELDS = ("task", "unit", "date", "status", "count", "rate", "period", "note", "by", "evidence", "recorded")
+FIELDS = ("task", "unit", "date", "status", "count", "rate", "period", "part", "note", "by", "evidence", "recorded")
 UNKNOWN = (-1, -1, -1, -1)  # a file that could not be stat'ed: never matches, never kept
 
 
@@ -243,7 +243,8 @@ def _row(report: Report) -> tuple:
     intern = sys.intern
     return (
         intern(report.task), intern(report.unit), report.date.toordinal(), intern(report.status),
-        report.count, report.rate, report.period and intern(report.period), intern(report.note),
+        report.count, report.rate, report.period and intern(report.period),
+        report.part and intern(report.part), intern(report.note),
         intern(report.by), report.evidence, report.recorded,
     )
 
@@ -254,7 +255,7 @@ def _items(rels: list, columns, bad: dict, shown: str):
 
     prefix, dates = os.path.join(shown, ""), {}
     rows = zip(rels, *columns, strict=True)
-    for i, (rel, task, unit, day, status, count, rate, period, note, by, evidence, recorded) in enumerate(rows):
+    for i, (rel, task, unit, day, status, count, rate, period, part, note, by, evidence, recorded) in enumerate(rows):
         file = prefix + rel
         if task is None:
             yield file, None, [Problem(file, line, message) for line, message in bad[i]]
@@ -263,5 +264,5 @@ def _items(rels: list, columns, bad: dict, shown: str):
         if date is None:
             date = dates[day] = _fromordinal(day)
         extra = bad.get(i) if bad else None  # problems of a valid report: control characters
-        report = Report(task, unit, date, status, count, rate, period, note, by, evidence, recorded, file)
+        report = Report(task, unit, date, status, count, rate, period, part, note, by, evidence, recorded, file)
         yield file, report, [Problem(file, line, message) for line, message in extra] if extra else []

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from lanxi_cli.errors import DataError, Problem
 from lanxi_cli.io.locate import (
+    EXEMPTIONS_DIR,
     EXTENSIONS_DIR,
     INDICATORS_DIR,
     PLAN_FILE,
@@ -228,21 +229,23 @@ def place_reports(book, items) -> tuple[list, list[Problem]]:
     from lanxi_cli.core.plan_index import report_faults
 
     reports, problems = [], []
-    checked: dict[tuple, tuple] = {}  # (task, unit, period) → (canonical unit, faults)
+    checked: dict[tuple, tuple] = {}  # (task, unit, period, part, date) → (canonical unit, period, faults)
     for file, report, found in items:
         if report is None:
             problems += found
             continue
-        key = (report.task, report.unit, report.period)
+        key = (report.task, report.unit, report.period, report.part, report.date)
         known = checked.get(key)
         if known is None:
             placed, faults = report_faults(book, report)
-            known = checked[key] = (placed.unit, faults)
-        unit, faults = known
+            known = checked[key] = (placed.unit, placed.period, faults)
+        unit, period, faults = known
         if faults or found:
             problems += (fault_problems(file, faults) if faults else []) + found
+        elif (unit, period) == (report.unit, report.period):
+            reports.append(report)
         else:
-            reports.append(report if unit == report.unit else replace(report, unit=unit))
+            reports.append(replace(report, unit=unit, period=period))
     return reports, problems
 
 
@@ -314,9 +317,19 @@ def load_extensions(data_dir: Path, book) -> tuple[list, list[Problem]]:
     return _load_folder(data_dir, EXTENSIONS_DIR, Extension, partial(extension_faults, book))
 
 
+def load_exemptions(data_dir: Path, book) -> tuple[list, list[Problem]]:
+    """Every valid exemption request under data/exemptions/, and the problems."""
+    from functools import partial
+
+    from lanxi_cli.core.domain import Exemption
+    from lanxi_cli.core.reviews import exemption_faults
+
+    return _load_folder(data_dir, EXEMPTIONS_DIR, Exemption, partial(exemption_faults, book))
+
+
 def load_reviews(data_dir: Path, book, subjects: list) -> tuple[list, list[Problem]]:
-    """Every valid review under data/reviews/; `subjects` are the loaded reports
-    and extension requests a review may name. Each review's `subject` comes back
+    """Every valid review under data/reviews/; `subjects` are the loaded reports,
+    extension and exemption requests a review may name. Each review's `subject` comes back
     in the form of the subject's own `file`."""
     from dataclasses import replace
 
@@ -328,7 +341,8 @@ def load_reviews(data_dir: Path, book, subjects: list) -> tuple[list, list[Probl
     def faults(review):
         where = subject_path(review.subject)
         if where is None:
-            return review, [("subject", f"“{review.subject}”应为数据目录下 reports/ 或 extensions/ 中的文件路径")]
+            folders = "reports/、extensions/ 或 exemptions/"
+            return review, [("subject", f"“{review.subject}”应为数据目录下 {folders} 中的文件路径")]
         return review_faults(book, replace(review, subject=display_path(data_dir / where)), by_file)
 
     return _load_folder(data_dir, REVIEWS_DIR, Review, faults)
@@ -353,5 +367,6 @@ def check_all(data_dir: Path) -> tuple[object, list, list[Problem]]:
         return None, [], exc.problems
     reports, problems = load_reports(data_dir, book)
     extensions, found = load_extensions(data_dir, book)
-    problems += found + load_reviews(data_dir, book, [*reports, *extensions])[1]
+    exemptions, more = load_exemptions(data_dir, book)
+    problems += found + more + load_reviews(data_dir, book, [*reports, *extensions, *exemptions])[1]
     return book, reports, problems + load_indicators(data_dir, book)[1]

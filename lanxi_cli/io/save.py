@@ -87,7 +87,9 @@ def write_replace(path: Path, write) -> None:
         raise DataError.at(str(path), None, f"无法写入（{os_reason(exc)}），原文件未改动") from None
 
 
-REPORT_KEYS = ("task", "unit", "date", "status", "count", "rate", "period", "note", "by", "evidence", "recorded")
+REPORT_KEYS = (
+    "task", "unit", "date", "status", "count", "rate", "period", "part", "note", "by", "evidence", "recorded"
+)
 
 
 def record_path(data_dir: Path, folder: str, record, name: tuple[str, ...], suffix: str) -> Path:
@@ -127,11 +129,14 @@ REVIEW_KEYS = ("subject", "decision", "by", "date", "note", "recorded")
 EXTENSION_KEYS = ("task", "unit", "period", "until", "reason", "date", "by", "recorded")
 
 
+EXEMPTION_KEYS = ("task", "unit", "period", "reason", "date", "by", "recorded")
+
+
 INDICATOR_KEYS = ("measure", "value", "date", "by", "note", "recorded")
 
 
 def save_record(data_dir: Path, folder: str, record, keys: tuple[str, ...], *name: str) -> Path:
-    """Write a report, review, extension or indicator value as a new file under
+    """Write a report, review, extension, exemption or indicator value as a new file under
     data/FOLDER/YYYY/MM/ (see record_path); exclusive and atomic. Text the
     loader would refuse (control characters) is refused here, before writing."""
     from lanxi_cli.errors import UsageError
