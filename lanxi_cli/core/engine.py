@@ -123,7 +123,7 @@ def _measured(own: list[Report], target: Target | None) -> _Progress:
                 count_day = report.date
         if report.rate is not None:
             best = report.rate if best is None else max(best, report.rate)
-            if rate_day is None and report.rate >= target.rate:
+            if rate_day is None and target.rate is not None and report.rate >= target.rate:
                 rate_day = report.date
     parts = tuple(PartCount(p.name, by_part[p.name], p.count) for p in target.parts)
     progress = _Progress(done, total if target.count is not None else None, best, parts, counts or rates)
