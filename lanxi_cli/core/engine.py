@@ -205,7 +205,7 @@ def compute(
                     count=got.count if goal is not None else None,
                     completed_on=got.completed_on,
                     last_report=own[-1].date if own else None,
-                    verification=review_rules.verification(
+                    verification=None if state == State.exempt else review_rules.verification(
                         got.completed_on is not None, own, occ.index in reopened, decided
                     ),
                     scored=book.scored(task, occ),

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from lanxi_cli.core.domain import id_order
+from lanxi_cli.core.domain import State, id_order
 
 SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "markdown", ".docx": "docx"}
 NEXT_DAYS = 14  # next deadlines: those within two weeks of the as-of day
@@ -71,8 +71,8 @@ def _progress(book, obligations, as_of) -> list[Block]:
     count = town_tally(obligations, as_of)  # exempt obligations count in no total
     due = count.past_due
     rows = task_rows(book, obligations)
-    tasks_done = sum(1 for r in rows if r.state == "done")
-    tasks_overdue = sum(1 for r in rows if r.state == "overdue")
+    tasks_done = sum(1 for r in rows if r.state == State.done)
+    tasks_overdue = sum(1 for r in rows if r.state == State.overdue)
     rate = f"，已到期事项完成率{100 * (due - count.overdue) / due:.1f}%" if due else ""
     exempt = f"（另有{count.exempt}项经批准不适用，不计入）" if count.exempt else ""
     return [
@@ -90,7 +90,7 @@ def _ahead(standings, obligations) -> list[Block]:
     or for a measure."""
     from lanxi_cli.core.assess import GROUP_NAMES
 
-    behind = {ob.unit for ob in obligations if ob.state == "overdue" and ob.scored}
+    behind = {ob.unit for ob in obligations if ob.state == State.overdue and ob.scored}
     out = []
     for group, name in GROUP_NAMES.items():
         leaders = [s for s in standings if s.group == group and s.rank <= LEADERS
@@ -105,8 +105,8 @@ def _behind(book, obligations) -> list[Block]:
     """Every unit with an overdue obligation; units owing the same items share one
     line. Overdue items that count toward no score (due before the notice, or an
     unscored task) follow apart, so a unit owing only those is not called behind."""
-    scored, count = _owing(book, [ob for ob in obligations if ob.state == "overdue" and ob.scored])
-    unscored, _ = _owing(book, [ob for ob in obligations if ob.state == "overdue" and not ob.scored])
+    scored, count = _owing(book, [ob for ob in obligations if ob.state == State.overdue and ob.scored])
+    unscored, _ = _owing(book, [ob for ob in obligations if ob.state == State.overdue and not ob.scored])
     if not scored and not unscored:
         return [Block("para", "截至目前，各单位均无逾期未完成事项。")]
     out = []
