@@ -183,9 +183,11 @@ def show_status(book, tallies, as_of, fmt: str) -> None:
         return print_csv(rows)
     out = console()
     out.print(campaign_header(book, as_of))
-    tbl = table("单位", "总数", "已完成", "逾期\n完成", "已逾期", "即将\n到期", "未到期", "不适\n用", "完成进度",
-                wrap=(0,))
-    for col in tbl.columns[1:8]:
+    exempt = any(t.exempt for t in tallies)  # the column shows only where an exemption was approved
+    headers = ["单位", "总数", "已完成", "逾期\n完成", "已逾期", "即将\n到期", "未到期",
+               *(["不适\n用"] if exempt else []), "完成进度"]
+    tbl = table(*headers, wrap=(0,))
+    for col in tbl.columns[1:-1]:
         col.justify = "right"
     tbl.columns[0].min_width = min(20, max((cell_len(t.unit) for t in tallies), default=4))
     from lanxi_cli.core.domain import GROUP_OF_KIND
@@ -198,7 +200,7 @@ def show_status(book, tallies, as_of, fmt: str) -> None:
         tbl.add_row(
             t.unit, str(t.total), str(t.done), str(t.late),
             _styled(t.overdue, "overdue"), _styled(t.due_soon, "due_soon"), str(t.open),
-            str(t.exempt) if t.exempt else "", bar(t.completed, t.total, width=5),
+            *([str(t.exempt) if t.exempt else ""] if exempt else []), bar(t.completed, t.total, width=5),
         )
     out.print(tbl)
     completed = sum(t.completed for t in tallies)
