@@ -70,11 +70,15 @@ def test_exempt_counts_in_no_total_and_tables_show_it(cli, data_dir):
         return next(r for r in json.loads(cli("assess", *args, "--format", "json").stdout) if r["unit"] == unit)
 
     before, score_before = status_row("苏家湖村"), assess_row("苏家湖村")
+    assert "不适" not in cli("status", *args).stdout  # the column shows once an exemption is approved
     rid = request_high_school(cli, data_dir)
     assert decide(cli, data_dir, rid, "--approve", "--by", "禁毒办").exit_code == 0
     after, score_after = status_row("苏家湖村"), assess_row("苏家湖村")
     assert (after["total"], after["overdue"], after["exempt"]) == (before["total"] - 1, before["overdue"] - 1, 1)
     assert (score_after["total"], score_after["overdue"]) == (score_before["total"] - 1, score_before["overdue"] - 1)
+    overall = cli("status", *args).stdout.splitlines()
+    assert "不适" in overall[2] and "用" in overall[3]
+    assert next(line for line in overall if line.startswith("苏家湖村")).split()[-3] == "1"
     table = cli("status", "--unit", "苏家湖村", *args).stdout
     line = next(line for line in table.splitlines() if line.startswith("3.3 "))
     assert "不适用" in line

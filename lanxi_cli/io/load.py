@@ -229,12 +229,13 @@ def place_reports(book, items) -> tuple[list, list[Problem]]:
     from lanxi_cli.core.plan_index import report_faults
 
     reports, problems = [], []
-    checked: dict[tuple, tuple] = {}  # (task, unit, period, part, date) → (canonical unit, period, faults)
+    checked: dict[tuple, tuple] = {}  # (task, unit, period, part, early) → (canonical unit, period, faults)
+    start = book.plan.campaign.start
     for file, report, found in items:
         if report is None:
             problems += found
             continue
-        key = (report.task, report.unit, report.period, report.part, report.date)
+        key = (report.task, report.unit, report.period, report.part, report.date < start)
         known = checked.get(key)
         if known is None:
             placed, faults = report_faults(book, report)
