@@ -24,7 +24,10 @@ from lanxi_cli.cli.common import (
 ReasonOpt = Annotated[str, typer.Option("--reason", help="撤回或更正的理由（必填）")]
 ByOpt = Annotated[str, typer.Option("--by", help="经办人")]
 # Record folders a withdrawal may name, with what each holds (for messages).
-KINDS = {"reports": "报告", "reviews": "审核", "extensions": "延期申请", "indicators": "指标记录"}
+KINDS = {
+    "reports": "报告", "reviews": "审核", "extensions": "延期申请",
+    "exemptions": "不适用申请", "indicators": "指标记录",
+}
 
 
 def _reason(text: str) -> str:

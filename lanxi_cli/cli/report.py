@@ -131,6 +131,8 @@ def add(
     rate: Annotated[float | None, typer.Option("--rate", help="达到的比率，0 到 1（如 0.85）")] = None,
     period: Annotated[str | None, typer.Option("--period", "-p", help="计入哪个周期（如 2020-09、2020-Q3、第2次）")]
     = None,
+    part: Annotated[str | None, typer.Option("--part", help="数量计入目标的哪个分项（如 7.1 的 中央省级、省内其他）")]
+    = None,
     note: Annotated[str, typer.Option("--note", help="说明（可多行）")] = "",
     by: Annotated[str, typer.Option("--by", help="报告人")] = "",
     evidence: Annotated[
@@ -153,16 +155,30 @@ def add(
     recorded = recorded_now()
     reports = []
     for name in units:  # every unit is checked before anything is written: all or nothing
-        draft = reporting.Draft(task, name, day, state, count, rate, period, note, by, tuple(evidence or ()))
+        draft = reporting.Draft(task, name, day, state, count, rate, period, note, by, tuple(evidence or ()), part)
         try:
             reports.append(reporting.build_report(book, draft, session.as_of, recorded))
         except UsageError as exc:
             raise UsageError(f"{exc}（{name}；没有为任何单位写入）" if len(units) > 1 else str(exc)) from None
+    before = (session.reports, session.reviews)  # read before the new files exist: each is added once, below
     paths = [save.save_report(session.data_dir, report) for report in reports]
     message = reporting.commit_message(reports[0])
     if len(reports) > 1:
         message = f"{message}（共 {len(reports)} 个单位：{'、'.join(units)}）"
     publish(session.data_dir, paths, message, no_commit, "报告")
+    _tell(session, reports, *before)
+
+
+def _tell(session, new, reports, reviews) -> None:
+    """On stderr: what each new report counts toward, and what it leaves behind."""
+    from lanxi_cli.core import engine, reporting
+    from lanxi_cli.render import tables
+
+    obligations = engine.compute(session.book, [*reports, *new], session.as_of,
+                                 reviews, session.extensions, session.exemptions)
+    for report in new:
+        for line in tables.feedback_lines(reporting.feedback(session.book, report, obligations)):
+            sys.stderr.write(line + "\n")
 
 
 
@@ -198,9 +214,9 @@ def missing(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format
 
     session = open_session(data, as_of)
     owed = session.book.owes_progress_reports()
-    start, end = reporting.latest_window(session.as_of, session.book.plan.progress_reports.days)
-    units = reporting.missing_units(owed, session.reports, start, end)
-    tables.show_missing(session.book, start, end, units, len(owed), fmt.value)
+    window = reporting.season_window(session.book, session.as_of)
+    units = reporting.missing_units(owed, session.reports, *window) if window else []
+    tables.show_missing(session.book, window, units, len(owed), fmt.value)
 
 
 def log(

@@ -1,4 +1,5 @@
-"""销号 review and extensions (延期): `report review`, `extension request|decide|list`.
+"""销号 review, extensions (延期) and exemptions (不适用): `report review`,
+`extension request|decide|list`, `exemption request|decide|list`.
 
 Each request and each decision is its own new file; nothing is ever edited.
 """
@@ -148,6 +149,68 @@ def list_extensions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt 
     tables.show_extensions(rows, session.as_of, fmt.value)
 
 
+def request_exemption(
+    task: Annotated[str, typer.Option("--task", "-t", autocompletion=complete_task, help="任务编号，如 3.3")],
+    unit: Annotated[str, typer.Option("--unit", "-u", autocompletion=complete_unit, help="申请不适用的单位")],
+    reason: Annotated[str, typer.Option("--reason", help="不适用的理由（如：本村无高中）")],
+    period: Annotated[str | None, typer.Option("--period", "-p", help="哪一期；不写则该任务的每一期")] = None,
+    by: Annotated[str, typer.Option("--by", help="经办人")] = "",
+    no_commit: NoCommitOpt = False,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """不适用申请：某项义务对本单位不适用（如无高中的村之于 3.3），由牵头单位或禁毒办审批。"""
+    from lanxi_cli.core import reviews
+    from lanxi_cli.core.domain import Exemption
+    from lanxi_cli.errors import UsageError
+    from lanxi_cli.io import locate, save
+
+    session = open_session(data, as_of)
+    book = session.book
+    if not reason.strip():
+        raise UsageError("--reason 不能为空：请写明不适用的理由")
+    ex = Exemption(
+        task=book.resolve_task(task).id, unit=book.resolve_unit(unit), reason=reason.strip(),
+        date=session.as_of, period=period, by=by.strip(), recorded=recorded_now(),
+    )
+    ex, faults = reviews.exemption_faults(book, ex)
+    if faults:
+        raise UsageError("；".join(message for _, message in faults))
+    path = save.save_record(session.data_dir, locate.EXEMPTIONS_DIR, ex, ex.unit, ex.task)
+    period = f" {ex.period}" if ex.period else ""
+    publish(session.data_dir, path, f"exemption: {ex.task} {ex.unit}{period} requested", no_commit)
+
+
+def decide_exemption(
+    request_id: Annotated[str, typer.Argument(metavar="ID", help="不适用申请的编号（文件名去掉 .yaml）或文件路径")],
+    approve: ApproveOpt = False,
+    reject: RejectOpt = False,
+    by: ByOpt = ...,
+    note: NoteOpt = "",
+    no_commit: NoCommitOpt = False,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """不适用审批：牵头单位或禁毒办同意或不同意一份不适用申请。
+
+    审批另写一个文件（data/reviews/）；同意后该项义务标为“不适用”，不计入任何统计和考核。
+    """
+    session = open_session(data, as_of)
+    path, rev, ex = _decide(session, request_id, approve, reject, by, note, "exemptions", "不适用申请")
+    period = f" {ex.period}" if ex.period else ""
+    message = f"exemption: {ex.task} {ex.unit}{period} {rev.decision} (by {rev.by})"
+    publish(session.data_dir, path, message, no_commit)
+
+
+def list_exemptions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """不适用申请一览：任务、单位、周期、理由和审批结果。"""
+    from lanxi_cli.core import reviews
+    from lanxi_cli.render import tables
+
+    session = open_session(data, as_of)
+    tables.show_exemptions(reviews.exemption_rows(session.exemptions, session.reviews), session.as_of, fmt.value)
+
+
 def _group(app: typer.Typer, name: str, help: str) -> typer.Typer:
     """The sub-command group `name` on `app`, made here if no module made it yet."""
     for info in app.registered_groups:
@@ -164,3 +227,7 @@ def register(app: typer.Typer) -> None:
     extension.command("request")(request)
     extension.command("decide")(decide)
     extension.command("list")(list_extensions)
+    exemption = _group(app, "exemption", "不适用：申请、审批、一览。")
+    exemption.command("request")(request_exemption)
+    exemption.command("decide")(decide_exemption)
+    exemption.command("list")(list_exemptions)

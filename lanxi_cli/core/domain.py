@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from annotated_types import Ge, Gt, Le, Lt, MinLen
@@ -18,7 +19,27 @@ FORBID = {"extra": "forbid", "allow_inf_nan": False}  # no unknown fields; no .n
 Text = Annotated[str, MinLen(1)]
 UnitKind = Literal["village", "community", "department", "other"]
 Status = Literal["done", "progress", "blocked"]
-COMPLETED = frozenset({"done", "late"})
+
+
+class State(StrEnum):
+    """An obligation's state, as the contract names it; `order` runs worst first,
+    so a task or a unit takes the state of its worst obligation. An exempt
+    obligation (不适用) is the mildest: it counts nowhere."""
+
+    overdue = "overdue"
+    due_soon = "due_soon"
+    open = "open"
+    late = "late"
+    done = "done"
+    exempt = "exempt"
+
+    @property
+    def order(self) -> int:
+        return _STATE_ORDER[self]
+
+
+_STATE_ORDER = {state: i for i, state in enumerate(State)}
+COMPLETED = frozenset({State.done, State.late})
 # How units are grouped for display and ranking: villages and communities together.
 UNIT_GROUPS = (
     ("villages", "村（社区）", frozenset({"village", "community"})),
@@ -135,6 +156,7 @@ class Scoring:
     late: Annotated[float, Gt(0), Lt(1)] = 0.6
     punctual: Annotated[float, Ge(0), Lt(0.5)] = 0.3
     text: str = ""
+    basis: str = ""  # where the rule comes from: the plan's text, or the project's own reading
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +167,7 @@ class Lights:
     yellow: Annotated[int, Ge(1)] = 1  # overdue items from which the light is yellow
     red: Annotated[int, Ge(1)] = 3  # ... and red
     text: str = ""
+    basis: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +177,9 @@ class Escalate:
     __pydantic_config__ = FORBID
     overdue: tuple[Annotated[int, Ge(1)], ...] = ()  # one threshold per measure, mildest first, rising
     bottom: Annotated[int, Ge(0)] = 0  # the last N of a ranking group get at least the mildest measure
+    kinds: tuple[UnitKind, ...] = ("village", "community")  # who measures are proposed for
     text: str = ""
+    basis: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,10 +203,12 @@ class Requirement:
 
 @dataclass(frozen=True, slots=True)
 class ProgressReports:
-    """旬报: who reports to whom on which days of the month."""
+    """旬报: who reports to whom on which days of the month. The rule begins on
+    `start` (default: the campaign's start); no window ends after the campaign."""
 
     __pydantic_config__ = FORBID
     days: Annotated[tuple[Annotated[int, Ge(1), Le(31)], ...], MinLen(1)] = (10, 20, 30)
+    start: dt.date | None = None
     owed_by: tuple[Text, ...] = ()
     exempt: tuple[Text, ...] = ()
     to: str = ""
@@ -272,7 +299,10 @@ class Deadline:
 
 @dataclass(frozen=True, slots=True)
 class TargetPart:
+    """One named part of a count target, counted on its own (report add --part NAME)."""
+
     __pydantic_config__ = FORBID
+    name: Text
     count: Annotated[int, Gt(0)]
     what: Text
 
@@ -300,6 +330,7 @@ class Task:
     lead: Text
     units: tuple[Text, ...] = ()
     targets: tuple[Target, ...] = ()
+    scored: bool = True  # false: shown with its states, but counts toward no score or measure
     note: str = ""
 
 
@@ -348,6 +379,7 @@ class Report(Record):
     count: Annotated[int, Ge(0)] | None = None
     rate: Annotated[float, Ge(0), Le(1)] | None = None
     period: str | None = None
+    part: str | None = None  # the part of a parted target its count goes to (7.1: 中央省级)
     note: str = ""
     by: str = ""
     evidence: tuple[str, ...] = ()
@@ -364,9 +396,9 @@ Decision = Literal["approved", "rejected"]
 
 @dataclass(frozen=True, slots=True)
 class Review(Record):
-    """A lead's decision on a filed request: a completion claim (a report) or an
-    extension request. `subject` is that record's id, e.g.
-    2020-09-20-苏家湖村-5.1-3fa2c1 (a path to it is read as its file name)."""
+    """A lead's decision on a filed request: a completion claim (a report), an
+    extension request or an exemption request. `subject` is that record's id,
+    e.g. 2020-09-20-苏家湖村-5.1-3fa2c1 (a path to it is read as its file name)."""
 
     __pydantic_config__ = FORBID
     subject: Text
@@ -389,6 +421,22 @@ class Extension(Record):
     reason: Text
     date: dt.date  # the day it was asked
     period: str | None = None  # the occurrence's label; None for a one-off task
+    by: str = ""
+    recorded: str = ""
+    file: str = ""  # set by the loader, never read from the file
+
+
+@dataclass(frozen=True, slots=True)
+class Exemption(Record):
+    """A unit's request (不适用) that an obligation not apply to it: one occurrence
+    (`period`), or every occurrence of the task where `period` is None."""
+
+    __pydantic_config__ = FORBID
+    task: Text
+    unit: Text
+    reason: Text
+    date: dt.date  # the day it was asked
+    period: str | None = None
     by: str = ""
     recorded: str = ""
     file: str = ""  # set by the loader, never read from the file

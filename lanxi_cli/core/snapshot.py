@@ -19,7 +19,7 @@ from lanxi_cli.errors import Problem, UsageError
 
 # What a problem in each record folder means for the command that meets it.
 _SKIPPED = {
-    "reports": "已跳过此报告", "extensions": "已跳过此延期申请",
+    "reports": "已跳过此报告", "extensions": "已跳过此延期申请", "exemptions": "已跳过此不适用申请",
     "reviews": "已跳过此审核", "indicators": "已跳过此指标记录", "withdrawals": "已跳过此撤回记录",
 }
 
@@ -45,7 +45,8 @@ class Snapshot:
                 found = self.cache.load_reports(self.book)
             elif kind == "reviews":
                 found = load.load_reviews(
-                    self.data_dir, self.book, [*self.records("reports"), *self.records("extensions")]
+                    self.data_dir, self.book,
+                    [*self.records("reports"), *self.records("extensions"), *self.records("exemptions")],
                 )
             else:
                 found = getattr(load, f"load_{kind}")(self.data_dir, self.book)
@@ -89,6 +90,10 @@ class Snapshot:
         return self._counted("reviews")
 
     @property
+    def exemptions(self) -> list:
+        return self._counted("exemptions")
+
+    @property
     def indicators(self) -> list:
         return self._counted("indicators")
 
@@ -98,7 +103,7 @@ class Snapshot:
             from lanxi_cli.core import engine
 
             self._loaded["obligations"] = engine.compute(
-                self.book, self.reports, self.as_of, self.reviews, self.extensions
+                self.book, self.reports, self.as_of, self.reviews, self.extensions, self.exemptions
             )
         return self._loaded["obligations"]
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from lanxi_cli.errors import DataError, Problem
 from lanxi_cli.io.locate import (
+    EXEMPTIONS_DIR,
     EXTENSIONS_DIR,
     INDICATORS_DIR,
     PLAN_FILE,
@@ -230,21 +231,24 @@ def place_reports(book, items, base: str) -> tuple[list, list[Problem]]:
     from lanxi_cli.core.plan_index import report_faults
 
     reports, problems = [], []
-    checked: dict[tuple, tuple] = {}  # (task, unit, period) → (canonical unit, faults)
+    checked: dict[tuple, tuple] = {}  # (task, unit, period, part, early) → (canonical unit, period, faults)
+    start = book.plan.campaign.start
     for file, report, found in items:
         if report is None:
             problems += found
             continue
-        key = (report.task, report.unit, report.period)
+        key = (report.task, report.unit, report.period, report.part, report.date < start)
         known = checked.get(key)
         if known is None:
             placed, faults = report_faults(book, report)
-            known = checked[key] = (placed.unit, faults)
-        unit, faults = known
+            known = checked[key] = (placed.unit, placed.period, faults)
+        unit, period, faults = known
         if faults or found:
             problems += (fault_problems(file, base, faults) if faults else []) + found
+        elif (unit, period) == (report.unit, report.period):
+            reports.append(report)
         else:
-            reports.append(report if unit == report.unit else replace(report, unit=unit))
+            reports.append(replace(report, unit=unit, period=period))
     return reports, problems
 
 
@@ -306,6 +310,16 @@ def load_extensions(data_dir: Path, book) -> tuple[list, list[Problem]]:
     from lanxi_cli.core.reviews import extension_faults
 
     return _load_folder(data_dir, EXTENSIONS_DIR, Extension, partial(extension_faults, book))
+
+
+def load_exemptions(data_dir: Path, book) -> tuple[list, list[Problem]]:
+    """Every valid exemption request under data/exemptions/, and the problems."""
+    from functools import partial
+
+    from lanxi_cli.core.domain import Exemption
+    from lanxi_cli.core.reviews import exemption_faults
+
+    return _load_folder(data_dir, EXEMPTIONS_DIR, Exemption, partial(exemption_faults, book))
 
 
 def load_reviews(data_dir: Path, book, subjects: list) -> tuple[list, list[Problem]]:

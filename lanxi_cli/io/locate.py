@@ -13,6 +13,7 @@ REPORTS_DIR = "reports"
 _SUFFIXES = (".yaml", ".yml")
 REVIEWS_DIR = "reviews"
 EXTENSIONS_DIR = "extensions"
+EXEMPTIONS_DIR = "exemptions"
 INDICATORS_DIR = "indicators"
 WITHDRAWALS_DIR = "withdrawals"
 

@@ -115,17 +115,16 @@ def save_new(data_dir: Path, text: str, name) -> Path:
     raise DataError(f"无法取得新的文件名：{path.parent}")
 
 
-REVIEW_KEYS = ("subject", "decision", "by", "date", "note", "recorded")
 
 
-EXTENSION_KEYS = ("task", "unit", "period", "until", "reason", "date", "by", "recorded")
 
 
-INDICATOR_KEYS = ("measure", "value", "date", "by", "note", "recorded")
+
+
 
 
 def save_record(data_dir: Path, folder: str, record, *name: str) -> Path:
-    """Write a report, review, extension or indicator value as a new file under
+    """Write a report, review, extension, exemption or indicator value as a new file under
     data/FOLDER/YYYY/MM/ (see record_path); exclusive and atomic. Text the
     loader would refuse (control characters) is refused here, before writing."""
     from lanxi_cli.core.domain import stored_fields
