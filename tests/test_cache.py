@@ -171,7 +171,7 @@ def test_check_reads_the_files_never_the_cache(cli, data):
     forged = cache.Cache(data)
     rels, stamps, columns, bad = forged.reports_entry
     i = rels.index("bad.yaml")
-    row = ("6.3", "苏家湖村", dt.date(2020, 9, 5).toordinal(), "done", None, None, None, "", "", (), "")
+    row = ("6.3", "苏家湖村", dt.date(2020, 9, 5).toordinal(), "done", None, None, None, "", "", (), "", "")
     for column, value in zip(columns, row, strict=True):
         column[i] = value
     bad.pop(i)

@@ -321,7 +321,22 @@ class Report:
     by: str = ""
     evidence: tuple[str, ...] = ()
     recorded: str = ""  # when the tool wrote the file (ISO timestamp)
+    form: str = ""  # the 填报表 row it was imported from: "<form id>#<row number>"
     file: str = ""  # set by the loader, never read from the file
+
+
+# ---- data/liaisons.yaml: liaisons recorded by `lanxi unit liaison` ---------------
+
+
+@dataclass(frozen=True, slots=True)
+class LiaisonEntry:
+    """One recorded liaison; the last entry for a unit overrides plan.yaml's."""
+
+    __pydantic_config__ = FORBID
+    unit: Text
+    name: Text
+    phone: str = ""
+    recorded: str = ""
 
 
 # ---- supervision: data/reviews/, data/extensions/, data/indicators/ ------------

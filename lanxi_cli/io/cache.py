@@ -62,6 +62,14 @@ def stamp(st: os.stat_result) -> tuple[int, int, int, int]:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
+def _stamp_if_any(path: Path) -> tuple[int, int, int, int] | None:
+    """A file's stamp, None where there is no file (an optional one, liaisons.yaml)."""
+    try:
+        return stamp(os.lstat(path))
+    except FileNotFoundError:
+        return None
+
+
 def _digest(payload: bytes) -> bytes:
     return hashlib.blake2b(payload, digest_size=32).digest()
 
@@ -143,6 +151,7 @@ class Cache:
 
         try:
             stamps = tuple(stamp(os.stat(self.data_dir / name)) for name in (locate.PLAN_FILE, locate.TASKS_FILE))
+            stamps += (_stamp_if_any(self.data_dir / locate.LIAISONS_FILE),)
         except OSError:
             stamps = None
         if stamps is not None and self.book_entry is not None and self.book_entry[0] == stamps:
@@ -154,7 +163,7 @@ class Cache:
             except Exception:
                 pass
         book = load.load_book(self.data_dir)  # a broken plan raises here, as without a cache
-        if stamps is not None and all(s[1] <= time.time_ns() - FRESH_NS for s in stamps):
+        if stamps is not None and all(s[1] <= time.time_ns() - FRESH_NS for s in stamps if s):
             self.book_entry = (stamps, encode((book.plan, book.tasks)))
             self._write()
         return book
@@ -229,7 +238,7 @@ class Cache:
         return _empty()
 
 
-FIELDS = ("task", "unit", "date", "status", "count", "rate", "period", "note", "by", "evidence", "recorded")
+FIELDS = ("task", "unit", "date", "status", "count", "rate", "period", "note", "by", "evidence", "recorded", "form")
 UNKNOWN = (-1, -1, -1, -1)  # a file that could not be stat'ed: never matches, never kept
 
 
@@ -244,7 +253,7 @@ def _row(report: Report) -> tuple:
     return (
         intern(report.task), intern(report.unit), report.date.toordinal(), intern(report.status),
         report.count, report.rate, report.period and intern(report.period), intern(report.note),
-        intern(report.by), report.evidence, report.recorded,
+        intern(report.by), report.evidence, report.recorded, report.form,
     )
 
 
@@ -254,7 +263,7 @@ def _items(rels: list, columns, bad: dict, shown: str):
 
     prefix, dates = os.path.join(shown, ""), {}
     rows = zip(rels, *columns, strict=True)
-    for i, (rel, task, unit, day, status, count, rate, period, note, by, evidence, recorded) in enumerate(rows):
+    for i, (rel, task, unit, day, status, count, rate, period, note, by, evidence, recorded, form) in enumerate(rows):
         file = prefix + rel
         if task is None:
             yield file, None, [Problem(file, line, message) for line, message in bad[i]]
@@ -263,5 +272,5 @@ def _items(rels: list, columns, bad: dict, shown: str):
         if date is None:
             date = dates[day] = _fromordinal(day)
         extra = bad.get(i) if bad else None  # problems of a valid report: control characters
-        report = Report(task, unit, date, status, count, rate, period, note, by, evidence, recorded, file)
+        report = Report(task, unit, date, status, count, rate, period, note, by, evidence, recorded, form, file)
         yield file, report, [Problem(file, line, message) for line, message in extra] if extra else []

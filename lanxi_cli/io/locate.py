@@ -14,6 +14,7 @@ _SUFFIXES = (".yaml", ".yml")
 REVIEWS_DIR = "reviews"
 EXTENSIONS_DIR = "extensions"
 INDICATORS_DIR = "indicators"
+LIAISONS_FILE = "liaisons.yaml"  # written by `lanxi unit liaison`; overrides plan.yaml's liaisons
 
 
 def find_data_dir(explicit: str | os.PathLike | None) -> Path:

@@ -87,7 +87,9 @@ def write_replace(path: Path, write) -> None:
         raise DataError.at(str(path), None, f"无法写入（{os_reason(exc)}），原文件未改动") from None
 
 
-REPORT_KEYS = ("task", "unit", "date", "status", "count", "rate", "period", "note", "by", "evidence", "recorded")
+REPORT_KEYS = (
+    "task", "unit", "date", "status", "count", "rate", "period", "note", "by", "evidence", "recorded", "form",
+)
 
 
 def record_path(data_dir: Path, folder: str, record, name: tuple[str, ...], suffix: str) -> Path:
