@@ -352,10 +352,16 @@ def sort_out(outcome: Outcome, earlier: dict[str, Report]) -> None:
             outcome.already += 1
         else:
             outcome.errors.append(
-                f"{outcome.places[report.form]}: 这一行已导入为 {before.file}，之后{'、'.join(changed)}又被改动；"
-                "为免重复，不再导入。请核实；如需更正，请用 lanxi report add 另行报告"
+                f"{outcome.places[report.form]}: 这一行已导入为报告 {_record_id(before)}，"
+                f"之后{'、'.join(changed)}又被改动；为免重复，不再导入。"
+                "请核实；如需更正，请用 lanxi report add 另行报告"
             )
     outcome.reports = fresh
+
+
+def _record_id(record) -> str:
+    """A record's id: its file name without .yaml."""
+    return record.file.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".yaml")
 
 
 def commit_message(outcome: Outcome, file_name: str) -> str:
