@@ -335,7 +335,7 @@ class LiaisonEntry:
     __pydantic_config__ = FORBID
     unit: Text
     name: Text
-    phone: str = ""
+    phone: str | int = ""  # a mobile number typed by hand without quotes reads as a number
     recorded: str = ""
 
 

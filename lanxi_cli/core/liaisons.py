@@ -44,7 +44,7 @@ def entry_faults(book, entry: LiaisonEntry) -> list[tuple[str, str]]:
         faults.append(("unit", f"未知单位“{entry.unit}”"))
     if len(entry.name) > MAX_NAME:
         faults.append(("name", f"联络员姓名过长（{len(entry.name)} 个字，上限 {MAX_NAME}）"))
-    if entry.phone and normal_phone(entry.phone) is None:
+    if entry.phone != "" and normal_phone(str(entry.phone)) is None:
         faults.append(("phone", f"电话“{entry.phone}”无效：{PHONE_HINT}"))
     return faults
 
@@ -52,7 +52,7 @@ def entry_faults(book, entry: LiaisonEntry) -> list[tuple[str, str]]:
 def overlay(book, entries: tuple[LiaisonEntry, ...]):
     """The book with each unit's liaison taken from its last entry (entries are
     checked: entry_faults found nothing). plan.yaml's stay where none is recorded."""
-    latest = {book.canonical(e.unit): Liaison(e.name.strip(), normal_phone(e.phone) or "") for e in entries}
+    latest = {book.canonical(e.unit): Liaison(e.name.strip(), normal_phone(str(e.phone)) or "") for e in entries}
     if not latest:
         return book
     units = tuple(replace(u, liaison=latest[u.name]) if u.name in latest else u for u in book.plan.units)

@@ -83,7 +83,10 @@ def append(data_dir: Path, book, entry) -> Path:
         if head and not head.endswith("\n"):
             head += newline
         text = head + item
-        after, problems = _entries(text, shown, book)
+        try:
+            after, problems = _entries(text, shown, book)
+        except DataError:  # the old text ends in a way the new entry cannot follow
+            after, problems = (), ["unreadable"]
         if problems or len(after) != len(entries) + 1 or after[-1] != entry:
             raise DataError.at(shown, None, "文件末尾的写法无法接着追加（应为每条以“- ”开头的列表）；没有写入任何内容")
         save.write_replace(path, lambda handle: handle.write(text.encode("utf-8")))
