@@ -513,3 +513,19 @@ def test_progress_bar_on_a_terminal_only(data_dir, tmp_path):
     os.close(leader)
     text = seen.decode("utf-8", "replace")
     assert "生成填报表" in text and "3/3" in text and "已生成 3 份填报表" in text
+
+
+def test_a_style_down_a_whole_column_is_no_extra_row(cli, git_data_dir, tmp_path):
+    from openpyxl.styles import Font
+
+    out = tmp_path / "out"
+    make(cli, git_data_dir, out, "--unit", "苏家湖村")
+    path = form_path(out, "苏家湖村")
+
+    def style_far_down(ws, where):
+        ws["K100000"].font = Font(bold=True)  # a cell with a style and no value
+
+    fill(path, {("1.1", "全程"): {"状态": "完成", "日期": D(2020, 9, 2)}}, edit=style_far_down)
+    result, [entry] = import_(cli, git_data_dir, path)
+    assert result.exit_code == 0, result.output
+    assert (entry["new"], entry["empty"]) == (1, 37)

@@ -76,11 +76,14 @@ def read(path: Path, shown: str) -> Filled:
     for cell in ws[HEADER_ROW]:
         if isinstance(cell.value, str) and cell.value.strip() and cell.value.strip() not in header:
             header[cell.value.strip()] = cell.coordinate
-    if ws.max_row - HEADER_ROW > MAX_ROWS:
-        raise FormError(f"表中行数过多（{ws.max_row - HEADER_ROW} 行），不像是填报表")
+    # the last row holding a value: a style given to a whole column may reach row 1048576 without one
+    # (openpyxl keeps a sheet's cells in `_cells`; iterating to max_row would make a cell for each place)
+    last = max((row for (row, _), cell in ws._cells.items() if cell.value is not None), default=HEADER_ROW)
+    if last - HEADER_ROW > MAX_ROWS:
+        raise FormError(f"表中行数过多（{last - HEADER_ROW} 行），不像是填报表")
     columns = {name: ws[ref].column for name, ref in header.items()}
     rows = []
-    for cells in ws.iter_rows(min_row=HEADER_ROW + 1, max_row=max(ws.max_row, HEADER_ROW)):
+    for cells in ws.iter_rows(min_row=HEADER_ROW + 1, max_row=max(last, HEADER_ROW)):
         by_column = {cell.column: cell for cell in cells}
         row = cells[0].row
         found = {}
