@@ -4,6 +4,7 @@ import), what to send each liaison (remind), and recording a liaison (unit liais
 from __future__ import annotations
 
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -94,6 +95,11 @@ def _save_all(data_dir: Path, reports: list) -> list[Path]:
     return written
 
 
+class ImportFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
 def import_(
     files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="填好的填报表（.xlsx，可多个）")],
     by: Annotated[str, typer.Option("--by", help="报告人：用于没有填写报告人的行")] = "",
@@ -101,7 +107,8 @@ def import_(
     no_commit: NoCommitOpt = False,
     data: DataOpt = None,
     as_of: AsOfOpt = None,
-    fmt: FormatOpt = Format.table,
+    fmt: Annotated[ImportFormat, typer.Option("--format", "-f", help="输出格式：table 文字、json")]
+    = ImportFormat.table,
 ) -> None:
     """导入填好的填报表：每个填写的行成为一份进展报告；有错的文件整份不导入，并指明出错的格子。"""
     from lanxi_cli.core import forms
