@@ -386,7 +386,22 @@ class Report(Record):
     recorded: str = ""  # when the tool wrote the file (ISO timestamp)
     supersedes: str = ""  # `report amend`: the id of the report this one corrects
     reason: str = ""  # ... and why
+    form: str = ""  # the 填报表 row it was imported from: "<form id>#<row number>"
     file: str = ""  # set by the loader, never read from the file
+
+
+# ---- data/liaisons.yaml: liaisons recorded by `lanxi unit liaison` ---------------
+
+
+@dataclass(frozen=True, slots=True)
+class LiaisonEntry:
+    """One recorded liaison; the last entry for a unit overrides plan.yaml's."""
+
+    __pydantic_config__ = FORBID
+    unit: Text
+    name: Text
+    phone: str | int = ""  # a mobile number typed by hand without quotes reads as a number
+    recorded: str = ""
 
 
 # ---- supervision: data/reviews/, data/extensions/, data/indicators/ ------------

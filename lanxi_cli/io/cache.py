@@ -63,6 +63,14 @@ def stamp(st: os.stat_result) -> tuple[int, int, int, int]:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
+def _stamp_if_any(path: Path) -> tuple[int, int, int, int] | None:
+    """A file's stamp, None where there is no file (an optional one, liaisons.yaml)."""
+    try:
+        return stamp(os.lstat(path))
+    except FileNotFoundError:
+        return None
+
+
 def _digest(payload: bytes) -> bytes:
     return hashlib.blake2b(payload, digest_size=32).digest()
 
@@ -144,6 +152,7 @@ class Cache:
 
         try:
             stamps = tuple(stamp(os.stat(self.data_dir / name)) for name in (locate.PLAN_FILE, locate.TASKS_FILE))
+            stamps += (_stamp_if_any(self.data_dir / locate.LIAISONS_FILE),)
         except OSError:
             stamps = None
         if stamps is not None and self.book_entry is not None and self.book_entry[0] == stamps:
@@ -155,7 +164,7 @@ class Cache:
             except Exception:
                 pass
         book = load.load_book(self.data_dir)  # a broken plan raises here, as without a cache
-        if stamps is not None and all(s[1] <= time.time_ns() - FRESH_NS for s in stamps):
+        if stamps is not None and all(s[1] <= time.time_ns() - FRESH_NS for s in stamps if s):
             self.book_entry = (stamps, encode((book.plan, book.tasks)))
             self._write()
         return book

@@ -68,14 +68,12 @@ def commit_file(path: Path, message: str, run=_git, sleep=time.sleep) -> Path:
 
 
 def commit_files(paths: list[Path], message: str, run=_git, sleep=time.sleep) -> Path:
-    """Commit exactly these new files, in one commit (git add, then commit
-    --only); return the work tree top. Raises GitError if they are not inside
-    a work tree or a call fails."""
-    paths = [Path(p).resolve() for p in paths]
+    """Commit exactly these files (all in one work tree) in one commit; return the work tree top."""
+    paths = [Path(path).resolve() for path in paths]
     top = work_tree(paths[0].parent)
     if top is None:
         raise GitError(f"{paths[0].parent} 不在 git 仓库中")
-    rels = [str(p.relative_to(top.resolve())) for p in paths]
+    rels = [str(path.relative_to(top.resolve())) for path in paths]
     with _one_at_a_time(top, sleep):
         _retrying(["add", "--", *rels], top, run, sleep)
         _retrying(["commit", "--only", "--quiet", "-m", message, "--", *rels], top, run, sleep)

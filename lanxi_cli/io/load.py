@@ -120,7 +120,7 @@ def load_document(path: Path, kind, limit: int, display: str | None = None):
 
 
 def load_book(data_dir: Path):
-    """plan.yaml + tasks.yaml → a cross-checked Book, or DataError listing every problem."""
+    """plan.yaml + tasks.yaml (+ liaisons.yaml) → a cross-checked Book, or DataError listing every problem."""
     from lanxi_cli.core.domain import Plan, Task
     from lanxi_cli.core.plan_index import Book
     from lanxi_cli.io import yamlio
@@ -140,6 +140,10 @@ def load_book(data_dir: Path):
             Problem(shown[f.file], yamlio.line_of(lines[f.file], f.path), f"{yamlio.dotted(f.path)}: {f.message}")
             for f in faults
         ]
+    if not problems:
+        from lanxi_cli.io import liaisons
+
+        book, problems = liaisons.laid_over(data_dir, book)  # data/liaisons.yaml overrides plan.yaml's
     if problems:
         raise DataError(f"计划数据有 {len(problems)} 处问题，请先修正", problems)
     return book

@@ -16,6 +16,7 @@ EXTENSIONS_DIR = "extensions"
 EXEMPTIONS_DIR = "exemptions"
 INDICATORS_DIR = "indicators"
 WITHDRAWALS_DIR = "withdrawals"
+LIAISONS_FILE = "liaisons.yaml"  # written by `lanxi unit liaison`; overrides plan.yaml's liaisons
 
 
 def find_data_dir(explicit: str | os.PathLike | None) -> Path:

@@ -280,7 +280,8 @@ def record_document(record) -> str:
     written bare (2020-09-20)."""
     from lanxi_cli.core.domain import stored_fields
 
-    fields = {key: getattr(record, key) for key in stored_fields(type(record))}
+    names = tuple(type(record).__dataclass_fields__)
+    fields = {key: getattr(record, key) for key in (stored_fields(type(record)) if "file" in names else names)}
     data = {k: (list(v) if isinstance(v, tuple) else v) for k, v in fields.items() if v not in (None, "", ())}
     return yaml.dump(
         data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=4096
