@@ -60,3 +60,12 @@ def test_the_task_text_takes_the_spare_width(width):
     task, lead = grid.columns[1].width, grid.columns[2].width
     assert lead == cell_len("文化综合服务站")  # the narrow column whole …
     assert task == width - sum(c.width for c in grid.columns if c is not grid.columns[1]) - 2 * 3  # … the text the rest
+
+
+@pytest.mark.parametrize(("width", "lines"), [
+    (40, ["2020-09-02-社会治安和应急管理办-", "6.1-3f9a1c"]),  # "1-3" holds: a hyphen between digits
+    (22, ["2020-09-02-", "社会治安和应急管理办-", "6.1-3f9a1c"]),
+    (11, ["2020-09-02-", "社会治安和", "应急管理办-", "6.1-3f9a1c"]),  # narrower than the name: only then cut
+])
+def test_a_record_id_breaks_after_a_hyphen_never_inside_its_date(width, lines):
+    assert wrap("2020-09-02-社会治安和应急管理办-6.1-3f9a1c", width, words="-") == lines

@@ -83,9 +83,9 @@ def _root(
     """兰溪：乡镇任务清单跟踪工具——截止日期、进展报告、考核通报。"""
 
 
-from lanxi_cli.cli import goals, query, report, review, supervise  # noqa: E402  (commands register on `app`)
+from lanxi_cli.cli import corrections, forms, goals, query, report, review, supervise  # noqa: E402  (commands register on `app`)
 
-for _module in (query, report, supervise, review, goals):
+for _module in (query, report, supervise, review, goals, corrections, forms):
     _module.register(app)
 
 

@@ -16,7 +16,8 @@ HELP_FLAGS = frozenset({"-h", "--help"})
 # Value names for options that name none themselves, by click type.
 TYPE_METAVARS = {"str": "文本", "text": "文本", "path": "路径", "int": "整数", "integer": "整数", "float": "数字",
                  "int range": "整数", "float range": "数字", "filename": "文件"}
-METAVARS = {"DAYS": "天数", "PATH|URL": "路径或网址"}  # value names the commands spell in English
+# Value names the commands spell in English.
+METAVARS = {"DAYS": "天数", "PATH|URL": "路径或网址", "ID": "编号", "NAME": "名称", "DIR": "目录", "FILE...": "文件..."}
 BY_NAME = {"as_of": "日期", "date": "日期", "since": "日期", "until": "日期", "unit": "单位", "task": "任务编号",
            "by": "单位或姓名", "period": "周期", "output": "文件", "file": "文件", "name": "名称", "value": "数值",
            "towns": "文件", "dir": "目录"}
@@ -53,13 +54,13 @@ def localise(command) -> None:
             param.help = COMPLETION_HELP[param.name]
             if param.name == "install_completion":
                 param.callback = _install_completion
-        elif param.metavar in METAVARS:
-            param.metavar = METAVARS[param.metavar]
-        elif param.metavar is None and getattr(param, "param_type_name", "") == "argument":
+        elif getattr(param, "param_type_name", "") == "argument":
             shown = TYPE_METAVARS.get(param.type.name.lower(), "值")
-            param.metavar = BY_NAME.get(param.name, shown)
+            param.metavar = METAVARS.get(param.metavar) or param.metavar or BY_NAME.get(param.name, shown)
             param.type = copy.copy(param.type)  # the help shows the type's name beside it
             param.type.name = shown
+        elif param.metavar in METAVARS:
+            param.metavar = METAVARS[param.metavar]
         elif param.metavar is None and param.name in BY_NAME and not getattr(param, "is_flag", 0):
             param.metavar = BY_NAME[param.name]
         elif param.metavar is None and param.type.name.lower() in TYPE_METAVARS and not getattr(param, "is_flag", 0):

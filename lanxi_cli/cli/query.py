@@ -30,10 +30,8 @@ def tasks(
 
     session = open_session(data, as_of)
     unit_name = session.unit(unit)
-    rows = engine.task_rows(session.book, session.obligations())
-    rows = engine.filter_tasks(
-        session.book, rows, session.as_of, overdue, due_within, unit_name, category
-    )
+    rows = engine.task_rows(session.book, session.obligations(), unit_name)
+    rows = engine.filter_tasks(session.book, rows, session.as_of, overdue, due_within, category)
     render(TasksView(session.book, session.as_of, rows), fmt.value)
 
 
@@ -64,8 +62,8 @@ def status(
         units, cell = engine.state_matrix(book, obligations)
         view = tables.MatrixView(campaign(book, session.as_of), [t.id for t in book.tasks], units, cell)
     else:
-        summaries = engine.unit_summaries(book, obligations)
-        view = tables.StatusView(campaign(book, session.as_of), summaries, GROUP_OF_KIND)
+        tallies = engine.tally(book, obligations, session.as_of)
+        view = tables.StatusView(campaign(book, session.as_of), tallies, GROUP_OF_KIND)
     tables.render(view, fmt.value)
 
 
@@ -80,10 +78,11 @@ def units(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.t
 
 def check(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     """校验 plan.yaml、tasks.yaml 和全部报告，列出发现的每一处问题。"""
-    from lanxi_cli.io import load, locate
+    from lanxi_cli.core import snapshot
+    from lanxi_cli.io import locate
     from lanxi_cli.render.tables import CheckView, render
 
-    book, reports, problems = load.check_all(locate.find_data_dir(data))
+    book, reports, problems = snapshot.check(locate.find_data_dir(data))
     counts = (len(book.tasks), len(book.units)) if book else (None, None)
     render(CheckView(problems, *counts, len(reports)), fmt.value)
     if problems:

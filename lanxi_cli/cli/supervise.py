@@ -9,12 +9,6 @@ import typer
 
 from lanxi_cli.cli.common import AsOfOpt, DataOpt, Format, FormatOpt, open_session
 
-
-def display_path(path: Path) -> str:
-    from lanxi_cli.io.locate import display_path as shown
-
-    return shown(path)
-
 OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="输出文件（已存在则覆盖）")]
 
 
@@ -48,7 +42,7 @@ def bulletin(
     summary = overview.compute(session.book, session.obligations(), session.as_of)
     doc.write(doc.build(session.book, summary, number, issue), output, kind)
     if output is not None:
-        typer.echo(display_path(output))
+        typer.echo(str(output))  # an output the user named, shown as named
 
 
 def export(output: Annotated[Path, typer.Option("--output", "-o", help="输出文件：.xlsx 工作台账，或 .csv 义务清单")],
@@ -61,10 +55,10 @@ def export(output: Annotated[Path, typer.Option("--output", "-o", help="输出�
     kind = workbook.output_kind(output)
     session = open_session(data, as_of)
     summary = overview.compute(session.book, session.obligations(), session.as_of)
-    reports = sorted((r for r in session.reports if r.date <= session.as_of), key=record_order)
+    reports = sorted((r for r in session.records("reports") if r.date <= session.as_of), key=record_order)
     decided = reviews.decisions(session.reviews, session.as_of)
-    workbook.write(workbook.build(session.book, summary, reports, decided), output, kind)
-    typer.echo(display_path(output))
+    workbook.write(workbook.build(session.book, summary, reports, decided, session.corrections), output, kind)
+    typer.echo(str(output))  # an output the user named, shown as named
 
 
 def dashboard(
@@ -81,7 +75,7 @@ def dashboard(
     session = open_session(data, as_of)
     summary = overview.compute(session.book, session.obligations(), session.as_of)
     page.write(page.html(summary, GROUP_NAMES, [t.id for t in session.book.tasks]), output)
-    typer.echo(display_path(output))
+    typer.echo(str(output))  # an output the user named, shown as named
 
 
 def register(app: typer.Typer) -> None:

@@ -11,7 +11,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from lanxi_cli.core.domain import COMPLETED
+from lanxi_cli.core.domain import COMPLETED, State
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,10 +52,9 @@ class Overview:
     campaign: Campaign
     obligations: list  # engine.Obligation, plan order
     tasks: list  # engine.TaskRow
-    units: list  # engine.UnitSummary
+    units: list  # engine.Tally, one per unit, display order
     standings: list  # assess.Standing
-    totals: Counter  # obligations by state
-    past_due: int  # obligations due before the as-of day
+    totals: object  # engine.Tally of the whole town: exempt obligations in no total, past_due among them
     overdue: dict[str, list] = field(default_factory=dict)  # unit → its overdue obligations, display order
     timeline: list[Point] = field(default_factory=list)
     upcoming: list = field(default_factory=list)  # (due day, task, [units]) for the next deadlines
@@ -69,21 +68,19 @@ def compute(book, obligations, as_of: dt.date) -> Overview:
     from lanxi_cli.core import engine
     from lanxi_cli.core.assess import assess
 
-    counted = [ob for ob in obligations if ob.state != "exempt"]
-    totals = Counter(ob.state for ob in counted)
+    counted = [ob for ob in obligations if ob.state != State.exempt]
     overdue: dict[str, list] = defaultdict(list)
     for ob in counted:
-        if ob.state == "overdue":
+        if ob.state == State.overdue:
             overdue[ob.unit].append(ob)
     order = sorted(overdue, key=lambda n: engine.unit_order(book, n))
     return Overview(
         campaign=campaign(book, as_of),
         obligations=obligations,
         tasks=engine.task_rows(book, obligations),
-        units=engine.unit_summaries(book, obligations),
+        units=engine.tally(book, obligations, as_of),
         standings=assess(book, obligations, as_of),
-        totals=totals,
-        past_due=sum(1 for ob in counted if ob.due < as_of),
+        totals=engine.town_tally(obligations, as_of),
         overdue={unit: overdue[unit] for unit in order},
         timeline=timeline(book, counted, as_of),
         upcoming=upcoming(book, counted, as_of),

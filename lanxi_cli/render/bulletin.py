@@ -22,6 +22,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from lanxi_cli.core.domain import State, id_order
 from lanxi_cli.render.words import period_name
 
 SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "markdown", ".docx": "docx"}
@@ -80,11 +81,14 @@ def build(book, overview, number: str | None = None, issue: str | None = None) -
     charts = _charts(overview, GROUP_NAMES)
     sections = [
         ("总体进展", _progress(overview, plan, charts)),
-        ("进度较快的单位", _ahead(overview.standings, GROUP_NAMES)),
+        ("进度较快的单位", _ahead(overview, GROUP_NAMES)),
         ("进度滞后的单位", _behind(overview)),
         ("督办措施", _escalations(plan, overview.standings)),
         ("近期截止事项", _next(book, overview.upcoming)),
     ]
+    stuck = _blocked(book, overview.obligations)
+    if stuck:
+        sections.append(("需牵头单位协调解决的问题", stuck))
     doc.charts = charts
     doc.blocks = [
         Block("title", doc.title),
@@ -111,12 +115,12 @@ def _charts(overview, group_names) -> list[GroupChart]:
         units = [s.unit for s in overview.standings if s.group == group]
         if len(units) < 2:  # a chart of one bar says nothing a sentence does not
             continue
-        counts = [by_unit[u].counts for u in units]
+        tallies = [by_unit[u] for u in units]
         series = {
-            "done": tuple(c["done"] for c in counts),
-            "late": tuple(c["late"] for c in counts),
-            "overdue": tuple(c["overdue"] for c in counts),
-            "pending": tuple(c["due_soon"] + c["open"] for c in counts),
+            "done": tuple(t.done for t in tallies),
+            "late": tuple(t.late for t in tallies),
+            "overdue": tuple(t.overdue for t in tallies),
+            "pending": tuple(t.due_soon + t.open for t in tallies),
         }
         out.append(GroupChart(f"{name}任务完成情况（截至{cn_date(overview.campaign.as_of)}）", tuple(units), series))
     return out
@@ -125,19 +129,18 @@ def _charts(overview, group_names) -> list[GroupChart]:
 def _progress(overview, plan, charts) -> list[Block]:
     c = overview.campaign
     when = f"现处于{c.phase}" if c.phase else ("活动尚未开始" if c.stage == "before" else "活动已结束")
-    count = overview.totals
-    due = overview.past_due
-    finished = count["done"] + count["late"]
-    total = sum(count.values())
-    tasks_done = sum(1 for r in overview.tasks if r.state == "done")
-    tasks_overdue = sum(1 for r in overview.tasks if r.state == "overdue")
-    rate = f"，已到期事项完成率{100 * (due - count['overdue']) / due:.1f}%" if due else ""
+    count = overview.totals  # exempt obligations count in no total
+    due = count.past_due
+    tasks_done = sum(1 for r in overview.tasks if r.state == State.done)
+    tasks_overdue = sum(1 for r in overview.tasks if r.state == State.overdue)
+    rate = f"，已到期事项完成率{100 * (due - count.overdue) / due:.1f}%" if due else ""
+    exempt = f"（另有{count.exempt}项经批准不适用，不计入）" if count.exempt else ""
     blocks = [
         Block("para", f"本次专项行动自{cn_date(c.start)}至{cn_date(c.end)}，{when}"
                       + (f"，距活动结束还有{c.days_left}天。" if c.stage == "during" else "。")),
-        Block("para", f"全镇各单位承担任务事项（单位×任务×周期）共{total}项，已到期{due}项{rate}。"
-                      f"已完成{finished}项，其中按时完成{count['done']}项、逾期完成{count['late']}项；"
-                      f"逾期未完成{count['overdue']}项；{plan.due_soon_days}日内到期{count['due_soon']}项。"
+        Block("para", f"全镇各单位承担任务事项（单位×任务×周期）共{count.total}项{exempt}，已到期{due}项{rate}。"
+                      f"已完成{count.completed}项，其中按时完成{count.done}项、逾期完成{count.late}项；"
+                      f"逾期未完成{count.overdue}项；{plan.due_soon_days}日内到期{count.due_soon}项。"
                       f"任务清单{len(overview.tasks)}项任务中，已全部完成{tasks_done}项，"
                       f"有单位逾期未完成{tasks_overdue}项。"),
     ]
@@ -146,37 +149,63 @@ def _progress(overview, plan, charts) -> list[Block]:
     return blocks
 
 
-def _ahead(standings, group_names) -> list[Block]:
+def _ahead(overview, group_names) -> list[Block]:
+    """The best-placed units of each group that have completed something and owe
+    nothing overdue that is scored: a unit named here is never named as behind
+    or for a measure."""
+    behind = {unit for unit, obs in overview.overdue.items() if any(ob.scored for ob in obs)}
     out = []
     for group, name in group_names.items():
-        leaders = [s for s in standings if s.group == group and s.rank <= LEADERS and s.tally.done + s.tally.late]
+        leaders = [s for s in overview.standings if s.group == group and s.rank <= LEADERS
+                   and s.tally.completed and s.unit not in behind]
         if leaders:
             names = "、".join(f"{s.unit}（{float(s.score):.1f}分）" for s in leaders)
             out.append(Block("item", f"{name}：{names}。"))
-    return out or [Block("para", "本期暂无已完成事项的单位。")]
+    return out or [Block("para", "本期暂无已完成事项且无逾期事项的单位。")]
 
 
 def _behind(overview) -> list[Block]:
     """Every unit with an overdue obligation and its overdue items (units owing the
-    same items share one line), then each overdue task's full text, once."""
+    same items share one line), then each overdue task's full text, once.
+    Overdue items that count toward no score (due before the notice, or an
+    unscored task) follow apart, so a unit owing only those is not called behind."""
     if not overview.overdue:
         return [Block("para", "截至目前，各单位均无逾期未完成事项。")]
-    same: dict[str, list[str]] = defaultdict(list)
-    tasks: dict[str, object] = {}
-    for unit, obligations in overview.overdue.items():
-        same[_overdue_items(obligations)].append(unit)
-        tasks.update((ob.task.id, ob.task) for ob in obligations)
-    out = [Block("para", f"以下{len(overview.overdue)}个单位有逾期未完成事项，请抓紧办理：")]
-    for items, units in same.items():
-        count = len(overview.overdue[units[0]])
-        each = "各" if len(units) > 1 else ""
-        out.append(Block("item", f"{'、'.join(units)}（{each}{count}项）：{items}。"))
+    scored, unscored = _split(overview.overdue, True), _split(overview.overdue, False)
+    out = []
+    if scored:
+        out.append(Block("para", f"以下{len(scored)}个单位有逾期未完成事项，请抓紧办理："))
+        out += _owing(scored)
+    else:
+        out.append(Block("para", "截至目前，各单位均无计入考核的逾期未完成事项。"))
+    if unscored:
+        out.append(Block("para", "以下逾期事项不计入考核（方案印发前到期，或由牵头单位开展、不计分的任务），"
+                                 "仍请办理："))
+        out += _owing(unscored)
+    tasks = {ob.task.id: ob.task for obs in overview.overdue.values() for ob in obs}
     out.append(Block("para", "上述逾期事项的任务要求如下："))
-    from lanxi_cli.core.domain import id_order
-
     for task_id in sorted(tasks, key=id_order):
         task = tasks[task_id]
         out.append(Block("item", f"{task.id} {task.text}（完成时限：{task.deadline_text}）"))
+    return out
+
+
+def _split(overdue: dict[str, list], scored: bool) -> dict[str, list]:
+    """Each unit's overdue obligations that are (or are not) scored; units owing none left out."""
+    kept = {unit: [ob for ob in obs if ob.scored == scored] for unit, obs in overdue.items()}
+    return {unit: obs for unit, obs in kept.items() if obs}
+
+
+def _owing(overdue: dict[str, list]) -> list[Block]:
+    """One line per set of overdue items, naming the units (display order) that owe exactly those."""
+    same: dict[str, list[str]] = defaultdict(list)
+    for unit, obligations in overdue.items():
+        same[_overdue_items(obligations)].append(unit)
+    out = []
+    for items, units in same.items():
+        count = len(overdue[units[0]])
+        each = "各" if len(units) > 1 else ""
+        out.append(Block("item", f"{'、'.join(units)}（{each}{count}项）：{items}。"))
     return out
 
 
@@ -218,6 +247,20 @@ def _next(book, upcoming) -> list[Block]:
         Block("item", f"{cn_date(due)}前：{task.id} {task.text.rstrip('。；;，')}（{unit_list(book, units, limit=4)}）")
         for due, task, units in upcoming
     ]
+
+
+def _blocked(book, obligations) -> list[Block]:
+    """Obligations whose latest report says blocked: for the task's lead to act on."""
+    from lanxi_cli.core.engine import blocked
+    from lanxi_cli.render.tables import short
+
+    out = []
+    for ob in blocked(obligations):
+        period = f"（{period_name(ob.occ.label)}）" if ob.occ.label else ""
+        note = f"：{short(ob.blocked.note.replace(chr(10), ' '), 40)}" if ob.blocked.note else ""
+        out.append(Block("item", f"{ob.unit} {ob.task.id}{period} {ob.task.text.rstrip('。；;，')}，"
+                                 f"{cn_date(ob.blocked.date)}报告受阻{note}。请{book.lead(ob.task)}协调解决。"))
+    return out
 
 
 # ---- Markdown --------------------------------------------------------------------

@@ -77,11 +77,9 @@ def _where(c) -> str:
 
 
 def _cards(overview) -> str:
-    t = overview.totals
-    total = sum(t.values())
-    finished = t["done"] + t["late"]
-    cards = [("全部事项", total), ("已完成", finished), ("其中逾期完成", t["late"]), ("逾期未完成", t["overdue"]),
-             ("即将到期", t["due_soon"]), ("有逾期的单位", len(overview.overdue))]
+    t = overview.totals  # exempt obligations count in no total
+    cards = [("全部事项", t.total), ("已完成", t.completed), ("其中逾期完成", t.late), ("逾期未完成", t.overdue),
+             ("即将到期", t.due_soon), ("有逾期的单位", len(overview.overdue))]
     body = "".join(f'<div class="card">{escape(name)}<b>{n}</b></div>' for name, n in cards)
     return f'<div class="cards">{body}</div>'
 
@@ -93,9 +91,9 @@ def _groups(overview, group_names) -> str:
         members = [s for s in overview.units if kinds.get(s.unit) == group]
         if not members:
             continue
-        total = sum(s.total for s in members)
-        done = sum(s.counts["done"] + s.counts["late"] for s in members)
-        overdue = sum(s.counts["overdue"] for s in members)
+        total = sum(t.total for t in members)
+        done = sum(t.completed for t in members)
+        overdue = sum(t.overdue for t in members)
         pct = 100 * done / total if total else 0
         rows.append(f"<tr><td>{escape(name)}</td><td class=num>{len(members)}</td><td class=num>{total}</td>"
                     f"<td class=num>{done}</td><td class=num>{overdue}</td>"
@@ -145,7 +143,7 @@ def _unit_charts(overview, group_names) -> list[str]:
         )
         chart.x_labels = list(reversed(units))  # pygal draws the first label at the bottom
         for key in keys:
-            chart.add(STATE_NAMES[key], [by_unit[u].counts[key] for u in reversed(units)])
+            chart.add(STATE_NAMES[key], [getattr(by_unit[u], key) for u in reversed(units)])
         out.append(f"<figure>{_svg(chart)}<figcaption>{escape(name)}：按时完成、逾期完成、已逾期、即将到期、"
                    "未到期的事项数（单位×任务×周期）</figcaption></figure>")
     return out

@@ -38,7 +38,7 @@ class Column:
     header: str
     wrap: bool = False  # may this column's text break over lines?
     grow: bool = False  # the column that takes the spare width first (the task text)
-    words: bool = False  # lists of names: break only after 、；， or a space, never inside a name
+    words: bool | str = False  # names: break only after 、；， or a space (or after these marks), never inside one
     right: bool = False  # numbers: aligned to the right
     width: int = 0  # set by layout
 
@@ -49,6 +49,7 @@ class Grid:
     title: str = ""
     rows: list[list] = field(default_factory=list)  # each cell: text, or (text, style)
     sections: list[int] = field(default_factory=list)  # row indexes that start a new section
+    measured: tuple | None = None  # (natural, least, usual) widths, once all rows are in (see `measure`)
 
     def add(self, *cells) -> None:
         self.rows.append(list(cells))
@@ -94,21 +95,33 @@ def pieces(text: str) -> list[str]:
     return glued
 
 
-def names(text: str) -> list[str]:
-    """A list of names cut after each separator (、；， or a space), so no name is split."""
+def names(text: str, separators: str = SEPARATORS) -> list[str]:
+    """A list of names cut after each separator (、；， or a space), so no name is
+    split; a separator between two digits belongs to its number (2020-09-02, 1,000)."""
     out, run = [], ""
-    for char in text:
+    for i, char in enumerate(text):
         run += char
-        if char in SEPARATORS:
+        inside = char in ",-" and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
+        if char in separators and not (inside and text[i - 1].isascii() and text[i + 1].isascii()):
             out.append(run)
             run = ""
     return [*out, run] if run else out
 
 
-def wrap(text: str, width: int, words: bool = False) -> list[str]:
-    """`text` in lines of at most `width` cells (a piece wider than that is cut)."""
+def _splitter(words: bool | str):
+    """How a column's text is cut where a line may break: see `Column.words`."""
+    if not words:
+        return pieces
+    separators = words if isinstance(words, str) else SEPARATORS
+    return lambda text: names(text, separators)
+
+
+def wrap(text: str, width: int, words: bool | str = False) -> list[str]:
+    """`text` in lines of at most `width` cells (a piece wider than that is cut).
+    `words`: a list of names (True: separated by 、；， or a space; a string: by those marks)."""
     lines: list[str] = []
-    split = names if words else pieces
+    split = _splitter(words)
+    separators = words if isinstance(words, str) else SEPARATORS
     for paragraph in text.split("\n"):
         if cell_len(paragraph) <= width:
             lines.append(paragraph)
@@ -122,8 +135,8 @@ def wrap(text: str, width: int, words: bool = False) -> list[str]:
                 line, used = "", 0  # (a line of spaces alone is dropped)
                 if piece.isspace():
                     continue
-            if words and size > width and cell_len(piece.rstrip(SEPARATORS)) <= width:
-                piece = piece.rstrip(SEPARATORS)  # a name alone on its line: the break separates it
+            if words and size > width and cell_len(piece.rstrip(separators)) <= width:
+                piece = piece.rstrip(separators)  # a name alone on its line: the break separates it
                 size = cell_len(piece)
             while size > width:  # one piece wider than the column: cut it by characters
                 head, head_size = "", 0
@@ -147,9 +160,12 @@ def _text(cell) -> str:
     return cell[0] if isinstance(cell, tuple) else ("" if cell is None else str(cell))
 
 
-def layout(grid: Grid, width: int) -> None:
-    """Set each column's width: whole widths where they fit, else the wrapping
-    columns share what is left (narrow ones first, the widest takes the rest)."""
+def measure(grid: Grid) -> tuple[list[int], list[int], list[int]]:
+    """Each column's natural width (its widest line), least width (whole where
+    it does not wrap, else its widest piece kept whole, within limits) and usual
+    width (what four lines in five need); worked out once, after the last row."""
+    if grid.measured is not None:
+        return grid.measured
     natural, least, usual = [], [], []
     for i, column in enumerate(grid.columns):
         texts = [column.header, *(_text(row[i]) for row in grid.rows)]
@@ -159,12 +175,25 @@ def layout(grid: Grid, width: int) -> None:
         natural.append(full)
         usual.append(sizes[len(sizes) * 4 // 5] if sizes else 0)  # what four lines in five need
         if column.wrap:
-            split = names if column.words else pieces
+            split = _splitter(column.words)
             longest = max((cell_len(p) for line in lines for p in split(line) if len(p) > 1), default=0)
             head = max(cell_len(line) for line in column.header.split("\n"))
             least.append(min(full, max(MIN_WRAP, head, min(longest, 24))))
         else:
             least.append(full)
+    grid.measured = natural, least, usual
+    return grid.measured
+
+
+def least_width(grid: Grid) -> int:
+    """The narrowest the table can be without cutting what it keeps whole."""
+    return sum(measure(grid)[1]) + cell_len(GAP) * (len(grid.columns) - 1)
+
+
+def layout(grid: Grid, width: int) -> None:
+    """Set each column's width: whole widths where they fit, else the wrapping
+    columns share what is left (narrow ones first, the widest takes the rest)."""
+    natural, least, usual = measure(grid)
     spare = width - cell_len(GAP) * (len(grid.columns) - 1) - sum(
         n for n, c in zip(natural, grid.columns, strict=True) if not c.wrap
     )

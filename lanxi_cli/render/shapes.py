@@ -10,17 +10,10 @@ formula.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import PurePath
 
 
 def iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
-
-
-def record_id(record) -> str:
-    """A record's id: its file name without `.yaml` (the contract's "Record ids")."""
-    given = getattr(record, "id", None)
-    return given or PurePath(record.file).stem
 
 
 # ---- tasks, status, assess --------------------------------------------------------
@@ -40,16 +33,24 @@ def task(row) -> dict:
         "overdue_units": list(row.overdue_units),
         "units_done": sum(1 for u in units if row.unit_complete(u)),
         "units_verified": sum(1 for u in units if row.unit_complete(u, verified=True)),
+        "scored": row.task.scored,
     }
 
 
-def unit_summary(summary) -> dict:
-    counts = summary.counts
+STATES = ("done", "late", "overdue", "due_soon", "open", "exempt")
+
+
+def unit_summary(tally) -> dict:
+    """One unit's engine.Tally; `total` leaves exempt obligations out."""
     return {
-        "unit": summary.unit, "kind": summary.kind, "total": summary.total,
-        **{state: counts.get(state, 0) for state in ("done", "late", "overdue", "due_soon", "open", "exempt")},
-        "verified": summary.verified,
+        "unit": tally.unit, "kind": tally.kind, "total": tally.total,
+        **{state: getattr(tally, state) for state in STATES},
+        "verified": tally.verified,
     }
+
+
+def part(p) -> dict:
+    return {"name": p.name, "count": p.count, "target": p.target}
 
 
 def obligation(ob) -> dict:
@@ -64,7 +65,20 @@ def obligation(ob) -> dict:
         "completed_on": iso(ob.completed_on),
         "last_report": iso(ob.last_report),
         "verification": ob.verification,
+        "scored": ob.scored,
+        "rate": ob.rate,
+        "rate_target": ob.rate_target,
+        "parts": [part(p) for p in ob.parts],
+        "blocked": None if ob.blocked is None else {
+            "date": ob.blocked.date.isoformat(), "note": ob.blocked.note, "file": ob.blocked.file},
     }
+
+
+def flat_obligation(row: dict) -> dict:
+    """An obligation's dict for a csv row: its parts and the blocking report in one cell each."""
+    blocked = row["blocked"]
+    parts = "、".join(f"{p['name']} {p['count']}/{p['target']}" for p in row["parts"])
+    return {**row, "parts": parts, "blocked": f"{blocked['date']} {blocked['note']}".strip() if blocked else ""}
 
 
 def lead(summary) -> dict:
@@ -73,6 +87,7 @@ def lead(summary) -> dict:
         "units_total": summary.units_total,
         "units_done": summary.units_done,
         "units_overdue": summary.units_overdue,
+        "units_blocked": sorted({o.unit for o in summary.blocked}),
     }
 
 
@@ -81,7 +96,7 @@ def standing(s) -> dict:
     return {
         "unit": t.unit, "kind": t.kind, "score": round(float(s.score), 4), "rank": s.rank, "group": s.group,
         "total": t.total, "done": t.done, "late": t.late, "overdue": t.overdue, "due_soon": t.due_soon,
-        "open": t.open, "light": s.light, "measure": s.measure, "reasons": list(s.reasons),
+        "open": t.open, "exempt": t.exempt, "light": s.light, "measure": s.measure, "reasons": list(s.reasons),
     }
 
 
@@ -93,33 +108,39 @@ def unit(u) -> dict:
 # ---- records -------------------------------------------------------------------------
 
 
-def report(r) -> dict:
-    out = {
-        "id": record_id(r),
-        "task": r.task,
-        "unit": r.unit,
-        "date": r.date.isoformat(),
-        "status": r.status,
-        "count": r.count,
-        "rate": r.rate,
-        "part": getattr(r, "part", None),
-        "period": r.period,
-        "note": r.note,
-        "by": r.by,
-        "evidence": list(r.evidence),
-        "recorded": r.recorded,
-        "file": r.file,
-    }
-    for flag in ("withdrawn", "superseded_by"):  # present once the record model has them
-        value = getattr(r, flag, None)
-        if value:
-            out[flag] = value
+def report(r, corrections=None) -> dict:
+    """A report: its id, every stored field, its file; with `corrections`
+    (report list --all), whether it was withdrawn or by which report it was superseded."""
+    from lanxi_cli.core.domain import Report, stored_fields
+
+    out = {"id": r.id}
+    for name in stored_fields(Report):
+        value = getattr(r, name)
+        out[name] = value.isoformat() if isinstance(value, dt.date) else list(value) if type(value) is tuple else value
+    out["file"] = r.file
+    if corrections is not None:
+        out["withdrawn"] = r.id in corrections.withdrawn
+        out["superseded_by"] = corrections.superseded_by.get(r.id)
     return out
 
 
-def missing(start: dt.date | None, end: dt.date | None, units: list[str], owed: int) -> dict:
-    window = {"start": start.isoformat(), "end": end.isoformat()} if start and end else None
-    return {"window": window, "units": units, "owed": owed}
+def extension(ext, due: dt.date, decision: str) -> dict:
+    return {
+        "task": ext.task, "unit": ext.unit, "period": ext.period, "due": due.isoformat(),
+        "until": ext.until.isoformat(), "date": ext.date.isoformat(), "reason": ext.reason,
+        "decision": decision, "id": ext.id, "file": ext.file,
+    }
+
+
+def exemption(ex, decision: str | None) -> dict:
+    """An exemption request and the decision in force (None while pending)."""
+    return {"id": ex.id, "task": ex.task, "unit": ex.unit, "period": ex.period, "reason": ex.reason,
+            "decision": decision, "date": ex.date.isoformat(), "by": ex.by, "file": ex.file}
+
+
+def missing(window: tuple[dt.date, dt.date] | None, units: list[str], owed: int) -> dict:
+    shown = {"start": window[0].isoformat(), "end": window[1].isoformat()} if window else None
+    return {"window": shown, "units": units, "owed": owed}
 
 
 def change(c) -> dict:
@@ -146,6 +167,42 @@ def problem(p) -> dict:
     return {"file": p.file, "line": p.line, "message": p.message}
 
 
+# ---- collecting reports: remind, form import ---------------------------------------------
+
+
+def reminder(r) -> dict:
+    def items(obligations):
+        return [{"task": o.task.id, "period": o.occ.label, "due": o.due.isoformat()} for o in obligations]
+
+    return {
+        "unit": r.unit,
+        "liaison": r.liaison,
+        "phone": r.phone,
+        "overdue": items(r.overdue),
+        "due_soon": items(r.due_soon),
+        "missing_report": r.missing_report,
+        "window": {"start": r.window[0].isoformat(), "end": r.window[1].isoformat()} if r.window else None,
+        "text": r.text,
+        "sms": list(r.messages),
+    }
+
+
+def form_import(shown: str, outcome, reports: list[str], dry_run: bool) -> dict:
+    """One imported 填报表: `reports` are the paths written, as JSON names files."""
+    return {
+        "file": shown,
+        "form": outcome.form_id or None,
+        "unit": outcome.unit or None,
+        "reports": reports,
+        "skipped": outcome.empty + outcome.already,
+        "empty": outcome.empty,
+        "already": outcome.already,
+        "new": 0 if outcome.errors else len(outcome.reports),
+        "dry_run": dry_run,
+        "errors": outcome.errors,
+    }
+
+
 # ---- csv -------------------------------------------------------------------------------
 
 HEADERS = {
@@ -164,6 +221,8 @@ HEADERS = {
     "until": "延至", "reason": "理由", "decision": "审批", "line": "行", "message": "问题",
     "direction": "方向", "baseline": "基线", "baseline_from": "基线来源", "value": "最新值", "values": "记录数",
     "trend": "判断", "window_start": "旬报起", "window_end": "旬报止",
+    "scored": "计入考核", "rate_target": "目标比率", "parts": "分项完成", "blocked": "受阻报告",
+    "supersedes": "更正的报告", "form": "填报表",
 }
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -181,15 +240,17 @@ def csv_cell(value) -> str:
     return "'" + text if isinstance(value, str) and text.startswith(FORMULA_STARTS) else text
 
 
-def csv_text(rows: list[dict], columns: list[str] | None = None, line_end: str = "\n") -> str:
-    """Rows as csv, headed by the columns' Chinese names."""
+def csv_text(rows: list[dict], columns: list[str] | None = None, headers: dict[str, str] | None = None,
+             line_end: str = "\n") -> str:
+    """Rows as csv, headed by the columns' Chinese names (`headers` before `HEADERS`)."""
     import csv
     import io
 
     columns = columns or (list(rows[0]) if rows else [])
     out = io.StringIO()
     writer = csv.writer(out, lineterminator=line_end)
-    writer.writerow([HEADERS.get(c, c) for c in columns])
+    names = {**HEADERS, **(headers or {})}
+    writer.writerow([names.get(c, c) for c in columns])
     for row in rows:
         writer.writerow([csv_cell(row.get(c)) for c in columns])
     return out.getvalue()

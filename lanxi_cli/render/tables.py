@@ -54,16 +54,18 @@ def render(view, fmt: str = "table", stream=None) -> None:
     if fmt == "json":
         text = json.dumps(view.data(), ensure_ascii=False, indent=2, default=str) + "\n"
     elif fmt == "csv":
-        text = shapes.csv_text(view.records(), view.columns or None)
+        text = shapes.csv_text(view.records(), view.columns or None, view.headers)
     else:
         text = view.text(terminal_width(), colour_allowed(stream))
     stream.write(text)
 
 
 class View:
-    """What every view offers; `columns` picks and orders the csv fields."""
+    """What every view offers; `columns` picks and orders the csv fields,
+    `headers` names fields that `shapes.HEADERS` does not (or names otherwise)."""
 
     columns: tuple[str, ...] = ()
+    headers: dict[str, str] = {}  # noqa: RUF012  (read only)
 
     def data(self):
         raise NotImplementedError
@@ -79,8 +81,10 @@ class View:
 class Listing(View):
     """A plain list of dicts with a table of chosen columns: the view a simple
     `list` command needs. `table` is [(field, header, wrap)] (the last wrapping
-    column takes the spare width); `words` maps a field's codes to Chinese
-    words in the table; `columns` orders the csv."""
+    column takes the spare width; an `id` column breaks only at its hyphens);
+    `words` maps a field's codes (None too) to Chinese words in the table;
+    `columns` orders the csv and `headers` names its fields where this list
+    means them otherwise than `shapes.HEADERS`."""
 
     rows: list[dict]
     table: list[tuple[str, str, bool]]
@@ -88,6 +92,7 @@ class Listing(View):
     empty: str = "没有符合条件的记录。"
     words: dict[str, dict[str, str]] = field(default_factory=dict)
     columns: tuple[str, ...] = ()
+    headers: dict[str, str] = field(default_factory=dict)
 
     def data(self):
         return self.rows
@@ -97,9 +102,9 @@ class Listing(View):
 
         if not self.rows:
             return self.empty + "\n"
-        last = max((i for i, (_, _, wrap) in enumerate(self.table) if wrap), default=None)
-        grid = Grid([Column(header, wrap=wrap, grow=i == last) for i, (_, header, wrap) in enumerate(self.table)],
-                    title=self.title)
+        last = max((i for i, (key, _, wrap) in enumerate(self.table) if wrap and key != "id"), default=None)
+        grid = Grid([id_column(header) if key == "id" else Column(header, wrap=wrap, grow=i == last)
+                     for i, (key, header, wrap) in enumerate(self.table)], title=self.title)
         for row in self.rows:
             grid.add(*(_word(self.words.get(key), row.get(key)) for key, _, _ in self.table))
         return render(grid, width, colour)
@@ -107,7 +112,7 @@ class Listing(View):
 
 def _word(words, value) -> str:
     if value is None:
-        return ""
+        return words.get(None, "") if words else ""
     if isinstance(value, list | tuple):
         return "、".join(map(str, value))
     return words.get(value, str(value)) if words else str(value)
@@ -116,14 +121,34 @@ def _word(words, value) -> str:
 # ---- pieces shared by the views ----------------------------------------------------------
 
 
-def state_cell(state: str, verification: str | None = None) -> tuple[str, str]:
-    """The state's word (with a verification, its word on a second line), and its colour."""
+def id_column(header: str = "编号"):
+    """A column of record ids (`2020-09-20-兰溪派出所-5.1-3f9a1c`): whole where
+    it fits, else broken only after a hyphen, so no name in it is split."""
+    from lanxi_cli.render.grid import Column
+
+    return Column(header, wrap=True, words="-")
+
+
+def state_cell(state: str, verification: str | None = None, blocked: bool = False) -> tuple[str, str]:
+    """The state's word, and its colour; a verification, or a report saying
+    blocked, each adds its word on a line of its own."""
     text = STATE_NAMES[state] + (f"\n{VERIFICATION_NAMES[verification]}" if verification else "")
-    return text, STATE_STYLES[state]
+    return text + ("\n受阻" if blocked else ""), STATE_STYLES[state]
 
 
 def count_cell(number: int, state: str) -> tuple[str, str]:
     return str(number), STATE_STYLES[state] if number else ""
+
+
+def amount(ob) -> str:
+    """An obligation's quantity against its target: 2/3, a rate 60%/50%, each part on its own."""
+    if ob.parts:
+        return " ".join(f"{p.name}{p.count}/{p.target}" for p in ob.parts)
+    if ob.target is not None:
+        return f"{ob.count}/{ob.target}"
+    if ob.rate_target is not None:
+        return f"{ob.rate:.0%}/{ob.rate_target:.0%}" if ob.rate is not None else f"—/{ob.rate_target:.0%}"
+    return ""
 
 
 def bar(done: int, total: int, width: int = 10) -> str:
@@ -218,33 +243,32 @@ class TasksView(View):
 @dataclass
 class StatusView(View):
     campaign: object
-    summaries: list
+    tallies: list  # engine.Tally, display order
     group_of: dict  # unit kind → display group
 
     def data(self):
         return {"as_of": self.campaign.as_of.isoformat(), "units": self.records()}
 
     def records(self):
-        return [shapes.unit_summary(s) for s in self.summaries]
+        return [shapes.unit_summary(t) for t in self.tallies]
 
     def text(self, width, colour):
         from lanxi_cli.render.grid import Column, Grid, render
 
-        exempt = any(s.counts.get("exempt") for s in self.summaries)
-        heads = ["总数", "已完成", "逾期\n完成", "已逾期", "即将\n到期", "未到期", *(["不适用"] if exempt else [])]
+        exempt = any(t.exempt for t in self.tallies)  # the column shows only where an exemption was approved
+        heads = ["总数", "已完成", "逾期\n完成", "已逾期", "即将\n到期", "未到期", *(["不适\n用"] if exempt else [])]
         grid = Grid([Column("单位", wrap=True), *(Column(h, right=True) for h in heads), Column("完成进度")])
         group = None
-        for s in self.summaries:
-            if group is not None and self.group_of[s.kind] != group:
+        for t in self.tallies:
+            if group is not None and self.group_of[t.kind] != group:
                 grid.section()
-            group = self.group_of[s.kind]
-            c = s.counts
-            grid.add(s.unit, str(s.total), str(c["done"]), str(c["late"]), count_cell(c["overdue"], "overdue"),
-                     count_cell(c["due_soon"], "due_soon"), str(c["open"]),
-                     *([str(c.get("exempt", 0))] if exempt else []), bar(c["done"] + c["late"], s.total, width=5))
+            group = self.group_of[t.kind]
+            grid.add(t.unit, str(t.total), str(t.done), str(t.late), count_cell(t.overdue, "overdue"),
+                     count_cell(t.due_soon, "due_soon"), str(t.open),
+                     *([str(t.exempt) if t.exempt else ""] if exempt else []), bar(t.completed, t.total, width=5))
         out = campaign_header(self.campaign) + render(grid, width, colour)
-        completed = sum(s.counts["done"] + s.counts["late"] for s in self.summaries)
-        verified = sum(s.verified for s in self.summaries)
+        completed = sum(t.completed for t in self.tallies)
+        verified = sum(t.verified for t in self.tallies)
         if completed:
             out += f"已完成 {completed} 项中：已核验 {verified} 项，已申报待核验 {completed - verified} 项。\n"
         return out
@@ -262,12 +286,12 @@ class UnitStatusView(View):
             "as_of": self.as_of.isoformat(),
             "unit": self.unit.name,
             "kind": self.unit.kind,
-            "obligations": self.records(),
+            "obligations": [shapes.obligation(o) for o in self.obligations],
             "leads": [shapes.lead(lead) for lead in self.leads],
         }
 
     def records(self):
-        return [shapes.obligation(o) for o in self.obligations]
+        return [shapes.flat_obligation(shapes.obligation(o)) for o in self.obligations]
 
     def text(self, width, colour):
         from lanxi_cli.render.grid import Column, Grid, render
@@ -277,16 +301,19 @@ class UnitStatusView(View):
         out = f"{info.name}（{KIND_NAMES[info.kind]}）{liaison}\n截至 {self.as_of}\n"
         if self.obligations:
             grid = Grid([Column("任务"), Column("内容", wrap=True, grow=True), Column("周期"), Column("截止"),
-                         Column("状态"), Column("数量", right=True), Column("最近报告")], title="本单位承担的任务")
+                         Column("状态"), Column("数量", wrap=True, words=True, right=True), Column("最近报告")],
+                        title="本单位承担的任务")
             last = None
             for ob in self.obligations:
                 same = ob.task.id == last  # a recurring task: its text once, over its first period
-                grid.add("" if same else ob.task.id, "" if same else ob.task.text, ob.occ.label or "",
-                         ob.due.isoformat(), state_cell(ob.state, ob.verification),
-                         f"{ob.count}/{ob.target}" if ob.target is not None else "",
+                grid.add("" if same else ob.task.id + ("" if ob.scored else "*"), "" if same else ob.task.text,
+                         ob.occ.label or "", ob.due.isoformat(),
+                         state_cell(ob.state, ob.verification, ob.blocked is not None), amount(ob),
                          ob.last_report.isoformat() if ob.last_report else "")
                 last = ob.task.id
             out += render(grid, width, colour)
+            if not all(ob.scored for ob in self.obligations):
+                out += "* 不计入考核（方案印发前到期，或该任务不计分）。\n"
         else:
             out += "本单位没有承担任务。\n"
         if self.leads:
@@ -298,7 +325,19 @@ class UnitStatusView(View):
                 grid.add(lead.task.id, lead.task.text, str(lead.units_total), str(lead.units_done),
                          count_cell(lead.units_overdue, "overdue"), "、".join(lead.overdue_units))
             out += "\n" + render(grid, width, colour)
+            stuck = [ob for lead in self.leads for ob in lead.blocked]
+            out += "".join(prose(line, width) for line in blocked_lines(stuck))
         return out
+
+
+def blocked_lines(obligations) -> list[str]:
+    """What the lead must act on: each obligation whose latest report says blocked."""
+    lines = []
+    for ob in obligations:
+        note = short(ob.blocked.note.replace("\n", " "), 40) if ob.blocked.note else "未说明原因"
+        period = f"（{ob.occ.label}）" if ob.occ.label else ""
+        lines.append(f"待协调：{ob.task.id}{period} {ob.unit} {ob.blocked.date} 报告受阻：{note}")
+    return lines
 
 
 @dataclass
@@ -429,37 +468,59 @@ class CheckView(View):
 @dataclass
 class ReportsView(View):
     reports: list  # domain.Report, oldest first
+    corrections: object = None  # with `report list --all`: core.corrections.Corrections, to mark what counts nowhere
 
     def data(self):
-        return [shapes.report(r) for r in self.reports]
+        return [shapes.report(r, self.corrections) for r in self.reports]
 
     def text(self, width, colour):
-        from lanxi_cli.render.grid import Column, Grid, render
+        """A table with the id last; where the whole of it cannot fit, the id
+        (date-unit-task-tail, broken only after a hyphen) stands first in place
+        of the date and unit columns, which it repeats."""
+        from lanxi_cli.render.grid import least_width, render
 
         if not self.reports:
             return "没有符合条件的报告。\n"
-        grid = Grid([Column("日期"), Column("任务"), Column("单位"), Column("状态"), Column("数量", right=True),
-                     Column("报告人", wrap=True), Column("说明", wrap=True, grow=True)],
-                    title=f"进展报告（{len(self.reports)}份）")
+        grid = self._grid(compact=False)
+        if least_width(grid) > width:
+            grid = self._grid(compact=True)
+        return render(grid, width, colour)
+
+    def _grid(self, compact: bool):
+        from lanxi_cli.render.grid import Column, Grid
+
+        heads = [Column("任务"), Column("状态"), Column("数量", right=True), Column("报告人", wrap=True),
+                 Column("说明", wrap=True, grow=True)]
+        if compact:
+            grid = Grid([id_column(), *heads], title=f"进展报告（{len(self.reports)}份；编号即 日期-单位-任务-尾号）")
+        else:
+            grid = Grid([Column("日期"), heads[0], Column("单位"), *heads[1:], id_column()],
+                        title=f"进展报告（{len(self.reports)}份）")
+        fixes = self.corrections
         for r in self.reports:
             count = "" if r.count is None else str(r.count)
             if r.rate is not None:
                 count = f"{count} {r.rate:.0%}".strip()
-            grid.add(r.date.isoformat(), r.task, r.unit, STATUS_NAMES[r.status], count, r.by, r.note)
-        return render(grid, width, colour)
+            mark = ""
+            if fixes is not None and r.id in fixes.withdrawn:
+                mark = "\n（已撤回）"
+            elif fixes is not None and r.id in fixes.superseded_by:
+                mark = "\n（已更正）"
+            cells = (r.task, STATUS_NAMES[r.status] + mark, count, r.by, r.note)
+            grid.add(*((r.id, *cells) if compact else (r.date.isoformat(), cells[0], r.unit, *cells[1:], r.id)))
+        return grid
 
 
 @dataclass
 class MissingView(View):
-    start: object
-    end: object
+    window: tuple | None  # (start, end) of the 旬报 window checked; None before the first reporting day
     units: list[str]
     owed: int
     book: object
     columns = ("unit", "kind", "liaison", "phone")
 
     def data(self):
-        return shapes.missing(self.start, self.end, self.units, self.owed)
+        return shapes.missing(self.window, self.units, self.owed)
 
     def records(self):
         return [{"unit": u, "kind": self.book.units[u].kind, "liaison": self.book.units[u].liaison.name,
@@ -468,12 +529,13 @@ class MissingView(View):
     def text(self, width, colour):
         from lanxi_cli.render.grid import Column, Grid, render
 
-        if self.start is None:
-            return "旬报尚未开始：还没有截止的旬报周期。\n"
+        if self.window is None:
+            return "旬报尚未到第一个报告日，还没有应报的旬报。\n"
+        start, end = self.window
         if not self.units:
-            return f"旬报 {self.start} 至 {self.end}：应报的 {self.owed} 个单位都已报告。\n"
+            return f"旬报 {start} 至 {end}：应报的 {self.owed} 个单位都已报告。\n"
         grid = Grid([Column("单位"), Column("类型"), Column("联络员"), Column("电话")],
-                    title=f"旬报 {self.start} 至 {self.end}：应报 {self.owed} 个单位，{len(self.units)} 个未报")
+                    title=f"旬报 {start} 至 {end}：应报 {self.owed} 个单位，{len(self.units)} 个未报")
         for r in self.records():
             grid.add(r["unit"], KIND_NAMES[r["kind"]], r["liaison"] or "（未备案）", r["phone"])
         return render(grid, width, colour)
@@ -499,6 +561,28 @@ class LogView(View):
             files = names[0] + (f" 等{len(names)}个" if len(names) > 1 else "") if names else ""
             grid.add(c.time.strftime("%Y-%m-%d %H:%M"), c.author, c.subject, files)
         return render(grid, width, colour)
+
+
+# ---- report add's word ----------------------------------------------------------------
+
+
+def feedback_lines(fb) -> list[str]:
+    """report add's word on stderr (see reporting.feedback)."""
+    report, ob = fb.report, fb.obligation
+    if ob is None:
+        return [f"提示：{report.unit} 是任务 {report.task} 的牵头单位，不承担该任务的义务；"
+                "本报告只作记录，不计入任何义务的完成。"]
+    period = f" {ob.occ.label}" if ob.occ.label else ""
+    got = amount(ob)
+    lines = [f"计入：任务 {ob.task.id}{period}（{ob.unit}，截止 {ob.due}），现为{STATE_NAMES[ob.state]}"
+             + (f"，{got}" if got else "") + "。"]
+    if fb.short:
+        lines.append(f"提示：本报告申报完成，但已报{got or '的数量'}未达目标；"
+                     "已报数量或比率的，以目标为准，该项尚未完成。")
+    for early in fb.overdue_before:
+        lines.append(f"警告：{early.occ.label} 的同一任务已逾期且未完成（截止 {early.due}）；"
+                     f"若本报告属于该期，请用 --period {early.occ.label} 填报。")
+    return lines
 
 
 # ---- supervision: extensions, goals ------------------------------------------------

@@ -18,7 +18,7 @@ STATE_NAMES = {
 # Worst first, the order tables and legends list states in.
 STATE_ORDER = ("overdue", "due_soon", "open", "late", "done", "exempt")
 # One narrow ASCII mark per state, for the matrix: reads the same without colour.
-STATE_MARKS = {"done": "+", "late": "~", "overdue": "X", "due_soon": "!", "open": ".", "exempt": "/"}
+STATE_MARKS = {"done": "+", "late": "~", "overdue": "X", "due_soon": "!", "open": ".", "exempt": "-"}
 # Terminal colours (ANSI SGR), shown only where colour is allowed.
 STATE_STYLES = {"done": "32", "late": "38;5;208", "overdue": "1;31", "due_soon": "33", "open": "", "exempt": "2"}
 # Web and spreadsheet colours: green, amber, red as offices mark them.

@@ -49,11 +49,11 @@ class Ledger:
     sheets: list[Sheet]
 
 
-def build(book, overview, reports, decided: dict[str, str]) -> Ledger:
+def build(book, overview, reports, decided: dict[str, str], corrections=None) -> Ledger:
     """The sheets. `reports` are those dated on or before the as-of day, oldest
-    first; `decided` maps a reviewed record's file to the decision in force."""
+    first, withdrawn and superseded ones too (`corrections` says which);
+    `decided` maps a reviewed record's id to the decision in force."""
     from lanxi_cli.core.assess import GROUP_NAMES
-    from lanxi_cli.render.shapes import record_id
 
     as_of = overview.campaign.as_of
     town = book.plan.town
@@ -78,22 +78,22 @@ def build(book, overview, reports, decided: dict[str, str]) -> Ledger:
                                          "说明", "报告人", "佐证", "记录时间", "审核结果", "撤回或更正", "文件"],
                  [34, 9, 20, 11, 8, 6, 7, 10, 12, 40, 10, 30, 22, 14, 14, 50])
     for r in reports:
-        superseded = getattr(r, "superseded_by", None)
-        withdrawn = getattr(r, "withdrawn", None)
-        fate = f"已被 {superseded} 更正" if superseded else "已撤回" if withdrawn else ""
-        reps.rows.append([record_id(r), r.task, r.unit, r.date, STATUS_NAMES[r.status], r.count, r.rate,
-                          getattr(r, "part", None), period_name(r.period), r.note, r.by, "\n".join(r.evidence),
-                          r.recorded, REVIEW_NAMES[decided.get(r.file)], fate, r.file])
+        superseded = corrections.superseded_by.get(r.id) if corrections else None
+        withdrawn = corrections is not None and r.id in corrections.withdrawn
+        fate = "已撤回" if withdrawn else f"已被 {superseded} 更正" if superseded else ""
+        reps.rows.append([r.id, r.task, r.unit, r.date, STATUS_NAMES[r.status], r.count, r.rate,
+                          r.part, period_name(r.period), r.note, r.by, "\n".join(r.evidence),
+                          r.recorded, REVIEW_NAMES[decided.get(r.id)], fate, r.file])
 
     units = Sheet("按单位", title("各单位完成情况"), ["单位", "类型", "总数", "按时完成", "逾期完成", "已逾期",
-                                                     "即将到期", "未到期", "完成率"], [20, 6, 6, 8, 8, 8, 8, 8, 8])
-    for s in overview.units:
-        c = s.counts
-        units.rows.append([s.unit, KIND_NAMES[s.kind], s.total, c["done"], c["late"], c["overdue"], c["due_soon"],
-                           c["open"], round((c["done"] + c["late"]) / s.total, 4) if s.total else None])
+                                                     "即将到期", "未到期", "不适用", "完成率"],
+                  [20, 6, 6, 8, 8, 8, 8, 8, 8, 8])
+    for t in overview.units:  # total leaves exempt obligations out
+        units.rows.append([t.unit, KIND_NAMES[t.kind], t.total, t.done, t.late, t.overdue, t.due_soon, t.open,
+                           t.exempt, round(t.completed / t.total, 4) if t.total else None])
     units.chart = (f"各单位任务完成情况（截至{as_of.isoformat()}）", 1, 4, 8)
 
-    rank = Sheet("考核", title("考核"), ["分组", "名次", "单位", "类型", "得分", "义务总数", "按时完成", "逾期完成",
+    rank = Sheet("考核", title("考核"), ["分组", "名次", "单位", "类型", "得分", "计分义务数", "按时完成", "逾期完成",
                                         "已逾期", "即将到期", "未到期", "亮灯", "督办措施", "理由"],
                  [10, 6, 20, 6, 8, 8, 8, 8, 8, 8, 8, 6, 8, 30])
     for s in overview.standings:
@@ -107,13 +107,16 @@ def build(book, overview, reports, decided: dict[str, str]) -> Ledger:
 
 def obligations_sheet(book, obligations, title: str) -> Sheet:
     sheet = Sheet("义务", title, ["任务编号", "任务内容", "单位", "单位类型", "周期", "截止日期", "状态", "核验",
-                                 "数量", "目标", "完成日期", "最近报告"],
-                  [9, 50, 20, 8, 14, 11, 9, 8, 6, 6, 11, 11])
+                                 "数量", "目标", "比率", "目标比率", "分项完成", "完成日期", "最近报告", "受阻",
+                                 "计入考核"],
+                  [9, 50, 20, 8, 14, 11, 9, 8, 6, 6, 7, 8, 24, 11, 11, 30, 8])
     for ob in obligations:
+        blocked = f"{ob.blocked.date.isoformat()} {ob.blocked.note}".strip() if ob.blocked else ""
         sheet.rows.append([ob.task.id, ob.task.text, ob.unit, KIND_NAMES[book.units[ob.unit].kind],
                            period_name(ob.occ.label), ob.due, STATE_NAMES[ob.state],
-                           VERIFICATION_NAMES.get(ob.verification, ""), ob.count, ob.target, ob.completed_on,
-                           ob.last_report])
+                           VERIFICATION_NAMES.get(ob.verification, ""), ob.count, ob.target, ob.rate, ob.rate_target,
+                           "、".join(f"{p.name} {p.count}/{p.target}" for p in ob.parts), ob.completed_on,
+                           ob.last_report, blocked, "是" if ob.scored else "否"])
         sheet.fills.setdefault(6, []).append(ob.state)
     return sheet
 
