@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 import unicodedata
 from dataclasses import dataclass, field
@@ -42,14 +43,24 @@ FormatOpt = Annotated[
 ]
 
 
+_DATE = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})")
+YEARS = (1900, 2099)  # a date outside these is a typo (0001-01-05), never meant
+
+
 def parse_date(text: str, option: str) -> dt.date:
-    """YYYY-MM-DD; full-width digits and separators are folded first."""
-    folded = unicodedata.normalize("NFKC", text).strip().replace("/", "-").replace(".", "-")
+    """YYYY-MM-DD (or / . as separators), digits only; full-width digits and
+    separators are folded first. Not int(): it would take 2_0 and +9."""
+    folded = unicodedata.normalize("NFKC", text).strip()
+    match = _DATE.fullmatch(folded)
     try:
-        year, month, day = (int(p) for p in folded.split("-"))
-        return dt.date(year, month, day)
+        if match is None:
+            raise ValueError(text)
+        day = dt.date(*(int(part) for part in match.groups()))
     except ValueError:
         raise UsageError(f"{option} 的日期“{text}”无效，应为真实存在的日期 YYYY-MM-DD") from None
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise UsageError(f"{option} 的日期“{text}”年份不对，应在 {YEARS[0]} 到 {YEARS[1]} 年之间")
+    return day
 
 
 def today(as_of: str | None) -> dt.date:
@@ -135,21 +146,28 @@ def recorded_now() -> str:
 
 
 def publish(path: Path, message: str, no_commit: bool, what: str = "文件") -> None:
-    """Print a new file's path and, unless --no-commit, commit that one file;
-    if git is missing or fails, the file stays and a warning says so."""
+    """Commit a new file (unless --no-commit), then print its path. Committing
+    first means a full disk or a closed pipe on stdout cannot leave it
+    uncommitted. If git is missing or fails (or Ctrl-C stops it), the file
+    stays on disk, unstaged, and a warning names it."""
     from lanxi_cli.io import gitio, locate
 
-    typer.echo(locate.display_path(path))
-    if no_commit:
-        return
-    try:
-        gitio.commit_file(path, message)
-    except gitio.GitError as exc:
-        warn(f"{what}已保存，但没有提交到 git：{exc}")
+    shown = locate.display_path(path)
+    if not no_commit:
+        try:
+            gitio.commit_file(path, message)
+        except gitio.GitError as exc:
+            warn(f"{what}已保存，但没有提交到 git（{shown}）：{exc}")
+        except KeyboardInterrupt:
+            warn(f"已中断：{what}已保存，但没有提交到 git（{shown}）")
+            raise typer.Exit(130) from None
+    typer.echo(shown)
 
 
 def warn(message: str) -> None:
-    sys.stderr.write(f"警告：{message}\n")
+    from lanxi_cli.render.tables import terminal_safe
+
+    sys.stderr.write(f"警告：{terminal_safe(message)}\n")
 
 
 def no_color() -> bool:

@@ -8,10 +8,17 @@ imports pydantic, so the engine and a warm start stay light.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
 from annotated_types import Ge, Gt, Le, Lt, MinLen
+
+# Text that would drive a terminal or reorder what it shows: C0 controls but
+# newline and tab, DEL, C1, and the bidi embeddings, overrides and isolates
+# (U+202A–U+202E, U+2066–U+2069). Refused in records (save and load alike),
+# shown escaped wherever text reaches a terminal.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 FORBID = {"extra": "forbid", "allow_inf_nan": False}  # no unknown fields; no .nan or .inf
 

@@ -42,13 +42,51 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def inside(top: str, path: str | os.PathLike) -> bool:
+    """Whether `path`, every symlink resolved, lies inside the folder `top`
+    (itself already resolved with os.path.realpath)."""
+    real = os.path.realpath(path)
+    return real == top or real.startswith(os.path.join(top, ""))
+
+
+def read_regular(path: str | os.PathLike, limit: int, root: Path | None = None) -> bytes:
+    """At most limit + 1 bytes of a regular file. Opened without blocking and
+    checked with fstat, so a FIFO or a device (/dev/zero) is refused, never
+    waited on or read without end. With `root`, a symlink leading out of it
+    is refused. Raises OSError, or ValueError with a sentence for the user."""
+    import errno
+    import stat
+
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(path, flags | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:  # ELOOP: the last part is a symlink
+            raise
+        if root is not None and not inside(os.path.realpath(root), path):
+            raise ValueError(f"是指向数据目录之外（{os.path.realpath(path)}）的符号链接，不予读取") from None
+        fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ValueError("不是普通文件，无法作为数据读取")
+        return handle.read(limit + 1)
+
+
 def scan_reports(data_dir: Path, stat: bool = False, folder: str = REPORTS_DIR) -> list[tuple[str, tuple | None]]:
     """Every YAML file under data/reports/ (or another folder), sub-folders
     included, dot-names skipped, sorted: (its path relative to that folder,
     with stat=True its (size, mtime_ns, ctime_ns, inode), or None where that
-    cannot be had)."""
+    cannot be had). Symlinked folders are not entered; a symlink (file or
+    folder) leading out of the data folder is listed with None, so that its
+    reader names it and leaves it out. The folder itself must be a folder
+    inside the data folder, else a DataError."""
     found: list[tuple[str, tuple | None]] = []
-    stack = [("", os.fspath(data_dir / folder))]
+    root = os.fspath(data_dir / folder)
+    top = os.path.realpath(data_dir)
+    if os.path.lexists(root) and (not os.path.isdir(root) or not inside(top, root)):
+        what = "不是目录" if not os.path.isdir(root) else "经符号链接指向数据目录之外"
+        raise DataError(f"{display_path(Path(root))} {what}，无法从中读取记录；请改正后再试")
+    stack = [("", root)]
     while stack:
         prefix, folder = stack.pop()
         try:
@@ -60,9 +98,12 @@ def scan_reports(data_dir: Path, stat: bool = False, folder: str = REPORTS_DIR) 
             name = entry.name
             if name[0] == ".":
                 continue
-            if entry.is_dir(follow_symlinks=False):
+            link = entry.is_symlink()
+            if link and not inside(top, entry.path):
+                found.append((prefix + name, None))
+            elif entry.is_dir(follow_symlinks=False):
                 stack.append((prefix + name + os.sep, entry.path))
-            elif name.endswith(_SUFFIXES):
+            elif name.endswith(_SUFFIXES) and not (link and entry.is_dir()):
                 key = None
                 if stat:
                     try:

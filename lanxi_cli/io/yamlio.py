@@ -15,6 +15,7 @@ from pathlib import Path
 
 import yaml
 
+from lanxi_cli.core.domain import CONTROL  # one rule for records, written or read
 from lanxi_cli.errors import DataError, Problem, os_reason
 
 MAX_DEPTH = 64
@@ -73,14 +74,17 @@ class Loader(_Base):  # type: ignore[misc, valid-type]
 # ---- reading YAML ------------------------------------------------------------
 
 
-def read_text(path: Path, limit: int, file: str | None = None) -> str:
-    """The file as text: UTF-8 (a BOM is fine), or a clear DataError."""
+def read_text(path: Path, limit: int, file: str | None = None, root: Path | None = None) -> str:
+    """The file as text: UTF-8 (a BOM is fine), or a clear DataError. Only a
+    regular file is read, at most `limit` bytes; with `root` (the data
+    folder), not through a symlink leading out of it (locate.read_regular)."""
+    from lanxi_cli.io.locate import read_regular
+
     file = file or str(path)
     try:
-        if path.exists() and not path.is_file():  # a FIFO or device would block or never end
-            raise DataError.at(file, None, "不是普通文件，无法作为数据读取")
-        with open(path, "rb") as handle:
-            raw = handle.read(limit + 1)
+        raw = read_regular(path, limit, root)
+    except ValueError as exc:
+        raise DataError.at(file, None, str(exc)) from None
     except OSError as exc:
         raise DataError.at(file, None, f"无法读取（{os_reason(exc)}）") from None
     if len(raw) > limit:
@@ -250,7 +254,6 @@ def line_of(lines: dict[tuple, int], path: tuple) -> int | None:
     return lines.get(())
 
 
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 but newline and tab, DEL, C1
 
 
 def control_problems(data, file: str, lines: dict[tuple, int]) -> list[Problem]:
