@@ -86,11 +86,17 @@ class Phase:
 
 @dataclass(frozen=True, slots=True)
 class Measure:
+    """A goal measure. `kind` says what its values are (our reading, see
+    Goals.note): `rate` a share from 0 to 1 (entered 0.93 or 93%), `count` a
+    whole number of people or cases, `growth` a change that may be negative
+    (-0.05, or -5%) but not below -100%. Without a kind, any finite number."""
+
     __pydantic_config__ = FORBID
     name: Text
     direction: Literal["rise", "fall"]
     baseline: float | None = None
     unit: str = ""
+    kind: Literal["rate", "count", "growth"] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +104,7 @@ class Goals:
     __pydantic_config__ = FORBID
     text: str = ""
     measures: tuple[Measure, ...] = ()
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)

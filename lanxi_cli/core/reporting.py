@@ -60,6 +60,9 @@ def build_report(book, draft: Draft, as_of: dt.date, recorded: str) -> Report:
         raise UsageError(f"{unit} 既不牵头也不负责任务 {task.id}；负责单位见 lanxi tasks --unit {unit}")
     if draft.date > as_of:
         raise UsageError(f"报告日期 {draft.date} 晚于今天（{as_of}）；不能为将来的日子报告")
+    start = book.plan.campaign.start
+    if draft.date < start:
+        raise UsageError(f"报告日期 {draft.date} 早于活动开始日（{start}）；年份是否写错？")
     if draft.count is not None and draft.count < 0:
         raise UsageError(f"--count 不能为负数（{draft.count}）")
     if draft.rate is not None and not 0 <= draft.rate <= 1:
