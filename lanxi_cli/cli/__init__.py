@@ -51,6 +51,9 @@ class LanxiGroup(TyperGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:  # typer would turn it into a silent exit 130
+            sys.stderr.write("\n已中断。\n")
+            raise typer.Exit(130) from None
         except LanxiError as exc:
             from lanxi_cli.render.tables import terminal_safe
 

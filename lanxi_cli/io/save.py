@@ -129,11 +129,8 @@ def check_output(path: Path, suffixes: dict[str, str]) -> str:
             raise UsageError(f"输出文件“{path}”是一个目录")
         if not path.parent.is_dir():
             raise UsageError(f"输出文件“{path}”所在的目录不存在")
-        max_name = os.pathconf(path.parent, "PC_NAME_MAX") if hasattr(os, "pathconf") else 255
-    except OSError as exc:  # a name too long for the system, a loop of links
+    except OSError as exc:  # a name too long for the file system, a loop of links
         raise UsageError(f"输出文件“{path}”无法使用（{os_reason(exc)}）") from None
-    if len(os.fsencode(path.name)) > max_name:
-        raise UsageError(f"输出文件名过长（{len(os.fsencode(path.name))} 字节，上限 {max_name}）")
     return kind
 
 
