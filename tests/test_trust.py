@@ -26,8 +26,17 @@ AS_OF = "2020-09-20"
 ADD = ["report", "add", "--as-of", AS_OF, "--task", "5.1", "--unit", "派出所", "--status", "done"]
 
 
+# What report add says on stderr for ADD (派出所 only leads 5.1), after any warning.
+LEAD_ONLY = "提示：兰溪派出所 是任务 5.1 的牵头单位，不承担该任务的义务；本报告只作记录，不计入任何义务的完成。\n"
+
+
 def reports(data_dir: Path) -> list[Path]:
     return sorted((data_dir / "reports").rglob("*.yaml"))
+
+
+def shown(path: Path, data_dir: Path) -> str:
+    """A data file as lanxi shows it: relative to the data folder's parent."""
+    return path.relative_to(data_dir.parent).as_posix()
 
 
 def stray(folder: Path) -> list[str]:
@@ -126,29 +135,58 @@ def test_no_write_on_a_detached_head(cli, git_data_dir):
     assert reports(git_data_dir) == []
 
 
-def test_every_writing_command_refuses_during_a_merge(cli, git_data_dir):
-    """One check, in the one place every record is written (save.save_record)."""
+def test_every_writing_command_refuses_during_a_merge(cli, git_data_dir, tmp_path_factory):
+    """One check, in the one place every record is written (save.save_record),
+    and before unit liaison rewrites liaisons.yaml."""
     repo = git_data_dir.parent
     done = cli(*ADD, "--data", str(git_data_dir))
     ext = cli("extension", "request", "--task", "1.4", "--unit", "黄湖村", "--until", "2020-10-20", "--reason", "换届",
               "--data", str(git_data_dir), "--as-of", AS_OF)
     assert done.exit_code == 0 and ext.exit_code == 0, ext.output
+    form = _filled_form(cli, git_data_dir, tmp_path_factory.mktemp("forms"))
     before = sorted(git("ls-files", "--", "data", cwd=repo).split())
     _merge(repo)
     data = ("--data", str(git_data_dir), "--as-of", AS_OF)
+    done_id = Path(done.stdout.strip()).stem
     commands = [
-        ("report", "review", done.stdout.strip(), "--approve", "--by", "禁毒办", *data),
+        ("report", "review", done_id, "--approve", "--by", "禁毒办", *data),
         ("extension", "decide", ext.stdout.strip(), "--approve", "--by", "禁毒办", *data),
         ("indicator", "set", "知晓率", "0.9", "--by", "禁毒办", *data),
         ("report", "add", "--task", "1.4", "--unit", "黄湖村", *data, "--no-commit"),
+        ("report", "add", "--task", "1.4", "--unit", "黄湖村", "--unit", "苏家湖", *data),
+        ("report", "amend", done_id, "--note", "补充", "--reason", "补", *data),
+        ("report", "withdraw", done_id, "--reason", "重复", *data),
+        ("withdraw", Path(ext.stdout.strip()).stem, "--reason", "重复", *data),
+        ("exemption", "request", "--task", "3.3", "--unit", "苏家湖", "--reason", "本村无高中", *data),
+        ("unit", "liaison", "苏家湖", "--name", "张三", *data),
     ]
+    said = (f"数据仓库 {repo} 正在进行合并（merge），尚未完成；请先完成或放弃（git merge --continue 或 --abort），"
+            "再记录。没有写入任何内容")
     for args in commands:
         result = cli(*args)
         assert result.exit_code == 1, (args, result.output)
-        assert result.stderr.startswith(f"数据仓库 {repo} 正在进行合并（merge）"), result.stderr
+        assert result.stderr == said + "\n", (args, result.stderr)
+    imported = cli("form", "import", str(form), "--by", "王五", *data, "--format", "json")
+    assert imported.exit_code == 1
+    assert json.loads(imported.stdout)[0]["errors"] == [f"{form}: {said}"]
     git("merge", "--abort", cwd=repo)
     assert sorted(git("ls-files", "--", "data", cwd=repo).split()) == before
     assert git("status", "--porcelain", "--untracked-files=all", cwd=repo) == ""
+
+
+def _filled_form(cli, data_dir: Path, folder: Path) -> Path:
+    """苏家湖村's 填报表 with one row filled in (1.1 done on 09-02), as the village sends it back."""
+    from openpyxl import load_workbook
+
+    made = cli("form", "make", "-o", str(folder), "--unit", "苏家湖村", "--data", str(data_dir), "--as-of", AS_OF)
+    assert made.exit_code == 0, made.output
+    [path] = folder.glob("*.xlsx")
+    book = load_workbook(path)
+    sheet = book["填报表"]
+    [row] = [r for r in range(5, sheet.max_row + 1) if sheet[f"B{r}"].value == "1.1"]
+    sheet[f"G{row}"], sheet[f"J{row}"] = "完成", "2020-09-02"
+    book.save(path)
+    return path
 
 
 def test_a_failed_commit_leaves_the_report_unstaged_and_named(cli, git_data_dir):
@@ -160,11 +198,35 @@ def test_a_failed_commit_leaves_the_report_unstaged_and_named(cli, git_data_dir)
     result = cli(*ADD, "--data", str(git_data_dir))
     assert result.exit_code == 0
     [path] = reports(git_data_dir)
-    assert result.stdout == f"{path}\n"
-    assert result.stderr == f"警告：报告已保存，但没有提交到 git（{path}）：git commit 失败：1\n"
+    assert result.stdout == f"{shown(path, git_data_dir)}\n"
+    assert result.stderr == (f"警告：报告已保存，但没有提交到 git：git commit 失败：1；"
+                             f"未提交的文件：{shown(path, git_data_dir)}\n" + LEAD_ONLY)
     assert git("diff", "--cached", "--name-only", cwd=repo) == ""
     git("reset", "-q", "--hard", cwd=repo)
     assert reports(git_data_dir) == [path]
+
+
+def test_a_failed_commit_of_several_files_leaves_each_unstaged_and_named(cli, git_data_dir, tmp_path_factory):
+    """report add for two units and form import commit several files at once: all stay, none staged."""
+    repo = git_data_dir.parent
+    form = _filled_form(cli, git_data_dir, tmp_path_factory.mktemp("forms"))
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\nexit 1\n")
+    hook.chmod(0o755)
+    data = ("--data", str(git_data_dir), "--as-of", AS_OF)
+    added = cli("report", "add", "--task", "1.4", "--unit", "黄湖村", "--unit", "苏家湖", "--count", "1", *data)
+    assert added.exit_code == 0, added.output
+    two = [shown(path, git_data_dir) for path in reports(git_data_dir)]
+    assert sorted(added.stdout.splitlines()) == two
+    assert added.stderr.splitlines()[0] == (
+        f"警告：报告已保存，但没有提交到 git：git commit 失败：1；未提交的文件：{'、'.join(added.stdout.splitlines())}")
+    imported = cli("form", "import", str(form), "--by", "王五", *data)
+    assert imported.exit_code == 0, imported.output
+    [new] = [shown(path, git_data_dir) for path in reports(git_data_dir) if shown(path, git_data_dir) not in two]
+    assert imported.stderr == f"警告：{form} 的报告已保存，但没有提交到 git：git commit 失败：1；未提交的文件：{new}\n"
+    assert git("diff", "--cached", "--name-only", cwd=repo) == ""
+    git("reset", "-q", "--hard", cwd=repo)
+    assert len(reports(git_data_dir)) == 3
 
 
 def test_ctrl_c_during_the_commit_says_the_report_is_kept_unstaged(git_data_dir):
@@ -179,7 +241,8 @@ def test_ctrl_c_during_the_commit_says_the_report_is_kept_unstaged(git_data_dir)
     out, err = child.communicate(timeout=60)
     [path] = reports(git_data_dir)
     assert child.returncode == 130
-    assert (out, err) == ("", f"警告：已中断：报告已保存，但没有提交到 git（{path}）\n")
+    said = f"警告：已中断：报告已保存，但没有提交到 git；未提交的文件：{shown(path, git_data_dir)}\n"
+    assert (out, err) == ("", said)
     assert git("diff", "--cached", "--name-only", cwd=repo) == ""
 
 
@@ -216,7 +279,7 @@ def test_git_variables_never_point_lanxi_elsewhere(git_data_dir, tmp_path_factor
         "GIT_ALTERNATE_OBJECT_DIRECTORIES": str(other / ".git" / "objects"),
     }
     result = run_lanxi(*ADD, "--data", str(git_data_dir), env=env)
-    assert result.returncode == 0 and result.stderr == "", result.stderr
+    assert result.returncode == 0 and result.stderr == LEAD_ONLY, result.stderr
     assert git("log", "--format=%s", cwd=repo).splitlines() == ["report: 5.1 兰溪派出所 2020-09-20 done", "plan"]
     assert git("status", "--porcelain", cwd=repo) == ""
     assert git("log", "--format=%s", cwd=other).splitlines() == ["other"]
@@ -272,16 +335,16 @@ def test_names_that_reach_file_names_are_checked(cli, data_dir, name, why):
     text = text.replace("{name: 黄湖村, kind: village,", f'{{name: "{name}", kind: village, aliases: ["{name}1"],')
     text = text.replace("{name: 外流贩毒人数,", f'{{name: "{name}2",')
     plan.write_text(text, encoding="utf-8")
-    shown = name.replace("\\\\", "\\")
+    typed = name.replace("\\\\", "\\")
     line = _plan_line(data_dir, f'"{name}"')
     result = cli("check", "--data", str(data_dir))
     assert result.exit_code == 1
     measure_line = _plan_line(data_dir, f'"{name}2"')
     found = [ln for ln in result.stdout.splitlines() if "名称“" in ln]
     assert found == [
-        f"{plan}:{line}: units.1.name: 名称“{shown}”{why}（它会成为文件名的一部分）",
-        f"{plan}:{line}: units.1.aliases.0: 名称“{shown}1”{why}（它会成为文件名的一部分）",
-        f"{plan}:{measure_line}: goals.measures.8.name: 名称“{shown}2”{why}（它会成为文件名的一部分）",
+        f"data/plan.yaml:{line}: units.1.name: 名称“{typed}”{why}（它会成为文件名的一部分）",
+        f"data/plan.yaml:{line}: units.1.aliases.0: 名称“{typed}1”{why}（它会成为文件名的一部分）",
+        f"data/plan.yaml:{measure_line}: goals.measures.8.name: 名称“{typed}2”{why}（它会成为文件名的一部分）",
     ]
 
 
@@ -292,8 +355,32 @@ def test_a_symlinked_folder_leading_outside_receives_nothing(cli, data_dir, tmp_
     (data_dir / "reports" / "2020" / "09").symlink_to(outside)
     result = cli(*ADD, "--data", str(data_dir), "--no-commit")
     assert result.exit_code == 1
-    assert result.stderr == (
-        f"{data_dir}/reports/2020/09 经符号链接指向数据目录 {data_dir} 之外，拒绝写入；没有写入任何内容\n"
+    assert result.stderr == (  # report add reads the reports first (to say what the new one adds)
+        f"警告：data/reports/2020/09: 是指向数据目录之外（{outside}）的符号链接，不予读取（已跳过此报告）\n"
+        f"data/reports/2020/09 经符号链接指向数据目录 {data_dir} 之外，拒绝写入；没有写入任何内容\n"
+    )
+    assert list(outside.iterdir()) == []
+
+
+@pytest.mark.parametrize("folder", ["withdrawals", "exemptions"])
+def test_the_other_record_folders_are_held_inside_too(cli, data_dir, tmp_path, folder):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (data_dir / folder / "2020").mkdir(parents=True)
+    (data_dir / folder / "2020" / "09").symlink_to(outside)
+    data = ("--data", str(data_dir), "--as-of", AS_OF, "--no-commit")
+    added = cli(*ADD, *data)
+    assert added.exit_code == 0, added.output
+    args = {
+        "withdrawals": ("report", "withdraw", Path(added.stdout.strip()).stem, "--reason", "重复"),
+        "exemptions": ("exemption", "request", "--task", "3.3", "--unit", "苏家湖", "--reason", "本村无高中"),
+    }[folder]
+    result = cli(*args, *data)
+    assert result.exit_code == 1
+    read = {"withdrawals": f"警告：data/withdrawals/2020/09: 是指向数据目录之外（{outside}）的符号链接，"
+                           "不予读取（已跳过此撤回记录）\n", "exemptions": ""}[folder]  # read before a withdrawal
+    assert result.stderr == read + (
+        f"data/{folder}/2020/09 经符号链接指向数据目录 {data_dir} 之外，拒绝写入；没有写入任何内容\n"
     )
     assert list(outside.iterdir()) == []
 
@@ -328,8 +415,7 @@ def test_a_symlinked_report_leading_outside_is_skipped_and_named(cli, data_dir, 
     real = target if target.startswith("/") else str(tmp_path / target)
     link = data_dir / "reports" / ("link.yaml" if target != "folder" else "09")
     link.symlink_to(real)
-    shown = f"{data_dir}/reports/{link.name}"
-    message = f"{shown}: 是指向数据目录之外（{os.path.realpath(real)}）的符号链接，不予读取"
+    message = f"data/reports/{link.name}: 是指向数据目录之外（{os.path.realpath(real)}）的符号链接，不予读取"
     result = cli("report", "list", "--data", str(data_dir), "--as-of", AS_OF, "--format", "json")
     assert result.exit_code == 0
     assert result.stderr == f"警告：{message}（已跳过此报告）\n"
@@ -344,7 +430,7 @@ def test_a_reports_path_that_is_a_file_is_an_error(cli, data_dir):
     for args in (("status", "--as-of", AS_OF), ("check",)):
         result = cli(*args, "--data", str(data_dir))
         assert result.exit_code == 1
-        assert result.stderr == f"{data_dir}/reports 不是目录，无法从中读取记录；请改正后再试\n"
+        assert result.stderr == "data/reports 不是目录，无法从中读取记录；请改正后再试\n"
 
 
 # ---- 3. nothing dangerous passed on --------------------------------------------------------
@@ -355,19 +441,30 @@ def test_a_reports_path_that_is_a_file_is_an_error(cli, data_dir):
 def test_bidi_and_escape_characters_are_refused_in_new_records(cli, data_dir, option, char):
     result = cli(*ADD, "--data", str(data_dir), option, f"付款{char}txt.exe")
     assert result.exit_code == 2
-    key = {"--note": "note", "--by": "by", "--evidence": "evidence"}[option]
-    if char == "\x1b":  # report add's own text check names the option first
-        assert result.stderr == f"{option} 的第 3 个字符是控制字符或无效字符（U+001B），请删去\n"
-    else:
-        assert result.stderr == f"{key} 含有控制字符（U+{ord(char):04X}），请删去；没有写入任何内容\n"
+    assert result.stderr == f"{option} 的第 3 个字符是控制字符或无效字符（U+{ord(char):04X}），请删去\n"
     assert reports(data_dir) == []
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\x1b"])
+def test_every_writer_refuses_them(cli, data_dir, char):
+    """indicator set has no text check of its own: save_record refuses what the
+    loader would. unit liaison, writing liaisons.yaml, checks its --name."""
+    common = ("--data", str(data_dir), "--as-of", AS_OF)
+    value = cli("indicator", "set", "知晓率", "0.9", "--by", "禁毒办", "--note", f"付款{char}txt.exe", *common)
+    assert value.exit_code == 2
+    assert value.stderr == f"note 含有控制字符（U+{ord(char):04X}），请删去；没有写入任何内容\n"
+    assert not (data_dir / "indicators").exists()
+    liaison = cli("unit", "liaison", "苏家湖", "--name", f"张{char}三", *common)
+    assert liaison.exit_code == 2
+    assert liaison.stderr == f"--name 的第 2 个字符是控制字符或无效字符（U+{ord(char):04X}），请删去\n"
+    assert not (data_dir / "liaisons.yaml").exists()
 
 
 def test_a_bidi_override_in_a_report_file_is_named_by_check(cli, data_dir):
     (data_dir / "reports" / "r.yaml").write_text(REPORT + "note: 付款\u202etxt.exe\n", encoding="utf-8")
     result = cli("check", "--data", str(data_dir))
     assert result.exit_code == 1
-    assert result.stdout == f"{data_dir}/reports/r.yaml:5: note: 含有控制字符 U+202E；请删去\n"
+    assert result.stdout == "data/reports/r.yaml:5: note: 含有控制字符 U+202E；请删去\n"
 
 
 def test_what_a_user_typed_reaches_the_terminal_escaped(cli, data_dir):
@@ -487,7 +584,8 @@ def test_a_folder_at_the_commit_lock_keeps_the_report(cli, git_data_dir):
     result = cli(*ADD, "--data", str(git_data_dir))
     assert result.exit_code == 0
     [path] = reports(git_data_dir)
-    assert result.stderr == f"警告：报告已保存，但没有提交到 git（{path}）：无法创建提交锁 {lock}（这是一个目录）\n"
+    assert result.stderr == (f"警告：报告已保存，但没有提交到 git：无法创建提交锁 {lock}（这是一个目录）；"
+                             f"未提交的文件：{shown(path, git_data_dir)}\n" + LEAD_ONLY)
 
 
 def test_a_read_only_git_folder_keeps_the_report(git_data_dir):
@@ -504,10 +602,10 @@ def test_a_read_only_git_folder_keeps_the_report(git_data_dir):
     if "mount:" in result.stderr:
         pytest.skip(f"mounting is not allowed here: {result.stderr.strip()}")
     [path] = reports(git_data_dir)
-    shown = path.relative_to(repo)
     assert result.returncode == 0
     assert result.stderr == (
-        f"警告：报告已保存，但没有提交到 git（{shown}）：无法创建提交锁 {repo}/.git/lanxi-commit.lock（文件系统只读）\n"
+        f"警告：报告已保存，但没有提交到 git：无法创建提交锁 {repo}/.git/lanxi-commit.lock（文件系统只读）；"
+        f"未提交的文件：{shown(path, git_data_dir)}\n" + LEAD_ONLY
     )
 
 
@@ -682,7 +780,7 @@ def test_a_report_dated_before_the_campaign_is_refused(cli, data_dir):
     """A typo year (2019-09-20) once filled September 2020 on time."""
     result = cli(*ADD, "--data", str(data_dir), "--date", "2019-09-20")
     assert result.exit_code == 2
-    assert result.stderr == "报告日期 2019-09-20 早于活动开始日（2020-08-01）；年份是否写错？\n"
+    assert result.stderr == "报告日期 2019-09-20 早于活动开始日期 2020-08-01\n"
     assert cli(*ADD, "--data", str(data_dir), "--date", "2020-08-01", "--no-commit").exit_code == 0
 
 
@@ -728,5 +826,5 @@ def test_check_holds_a_value_file_to_its_measure(cli, data_dir):
                                    encoding="utf-8")
     result = cli("check", "--data", str(data_dir))
     assert result.exit_code == 1
-    assert result.stdout == (f"{folder}/v.yaml:2: value: 公众对禁毒知识知晓率是比率，应在 0 到 1 之间"
+    assert result.stdout == ("data/indicators/2020/09/v.yaml:2: value: 公众对禁毒知识知晓率是比率，应在 0 到 1 之间"
                              "（或 0% 到 100%），而不是 1.5\n")

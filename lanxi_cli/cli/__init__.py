@@ -70,9 +70,9 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-from lanxi_cli.cli import goals, query, report, review, supervise  # noqa: E402  (commands register on `app`)
+from lanxi_cli.cli import corrections, forms, goals, query, report, review, supervise  # noqa: E402  (commands register on `app`)
 
-for _module in (query, report, supervise, review, goals):
+for _module in (query, report, supervise, review, goals, corrections, forms):
     _module.register(app)
 
 

@@ -82,20 +82,25 @@ def _retrying(args: list[str], cwd: Path, run=_git, sleep=time.sleep, wait: floa
 
 
 def commit_file(path: Path, message: str, run=_git, sleep=time.sleep) -> Path:
-    """Commit exactly one file (git add, then commit --only); return the work tree top.
+    """Commit exactly one file; see commit_files."""
+    return commit_files([path], message, run, sleep)
 
-    Raises GitError if the path is not inside a work tree or a call fails."""
-    path = Path(path).resolve()
-    top = work_tree(path.parent)
+
+def commit_files(paths: list[Path], message: str, run=_git, sleep=time.sleep) -> Path:
+    """Commit exactly these files (all in one work tree) in one commit; return the work tree top."""
+    paths = [Path(path).resolve() for path in paths]
+    top = work_tree(paths[0].parent)
     if top is None:
-        raise GitError(f"{path.parent} 不在 git 仓库中")
-    rel = str(path.relative_to(top.resolve()))
+        raise GitError(f"{paths[0].parent} 不在 git 仓库中")
+    rels = [str(path.relative_to(top.resolve())) for path in paths]
     with _one_at_a_time(top, sleep):
         try:
-            _retrying(["add", "--", rel], top, run, sleep)
-            _retrying(["commit", "--only", "--quiet", "-m", message, "--", rel], top, run, sleep)
-        except BaseException:  # a failed hook, a lock, Ctrl-C: the file stays, unstaged
-            run(["rm", "--cached", "--quiet", "--ignore-unmatch", "--", rel], top)
+            _retrying(["add", "--", *rels], top, run, sleep)
+            _retrying(["commit", "--only", "--quiet", "-m", message, "--", *rels], top, run, sleep)
+        except BaseException:  # a failed hook, a lock, Ctrl-C: the files stay, unstaged
+            # The index entries go back to HEAD's: a new file not committed is
+            # unstaged, one the commit did take (Ctrl-C just after) stays as it is.
+            run(["reset", "--quiet", "--", *rels], top)
             raise
     return top
 

@@ -147,7 +147,6 @@ def write_replace(path: Path, write) -> None:
         raise DataError.at(str(path), None, f"无法写入（{os_reason(exc)}），原文件未改动") from None
 
 
-REPORT_KEYS = ("task", "unit", "date", "status", "count", "rate", "period", "note", "by", "evidence", "recorded")
 
 
 def record_path(data_dir: Path, folder: str, record, name: tuple[str, ...], suffix: str) -> Path:
@@ -157,24 +156,16 @@ def record_path(data_dir: Path, folder: str, record, name: tuple[str, ...], suff
     return data_dir / folder / f"{day.year:04d}" / f"{day.month:02d}" / f"{stem}.yaml"
 
 
-def report_path(data_dir: Path, report, suffix: str) -> Path:
-    """data/reports/2020/09/2020-09-20-兰溪派出所-5.1-<suffix>.yaml"""
-    return record_path(data_dir, REPORTS_DIR, report, (report.unit, report.task), suffix)
-
-
 def save_report(data_dir: Path, report) -> Path:
     """Write a new report file (exclusive, atomic) and return its path."""
-    return save_record(data_dir, REPORTS_DIR, report, REPORT_KEYS, report.unit, report.task)
+    return save_record(data_dir, REPORTS_DIR, report, report.unit, report.task)
 
 
-def save_new(text: str, name, root: Path | None = None) -> Path:
+def save_new(data_dir: Path, text: str, name) -> Path:
     """Write `text` to a new file at `name(random suffix)`, never overwriting; its path.
-    With `root`, the folder must lie inside it, symlinks resolved (see inside_folder)."""
+    The folder must lie inside the data folder, symlinks resolved (see inside_folder)."""
     path = name(os.urandom(3).hex())
-    if root is not None:
-        inside_folder(root, path.parent)
-    else:
-        _make_folder(path.parent)
+    inside_folder(data_dir, path.parent)
     for _ in range(20):
         try:
             write_new(path, text)
@@ -183,64 +174,68 @@ def save_new(text: str, name, root: Path | None = None) -> Path:
             path = name(os.urandom(3).hex())
             continue
         except OSError as exc:  # a full disk, a read-only folder: write_new left nothing behind
-            raise DataError(f"无法写入 {display_path(path)}（{os_reason(exc)}），未保存任何内容") from None
+            raise DataError(f"无法写入 {display_path(path, data_dir)}（{os_reason(exc)}），未保存任何内容") from None
     raise DataError(f"无法取得新的文件名：{path.parent}")
 
 
-def _make_folder(folder: Path) -> None:
+def _make_folder(data_dir: Path, folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise DataError(f"无法创建目录 {display_path(folder)}（{os_reason(exc)}），未保存任何内容") from None
+        raise DataError(f"无法创建目录 {display_path(folder, data_dir)}（{os_reason(exc)}），未保存任何内容") from None
 
 
-def inside_folder(root: Path, folder: Path) -> None:
-    """Make `folder` (under `root`) if need be, refusing where a symlink on
-    the way leads out of `root`: nothing is written outside the data folder.
-    The deepest existing part is checked before anything is made, the whole
+def inside_folder(data_dir: Path, folder: Path) -> None:
+    """Make `folder` (under `data_dir`) if need be, refusing where a symlink on
+    the way leads out of the data folder: nothing is written outside it. The
+    deepest existing part is checked before anything is made, the whole
     folder again after."""
     from lanxi_cli.io.locate import inside
 
-    top = os.path.realpath(root)
+    top = os.path.realpath(data_dir)
     existing = folder
     while not os.path.lexists(existing) and existing != existing.parent:
         existing = existing.parent
     if inside(top, existing):
-        _make_folder(folder)
+        _make_folder(data_dir, folder)
         if inside(top, folder):
             return
-    raise DataError(f"{display_path(folder)} 经符号链接指向数据目录 {root} 之外，拒绝写入；没有写入任何内容")
+    raise DataError(f"{display_path(folder, data_dir)} 经符号链接指向数据目录 {data_dir} 之外，"
+                    "拒绝写入；没有写入任何内容")
 
 
-REVIEW_KEYS = ("subject", "decision", "by", "date", "note", "recorded")
+def refuse_unsafe(data_dir: Path, text: str, limit: int | None = None, what: str = "记录") -> None:
+    """What every writer into the data folder checks before writing anything:
+    `text` no larger than its readers accept (`limit`, a record's by default),
+    and a data repository not in the middle of a merge, rebase… (gitio.refuse_unfinished)."""
+    from lanxi_cli.errors import UsageError
+    from lanxi_cli.io import gitio
+    from lanxi_cli.io.load import MAX_REPORT_BYTES
+
+    limit = limit or MAX_REPORT_BYTES
+    size = len(text.encode("utf-8"))
+    if size > limit:
+        raise UsageError(f"{what}过大（{size // 1024} KB，上限 {limit // 1024} KB，"
+                         "超过的文件无法读回）；请精简说明或佐证，没有写入任何内容")
+    gitio.refuse_unfinished(data_dir)
 
 
-EXTENSION_KEYS = ("task", "unit", "period", "until", "reason", "date", "by", "recorded")
-
-
-INDICATOR_KEYS = ("measure", "value", "date", "by", "note", "recorded")
-
-
-def save_record(data_dir: Path, folder: str, record, keys: tuple[str, ...], *name: str) -> Path:
-    """Write a report, review, extension or indicator value as a new file under
+def save_record(data_dir: Path, folder: str, record, *name: str) -> Path:
+    """Write a report, review, extension, exemption or indicator value as a new file under
     data/FOLDER/YYYY/MM/ (see record_path); exclusive and atomic, and only
     inside the data folder. Refused before anything is written: text the
     loader would refuse (control and bidi characters, a file over its size
     limit), and a data repository in the middle of a merge or rebase."""
+    from lanxi_cli.core.domain import CONTROL, stored_fields
     from lanxi_cli.errors import UsageError
-    from lanxi_cli.io import gitio, yamlio
-    from lanxi_cli.io.load import MAX_REPORT_BYTES
+    from lanxi_cli.io import yamlio
 
-    for key in keys:
+    for key in stored_fields(type(record)):
         values = getattr(record, key)
         for value in values if isinstance(values, tuple) else (values,):
-            bad = yamlio.CONTROL.search(value) if isinstance(value, str) else None
+            bad = CONTROL.search(value) if isinstance(value, str) else None
             if bad:
                 raise UsageError(f"{key} 含有控制字符（U+{ord(bad[0]):04X}），请删去；没有写入任何内容")
-    text = yamlio.record_document(record, keys)
-    size = len(text.encode("utf-8"))
-    if size > MAX_REPORT_BYTES:
-        raise UsageError(f"记录过大（{size // 1024} KB，上限 {MAX_REPORT_BYTES // 1024} KB，"
-                         "超过的文件无法读回）；请精简说明或佐证，没有写入任何内容")
-    gitio.refuse_unfinished(data_dir)
-    return save_new(text, lambda suffix: record_path(data_dir, folder, record, name, suffix), root=data_dir)
+    text = yamlio.record_document(record)
+    refuse_unsafe(data_dir, text)
+    return save_new(data_dir, text, lambda suffix: record_path(data_dir, folder, record, name, suffix))
