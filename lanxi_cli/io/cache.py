@@ -25,7 +25,6 @@ Writes are atomic (temporary file, then rename).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import marshal
 import os
 import sys
@@ -49,12 +48,16 @@ _CLASSES = {
 # (even without a version bump) makes every older cache unreadable, never wrong.
 SCHEMA = tuple((name, tuple(cls.__dataclass_fields__)) for name, cls in sorted(_CLASSES.items()))
 _fromordinal = dt.date.fromordinal
+try:  # the BLAKE2 module alone: hashlib would load OpenSSL too, a few ms of every start
+    from _blake2 import blake2b
+except ImportError:  # a Python built without it
+    from hashlib import blake2b
 
 
 def cache_path(data_dir: Path) -> Path:
     base = os.environ.get("XDG_CACHE_HOME", "")
     root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
-    key = hashlib.blake2b(os.fsencode(os.path.realpath(data_dir)), digest_size=8).hexdigest()
+    key = blake2b(os.fsencode(os.path.realpath(data_dir)), digest_size=8).hexdigest()
     return root / "lanxi" / key / "data.marshal"
 
 
@@ -63,7 +66,7 @@ def stamp(st: os.stat_result) -> tuple[int, int, int, int]:
 
 
 def _digest(payload: bytes) -> bytes:
-    return hashlib.blake2b(payload, digest_size=32).digest()
+    return blake2b(payload, digest_size=32).digest()
 
 
 # ---- plain values <-> domain objects -------------------------------------------

@@ -79,10 +79,13 @@ _ADAPTERS: dict = {}
 
 
 def _adapter(kind):
-    from pydantic import TypeAdapter
-
     adapter = _ADAPTERS.get(kind)
     if adapter is None:
+        from pydantic import TypeAdapter
+
+        from lanxi_cli.core.domain import schema_names
+
+        schema_names()  # the constraint names the domain's annotations use
         adapter = _ADAPTERS[kind] = TypeAdapter(kind)
     return adapter
 
