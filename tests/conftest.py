@@ -90,3 +90,13 @@ def obligation(cli, data_dir, unit, task, as_of, period=None):
     found = [o for o in json.loads(result.stdout)["obligations"] if o["task"] == task and o["period"] == period]
     assert len(found) == 1
     return found[0]
+
+
+@pytest.fixture(autouse=True)
+def _unfreeze():
+    """A bulk load freezes the heap for the rest of its run (io/bulk.py); in-process
+    runs share the test session's heap, so it is given back after each test."""
+    import gc
+
+    yield
+    gc.unfreeze()

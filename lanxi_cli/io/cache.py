@@ -31,7 +31,7 @@ import sys
 import time
 from array import array
 from dataclasses import fields
-from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 
 from lanxi_cli import __version__
@@ -166,19 +166,21 @@ class Cache:
 
     def load_reports(self, book) -> tuple[list, list]:
         """load.load_reports, reading only the files the cache does not know."""
-        try:
-            return self._load_reports(book, self._reports_entry())
-        except Exception:  # a cache this lanxi cannot read: read every file
-            return self._load_reports(book, _empty())
+        from lanxi_cli.io.bulk import loading
+
+        with loading():
+            try:
+                reports, problems = self._load_reports(book, self._reports_entry())
+            except Exception:  # a cache this lanxi cannot read: read every file
+                reports, problems = self._load_reports(book, _empty())
+        problems.sort(key=attrgetter("file"))  # in file order, as load.load_reports gives them
+        return reports, problems
 
     def _load_reports(self, book, cached) -> tuple[list, list]:
         from lanxi_cli.io import load, locate
 
         shown = locate.reports_shown(self.data_dir)
-        listing = locate.scan_reports(self.data_dir, stat=True)
-        rels = [rel for rel, _ in listing]
-        stamps = array("q", chain.from_iterable(key or UNKNOWN for _, key in listing))
-        del listing
+        rels, stamps = locate.walk(self.data_dir, stat=True)  # in the folders' order, the cache's too
         old_rels, old_stamps, old_cols, old_bad = cached
         if rels == old_rels and stamps == old_stamps:  # nothing changed: the warm path
             return load.place_reports(book, _items(rels, old_cols, old_bad, shown))
@@ -233,7 +235,6 @@ class Cache:
 
 
 FIELDS = ("task", "unit", "date", "status", "count", "rate", "period", "note", "by", "evidence", "recorded")
-UNKNOWN = (-1, -1, -1, -1)  # a file that could not be stat'ed: never matches, never kept
 
 
 def _empty() -> tuple[list, array, tuple, dict]:
