@@ -44,6 +44,9 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+_NOT_REGULAR = "不是普通文件，无法作为数据读取"
+
+
 def read_regular(path: str | os.PathLike, limit: int) -> bytes:
     """At most limit + 1 bytes of a regular file, in one open, one fstat and a
     read to the end. Opened without blocking (O_NONBLOCK), so a FIFO never
@@ -55,11 +58,11 @@ def read_regular(path: str | os.PathLike, limit: int) -> bytes:
         raise ValueError(_NOT_REGULAR)
     fd = os.open(path, os.O_RDONLY | nonblock | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
     try:
-        size = os.fstat(fd)
-        if not S_ISREG(size.st_mode):
+        st = os.fstat(fd)
+        if not S_ISREG(st.st_mode):
             raise ValueError(_NOT_REGULAR)
         chunks, got = [], 0
-        want = min(size.st_size, limit) + 1  # the whole file at once; a file grown since still stops at limit + 1
+        want = min(st.st_size, limit) + 1  # the whole file at once; a file grown since still stops at limit + 1
         while got <= limit:
             chunk = os.read(fd, min(want, limit + 1 - got))
             if not chunk:
@@ -70,9 +73,6 @@ def read_regular(path: str | os.PathLike, limit: int) -> bytes:
         return chunks[0] if len(chunks) == 1 else b"".join(chunks)
     finally:
         os.close(fd)
-
-
-_NOT_REGULAR = "不是普通文件，无法作为数据读取"
 
 
 UNKNOWN = (-1, -1, -1, -1)  # the stamp of a file that could not be stat'ed
