@@ -291,11 +291,11 @@ def table(out: dict) -> str:
         f"rounds · {out['seconds']} s in all · bytecode written: {'yes' if out['bytecode_written'] else 'NO'}",
         "CPU seconds (user+sys) of each child: median [quartiles]; ratios are medians of per-round ratios",
         "",
-        f"{'command':<10} {'median':>7} {'q1':>7} {'q3':>7} {'RSS MB':>7}",
+        f"{'command':<12} {'median':>7} {'q1':>7} {'q3':>7} {'RSS MB':>7}",
     ]
     for name in cpu:
         median, low, high = _spread(cpu[name])
-        lines.append(f"{name:<10} {median:7.3f} {low:7.3f} {high:7.3f} {max(rss[name]):7.0f}")
+        lines.append(f"{name:<12} {median:7.3f} {low:7.3f} {high:7.3f} {max(rss[name]):7.0f}")
     lines += ["", f"{'measure':<84} {'value':>7} {'[q1, q3]':>15}  target", ""]
     for t in out["targets"]:
         spread = f"[{t['q1']:.2f}, {t['q3']:.2f}]" if t["unit"] == "×" else ""
