@@ -58,7 +58,7 @@ def _modules_after(args: list[str], env: dict) -> tuple[set[str], str]:
 
 
 COMMAND_MODULES = {"lanxi_cli.cli.query", "lanxi_cli.cli.report", "lanxi_cli.cli.review", "lanxi_cli.cli.goals",
-                   "lanxi_cli.cli.supervise"}
+                   "lanxi_cli.cli.supervise", "lanxi_cli.cli.corrections", "lanxi_cli.cli.forms"}
 
 
 def test_a_query_imports_its_own_command_module_and_nothing_it_does_not_use(data_dir, tmp_path):
@@ -125,7 +125,7 @@ def test_help_lists_and_builds_every_command(cli, built):
     assert built == top
     for name in top:
         assert f"│ {name} " in result.stdout
-    for group in ("report", "extension", "indicator"):
+    for group in ("report", "extension", "exemption", "indicator", "form", "unit"):
         assert f"│ {group} " in result.stdout
 
 

@@ -33,21 +33,34 @@ COMMANDS = {
     "bulletin": "lanxi_cli.cli.supervise:bulletin",
     "export": "lanxi_cli.cli.supervise:export",
     "goals": "lanxi_cli.cli.goals:list_values",
+    "withdraw": "lanxi_cli.cli.corrections:withdraw",
+    "remind": "lanxi_cli.cli.forms:remind",
     "report add": "lanxi_cli.cli.report:add",
     "report list": "lanxi_cli.cli.report:list_",
     "report missing": "lanxi_cli.cli.report:missing",
     "report review": "lanxi_cli.cli.review:review",
+    "report withdraw": "lanxi_cli.cli.corrections:withdraw_report",
+    "report amend": "lanxi_cli.cli.corrections:amend",
     "extension request": "lanxi_cli.cli.review:request",
     "extension decide": "lanxi_cli.cli.review:decide",
     "extension list": "lanxi_cli.cli.review:list_extensions",
+    "exemption request": "lanxi_cli.cli.review:request_exemption",
+    "exemption decide": "lanxi_cli.cli.review:decide_exemption",
+    "exemption list": "lanxi_cli.cli.review:list_exemptions",
     "indicator set": "lanxi_cli.cli.goals:set_value",
     "indicator list": "lanxi_cli.cli.goals:list_values",
+    "form make": "lanxi_cli.cli.forms:make",
+    "form import": "lanxi_cli.cli.forms:import_",
+    "unit liaison": "lanxi_cli.cli.forms:liaison",
 }
 # Each group of sub-commands → its help line.
 GROUPS = {
     "report": "进展报告：记录（add）、查看（list）、旬报未报（missing）、销号核验（review）。",
     "extension": "延期：申请、审批、一览。",
+    "exemption": "不适用：申请、审批、一览。",
     "indicator": "工作目标指标：记录数值、查看趋势。",
+    "form": "填报表：生成（make）发给各单位填写，导入（import）填好的表。",
+    "unit": "单位：备案联络员（liaison）。",
 }
 
 
