@@ -268,14 +268,14 @@ def test_unreadable_report_is_named_and_skipped(cli, data_dir, monkeypatch):
 
     target = data_dir / "reports" / "r.yaml"
     target.write_text(REPORT, encoding="utf-8")
-    real_open = open
+    real_open = os.open  # every data file is opened through os.open (locate.read_regular)
 
     def deny(path, *args, **kwargs):
         if Path(path) == target:
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
         return real_open(path, *args, **kwargs)
 
-    monkeypatch.setattr("builtins.open", deny)
+    monkeypatch.setattr("os.open", deny)
     reports, problems = load.load_reports(data_dir, load.load_book(data_dir))
     assert reports == []
     assert len(problems) == 1

@@ -80,8 +80,3 @@ def check(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
     tables.show_check(book, reports, problems, fmt.value)
     if problems:
         raise typer.Exit(1)
-
-
-def register(app: typer.Typer) -> None:
-    for command in (tasks, status, units, check):
-        app.command()(command)

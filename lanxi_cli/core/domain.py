@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from annotated_types import Ge, Gt, Le, Lt, MinLen
+if TYPE_CHECKING:  # at run time, put here by schema_names() when pydantic first needs them
+    from annotated_types import Ge, Gt, Le, Lt, MinLen
+
+    Text = Annotated[str, MinLen(1)]
 
 FORBID = {"extra": "forbid", "allow_inf_nan": False}  # no unknown fields; no .nan or .inf
-
-Text = Annotated[str, MinLen(1)]
 UnitKind = Literal["village", "community", "department", "other"]
 Status = Literal["done", "progress", "blocked"]
 
@@ -483,6 +484,19 @@ class Withdrawal(Record):
     by: str = ""
     recorded: str = ""
     file: str = ""  # set by the loader, never read from the file
+
+
+def schema_names() -> None:
+    """Make this module's annotations resolvable: the field constraints (Ge, MinLen,
+    Text …) come from annotated_types, which only pydantic needs. The annotations
+    are strings (from __future__), evaluated in this namespace when pydantic builds
+    a validator, so load.py calls this first and a run that validates nothing never
+    imports annotated_types. A new constraint name goes both here and above."""
+    if "Text" in globals():
+        return
+    from annotated_types import Ge, Gt, Le, Lt, MinLen
+
+    globals().update(Ge=Ge, Gt=Gt, Le=Le, Lt=Lt, MinLen=MinLen, Text=Annotated[str, MinLen(1)])
 
 
 def record_order(record) -> tuple:

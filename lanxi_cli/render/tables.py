@@ -7,9 +7,6 @@ or a mark, so nothing depends on colour alone.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import sys
 
 STATE_NAMES = {
@@ -94,10 +91,15 @@ def short(text: str, cells: int = 24) -> str:
 
 
 def print_json(data) -> None:
+    import json
+
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 def print_csv(rows: list[dict], columns: list[str] | None = None) -> None:
+    import csv
+    import io
+
     columns = columns or (list(rows[0]) if rows else [])
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
