@@ -156,3 +156,19 @@ def git(*args: str, cwd: Path, check: bool = True) -> str:
 def identify(repo: Path, name: str = "测试员") -> None:
     for key, value in (("user.name", name), ("user.email", "test@example.org"), ("commit.gpgsign", "false")):
         git("config", key, value, cwd=repo)
+
+
+# ---- exact screens ------------------------------------------------------------------------
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def assert_golden(name: str, text: str) -> None:
+    """The screen must equal tests/golden/NAME exactly. To accept a changed
+    screen after reading the diff: LANXI_UPDATE_GOLDEN=1 python -m pytest …"""
+    path = GOLDEN / name
+    if os.environ.get("LANXI_UPDATE_GOLDEN") == "1":
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.is_file(), f"no golden file {path}: run with LANXI_UPDATE_GOLDEN=1 once and read it"
+    assert text == path.read_text(encoding="utf-8")

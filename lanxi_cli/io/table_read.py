@@ -43,7 +43,7 @@ def read_table(path: Path) -> TaskTable:
     try:
         if path.stat().st_size > MAX_BYTES:
             raise DataError(f"{file}: 文件过大（超过 {MAX_BYTES // 1024 // 1024} MB），不像是任务清单")
-        grids = {".xlsx": _xlsx, ".docx": _docx, ".csv": _csv}[suffix](path)
+        grids = list({".xlsx": _xlsx, ".docx": _docx, ".csv": _csv}[suffix](path))
     except OSError as exc:
         raise DataError(f"{file}: 无法读取（{os_reason(exc)}）") from None
     except (DataError, UsageError):
