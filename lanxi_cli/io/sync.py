@@ -24,7 +24,7 @@ from pathlib import Path
 from lanxi_cli.errors import DataError
 from lanxi_cli.io import gitio
 
-ATTEMPTS = 12  # pushes tried before giving up while others keep pushing first
+ATTEMPTS = 30  # pushes tried before giving up while others keep pushing first
 _RACE = ("[rejected]", "non-fast-forward", "fetch first", "failed to update ref", "cannot lock ref",
          "stale info", "incorrect old value")
 _IN_PROGRESS = {  # git's marker file → what is going on
@@ -96,9 +96,9 @@ def sync(data_dir: Path, attempts: int = ATTEMPTS, sleep=time.sleep) -> Outcome:
             f"分支 {branch} 没有上游（upstream）仓库，无法同步。请先设置共享仓库，例如："
             f"git remote add origin 地址 && git push -u origin {branch}（见 README 的“多人共用一套数据”）。"
         )
-    changed = _must(["status", "--porcelain", "--untracked-files=no"], top, "查看仓库状态")
+    changed = _must(["-c", "core.quotePath=false", "diff", "HEAD", "--name-only"], top, "查看仓库状态")
     if changed:
-        files = "、".join(line[3:] for line in changed.splitlines()[:5])
+        files = "、".join(changed.splitlines()[:5])
         raise SyncError(f"仓库中有未提交的修改（{files}）：请先提交（git commit）或撤销，再同步。")
 
     start = ours = _must(["rev-parse", "HEAD"], top, "读取当前提交")
@@ -119,7 +119,7 @@ def sync(data_dir: Path, attempts: int = ATTEMPTS, sleep=time.sleep) -> Outcome:
         if not any(sign in err for sign in _RACE):
             _restore(top, start, ours)
             raise SyncError(f"无法推送到上游仓库 {remote}：已撤回本次同步，仓库保持原样。{_said(err)}")
-        sleep(random.uniform(0.05, 0.1 * attempt))  # another office pushed first: take theirs, try again
+        sleep(random.uniform(0.05, min(2.0, 0.25 * attempt)))  # another office pushed first: take theirs, retry
     _restore(top, start, ours)
     raise SyncError(f"上游仓库更新频繁，试了 {attempts} 次都被别人抢先推送；仓库保持原样，请稍后再运行 lanxi sync。")
 
@@ -142,7 +142,9 @@ def _rebase(top: Path, upstream: str) -> str:
     tree as they were."""
     with gitio._one_at_a_time(top, time.sleep):
         before = _must(["rev-parse", "HEAD"], top, "读取当前提交")
-        ok, _, err = _run(["-c", "core.editor=true", "rebase", "--quiet", "--no-autostash", upstream], top)
+        # --reapply-cherry-picks: no patch-id scan of upstream (reports are never picked twice; empties are dropped)
+        ok, _, err = _run(["-c", "core.editor=true", "rebase", "--quiet", "--no-autostash", "--reapply-cherry-picks",
+                           upstream], top)
         if ok:
             return _must(["rev-parse", "HEAD"], top, "读取当前提交")
         conflicts = _conflicts(top)
