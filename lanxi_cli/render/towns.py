@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lanxi_cli.render.tables import STATE_STYLES, bar, console, print_csv, print_json, table
+from lanxi_cli.render.tables import STATE_STYLES, console, print_csv, print_json, table
 
 COUNTY_COLUMNS = ["镇", "单位数", "义务总数", "已完成", "逾期完成", "已逾期", "即将到期", "未到期", "完成率",
-                  "最差的村（社区）"]
+                  "最差村（社区）", "其逾期项数"]
 
 
 def _worst(row) -> str:
-    if row.worst is None:
-        return "—"
-    return f"{row.worst.unit}（{row.worst.score:g}分，逾期{row.worst.overdue}项）"
+    return "—" if row.worst is None else f"{row.worst.unit} {row.worst.score:g}分"
 
 
 def _rate(row) -> str:
@@ -31,9 +29,9 @@ def show_county(rows, failed, as_of: dt.date, fmt: str) -> None:
     from rich.text import Text
 
     out = console()
-    tbl = table("镇", "单位", "总数", "已完成", "逾期\n完成", "已逾期", "即将\n到期", "未到期", "完成进度",
-                "最差的村（社区）", title=f"全县各镇进展（截至 {as_of}）", wrap=(0, 9))
-    for col in tbl.columns[1:8]:
+    tbl = table("镇", "单位", "总数", "已完成", "逾期\n完成", "已逾期", "即将\n到期", "未到期", "完成率",
+                "最差村\n（社区）", title=f"全县各镇进展（截至 {as_of}）", wrap=(0, 9))
+    for col in tbl.columns[1:9]:
         col.justify = "right"
     for r in rows:
         c = r.counts
@@ -41,7 +39,7 @@ def show_county(rows, failed, as_of: dt.date, fmt: str) -> None:
             r.town, str(r.units), str(r.total), str(c["done"]), str(c["late"]),
             Text(str(c["overdue"]), style=STATE_STYLES["overdue"] if c["overdue"] else ""),
             Text(str(c["due_soon"]), style=STATE_STYLES["due_soon"] if c["due_soon"] else ""),
-            str(c["open"]), bar(c["done"] + c["late"], r.total, width=5), _worst(r),
+            str(c["open"]), _rate(r), _worst(r),
         )
     if rows:
         out.print(tbl)
@@ -54,11 +52,12 @@ def show_county(rows, failed, as_of: dt.date, fmt: str) -> None:
 def county_ledger(rows, failed, as_of: dt.date):
     from lanxi_cli.render.workbook import Ledger, Sheet
 
-    towns = Sheet("各镇", COUNTY_COLUMNS, [14, 8, 10, 8, 8, 8, 8, 8, 8, 30])
+    towns = Sheet("各镇", COUNTY_COLUMNS, [14, 8, 10, 8, 8, 8, 8, 8, 8, 20, 10])
     for r in rows:
         c = r.counts
         towns.rows.append([r.town, r.units, r.total, c["done"], c["late"], c["overdue"], c["due_soon"], c["open"],
-                           None if r.rate is None else round(r.rate, 4), _worst(r) if r.worst else None])
+                           None if r.rate is None else round(r.rate, 4), _worst(r) if r.worst else None,
+                           r.worst.overdue if r.worst else None])
         towns.fills.setdefault(5, []).append("overdue" if c["overdue"] else None)
     sheets = [towns]
     if failed:
