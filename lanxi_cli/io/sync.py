@@ -156,8 +156,8 @@ def _rebase(top: Path, upstream: str) -> str:
     if conflicts:
         raise SyncError(
             f"与上游有冲突：{'、'.join(conflicts)} 在本地和上游都被修改过。已撤销本次同步，仓库保持原样。"
-            f"请与修改它的同事商定改法，在一处改好并推送后，另一处先撤回自己的修改（git revert 或 git reset），"
-            "再运行 lanxi sync。"
+            "请与修改它的同事商定以哪一版为准：以上游为准，运行 git rebase -X ours @{upstream}；"
+            "以本地为准，运行 git rebase -X theirs @{upstream}（两种都保留全部报告）；然后 lanxi check，再 lanxi sync。"
         )
     blocked = re.findall(r"^\s+(\S.*)$", err, re.MULTILINE)
     if "would be overwritten" in err and blocked:
