@@ -1,6 +1,6 @@
 """Time lanxi against its baselines, at N = 0 (the shipped data), 10k and 100k reports.
 
-    python bench/run.py [--quick] [--runs 3] [--work DIR]
+    python bench/run.py [--quick] [--runs 3] [--work DIR] [--county]
 
 Each figure is the median of --runs subprocess runs: wall seconds, CPU
 seconds (user + system, steadier than wall on a busy machine) and peak RSS,
@@ -218,6 +218,29 @@ def bench(sizes: list[int], runs: int, work: Path, seed: int) -> dict:
     return out
 
 
+def county(n: int, towns: int, runs: int, work: Path, seed: int) -> dict:
+    """`county status` over `towns` towns of N reports each: local folders
+    (hard-linked copies of one generated folder, each a town of its own to
+    the cache), cold (cache removed) and warm."""
+    source = data_for(n, work, seed)
+    base = work / f"county-{towns}x{n}-{seed}"
+    if not (base / "towns.yaml").exists():
+        shutil.rmtree(base, ignore_errors=True)
+        for i in range(towns):
+            shutil.copytree(source, base / f"town{i:02d}" / "data", copy_function=os.link)
+        lines = [f"  - {{name: 镇{i + 1:02d}, data: town{i:02d}}}" for i in range(towns)]
+        (base / "towns.yaml").write_text("towns:\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    cache_home = work / "cache-county"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache_home), "COLUMNS": "80"}
+    argv = [sys.executable, "-m", "lanxi_cli", "county", "status", "--towns", str(base / "towns.yaml"),
+            "--as-of", AS_OF, "--format", "json"]
+    cold = measure(argv, runs, env, before=lambda: shutil.rmtree(cache_home, ignore_errors=True))
+    run_once(argv, env)
+    warm = measure(argv, runs, env)
+    print(f"county {towns}×{n}: cold {cold['cpu']:.3f}s  warm {warm['cpu']:.3f}s cpu", file=sys.stderr)
+    return {"towns": towns, "reports_each": n, "cold": cold, "warm": warm}
+
+
 def targets(out: dict) -> list[dict]:
     """The issue's targets, judged on CPU seconds (wall shown alongside)."""
     found = []
@@ -285,6 +308,11 @@ def table(out: dict) -> str:
             )
         if extra:
             lines.append(f"{'':>9}" + " · ".join(extra))
+    if "county" in out:
+        c = out["county"]
+        lines.append(f"county status, {c['towns']} towns × {c['reports_each']} reports: cold {c['cold']['cpu']:.3f} "
+                     f"({c['cold']['wall']:.2f}) · warm {c['warm']['cpu']:.3f} ({c['warm']['wall']:.2f}) · "
+                     f"RSS {max(c['cold']['rss_mb'], c['warm']['rss_mb']):.0f} MB")
     lines += ["", "targets:"]
     for t in out["targets"]:
         mark = "info" if t["info"] else "met " if t["met"] else "MISS"
@@ -298,6 +326,7 @@ def main(argv=None) -> None:
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], help="e.g. 0,10000")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (median), at least 3")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--county", action="store_true", help="also time `county status` over 20 towns × 10k reports")
     parser.add_argument("--task-json", nargs=2, type=Path, metavar=("DATA", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "lanxi-bench",
                         help="where generated data and caches go (kept, to skip generating again)")
@@ -307,6 +336,8 @@ def main(argv=None) -> None:
     sizes = args.sizes or ([0, 10_000] if args.quick else [0, 10_000, 100_000])
     args.work.mkdir(parents=True, exist_ok=True)
     out = bench(sizes, max(3, args.runs), args.work, args.seed)
+    if args.county:
+        out["county"] = county(10_000, 20, max(3, args.runs), args.work, args.seed)
     text = table(out)
     print(text)
     folder = ROOT / "bench" / "out"

@@ -218,3 +218,23 @@ def test_uncommitted_edits_or_an_unfinished_rebase_are_refused(server, tmp_path)
     assert busy.returncode == 1
     assert "正处于未完成的变基（rebase）之中" in busy.stderr
     git("rebase", "--abort", cwd=repo)
+
+
+@pytest.mark.parametrize(("option", "kept"), [("ours", "（一）"), ("theirs", "（二）")])
+def test_the_readme_s_way_out_of_a_conflict_keeps_every_report(server, tmp_path, option, kept):
+    """After a conflict: `git rebase -X ours @{upstream}` takes the upstream's
+    lines, `-X theirs` this office's; then sync. No report is lost either way."""
+    url = publish_town(server, tmp_path)
+    one, two = clone(url, tmp_path / "one"), clone(url, tmp_path / "two")
+    _edit_task_text(one, "结合本镇实际制定方案（一）。", "改任务1.1")
+    _record(one, "黄湖村", 2)
+    assert sync(one).returncode == 0
+    _edit_task_text(two, "结合本镇实际制定方案（二）。", "改任务1.1的另一种改法")
+    _record(two, "苏家湖村", 3)
+    assert sync(two).returncode == 1
+    git("rebase", "-X", option, "@{upstream}", cwd=two)
+    assert run_lanxi("check", "--data", str(two / "data")).returncode == 0
+    assert sync(two).returncode == 0 and sync(one).returncode == 0
+    for repo in (one, two):
+        assert kept in (repo / "data" / "tasks.yaml").read_text(encoding="utf-8")
+        assert len(reports(repo)) == 5
