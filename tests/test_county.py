@@ -3,6 +3,8 @@ local folders or git addresses served by a real `git daemon` on loopback."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shutil
 from pathlib import Path
@@ -171,3 +173,12 @@ def test_a_bad_towns_file_is_named_by_line(cli, tmp_path, content, message):
 def test_a_missing_towns_file_is_a_usage_error(cli, tmp_path):
     result = cli("county", "status", "--towns", str(tmp_path / "none.yaml"))
     assert (result.exit_code, result.stderr) == (2, f"找不到镇清单文件“{tmp_path / 'none.yaml'}”\n")
+
+
+def test_county_status_as_csv(cli, county):
+    result = cli("county", "status", "--towns", str(county["file"]), "--as-of", AS_OF, "--format", "csv")
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    as_json = json.loads(cli("county", "status", "--towns", str(county["file"]), "--as-of", AS_OF, "-f", "json").stdout)
+    assert [(r["town"], int(r["total"]), r["worst"]) for r in rows] == [
+        (t["town"], t["total"], t["worst"]["unit"]) for t in as_json["towns"]]

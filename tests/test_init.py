@@ -6,6 +6,7 @@ tasks.yaml's words exactly, and its readings or 待核实."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -204,3 +205,27 @@ def test_merged_cells_of_any_column_read_as_their_value_in_every_row(cli, tmp_pa
     assert cli("init", str(tmp_path / "n"), "--town", "某镇", "--from", str(tmp_path / "t.xlsx")).exit_code == 0
     tasks = load_book(tmp_path / "n" / "data").tasks
     assert [(t.lead, t.deadline_text, t.note) for t in tasks] == [("宣传办", "5月31日前", "")] * 2
+
+
+def test_a_campaign_over_new_year_places_each_date_in_its_year(cli, tmp_path):
+    table = write_csv([["类别", "任务", "完成时限", "牵头单位"],
+                       ["冬季", "1、排查。", "12月20日前", "综治办"],
+                       ["", "2、复查。", "1月15日前", "综治办"],
+                       ["", "3、月报。", "每月5日前", "综治办"]], tmp_path / "t.csv")
+    result = cli("init", str(tmp_path / "n"), "--town", "某镇", "--from", str(table),
+                 "--start", "2020-11-01", "--end", "2021-03-31")
+    assert result.exit_code == 0, result.output
+    tasks = load_book(tmp_path / "n" / "data").tasks
+    assert [t.deadline.due for t in tasks[:2]] == [dt.date(2020, 12, 20), dt.date(2021, 1, 15)]
+    # 每月5日前 with no 每月 in the text: read monthly from the notice's month on, and pending
+    assert (tasks[2].deadline.first, tasks[2].deadline.last, tasks[2].deadline.pending) == ("2020-11", "2021-03", True)
+    bad = cli("init", str(tmp_path / "m"), "--town", "某镇", "--start", "2021-03-01", "--end", "2021-01-01")
+    assert (bad.exit_code, bad.stderr) == (2, "--start 晚于 --end\n")
+    assert not (tmp_path / "m").exists()
+
+
+def test_the_pending_list_as_a_table(cli, tmp_path):
+    cli("init", str(tmp_path / "sm"), "--town", "石门镇", "--from", str(FIXTURES / "石门镇任务清单.csv"))
+    result = cli("check", "--pending", "--data", str(tmp_path / "sm" / "data"))
+    assert result.exit_code == 0
+    assert_golden("init-shimen-pending.txt", result.stdout)

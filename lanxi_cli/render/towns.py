@@ -78,5 +78,6 @@ def show_pending(book, fmt: str) -> None:
         return
     tbl = table("编号", "完成时限（原文）", "说明", title=f"待核实的截止规则（{len(rows)}项）", wrap=(2,))
     for task in (t for t in book.tasks if t.deadline.pending):
-        tbl.add_row(task.id, task.deadline_text or "（空白）", task.note)
+        why = task.note[task.note.find("待核实"):] if "待核实" in task.note else task.note  # the note's own part
+        tbl.add_row(task.id, task.deadline_text or "（空白）", why)
     out.print(tbl)
