@@ -229,3 +229,12 @@ def test_the_pending_list_as_a_table(cli, tmp_path):
     result = cli("check", "--pending", "--data", str(tmp_path / "sm" / "data"))
     assert result.exit_code == 0
     assert_golden("init-shimen-pending.txt", result.stdout)
+
+
+def test_a_table_the_loader_would_refuse_writes_nothing_and_names_the_place(cli, tmp_path):
+    table = write_csv([["任务", "牵头单位"], ["1、检查\x07设备。", "安监站"]], tmp_path / "t.csv")
+    result = cli("init", str(tmp_path / "n"), "--town", "某镇", "--from", str(table))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == "生成的计划未能通过检查，没有写入任何文件"
+    assert result.stderr.splitlines()[1].startswith(f"{tmp_path / 'n' / 'data' / 'tasks.yaml'}:")
+    assert not (tmp_path / "n").exists()

@@ -58,7 +58,7 @@ def init(
         rows, table_title, source = found.rows, found.title, table.name
     draft = task_table.draft(rows, options, table_title)
     plan_text, tasks_text = scaffold.plan_text(draft, source), scaffold.tasks_text(draft, source or "")
-    book = scaffold.validate(plan_text, tasks_text)
+    book = scaffold.validate(plan_text, tasks_text, display_path(folder / "data"))
     pending = sum(t.pending for t in draft.tasks)
     message = f"新建{town}的任务清单：{len(draft.tasks)}项任务，{len(draft.units)}个单位"
     data_dir, failure = scaffold.create(folder, plan_text, tasks_text, message)

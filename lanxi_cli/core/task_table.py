@@ -55,7 +55,8 @@ _TOWN_SUFFIX = re.compile(r"(?:镇|乡|街道|街道办事处|区|县|市)$")
 
 @dataclass(frozen=True, slots=True)
 class Row:
-    """One table row: its place for messages (表1第5行, Sheet1!5) and cells by column key."""
+    """One table row: where it stands in the table (for a person checking the
+    plan against it) and its cells by column key."""
 
     where: str
     cells: dict[str, str]

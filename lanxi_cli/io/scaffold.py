@@ -52,6 +52,7 @@ def tasks_text(draft, source: str) -> str:
     for task in draft.tasks:
         lines += [
             "",
+            f"# 原表：{task.where}",
             f"- id: {_flow(task.id)}",
             f"  category: {_flow(task.category)}",
             f"  text: {_flow(task.text)}",
@@ -161,8 +162,11 @@ def refuse_existing(data_dir: Path) -> None:
             raise UsageError(f"{data_dir / name} 已存在：lanxi init 不会覆盖已有的计划；请换一个目录")
 
 
-def validate(plan: str, tasks: str):
-    """Read the texts back as every command does: the Book, or a DataError naming each problem."""
+def validate(plan: str, tasks: str, shown: str):
+    """Read the texts back as every command does: the Book, or a DataError
+    naming each problem in the file as it would have been (`shown`/plan.yaml)."""
+    from dataclasses import replace
+
     from lanxi_cli.io import load
 
     with tempfile.TemporaryDirectory(prefix="lanxi-init-") as scratch:
@@ -172,7 +176,8 @@ def validate(plan: str, tasks: str):
         try:
             return load.load_book(folder)
         except DataError as exc:
-            raise DataError("生成的计划未能通过检查，没有写入任何文件", exc.problems) from None
+            problems = [replace(p, file=f"{shown}/{Path(p.file).name}") for p in exc.problems]
+            raise DataError("生成的计划未能通过检查，没有写入任何文件", problems) from None
 
 
 def create(root: Path, plan: str, tasks: str, message: str) -> tuple[Path, str | None]:

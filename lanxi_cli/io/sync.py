@@ -197,8 +197,9 @@ def mirror(url: str, root: Path) -> tuple[Path, str | None]:
         shutil.rmtree(folder, ignore_errors=True)
         scratch = folder.with_name(folder.name + f".{random.getrandbits(32):08x}.tmp")
         folder.parent.mkdir(parents=True, exist_ok=True)
-        result = gitio._git(["-c", "protocol.ext.allow=never", "clone", "--quiet", "--depth", "1", "--", url,
-                             str(scratch)], folder.parent)
+        # symlinks are checked out as plain files: another town's data never points outside its folder
+        result = gitio._git(["-c", "protocol.ext.allow=never", "clone", "--quiet", "--depth", "1",
+                             "--config", "core.symlinks=false", "--", url, str(scratch)], folder.parent)
         if result.returncode != 0:
             shutil.rmtree(scratch, ignore_errors=True)
             raise SyncError(f"无法从 {url} 取得数据。{_said(result.stderr)}")

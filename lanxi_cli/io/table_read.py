@@ -57,7 +57,7 @@ def read_table(path: Path) -> TaskTable:
         index, columns = found
         above = [_one_value(cells) for cells in grid[:index]]
         title = next((t for t in reversed([*title_lines, *above]) if t), "")
-        rows = table_rows(grid, index, columns, lambda i, name=name: f"{file}（{name}第{i + 1}行）")
+        rows = table_rows(grid, index, columns, lambda i, name=name: f"{path.name} {name}第{i + 1}行")
         return TaskTable(file, _ATTACHMENT.sub("", title).strip(), columns, rows)
     wanted = "、".join(COLUMN_NAMES[k] for k in ("category", "deadline", "lead", "units"))
     raise DataError(
