@@ -90,3 +90,15 @@ def obligation(cli, data_dir, unit, task, as_of, period=None):
     found = [o for o in json.loads(result.stdout)["obligations"] if o["task"] == task and o["period"] == period]
     assert len(found) == 1
     return found[0]
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A git server on loopback for this test (`git daemon`, see towns_support), serving tmp_path/server."""
+    from towns_support import GitServer
+
+    base = tmp_path / "server"
+    base.mkdir()
+    daemon = GitServer(base)
+    yield daemon
+    daemon.stop()

@@ -19,14 +19,6 @@ AS_OF = "2021-07-01"
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 
-@pytest.fixture
-def server(tmp_path):
-    base = tmp_path / "server"
-    base.mkdir()
-    daemon = GitServer(base)
-    yield daemon
-    daemon.stop()
-
 
 def report(cli, data: Path, task: str, unit: str, date: str, status: str = "done", as_of: str = AS_OF) -> None:
     result = cli("report", "add", "--task", task, "--unit", unit, "--date", date, "--status", status,

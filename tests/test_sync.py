@@ -20,14 +20,6 @@ from towns_support import GitServer, free_port, git, identify
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 
-@pytest.fixture
-def server(tmp_path):
-    base = tmp_path / "server"
-    base.mkdir()
-    daemon = GitServer(base)
-    yield daemon
-    daemon.stop()
-
 
 def publish_town(server: GitServer, tmp_path: Path, name: str = "lanxi.git") -> str:
     """A bare repository on the server holding the shipped plan, as an office would set it up."""
