@@ -184,20 +184,22 @@ def create(root: Path, plan: str, tasks: str, message: str) -> tuple[Path, str |
     """Write ROOT/data/{plan,tasks}.yaml and reports/, then git init (unless ROOT
     is already a repository's top) and commit the two files. Returns the data
     folder and, where the commit failed, why (the files stay)."""
+    from lanxi_cli.errors import os_reason
     from lanxi_cli.io import gitio, save
 
     data_dir = root / "data"
     refuse_existing(data_dir)
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"无法建立目录 {data_dir}（{os_reason(exc)}）") from None
+    try:
         save.write_new(data_dir / PLAN_FILE, plan)
         save.write_new(data_dir / TASKS_FILE, tasks)
         (data_dir / REPORTS_DIR).mkdir(exist_ok=True)
     except FileExistsError:
         raise UsageError(f"{data_dir} 中的计划文件刚刚被另一进程创建；没有覆盖") from None
     except OSError as exc:
-        from lanxi_cli.errors import os_reason
-
         raise DataError(f"无法写入 {data_dir}（{os_reason(exc)}）") from None
     try:
         top = gitio.work_tree(root)
