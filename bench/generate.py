@@ -62,7 +62,7 @@ def generate(out: Path, n: int, seed: int) -> int:
     book = load.load_book(out)
     made = set()
     for report, suffix in reports(book, n, seed):
-        path = save.report_path(out, report, suffix)
+        path = save.record_path(out, locate.REPORTS_DIR, report, (report.unit, report.task), suffix)
         if path in made:  # a 24-bit suffix can repeat; the tool would draw again
             continue
         if path.parent not in made:
@@ -70,7 +70,7 @@ def generate(out: Path, n: int, seed: int) -> int:
             made.add(path.parent)
         made.add(path)
         with open(path, "x", encoding="utf-8", newline="\n") as handle:
-            handle.write(yamlio.record_document(report, save.REPORT_KEYS))
+            handle.write(yamlio.record_document(report))
     return sum(1 for _ in locate.report_files(out))
 
 

@@ -92,6 +92,17 @@ def obligation(cli, data_dir, unit, task, as_of, period=None):
     return found[0]
 
 
+def read_report(path: Path, book):
+    """One report file, read exactly as every command reads reports (read_reports,
+    then place_reports) → (Report with canonical unit, []) or (None, problems)."""
+    from lanxi_cli.io import load
+
+    base, file = str(path.parent), path.name
+    [(report, found)] = load.read_reports([file], base)
+    placed, problems = load.place_reports(book, [(file, report, found)], base)
+    return (placed[0] if placed else None), problems
+
+
 @pytest.fixture
 def server(tmp_path):
     """A git server on loopback for this test (`git daemon`, see towns_support), serving tmp_path/server."""

@@ -17,7 +17,8 @@ REPORTS = [
     ("1.1", "枫林社区", "2020-09-01", "done", None),  # on time
     ("1.1", "北岸新村", "2020-09-01", "progress", None),  # progress only: still overdue
     ("1.1", "千家洲村", "2020-09-20", "done", None),  # after the as-of day: not counted yet
-    ("6.3", "中心校", "2020-08-20", "done", None),  # the department's August item, on time
+    ("6.3", "中心校", "2020-08-20", "done", None),  # the department's August item, on time (due before the notice)
+    ("6.3", "中心校", "2020-09-10", "done", None),  # ...and its September item, early: scored
 ]
 
 

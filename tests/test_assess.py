@@ -4,6 +4,7 @@ lights and measures follow the thresholds set in plan.yaml."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from fractions import Fraction
 
@@ -14,7 +15,8 @@ from hypothesis import strategies as st
 from scenario import AS_OF, write_reports
 
 from lanxi_cli.core.assess import Tally, rank, score
-from lanxi_cli.core.domain import Assessment, Scoring
+from lanxi_cli.core.domain import Assessment, Escalate, Scoring, State, Unit
+from lanxi_cli.core.engine import Obligation
 
 
 def assess_json(cli, data_dir, *extra):
@@ -29,9 +31,12 @@ def status_units(cli, data_dir):
     return {row["unit"]: row for row in json.loads(result.stdout)["units"]}
 
 
-def past_due(cli, data_dir, unit):
+def scored(cli, data_dir, unit) -> dict:
+    """The unit's scored obligations counted by state (by hand, from status --unit), and how many are past due."""
     result = cli("status", "--unit", unit, "--data", str(data_dir), "--as-of", AS_OF, "--format", "json")
-    return sum(1 for ob in json.loads(result.stdout)["obligations"] if ob["due"] < AS_OF)
+    obs = [ob for ob in json.loads(result.stdout)["obligations"] if ob["scored"] and ob["state"] != "exempt"]
+    counts = {state: sum(1 for ob in obs if ob["state"] == state) for state in ("done", "late", "overdue")}
+    return {**counts, "total": len(obs), "past_due": sum(1 for ob in obs if ob["due"] < AS_OF)}
 
 
 def plan_rules(data_dir):
@@ -58,12 +63,16 @@ def test_scores_follow_the_documented_formula(cli, data_dir):
     late, bonus = Fraction(str(weights["late"])), Fraction(str(weights["punctual"]))
     assert {r["unit"] for r in rows} == set(counts)
     for row in rows:
-        c = counts[row["unit"]]
-        assert row["kind"] == c["kind"]
-        due = past_due(cli, data_dir, row["unit"])
-        share = 1 - Fraction(c["overdue"], due) if due else 0
+        assert row["kind"] == counts[row["unit"]]["kind"]
+        c = scored(cli, data_dir, row["unit"])
+        keys = ("total", "done", "late", "overdue")
+        assert [row[k] for k in keys] == [c[k] for k in keys]
+        share = 1 - Fraction(c["overdue"], c["past_due"]) if c["past_due"] else 0
         expected = 100 * (c["done"] + late * c["late"] + bonus * share) / (c["total"] + bonus)
         assert row["score"] == pytest.approx(float(expected), abs=1e-4), row
+    # 6.3 for August and 10.2 (unscored, and its first inspection due 08-30) are not scored
+    village = next(r for r in rows if r["unit"] == "苏家湖村")
+    assert counts["苏家湖村"]["total"] - village["total"] == 1 + 2
 
 
 def test_ranks_best_first_by_group_with_ties_sharing_a_rank(cli, data_dir):
@@ -203,3 +212,109 @@ def test_shipped_weights_keep_the_order(case):
     for x, y in ((a, b), (b, a)):
         if (x.done > y.done and x.done + x.late >= y.done + y.late) or (x.done == y.done and x.late > y.late):
             assert score(x, rules.scoring) > score(y, rules.scoring)
+
+
+# ---- the same properties with exemptions and unscored obligations mixed in ------------------
+
+AS_OF_DAY = dt.date(2020, 10, 1)
+
+
+class FakeBook:
+    """What assess.tallies needs of a book: each unit's kind and order."""
+
+    units = {"A": Unit("A", "village"), "B": Unit("B", "village")}
+
+    @staticmethod
+    def unit_order(name):
+        return "AB".index(name)
+
+
+def obligation_of(unit, state, past, scored=True):
+    due = AS_OF_DAY - dt.timedelta(days=1) if past else AS_OF_DAY + dt.timedelta(days=30)
+    return Obligation(task=None, unit=unit, occ=None, due=due, state=State(state), scored=scored)
+
+
+@st.composite
+def two_units_with_exemptions(draw, exempt=("both", "A", "B", "none")):
+    """Two units holding the same obligations; some are exempt for both (so both still hold the
+    same ones), some for one unit only, and some are not scored; valid weights."""
+    rows = draw(st.lists(st.tuples(st.booleans(), st.sampled_from(exempt), st.booleans()), min_size=1, max_size=40))
+    obligations = []
+    for past, exempt, scored in rows:
+        for unit in "AB":
+            state = "exempt" if exempt in ("both", unit) else draw(st.sampled_from(PAST if past else FUTURE))
+            obligations.append(obligation_of(unit, state, past, scored))
+    late = draw(st.floats(0.01, 0.99))
+    punctual = draw(st.floats(0, 0.999)) * min(late, 1 - late)
+    return obligations, Assessment(scoring=Scoring(late=late, punctual=punctual))
+
+
+@settings(max_examples=400, deadline=None)
+@given(two_units_with_exemptions())
+def test_exempt_and_unscored_obligations_change_no_score(case):
+    """A unit's score is the score of its scored, non-exempt obligations alone."""
+    from lanxi_cli.core.assess import tallies
+
+    obligations, rules = case
+    counted = [o for o in obligations if o.scored and o.state != "exempt"]
+    with_them = {t.unit: score(t, rules.scoring) for t in tallies(FakeBook, obligations, AS_OF_DAY)}
+    without = {t.unit: score(t, rules.scoring) for t in tallies(FakeBook, counted, AS_OF_DAY)}
+    assert with_them == without
+    for t in tallies(FakeBook, obligations, AS_OF_DAY):
+        assert t.total == sum(1 for o in counted if o.unit == t.unit)
+
+
+@settings(max_examples=400, deadline=None)
+@given(two_units_with_exemptions(exempt=("both", "none")))
+def test_the_order_holds_over_what_both_still_hold(case):
+    """Where exemptions leave two units holding the same obligations, the contract's order holds."""
+    from lanxi_cli.core.assess import tallies
+
+    obligations, rules = case
+    units = tallies(FakeBook, obligations, AS_OF_DAY)
+    if len(units) < 2:  # everything exempt or unscored: nothing to rank
+        return
+    a, b = units
+    standing = {s.unit: s.rank for s in rank([a, b], rules)}
+    for x, y in ((a, b), (b, a)):
+        if x.done > y.done and x.done + x.late >= y.done + y.late:
+            assert standing[x.unit] < standing[y.unit]
+        if x.done == y.done and x.late > y.late:
+            assert standing[x.unit] < standing[y.unit]
+
+
+# ---- measures: for villages and communities only, and no 末位 alone -----------------------------
+
+
+def test_measures_go_to_villages_and_communities_only(cli, data_dir):
+    """On 12-31 with nothing reported every unit is far behind; only 村（社区） are proposed a measure."""
+    rows = json.loads(cli("assess", "--data", str(data_dir), "--as-of", "2020-12-31", "--format", "json").stdout)
+    villages = {r["unit"] for r in rows if r["kind"] in ("village", "community")}
+    assert {r["unit"] for r in rows if r["measure"]} == villages
+    by_unit = {r["unit"]: r for r in rows}
+    assert by_unit["禁毒办"]["overdue"] > 8 and by_unit["禁毒办"]["measure"] is None  # the assessor
+    assert by_unit["邮政"]["measure"] is None and by_unit["中心校"]["measure"] is None
+
+
+def test_a_group_of_one_has_no_last_place():
+    rules = Assessment(escalation=("提醒", "约谈"), escalate=Escalate(overdue=(5, 9), bottom=3))
+    alone = Tally("孤村", "village", overdue=1, open=3, past_due=1)
+    [standing] = rank([alone], rules)
+    assert (standing.rank, standing.measure, standing.reasons) == (1, None, ())
+    other = Tally("邻村", "village", done=1, open=3, past_due=1)
+    standings = {s.unit: s for s in rank([alone, other], rules)}
+    assert (standings["孤村"].measure, standings["孤村"].reasons) == ("提醒", ("排名末位",))
+
+
+def test_the_assessor_is_never_proposed_a_measure_whatever_its_kind():
+    rules = Assessment(escalation=("提醒",), escalate=Escalate(overdue=(1,), bottom=0))
+    office = Tally("办", "village", overdue=3, past_due=3)
+    assert rank([office], rules, frozenset({"办"}))[0].measure is None
+    assert rank([office], rules)[0].measure == "提醒"
+
+
+def test_project_rules_are_labelled_in_plan_yaml(data_dir):
+    rules = plan_rules(data_dir)
+    for key in ("scoring", "lights", "escalate"):
+        assert "本项目规则" in rules[key]["basis"], key
+    assert rules["escalate"]["kinds"] == ["village", "community"]

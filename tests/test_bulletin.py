@@ -37,7 +37,7 @@ def test_markdown_names_every_unit_behind(cli, data_dir):
     for heading in ("一、总体进展", "二、进度较快的单位", "四、督办措施", "五、近期截止事项"):
         assert f"## {heading}" in text
     ahead = section(text, "## 二、进度较快的单位", "## 三、")
-    assert "苏家湖村" in ahead and "中心校" in ahead
+    assert ahead.strip() == "- 镇属部门：中心校（18.9分）。"  # every village still owes a scored overdue item
     assert "专项行动自2020年8月1日至2020年12月31日" in text
 
 
@@ -100,3 +100,38 @@ def test_subprocess_run_writes_docx_without_traceback(data_dir, tmp_path):
     result = run_lanxi("bulletin", "-o", str(out), "--data", str(data_dir), "--as-of", AS_OF)
     assert result.returncode == 0, result.stderr
     assert out.read_bytes()[:2] == b"PK"  # a zip container, as .docx is
+
+
+def test_no_unit_under_two_contradictory_headings(cli, data_dir):
+    """A unit named as ahead is never named as behind nor for a measure; overdue items that
+    count toward no score are listed apart, and do not make a unit behind."""
+    from scenario import REPORTS
+
+    due_0903 = ("1.1", "1.2", "2.1", "2.2", "2.3", "4.1", "4.2")
+    extra = [(task, "苏家湖村", "2020-09-02", "done", None) for task in due_0903 if task not in ("1.1", "1.2")]
+    write_reports(data_dir, [*REPORTS, *extra])
+    text = cli("bulletin", "--data", str(data_dir), "--as-of", AS_OF).stdout
+    ahead = section(text, "## 二、进度较快的单位", "## 三、")
+    behind = section(text, "## 三、进度滞后的单位", "以下逾期事项不计入考核")
+    unscored = section(text, "以下逾期事项不计入考核", "## 四、")
+    measures = section(text, "## 四、督办措施", "## 五、")
+    assert "苏家湖村（" in ahead  # completed everything scored that is due; owes 6.3 for August and 10.2
+    assert "苏家湖村" not in behind and "苏家湖村" not in measures
+    assert "苏家湖村" in unscored and "2020-08" in unscored and "第1次" in unscored
+    rows = json.loads(cli("assess", "--data", str(data_dir), "--as-of", AS_OF, "--format", "json").stdout)
+    for row in rows:
+        if f"{row['unit']}（" in ahead:
+            assert row["unit"] not in behind and row["unit"] not in measures, row
+
+
+def test_blocked_reports_are_for_the_lead_to_act_on(cli, data_dir):
+    (data_dir / "reports" / "b.yaml").write_text(
+        "task: '5.1'\nunit: 黄湖村\ndate: 2020-09-12\nstatus: blocked\nnote: 辖区内无客运企业，无法组织培训\n",
+        encoding="utf-8")
+    text = cli("bulletin", "--data", str(data_dir), "--as-of", AS_OF).stdout
+    stuck = text.split("## 六、需牵头单位协调解决的问题", 1)[1].split("请各单位", 1)[0]
+    assert stuck.strip() == ("- 黄湖村 5.1 对交通运输行业从业人员…，2020年9月12日报告受阻："
+                             "辖区内无客运企业，无法组织培训。请兰溪派出所协调解决。")
+    # a later report that is not blocked clears it
+    (data_dir / "reports" / "c.yaml").write_text("task: '5.1'\nunit: 黄湖村\ndate: 2020-09-14\n", encoding="utf-8")
+    assert "## 六、" not in cli("bulletin", "--data", str(data_dir), "--as-of", AS_OF).stdout

@@ -171,9 +171,9 @@ def test_check_reads_the_files_never_the_cache(cli, data):
     forged = cache.Cache(data)
     rels, stamps, columns, bad = forged.reports_entry
     i = rels.index("bad.yaml")
-    row = ("6.3", "苏家湖村", dt.date(2020, 9, 5).toordinal(), "done", None, None, None, "", "", (), "")
-    for column, value in zip(columns, row, strict=True):
-        column[i] = value
+    row = {"task": "6.3", "unit": "苏家湖村", "date": dt.date(2020, 9, 5).toordinal(), "status": "done"}
+    for column, name in zip(columns, cache.FIELDS, strict=True):
+        column[i] = row.get(name, Report.__dataclass_fields__[name].default)
     bad.pop(i)
     forged._write()
     _, stderr = status(cli, data)

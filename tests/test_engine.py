@@ -106,18 +106,20 @@ def test_milestones_add_up_from_the_campaign_start(book):
 
 
 def test_a_first_inspection_after_its_milestone(book):
-    late = report("10.2", "沙岭村", D(2020, 9, 5), count=1)
-    m1, m2 = obligations(book, [late], D(2020, 9, 6), "10.2", "沙岭村")
-    assert (m1.state, m2.count) == ("overdue", 1)  # counts toward the second by its date
-    named = report("10.2", "沙岭村", D(2020, 9, 5), count=1, period="1")
-    m1, m2 = obligations(book, [named], D(2020, 9, 6), "10.2", "沙岭村")
-    assert (m1.state, m2.count) == ("late", 1)  # --period 1 makes it the late first
+    """Milestones are cumulative, whatever period the report names: 第1次 completes late."""
+    for period in (None, "1", "第2次"):
+        late = report("10.2", "沙岭村", D(2020, 9, 5), count=1, period=period)
+        m1, m2 = obligations(book, [late], D(2020, 9, 6), "10.2", "沙岭村")
+        assert (m1.state, m1.completed_on, m2.state, m2.count, m2.target) == ("late", D(2020, 9, 5), "open", 1, 2)
 
 
-def test_a_done_report_completes_only_its_own_milestone(book):
+def test_a_done_report_without_a_count_adds_one(book):
     done = report("10.2", "新月村", D(2020, 8, 25), "done")
     m1, m2 = obligations(book, [done], D(2020, 9, 1), "10.2", "新月村")
-    assert (m1.state, m2.state) == ("done", "open")
+    assert (m1.state, m2.state, m2.count) == ("done", "open", 1)
+    again = report("10.2", "新月村", D(2020, 10, 2), "done", n=1)
+    m1, m2 = obligations(book, [done, again], D(2020, 10, 3), "10.2", "新月村")
+    assert (m1.state, m2.state, m2.completed_on) == ("done", "done", D(2020, 10, 2))
 
 
 # ---- task rows ----------------------------------------------------------------
@@ -147,17 +149,17 @@ def test_filters(book):
     rows = engine.task_rows(book, engine.compute(book, [], as_of))
     soon = engine.filter_tasks(book, rows, as_of, due_within=7)
     assert [r.task.id for r in soon] == ["1.3", "1.4", "5.4", "8.1"]
-    police = engine.filter_tasks(book, rows, as_of, unit="兰溪派出所")
+    police = engine.task_rows(book, engine.compute(book, [], as_of), "兰溪派出所")
     assert [r.task.id for r in police] == ["5.1", "6.1", "6.2", "6.3"]
     media = engine.filter_tasks(book, rows, as_of, category="媒体")
     assert [r.task.id for r in media] == ["7.1", "7.2", "7.3"]
 
 
-def test_unit_summaries_put_villages_first(book):
-    summaries = engine.unit_summaries(book, engine.compute(book, [], D(2020, 9, 4)))
-    kinds = [s.kind for s in summaries]
+def test_tallies_put_villages_first(book):
+    tallies = engine.tally(book, engine.compute(book, [], D(2020, 9, 4)), D(2020, 9, 4))
+    kinds = [t.kind for t in tallies]
     assert kinds[:23] == ["village"] * 22 + ["community"]
-    assert all(s.total == sum(s.counts.values()) for s in summaries)
+    assert all(t.total == t.done + t.late + t.overdue + t.due_soon + t.open for t in tallies)
 
 
 # ---- resolving units --------------------------------------------------------------

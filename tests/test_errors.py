@@ -75,8 +75,9 @@ def test_check_json_lists_every_problem(cli, case_data, name):
     assert shown == expected_lines(case)
 
 
-PLAN_CASES = [n for n in NAMES if not (CASES / n / "reports").exists()]
+PLAN_CASES = [n for n in NAMES if not (CASES / n / "reports").exists() and not (CASES / n / "exemptions").exists()]
 REPORT_CASES = [n for n in NAMES if (CASES / n / "reports").exists()]
+EXEMPTION_CASES = [n for n in NAMES if (CASES / n / "exemptions").exists()]
 
 
 @pytest.mark.parametrize("command", ["tasks", "status"])
@@ -103,6 +104,19 @@ def test_broken_report_is_named_and_skipped(cli, case_data, name):
     for line in expected_lines(case):
         assert f"警告：{line}（已跳过此报告）" in warnings
     json.loads(result.stdout)  # the answer is still given, whole
+
+
+@pytest.mark.parametrize("name", EXEMPTION_CASES)
+def test_broken_exemption_is_named_and_skipped(cli, case_data, name):
+    import json
+
+    case = case_data(name)
+    result = cli("status", "--unit", "苏家湖村", "--as-of", "2020-10-04", "--format", "json")
+    no_traceback(result)
+    assert result.exit_code == 0, result.output
+    for line in expected_lines(case):
+        assert f"警告：{line}（已跳过此不适用申请）" in result.stderr.splitlines()
+    assert "exempt" not in {o["state"] for o in json.loads(result.stdout)["obligations"]}
 
 
 def test_good_report_beside_broken_ones_still_counts(cli, case_data):

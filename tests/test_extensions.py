@@ -82,7 +82,7 @@ def test_a_rejected_extension_moves_nothing(cli, data_dir):
     [review] = files(data_dir, "reviews")
     saved = yaml.safe_load(review.read_text(encoding="utf-8"))
     assert (saved["subject"], saved["decision"], saved["note"]) == (
-        path.relative_to(data_dir).as_posix(), "rejected", "理由不充分"
+        path.stem, "rejected", "理由不充分"
     )
 
 

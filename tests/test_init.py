@@ -58,6 +58,13 @@ def test_the_lanxi_table_gives_the_hand_made_tasks_or_pending(cli, tmp_path, lan
     assert {t.id: t.deadline_text for t in made.tasks if t.deadline.pending} == LANXI_PENDING
     assert (made.plan.campaign.start, made.plan.campaign.end) == (hand.plan.campaign.start, hand.plan.campaign.end)
     assert made.plan.issued == hand.plan.issued
+    # the 旬报 season starts on the notice's date, as the hand-made plan reads it
+    assert made.plan.progress_reports.start == hand.plan.progress_reports.start == dt.date(2020, 9, 1)
+    # lanxi's own assessment rules written out, each saying so, for the same units as 兰溪's
+    rules = made.plan.assessment
+    assert (rules.scoring.late, rules.scoring.punctual, rules.lights.yellow, rules.lights.red) == (0.6, 0.3, 1, 3)
+    assert rules.escalate.kinds == hand.plan.assessment.escalate.kinds
+    assert all(r.basis.startswith("本项目规则") for r in (rules.scoring, rules.lights, rules.escalate))
     # every unit the table names is known, 派出所 as 兰溪派出所's alias (as the contract names it)
     assert made.canonical("派出所") == "兰溪派出所"
     assert set(made.units) == {"禁毒办", "中心校", "文化综合服务站", "兰溪派出所", "邮政", "社会治安和应急管理办",
@@ -153,6 +160,16 @@ def test_without_a_table_the_skeleton_passes_check_and_shows_examples(cli, tmp_p
     assert "  days: [10, 20, 30]" in plan
     book = load_book(data)
     assert (book.plan.campaign.start.isoformat(), book.plan.campaign.end.isoformat()) == ("2022-01-01", "2022-12-31")
+
+
+@pytest.mark.parametrize(("issued", "season"), [("2022-03-15", "2022-03-15"), ("2022-02-20", "2022-03-01")])
+def test_the_progress_report_season_starts_with_the_notice_never_before_the_campaign(cli, tmp_path, issued, season):
+    result = cli("init", str(tmp_path / "x"), "--town", "某镇", "--start", "2022-03-01", "--end", "2022-12-31",
+                 "--issued", issued)
+    assert result.exit_code == 0, result.output
+    data = tmp_path / "x" / "data"
+    assert cli("check", "--data", str(data)).exit_code == 0
+    assert load_book(data).plan.progress_reports.start == dt.date.fromisoformat(season)
 
 
 def test_an_existing_plan_is_refused_and_nothing_changes(cli, tmp_path, data_dir):

@@ -73,8 +73,8 @@ def test_nobody_reported(cli, data_dir):
     ("as_of", "inside", "outside"),
     [
         ("2020-09-21", ["2020-09-11", "2020-09-20"], ["2020-09-10", "2020-09-21"]),
-        ("2020-09-10", ["2020-08-31", "2020-09-10"], ["2020-08-30"]),
-        ("2020-09-11", ["2020-08-31", "2020-09-10"], ["2020-08-30", "2020-09-11"]),
+        ("2020-09-10", ["2020-09-01", "2020-09-10"], ["2020-08-31"]),  # the first window opens with the rule
+        ("2020-09-11", ["2020-09-01", "2020-09-10"], ["2020-08-31", "2020-09-11"]),
         ("2020-09-30", ["2020-09-21", "2020-09-30"], ["2020-09-20"]),
         ("2020-10-31", ["2020-10-21", "2020-10-30"], ["2020-10-20", "2020-10-31"]),
     ],
@@ -87,6 +87,49 @@ def test_reports_at_the_window_edges(cli, data_dir, as_of, inside, outside):
     units = missing(cli, data_dir, as_of)["units"]
     for unit, date in zip(villages, dates, strict=False):
         assert (unit in units) == (date not in inside), (unit, date)
+
+
+@pytest.mark.parametrize(
+    ("as_of", "window"),
+    [
+        ("2020-08-15", None),  # before the rule begins
+        ("2020-09-01", None),  # the rule has begun, but no reporting day has come yet
+        ("2020-09-09", None),
+        ("2020-09-10", ("2020-09-01", "2020-09-10")),  # the first window starts on the notice's date
+        ("2020-12-30", ("2020-12-21", "2020-12-30")),
+        ("2020-12-31", ("2020-12-21", "2020-12-30")),  # 12-31 would open a window ending after the campaign
+        ("2021-01-15", ("2020-12-21", "2020-12-30")),  # after the campaign: the last window
+        ("0001-01-05", None),
+    ],
+)
+def test_windows_lie_inside_the_reporting_season(cli, data_dir, as_of, window):
+    found = missing(cli, data_dir, as_of)
+    if window is None:
+        assert found == {"window": None, "units": [], "owed": 31}
+    else:
+        assert found["window"] == {"start": window[0], "end": window[1]}
+        assert found["units"] == owed(data_dir)
+
+
+def test_the_season_starts_where_plan_yaml_says(cli, data_dir):
+    plan = data_dir / "plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    rule = "  days: [10, 20, 30]\n  start: 2020-09-01\n"
+    assert rule in text
+    plan.write_text(text.replace(rule, rule.replace("09-01", "09-15")), encoding="utf-8")
+    assert missing(cli, data_dir, "2020-09-19")["window"] is None
+    assert missing(cli, data_dir, "2020-09-20")["window"] == {"start": "2020-09-15", "end": "2020-09-20"}
+    text = missing(cli, data_dir, "2020-09-19", fmt="table")
+    assert text == "旬报尚未到第一个报告日，还没有应报的旬报。\n"
+
+
+def test_season_bounds_of_the_pure_rule():
+    days = (10, 20, 30)
+    assert latest_window(D("2020-09-10"), days, D("2020-09-01"), D("2020-12-31")) == (D("2020-09-01"), D("2020-09-10"))
+    assert latest_window(D("2020-09-05"), days, D("2020-09-01"), D("2020-12-31")) is None
+    assert latest_window(D("2020-08-31"), days, D("2020-09-01"), D("2020-12-31")) is None
+    assert latest_window(D("2022-06-01"), days, D("2020-09-01"), D("2020-12-31")) == (D("2020-12-21"), D("2020-12-30"))
+    assert latest_window(D("2020-12-31"), days, D("2020-09-01"), D("2020-12-25")) == (D("2020-12-11"), D("2020-12-20"))
 
 
 def test_february(cli, data_dir):

@@ -105,12 +105,14 @@ def test_units_holding_each_task(book):
     assert units["6.2"] == ("兰溪派出所", "司法所")
     assert units["9.2"] == units["10.1"] == ("禁毒办",)  # blank cell: the lead itself
     assert set(units["7.1"]) == set(VILLAGES) | {"禁毒办"}  # 禁毒办 has a target of its own
+    assert set(units["7.3"]) == set(VILLAGES) | {"禁毒办"}  # ...and here: 镇禁毒办至少完成一个作品
     assert set(units["8.2"]) == set(VILLAGES) | {"镇妇联", "邮政", "市场监管所"}
 
 
 def test_readings_the_issue_prescribes(book):
     dues = {t.id: [o.due.isoformat() for o in book.occurrences(t)] for t in book.tasks}
     assert dues["1.3"] == ["2020-09-25"]
+    assert "方案印发（2020年9月1日）后的第一个25日" in book.task_by_id["1.3"].note
     assert dues["1.4"] == dues["8.1"] == ["2020-09-25", "2020-10-25", "2020-11-25", "2020-12-25"]
     assert dues["9.2"] == ["2020-09-30", "2020-10-30", "2020-11-30", "2020-12-30"]
     assert dues["3.3"] == ["2020-09-30"]
@@ -127,14 +129,15 @@ def test_targets(book):
     for tid in ("5.1", "5.2", "5.3"):
         assert book.target(task[tid], "苏家湖村").count == 3
     assert book.target(task["7.1"], "禁毒办").count == 3
-    assert [p.count for p in book.target(task["7.1"], "禁毒办").parts] == [1, 2]
+    assert [(p.name, p.count) for p in book.target(task["7.1"], "禁毒办").parts] == [("中央省级", 1), ("省内其他", 2)]
+    assert book.target(task["7.3"], "禁毒办").count == 1 and book.target(task["7.3"], "苏家湖村") is None
     assert book.target(task["7.1"], "枫林社区").count == 1
     assert book.target(task["6.3"], "党建办").count == 4
     assert book.target(task["2.3"], "金石村").rate == book.target(task["3.1"], "金石村").rate == 1.0
 
 
 def test_judgements_carry_notes(book):
-    judged = ("1.3", "1.4", "3.3", "6.1", "6.3", "7.1", "8.1", "9.1", "9.2", "10.1", "10.2")
+    judged = ("1.3", "1.4", "2.2", "3.1", "3.3", "6.1", "6.3", "7.1", "7.3", "8.1", "8.2", "9.1", "9.2", "10.1", "10.2")
     for tid in judged:
         assert book.task_by_id[tid].note, tid
 
@@ -151,6 +154,10 @@ def test_plan_facts(book):
     assert set(plan.assessment.escalation) == {"约谈", "提醒", "述职", "通报"}
     assert plan.progress_reports.days == (10, 20, 30)
     assert "渔场" in plan.units_source.note and "五七学校" in plan.units_source.note
+    assert plan.units_source.title == "赫山区兰溪镇国土空间规划(2021-2035年)" and plan.units_source.base_year == 2020
+    assert (plan.organisation.office.name, plan.organisation.office.director.title) == (
+        "专项行动办公室", "专项行动办公室主任")  # 由镇禁毒办孙军任（专项行动办公室）主任
+    assert plan.progress_reports.start == plan.issued  # the 旬报 rule begins with the notice
 
 
 def test_units_json_lists_every_unit(cli):
@@ -175,3 +182,31 @@ def test_units_table_at_80_columns(cli):
     assert result.exit_code == 0
     assert all(cell_len(line) <= 80 for line in result.stdout.splitlines())
     assert "兰溪派出所" in result.stdout and "派出所" in result.stdout
+
+
+def test_7_1_parts_and_7_3_read_as_the_source_says(book, source):
+    """The targets of 7.1 and 7.3 against the notice's own words."""
+    flat = squeeze(source)
+    t71, t73 = book.task_by_id["7.1"], book.task_by_id["7.3"]
+    # 7.1: 兰溪镇 (禁毒办) 1 in central or provincial mainstream media, 2 in other provincial media;
+    # each village and community 1 in the online media.
+    assert "兰溪镇要求完成以上任何一个媒体中1篇上稿任务" in t71.text
+    assert "兰溪镇要求完成以上媒体2篇上稿任务" in squeeze(t71.text)
+    assert "各村、社区要求完成以上媒体1篇上稿任务" in t71.text
+    central, provincial = book.target(t71, "禁毒办").parts
+    assert (central.name, central.count) == ("中央省级", 1) and "中央媒体" in central.what
+    assert (provincial.name, provincial.count) == ("省内其他", 2) and "省内其他主要媒体" in provincial.what
+    for words in ("中央媒体（含新华社", "省级主流媒体（含湖南卫视", "省内其他主要媒体(含湖南经视"):
+        assert words in t71.text and squeeze(words) in flat
+    assert book.target(t71, "禁毒办").count == central.count + provincial.count == 3
+    assert book.target(t71, "黄湖村").count == 1 and not book.target(t71, "黄湖村").parts
+    # 7.3: 镇禁毒办至少完成一个作品展播任务
+    assert "镇禁毒办至少完成一个作品展播任务" in t73.text and squeeze(t73.text) in flat
+    assert book.target(t73, "禁毒办").count == 1
+    assert "镇禁毒办至少完成一个作品展播任务" in t73.note and "未单列" not in t73.note
+
+
+def test_what_is_scored(book):
+    assert [t.id for t in book.tasks if not t.scored] == ["10.2"]
+    unscored = [(t.id, o.label) for t in book.tasks for o in book.occurrences(t) if not book.scored(t, o)]
+    assert unscored == [("6.3", "2020-08"), ("10.2", "第1次"), ("10.2", "第2次")]

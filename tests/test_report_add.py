@@ -10,9 +10,10 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, git, run_lanxi
+from conftest import ROOT, git, read_report, run_lanxi
 
 AS_OF = "2020-09-20"
+LEAD_ONLY = "提示：兰溪派出所 是任务 5.1 的牵头单位，不承担该任务的义务；本报告只作记录，不计入任何义务的完成。\n"
 
 
 def report_files(data_dir: Path) -> list[Path]:
@@ -22,7 +23,7 @@ def report_files(data_dir: Path) -> list[Path]:
 def load(data_dir: Path, path: Path):
     from lanxi_cli.io import load
 
-    report, problems = load.load_report(path, load.load_book(data_dir), str(path))
+    report, problems = read_report(path, load.load_book(data_dir))
     assert problems == []
     return report
 
@@ -127,6 +128,9 @@ REFUSALS = [
     (["--task", "5.1", "--unit", "派出所", "--note", "回车\r\n换行"], "U+000D"),
     (["--task", "5.1", "--unit", "派出所", "--by", "张三\n李四"], "U+000A"),
     (["--task", "5.1", "--unit", "派出所", "--status", "finished"], "finished"),
+    (["--task", "1.1", "--unit", "苏家湖", "--date", "2019-09-20"], "早于活动开始日期 2020-08-01"),  # a typo year
+    (["--task", "7.1", "--unit", "禁毒办", "--count", "1", "--part", "中央"], "可选：中央省级、省内其他"),
+    (["--task", "7.1", "--unit", "苏家湖", "--count", "1", "--part", "中央省级"], "该目标不分项，不需要 --part"),
     (["--unit", "派出所"], "--task"),
     (["--task", "5.1"], "--unit"),
     ([], "--task、--unit"),
@@ -150,12 +154,27 @@ def test_missing_options_are_asked_for_on_a_terminal(cli, data_dir, monkeypatch)
     from lanxi_cli.cli import report
 
     monkeypatch.setattr(report, "_interactive", lambda: True)
-    result = add(cli, data_dir, "--no-commit", input="5.1\n派出所\n")
+    # a wrong task and a wrong unit are asked again; the status is asked, 进行中 by default
+    result = add(cli, data_dir, "--no-commit", input="99.9\n5.1\n火星村\n派出所\n\n")
     assert result.exit_code == 0, result.output
     assert "10.2" in result.stderr  # the task choices were shown
     assert "兰溪派出所" in result.stderr and "苏家湖村" in result.stderr  # and the units of 5.1
+    assert "未知任务编号“99.9”" in result.stderr and "未知单位“火星村”" in result.stderr
+    assert result.stderr.count("请重新输入") == 2
     report = load(data_dir, report_files(data_dir)[0])
-    assert (report.task, report.unit) == ("5.1", "兰溪派出所")
+    assert (report.task, report.unit, report.status, report.count) == ("5.1", "兰溪派出所", "progress", None)
+
+
+def test_a_terminal_asks_status_and_count_where_a_count_is_the_target(cli, data_dir, monkeypatch):
+    from lanxi_cli.cli import report
+
+    monkeypatch.setattr(report, "_interactive", lambda: True)
+    # 5.3 asks each village for 3 trainings: the count is asked; a count in words is asked again
+    result = add(cli, data_dir, "-t", "5.3", "-u", "黄湖村", "--no-commit", input="完成\n两次\n2\n")
+    assert result.exit_code == 0, result.output
+    assert "（目标 3，可留空）" in result.stderr and "数量“两次”应为不小于 0 的整数" in result.stderr
+    report = load(data_dir, report_files(data_dir)[0])
+    assert (report.task, report.unit, report.status, report.count) == ("5.3", "黄湖村", "done", 2)
 
 
 # ---- git ---------------------------------------------------------------------------------------
@@ -172,7 +191,7 @@ def test_commits_that_one_file_with_a_plain_message(cli, git_data_dir):
     (repo / "stray.txt").write_text("untracked\n", encoding="utf-8")
     result = add(cli, git_data_dir, "--task", "5.1", "--unit", "派出所", "--status", "done", "--by", "张三")
     assert result.exit_code == 0, result.output
-    assert result.stderr == ""
+    assert result.stderr == LEAD_ONLY  # committed, no warning; the lead's own report completes nothing
     assert commits(repo)[0] == "report: 5.1 兰溪派出所 2020-09-20 done (by 张三)"
     [path] = report_files(git_data_dir)
     changed = git("-c", "core.quotePath=false", "show", "--name-only", "--format=", "HEAD", cwd=repo)
@@ -237,7 +256,7 @@ def test_a_held_index_lock_released_shortly_after_still_commits(git_data_dir):
     lock.unlink()
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
-    assert err == ""
+    assert err == LEAD_ONLY
     assert commits(repo)[0] == "report: 5.1 兰溪派出所 2020-09-20 progress"
 
 
@@ -277,7 +296,7 @@ def test_sixteen_parallel_adds_leave_sixteen_files_and_commits(git_data_dir):
     ]
     results = [(p.communicate(timeout=120), p.returncode) for p in procs]
     for (_, err), code in results:
-        assert code == 0 and err == "", err
+        assert code == 0 and "警告" not in err, err
     assert len(report_files(git_data_dir)) == 16
     subjects = [s for s in commits(repo) if s.startswith("report: 1.1 ")]
     assert sorted(s.split()[2] for s in subjects) == sorted(units)
@@ -372,3 +391,48 @@ def test_ctrl_d_at_the_prompt_cancels_cleanly(data_dir):
     assert os.waitstatus_to_exitcode(status) == 130
     assert "已取消，没有写入任何内容" in text and "Traceback" not in text
     assert report_files(data_dir) == []
+
+
+# ---- what report add says on stderr ---------------------------------------------------------
+
+
+def said(cli, data_dir, *args, as_of=AS_OF):
+    result = cli("report", "add", "--data", str(data_dir), "--as-of", as_of, "--no-commit", *args)
+    assert result.exit_code == 0, result.output
+    [line] = result.stdout.splitlines()  # stdout holds the path alone
+    assert line.endswith(".yaml")
+    return result.stderr.splitlines()
+
+
+def test_says_what_a_late_quarterly_report_counts_toward(cli, data_dir):
+    lines = said(cli, data_dir, "-t", "9.1", "-u", "罗湖村", "-s", "done", "-d", "2020-10-01", as_of="2020-10-01")
+    assert lines == [
+        "计入：任务 9.1 2020-Q4（罗湖村，截止 2020-12-20），现为已完成。",
+        "警告：2020-Q3 的同一任务已逾期且未完成（截止 2020-09-30）；若本报告属于该期，请用 --period 2020-Q3 填报。",
+    ]
+    lines = said(cli, data_dir, "-t", "9.1", "-u", "罗湖村", "-s", "done", "-d", "2020-10-01", "-p", "2020-Q3",
+                 as_of="2020-10-01")
+    assert lines == ["计入：任务 9.1 2020-Q3（罗湖村，截止 2020-09-30），现为逾期完成。"]
+
+
+def test_says_a_late_first_inspection_completes_its_milestone(cli, data_dir):
+    lines = said(cli, data_dir, "-t", "10.2", "-u", "黄湖村", "-d", "2020-09-03", "-n", "1", as_of="2020-09-03")
+    assert lines == ["计入：任务 10.2 第1次（黄湖村，截止 2020-08-30），现为逾期完成，1/1。"]
+
+
+def test_says_when_a_done_falls_short_and_when_a_lead_reports(cli, data_dir):
+    lines = said(cli, data_dir, "-t", "5.3", "-u", "黄湖", "-s", "done", "-n", "1")
+    assert lines == ["计入：任务 5.3（黄湖村，截止 2020-10-25），现为未到期，1/3。",
+                     "提示：本报告申报完成，但已报1/3未达目标；已报数量或比率的，以目标为准，该项尚未完成。"]
+    lines = said(cli, data_dir, "-t", "6.1", "-u", "黄湖", "-s", "done", "--rate", "0.2")
+    assert lines[1] == "提示：本报告申报完成，但已报20%/50%未达目标；已报数量或比率的，以目标为准，该项尚未完成。"
+    assert said(cli, data_dir, "-t", "5.1", "-u", "派出所", "-s", "done") == [LEAD_ONLY.rstrip("\n")]
+
+
+def test_parts_are_written_and_counted_apart(cli, data_dir):
+    assert said(cli, data_dir, "-t", "7.1", "-u", "禁毒办", "-n", "1", "--part", "中央省级") == [
+        "计入：任务 7.1（禁毒办，截止 2020-12-15），现为未到期，中央省级1/1 省内其他0/2。"]
+    report = load(data_dir, report_files(data_dir)[0])
+    assert (report.part, report.count) == ("中央省级", 1)
+    assert said(cli, data_dir, "-t", "7.1", "-u", "禁毒办", "-n", "2", "--part", "省内其他") == [
+        "计入：任务 7.1（禁毒办，截止 2020-12-15），现为已完成，中央省级1/1 省内其他2/2。"]

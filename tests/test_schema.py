@@ -1,7 +1,7 @@
-"""`lanxi schema plan|tasks|report`: the JSON Schema pydantic generates from the
-dataclasses that validate the files. The shipped files must pass it (checked
-with the `jsonschema` package, as an editor would), and what the loader
-refuses the schema refuses too."""
+"""`lanxi schema plan|tasks|report|…`: the JSON Schema pydantic generates from the
+dataclasses that validate the files. The shipped files and every kind of record
+lanxi writes must pass it (checked with the `jsonschema` package, as an editor
+would), and what the loader refuses the schema refuses too."""
 
 from __future__ import annotations
 
@@ -62,7 +62,50 @@ def test_a_plan_made_by_init_passes_too(cli, tmp_path):
     assert errors(validator(cli, "tasks"), yaml_file(tmp_path / "n" / "data" / "tasks.yaml")) == []
 
 
-@pytest.mark.parametrize("kind", ["plan", "tasks", "report"])
+ALL_KINDS = ["plan", "tasks", "report", "review", "extension", "exemption", "indicator", "withdrawal", "liaisons"]
+
+
+def test_the_command_offers_every_kind_the_module_knows():
+    from lanxi_cli.cli.towns import SchemaKind
+    from lanxi_cli.io.schema import KINDS
+
+    assert [k.value for k in SchemaKind] == list(KINDS) == ALL_KINDS
+
+
+def test_every_kind_of_record_lanxi_writes_passes_its_schema(cli, data_dir):
+    """One record of each kind, written by the commands a clerk uses, with the
+    fields main's corrections, parts and forms added (part, supersedes, reason)."""
+
+    def run(*args: str) -> str:
+        result = cli(*args, "--data", str(data_dir), "--as-of", "2020-10-15", "--no-commit")
+        assert result.exit_code == 0, result.output
+        return result.stdout.strip().splitlines()[-1]
+
+    part = run("report", "add", "-t", "7.1", "-u", "禁毒办", "-n", "1", "--part", "中央省级", "-d", "2020-10-01")
+    done = run("report", "add", "-t", "1.4", "-u", "黄湖村", "-d", "2020-09-20")
+    amended = run("report", "amend", done, "--reason", "日期写错", "-d", "2020-09-21")
+    run("report", "review", part, "--approve", "--by", "禁毒办")
+    run("extension", "request", "-t", "5.1", "-u", "黄湖村", "--until", "2020-12-20", "--reason", "人手不足")
+    run("exemption", "request", "-t", "3.3", "-u", "黄湖村", "--reason", "本村无高中")
+    run("indicator", "set", "知晓率", "0.9", "--by", "禁毒办")
+    run("withdraw", amended, "--reason", "重复")
+    run("unit", "liaison", "黄湖村", "--name", "张三", "--phone", "13800000000")
+    folders = {"report": "reports", "review": "reviews", "extension": "extensions", "exemption": "exemptions",
+               "indicator": "indicators", "withdrawal": "withdrawals"}
+    written = {kind: sorted((data_dir / folder).rglob("*.yaml")) for kind, folder in folders.items()}
+    assert {kind: len(files) for kind, files in written.items()} == dict.fromkeys(folders, 1) | {"report": 3}
+    seen = set()
+    for kind, files in written.items():
+        check = validator(cli, kind)
+        for path in files:
+            document = yaml_file(path)
+            seen |= document.keys()
+            assert errors(check, document) == [], path
+    assert {"part", "supersedes", "reason"} <= seen
+    assert errors(validator(cli, "liaisons"), yaml_file(data_dir / "liaisons.yaml")) == []
+
+
+@pytest.mark.parametrize("kind", ALL_KINDS)
 def test_every_field_is_described_in_chinese(cli, kind):
     schema = printed(cli, kind)
     classes = dict(schema.get("$defs", {}))
@@ -76,10 +119,12 @@ def test_every_field_is_described_in_chinese(cli, kind):
             assert "title" not in value, f"{name}.{field} keeps pydantic's English title"
 
 
-def test_the_loader_s_own_field_is_not_offered():
+@pytest.mark.parametrize("kind", [k for k in ALL_KINDS if k not in ("plan", "tasks", "liaisons")])
+def test_the_loader_s_own_field_is_not_offered(kind):
     from lanxi_cli.io.schema import schema
 
-    assert "file" not in schema("report")["properties"]
+    offered = schema(kind)["properties"]
+    assert "file" not in offered and {"date", "recorded"} <= offered.keys()
 
 
 @pytest.mark.parametrize(("kind", "change"), [

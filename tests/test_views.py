@@ -83,6 +83,20 @@ def test_tasks_json_has_every_contract_field(cli):
     assert "\\u" not in result.stdout  # UTF-8, not ASCII-escaped
 
 
+def test_tasks_for_a_unit_are_its_own(cli, data_dir):
+    """`tasks --unit 苏家湖村`: worked out from the village's own obligations, not the town's."""
+    (data_dir / "reports" / "a.yaml").write_text("task: '9.1'\nunit: 苏家湖村\ndate: 2020-09-02\nstatus: done\n",
+                                                 encoding="utf-8")
+    args = ("--data", str(data_dir), "--as-of", "2020-09-04", "--format", "json")
+    town = {r["id"]: r for r in json.loads(cli("tasks", *args).stdout)}
+    mine = {r["id"]: r for r in json.loads(cli("tasks", "--unit", "苏家湖", *args).stdout)}
+    assert (town["9.1"]["due"], town["9.1"]["state"]) == ("2020-09-30", "open")
+    assert (mine["9.1"]["due"], mine["9.1"]["state"], mine["9.1"]["overdue_units"]) == ("2020-12-20", "open", [])
+    assert (mine["1.1"]["state"], mine["1.1"]["overdue_units"]) == ("overdue", ["苏家湖村"])
+    assert len(town["1.1"]["overdue_units"]) == 23
+    assert "5.1" in mine and "9.2" not in mine  # responsible for 5.1; neither leads nor holds 9.2
+
+
 def test_status_json(cli):
     overall = json.loads(cli("status", *AS_OF, "-f", "json").stdout)
     assert overall["as_of"] == "2020-09-04"

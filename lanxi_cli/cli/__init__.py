@@ -64,9 +64,9 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-from lanxi_cli.cli import goals, query, report, review, supervise, towns  # noqa: E402  (commands register on `app`)
+from lanxi_cli.cli import corrections, forms, goals, query, report, review, supervise, towns  # noqa: E402  (commands register on `app`)
 
-for _module in (query, report, supervise, review, goals, towns):
+for _module in (query, report, supervise, review, goals, corrections, forms, towns):
     _module.register(app)
 
 

@@ -10,7 +10,6 @@ import datetime as dt
 import os
 import sys
 import unicodedata
-from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -56,77 +55,13 @@ def today(as_of: str | None) -> dt.date:
     return parse_date(as_of, "--as-of") if as_of else dt.date.today()
 
 
-@dataclass
-class Session:
-    """One command's view of the data: the book, the day, and (lazily) the reports."""
-
-    data_dir: Path
-    as_of: dt.date
-    book: object
-    cache: object = field(default=None, repr=False)  # a cache.Cache, or None to read every file
-    _reports: list | None = field(default=None, repr=False)
-    _extensions: list | None = field(default=None, repr=False)
-    _reviews: list | None = field(default=None, repr=False)
-
-    @property
-    def reports(self) -> list:
-        """Every valid report; each broken file is named on stderr and left out."""
-        if self._reports is None:
-            from lanxi_cli.io import load
-
-            if self.cache is not None:
-                self._reports, problems = self.cache.load_reports(self.book)
-            else:
-                self._reports, problems = load.load_reports(self.data_dir, self.book)
-            for problem in problems:
-                warn(f"{problem}（已跳过此报告）")
-        return self._reports
-
-    @property
-    def extensions(self) -> list:
-        """Every valid extension request (data/extensions/); broken files warned and skipped."""
-        if self._extensions is None:
-            from lanxi_cli.io import load
-
-            self._extensions, problems = load.load_extensions(self.data_dir, self.book)
-            for problem in problems:
-                warn(f"{problem}（已跳过此延期申请）")
-        return self._extensions
-
-    @property
-    def reviews(self) -> list:
-        """Every valid review (data/reviews/) of a report or extension request."""
-        if self._reviews is None:
-            from lanxi_cli.io import load
-
-            subjects = [*self.reports, *self.extensions]
-            self._reviews, problems = load.load_reviews(self.data_dir, self.book, subjects)
-            for problem in problems:
-                warn(f"{problem}（已跳过此审核）")
-        return self._reviews
-
-    def unit(self, text: str | None) -> str | None:
-        """The canonical unit a --unit option names, or None when it was not given."""
-        return None if text is None else self.book.resolve_unit(text)
-
-    def task_id(self, text: str | None) -> str | None:
-        """The task id a --task option names, or None when it was not given."""
-        return None if text is None else self.book.resolve_task(text).id
-
-    def obligations(self):
-        from lanxi_cli.core import engine
-
-        return engine.compute(self.book, self.reports, self.as_of, self.reviews, self.extensions)
-
-
-def open_session(data: Path | None, as_of: str | None) -> Session:
+def open_session(data: Path | None, as_of: str | None):
+    """The options every command takes → the data as of that day (core.snapshot)."""
+    from lanxi_cli.core import snapshot
     from lanxi_cli.io import locate
-    from lanxi_cli.io.cache import Cache
 
     day = today(as_of)  # a bad date is a usage error, before any file is read
-    data_dir = locate.find_data_dir(data)
-    cache = Cache(data_dir)
-    return Session(data_dir, day, cache.load_book(), cache)
+    return snapshot.load(locate.find_data_dir(data), day, warn=warn)
 
 
 def recorded_now() -> str:
@@ -134,26 +69,25 @@ def recorded_now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def publish(path: Path, message: str, no_commit: bool, what: str = "文件") -> None:
-    """Print a new file's path and, unless --no-commit, commit that one file;
-    if git is missing or fails, the file stays and a warning says so."""
+def publish(data_dir: Path, paths: Path | list[Path], message: str, no_commit: bool, what: str = "文件") -> None:
+    """Print new files' paths (one a line) and, unless --no-commit, commit
+    those files in one commit; if git is missing or fails, the files stay and
+    a warning says so."""
     from lanxi_cli.io import gitio, locate
 
-    typer.echo(locate.display_path(path))
+    paths = [paths] if isinstance(paths, Path) else paths
+    for path in paths:
+        typer.echo(locate.display_path(path, data_dir))
     if no_commit:
         return
     try:
-        gitio.commit_file(path, message)
+        gitio.commit_files(paths, message)
     except gitio.GitError as exc:
         warn(f"{what}已保存，但没有提交到 git：{exc}")
 
 
 def warn(message: str) -> None:
     sys.stderr.write(f"警告：{message}\n")
-
-
-def no_color() -> bool:
-    return bool(os.environ.get("NO_COLOR"))
 
 
 # ---- tab completion: fast, and never raises ---------------------------------------------
@@ -183,3 +117,20 @@ def complete_task(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
 
 def complete_unit(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     return [pair for pair in _names(ctx)[1] if incomplete in pair[0]]
+
+
+def complete_id(folder: str):
+    """Completion of record ids under data/FOLDER/ (file names, no validation)."""
+
+    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+        try:
+            from lanxi_cli.core.domain import id_of
+            from lanxi_cli.io import locate
+
+            data_dir = locate.find_data_dir(ctx.params.get("data") or os.environ.get("LANXI_DATA"))
+            ids = (id_of(rel) for rel, _ in locate.scan_reports(data_dir, folder=folder))
+            return sorted(i for i in ids if incomplete in i)
+        except Exception:  # a completion must never raise, whatever the data holds
+            return []
+
+    return complete

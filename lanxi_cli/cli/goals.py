@@ -63,8 +63,8 @@ def set_value(
     record = IndicatorValue(
         measure=measure.name, value=number, date=day, by=book.resolve_unit(by), note=note, recorded=recorded_now()
     )
-    path = save.save_record(session.data_dir, locate.INDICATORS_DIR, record, save.INDICATOR_KEYS, measure.name)
-    publish(path, f"indicator: {measure.name} {number:g} {day} (by {record.by})", no_commit)
+    path = save.save_record(session.data_dir, locate.INDICATORS_DIR, record, measure.name)
+    publish(session.data_dir, path, f"indicator: {measure.name} {number:g} {day} (by {record.by})", no_commit)
 
 
 def list_values(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:

@@ -30,10 +30,8 @@ def tasks(
 
     session = open_session(data, as_of)
     unit_name = session.unit(unit)
-    rows = engine.task_rows(session.book, session.obligations())
-    rows = engine.filter_tasks(
-        session.book, rows, session.as_of, overdue, due_within, unit_name, category
-    )
+    rows = engine.task_rows(session.book, session.obligations(), unit_name)
+    rows = engine.filter_tasks(session.book, rows, session.as_of, overdue, due_within, category)
     tables.show_tasks(session.book, rows, session.as_of, fmt.value)
 
 
@@ -61,8 +59,7 @@ def status(
     elif matrix:
         tables.show_matrix(book, obligations, session.as_of, fmt.value)
     else:
-        summaries = engine.unit_summaries(book, obligations)
-        tables.show_status(book, summaries, session.as_of, fmt.value)
+        tables.show_status(book, engine.tally(book, obligations, session.as_of), session.as_of, fmt.value)
 
 
 def units(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
@@ -79,14 +76,16 @@ def check(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """校验 plan.yaml、tasks.yaml 和全部报告，列出发现的每一处问题。"""
-    from lanxi_cli.io import load, locate
+    from lanxi_cli.core import snapshot
+    from lanxi_cli.io import locate
     from lanxi_cli.render import tables
 
     if pending:
+        from lanxi_cli.io import load
         from lanxi_cli.render.towns import show_pending
 
         return show_pending(load.load_book(locate.find_data_dir(data)), fmt.value)
-    book, reports, problems = load.check_all(locate.find_data_dir(data))
+    book, reports, problems = snapshot.check(locate.find_data_dir(data))
     tables.show_check(book, reports, problems, fmt.value)
     if problems:
         raise typer.Exit(1)

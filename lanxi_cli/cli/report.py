@@ -33,6 +33,10 @@ class Status(StrEnum):
 
 TaskOpt = Annotated[str | None, typer.Option("--task", "-t", autocompletion=complete_task, help="任务编号，如 5.1")]
 UnitOpt = Annotated[str | None, typer.Option("--unit", "-u", autocompletion=complete_unit, help="单位名称或别名")]
+UnitsOpt = Annotated[list[str] | None, typer.Option(
+    "--unit", "-u", autocompletion=complete_unit,
+    help="单位名称或别名；可重复，或写单位组（如 各村、社区），同一份报告为每个单位各记一份",
+)]
 SinceOpt = Annotated[str | None, typer.Option("--since", help="只看这一天及以后（YYYY-MM-DD）")]
 
 
@@ -43,25 +47,74 @@ def _interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def _ask(book, task: str | None, unit: str | None) -> tuple[str, str]:
-    """Missing --task/--unit: asked for on a terminal, else exit 2 naming them."""
-    if task is not None and unit is not None:
-        return task, unit
+def _ask(book, task: str | None, units: list[str]) -> tuple[str, list[str]]:
+    """Missing --task/--unit: asked for on a terminal (again after a wrong
+    answer), else exit 2 naming them."""
+    if task is not None and units:
+        return task, units
     if not _interactive():
-        missing = "、".join(name for name, value in (("--task", task), ("--unit", unit)) if value is None)
+        missing = "、".join(name for name, value in (("--task", task), ("--unit", units)) if not value)
         raise UsageError(f"缺少选项 {missing}")
     from lanxi_cli.render.tables import short
 
     if task is None:
         for t in book.tasks:
             typer.echo(f"  {t.id:<5} {short(t.text, 30)}", err=True)
-        task = typer.prompt("任务编号")
-    if unit is None:
+        task = _ask_until(lambda text: book.resolve_task(text).id, "任务编号")
+    if not units:
         chosen = book.resolve_task(task)
         choices = dict.fromkeys((book.lead(chosen), *book.task_units(chosen)))
         typer.echo(f"可报告任务 {chosen.id} 的单位：{'、'.join(choices)}", err=True)
-        unit = typer.prompt("单位")
-    return task, unit
+        units = [_ask_until(lambda text: _units(book, [text])[0] and text, "单位")]
+    return task, units
+
+
+def _ask_until(check, prompt: str, **options):
+    """Prompt until `check(answer)` accepts it; a refusal is shown, then asked again."""
+    while True:
+        answer = typer.prompt(prompt, err=True, **options)  # stdout holds the paths alone
+        try:
+            return check(answer)
+        except UsageError as exc:
+            typer.echo(f"{exc}；请重新输入", err=True)
+
+
+def _ask_details(book, task: str, unit: str, status: str | None, count: int | None) -> tuple[str, int | None]:
+    """On a terminal, a missing --status is asked for, and a missing --count
+    where the unit owes a count (not where it only leads); elsewhere the defaults stand."""
+    if not _interactive():
+        return status or "progress", count
+    if status is None:
+        names = {"完成": "done", "进行中": "progress", "受阻": "blocked", **{s: s for s in Status}}
+
+        def pick(text: str) -> str:
+            if text.strip() not in names:
+                raise UsageError(f"状态“{text}”无效，应为 完成、进行中 或 受阻")
+            return names[text.strip()]
+
+        status = _ask_until(pick, "状态（完成/进行中/受阻）", default="进行中")
+    the_task, the_unit = book.resolve_task(task), book.resolve_unit(unit)
+    target = book.target(the_task, the_unit) if the_unit in book.task_units(the_task) else None
+    if count is None and target is not None and target.count is not None:
+
+        def number(text: str) -> int | None:
+            if not text.strip():
+                return None
+            if not text.strip().isdigit():
+                raise UsageError(f"数量“{text}”应为不小于 0 的整数")
+            return int(text.strip())
+
+        count = _ask_until(number, f"本次完成的数量（目标 {target.count}，可留空）", default="", show_default=False)
+    return status, count
+
+
+def _units(book, given: list[str]) -> list[str]:
+    """--unit values → canonical units, a group standing for its members; each once, in plan order."""
+    found: dict[str, None] = {}
+    for text in given:
+        for unit in book.group(text) or (book.resolve_unit(text),):
+            found[unit] = None
+    return sorted(found, key=book.unit_order)
 
 
 # ---- commands ------------------------------------------------------------------------------
@@ -69,13 +122,16 @@ def _ask(book, task: str | None, unit: str | None) -> tuple[str, str]:
 
 def add(
     task: TaskOpt = None,
-    unit: UnitOpt = None,
-    date: Annotated[str | None, typer.Option("--date", "-d", help="报告日期 YYYY-MM-DD，默认今天")] = None,
-    status: Annotated[Status, typer.Option("--status", "-s", help="done 完成、progress 进行中、blocked 受阻")]
-    = Status.progress,
+    unit: UnitsOpt = None,
+    date: Annotated[str | None, typer.Option("--date", "-d", help="报告日期 YYYY-MM-DD，默认 --as-of 那天（今天）")]
+    = None,
+    status: Annotated[Status | None, typer.Option(
+        "--status", "-s", help="done 完成、progress 进行中（默认；在终端上未给出则询问）、blocked 受阻")] = None,
     count: Annotated[int | None, typer.Option("--count", "-n", help="本次完成的数量（次、场、条……）")] = None,
     rate: Annotated[float | None, typer.Option("--rate", help="达到的比率，0 到 1（如 0.85）")] = None,
     period: Annotated[str | None, typer.Option("--period", "-p", help="计入哪个周期（如 2020-09、2020-Q3、第2次）")]
+    = None,
+    part: Annotated[str | None, typer.Option("--part", help="数量计入目标的哪个分项（如 7.1 的 中央省级、省内其他）")]
     = None,
     note: Annotated[str, typer.Option("--note", help="说明（可多行）")] = "",
     by: Annotated[str, typer.Option("--by", help="报告人")] = "",
@@ -91,12 +147,38 @@ def add(
     from lanxi_cli.io import save
 
     session = open_session(data, as_of)
-    task, unit = _ask(session.book, task, unit)
+    book = session.book
+    task, given = _ask(book, task, list(unit or ()))
     day = parse_date(date, "--date") if date is not None else session.as_of
-    draft = reporting.Draft(task, unit, day, status.value, count, rate, period, note, by, tuple(evidence or ()))
-    report = reporting.build_report(session.book, draft, session.as_of, recorded_now())
-    path = save.save_report(session.data_dir, report)
-    publish(path, reporting.commit_message(report), no_commit, "报告")
+    units = _units(book, given)
+    state, count = _ask_details(book, task, units[0], status and status.value, count)
+    recorded = recorded_now()
+    reports = []
+    for name in units:  # every unit is checked before anything is written: all or nothing
+        draft = reporting.Draft(task, name, day, state, count, rate, period, note, by, tuple(evidence or ()), part)
+        try:
+            reports.append(reporting.build_report(book, draft, session.as_of, recorded))
+        except UsageError as exc:
+            raise UsageError(f"{exc}（{name}；没有为任何单位写入）" if len(units) > 1 else str(exc)) from None
+    before = (session.reports, session.reviews)  # read before the new files exist: each is added once, below
+    paths = [save.save_report(session.data_dir, report) for report in reports]
+    message = reporting.commit_message(reports[0])
+    if len(reports) > 1:
+        message = f"{message}（共 {len(reports)} 个单位：{'、'.join(units)}）"
+    publish(session.data_dir, paths, message, no_commit, "报告")
+    _tell(session, reports, *before)
+
+
+def _tell(session, new, reports, reviews) -> None:
+    """On stderr: what each new report counts toward, and what it leaves behind."""
+    from lanxi_cli.core import engine, reporting
+    from lanxi_cli.render import tables
+
+    obligations = engine.compute(session.book, [*reports, *new], session.as_of,
+                                 reviews, session.extensions, session.exemptions)
+    for report in new:
+        for line in tables.feedback_lines(reporting.feedback(session.book, report, obligations)):
+            sys.stderr.write(line + "\n")
 
 
 
@@ -105,6 +187,7 @@ def list_(
     task: TaskOpt = None,
     since: SinceOpt = None,
     until: Annotated[str | None, typer.Option("--until", help="只看这一天及以前（YYYY-MM-DD）")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="也列出已撤回和已被更正的报告（并注明）")] = False,
     data: DataOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
@@ -115,13 +198,13 @@ def list_(
 
     session = open_session(data, as_of)
     chosen = reporting.select_reports(
-        session.reports,
+        session.records("reports") if all_ else session.reports,
         unit=session.unit(unit),
         task=session.task_id(task),
         since=parse_date(since, "--since") if since is not None else None,
-        until=parse_date(until, "--until") if until is not None else None,
+        until=min(parse_date(until, "--until"), session.as_of) if until is not None else session.as_of,
     )
-    tables.show_reports([reporting.report_dict(r) for r in chosen], fmt.value)
+    tables.show_reports([reporting.report_dict(r, session.corrections if all_ else None) for r in chosen], fmt.value)
 
 
 def missing(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
@@ -131,9 +214,9 @@ def missing(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format
 
     session = open_session(data, as_of)
     owed = session.book.owes_progress_reports()
-    start, end = reporting.latest_window(session.as_of, session.book.plan.progress_reports.days)
-    units = reporting.missing_units(owed, session.reports, start, end)
-    tables.show_missing(session.book, start, end, units, len(owed), fmt.value)
+    window = reporting.season_window(session.book, session.as_of)
+    units = reporting.missing_units(owed, session.reports, *window) if window else []
+    tables.show_missing(session.book, window, units, len(owed), fmt.value)
 
 
 def log(

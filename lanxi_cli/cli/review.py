@@ -1,11 +1,11 @@
-"""销号 review and extensions (延期): `report review`, `extension request|decide|list`.
+"""销号 review, extensions (延期) and exemptions (不适用): `report review`,
+`extension request|decide|list`, `exemption request|decide|list`.
 
 Each request and each decision is its own new file; nothing is ever edited.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,6 +16,7 @@ from lanxi_cli.cli.common import (
     Format,
     FormatOpt,
     NoCommitOpt,
+    complete_id,
     complete_task,
     complete_unit,
     open_session,
@@ -32,10 +33,8 @@ ByOpt = Annotated[
 NoteOpt = Annotated[str, typer.Option("--note", help="审核意见")]
 
 
-def _decide(session, file: Path, approve: bool, reject: bool, by: str, note: str, subjects: list, what: str):
-    """Write a review of one loaded report or extension request; its path."""
-    from dataclasses import replace
-
+def _decide(session, record: str, approve: bool, reject: bool, by: str, note: str, kind: str, what: str):
+    """Write a review of one loaded report or extension request (named by id or path); its path."""
     from lanxi_cli.core import reviews
     from lanxi_cli.core.domain import Review
     from lanxi_cli.errors import UsageError
@@ -43,29 +42,23 @@ def _decide(session, file: Path, approve: bool, reject: bool, by: str, note: str
 
     if approve == reject:
         raise UsageError("请在 --approve（同意）和 --reject（退回）中选择一个")
-    if not file.is_file():
-        raise UsageError(f"找不到{what}文件“{file}”")
-    where = file.resolve()
-    subject = next((s for s in subjects if Path(s.file).resolve() == where), None)
-    if subject is None:
-        raise UsageError(f"“{file}”不是有效的{what}（不在数据目录中，或文件有误；可先运行 lanxi check）")
-    shown = subject.file
+    subject = session.record(record, (kind,), what)
     review = Review(
-        subject=shown, decision="approved" if approve else "rejected",
+        subject=subject.id, decision="approved" if approve else "rejected",
         by=session.book.resolve_unit(by), date=session.as_of, note=note, recorded=recorded_now(),
     )
-    review, faults = reviews.review_faults(session.book, review, {shown: subject})
+    review, faults = reviews.review_faults(session.book, review, {subject.id: subject})
     if faults:
         raise UsageError("；".join(message for _, message in faults))
-    review = replace(review, subject=locate.data_relative(session.data_dir, shown))
     path = save.save_record(
-        session.data_dir, locate.REVIEWS_DIR, review, save.REVIEW_KEYS, review.by, subject.task, subject.unit
+        session.data_dir, locate.REVIEWS_DIR, review, review.by, subject.task, subject.unit
     )
     return path, review, subject
 
 
 def review(
-    file: Annotated[Path, typer.Argument(help="被审核的报告文件（申报完成的报告）")],
+    record: Annotated[str, typer.Argument(metavar="ID", autocompletion=complete_id("reports"),
+                                          help="被审核的报告：编号（文件名去掉 .yaml）或文件路径")],
     approve: ApproveOpt = False,
     reject: RejectOpt = False,
     by: ByOpt = ...,
@@ -80,8 +73,9 @@ def review(
     """
 
     session = open_session(data, as_of)
-    path, rev, report = _decide(session, file, approve, reject, by, note, session.reports, "报告")
-    publish(path, f"review: {report.task} {report.unit} {report.date} {rev.decision} (by {rev.by})", no_commit)
+    path, rev, report = _decide(session, record, approve, reject, by, note, "reports", "报告")
+    message = f"review: {report.task} {report.unit} {report.date} {rev.decision} (by {rev.by})"
+    publish(session.data_dir, path, message, no_commit)
 
 
 def request(
@@ -116,13 +110,14 @@ def request(
     ext, faults = reviews.extension_faults(book, ext)
     if faults:
         raise UsageError("；".join(message for _, message in faults))
-    path = save.save_record(session.data_dir, locate.EXTENSIONS_DIR, ext, save.EXTENSION_KEYS, ext.unit, ext.task)
+    path = save.save_record(session.data_dir, locate.EXTENSIONS_DIR, ext, ext.unit, ext.task)
     period = f" {ext.period}" if ext.period else ""
-    publish(path, f"extension: {ext.task} {ext.unit}{period} until {ext.until} requested", no_commit)
+    publish(session.data_dir, path, f"extension: {ext.task} {ext.unit}{period} until {ext.until} requested", no_commit)
 
 
 def decide(
-    file: Annotated[Path, typer.Argument(help="延期申请文件（data/extensions/ 下）")],
+    record: Annotated[str, typer.Argument(metavar="ID", autocompletion=complete_id("extensions"),
+                                          help="延期申请：编号（文件名去掉 .yaml）或文件路径")],
     approve: ApproveOpt = False,
     reject: RejectOpt = False,
     by: ByOpt = ...,
@@ -137,9 +132,10 @@ def decide(
     """
 
     session = open_session(data, as_of)
-    path, rev, ext = _decide(session, file, approve, reject, by, note, session.extensions, "延期申请")
+    path, rev, ext = _decide(session, record, approve, reject, by, note, "extensions", "延期申请")
     period = f" {ext.period}" if ext.period else ""
-    publish(path, f"extension: {ext.task} {ext.unit}{period} until {ext.until} {rev.decision} (by {rev.by})", no_commit)
+    message = f"extension: {ext.task} {ext.unit}{period} until {ext.until} {rev.decision} (by {rev.by})"
+    publish(session.data_dir, path, message, no_commit)
 
 
 def list_extensions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
@@ -151,6 +147,68 @@ def list_extensions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt 
     decided = reviews.decisions(session.reviews, session.as_of)
     rows = reviews.extension_rows(session.book, session.extensions, decided, session.as_of)
     tables.show_extensions(rows, session.as_of, fmt.value)
+
+
+def request_exemption(
+    task: Annotated[str, typer.Option("--task", "-t", autocompletion=complete_task, help="任务编号，如 3.3")],
+    unit: Annotated[str, typer.Option("--unit", "-u", autocompletion=complete_unit, help="申请不适用的单位")],
+    reason: Annotated[str, typer.Option("--reason", help="不适用的理由（如：本村无高中）")],
+    period: Annotated[str | None, typer.Option("--period", "-p", help="哪一期；不写则该任务的每一期")] = None,
+    by: Annotated[str, typer.Option("--by", help="经办人")] = "",
+    no_commit: NoCommitOpt = False,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """不适用申请：某项义务对本单位不适用（如无高中的村之于 3.3），由牵头单位或禁毒办审批。"""
+    from lanxi_cli.core import reviews
+    from lanxi_cli.core.domain import Exemption
+    from lanxi_cli.errors import UsageError
+    from lanxi_cli.io import locate, save
+
+    session = open_session(data, as_of)
+    book = session.book
+    if not reason.strip():
+        raise UsageError("--reason 不能为空：请写明不适用的理由")
+    ex = Exemption(
+        task=book.resolve_task(task).id, unit=book.resolve_unit(unit), reason=reason.strip(),
+        date=session.as_of, period=period, by=by.strip(), recorded=recorded_now(),
+    )
+    ex, faults = reviews.exemption_faults(book, ex)
+    if faults:
+        raise UsageError("；".join(message for _, message in faults))
+    path = save.save_record(session.data_dir, locate.EXEMPTIONS_DIR, ex, ex.unit, ex.task)
+    period = f" {ex.period}" if ex.period else ""
+    publish(session.data_dir, path, f"exemption: {ex.task} {ex.unit}{period} requested", no_commit)
+
+
+def decide_exemption(
+    request_id: Annotated[str, typer.Argument(metavar="ID", help="不适用申请的编号（文件名去掉 .yaml）或文件路径")],
+    approve: ApproveOpt = False,
+    reject: RejectOpt = False,
+    by: ByOpt = ...,
+    note: NoteOpt = "",
+    no_commit: NoCommitOpt = False,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """不适用审批：牵头单位或禁毒办同意或不同意一份不适用申请。
+
+    审批另写一个文件（data/reviews/）；同意后该项义务标为“不适用”，不计入任何统计和考核。
+    """
+    session = open_session(data, as_of)
+    path, rev, ex = _decide(session, request_id, approve, reject, by, note, "exemptions", "不适用申请")
+    period = f" {ex.period}" if ex.period else ""
+    message = f"exemption: {ex.task} {ex.unit}{period} {rev.decision} (by {rev.by})"
+    publish(session.data_dir, path, message, no_commit)
+
+
+def list_exemptions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
+    """不适用申请一览：任务、单位、周期、理由和审批结果。"""
+    from lanxi_cli.core import reviews
+    from lanxi_cli.render import tables
+
+    session = open_session(data, as_of)
+    tables.show_exemptions(reviews.exemption_rows(session.exemptions, session.reviews), session.as_of, fmt.value)
 
 
 def _group(app: typer.Typer, name: str, help: str) -> typer.Typer:
@@ -169,3 +227,7 @@ def register(app: typer.Typer) -> None:
     extension.command("request")(request)
     extension.command("decide")(decide)
     extension.command("list")(list_extensions)
+    exemption = _group(app, "exemption", "不适用：申请、审批、一览。")
+    exemption.command("request")(request_exemption)
+    exemption.command("decide")(decide_exemption)
+    exemption.command("list")(list_exemptions)

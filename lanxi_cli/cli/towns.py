@@ -37,8 +37,6 @@ def init(
     from lanxi_cli.core import task_table
     from lanxi_cli.errors import UsageError
     from lanxi_cli.io import scaffold
-    from lanxi_cli.io.locate import display_path
-
     town = town.strip()
     if not town or any(bad in town for bad in ("/", "\\", "..")) or town.startswith(".") or not town.isprintable():
         raise UsageError(f"镇名“{town}”无效：不能为空，不能含 / \\ .. 或控制字符，不能以 . 开头")
@@ -58,16 +56,16 @@ def init(
         rows, table_title, source = found.rows, found.title, table.name
     draft = task_table.draft(rows, options, table_title)
     plan_text, tasks_text = scaffold.plan_text(draft, source), scaffold.tasks_text(draft, source or "")
-    book = scaffold.validate(plan_text, tasks_text, display_path(folder / "data"))
+    book = scaffold.validate(plan_text, tasks_text, (folder / "data").as_posix())
     pending = sum(t.pending for t in draft.tasks)
     message = f"新建{town}的任务清单：{len(draft.tasks)}项任务，{len(draft.units)}个单位"
     data_dir, failure = scaffold.create(folder, plan_text, tasks_text, message)
-    typer.echo(f"已新建 {display_path(data_dir)}：{len(draft.tasks)} 项任务，{len(draft.units)} 个单位，"
+    typer.echo(f"已新建 {data_dir.as_posix()}：{len(draft.tasks)} 项任务，{len(draft.units)} 个单位，"
                f"{len(draft.groups)} 个单位组。")
     if draft.tasks:
         typer.echo(f"完成时限：{len(draft.tasks) - pending} 项已识别，{pending} 项待核实"
                    + ("（lanxi check --pending 列出）。" if pending else "。"))
-    typer.echo(f"请核对 {display_path(data_dir / 'plan.yaml')} 中的单位和日期，再运行 lanxi check。")
+    typer.echo(f"请核对 {(data_dir / 'plan.yaml').as_posix()} 中的单位和日期，再运行 lanxi check。")
     idle = [t.id for t in book.tasks if not book.task_units(t)]
     if idle:
         warn(f"{len(idle)} 项任务（{'、'.join(idle[:5])}{'等' if len(idle) > 5 else ''}）派给的单位组还没有成员："
@@ -85,8 +83,7 @@ TownsOpt = Annotated[
 
 def _read_county(towns_file: Path, as_of: str | None):
     """Every town's row, and the towns that could not be read, with why."""
-    from lanxi_cli.cli.common import open_session
-    from lanxi_cli.core import county
+    from lanxi_cli.core import county, snapshot
     from lanxi_cli.errors import LanxiError, UsageError
     from lanxi_cli.io import towns
 
@@ -99,8 +96,8 @@ def _read_county(towns_file: Path, as_of: str | None):
             data_dir, warning = towns.data_folder(source.data, towns_file.parent)
             if warning:
                 warn(f"{source.name}：{warning}")
-            session = open_session(data_dir, day.isoformat())
-            rows.append(county.town_row(source.name, session.book, session.obligations(), day))
+            snap = snapshot.load(data_dir.absolute(), day, warn=lambda text, town=source.name: warn(f"{town}：{text}"))
+            rows.append(county.town_row(source.name, snap.book, snap.obligations(), day))
         except LanxiError as exc:
             reason = str(exc)
             failed.append(county.Failed(source.name, reason))
@@ -140,13 +137,22 @@ def county_export(
 # ---- schema -----------------------------------------------------------------------------
 
 
-class SchemaKind(StrEnum):
+class SchemaKind(StrEnum):  # io.schema.KINDS (tested equal), named here so no module loads before a command runs
     plan = "plan"
     tasks = "tasks"
     report = "report"
+    review = "review"
+    extension = "extension"
+    exemption = "exemption"
+    indicator = "indicator"
+    withdrawal = "withdrawal"
+    liaisons = "liaisons"
 
 
-def schema(kind: Annotated[SchemaKind, typer.Argument(help="哪个文件：plan、tasks 或 report")]) -> None:
+def schema(
+    kind: Annotated[SchemaKind, typer.Argument(
+        help="哪种文件：plan、tasks、report，或 review、extension、exemption、indicator、withdrawal、liaisons")],
+) -> None:
     """打印数据文件的 JSON Schema，供编辑器边写边检查（见 README）。"""
     from lanxi_cli.io.schema import schema as make
     from lanxi_cli.render.tables import print_json

@@ -25,6 +25,11 @@ escalations act on.
 Villages and communities are ranked together, departments among
 themselves, and units of kind `other` (a company, an association) in a
 group of their own. Equal scores share a rank (1, 2, 2, 4).
+
+What is scored: obligations due on or after the notice's date, on tasks that
+tasks.yaml does not mark unscored; exempt obligations count nowhere. Measures
+are proposed only for the kinds `escalate.kinds` names (as the plan says, the
+村（社区）), never for a department, the assessor or a unit of kind `other`.
 """
 
 from __future__ import annotations
@@ -33,29 +38,13 @@ import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
 
+from lanxi_cli.core import engine
 from lanxi_cli.core.domain import UNIT_GROUPS
+from lanxi_cli.core.engine import Tally
 
 GROUP_NAMES = {key: name for key, name, _ in UNIT_GROUPS}
 LIGHT_NAMES = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 LIGHT_STYLES = {"green": "green", "yellow": "yellow", "red": "bold red"}
-
-
-@dataclass(slots=True)
-class Tally:
-    """One unit's obligations counted by state; `past_due` are those due before the as-of day."""
-
-    unit: str
-    kind: str
-    done: int = 0
-    late: int = 0
-    overdue: int = 0
-    due_soon: int = 0
-    open: int = 0
-    past_due: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.done + self.late + self.overdue + self.due_soon + self.open
 
 
 @dataclass(slots=True)
@@ -86,6 +75,7 @@ class Standing:
             "overdue": t.overdue,
             "due_soon": t.due_soon,
             "open": t.open,
+            "exempt": t.exempt,
             "light": self.light,
             "measure": self.measure,
             "reasons": list(self.reasons),
@@ -93,17 +83,9 @@ class Standing:
 
 
 def tallies(book, obligations, as_of: dt.date) -> list[Tally]:
-    """One tally per unit holding obligations, in the book's unit order."""
-    from lanxi_cli.core.engine import unit_order
-
-    out: dict[str, Tally] = {}
-    for ob in obligations:
-        tally = out.get(ob.unit)
-        if tally is None:
-            tally = out[ob.unit] = Tally(ob.unit, book.units[ob.unit].kind)
-        setattr(tally, ob.state, getattr(tally, ob.state) + 1)
-        tally.past_due += ob.due < as_of
-    return [out[name] for name in sorted(out, key=lambda n: unit_order(book, n))]
+    """What is scored, one tally per unit: obligations due on or after the
+    notice's date on tasks not marked unscored; exempt ones count nowhere."""
+    return [t for t in engine.tally(book, obligations, as_of, scored_only=True) if t.total]
 
 
 def score(tally: Tally, scoring) -> Fraction:
@@ -119,8 +101,9 @@ def light(overdue: int, lights) -> str:
     return "yellow" if overdue >= lights.yellow else "green"
 
 
-def rank(units: list[Tally], rules) -> list[Standing]:
-    """Standings, group by group, best first; `rules` is plan.yaml's `assessment`."""
+def rank(units: list[Tally], rules, spared: frozenset[str] = frozenset()) -> list[Standing]:
+    """Standings, group by group, best first; `rules` is plan.yaml's `assessment`.
+    Units in `spared` (the assessor) are ranked but never proposed for a measure."""
     out: list[Standing] = []
     for key, _name, kinds in UNIT_GROUPS:
         members = [t for t in units if t.kind in kinds]
@@ -133,21 +116,24 @@ def rank(units: list[Tally], rules) -> list[Standing]:
                                   light(tally.overdue, rules.lights)))
         for standing in group:
             below = sum(1 for other in group if other.score < standing.score)
-            _escalate(standing, below, rules)
+            if standing.unit not in spared:
+                _escalate(standing, below, len(group), rules)
         out.extend(group)
     return out
 
 
-def _escalate(standing: Standing, below: int, rules) -> None:
+def _escalate(standing: Standing, below: int, size: int, rules) -> None:
     """The gravest measure the unit's overdue count reaches. A unit with fewer than
     `escalate.bottom` units ranked below it (ties at the bottom included) gets at
-    least the mildest; a unit with nothing overdue gets none."""
+    least the mildest, unless it stands alone in its group; a unit with nothing
+    overdue gets none, and measures go only to the kinds `escalate.kinds` names
+    (the plan's 村（社区）)."""
     measures, rule, overdue = rules.escalation, rules.escalate, standing.tally.overdue
-    if not measures or not overdue:
+    if not measures or not overdue or standing.tally.kind not in rule.kinds:
         return
     level = sum(1 for threshold in rule.overdue if overdue >= threshold) - 1
     reasons = [f"已逾期{overdue}项"] if level >= 0 else []
-    if below < rule.bottom:
+    if size > 1 and below < rule.bottom:
         reasons.append(f"排名倒数第{below + 1}" if below else "排名末位")
         level = max(level, 0)
     if level >= 0:
@@ -156,4 +142,6 @@ def _escalate(standing: Standing, below: int, rules) -> None:
 
 
 def assess(book, obligations, as_of: dt.date) -> list[Standing]:
-    return rank(tallies(book, obligations, as_of), book.plan.assessment)
+    rules = book.plan.assessment
+    assessor = book.canonical(rules.assessor) if rules.assessor else None
+    return rank(tallies(book, obligations, as_of), rules, frozenset({assessor} - {None}))

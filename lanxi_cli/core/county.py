@@ -49,7 +49,7 @@ class Worst:
 @dataclass(frozen=True, slots=True)
 class TownRow:
     town: str
-    units: int  # units holding obligations
+    units: int  # units holding obligations, as `status` lists them
     counts: dict[str, int]
     worst: Worst | None  # the lowest-scored village or community, if the town has any
 
@@ -81,18 +81,16 @@ class Failed:
 
 
 def town_row(town: str, book, obligations, as_of: dt.date) -> TownRow:
+    """The town's units and states as `status` counts them (engine.tally: an
+    exempt obligation counts nowhere), and its worst village as `assess` ranks it."""
     from lanxi_cli.core.assess import assess
+    from lanxi_cli.core.engine import tally, town_tally
 
-    counts = dict.fromkeys(STATES, 0)
-    units = set()
-    for ob in obligations:
-        if ob.state in counts:
-            counts[ob.state] += 1
-            units.add(ob.unit)
+    whole = town_tally(obligations, as_of)
     villages = [s for s in assess(book, obligations, as_of) if s.group == "villages"]
     worst = min(villages, key=lambda s: (s.score, -s.tally.overdue), default=None)
     return TownRow(
-        town, len(units), counts,
+        town, len(tally(book, obligations, as_of)), {state: getattr(whole, state) for state in STATES},
         None if worst is None else Worst(worst.unit, round(float(worst.score), 2), worst.tally.overdue),
     )
 

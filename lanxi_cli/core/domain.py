@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from annotated_types import Ge, Gt, Le, Lt, MinLen
@@ -18,7 +19,27 @@ FORBID = {"extra": "forbid", "allow_inf_nan": False}  # no unknown fields; no .n
 Text = Annotated[str, MinLen(1)]
 UnitKind = Literal["village", "community", "department", "other"]
 Status = Literal["done", "progress", "blocked"]
-COMPLETED = frozenset({"done", "late"})
+
+
+class State(StrEnum):
+    """An obligation's state, as the contract names it; `order` runs worst first,
+    so a task or a unit takes the state of its worst obligation. An exempt
+    obligation (不适用) is the mildest: it counts nowhere."""
+
+    overdue = "overdue"
+    due_soon = "due_soon"
+    open = "open"
+    late = "late"
+    done = "done"
+    exempt = "exempt"
+
+    @property
+    def order(self) -> int:
+        return _STATE_ORDER[self]
+
+
+_STATE_ORDER = {state: i for i, state in enumerate(State)}
+COMPLETED = frozenset({State.done, State.late})
 # How units are grouped for display and ranking: villages and communities together.
 UNIT_GROUPS = (
     ("villages", "村（社区）", frozenset({"village", "community"})),
@@ -135,6 +156,7 @@ class Scoring:
     late: Annotated[float, Gt(0), Lt(1)] = 0.6
     punctual: Annotated[float, Ge(0), Lt(0.5)] = 0.3
     text: str = ""
+    basis: str = ""  # where the rule comes from: the plan's text, or the project's own reading
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +167,7 @@ class Lights:
     yellow: Annotated[int, Ge(1)] = 1  # overdue items from which the light is yellow
     red: Annotated[int, Ge(1)] = 3  # ... and red
     text: str = ""
+    basis: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +177,9 @@ class Escalate:
     __pydantic_config__ = FORBID
     overdue: tuple[Annotated[int, Ge(1)], ...] = ()  # one threshold per measure, mildest first, rising
     bottom: Annotated[int, Ge(0)] = 0  # the last N of a ranking group get at least the mildest measure
+    kinds: tuple[UnitKind, ...] = ("village", "community")  # who measures are proposed for
     text: str = ""
+    basis: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,10 +203,12 @@ class Requirement:
 
 @dataclass(frozen=True, slots=True)
 class ProgressReports:
-    """旬报: who reports to whom on which days of the month."""
+    """旬报: who reports to whom on which days of the month. The rule begins on
+    `start` (default: the campaign's start); no window ends after the campaign."""
 
     __pydantic_config__ = FORBID
     days: Annotated[tuple[Annotated[int, Ge(1), Le(31)], ...], MinLen(1)] = (10, 20, 30)
+    start: dt.date | None = None
     owed_by: tuple[Text, ...] = ()
     exempt: tuple[Text, ...] = ()
     to: str = ""
@@ -273,7 +300,10 @@ class Deadline:
 
 @dataclass(frozen=True, slots=True)
 class TargetPart:
+    """One named part of a count target, counted on its own (report add --part NAME)."""
+
     __pydantic_config__ = FORBID
+    name: Text
     count: Annotated[int, Gt(0)]
     what: Text
 
@@ -301,15 +331,47 @@ class Task:
     lead: Text
     units: tuple[Text, ...] = ()
     targets: tuple[Target, ...] = ()
+    scored: bool = True  # false: shown with its states, but counts toward no score or measure
     note: str = ""
 
+
+
+# ---- records: files lanxi writes, one each, never edited ------------------------
+
+
+def id_of(text: str) -> str:
+    """The record id a user or a file names: an id as it is, or a path (any
+    folder, either slash) reduced to its file name without .yaml/.yml."""
+    name = text.strip().replace("\\", "/").rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0] if name.endswith((".yaml", ".yml")) else name
+
+
+def stored_fields(cls) -> tuple[str, ...]:
+    """The fields a record's file holds, in the dataclass's order: all but
+    `file`, which the loader sets and which every record class has last."""
+    names = tuple(cls.__dataclass_fields__)
+    if names[-1] != "file":
+        raise TypeError(f"{cls.__name__}: `file` must be the last field")
+    return names[:-1]
+
+
+class Record:
+    """What every record shares: it is known by its id, its file name without
+    .yaml, unique in the data folder; `file` (set by the loader) is its path
+    relative to the data folder's parent."""
+
+    __slots__ = ()
+
+    @property
+    def id(self) -> str:
+        return id_of(self.file)
 
 
 # ---- data/reports/ -----------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
-class Report:
+class Report(Record):
     __pydantic_config__ = FORBID
     task: Text
     unit: Text
@@ -318,11 +380,29 @@ class Report:
     count: Annotated[int, Ge(0)] | None = None
     rate: Annotated[float, Ge(0), Le(1)] | None = None
     period: str | None = None
+    part: str | None = None  # the part of a parted target its count goes to (7.1: 中央省级)
     note: str = ""
     by: str = ""
     evidence: tuple[str, ...] = ()
     recorded: str = ""  # when the tool wrote the file (ISO timestamp)
+    supersedes: str = ""  # `report amend`: the id of the report this one corrects
+    reason: str = ""  # ... and why
+    form: str = ""  # the 填报表 row it was imported from: "<form id>#<row number>"
     file: str = ""  # set by the loader, never read from the file
+
+
+# ---- data/liaisons.yaml: liaisons recorded by `lanxi unit liaison` ---------------
+
+
+@dataclass(frozen=True, slots=True)
+class LiaisonEntry:
+    """One recorded liaison; the last entry for a unit overrides plan.yaml's."""
+
+    __pydantic_config__ = FORBID
+    unit: Text
+    name: Text
+    phone: str | int = ""  # a mobile number typed by hand without quotes reads as a number
+    recorded: str = ""
 
 
 # ---- supervision: data/reviews/, data/extensions/, data/indicators/ ------------
@@ -331,11 +411,10 @@ Decision = Literal["approved", "rejected"]
 
 
 @dataclass(frozen=True, slots=True)
-class Review:
-    """A lead's decision on a filed request: a completion claim (a report) or an
-    extension request. `subject` is that file's path inside the data folder,
-    e.g. reports/2020/09/2020-09-20-苏家湖村-5.1-3fa2c1.yaml; the loader turns it
-    into the same form as the subject's own `file`."""
+class Review(Record):
+    """A lead's decision on a filed request: a completion claim (a report), an
+    extension request or an exemption request. `subject` is that record's id,
+    e.g. 2020-09-20-苏家湖村-5.1-3fa2c1 (a path to it is read as its file name)."""
 
     __pydantic_config__ = FORBID
     subject: Text
@@ -348,7 +427,7 @@ class Review:
 
 
 @dataclass(frozen=True, slots=True)
-class Extension:
+class Extension(Record):
     """A unit's request (延期申请) to move one obligation's due date to `until`."""
 
     __pydantic_config__ = FORBID
@@ -364,7 +443,23 @@ class Extension:
 
 
 @dataclass(frozen=True, slots=True)
-class IndicatorValue:
+class Exemption(Record):
+    """A unit's request (不适用) that an obligation not apply to it: one occurrence
+    (`period`), or every occurrence of the task where `period` is None."""
+
+    __pydantic_config__ = FORBID
+    task: Text
+    unit: Text
+    reason: Text
+    date: dt.date  # the day it was asked
+    period: str | None = None
+    by: str = ""
+    recorded: str = ""
+    file: str = ""  # set by the loader, never read from the file
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorValue(Record):
     """One measured value of a goal (工作目标) measure, as of `date`."""
 
     __pydantic_config__ = FORBID
@@ -373,6 +468,20 @@ class IndicatorValue:
     date: dt.date
     by: Text
     note: str = ""
+    recorded: str = ""
+    file: str = ""  # set by the loader, never read from the file
+
+
+@dataclass(frozen=True, slots=True)
+class Withdrawal(Record):
+    """撤回: the record `subject` (an id) counts nowhere, on any as-of day.
+    Nothing is deleted: the withdrawn file stays, and so does this one."""
+
+    __pydantic_config__ = FORBID
+    subject: Text
+    reason: Text
+    date: dt.date  # the day it was withdrawn
+    by: str = ""
     recorded: str = ""
     file: str = ""  # set by the loader, never read from the file
 

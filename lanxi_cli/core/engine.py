@@ -1,10 +1,24 @@
-"""Obligations and their states: (book, reports, as-of day) → who owes what. Pure.
+"""Obligations and their states: (book, records, as-of day) → who owes what. Pure.
 
-An obligation is one (task, unit, occurrence). It is completed by a `done`
-report for its period, or where a count target applies, on the day the
-counts reported for that period add up to the target (a milestone's counts
-add up from the campaign's start). States follow the contract:
-done, late, overdue, due_soon, open.
+An obligation is one (task, unit, occurrence). How it is completed (the
+contract's "Obligation states"):
+
+- A report counts toward one occurrence, `Book.occurrence_for` (its period,
+  else the one its date falls in; after the campaign, the last).
+- Milestones are cumulative: milestone k is completed on the first day the
+  counts reported for the task and unit, summed from the campaign's start,
+  reach its count (a `done` without a count adds 1); periods play no part.
+- Elsewhere, where the unit's target sets a count (or parts) or a rate and
+  such a measure was reported for the period, the target decides: completed
+  on the day every measure reported is met (each part on its own). Otherwise
+  the first `done` report of the period completes it (a claim, open to 销号
+  review).
+- `done` if completed on or before the due day, `late` after it; else
+  overdue, due_soon or open by the as-of day; `exempt` where an approved
+  exemption says it does not apply (on every as-of day).
+
+Obligations due before the notice's date and tasks marked unscored are shown
+but not `scored`; exempt ones count in no total at all (see `Tally`).
 """
 
 from __future__ import annotations
@@ -14,12 +28,21 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from lanxi_cli.core import reviews as review_rules
-from lanxi_cli.core.calendar import Occurrence, find_period, period_of
-from lanxi_cli.core.domain import COMPLETED, GROUP_OF_KIND, Report, Task, record_order
+from lanxi_cli.core.calendar import Occurrence
+from lanxi_cli.core.domain import COMPLETED, GROUP_OF_KIND, Report, State, Target, Task, record_order
 from lanxi_cli.core.plan_index import Book, fold
 
-# Worst first: a task or a unit takes the state of its worst obligation.
-SEVERITY = {"overdue": 0, "due_soon": 1, "open": 2, "late": 3, "done": 4}
+
+@dataclass(frozen=True, slots=True)
+class PartCount:
+    """One part of a parted target: counted so far, and its target."""
+
+    name: str
+    count: int
+    target: int
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "count": self.count, "target": self.target}
 
 
 @dataclass(slots=True)
@@ -28,69 +51,129 @@ class Obligation:
     unit: str
     occ: Occurrence
     due: dt.date
-    state: str
+    state: State
     target: int | None = None  # count target, for quantity tasks
     count: int | None = None  # counts reported toward it
     completed_on: dt.date | None = None
     last_report: dt.date | None = None
     verification: str | None = None  # verified, claimed, rejected or None (see supervision)
+    scored: bool = True  # counts toward scores and measures
+    rate: float | None = None  # the best rate reported, where the target sets one
+    rate_target: float | None = None
+    parts: tuple[PartCount, ...] = ()
+    blocked: Report | None = None  # the period's latest report, when it says blocked and nothing completed it
+    measured: bool = False  # counts (or a rate) were reported, so the target decides, not a `done` alone
 
     @property
     def completed(self) -> bool:
         return self.state in COMPLETED
 
+    @property
+    def exempt(self) -> bool:
+        return self.state == State.exempt
 
-def state_of(due: dt.date, completed_on: dt.date | None, as_of: dt.date, window: int) -> str:
+
+def state_of(due: dt.date, completed_on: dt.date | None, as_of: dt.date, window: int) -> State:
     if completed_on is not None:
-        return "done" if completed_on <= due else "late"
+        return State.done if completed_on <= due else State.late
     if due < as_of:
-        return "overdue"
+        return State.overdue
     if (due - as_of).days <= window:
-        return "due_soon"
-    return "open"
+        return State.due_soon
+    return State.open
 
 
-def assign_period(book: Book, task: Task, report: Report) -> int:
-    """The occurrence a report counts toward: its --period, else its date's."""
-    occs = book.occurrences(task)
-    if report.period:
-        index = find_period(occs, report.period)
-        if index is not None:
-            return index
-    return period_of(occs, report.date)
+def worst(states) -> State:
+    """The worst of some states (a task's, a unit's); `exempt` only when all are."""
+    return min(states, key=lambda s: State(s).order, default=State.done)
 
 
-def _completion(
-    own: list[Report], counted: list[Report], target: int | None
-) -> tuple[dt.date | None, int]:
-    """The day the obligation was completed (None if not yet), and the count.
+# ---- completing one obligation --------------------------------------------------
 
-    `own` are the reports of this period (a done one completes it); `counted`
-    are those whose counts add up toward it, sorted by date."""
-    done = min((r.date for r in own if r.status == "done"), default=None)
-    total, reached = 0, None
-    for report in counted:
-        total += report.count or 0
-        if reached is None and target is not None and total >= target:
-            reached = report.date
-    candidates = [d for d in (done, reached) if d is not None]
-    return (min(candidates) if candidates else None), total
+
+@dataclass(slots=True)
+class _Progress:
+    """What the reports of one obligation add up to."""
+
+    completed_on: dt.date | None = None
+    count: int | None = None
+    rate: float | None = None
+    parts: tuple[PartCount, ...] = ()
+    decided: bool = False  # a measure was reported, so the target decides (a `done` alone does not)
+
+
+def _measured(own: list[Report], target: Target | None) -> _Progress:
+    """A non-milestone obligation from its period's reports (in record order)."""
+    done = next((r.date for r in own if r.status == "done"), None)
+    if target is None:
+        return _Progress(done, None)
+    counts = target.count is not None and any(r.count is not None for r in own)
+    rates = target.rate is not None and any(r.rate is not None for r in own)
+    total, by_part = 0, dict.fromkeys((p.name for p in target.parts), 0)
+    count_day = rate_day = None
+    best = None
+    for report in own:
+        if report.count is not None:
+            total += report.count
+            if report.part in by_part:
+                by_part[report.part] += report.count
+            if count_day is None and total >= (target.count or 0) and all(
+                by_part[p.name] >= p.count for p in target.parts
+            ):
+                count_day = report.date
+        if report.rate is not None:
+            best = report.rate if best is None else max(best, report.rate)
+            if rate_day is None and target.rate is not None and report.rate >= target.rate:
+                rate_day = report.date
+    parts = tuple(PartCount(p.name, by_part[p.name], p.count) for p in target.parts)
+    progress = _Progress(done, total if target.count is not None else None, best, parts, counts or rates)
+    if progress.decided:
+        days = [day for day, used in ((count_day, counts), (rate_day, rates)) if used]
+        progress.completed_on = None if None in days else max(days)
+    return progress
+
+
+def _milestones(occs: tuple[Occurrence, ...], mine: list[Report]) -> tuple[list[dt.date | None], int, list[list]]:
+    """Cumulative milestones: each one's completion day, the total counted, and
+    the reports that went toward each (a report adding nothing goes to the
+    milestone it stood before)."""
+    goals = [occ.count if occ.count is not None else occ.index + 1 for occ in occs]
+    reached: list[dt.date | None] = [None] * len(occs)
+    own: list[list[Report]] = [[] for _ in occs]
+    total = 0
+    for report in mine:
+        step = report.count if report.count is not None else (1 if report.status == "done" else 0)
+        before, total = total, total + step
+        for k, goal in enumerate(goals):
+            floor = goals[k - 1] if k else 0
+            if (step and before < goal and total > floor) or (not step and floor <= before < goal):
+                own[k].append(report)
+            if reached[k] is None and total >= goal:
+                reached[k] = report.date
+        if not step and before >= goals[-1]:
+            own[-1].append(report)
+    return reached, total, own
+
+
+# ---- every obligation ----------------------------------------------------------------
 
 
 def compute(
-    book: Book, reports: list[Report], as_of: dt.date, reviews=(), extensions=()
+    book: Book, reports: list[Report], as_of: dt.date, reviews=(), extensions=(), exemptions=()
 ) -> list[Obligation]:
     """Every obligation of every task, in plan order, evaluated on `as_of`.
 
-    `reviews` and `extensions` (see supervision): a rejected report is left out,
-    an approved extension moves its obligation's due date."""
+    `reviews`, `extensions`, `exemptions` (see reviews): a rejected report is
+    left out, an approved extension moves its obligation's due date, an
+    approved exemption makes it exempt."""
     decided = review_rules.decisions(reviews, as_of)
     dues = review_rules.extended_dues(extensions, decided, as_of)
+    exempted = review_rules.exempted(exemptions, reviews)
     by_pair: dict[tuple[str, str], list[Report]] = defaultdict(list)
     rejected: dict[tuple[str, str], list[Report]] = defaultdict(list)
     for report in reports:
         if report.date <= as_of:
-            kept = decided.get(report.file) != "rejected"
+            kept = decided.get(report.id) != "rejected"
             (by_pair if kept else rejected)[(report.task, report.unit)].append(report)
     window = book.plan.due_soon_days
     out: list[Obligation] = []
@@ -99,36 +182,110 @@ def compute(
         cumulative = task.deadline.rule == "milestones"
         for unit in book.task_units(task):
             target = book.target(task, unit)
-            per_occ: list[list[Report]] = [[] for _ in occs]
-            for report in sorted(by_pair.get((task.id, unit), ()), key=record_order):
-                per_occ[assign_period(book, task, report)].append(report)
-            reopened = {assign_period(book, task, r) for r in rejected.get((task.id, unit), ())}
-            for occ in occs:
-                counted = (
-                    sorted((r for rs in per_occ[: occ.index + 1] for r in rs), key=record_order)
-                    if cumulative
-                    else per_occ[occ.index]
-                )
-                goal = occ.count if occ.count is not None else (target.count if target else None)
-                own = per_occ[occ.index]
-                completed_on, total = _completion(own, counted, goal)
+            mine = sorted(by_pair.get((task.id, unit), ()), key=record_order)
+            reopened = {book.occurrence_for(task, r.period, r.date).index for r in rejected.get((task.id, unit), ())}
+            if cumulative:
+                reached, total, per_occ = _milestones(occs, mine)
+                progress = [_Progress(day, total, decided=True) for day in reached]
+            else:
+                per_occ = [[] for _ in occs]
+                for report in mine:
+                    per_occ[book.occurrence_for(task, report.period, report.date).index].append(report)
+                progress = [_measured(own, target) for own in per_occ]
+            for occ, own, got in zip(occs, per_occ, progress, strict=True):
                 due = dues.get((task.id, unit, occ.label), occ.due)
+                if (task.id, unit, None) in exempted or (task.id, unit, occ.label) in exempted:
+                    state = State.exempt
+                else:
+                    state = state_of(due, got.completed_on, as_of, window)
+                goal = occ.count if cumulative else (target.count if target else None)
                 out.append(Obligation(
-                    task=task, unit=unit, occ=occ, due=due,
-                    state=state_of(due, completed_on, as_of, window),
+                    task=task, unit=unit, occ=occ, due=due, state=state,
                     target=goal,
-                    count=total if goal is not None else None,
-                    completed_on=completed_on,
+                    count=got.count if goal is not None else None,
+                    completed_on=got.completed_on,
                     last_report=own[-1].date if own else None,
-                    verification=review_rules.verification(
-                        completed_on is not None, own, occ.index in reopened, decided
+                    verification=None if state == State.exempt else review_rules.verification(
+                        got.completed_on is not None, own, occ.index in reopened, decided
                     ),
+                    scored=book.scored(task, occ),
+                    rate=got.rate,
+                    rate_target=target.rate if target and not cumulative else None,
+                    parts=got.parts,
+                    blocked=own[-1] if own and own[-1].status == "blocked" and got.completed_on is None else None,
+                    measured=got.decided,
                 ))
     return out
 
 
-def worst(states) -> str:
-    return min(states, key=SEVERITY.__getitem__, default="done")
+# ---- one tally by state ----------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Tally:
+    """One unit's obligations counted by state. `total` and `past_due` (due
+    before the as-of day) leave exempt obligations out; `verified` counts
+    completions whose claim the lead approved."""
+
+    unit: str
+    kind: str
+    done: int = 0
+    late: int = 0
+    overdue: int = 0
+    due_soon: int = 0
+    open: int = 0
+    exempt: int = 0
+    past_due: int = 0
+    verified: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.done + self.late + self.overdue + self.due_soon + self.open
+
+    @property
+    def completed(self) -> int:
+        return self.done + self.late
+
+    def add(self, ob: Obligation, as_of: dt.date) -> None:
+        setattr(self, ob.state, getattr(self, ob.state) + 1)
+        if not ob.exempt:
+            self.past_due += ob.due < as_of
+            self.verified += ob.verification == "verified"
+
+    def as_dict(self) -> dict:
+        return {
+            "unit": self.unit, "kind": self.kind, "total": self.total,
+            **{state.value: getattr(self, state) for state in (
+                State.done, State.late, State.overdue, State.due_soon, State.open, State.exempt)},
+            "verified": self.verified,
+        }
+
+
+def tally(book: Book, obligations, as_of: dt.date, scored_only: bool = False) -> list[Tally]:
+    """One tally per unit holding obligations, in display order; with
+    `scored_only`, only what counts toward scores and measures."""
+    out: dict[str, Tally] = {}
+    for ob in obligations:
+        if scored_only and not ob.scored:
+            continue
+        row = out.get(ob.unit)
+        if row is None:
+            row = out[ob.unit] = Tally(ob.unit, book.units[ob.unit].kind)
+        row.add(ob, as_of)
+    return [out[name] for name in sorted(out, key=lambda n: unit_order(book, n))]
+
+
+def town_tally(obligations, as_of: dt.date) -> Tally:
+    """Every obligation of the town in one tally."""
+    total = Tally("", "")
+    for ob in obligations:
+        total.add(ob, as_of)
+    return total
+
+
+def unit_order(book: Book, name: str) -> tuple[int, int]:
+    """Villages and communities first, then departments, then the rest."""
+    return GROUP_OF_KIND[book.units[name].kind], book.unit_order(name)
 
 
 # ---- task rows (lanxi tasks) ----------------------------------------------------
@@ -140,7 +297,7 @@ class TaskRow:
     lead: str
     units: tuple[str, ...]
     due: dt.date | None
-    state: str
+    state: State
     overdue_units: tuple[str, ...]
     obligations: list[Obligation]
 
@@ -157,42 +314,53 @@ class TaskRow:
             "overdue_units": list(self.overdue_units),
             "units_done": sum(1 for u in self.units if self.unit_complete(u)),
             "units_verified": sum(1 for u in self.units if self.unit_complete(u, verified=True)),
+            "scored": self.task.scored,
         }
 
     @property
     def verification(self) -> str | None:
         """rejected if any claim on the task was rejected and reopened, else claimed
         while a completed obligation awaits review, else verified; None if nothing completed."""
-        seen = {o.verification for o in self.obligations}
+        seen = {o.verification for o in self.obligations if not o.exempt}
         return next((v for v in ("rejected", "claimed", "verified") if v in seen), None)
 
     def unit_complete(self, unit: str, verified: bool = False) -> bool:
-        return all(
-            o.completed and (not verified or o.verification == "verified")
-            for o in self.obligations if o.unit == unit
+        """All the unit's obligations in this row are completed (or exempt)."""
+        mine = [o for o in self.obligations if o.unit == unit]
+        return bool(mine) and all(
+            o.exempt or (o.completed and (not verified or o.verification == "verified")) for o in mine
         )
 
 
-def task_rows(book: Book, obligations: list[Obligation]) -> list[TaskRow]:
+def task_rows(book: Book, obligations: list[Obligation], unit: str | None = None) -> list[TaskRow]:
+    """One row per task, in plan order. With `unit`: only the tasks it leads or
+    is responsible for, worked out from its own obligations where it is
+    responsible, from all the task's where it only leads."""
     by_task: dict[str, list[Obligation]] = defaultdict(list)
     for ob in obligations:
         by_task[ob.task.id].append(ob)
     rows = []
     for task in book.tasks:
         obs = by_task.get(task.id, [])
-        pending = [o for o in obs if not o.completed]
+        units = book.task_units(task)
+        if unit is not None:
+            if unit in units:
+                obs = [o for o in obs if o.unit == unit]
+            elif unit != book.lead(task):
+                continue
+        pending = [o for o in obs if not o.completed and not o.exempt]
         first_open = min((o.occ.index for o in pending), default=None)
         # an approved extension moves one unit's due day: the task shows the earliest
         due = min((o.due for o in pending if o.occ.index == first_open), default=None)
-        overdue = {o.unit for o in obs if o.state == "overdue"}
+        overdue = {o.unit for o in obs if o.state == State.overdue}
         state = worst(o.state for o in obs)
         rows.append(TaskRow(
             task=task,
             lead=book.lead(task),
-            units=book.task_units(task),
+            units=units,
             due=due,
-            state="done" if state in COMPLETED else state,  # a task knows no "late"
-            overdue_units=tuple(u for u in book.task_units(task) if u in overdue),
+            state=State.done if state in COMPLETED else state,  # a task knows no "late"
+            overdue_units=tuple(u for u in units if u in overdue),
             obligations=obs,
         ))
     return rows
@@ -204,18 +372,15 @@ def filter_tasks(
     as_of: dt.date,
     overdue: bool = False,
     due_within: int | None = None,
-    unit: str | None = None,
     category: str | None = None,
 ) -> list[TaskRow]:
     out = []
     for row in rows:
-        if overdue and row.state != "overdue":
+        if overdue and row.state != State.overdue:
             continue
         if due_within is not None and not any(
-            not o.completed and 0 <= (o.due - as_of).days <= due_within for o in row.obligations
+            not o.completed and not o.exempt and 0 <= (o.due - as_of).days <= due_within for o in row.obligations
         ):
-            continue
-        if unit is not None and unit != row.lead and unit not in row.units:
             continue
         if category is not None and fold(category) not in fold(row.task.category):
             continue
@@ -223,42 +388,7 @@ def filter_tasks(
     return out
 
 
-# ---- unit summaries (lanxi status) --------------------------------------------
-
-
-
-@dataclass(slots=True)
-class UnitSummary:
-    unit: str
-    kind: str
-    counts: dict[str, int]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    verified: int = 0  # completed obligations whose claim the lead approved
-
-    def as_dict(self) -> dict:
-        return {"unit": self.unit, "kind": self.kind, "total": self.total, **self.counts, "verified": self.verified}
-
-
-def unit_order(book: Book, name: str) -> tuple[int, int]:
-    """Villages and communities first, then departments, then the rest."""
-    return GROUP_OF_KIND[book.units[name].kind], book.unit_order(name)
-
-
-def unit_summaries(book: Book, obligations: list[Obligation]) -> list[UnitSummary]:
-    counts: dict[str, dict[str, int]] = {}
-    verified: dict[str, int] = defaultdict(int)
-    for ob in obligations:
-        row = counts.setdefault(ob.unit, dict.fromkeys(("done", "late", "overdue", "due_soon", "open"), 0))
-        row[ob.state] += 1
-        verified[ob.unit] += ob.verification == "verified"
-    return [
-        UnitSummary(name, book.units[name].kind, counts[name], verified[name])
-        for name in sorted(counts, key=lambda n: unit_order(book, n))
-    ]
+# ---- what a lead sees (lanxi status --unit) ------------------------------------------
 
 
 @dataclass(slots=True)
@@ -267,6 +397,7 @@ class LeadSummary:
     units_total: int
     units_done: int
     overdue_units: tuple[str, ...]
+    blocked: tuple[Obligation, ...] = ()  # units reporting they are blocked: the lead must act
 
     @property
     def units_overdue(self) -> int:
@@ -278,6 +409,7 @@ class LeadSummary:
             "units_total": self.units_total,
             "units_done": self.units_done,
             "units_overdue": self.units_overdue,
+            "units_blocked": sorted({o.unit for o in self.blocked}),
         }
 
 
@@ -287,19 +419,26 @@ def lead_summaries(book: Book, obligations: list[Obligation], unit: str) -> list
     for row in task_rows(book, obligations):
         if row.lead != unit:
             continue
+        held = [u for u in row.units if any(o.unit == u and not o.exempt for o in row.obligations)]
         out.append(LeadSummary(
             task=row.task,
-            units_total=len(row.units),
-            units_done=sum(1 for u in row.units if row.unit_complete(u)),
+            units_total=len(held),
+            units_done=sum(1 for u in held if row.unit_complete(u)),
             overdue_units=row.overdue_units,
+            blocked=tuple(o for o in row.obligations if o.blocked is not None),
         ))
     return out
 
 
-def state_matrix(book: Book, obligations: list[Obligation]) -> tuple[list[str], dict[tuple[str, str], str]]:
+def blocked(obligations) -> list[Obligation]:
+    """Obligations whose latest report says blocked: what the leads must act on."""
+    return [o for o in obligations if o.blocked is not None]
+
+
+def state_matrix(book: Book, obligations: list[Obligation]) -> tuple[list[str], dict[tuple[str, str], State]]:
     """Units × tasks for the whole town: the units in display order, and each
     (unit, task id)'s worst state (absent where the unit holds no obligation)."""
-    states: dict[tuple[str, str], list[str]] = defaultdict(list)
+    states: dict[tuple[str, str], list[State]] = defaultdict(list)
     for ob in obligations:
         states[(ob.unit, ob.task.id)].append(ob.state)
     units = sorted({unit for unit, _ in states}, key=lambda n: unit_order(book, n))
@@ -318,6 +457,12 @@ def obligation_dict(ob: Obligation) -> dict:
         "completed_on": _iso(ob.completed_on),
         "last_report": _iso(ob.last_report),
         "verification": ob.verification,
+        "scored": ob.scored,
+        "rate": ob.rate,
+        "rate_target": ob.rate_target,
+        "parts": [p.as_dict() for p in ob.parts],
+        "blocked": None if ob.blocked is None else {
+            "date": ob.blocked.date.isoformat(), "note": ob.blocked.note, "file": ob.blocked.file},
     }
 
 

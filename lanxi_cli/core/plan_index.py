@@ -6,11 +6,12 @@ tasks.yaml, so the loader can name the line); the engine then trusts the book.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-from lanxi_cli.core.calendar import CalendarError, Occurrence, find_period, occurrences
+from lanxi_cli.core.calendar import CalendarError, Occurrence, find_period, occurrences, period_of
 from lanxi_cli.core.domain import Plan, Target, Task, Unit, id_order
 from lanxi_cli.errors import UsageError
 
@@ -131,6 +132,10 @@ class Book:
                         faults.append(Fault("tasks", (i, "targets", j, "units", k), f"未知单位或单位组“{name}”"))
                 if target.parts and target.count != sum(p.count for p in target.parts):
                     faults.append(Fault("tasks", (i, "targets", j, "count"), "count 应等于各 parts 之和"))
+                names = [p.name for p in target.parts]
+                for k, name in enumerate(names):
+                    if name in names[:k]:
+                        faults.append(Fault("tasks", (i, "targets", j, "parts", k, "name"), f"分项名称“{name}”重复"))
             try:
                 self._occurrences[task.id] = occurrences(task.deadline, self.plan.campaign)
             except CalendarError as exc:
@@ -163,6 +168,26 @@ class Book:
 
     def occurrences(self, task: Task) -> tuple[Occurrence, ...]:
         return self._occurrences[task.id]
+
+    def occurrence_for(self, task: Task, period: str | None = None, day: dt.date | None = None) -> Occurrence | None:
+        """The occurrence a record counts toward, the one rule for every kind of
+        record: the one `period` names (None if it names none); else the one
+        `day` falls in (before the first: the first; after the last, or after
+        the campaign: the last); else, with neither, the task's only one (None
+        when it has several)."""
+        occs = self._occurrences[task.id]
+        if period is not None:
+            index = find_period(occs, period)
+            return None if index is None else occs[index]
+        if day is not None:
+            return occs[period_of(occs, day)]
+        return occs[0] if len(occs) == 1 else None
+
+    def scored(self, task: Task, occ: Occurrence) -> bool:
+        """Does this occurrence count toward scores and measures? Not where tasks.yaml
+        marks the task unscored, nor where it fell due before the notice was issued."""
+        issued = self.plan.issued
+        return task.scored and (issued is None or occ.due >= issued)
 
     def task_units(self, task: Task) -> tuple[str, ...]:
         """Every unit holding obligations on the task: the responsible units
@@ -250,13 +275,32 @@ def task_and_unit(book: Book, record) -> tuple[Task | None, str | None, list[tup
     return task, unit, faults
 
 
-def report_faults(book: Book, report) -> tuple[object, list[tuple[str, str]]]:
-    """Check a report's references: (report with canonical unit, [(field, message)])."""
+def report_faults(book: Book, report, options: bool = False) -> tuple[object, list[tuple[str, str]]]:
+    """Check a report's references, for `report add` and the loader alike:
+    (report with canonical unit and period label, [(field, message)]).
+    `options`: name the fields as report add's options (--period, --part)."""
+    dash = "--" if options else ""
     task, unit, faults = task_and_unit(book, report)
     if task is None or unit is None:
         return report, faults
     if unit != book.lead(task) and unit not in book.task_units(task):
         faults.append(("unit", f"{unit} 既不牵头也不负责任务 {task.id}"))
-    if report.period is not None and find_period(book.occurrences(task), report.period) is None:
-        faults.append(("period", f"任务 {task.id} 没有周期“{report.period}”{period_choices(book, task)}"))
-    return (replace(report, unit=unit) if unit != report.unit else report), faults
+    start = book.plan.campaign.start
+    if report.date < start:
+        faults.append(("date", f"报告日期 {report.date} 早于活动开始日期 {start}"))
+    period = report.period
+    if period is not None:
+        occ = book.occurrence_for(task, period)
+        if occ is None:
+            faults.append(("period", f"任务 {task.id} 没有周期“{period}”{period_choices(book, task, dash + 'period')}"))
+        else:
+            period = occ.label
+    if report.part is not None:
+        target = book.target(task, unit)
+        names = [p.name for p in target.parts] if target else []
+        if report.part not in names:
+            choices = f"；可选：{'、'.join(names)}" if names else f"；该目标不分项，不需要 {dash}part"
+            faults.append(("part", f"任务 {task.id} 中 {unit} 的目标没有分项“{report.part}”{choices}"))
+    if (unit, period) != (report.unit, report.period):
+        report = replace(report, unit=unit, period=period)
+    return report, faults

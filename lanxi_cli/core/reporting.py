@@ -1,5 +1,6 @@
-"""Recording progress, the pure part: a checked report draft, the 旬报 windows,
-who filed nothing in one, and the commit message. No I/O here.
+"""Recording progress, the pure part: a checked report draft, what it counts
+toward, the 旬报 windows, who filed nothing in one, and the commit message.
+No I/O here.
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from lanxi_cli.core.calendar import day_in_month, find_period, period_of
-from lanxi_cli.core.domain import Report, record_order
-from lanxi_cli.core.plan_index import period_choices
+from lanxi_cli.core.calendar import day_in_month
+from lanxi_cli.core.domain import Report, State, record_order, stored_fields
+from lanxi_cli.core.plan_index import report_faults
 from lanxi_cli.errors import UsageError
 
 MAX_NOTE = 4000  # characters; a note is a few lines, not a document
@@ -49,39 +50,77 @@ class Draft:
     note: str = ""
     by: str = ""
     evidence: tuple[str, ...] = ()
+    part: str | None = None
 
 
 def build_report(book, draft: Draft, as_of: dt.date, recorded: str) -> Report:
     """A checked Report, with canonical unit and its period written out,
-    or UsageError naming the first thing wrong."""
+    or UsageError naming the first thing wrong. Its references are checked
+    as the loader checks them (plan_index.report_faults)."""
     task = book.resolve_task(draft.task)
     unit = book.resolve_unit(draft.unit)
-    if unit != book.lead(task) and unit not in book.task_units(task):
-        raise UsageError(f"{unit} 既不牵头也不负责任务 {task.id}；负责单位见 lanxi tasks --unit {unit}")
     if draft.date > as_of:
         raise UsageError(f"报告日期 {draft.date} 晚于今天（{as_of}）；不能为将来的日子报告")
     if draft.count is not None and draft.count < 0:
         raise UsageError(f"--count 不能为负数（{draft.count}）")
     if draft.rate is not None and not 0 <= draft.rate <= 1:
         raise UsageError(f"--rate 应在 0 到 1 之间（{draft.rate}），如 0.85 表示 85%")
-    occs = book.occurrences(task)
-    if draft.period is not None:
-        check_text(draft.period, "--period", MAX_FIELD)
-        index = find_period(occs, draft.period)
-        if index is None:
-            raise UsageError(f"任务 {task.id} 没有周期“{draft.period}”{period_choices(book, task, '--period')}")
-    else:
-        index = period_of(occs, draft.date)
+    for text, option in ((draft.period, "--period"), (draft.part, "--part")):
+        if text is not None:
+            check_text(text, option, MAX_FIELD)
     check_text(draft.note, "--note", MAX_NOTE, newlines=True)
     check_text(draft.by, "--by", MAX_FIELD)
     for item in draft.evidence:
         check_text(item, "--evidence", MAX_EVIDENCE)
-    return Report(
+    report = Report(
         task=task.id, unit=unit, date=draft.date, status=draft.status,
-        count=draft.count, rate=draft.rate, period=occs[index].label,
+        count=draft.count, rate=draft.rate, period=draft.period,
+        part=draft.part.strip() if draft.part is not None else None,
         note=draft.note, by=draft.by.strip(), evidence=tuple(e.strip() for e in draft.evidence if e.strip()),
         recorded=recorded,
     )
+    report, faults = report_faults(book, report, options=True)
+    if faults:
+        field, message = faults[0]
+        hint = f"；负责单位见 lanxi tasks --unit {unit}" if field == "unit" else ""
+        raise UsageError(message + hint)
+    if report.period is None:
+        from dataclasses import replace
+
+        report = replace(report, period=book.occurrence_for(task, None, report.date).label)
+    return report
+
+
+# ---- what a new report counts toward (report add's feedback) ---------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Feedback:
+    """What `report add` tells the clerk: the obligation the report counts
+    toward and its state after it (None where the unit only leads the task),
+    earlier occurrences left overdue, and whether a `done` fell short."""
+
+    report: Report
+    obligation: object | None  # engine.Obligation
+    overdue_before: tuple = ()  # earlier obligations of the task and unit, overdue and uncompleted
+    lead_only: bool = False
+    short: bool = False  # a `done` that the target, once counts were reported, does not accept
+
+
+def feedback(book, report: Report, obligations) -> Feedback:
+    """`obligations`: the engine's answer with the new report among the reports."""
+    task = book.task_by_id[report.task]
+    mine = [o for o in obligations if o.task.id == task.id and o.unit == report.unit]
+    if not mine:
+        return Feedback(report, None, lead_only=True)
+    if task.deadline.rule == "milestones":  # the first milestone it was not yet reached before
+        ob = next((o for o in mine if o.completed_on is None or o.completed_on >= report.date), mine[-1])
+    else:
+        occ = book.occurrence_for(task, report.period, report.date)
+        ob = next(o for o in mine if o.occ.index == occ.index)
+    earlier = tuple(o for o in mine if o.occ.index < ob.occ.index and o.state == State.overdue)
+    short = report.status == "done" and ob.measured and not ob.completed and not ob.exempt
+    return Feedback(report, ob, earlier, short=short)
 
 
 def commit_message(report: Report) -> str:
@@ -98,19 +137,39 @@ def reporting_days(year: int, month: int, days: tuple[int, ...]) -> list[dt.date
     return sorted({day_in_month(year, month, d) for d in days})
 
 
-def latest_window(as_of: dt.date, days: tuple[int, ...]) -> tuple[dt.date, dt.date]:
+def latest_window(
+    as_of: dt.date, days: tuple[int, ...], start: dt.date | None = None, end: dt.date | None = None
+) -> tuple[dt.date, dt.date] | None:
     """The latest 旬报 window that has ended on or before `as_of`: from the day
-    after one reporting day to the next reporting day, both included.
+    after one reporting day to the next reporting day, both included. Within
+    a season: the first window starts on `start` (the day the rule begins),
+    none ends after `end` (after the season: the last one), and before the
+    first reporting day there is none (None).
     `days` is never empty (plan.yaml's schema requires one day at least)."""
     if not days:
         raise ValueError("no reporting days")
+    if end is not None and as_of > end:
+        as_of = end
+    if start is not None and as_of < start:
+        return None
     found: list[dt.date] = []
     year, month = as_of.year, as_of.month
-    while len(found) < 2:
+    while len(found) < 2 and year >= 1:
         found = [d for d in reporting_days(year, month, days) if d <= as_of] + found
         found = found[-2:]
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-    return found[0] + dt.timedelta(days=1), found[1]
+    if not found or (start is not None and found[-1] < start):
+        return None
+    opens = found[0] + dt.timedelta(days=1) if len(found) == 2 else dt.date.min
+    return (max(opens, start) if start is not None else opens), found[-1]
+
+
+def season_window(book, as_of: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The latest 旬报 window of the plan's reporting season on `as_of`: from the
+    day the rule begins (plan.yaml progress_reports.start, else the campaign's
+    start) to the campaign's last day."""
+    rule, campaign = book.plan.progress_reports, book.plan.campaign
+    return latest_window(as_of, rule.days, rule.start or campaign.start, campaign.end)
 
 
 def missing_units(owed: tuple[str, ...], reports, start: dt.date, end: dt.date) -> list[str]:
@@ -122,21 +181,19 @@ def missing_units(owed: tuple[str, ...], reports, start: dt.date, end: dt.date) 
 # ---- listing -------------------------------------------------------------------------
 
 
-def report_dict(report: Report) -> dict:
-    return {
-        "task": report.task,
-        "unit": report.unit,
-        "date": report.date.isoformat(),
-        "status": report.status,
-        "count": report.count,
-        "note": report.note,
-        "file": report.file,
-        "rate": report.rate,
-        "period": report.period,
-        "by": report.by,
-        "evidence": list(report.evidence),
-        "recorded": report.recorded,
-    }
+def report_dict(report: Report, corrections=None) -> dict:
+    """A report as the contract's JSON: its id, every stored field, its file;
+    with `corrections` (report list --all), whether it was withdrawn or by
+    which report it was superseded."""
+    out = {"id": report.id}
+    for name in stored_fields(Report):
+        value = getattr(report, name)
+        out[name] = value.isoformat() if isinstance(value, dt.date) else list(value) if type(value) is tuple else value
+    out["file"] = report.file
+    if corrections is not None:
+        out["withdrawn"] = report.id in corrections.withdrawn
+        out["superseded_by"] = corrections.superseded_by.get(report.id)
+    return out
 
 
 def select_reports(reports, unit=None, task=None, since=None, until=None) -> list[Report]:

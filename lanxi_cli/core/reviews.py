@@ -1,32 +1,31 @@
-"""Reviews (销号核验) and extensions (延期): which apply to which obligations,
-and who may decide them. Pure: no files, no printing.
+"""Reviews (销号核验), extensions (延期) and exemptions (不适用): which apply to
+which obligations, and who may decide them. Pure: no files, no printing.
 
 - A review (data/reviews/) is a lead's decision on a filed request: a
-  completion claim (a report) or an extension request (data/extensions/).
-  For each request the latest review dated on or before the as-of day counts.
+  completion claim (a report), an extension request (data/extensions/) or an
+  exemption request (data/exemptions/). For each request the latest review
+  dated on or before the as-of day counts (for an exemption: the latest
+  review, on every as-of day).
 - A rejected report is left out of the engine entirely (its counts too), so
   the obligation it claimed reopens; an approved one verifies the obligation.
 - An approved extension moves its one obligation's due date to `until`.
+- An approved exemption makes its obligation (one occurrence, or every
+  occurrence of the task where it names no period) `exempt`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from pathlib import PurePosixPath
 
-from lanxi_cli.core.calendar import find_period
-from lanxi_cli.core.domain import Extension, Report, Review, Task, record_order
+from lanxi_cli.core.domain import Exemption, Extension, Report, Review, Task, id_of, record_order
 from lanxi_cli.core.plan_index import Book, period_choices, task_and_unit
-
-SUBJECT_FOLDERS = ("reports", "extensions")
-
 
 # ---- what applies on the as-of day ------------------------------------------------
 
 
 def decisions(reviews, as_of: dt.date) -> dict[str, str]:
-    """Each reviewed file (as its loader names it) → the decision in force on `as_of`."""
+    """Each reviewed record's id → the decision in force on `as_of`."""
     out: dict[str, str] = {}
     for review in sorted(reviews, key=record_order):
         if review.date <= as_of:
@@ -39,16 +38,35 @@ def extended_dues(extensions, decided: dict[str, str], as_of: dt.date) -> dict[t
     where several are approved, the latest request wins."""
     out: dict[tuple, dt.date] = {}
     for ext in sorted(extensions, key=record_order):
-        if ext.date <= as_of and decided.get(ext.file) == "approved":
+        if ext.date <= as_of and decided.get(ext.id) == "approved":
             out[(ext.task, ext.unit, ext.period)] = ext.until
     return out
+
+
+def exempted(exemptions, reviews) -> set[tuple]:
+    """(task, unit, period label or None for every period) of each approved
+    exemption. An exemption holds on every as-of day, so the latest review of
+    each request counts, whatever its date."""
+    decided = decisions(reviews, dt.date.max)
+    return {(ex.task, ex.unit, ex.period) for ex in exemptions if decided.get(ex.id) == "approved"}
+
+
+def exemption_rows(exemptions, reviews) -> list[dict]:
+    """Exemption requests, oldest first, with the decision in force (None while pending)."""
+    decided = decisions(reviews, dt.date.max)
+    return [
+        {"id": ex.id, "task": ex.task, "unit": ex.unit, "period": ex.period, "reason": ex.reason,
+         "decision": decided.get(ex.id), "date": ex.date.isoformat(), "by": ex.by, "file": ex.file}
+        for ex in sorted(exemptions, key=record_order)
+    ]
+
 
 
 def verification(completed: bool, own: list[Report], rejected_here: bool, decided: dict[str, str]) -> str | None:
     """verified: completed and one of its own reports approved; claimed: completed,
     none approved yet; rejected: not completed because a claim was rejected."""
     if completed:
-        return "verified" if any(decided.get(r.file) == "approved" for r in own) else "claimed"
+        return "verified" if any(decided.get(r.id) == "approved" for r in own) else "claimed"
     return "rejected" if rejected_here else None
 
 
@@ -58,12 +76,11 @@ def extension_rows(book: Book, extensions, decided: dict[str, str], as_of: dt.da
     for ext in sorted(extensions, key=record_order):
         if ext.date > as_of:
             continue
-        task = book.task_by_id[ext.task]
-        occ = book.occurrences(task)[find_period(book.occurrences(task), ext.period) if ext.period else 0]
+        occ = book.occurrence_for(book.task_by_id[ext.task], ext.period)
         rows.append({
             "task": ext.task, "unit": ext.unit, "period": ext.period, "due": occ.due.isoformat(),
             "until": ext.until.isoformat(), "date": ext.date.isoformat(), "reason": ext.reason,
-            "decision": decided.get(ext.file, "pending"), "file": ext.file,
+            "decision": decided.get(ext.id, "pending"), "id": ext.id, "file": ext.file,
         })
     return rows
 
@@ -77,24 +94,17 @@ def deciders(book: Book, task: Task) -> tuple[str, ...]:
     return tuple(dict.fromkeys(u for u in (book.lead(task), assessor) if u))
 
 
-def subject_path(text: str) -> str | None:
-    """A subject as written (data-relative, forward slashes), or None when it
-    leaves the data folder or points outside reports/ and extensions/."""
-    path = PurePosixPath(text.replace("\\", "/"))
-    if path.is_absolute() or ".." in path.parts or not path.parts or path.parts[0] not in SUBJECT_FOLDERS:
-        return None
-    return path.as_posix()
-
-
 def review_faults(book: Book, review: Review, subjects: dict) -> tuple[Review, list[tuple[str, str]]]:
-    """Check a review against what it reviews: (review with canonical `by`, [(field, message)])."""
+    """Check a review against what it reviews, named by id (a path is read as
+    its file name): (review with canonical `by` and subject id, [(field, message)])."""
     faults: list[tuple[str, str]] = []
     by = book.canonical(review.by)
     if by is None:
         faults.append(("by", f"未知单位“{review.by}”"))
+    review = replace(review, subject=id_of(review.subject))
     subject = subjects.get(review.subject)
     if subject is None:
-        faults.append(("subject", f"找不到被审核的报告或延期申请“{review.subject}”（或该文件无效）"))
+        faults.append(("subject", f"找不到被审核的报告、延期申请或不适用申请“{review.subject}”（或该文件无效）"))
         return review, faults
     task = book.task_by_id[subject.task]
     if by is not None and by not in deciders(book, task):
@@ -106,24 +116,43 @@ def review_faults(book: Book, review: Review, subjects: dict) -> tuple[Review, l
     return (replace(review, by=by) if by and by != review.by else review), faults
 
 
+def _holder(book: Book, record, what: str):
+    """A request's task and canonical unit, which must hold obligations on the task."""
+    task, unit, faults = task_and_unit(book, record)
+    if task is not None and unit is not None and unit not in book.task_units(task):
+        faults.append(("unit", f"{unit} 不负责任务 {task.id}，无从{what}"))
+    return task, unit, faults
+
+
 def extension_faults(book: Book, ext: Extension) -> tuple[Extension, list[tuple[str, str]]]:
     """Check an extension request: (request with canonical unit and period, [(field, message)]).
     It must be asked on or before the occurrence's due date, for a later date."""
-    task, unit, faults = task_and_unit(book, ext)
-    if task is None or unit is None:
+    task, unit, faults = _holder(book, ext, "延期")
+    if faults:
         return ext, faults
-    if unit not in book.task_units(task):
-        faults.append(("unit", f"{unit} 不负责任务 {task.id}，无从延期"))
+    occ = book.occurrence_for(task, ext.period)
+    if occ is None:
+        has = f"没有周期“{ext.period}”" if ext.period else "有多个周期，需要写明 period"
+        faults.append(("period", f"任务 {task.id} {has}{period_choices(book, task)}"))
         return ext, faults
-    occs = book.occurrences(task)
-    index = find_period(occs, ext.period) if ext.period else (0 if len(occs) == 1 else None)
-    if index is None:
-        what = f"没有周期“{ext.period}”" if ext.period else "有多个周期，需要写明 period"
-        faults.append(("period", f"任务 {task.id} {what}{period_choices(book, task)}"))
-        return ext, faults
-    occ = occs[index]
     if ext.date > occ.due:
         faults.append(("date", f"申请日期 {ext.date} 已过截止日期 {occ.due}；延期须在截止前申请"))
     if ext.until <= occ.due:
         faults.append(("until", f"延期后的日期 {ext.until} 应晚于原截止日期 {occ.due}"))
     return replace(ext, unit=unit, period=occ.label), faults
+
+
+def exemption_faults(book: Book, ex: Exemption) -> tuple[Exemption, list[tuple[str, str]]]:
+    """Check an exemption request: (request with canonical unit and period, [(field, message)]).
+    Without a period it asks for every occurrence of the task."""
+    task, unit, faults = _holder(book, ex, "申请不适用")
+    if faults:
+        return ex, faults
+    period = ex.period
+    if period is not None:
+        occ = book.occurrence_for(task, period)
+        if occ is None:
+            faults.append(("period", f"任务 {task.id} 没有周期“{period}”{period_choices(book, task)}"))
+            return ex, faults
+        period = occ.label
+    return replace(ex, unit=unit, period=period), faults

@@ -33,6 +33,7 @@ import time
 from array import array
 from dataclasses import fields
 from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 
 from lanxi_cli import __version__
@@ -64,6 +65,14 @@ def cache_path(data_dir: Path) -> Path:
 
 def stamp(st: os.stat_result) -> tuple[int, int, int, int]:
     return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def _stamp_if_any(path: Path) -> tuple[int, int, int, int] | None:
+    """A file's stamp, None where there is no file (an optional one, liaisons.yaml)."""
+    try:
+        return stamp(os.lstat(path))
+    except FileNotFoundError:
+        return None
 
 
 def _digest(payload: bytes) -> bytes:
@@ -147,6 +156,7 @@ class Cache:
 
         try:
             stamps = tuple(stamp(os.stat(self.data_dir / name)) for name in (locate.PLAN_FILE, locate.TASKS_FILE))
+            stamps += (_stamp_if_any(self.data_dir / locate.LIAISONS_FILE),)
         except OSError:
             stamps = None
         if stamps is not None and self.book_entry is not None and self.book_entry[0] == stamps:
@@ -158,7 +168,7 @@ class Cache:
             except Exception:
                 pass
         book = load.load_book(self.data_dir)  # a broken plan raises here, as without a cache
-        if stamps is not None and all(s[1] <= time.time_ns() - FRESH_NS for s in stamps):
+        if stamps is not None and all(s[1] <= time.time_ns() - FRESH_NS for s in stamps if s):
             self.book_entry = (stamps, encode((book.plan, book.tasks)))
             self._write()
         return book
@@ -175,21 +185,21 @@ class Cache:
     def _load_reports(self, book, cached) -> tuple[list, list]:
         from lanxi_cli.io import load, locate
 
-        shown = locate.reports_shown(self.data_dir)
+        shown, base = locate.reports_shown(self.data_dir), os.fspath(self.data_dir.parent)
         listing = locate.scan_reports(self.data_dir, stat=True)
         rels = [rel for rel, _ in listing]
         stamps = array("q", chain.from_iterable(key or UNKNOWN for _, key in listing))
         del listing
         old_rels, old_stamps, old_cols, old_bad = cached
         if rels == old_rels and stamps == old_stamps:  # nothing changed: the warm path
-            return load.place_reports(book, _items(rels, old_cols, old_bad, shown))
+            return load.place_reports(book, _items(rels, old_cols, old_bad, shown), base)
         index = {rel: i for i, rel in enumerate(old_rels)}
         source = []  # for each file listed, its place in the cache, or -1
         for j, rel in enumerate(rels):
             i = index.get(rel, -1)
             source.append(i if i >= 0 and old_stamps[4 * i : 4 * i + 4] == stamps[4 * j : 4 * j + 4] else -1)
         missed = [j for j, i in enumerate(source) if i < 0]
-        found = dict(zip(missed, load.read_reports([os.path.join(shown, rels[j]) for j in missed]), strict=True))
+        found = dict(zip(missed, load.read_reports([f"{shown}/{rels[j]}" for j in missed], base), strict=True))
         items: list = []
         kept = _empty()  # the new cache: rels, stamps, columns, problems
         trusted = time.time_ns() - FRESH_NS
@@ -201,7 +211,7 @@ class Cache:
                 problems = old_bad.get(i)
             else:
                 report, found_problems = found[j]
-                items.append((os.path.join(shown, rel), report, found_problems))
+                items.append((f"{shown}/{rel}", report, found_problems))
                 if stamp[0] < 0 or stamp[1] > trusted:  # unknown, or too fresh to trust
                     continue
                 row = _row(report) if report is not None else (None,) * len(FIELDS)
@@ -215,7 +225,7 @@ class Cache:
         if kept[0] != old_rels or kept[1] != old_stamps:
             self.reports_entry = (kept[0], kept[1].tobytes(), kept[2], kept[3])
             self._write()
-        return load.place_reports(book, items)
+        return load.place_reports(book, items, base)
 
     def _reports_entry(self) -> tuple[list, array, tuple, dict]:
         """The cached reports, checked for shape, or an empty cache."""
@@ -233,7 +243,9 @@ class Cache:
         return _empty()
 
 
-FIELDS = ("task", "unit", "date", "status", "count", "rate", "period", "note", "by", "evidence", "recorded")
+FIELDS = domain.stored_fields(Report)  # every field but `file`, in order; `file` comes last
+_DATE = FIELDS.index("date")
+_values = attrgetter(*FIELDS)
 UNKNOWN = (-1, -1, -1, -1)  # a file that could not be stat'ed: never matches, never kept
 
 
@@ -242,30 +254,29 @@ def _empty() -> tuple[list, array, tuple, dict]:
 
 
 def _row(report: Report) -> tuple:
-    """A report as plain values (FIELDS); a date as its ordinal, names interned
-    so marshal writes each once."""
+    """A report as plain values (FIELDS); a date as its ordinal, short text
+    interned so marshal writes each once."""
     intern = sys.intern
-    return (
-        intern(report.task), intern(report.unit), report.date.toordinal(), intern(report.status),
-        report.count, report.rate, report.period and intern(report.period), intern(report.note),
-        intern(report.by), report.evidence, report.recorded,
-    )
+    row = [intern(v) if type(v) is str and len(v) < 64 else v for v in _values(report)]
+    row[_DATE] = report.date.toordinal()
+    return tuple(row)
 
 
 def _items(rels: list, columns, bad: dict, shown: str):
     """Cached rows → (file, Report or None, problems), as load.read_reports gives."""
     from lanxi_cli.errors import Problem
 
-    prefix, dates = os.path.join(shown, ""), {}
-    rows = zip(rels, *columns, strict=True)
-    for i, (rel, task, unit, day, status, count, rate, period, note, by, evidence, recorded) in enumerate(rows):
+    prefix, dates = shown + "/", {}
+    for i, (rel, *row) in enumerate(zip(rels, *columns, strict=True)):
         file = prefix + rel
-        if task is None:
+        if row[0] is None:
             yield file, None, [Problem(file, line, message) for line, message in bad[i]]
             continue
+        day = row[_DATE]
         date = dates.get(day)
         if date is None:
             date = dates[day] = _fromordinal(day)
+        row[_DATE] = date
         extra = bad.get(i) if bad else None  # problems of a valid report: control characters
-        report = Report(task, unit, date, status, count, rate, period, note, by, evidence, recorded, file)
+        report = Report(*row, file=file)  # `file` is the last field (stored_fields)
         yield file, report, [Problem(file, line, message) for line, message in extra] if extra else []

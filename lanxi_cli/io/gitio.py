@@ -63,17 +63,20 @@ def _retrying(args: list[str], cwd: Path, run=_git, sleep=time.sleep, wait: floa
 
 
 def commit_file(path: Path, message: str, run=_git, sleep=time.sleep) -> Path:
-    """Commit exactly one file (git add, then commit --only); return the work tree top.
+    """Commit exactly one file; see commit_files."""
+    return commit_files([path], message, run, sleep)
 
-    Raises GitError if the path is not inside a work tree or a call fails."""
-    path = Path(path).resolve()
-    top = work_tree(path.parent)
+
+def commit_files(paths: list[Path], message: str, run=_git, sleep=time.sleep) -> Path:
+    """Commit exactly these files (all in one work tree) in one commit; return the work tree top."""
+    paths = [Path(path).resolve() for path in paths]
+    top = work_tree(paths[0].parent)
     if top is None:
-        raise GitError(f"{path.parent} 不在 git 仓库中")
-    rel = str(path.relative_to(top.resolve()))
+        raise GitError(f"{paths[0].parent} 不在 git 仓库中")
+    rels = [str(path.relative_to(top.resolve())) for path in paths]
     with _one_at_a_time(top, sleep):
-        _retrying(["add", "--", rel], top, run, sleep)
-        _retrying(["commit", "--only", "--quiet", "-m", message, "--", rel], top, run, sleep)
+        _retrying(["add", "--", *rels], top, run, sleep)
+        _retrying(["commit", "--only", "--quiet", "-m", message, "--", *rels], top, run, sleep)
     return top
 
 

@@ -9,11 +9,13 @@ from pathlib import Path
 
 from lanxi_cli.errors import DataError, Problem
 from lanxi_cli.io.locate import (
+    EXEMPTIONS_DIR,
     EXTENSIONS_DIR,
     INDICATORS_DIR,
     PLAN_FILE,
     REVIEWS_DIR,
     TASKS_FILE,
+    WITHDRAWALS_DIR,
     display_path,
     report_files,
     reports_shown,
@@ -118,7 +120,7 @@ def load_document(path: Path, kind, limit: int, display: str | None = None):
 
 
 def load_book(data_dir: Path):
-    """plan.yaml + tasks.yaml → a cross-checked Book, or DataError listing every problem."""
+    """plan.yaml + tasks.yaml (+ liaisons.yaml) → a cross-checked Book, or DataError listing every problem."""
     from lanxi_cli.core.domain import Plan, Task
     from lanxi_cli.core.plan_index import Book
     from lanxi_cli.io import yamlio
@@ -129,7 +131,7 @@ def load_book(data_dir: Path):
     }
     loaded, lines, shown, problems = {}, {}, {}, []
     for key, (path, kind) in files.items():
-        shown[key] = display_path(path)
+        shown[key] = display_path(path, data_dir)
         loaded[key], lines[key], found = load_document(path, kind, MAX_PLAN_BYTES, shown[key])
         problems += found
     if not problems:
@@ -138,6 +140,10 @@ def load_book(data_dir: Path):
             Problem(shown[f.file], yamlio.line_of(lines[f.file], f.path), f"{yamlio.dotted(f.path)}: {f.message}")
             for f in faults
         ]
+    if not problems:
+        from lanxi_cli.io import liaisons
+
+        book, problems = liaisons.laid_over(data_dir, book)  # data/liaisons.yaml overrides plan.yaml's
     if problems:
         raise DataError(f"计划数据有 {len(problems)} 处问题，请先修正", problems)
     return book
@@ -146,18 +152,19 @@ def load_book(data_dir: Path):
 _CHUNK = 1000  # files validated in one pydantic call; bounds the memory held
 
 
-def read_reports(files: list[str]) -> list[tuple[object, list[Problem]]]:
-    """Read, parse and validate report files (named as shown) → for each,
+def read_reports(files: list[str], base: str) -> list[tuple[object, list[Problem]]]:
+    """Read, parse and validate report files (named as shown, relative to `base`,
+    the data folder's parent) → for each,
     (Report with `file` set, []) or (None, problems). The book is not consulted
     (see place_reports), so each answer depends on its file alone. Files are
     validated in batches; a file with a problem again on its own, for lines."""
     results: list = []
     for start in range(0, len(files), _CHUNK):
-        results += _read_chunk(files[start : start + _CHUNK])
+        results += _read_chunk(files[start : start + _CHUNK], base)
     return results
 
 
-def _read_chunk(files: list[str]) -> list[tuple[object, list[Problem]]]:
+def _read_chunk(files: list[str], base: str) -> list[tuple[object, list[Problem]]]:
     from pydantic import ValidationError
 
     from lanxi_cli.core.domain import Report
@@ -167,7 +174,7 @@ def _read_chunk(files: list[str]) -> list[tuple[object, list[Problem]]]:
     batch: list[tuple[int, str, dict]] = []
     for i, file in enumerate(files):
         try:
-            text = yamlio.read_text(Path(file), MAX_REPORT_BYTES, file)
+            text = yamlio.read_text(Path(base, file), MAX_REPORT_BYTES, file)
             data = yamlio.parse(text, file)
         except DataError as exc:
             results[i] = (None, exc.problems)
@@ -209,18 +216,18 @@ def _report_problems(text: str, file: str) -> tuple[object, list[Problem]]:
     return (report if not problems else None), problems + controls
 
 
-def fault_problems(file: str, faults: list[tuple[str, str]]) -> list[Problem]:
+def fault_problems(file: str, base: str, faults: list[tuple[str, str]]) -> list[Problem]:
     """A valid report's broken references to the book, each at its line."""
     from lanxi_cli.io import yamlio
 
     try:
-        _, lines = yamlio.parse(yamlio.read_text(Path(file), MAX_REPORT_BYTES, file), file, lines=True)
+        _, lines = yamlio.parse(yamlio.read_text(Path(base, file), MAX_REPORT_BYTES, file), file, lines=True)
     except DataError as exc:  # changed or gone since it was read
         return exc.problems
     return [Problem(file, yamlio.line_of(lines, (f,)), f"{f}: {m}") for f, m in faults]
 
 
-def place_reports(book, items) -> tuple[list, list[Problem]]:
+def place_reports(book, items, base: str) -> tuple[list, list[Problem]]:
     """[(file, Report or None, problems)] → (every report checked against the
     book, with its canonical unit; a problem for each file left out)."""
     from dataclasses import replace
@@ -228,31 +235,26 @@ def place_reports(book, items) -> tuple[list, list[Problem]]:
     from lanxi_cli.core.plan_index import report_faults
 
     reports, problems = [], []
-    checked: dict[tuple, tuple] = {}  # (task, unit, period) → (canonical unit, faults)
+    checked: dict[tuple, tuple] = {}  # (task, unit, period, part, early) → (canonical unit, period, faults)
+    start = book.plan.campaign.start
     for file, report, found in items:
         if report is None:
             problems += found
             continue
-        key = (report.task, report.unit, report.period)
+        key = (report.task, report.unit, report.period, report.part, report.date < start)
         known = checked.get(key)
         if known is None:
             placed, faults = report_faults(book, report)
-            known = checked[key] = (placed.unit, faults)
-        unit, faults = known
+            known = checked[key] = (placed.unit, placed.period, faults)
+        unit, period, faults = known
         if faults or found:
-            problems += (fault_problems(file, faults) if faults else []) + found
+            problems += (fault_problems(file, base, faults) if faults else []) + found
+        elif (unit, period) == (report.unit, report.period):
+            reports.append(report)
         else:
-            reports.append(report if unit == report.unit else replace(report, unit=unit))
+            reports.append(replace(report, unit=unit, period=period))
     return reports, problems
 
-
-def load_report(path: Path, book, file: str | None = None):
-    """One report file, read as every command reads reports (read_reports, then
-    place_reports) → (Report with canonical unit, []) or (None, problems)."""
-    file = file or display_path(path)
-    [(report, found)] = read_reports([file])
-    placed, problems = place_reports(book, [(file, report, found)])
-    return (placed[0] if placed else None), problems
 
 
 def load_record(path: Path, kind, file: str, faults):
@@ -287,16 +289,16 @@ def load_record(path: Path, kind, file: str, faults):
 def load_reports(data_dir: Path, book) -> tuple[list, list[Problem]]:
     """Every valid report, and a problem for each file left out. Always from
     the files themselves (`lanxi check` relies on it); cache.py has the warm path."""
-    shown = reports_shown(data_dir)
-    files = [os.path.join(shown, rel) for rel, _ in scan_reports(data_dir)]
-    found = read_reports(files)
-    return place_reports(book, [(file, *result) for file, result in zip(files, found, strict=True)])
+    shown, base = reports_shown(data_dir), os.fspath(data_dir.parent)
+    files = [f"{shown}/{rel}" for rel, _ in scan_reports(data_dir)]
+    found = read_reports(files, base)
+    return place_reports(book, [(file, *result) for file, result in zip(files, found, strict=True)], base)
 
 
 def _load_folder(data_dir: Path, folder: str, kind, faults) -> tuple[list, list[Problem]]:
     records, problems = [], []
     for path in report_files(data_dir, folder):
-        record, found = load_record(path, kind, display_path(path), faults)
+        record, found = load_record(path, kind, display_path(path, data_dir), faults)
         if record is None:
             problems += found
         else:
@@ -314,23 +316,25 @@ def load_extensions(data_dir: Path, book) -> tuple[list, list[Problem]]:
     return _load_folder(data_dir, EXTENSIONS_DIR, Extension, partial(extension_faults, book))
 
 
+def load_exemptions(data_dir: Path, book) -> tuple[list, list[Problem]]:
+    """Every valid exemption request under data/exemptions/, and the problems."""
+    from functools import partial
+
+    from lanxi_cli.core.domain import Exemption
+    from lanxi_cli.core.reviews import exemption_faults
+
+    return _load_folder(data_dir, EXEMPTIONS_DIR, Exemption, partial(exemption_faults, book))
+
+
 def load_reviews(data_dir: Path, book, subjects: list) -> tuple[list, list[Problem]]:
-    """Every valid review under data/reviews/; `subjects` are the loaded reports
-    and extension requests a review may name. Each review's `subject` comes back
-    in the form of the subject's own `file`."""
-    from dataclasses import replace
+    """Every valid review under data/reviews/; `subjects` are the loaded records
+    a review may name. Each review's `subject` comes back as its subject's id."""
+    from functools import partial
 
     from lanxi_cli.core.domain import Review
-    from lanxi_cli.core.reviews import review_faults, subject_path
+    from lanxi_cli.core.reviews import review_faults
 
-    by_file = {s.file: s for s in subjects}
-
-    def faults(review):
-        where = subject_path(review.subject)
-        if where is None:
-            return review, [("subject", f"“{review.subject}”应为数据目录下 reports/ 或 extensions/ 中的文件路径")]
-        return review_faults(book, replace(review, subject=display_path(data_dir / where)), by_file)
-
+    faults = partial(review_faults, book, subjects={s.id: s for s in subjects})
     return _load_folder(data_dir, REVIEWS_DIR, Review, faults)
 
 
@@ -344,14 +348,12 @@ def load_indicators(data_dir: Path, book) -> tuple[list, list[Problem]]:
     return _load_folder(data_dir, INDICATORS_DIR, IndicatorValue, partial(indicator_faults, book))
 
 
-def check_all(data_dir: Path) -> tuple[object, list, list[Problem]]:
-    """Everything `lanxi check` validates, always from the files themselves:
-    (the book or None, the valid reports, every problem found)."""
-    try:
-        book = load_book(data_dir)
-    except DataError as exc:
-        return None, [], exc.problems
-    reports, problems = load_reports(data_dir, book)
-    extensions, found = load_extensions(data_dir, book)
-    problems += found + load_reviews(data_dir, book, [*reports, *extensions])[1]
-    return book, reports, problems + load_indicators(data_dir, book)[1]
+
+def load_withdrawals(data_dir: Path, book) -> tuple[list, list[Problem]]:
+    """Every valid withdrawal under data/withdrawals/ (its subject as an id), and the problems.
+    Whether the subject exists is core.corrections' question: it needs every record."""
+    from dataclasses import replace
+
+    from lanxi_cli.core.domain import Withdrawal, id_of
+
+    return _load_folder(data_dir, WITHDRAWALS_DIR, Withdrawal, lambda w: (replace(w, subject=id_of(w.subject)), []))

@@ -13,7 +13,10 @@ REPORTS_DIR = "reports"
 _SUFFIXES = (".yaml", ".yml")
 REVIEWS_DIR = "reviews"
 EXTENSIONS_DIR = "extensions"
+EXEMPTIONS_DIR = "exemptions"
 INDICATORS_DIR = "indicators"
+WITHDRAWALS_DIR = "withdrawals"
+LIAISONS_FILE = "liaisons.yaml"  # written by `lanxi unit liaison`; overrides plan.yaml's liaisons
 
 
 def find_data_dir(explicit: str | os.PathLike | None) -> Path:
@@ -22,24 +25,23 @@ def find_data_dir(explicit: str | os.PathLike | None) -> Path:
         path = Path(explicit)
         if not (path / PLAN_FILE).is_file():
             raise DataError(f"数据目录 {path} 中没有 {PLAN_FILE}")
-        return path
+        return Path(os.path.abspath(path))  # every answer is then the same from any folder
     here = Path.cwd()
     for folder in (here, *here.parents):
         if (folder / "data" / PLAN_FILE).is_file():
-            return folder / "data"
+            return Path(os.path.abspath(folder / "data"))
         if folder.name == "data" and (folder / PLAN_FILE).is_file():
-            return folder
+            return Path(os.path.abspath(folder))
     raise DataError(
         f"在 {here} 及其上级目录中找不到含 {PLAN_FILE} 的 data/ 目录；请用 --data 指定或设置 LANXI_DATA"
     )
 
 
-def display_path(path: Path) -> str:
-    """A path as the user would type it: relative to here when inside."""
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+def display_path(path: Path, data_dir: Path) -> str:
+    """A path inside the data folder as every answer shows it: relative to the
+    data folder's parent, with forward slashes (data/reports/2020/09/….yaml),
+    whatever the current folder; open it as data_dir.parent / this."""
+    return Path(os.path.relpath(path, data_dir.parent)).as_posix()
 
 
 def scan_reports(data_dir: Path, stat: bool = False, folder: str = REPORTS_DIR) -> list[tuple[str, tuple | None]]:
@@ -61,7 +63,7 @@ def scan_reports(data_dir: Path, stat: bool = False, folder: str = REPORTS_DIR) 
             if name[0] == ".":
                 continue
             if entry.is_dir(follow_symlinks=False):
-                stack.append((prefix + name + os.sep, entry.path))
+                stack.append((prefix + name + "/", entry.path))  # shown with forward slashes everywhere
             elif name.endswith(_SUFFIXES):
                 key = None
                 if stat:
@@ -83,10 +85,5 @@ def report_files(data_dir: Path, folder: str = REPORTS_DIR) -> list[Path]:
 
 def reports_shown(data_dir: Path) -> str:
     """How report paths start when shown: reports/ as display_path shows it.
-    A report shown as os.path.join(this, its relative path) opens from here."""
-    return display_path(data_dir / REPORTS_DIR)
-
-
-def data_relative(data_dir: Path, file: str) -> str:
-    """A loaded record's `file` as a path inside the data folder, with forward slashes."""
-    return Path(os.path.relpath(Path(file).resolve(), data_dir.resolve())).as_posix()
+    A report shown as this + "/" + its relative path opens from data_dir.parent."""
+    return display_path(data_dir / REPORTS_DIR, data_dir)

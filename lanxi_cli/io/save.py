@@ -87,7 +87,6 @@ def write_replace(path: Path, write) -> None:
         raise DataError.at(str(path), None, f"无法写入（{os_reason(exc)}），原文件未改动") from None
 
 
-REPORT_KEYS = ("task", "unit", "date", "status", "count", "rate", "period", "note", "by", "evidence", "recorded")
 
 
 def record_path(data_dir: Path, folder: str, record, name: tuple[str, ...], suffix: str) -> Path:
@@ -97,17 +96,12 @@ def record_path(data_dir: Path, folder: str, record, name: tuple[str, ...], suff
     return data_dir / folder / f"{day.year:04d}" / f"{day.month:02d}" / f"{stem}.yaml"
 
 
-def report_path(data_dir: Path, report, suffix: str) -> Path:
-    """data/reports/2020/09/2020-09-20-兰溪派出所-5.1-<suffix>.yaml"""
-    return record_path(data_dir, REPORTS_DIR, report, (report.unit, report.task), suffix)
-
-
 def save_report(data_dir: Path, report) -> Path:
     """Write a new report file (exclusive, atomic) and return its path."""
-    return save_record(data_dir, REPORTS_DIR, report, REPORT_KEYS, report.unit, report.task)
+    return save_record(data_dir, REPORTS_DIR, report, report.unit, report.task)
 
 
-def save_new(text: str, name) -> Path:
+def save_new(data_dir: Path, text: str, name) -> Path:
     """Write `text` to a new file at `name(random suffix)`, never overwriting; its path."""
     for _ in range(20):
         path = name(os.urandom(3).hex())
@@ -117,31 +111,31 @@ def save_new(text: str, name) -> Path:
         except FileExistsError:
             continue
         except OSError as exc:  # a full disk, a read-only folder: write_new left nothing behind
-            raise DataError(f"无法写入 {display_path(path)}（{os_reason(exc)}），未保存任何内容") from None
+            raise DataError(f"无法写入 {display_path(path, data_dir)}（{os_reason(exc)}），未保存任何内容") from None
     raise DataError(f"无法取得新的文件名：{path.parent}")
 
 
-REVIEW_KEYS = ("subject", "decision", "by", "date", "note", "recorded")
 
 
-EXTENSION_KEYS = ("task", "unit", "period", "until", "reason", "date", "by", "recorded")
 
 
-INDICATOR_KEYS = ("measure", "value", "date", "by", "note", "recorded")
 
 
-def save_record(data_dir: Path, folder: str, record, keys: tuple[str, ...], *name: str) -> Path:
-    """Write a report, review, extension or indicator value as a new file under
+
+
+def save_record(data_dir: Path, folder: str, record, *name: str) -> Path:
+    """Write a report, review, extension, exemption or indicator value as a new file under
     data/FOLDER/YYYY/MM/ (see record_path); exclusive and atomic. Text the
     loader would refuse (control characters) is refused here, before writing."""
+    from lanxi_cli.core.domain import stored_fields
     from lanxi_cli.errors import UsageError
     from lanxi_cli.io import yamlio
 
-    for key in keys:
+    for key in stored_fields(type(record)):
         values = getattr(record, key)
         for value in values if isinstance(values, tuple) else (values,):
             bad = yamlio.CONTROL.search(value) if isinstance(value, str) else None
             if bad:
                 raise UsageError(f"{key} 含有控制字符（U+{ord(bad[0]):04X}），请删去；没有写入任何内容")
-    text = yamlio.record_document(record, keys)
-    return save_new(text, lambda suffix: record_path(data_dir, folder, record, name, suffix))
+    text = yamlio.record_document(record)
+    return save_new(data_dir, text, lambda suffix: record_path(data_dir, folder, record, name, suffix))

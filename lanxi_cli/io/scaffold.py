@@ -95,6 +95,7 @@ def plan_text(draft, source: str | None) -> str:
         lines.append(f"  note: {_flow(draft.campaign_note)}")
     lines += ["due_soon_days: 7", ""]
     lines += _progress_reports(draft)
+    lines += ["", *_assessment(draft)]
     lines += ["", *_units(draft), ""]
     lines += _groups(draft)
     return "\n".join(lines) + "\n"
@@ -102,16 +103,35 @@ def plan_text(draft, source: str | None) -> str:
 
 def _progress_reports(draft) -> list[str]:
     owed = [g.name for g in draft.groups] or [u.name for u in draft.units if u.name != draft.office]
+    start = max(draft.issued, draft.campaign[0])
     lines = [
-        "# 旬报：每月10日、20日、30日前报告一次进展（30日在较短的月份取该月最后一天）；请按通知核实。",
+        "# 旬报：每月10日、20日、30日前报告一次进展（30日在较短的月份取该月最后一天），",
+        "# 自 start 起实行（取通知印发之日，不早于活动开始）；请按通知核实。",
         "progress_reports:",
         "  days: [10, 20, 30]",
+        f"  start: {start.isoformat()}",
         f"  owed_by: {_flow(owed)}",
     ]
     if draft.office:
         lines += [f"  exempt: {_flow([draft.office])}", f"  to: {_flow(draft.office)}",
                   f"  note: {_flow(f'接收单位取牵头任务最多的单位（{draft.office}），它不向自己报告；请核实。')}"]
     return lines
+
+
+def _assessment(draft) -> list[str]:
+    """lanxi's default rules written out, each saying in `basis` that it is not
+    the notice's: a town sees what its scores rest on and can change it."""
+    own = "本项目规则：lanxi 的默认规则，通知未规定；请按通知核实或改写。"
+    return [
+        "# 考核评估：计分、亮灯和督办的规则。下面是 lanxi 的默认规则，basis 说明出处；",
+        "# 通知规定了考核单位（assessor）或督办措施（escalation，由轻到重，如 [提醒, 约谈, 通报]）时请补上，",
+        "# 并在 escalate.overdue 中为每项措施给一个已逾期项数门槛（由轻到重递增）。",
+        "assessment:",
+        "  escalation: []",
+        f"  scoring: {_flow({'late': 0.6, 'punctual': 0.3, 'basis': own})}",
+        f"  lights: {_flow({'yellow': 1, 'red': 3, 'basis': own})}",
+        f"  escalate: {_flow({'overdue': [], 'bottom': 0, 'kinds': ['village', 'community'], 'basis': own})}",
+    ]
 
 
 def _units(draft) -> list[str]:

@@ -1,4 +1,4 @@
-"""`lanxi schema plan|tasks|report`: the JSON Schema of a data file.
+"""`lanxi schema plan|tasks|report|…`: the JSON Schema of a data file.
 
 pydantic generates it from the same dataclasses that validate the files
 (load.validate), so the schema and the checker cannot disagree; this module
@@ -67,14 +67,18 @@ TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {
         "late": "逾期完成一项计几分（0 到 1 之间，按时完成计 1）",
         "punctual": "守时分的权重（须不大于 late，且小于 1 − late）",
         "text": "说明",
+        "basis": "依据：出自方案原文，还是本项目自定的规则",
     }),
     "Lights": ("亮灯", "按已逾期项数亮红黄绿灯。", {
         "yellow": "已逾期达到几项亮黄灯", "red": "已逾期达到几项亮红灯", "text": "说明",
+        "basis": "依据：出自方案原文，还是本项目自定的规则",
     }),
     "Escalate": ("督办", "何时提请督办措施。", {
         "overdue": "每项措施的已逾期项数门槛，由轻到重递增",
         "bottom": "各排名组末几名中有逾期事项的单位至少提请最轻的措施",
+        "kinds": "对哪些类型的单位提请措施，默认 [village, community]（村、社区）",
         "text": "说明",
+        "basis": "依据：出自方案原文，还是本项目自定的规则",
     }),
     "Assessment": ("考核评估", "考核、亮灯和督办办法。", {
         "text": "原文", "assessor": "负责考核的单位", "escalation": "督办措施，由轻到重",
@@ -83,6 +87,7 @@ TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "Requirement": ("工作要求", "方案的一条工作要求。", {"title": "标题", "text": "原文"}),
     "ProgressReports": ("旬报规则", "谁在每月哪几天前报告一次进展。", {
         "days": "每月的报告日，如 [10, 20, 30]（较短的月份取最后一天）",
+        "start": "旬报自哪一天起实行 YYYY-MM-DD（如方案印发之日）；默认为活动开始日",
         "owed_by": "须报告的单位或单位组",
         "exempt": "不须报告的单位（如接收报告的办公室）",
         "to": "接收报告的单位",
@@ -103,6 +108,7 @@ TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {
         "lead": "牵头单位（原文）",
         "units": "责任单位（原文，单位或单位组）；空表示由牵头单位自行承担",
         "targets": "数量或比率目标",
+        "scored": "是否计分；false 表示只显示状态，不计入得分和督办措施",
         "note": "说明（解读的理由）",
     }),
     "Deadline": ("截止规则", "完成时限的解读：rule 决定用哪些字段。", {
@@ -122,7 +128,9 @@ TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {
         "what": "计什么", "units": "针对的单位或单位组（空表示全部）", "count": "数量目标",
         "rate": "比率目标（0 到 1）", "parts": "分项：各自计数，须全部达到",
     }),
-    "TargetPart": ("分项目标", "数量目标中单独计数的一项。", {"count": "数量", "what": "分项名称"}),
+    "TargetPart": ("分项目标", "数量目标中单独计数的一项。", {
+        "name": "分项的简称，报告时用 --part 指明", "count": "数量", "what": "计什么",
+    }),
     "Report": ("进展报告", "一个单位就一项任务的一次进展报告（每份报告一个文件）。", {
         "task": "任务编号，如 5.1",
         "unit": "报告单位",
@@ -131,32 +139,73 @@ TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {
         "count": "数量（计入数量目标）",
         "rate": "比率（0 到 1）",
         "period": "计入的周期，如 2020-09、2020-Q3、第1次",
+        "part": "计入的分项（分项目标的简称，如 中央省级）",
         "note": "说明",
         "by": "报告人",
         "evidence": "佐证材料（文件路径或链接）",
         "recorded": "写入时间（由 lanxi 填写）",
+        "supersedes": "更正（report amend）：被本报告更正的报告编号",
+        "reason": "更正的原因",
+        "form": "导入自哪张填报表的哪一行：“填报表编号#行号”",
+    }),
+    "Review": ("审核", "牵头单位对一份完成报告、延期申请或不适用申请的审核决定（每份一个文件）。", {
+        "subject": "所审核记录的编号（文件名去掉 .yaml）",
+        "decision": "approved 批准、rejected 不批准",
+        "by": "审核人",
+        "date": "日期 YYYY-MM-DD",
+        "note": "说明",
+        "recorded": "写入时间（由 lanxi 填写）",
+    }),
+    "Extension": ("延期申请", "一个单位请求推迟一项义务的截止日期（每份一个文件）。", {
+        "task": "任务编号", "unit": "申请单位", "until": "申请延至的日期 YYYY-MM-DD", "reason": "理由",
+        "date": "申请日期 YYYY-MM-DD", "period": "哪一个周期（一次性任务不填）", "by": "申请人",
+        "recorded": "写入时间（由 lanxi 填写）",
+    }),
+    "Exemption": ("不适用申请", "一个单位请求某项义务对本单位不适用（每份一个文件）。", {
+        "task": "任务编号", "unit": "申请单位", "reason": "理由", "date": "申请日期 YYYY-MM-DD",
+        "period": "哪一个周期；不填表示该任务的每个周期", "by": "申请人", "recorded": "写入时间（由 lanxi 填写）",
+    }),
+    "IndicatorValue": ("指标记录", "工作目标中一项指标在某日的测量值（每份一个文件）。", {
+        "measure": "指标名称", "value": "测量值", "date": "日期 YYYY-MM-DD", "by": "记录人", "note": "说明",
+        "recorded": "写入时间（由 lanxi 填写）",
+    }),
+    "Withdrawal": ("撤回", "撤回一份记录：它不再计入任何统计，原文件保留（每份一个文件）。", {
+        "subject": "被撤回记录的编号（文件名去掉 .yaml）", "reason": "撤回的原因", "date": "日期 YYYY-MM-DD",
+        "by": "撤回人", "recorded": "写入时间（由 lanxi 填写）",
+    }),
+    "LiaisonEntry": ("联络员备案", "一条联络员备案；每个单位以最后一条为准。", {
+        "unit": "单位", "name": "联络员姓名", "phone": "电话", "recorded": "写入时间（由 lanxi 填写）",
     }),
 }
 LOADER_FIELDS = {"file"}  # set by the loader from the file's path, never written in a file
-FILES = {"plan": "Plan", "tasks": "tasks", "report": "Report"}
+# kind (as `lanxi schema KIND` names it) → the domain dataclass that validates that file
+KINDS = {
+    "plan": "Plan", "tasks": "Task", "report": "Report", "review": "Review", "extension": "Extension",
+    "exemption": "Exemption", "indicator": "IndicatorValue", "withdrawal": "Withdrawal", "liaisons": "LiaisonEntry",
+}
+LISTS = {  # files that are a list of one dataclass: the file's own title
+    "Task": ("任务清单（tasks.yaml）", "任务清单：每项任务一段，按类别和事项编号排列。"),
+    "LiaisonEntry": ("联络员备案（liaisons.yaml）", "联络员备案，由 lanxi unit liaison 追加；每个单位以最后一条为准。"),
+}
 
 
 def schema(kind: str) -> dict:
-    """The JSON Schema of plan.yaml, tasks.yaml or a report file, in Chinese."""
+    """The JSON Schema of one kind of data file (KINDS), in Chinese."""
     from pydantic import TypeAdapter
 
-    from lanxi_cli.core.domain import Plan, Report, Task
+    from lanxi_cli.core import domain
 
-    model = {"plan": Plan, "tasks": tuple[Task, ...], "report": Report}[kind]
-    generated = TypeAdapter(model).json_schema()
-    for name, definition in generated.get("$defs", {}).items():
-        _describe(name, definition)
-    if kind == "tasks":
-        generated.update(title="任务清单（tasks.yaml）", description="任务清单：每项任务一段，按类别和事项编号排列。")
+    name = KINDS[kind]
+    cls = getattr(domain, name)
+    generated = TypeAdapter(tuple[cls, ...] if name in LISTS else cls).json_schema()
+    for part, definition in generated.get("$defs", {}).items():
+        _describe(part, definition)
+    if name in LISTS:
+        title, description = LISTS[name]
+        generated.update(title=title, description=description)
     else:
-        _describe(FILES[kind], generated)
+        _describe(name, generated)
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **generated}
-
 
 def _describe(name: str, definition: dict) -> None:
     title, description, fields = TEXTS.get(name, (name, "", {}))

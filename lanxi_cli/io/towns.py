@@ -20,9 +20,7 @@ def load_towns(path: Path) -> list:
     """The towns listed in `path`, validated; a DataError names each problem by line."""
     from lanxi_cli.core.county import Towns
     from lanxi_cli.io import load, yamlio
-    from lanxi_cli.io.locate import display_path
-
-    file = display_path(path)
+    file = path.as_posix()  # as the user typed it: it lies outside every data folder
     towns, lines, problems = load.load_document(path, Towns, MAX_BYTES, file)
     if not problems:
         seen: set[str] = set()

@@ -274,10 +274,14 @@ def control_problems(data, file: str, lines: dict[tuple, int]) -> list[Problem]:
 # ---- writing -----------------------------------------------------------------
 
 
-def record_document(record, keys: tuple[str, ...]) -> str:
-    """A record as the YAML a human can read and edit: fixed key order, Chinese
-    unescaped, empty fields left out. Dates are written bare (2020-09-20)."""
-    fields = {key: getattr(record, key) for key in keys}
+def record_document(record) -> str:
+    """A record as the YAML a human can read and edit: its fields in the
+    dataclass's order, Chinese unescaped, empty fields left out. Dates are
+    written bare (2020-09-20)."""
+    from lanxi_cli.core.domain import stored_fields
+
+    names = tuple(type(record).__dataclass_fields__)
+    fields = {key: getattr(record, key) for key in (stored_fields(type(record)) if "file" in names else names)}
     data = {k: (list(v) if isinstance(v, tuple) else v) for k, v in fields.items() if v not in (None, "", ())}
     return yaml.dump(
         data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=4096

@@ -10,7 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from lanxi_cli.core.domain import id_order
+from lanxi_cli.core.domain import State, id_order
 
 SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "markdown", ".docx": "docx"}
 NEXT_DAYS = 14  # next deadlines: those within two weeks of the as-of day
@@ -36,11 +36,14 @@ def build(book, obligations, as_of: dt.date) -> list[Block]:
     subject = plan.title.removesuffix("实施方案")
     sections = [
         ("总体进展", _progress(book, obligations, as_of)),
-        ("进度较快的单位", _ahead(standings)),
+        ("进度较快的单位", _ahead(standings, obligations)),
         ("进度滞后的单位", _behind(book, obligations)),
         ("督办措施", _escalations(book, standings)),
         ("近期截止事项", _next(book, obligations, as_of)),
     ]
+    stuck = _blocked(book, obligations)
+    if stuck:
+        sections.append(("需牵头单位协调解决的问题", stuck))
     blocks = [
         Block("title", f"关于{subject}推进情况的通报"),
         Block("addressee", f"{plan.addressees or '各有关单位'}："),
@@ -60,60 +63,82 @@ def build(book, obligations, as_of: dt.date) -> list[Block]:
 
 
 def _progress(book, obligations, as_of) -> list[Block]:
-    from lanxi_cli.core.engine import phase_on, task_rows
+    from lanxi_cli.core.engine import phase_on, task_rows, town_tally
 
     plan = book.plan
     phase = phase_on(book, as_of)
     when = f"现处于{phase.name}" if phase else ("活动尚未开始" if as_of < plan.campaign.start else "活动已结束")
-    count = defaultdict(int)
-    for ob in obligations:
-        count[ob.state] += 1
-    due = sum(1 for ob in obligations if ob.due < as_of)
-    finished = count["done"] + count["late"]
+    count = town_tally(obligations, as_of)  # exempt obligations count in no total
+    due = count.past_due
     rows = task_rows(book, obligations)
-    tasks_done = sum(1 for r in rows if r.state == "done")
-    tasks_overdue = sum(1 for r in rows if r.state == "overdue")
-    rate = f"，已到期事项完成率{100 * (due - count['overdue']) / due:.1f}%" if due else ""
+    tasks_done = sum(1 for r in rows if r.state == State.done)
+    tasks_overdue = sum(1 for r in rows if r.state == State.overdue)
+    rate = f"，已到期事项完成率{100 * (due - count.overdue) / due:.1f}%" if due else ""
+    exempt = f"（另有{count.exempt}项经批准不适用，不计入）" if count.exempt else ""
     return [
         Block("para", f"本次专项行动自{cn_date(plan.campaign.start)}至{cn_date(plan.campaign.end)}，{when}。"),
-        Block("para", f"全镇各单位承担任务事项（单位×任务×周期）共{len(obligations)}项，已到期{due}项{rate}。"
-                      f"已完成{finished}项，其中按时完成{count['done']}项、逾期完成{count['late']}项；"
-                      f"逾期未完成{count['overdue']}项；{plan.due_soon_days}日内到期{count['due_soon']}项。"
+        Block("para", f"全镇各单位承担任务事项（单位×任务×周期）共{count.total}项{exempt}，已到期{due}项{rate}。"
+                      f"已完成{count.completed}项，其中按时完成{count.done}项、逾期完成{count.late}项；"
+                      f"逾期未完成{count.overdue}项；{plan.due_soon_days}日内到期{count.due_soon}项。"
                       f"任务清单{len(rows)}项任务中，已全部完成{tasks_done}项，有单位逾期未完成{tasks_overdue}项。"),
     ]
 
 
-def _ahead(standings) -> list[Block]:
+def _ahead(standings, obligations) -> list[Block]:
+    """The best-placed units of each group that have completed something and owe
+    nothing overdue that is scored: a unit named here is never named as behind
+    or for a measure."""
     from lanxi_cli.core.assess import GROUP_NAMES
 
+    behind = {ob.unit for ob in obligations if ob.state == State.overdue and ob.scored}
     out = []
     for group, name in GROUP_NAMES.items():
-        leaders = [s for s in standings if s.group == group and s.rank <= LEADERS and s.tally.done + s.tally.late]
+        leaders = [s for s in standings if s.group == group and s.rank <= LEADERS
+                   and s.tally.completed and s.unit not in behind]
         if leaders:
             names = "、".join(f"{s.unit}（{float(s.score):.1f}分）" for s in leaders)
             out.append(Block("item", f"{name}：{names}。"))
-    return out or [Block("para", "本期暂无已完成事项的单位。")]
+    return out or [Block("para", "本期暂无已完成事项且无逾期事项的单位。")]
 
 
 def _behind(book, obligations) -> list[Block]:
-    """Every unit with an overdue obligation; units owing the same items share one line."""
+    """Every unit with an overdue obligation; units owing the same items share one
+    line. Overdue items that count toward no score (due before the notice, or an
+    unscored task) follow apart, so a unit owing only those is not called behind."""
+    scored, count = _owing(book, [ob for ob in obligations if ob.state == State.overdue and ob.scored])
+    unscored, _ = _owing(book, [ob for ob in obligations if ob.state == State.overdue and not ob.scored])
+    if not scored and not unscored:
+        return [Block("para", "截至目前，各单位均无逾期未完成事项。")]
+    out = []
+    if scored:
+        out.append(Block("para", f"以下{count}个单位有逾期未完成事项，请抓紧办理："))
+        out += scored
+    else:
+        out.append(Block("para", "截至目前，各单位均无计入考核的逾期未完成事项。"))
+    if unscored:
+        out.append(Block("para", "以下逾期事项不计入考核（方案印发前到期，或由牵头单位开展、不计分的任务），"
+                                 "仍请办理："))
+        out += unscored
+    return out
+
+
+def _owing(book, overdue) -> tuple[list[Block], int]:
+    """One line per set of overdue items, naming the units that owe exactly those;
+    and how many units owe any."""
     from lanxi_cli.core.engine import unit_order
 
     owed: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for ob in obligations:
-        if ob.state == "overdue":
-            owed[ob.unit][ob.task.id].append(ob)
-    if not owed:
-        return [Block("para", "截至目前，各单位均无逾期未完成事项。")]
+    for ob in overdue:
+        owed[ob.unit][ob.task.id].append(ob)
     same: dict[str, list[str]] = defaultdict(list)
     for unit in sorted(owed, key=lambda n: unit_order(book, n)):
         same[_overdue_items(owed[unit])].append(unit)
-    out = [Block("para", f"以下{len(owed)}个单位有逾期未完成事项，请抓紧办理：")]
+    out = []
     for items, units in same.items():
         count = sum(len(obs) for obs in owed[units[0]].values())
         each = "各" if len(units) > 1 else ""
         out.append(Block("item", f"{'、'.join(units)}（{each}{count}项）：{items}。"))
-    return out
+    return out, len(owed)
 
 
 def _overdue_items(by_task: dict[str, list]) -> str:
@@ -149,7 +174,7 @@ def _escalations(book, standings) -> list[Block]:
 def _next(book, obligations, as_of) -> list[Block]:
     from lanxi_cli.render.tables import short
 
-    pending = [ob for ob in obligations if not ob.completed and ob.due >= as_of]
+    pending = [ob for ob in obligations if not ob.completed and not ob.exempt and ob.due >= as_of]
     soon = [ob for ob in pending if (ob.due - as_of).days <= NEXT_DAYS]
     if not soon and pending:  # nothing within two weeks: the next deadline day
         first = min(ob.due for ob in pending)
@@ -166,6 +191,20 @@ def _next(book, obligations, as_of) -> list[Block]:
                       f"（{unit_list(book, names, limit=4)}）")
         for (due, task_id), names in units.items()
     ]
+
+
+def _blocked(book, obligations) -> list[Block]:
+    """Obligations whose latest report says blocked: for the task's lead to act on."""
+    from lanxi_cli.core.engine import blocked
+    from lanxi_cli.render.tables import short
+
+    out = []
+    for ob in blocked(obligations):
+        period = f"（{ob.occ.label}）" if ob.occ.label else ""
+        note = f"：{short(ob.blocked.note.replace(chr(10), ' '), 40)}" if ob.blocked.note else ""
+        out.append(Block("item", f"{ob.unit} {ob.task.id}{period} {short(ob.task.text, 24)}，"
+                                 f"{cn_date(ob.blocked.date)}报告受阻{note}。请{book.lead(ob.task)}协调解决。"))
+    return out
 
 
 # ---- rendering ------------------------------------------------------------------

@@ -18,6 +18,7 @@ STATE_NAMES = {
     "overdue": "已逾期",
     "due_soon": "即将到期",
     "open": "未到期",
+    "exempt": "不适用",
 }
 STATE_STYLES = {
     "done": "green",
@@ -25,11 +26,12 @@ STATE_STYLES = {
     "overdue": "bold red",
     "due_soon": "yellow",
     "open": "",
+    "exempt": "dim",
 }
 # Beside the state: has the lead verified the completion claim (销号核验)?
 VERIFICATION_NAMES = {"verified": "已核验", "claimed": "已申报", "rejected": "已退回"}
 # One narrow ASCII mark per state, for the matrix: reads the same without colour.
-STATE_MARKS = {"done": "+", "late": "~", "overdue": "X", "due_soon": "!", "open": "."}
+STATE_MARKS = {"done": "+", "late": "~", "overdue": "X", "due_soon": "!", "open": ".", "exempt": "-"}
 STATUS_NAMES = {"done": "完成", "progress": "进行中", "blocked": "受阻"}  # a report's status
 KIND_NAMES = {"village": "村", "community": "社区", "department": "部门", "other": "其他"}
 
@@ -53,13 +55,15 @@ def table(*headers: str, title: str | None = None, wrap: tuple[int, ...] = ()):
     return tbl
 
 
-def state_text(state: str, verification: str | None = None):
-    """The state's word; with a verification, its word on a second line."""
+def state_text(state: str, verification: str | None = None, blocked: bool = False):
+    """The state's word; with a verification, or a report saying blocked, its word on a second line."""
     from rich.text import Text
 
     text = Text(STATE_NAMES[state], style=STATE_STYLES[state])
     if verification:
         text.append("\n" + VERIFICATION_NAMES[verification])
+    if blocked:
+        text.append("\n受阻", style="bold")
     return text
 
 
@@ -169,36 +173,38 @@ def show_tasks(book, rows, as_of, fmt: str) -> None:
 # ---- lanxi status ---------------------------------------------------------------
 
 
-def show_status(book, summaries, as_of, fmt: str) -> None:
+def show_status(book, tallies, as_of, fmt: str) -> None:
     from rich.cells import cell_len
 
-    rows = [s.as_dict() for s in summaries]
+    rows = [t.as_dict() for t in tallies]
     if fmt == "json":
         return print_json({"as_of": as_of.isoformat(), "units": rows})
     if fmt == "csv":
         return print_csv(rows)
     out = console()
     out.print(campaign_header(book, as_of))
-    tbl = table("单位", "总数", "已完成", "逾期\n完成", "已逾期", "即将\n到期", "未到期", "完成进度", wrap=(0,))
-    for col in tbl.columns[1:7]:
+    exempt = any(t.exempt for t in tallies)  # the column shows only where an exemption was approved
+    headers = ["单位", "总数", "已完成", "逾期\n完成", "已逾期", "即将\n到期", "未到期",
+               *(["不适\n用"] if exempt else []), "完成进度"]
+    tbl = table(*headers, wrap=(0,))
+    for col in tbl.columns[1:-1]:
         col.justify = "right"
-    tbl.columns[0].min_width = min(20, max((cell_len(s.unit) for s in summaries), default=4))
+    tbl.columns[0].min_width = min(20, max((cell_len(t.unit) for t in tallies), default=4))
     from lanxi_cli.core.domain import GROUP_OF_KIND
 
     group = None
-    for s in summaries:
-        if group is not None and GROUP_OF_KIND[s.kind] != group:
+    for t in tallies:
+        if group is not None and GROUP_OF_KIND[t.kind] != group:
             tbl.add_section()
-        group = GROUP_OF_KIND[s.kind]
-        c = s.counts
+        group = GROUP_OF_KIND[t.kind]
         tbl.add_row(
-            s.unit, str(s.total), str(c["done"]), str(c["late"]),
-            _styled(c["overdue"], "overdue"), _styled(c["due_soon"], "due_soon"), str(c["open"]),
-            bar(c["done"] + c["late"], s.total, width=5),
+            t.unit, str(t.total), str(t.done), str(t.late),
+            _styled(t.overdue, "overdue"), _styled(t.due_soon, "due_soon"), str(t.open),
+            *([str(t.exempt) if t.exempt else ""] if exempt else []), bar(t.completed, t.total, width=5),
         )
     out.print(tbl)
-    completed = sum(c.counts["done"] + c.counts["late"] for c in summaries)
-    verified = sum(s.verified for s in summaries)
+    completed = sum(t.completed for t in tallies)
+    verified = sum(t.verified for t in tallies)
     if completed:
         out.print(f"已完成 {completed} 项中：已核验 {verified} 项，已申报待核验 {completed - verified} 项。")
 
@@ -243,6 +249,24 @@ def show_assessment(book, standings, as_of, fmt: str) -> None:
               "折合百分制（详见 plan.yaml assessment.scoring）。")
 
 
+def amount(ob) -> str:
+    """An obligation's quantity against its target: 2/3, a rate 60%/50%, each part on its own."""
+    if ob.parts:
+        return " ".join(f"{p.name}{p.count}/{p.target}" for p in ob.parts)
+    if ob.target is not None:
+        return f"{ob.count}/{ob.target}"
+    if ob.rate_target is not None:
+        return f"{ob.rate:.0%}/{ob.rate_target:.0%}" if ob.rate is not None else f"—/{ob.rate_target:.0%}"
+    return ""
+
+
+def _flat(row: dict) -> dict:
+    """An obligation's dict for a csv row: parts and the blocking report in one cell each."""
+    blocked = row["blocked"]
+    parts = "、".join(f"{p['name']} {p['count']}/{p['target']}" for p in row["parts"])
+    return {**row, "parts": parts, "blocked": f"{blocked['date']} {blocked['note']}".strip() if blocked else ""}
+
+
 def show_unit_status(book, unit, obligations, leads, as_of, fmt: str) -> None:
     from lanxi_cli.core.engine import obligation_dict
 
@@ -256,22 +280,23 @@ def show_unit_status(book, unit, obligations, leads, as_of, fmt: str) -> None:
             "leads": [lead.as_dict() for lead in leads],
         })
     if fmt == "csv":
-        return print_csv(rows)
+        return print_csv([_flat(row) for row in rows])
     out = console()
     info = book.units[unit]
     liaison = f" · 联络员 {info.liaison.name} {info.liaison.phone}".rstrip() if info.liaison.name else ""
     out.print(f"{unit}（{KIND_NAMES[info.kind]}）{liaison}\n截至 {as_of}")
     if obligations:
         tbl = table("任务", "内容", "周期", "截止", "状态", "数量", "最近报告",
-                    title="本单位承担的任务", wrap=(1,))
+                    title="本单位承担的任务", wrap=(1, 5))
         for ob in obligations:
             tbl.add_row(
-                ob.task.id, short(ob.task.text, 20), ob.occ.label or "", ob.due.isoformat(),
-                state_text(ob.state, ob.verification),
-                f"{ob.count}/{ob.target}" if ob.target is not None else "",
-                ob.last_report.isoformat() if ob.last_report else "",
+                ob.task.id + ("" if ob.scored else "*"), short(ob.task.text, 20), ob.occ.label or "",
+                ob.due.isoformat(), state_text(ob.state, ob.verification, ob.blocked is not None),
+                amount(ob), ob.last_report.isoformat() if ob.last_report else "",
             )
         out.print(tbl)
+        if not all(ob.scored for ob in obligations):
+            out.print("* 不计入考核（方案印发前到期，或该任务不计分）。")
     else:
         out.print("本单位没有承担任务。")
     if leads:
@@ -284,6 +309,18 @@ def show_unit_status(book, unit, obligations, leads, as_of, fmt: str) -> None:
                 unit_list(book, lead.overdue_units, limit=3),
             )
         out.print(tbl)
+        for line in blocked_lines([ob for lead in leads for ob in lead.blocked]):
+            out.print(line)
+
+
+def blocked_lines(obligations) -> list[str]:
+    """What the lead must act on: each obligation whose latest report says blocked."""
+    lines = []
+    for ob in obligations:
+        note = short(ob.blocked.note.replace("\n", " "), 40) if ob.blocked.note else "未说明原因"
+        period = f"（{ob.occ.label}）" if ob.occ.label else ""
+        lines.append(f"待协调：{ob.task.id}{period} {ob.unit} {ob.blocked.date} 报告受阻：{note}")
+    return lines
 
 
 def show_matrix(book, obligations, as_of, fmt: str) -> None:
@@ -385,20 +422,24 @@ def show_reports(rows: list[dict], fmt: str) -> None:
     if not rows:
         out.print("没有符合条件的报告。")
         return
-    tbl = table("日期", "任务", "单位", "状态", "数量", "报告人", "说明", title=f"进展报告（{len(rows)}份）", wrap=(6,))
+    tbl = table("日期", "任务", "单位", "状态", "数量", "报告人", "说明", "编号",
+                title=f"进展报告（{len(rows)}份）", wrap=(6, 7))
     for r in rows:
         count = "" if r["count"] is None else str(r["count"])
         if r["rate"] is not None:
             count = f"{count} {r['rate']:.0%}".strip()
-        tbl.add_row(r["date"], r["task"], r["unit"], STATUS_NAMES[r["status"]], count, r["by"],
-                    short(r["note"].replace("\n", " "), 20))
+        mark = "（已撤回）" if r.get("withdrawn") else "（已更正）" if r.get("superseded_by") else ""
+        state = STATUS_NAMES[r["status"]] + mark
+        tbl.add_row(r["date"], r["task"], r["unit"], state, count, r["by"],
+                    short(r["note"].replace("\n", " "), 20), r["id"])
     out.print(tbl)
 
 
-def show_missing(book, start, end, units: list[str], owed: int, fmt: str) -> None:
-    window = {"start": start.isoformat(), "end": end.isoformat()}
+def show_missing(book, window, units: list[str], owed: int, fmt: str) -> None:
+    """`window` is (start, end), or None before the first reporting day."""
     if fmt == "json":
-        return print_json({"window": window, "units": units, "owed": owed})
+        shown = None if window is None else {"start": window[0].isoformat(), "end": window[1].isoformat()}
+        return print_json({"window": shown, "units": units, "owed": owed})
     rows = [
         {"unit": u, "kind": book.units[u].kind, "liaison": book.units[u].liaison.name,
          "phone": book.units[u].liaison.phone}
@@ -407,6 +448,10 @@ def show_missing(book, start, end, units: list[str], owed: int, fmt: str) -> Non
     if fmt == "csv":
         return print_csv(rows, ["unit", "kind", "liaison", "phone"])
     out = console()
+    if window is None:
+        out.print("旬报尚未到第一个报告日，还没有应报的旬报。")
+        return
+    start, end = window
     if not units:
         out.print(f"旬报 {start} 至 {end}：应报的 {owed} 个单位都已报告。")
         return
@@ -456,6 +501,41 @@ def show_extensions(rows: list[dict], as_of, fmt: str) -> None:
         tbl.add_row(row["task"], row["unit"], row["period"] or "", row["due"], row["until"],
                     DECISION_NAMES[row["decision"]], row["reason"])
     out.print(tbl)
+
+
+def show_exemptions(rows: list[dict], as_of, fmt: str) -> None:
+    if fmt == "json":
+        return print_json(rows)
+    if fmt == "csv":
+        return print_csv(rows, ["id", "task", "unit", "period", "reason", "decision", "date", "by", "file"])
+    out = console()
+    if not rows:
+        out.print("没有不适用申请。")
+        return
+    tbl = table("任务", "单位", "周期", "申请日期", "审批", "理由", "编号", title="不适用申请", wrap=(5, 6))
+    for row in rows:
+        tbl.add_row(row["task"], row["unit"], row["period"] or "全部", row["date"],
+                    DECISION_NAMES[row["decision"] or "pending"], row["reason"], row["id"])
+    out.print(tbl)
+
+
+def feedback_lines(fb) -> list[str]:
+    """report add's word on stderr (see reporting.feedback)."""
+    report, ob = fb.report, fb.obligation
+    if ob is None:
+        return [f"提示：{report.unit} 是任务 {report.task} 的牵头单位，不承担该任务的义务；"
+                "本报告只作记录，不计入任何义务的完成。"]
+    period = f" {ob.occ.label}" if ob.occ.label else ""
+    got = amount(ob)
+    lines = [f"计入：任务 {ob.task.id}{period}（{ob.unit}，截止 {ob.due}），现为{STATE_NAMES[ob.state]}"
+             + (f"，{got}" if got else "") + "。"]
+    if fb.short:
+        lines.append(f"提示：本报告申报完成，但已报{got or '的数量'}未达目标；"
+                     "已报数量或比率的，以目标为准，该项尚未完成。")
+    for early in fb.overdue_before:
+        lines.append(f"警告：{early.occ.label} 的同一任务已逾期且未完成（截止 {early.due}）；"
+                     f"若本报告属于该期，请用 --period {early.occ.label} 填报。")
+    return lines
 
 
 def _number(value) -> str:

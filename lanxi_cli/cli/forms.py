@@ -1,0 +1,202 @@
+"""Collecting reports from the units: 填报表 out (form make) and back in (form
+import), what to send each liaison (remind), and recording a liaison (unit liaison)."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lanxi_cli.cli.common import (
+    AsOfOpt,
+    DataOpt,
+    Format,
+    FormatOpt,
+    NoCommitOpt,
+    complete_unit,
+    open_session,
+    publish,
+    recorded_now,
+    warn,
+)
+from lanxi_cli.errors import UsageError
+
+
+def _progress(items: list, label: str):
+    """Yield `items`, with a progress bar on stderr while there are several and
+    stderr is a terminal (never in a pipe, a log or a test)."""
+    if len(items) < 2 or not sys.stderr.isatty():
+        yield from items
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(label, total=len(items))
+        for item in items:
+            yield item
+            bar.advance(task)
+
+
+# ---- form make ----------------------------------------------------------------------
+
+
+def make(
+    output: Annotated[Path, typer.Option("--output", "-o", metavar="DIR", help="存放填报表的目录（不存在则新建）")],
+    unit: Annotated[list[str] | None, typer.Option(
+        "--unit", "-u", autocompletion=complete_unit, help="只为这些单位生成（可重复）；默认每个有待办的单位")] = None,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """生成填报表：每个单位一个 .xlsx，列出逾期、即将到期和未到期的任务，发给各单位填写。"""
+    from lanxi_cli.core import forms
+    from lanxi_cli.render import form as sheet
+
+    if output.exists() and not output.is_dir():
+        raise UsageError(f"输出目录“{output}”是一个文件")
+    if not output.exists() and not output.parent.is_dir():
+        raise UsageError(f"输出目录“{output}”的上级目录不存在")
+    session = open_session(data, as_of)
+    units = list(dict.fromkeys(session.unit(u) for u in unit)) if unit else None
+    made = forms.forms_for(session.book, session.obligations(), session.as_of, units)
+    for form in made:
+        if not form.rows:
+            warn(f"{form.unit} 截至 {session.as_of} 没有待办的任务，不生成填报表")
+    made = [form for form in made if form.rows]
+    output.mkdir(exist_ok=True)
+    for form in _progress(made, "生成填报表"):
+        path = output / sheet.file_name(form)
+        sheet.write(form, session.book.plan.campaign.start, path)
+        typer.echo(str(path))  # an output the user named, shown as named
+    sys.stderr.write(f"已生成 {len(made)} 份填报表，共 {sum(len(f.rows) for f in made)} 行待填。\n")
+
+
+# ---- form import ----------------------------------------------------------------------
+
+
+def _save_all(data_dir: Path, reports: list) -> list[Path]:
+    """Write every report of one form, or none: a failure part-way removes the
+    files this call made (new, uncommitted, ours) before the error goes on."""
+    from lanxi_cli.io import save
+
+    written: list[Path] = []
+    try:
+        for report in reports:
+            written.append(save.save_report(data_dir, report))
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return written
+
+
+class ImportFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+def import_(
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="填好的填报表（.xlsx，可多个）")],
+    by: Annotated[str, typer.Option("--by", help="报告人：用于没有填写报告人的行")] = "",
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查，不写入")] = False,
+    no_commit: NoCommitOpt = False,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: Annotated[ImportFormat, typer.Option("--format", "-f", help="输出格式：table 文字、json")]
+    = ImportFormat.table,
+) -> None:
+    """导入填好的填报表：每个填写的行成为一份进展报告；有错的文件整份不导入，并指明出错的格子。"""
+    from lanxi_cli.core import forms
+    from lanxi_cli.core.reporting import MAX_FIELD, check_text
+    from lanxi_cli.errors import LanxiError
+    from lanxi_cli.io import form_read, gitio
+    from lanxi_cli.render import collect as show
+
+    check_text(by, "--by", MAX_FIELD)
+    session = open_session(data, as_of)
+    earlier = {r.form: r for r in session.reports if r.form}
+    recorded = recorded_now()
+    results = []
+    for path in _progress(files, "导入填报表"):
+        shown = str(path)
+        try:
+            filled = form_read.read(path, shown)
+        except form_read.FormError as exc:
+            outcome = forms.Outcome(errors=[f"{shown}: {exc}"])
+        else:
+            outcome = forms.read_rows(session.book, filled, session.as_of, recorded, by.strip())
+            forms.sort_out(outcome, earlier)
+        written: list[Path] = []
+        if not outcome.errors and outcome.reports and not dry_run:
+            try:
+                written = _save_all(session.data_dir, outcome.reports)
+            except LanxiError as exc:
+                outcome.errors.append(f"{shown}: {exc}")
+            else:
+                if not no_commit:
+                    try:
+                        gitio.commit_files(written, forms.commit_message(outcome, path.name))
+                    except gitio.GitError as exc:
+                        warn(f"{shown} 的报告已保存，但没有提交到 git：{exc}")
+        if not outcome.errors:
+            earlier.update((r.form, r) for r in outcome.reports)  # the same form twice in one run
+        results.append((shown, outcome, written))
+    show.show_imports(session.data_dir, results, dry_run, fmt.value)
+    if any(outcome.errors for _, outcome, _ in results):
+        raise typer.Exit(1)
+
+
+# ---- remind -------------------------------------------------------------------------
+
+
+def remind(
+    unit: Annotated[str | None, typer.Option("--unit", "-u", autocompletion=complete_unit, help="只看该单位")] = None,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """催办提醒：给每个有逾期、即将到期任务或旬报未报的单位的联络员一条可直接发送的短信。"""
+    from lanxi_cli.core import remind as rules
+    from lanxi_cli.render import collect as show
+
+    session = open_session(data, as_of)
+    found = rules.reminders(session.book, session.obligations(), session.reports, session.as_of, session.unit(unit))
+    show.show_reminders(found, session.as_of, fmt.value)
+
+
+# ---- unit liaison -------------------------------------------------------------------
+
+
+def liaison(
+    name: Annotated[str, typer.Argument(metavar="NAME", autocompletion=complete_unit, help="单位名称或别名")],
+    person: Annotated[str, typer.Option("--name", help="联络员姓名")],
+    phone: Annotated[str, typer.Option("--phone", help="电话：11位手机号，或带区号的固定电话")] = "",
+    no_commit: NoCommitOpt = False,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """备案单位联络员：写入 data/liaisons.yaml（覆盖 plan.yaml 中的联络员）并提交到 git。"""
+    from lanxi_cli.core import liaisons
+    from lanxi_cli.io import liaisons as liaison_file
+
+    session = open_session(data, as_of)
+    unit = session.unit(name)
+    entry = liaisons.make_entry(unit, person, phone, recorded_now())
+    path = liaison_file.append(session.data_dir, session.book, entry)
+    publish(session.data_dir, path, f"联络员：{unit} {entry.name} {entry.phone}".rstrip(), no_commit, "联络员备案")
+
+
+def register(app: typer.Typer) -> None:
+    """Adds the `form` group (make, import), `remind` and the `unit` group (liaison)."""
+    form = typer.Typer(help="填报表：生成（make）发给各单位填写，导入（import）填好的表。", no_args_is_help=True)
+    form.command("make")(make)
+    form.command("import")(import_)
+    app.add_typer(form, name="form")
+    app.command("remind")(remind)
+    unit = typer.Typer(help="单位：备案联络员（liaison）。", no_args_is_help=True)
+    unit.command("liaison")(liaison)
+    app.add_typer(unit, name="unit")

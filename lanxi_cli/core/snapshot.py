@@ -1,0 +1,169 @@
+"""The data folder read once, as of one day: every command starts here.
+
+`load(data_dir, as_of)` gives the plan index (book) at once; the records and
+the obligations are read or computed the first time a command asks for them,
+and never twice. Every path and id in it is the same whatever the current
+folder. No typer here: the CLI passes `warn` to show problems as they are met.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lanxi_cli.core.domain import id_of
+from lanxi_cli.core.plan_index import Book
+from lanxi_cli.errors import Problem, UsageError
+
+# What a problem in each record folder means for the command that meets it.
+_SKIPPED = {
+    "reports": "已跳过此报告", "extensions": "已跳过此延期申请", "exemptions": "已跳过此不适用申请",
+    "reviews": "已跳过此审核", "indicators": "已跳过此指标记录", "withdrawals": "已跳过此撤回记录",
+}
+
+
+@dataclass
+class Snapshot:
+    data_dir: Path
+    as_of: dt.date
+    book: Book
+    cache: object = field(default=None, repr=False)  # an io.cache.Cache, or None to read every file
+    warn: Callable[[str], None] | None = field(default=None, repr=False)
+    problems: list[Problem] = field(default_factory=list)
+    _loaded: dict = field(default_factory=dict, repr=False)
+
+    # ---- records, each kind read once ---------------------------------------
+
+    def records(self, kind: str) -> list:
+        """Every valid record of `kind` (a folder name), withdrawn and superseded ones too."""
+        if kind not in self._loaded:
+            from lanxi_cli.io import load
+
+            if kind == "reports" and self.cache is not None:
+                found = self.cache.load_reports(self.book)
+            elif kind == "reviews":
+                found = load.load_reviews(
+                    self.data_dir, self.book,
+                    [*self.records("reports"), *self.records("extensions"), *self.records("exemptions")],
+                )
+            else:
+                found = getattr(load, f"load_{kind}")(self.data_dir, self.book)
+            self._loaded[kind], problems = found
+            self.problems += problems
+            for problem in problems if self.warn else ():
+                self.warn(f"{problem}（{_SKIPPED[kind]}）")
+        return self._loaded[kind]
+
+    @property
+    def corrections(self):
+        """Withdrawals and amendments in force (core.corrections), worked out once."""
+        if "corrections" not in self._loaded:
+            from lanxi_cli.core import corrections
+
+            self._loaded["corrections"] = corrections.resolve(self.records("reports"), self.records("withdrawals"))
+        return self._loaded["corrections"]
+
+    def _counted(self, kind: str) -> list:
+        """The records of `kind` that count: neither withdrawn nor superseded."""
+        key = f"counted {kind}"
+        if key not in self._loaded:
+            fixes = self.corrections
+            kept = [r for r in self.records(kind) if fixes.counts(r)]
+            if kind == "reviews":  # a review of a record that counts nowhere counts nowhere
+                kept = [r for r in kept if r.subject not in fixes.withdrawn and r.subject not in fixes.superseded_by]
+            self._loaded[key] = kept
+        return self._loaded[key]
+
+    @property
+    def reports(self) -> list:
+        """Every valid report that counts; each broken file is a problem, left out."""
+        return self._counted("reports")
+
+    @property
+    def extensions(self) -> list:
+        return self._counted("extensions")
+
+    @property
+    def reviews(self) -> list:
+        return self._counted("reviews")
+
+    @property
+    def exemptions(self) -> list:
+        return self._counted("exemptions")
+
+    @property
+    def indicators(self) -> list:
+        return self._counted("indicators")
+
+    def obligations(self) -> list:
+        """Every obligation with its state on the as-of day (computed once)."""
+        if "obligations" not in self._loaded:
+            from lanxi_cli.core import engine
+
+            self._loaded["obligations"] = engine.compute(
+                self.book, self.reports, self.as_of, self.reviews, self.extensions, self.exemptions
+            )
+        return self._loaded["obligations"]
+
+    # ---- what a user typed ---------------------------------------------------
+
+    def unit(self, text: str | None) -> str | None:
+        """The canonical unit a --unit option names, or None when it was not given."""
+        return None if text is None else self.book.resolve_unit(text)
+
+    def task_id(self, text: str | None) -> str | None:
+        """The task id a --task option names, or None when it was not given."""
+        return None if text is None else self.book.resolve_task(text).id
+
+    def record(self, text: str, kinds: tuple[str, ...], what: str):
+        """The valid record of one of `kinds` that an id or a path names, or a
+        UsageError saying why there is none."""
+        wanted = id_of(text)
+        for kind in kinds:
+            for record in self.records(kind):
+                if record.id == wanted:
+                    return record
+        broken = [p for p in self.problems if id_of(p.file) == wanted]
+        if broken:
+            raise UsageError(f"{what}“{text}”有误，不能使用：{broken[0]}")
+        raise UsageError(f"找不到{what}“{text}”（应为记录编号，即文件名去掉 .yaml，或其路径）")
+
+
+KINDS = tuple(_SKIPPED)
+
+
+def load(data_dir: Path, as_of: dt.date, warn: Callable[[str], None] | None = None, cached: bool = True) -> Snapshot:
+    """The data folder as of `as_of`: the book now (a broken plan raises
+    DataError), the records when first asked for."""
+    from lanxi_cli.io import load as files
+    from lanxi_cli.io.cache import Cache
+
+    if not cached:
+        return Snapshot(data_dir, as_of, files.load_book(data_dir))
+    cache = Cache(data_dir)
+    return Snapshot(data_dir, as_of, cache.load_book(), cache, warn)
+
+
+def check(data_dir: Path) -> tuple[Book | None, list, list[Problem]]:
+    """Everything `lanxi check` validates, always from the files themselves:
+    (the book or None, the valid reports, every problem found), ids included."""
+    from lanxi_cli.errors import DataError
+
+    try:
+        snap = load(data_dir, dt.date.today(), cached=False)
+    except DataError as exc:
+        return None, [], exc.problems
+    from lanxi_cli.core import corrections
+
+    seen: dict[str, object] = {}
+    found = []
+    for kind in KINDS:
+        for record in snap.records(kind):
+            first = seen.setdefault(record.id, record)
+            if first is not record:
+                message = f"记录编号 {record.id} 与 {first.file} 重复；编号（文件名）须在数据目录中唯一"
+                found.append(Problem(record.file, None, message))
+    found += corrections.problems(snap.corrections, seen, snap.records("reports"))
+    return snap.book, snap.reports, snap.problems + found

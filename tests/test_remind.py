@@ -1,0 +1,141 @@
+"""`lanxi remind`: what to send each liaison, checked against a scenario (golden files)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from scenario import AS_OF, write_reports
+
+from lanxi_cli.core.remind import SMS_CHARS, split
+
+GOLDEN = Path(__file__).parent / "golden"
+LIAISONS = """\
+# 手工写的注释
+- {unit: 苏家湖村, name: 张三, phone: '13812345678'}
+- {unit: 黄湖村, name: 李四, phone: 0737-4281234}
+- {unit: 兰溪派出所, name: 王警官, phone: ''}
+"""
+
+
+def golden(name: str, text: str) -> None:
+    """`text` must equal tests/golden/NAME; LANXI_UPDATE_GOLDEN=1 rewrites the file (review the diff)."""
+    path = GOLDEN / name
+    if os.environ.get("LANXI_UPDATE_GOLDEN"):
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def scenario(data_dir) -> Path:
+    write_reports(data_dir)
+    (data_dir / "liaisons.yaml").write_text(LIAISONS, encoding="utf-8")
+    return data_dir
+
+
+def remind(cli, data_dir, *args, as_of=AS_OF):
+    result = cli("remind", "--data", str(data_dir), "--as-of", as_of, *args)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    return result.stdout
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_the_scenario(cli, scenario, fmt):
+    golden(f"remind-{AS_OF}.{'txt' if fmt == 'table' else fmt}", remind(cli, scenario, "--format", fmt))
+
+
+def test_every_unit_with_an_overdue_item_is_named(cli, scenario):
+    """Every unit with an overdue obligation that counts (not 10.2's inspected villages, nothing
+    due before the notice) is named with exactly those items."""
+    status = json.loads(cli("status", "--data", str(scenario), "--as-of", AS_OF, "--format", "json").stdout)
+
+    def counted(unit):
+        own = json.loads(cli("status", "--unit", unit, "--data", str(scenario), "--as-of", AS_OF,
+                             "--format", "json").stdout)["obligations"]
+        return [o for o in own if o["state"] == "overdue" and o["scored"]]
+
+    overdue = [u["unit"] for u in status["units"] if u["overdue"] and counted(u["unit"])]
+    # the villages and the community: the departments' only overdue item, 6.3 for August, fell due before the notice
+    assert len(overdue) == 23
+    rows = json.loads(remind(cli, scenario, "--format", "json"))
+    named = {r["unit"]: r for r in rows}
+    assert set(overdue) <= set(named)
+    table = remind(cli, scenario)
+    for unit in overdue:
+        late = [{"task": o["task"], "period": o["period"], "due": o["due"]} for o in counted(unit)]
+        assert sorted(named[unit]["overdue"], key=lambda o: (o["due"], o["task"])) == \
+            sorted(late, key=lambda o: (o["due"], o["task"]))
+        assert f"\n{unit} · " in table
+        text = "".join(m.split("）", 1)[1] if m.startswith("（") else m for m in named[unit]["sms"])
+        assert text.startswith(f"{unit}联络员{named[unit]['liaison']}：逾期{len(late)}项：")
+        assert all(o["task"] in text for o in late)
+
+
+def test_one_unit(cli, scenario):
+    assert remind(cli, scenario, "--unit", "苏家湖") == (
+        "催办提醒 · 截至 2020-09-15 · 旬报 9月1日至10日 · 1 个单位\n"
+        "（短信每行一条，每条不超过 70 字）\n"
+        "\n"
+        "苏家湖村 · 联络员 张三 13812345678 · 逾期 5、即将到期 1\n"
+        "  苏家湖村联络员张三：逾期5项：2.1、2.2、2.3、4.1、4.2（9月3日）；即将到期1项：8.2（9月15日）。请抓紧办理。\n"
+    )
+
+
+def test_a_missing_report_alone(cli, data_dir):
+    """禁毒协会 owes no 旬报 and nothing is overdue on 09-11; 中心校 filed nothing in 09-01..09-10
+    (its August 6.3, due before the notice, counts toward nothing and is not chased)."""
+    rows = json.loads(remind(cli, data_dir, "--unit", "中心校", "--format", "json", as_of="2020-09-11"))
+    assert rows == [{
+        "unit": "中心校", "liaison": "", "phone": "",
+        "overdue": [], "due_soon": [],
+        "missing_report": True, "window": {"start": "2020-09-01", "end": "2020-09-10"},
+        "text": "中心校联络员：9月1日至10日旬报未报。请尽快报送。",
+        "sms": ["中心校联络员：9月1日至10日旬报未报。请尽快报送。"],
+    }]
+    assert remind(cli, data_dir, "--unit", "禁毒协会", as_of="2020-09-11") == "截至 2020-09-11，没有需要催办的单位。\n"
+
+
+def test_a_long_list_is_summarised_in_one_message(cli, scenario):
+    [row] = json.loads(remind(cli, scenario, "--unit", "苏家湖村", "--format", "json", as_of="2020-12-15"))
+    assert len(row["overdue"]) == 26  # 29 overdue, less 10.2 第1次–第3次 (the villages are inspected, not acting)
+    assert row["sms"] == ["苏家湖村联络员张三：逾期26项（最早9月3日），即将到期3项（最早12月15日），"
+                          "12月1日至10日旬报未报。明细见任务清单，请抓紧办理。"]
+
+
+@pytest.mark.parametrize("as_of", ["2020-09-04", "2020-09-15", "2020-10-08", "2020-11-21", "2020-12-31"])
+def test_every_message_fits_one_sms(cli, scenario, as_of):
+    rows = json.loads(remind(cli, scenario, "--format", "json", as_of=as_of))
+    assert rows
+    for row in rows:
+        assert 1 <= len(row["sms"]) <= 3
+        assert all(len(message) <= SMS_CHARS for message in row["sms"]), row["sms"]
+        assert row["text"] == "\n".join(row["sms"])
+        if len(row["sms"]) > 1:
+            assert [m[: len(f"（{k}/{len(row['sms'])}）")] for k, m in enumerate(row["sms"], 1)] == [
+                f"（{k}/{len(row['sms'])}）" for k in range(1, len(row["sms"]) + 1)]
+
+
+@given(st.lists(st.text(alphabet="苏家湖1.2（）、，", min_size=1, max_size=90), min_size=1, max_size=40))
+def test_split_keeps_every_character_in_order_within_the_limit(pieces):
+    parts = split(pieces)
+    assert all(len(p) <= SMS_CHARS for p in parts)
+    if len(parts) == 1:
+        assert parts == ["".join(pieces)]
+    else:
+        marks = [f"（{k}/{len(parts)}）" for k in range(1, len(parts) + 1)]
+        assert [p[: len(m)] for p, m in zip(parts, marks, strict=True)] == marks
+        assert "".join(p[len(m):] for p, m in zip(parts, marks, strict=True)) == "".join(pieces)
+
+
+def test_csv_is_one_row_per_message(cli, scenario):
+    lines = remind(cli, scenario, "--unit", "黄湖", "--format", "csv").splitlines()
+    assert lines == [
+        "单位,联络员,电话,内容",
+        "黄湖村,李四,0737-4281234,黄湖村联络员李四：逾期5项：2.1、2.2、2.3、4.1、4.2（9月3日）；即将到期1项：8.2（9月15日）。请抓紧办理。",
+    ]
