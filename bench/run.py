@@ -249,6 +249,40 @@ def _spread(values: list[float]) -> tuple[float, float, float]:
     return statistics.median(values), q[0], q[2]
 
 
+def county(n: int, towns: int, runs: int, work: Path, seed: int) -> dict:
+    """`county status` over `towns` towns of N reports each: local folders
+    (hard-linked copies of one generated folder, each a town of its own to
+    the cache), cold (cache removed) and warm."""
+    source = data_for(n, work, seed)
+    base = work / f"county-{towns}x{n}-{seed}"
+    if not (base / "towns.yaml").exists():
+        shutil.rmtree(base, ignore_errors=True)
+        for i in range(towns):
+            shutil.copytree(source, base / f"town{i:02d}" / "data", copy_function=os.link)
+        lines = [f"  - {{name: 镇{i + 1:02d}, data: town{i:02d}}}" for i in range(towns)]
+        (base / "towns.yaml").write_text("towns:\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    cache_home = work / "cache-county"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache_home), "COLUMNS": "80"}
+    argv = [sys.executable, "-m", "lanxi_cli", "county", "status", "--towns", str(base / "towns.yaml"),
+            "--as-of", AS_OF, "--format", "json"]
+
+    def measure(before=None) -> dict:
+        cpu, rss = [], []
+        for _ in range(runs):
+            if before:
+                before()
+            code, _, err, usage = run_child(argv, env)
+            if code != 0:
+                raise SystemExit(f"county status failed: {err}")
+            cpu.append(usage.ru_utime + usage.ru_stime)
+            rss.append(usage.ru_maxrss / 1024)
+        return {"cpu": statistics.median(cpu), "rss_mb": max(rss)}
+
+    cold = measure(before=lambda: shutil.rmtree(cache_home, ignore_errors=True))
+    warm = measure()  # the first cold run left the cache behind
+    return {"towns": towns, "reports_each": n, "cold": cold, "warm": warm}
+
+
 def targets(out: dict) -> list[dict]:
     """The issue's table, each ratio the median of per-round figures, with its spread."""
     cpu, rss, rows = out["cpu"], out["rss_mb"], []
@@ -317,6 +351,7 @@ def main(argv=None) -> None:
     parser.add_argument("--quick", action="store_true", help="N = 0 and 10k only")
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], help="e.g. 0,10000")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--county", action="store_true", help="also time `county status` over 20 towns × 10k reports")
     parser.add_argument("--task-json", nargs=2, type=Path, metavar=("DATA", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "lanxi-bench",
                         help="where generated data and caches go (kept, to skip generating again)")
@@ -328,6 +363,11 @@ def main(argv=None) -> None:
     out = bench(sizes, max(3, args.rounds), args.work, args.seed)
     out["targets"] = targets(out)
     text = table(out)
+    if args.county:
+        c = out["county"] = county(10_000, 20, max(3, args.rounds), args.work, args.seed)
+        peak = max(c["cold"]["rss_mb"], c["warm"]["rss_mb"])
+        text += (f"\ncounty status, {c['towns']} towns × {c['reports_each']} reports (CPU s, median): "
+                 f"cold {c['cold']['cpu']:.2f}, warm {c['warm']['cpu']:.2f}, peak {peak:.0f} MB\n")
     print(text)
     folder = ROOT / "bench" / "out"
     folder.mkdir(parents=True, exist_ok=True)

@@ -111,3 +111,15 @@ def _unfreeze():
 
     yield
     gc.unfreeze()
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A git server on loopback for this test (`git daemon`, see towns_support), serving tmp_path/server."""
+    from towns_support import GitServer
+
+    base = tmp_path / "server"
+    base.mkdir()
+    daemon = GitServer(base)
+    yield daemon
+    daemon.stop()

@@ -52,6 +52,11 @@ COMMANDS = {
     "form make": "lanxi_cli.cli.forms:make",
     "form import": "lanxi_cli.cli.forms:import_",
     "unit liaison": "lanxi_cli.cli.forms:liaison",
+    "sync": "lanxi_cli.cli.towns:sync",
+    "init": "lanxi_cli.cli.towns:init",
+    "schema": "lanxi_cli.cli.towns:schema",
+    "county status": "lanxi_cli.cli.towns:county_status",
+    "county export": "lanxi_cli.cli.towns:county_export",
 }
 # Each group of sub-commands → its help line.
 GROUPS = {
@@ -61,6 +66,7 @@ GROUPS = {
     "indicator": "工作目标指标：记录数值、查看趋势。",
     "form": "填报表：生成（make）发给各单位填写，导入（import）填好的表。",
     "unit": "单位：备案联络员（liaison）。",
+    "county": "全县汇总：各镇进展一览（status）、导出 Excel（export）。",
 }
 
 

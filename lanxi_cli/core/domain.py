@@ -296,6 +296,7 @@ class Deadline:
     last: str | None = None
     dues: dict[str, dt.date] = field(default_factory=dict)
     points: tuple[Milestone, ...] = ()
+    pending: bool = False  # 待核实: a reading made by `lanxi init`, to be confirmed by a person
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,7 +327,7 @@ class Task:
     id: Annotated[str, MinLen(3)]
     category: Text
     text: Text
-    deadline_text: Text
+    deadline_text: str  # verbatim; blank where the table's cell is
     deadline: Deadline
     lead: Text
     units: tuple[Text, ...] = ()

@@ -54,11 +54,15 @@ except ImportError:  # a Python built without it
     from hashlib import blake2b
 
 
-def cache_path(data_dir: Path) -> Path:
+def cache_root() -> Path:
+    """$XDG_CACHE_HOME/lanxi, else ~/.cache/lanxi: machine-local, outside every work tree."""
     base = os.environ.get("XDG_CACHE_HOME", "")
-    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "lanxi"
+
+
+def cache_path(data_dir: Path) -> Path:
     key = blake2b(os.fsencode(os.path.realpath(data_dir)), digest_size=8).hexdigest()
-    return root / "lanxi" / key / "data.marshal"
+    return cache_root() / key / "data.marshal"
 
 
 def stamp(st: os.stat_result) -> tuple[int, int, int, int]:
