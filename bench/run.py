@@ -40,6 +40,7 @@ import sys
 import tempfile
 import time
 import uuid
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -166,6 +167,15 @@ def taskwarrior(n: int, data: Path, work: Path, seed: int) -> Command | None:
 # ---- the run ------------------------------------------------------------------------------------
 
 
+def _remove_added(data: Path, out: str) -> None:
+    """`report add` prints the path it wrote (from the data folder's parent): removed,
+    so the data stays as it was."""
+    written = [data.parent / line.strip() for line in out.splitlines() if line.strip().endswith(".yaml")]
+    if len(written) != 1 or not written[0].is_file():
+        sys.exit(f"bench: report add wrote no file it named:\n{out}")
+    written[0].unlink()
+
+
 def commands(sizes: list[int], work: Path, seed: int) -> tuple[dict[str, Command], list[str]]:
     """Every command of a round, by name, and notes on what could not be measured."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(work / "cache"),
@@ -175,12 +185,6 @@ def commands(sizes: list[int], work: Path, seed: int) -> tuple[dict[str, Command
     lanxi = [PY, "-m", "lanxi_cli"]
     query = ["tasks", "--overdue", "--as-of", AS_OF]
     notes: list[str] = []
-
-    def added(out: str) -> None:  # `report add` prints the path it wrote: removed, the data stays as it was
-        written = [ROOT / line.strip() for line in out.splitlines() if line.strip().endswith(".yaml")]
-        if len(written) != 1 or not written[0].is_file():
-            sys.exit(f"bench: report add wrote no file it named:\n{out}")
-        written[0].unlink()
 
     shipped = work / "data-0"
     shutil.rmtree(shipped, ignore_errors=True)
@@ -192,7 +196,8 @@ def commands(sizes: list[int], work: Path, seed: int) -> tuple[dict[str, Command
         "pass": Command("pass", [PY, "-c", "pass"], env),
         "json 0": Command("json 0", [*lanxi, *query, "--format", "json", "--data", str(ROOT / "data")], env),
         "table 0": Command("table 0", [*lanxi, *query, "--data", str(ROOT / "data")], env),
-        "add 0": Command("add 0", [*lanxi, *ADD, "--data", str(shipped), "--as-of", AS_OF], env, after=added),
+        "add 0": Command("add 0", [*lanxi, *ADD, "--data", str(shipped), "--as-of", AS_OF], env,
+                         after=partial(_remove_added, shipped)),
     }
     for n in (n for n in sizes if n):
         data = data_for(n, work, seed)
@@ -205,7 +210,7 @@ def commands(sizes: list[int], work: Path, seed: int) -> tuple[dict[str, Command
         found[f"walk {n}"] = Command(f"walk {n}", [PY, "-c", BARE_WALK, str(data / "reports")], env)
         found[f"parse {n}"] = Command(f"parse {n}", [PY, "-c", BARE_PARSE, str(data / "reports")], env)
         found[f"add {n}"] = Command(f"add {n}", [*lanxi, *ADD, "--data", str(data), "--as-of", AS_OF], env,
-                                    after=added)
+                                    after=partial(_remove_added, data))
         if n == 10_000:
             task = taskwarrior(n, data, work, seed)
             if task:
