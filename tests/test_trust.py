@@ -229,6 +229,32 @@ def test_a_failed_commit_of_several_files_leaves_each_unstaged_and_named(cli, gi
     assert len(reports(git_data_dir)) == 3
 
 
+def test_init_in_a_repository_holds_to_the_same_rules(cli, tmp_path):
+    """lanxi init DIR where DIR is a repository's top: not during a merge, and a
+    failed commit leaves plan.yaml and tasks.yaml unstaged."""
+    repo = tmp_path / "town"
+    repo.mkdir()
+    git("init", "-q", cwd=repo)
+    for key, value in (("user.name", "测试员"), ("user.email", "test@example.org"), ("commit.gpgsign", "false")):
+        git("config", key, value, cwd=repo)
+    commit_notes(repo, "start\n", "start")
+    _merge(repo)
+    result = cli("init", str(repo), "--town", "兰溪镇")
+    assert result.exit_code == 1
+    assert result.stderr == (f"数据仓库 {repo} 正在进行合并（merge），尚未完成；请先完成或放弃"
+                             "（git merge --continue 或 --abort），再记录。没有写入任何内容\n")
+    assert not (repo / "data").exists()
+    git("merge", "--abort", cwd=repo)
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\nexit 1\n")
+    hook.chmod(0o755)
+    result = cli("init", str(repo), "--town", "兰溪镇")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.endswith("警告：文件已写入，但没有提交到 git：git commit 失败：1\n")
+    assert git("diff", "--cached", "--name-only", cwd=repo) == ""
+    assert sorted(p.name for p in (repo / "data").iterdir()) == ["plan.yaml", "reports", "tasks.yaml"]
+
+
 def test_ctrl_c_during_the_commit_says_the_report_is_kept_unstaged(git_data_dir):
     """SIGINT while git commits: exit 130, a warning naming the file, nothing left staged."""
     repo = git_data_dir.parent
@@ -657,7 +683,7 @@ INTERRUPT_ON_IMPORT = textwrap.dedent("""
     ("module", "said"),
     [
         ("typer", "\n已中断，没有写入任何内容。\n"),  # while lanxi_cli.cli loads
-        ("lanxi_cli.cli.common", "\n已中断，没有写入任何内容。\n"),
+        ("lanxi_cli.cli.common", "\n已中断。\n"),  # loaded with the command that runs (the lazy table)
         ("lanxi_cli.io.cache", "\n已中断。\n"),  # inside the command (typer alone would say nothing)
         ("rich.console", "\n已中断。\n"),
     ],

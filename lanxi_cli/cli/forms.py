@@ -187,15 +187,3 @@ def liaison(
     entry = liaisons.make_entry(unit, person, phone, recorded_now())
     path = liaison_file.append(session.data_dir, session.book, entry)
     publish(session.data_dir, path, f"联络员：{unit} {entry.name} {entry.phone}".rstrip(), no_commit, "联络员备案")
-
-
-def register(app: typer.Typer) -> None:
-    """Adds the `form` group (make, import), `remind` and the `unit` group (liaison)."""
-    form = typer.Typer(help="填报表：生成（make）发给各单位填写，导入（import）填好的表。", no_args_is_help=True)
-    form.command("make")(make)
-    form.command("import")(import_)
-    app.add_typer(form, name="form")
-    app.command("remind")(remind)
-    unit = typer.Typer(help="单位：备案联络员（liaison）。", no_args_is_help=True)
-    unit.command("liaison")(liaison)
-    app.add_typer(unit, name="unit")

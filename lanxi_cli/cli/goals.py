@@ -86,12 +86,3 @@ def list_values(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Fo
         warn(f"{problem}（已跳过此指标记录）")
     rows = goal_rules.measure_rows(session.book, values, session.as_of)
     tables.show_measures(session.book, rows, session.as_of, fmt.value)
-
-
-def register(app: typer.Typer) -> None:
-    indicator = typer.Typer(name="indicator", help="工作目标指标：记录数值、查看趋势。", no_args_is_help=True)
-    # A negative value (-5%) is the VALUE, not an unknown option.
-    indicator.command("set", context_settings={"ignore_unknown_options": True})(set_value)
-    indicator.command("list")(list_values)
-    app.add_typer(indicator, name="indicator")
-    app.command("goals")(list_values)

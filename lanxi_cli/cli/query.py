@@ -70,18 +70,22 @@ def units(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.t
     tables.show_units(session.book, fmt.value)
 
 
-def check(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
+def check(
+    pending: Annotated[bool, typer.Option("--pending", help="只列出标为“待核实”的截止规则")] = False,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
     """校验 plan.yaml、tasks.yaml 和全部报告，列出发现的每一处问题。"""
     from lanxi_cli.core import snapshot
     from lanxi_cli.io import locate
     from lanxi_cli.render import tables
 
+    if pending:
+        from lanxi_cli.io import load
+        from lanxi_cli.render.towns import show_pending
+
+        return show_pending(load.load_book(locate.find_data_dir(data)), fmt.value)
     book, reports, problems = snapshot.check(locate.find_data_dir(data))
     tables.show_check(book, reports, problems, fmt.value)
     if problems:
         raise typer.Exit(1)
-
-
-def register(app: typer.Typer) -> None:
-    for command in (tasks, status, units, check):
-        app.command()(command)

@@ -40,8 +40,3 @@ def export(output: Annotated[Path, typer.Option("--output", "-o", help="输出�
     kind = workbook.output_kind(output)
     session = open_session(data, as_of)
     workbook.write(workbook.build(session.book, session.reports, session.obligations(), session.as_of), output, kind)
-
-
-def register(app: typer.Typer) -> None:
-    for command in (assess, bulletin, export):
-        app.command()(command)

@@ -81,10 +81,13 @@ _ADAPTERS: dict = {}
 
 
 def _adapter(kind):
-    from pydantic import TypeAdapter
-
     adapter = _ADAPTERS.get(kind)
     if adapter is None:
+        from pydantic import TypeAdapter
+
+        from lanxi_cli.core.domain import schema_names
+
+        schema_names()  # the constraint names the domain's annotations use
         adapter = _ADAPTERS[kind] = TypeAdapter(kind)
     return adapter
 
@@ -175,12 +178,13 @@ def _read_chunk(files: list[str], base: str, root: Path | None) -> list[tuple[ob
     batch: list[tuple[int, str, dict]] = []
     for i, file in enumerate(files):
         try:
-            text = yamlio.read_text(Path(base, file), MAX_REPORT_BYTES, file, root)
+            text = yamlio.read_text(os.path.join(base, file), MAX_REPORT_BYTES, file, root)  # no Path per file
             data = yamlio.parse(text, file)
         except DataError as exc:
             results[i] = (None, exc.problems)
             continue
-        if isinstance(data, dict) and "file" not in data and not yamlio.control_problems(data, file, {}):
+        controls = yamlio.may_hold_controls(text) and yamlio.control_problems(data, file, {})
+        if isinstance(data, dict) and "file" not in data and not controls:
             batch.append((i, text, {**data, "file": file}))  # `file` is set by the loader, not the file
         else:
             results[i] = _report_problems(text, file)
@@ -274,7 +278,7 @@ def load_record(path: Path, kind, file: str, faults, root: Path | None = None):
     reserved = isinstance(data, dict) and "file" in data  # set by the loader, not the file
     record, problems = validate(kind, data, file, None)
     found = [] if record is None else faults(record)[1]
-    controls = yamlio.control_problems(data, file, {})
+    controls = yamlio.may_hold_controls(text) and yamlio.control_problems(data, file, {})
     if problems or found or reserved or controls:
         data, lines = yamlio.parse(text, file, lines=True)
         if problems:
@@ -290,10 +294,13 @@ def load_record(path: Path, kind, file: str, faults, root: Path | None = None):
 def load_reports(data_dir: Path, book) -> tuple[list, list[Problem]]:
     """Every valid report, and a problem for each file left out. Always from
     the files themselves (`lanxi check` relies on it); cache.py has the warm path."""
+    from lanxi_cli.io.bulk import loading
+
     shown, base = reports_shown(data_dir), os.fspath(data_dir.parent)
     files = [f"{shown}/{rel}" for rel, _ in scan_reports(data_dir)]
-    found = read_reports(files, base, data_dir)
-    return place_reports(book, [(file, *result) for file, result in zip(files, found, strict=True)], base)
+    with loading():
+        found = read_reports(files, base, data_dir)
+        return place_reports(book, [(file, *result) for file, result in zip(files, found, strict=True)], base)
 
 
 def _load_folder(data_dir: Path, folder: str, kind, faults) -> tuple[list, list[Problem]]:

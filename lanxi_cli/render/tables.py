@@ -7,9 +7,6 @@ or a mark, so nothing depends on colour alone.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import sys
 
 STATE_NAMES = {
@@ -126,6 +123,8 @@ def short(text: str, cells: int = 24) -> str:
 def print_json(data) -> None:
     """JSON, UTF-8 unescaped; a control or bidi character left unescaped by
     json (C1, U+202E…) is written as its \\u escape: the same string, read back."""
+    import json
+
     from lanxi_cli.core.domain import CONTROL
 
     text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
@@ -133,6 +132,9 @@ def print_json(data) -> None:
 
 
 def print_csv(rows: list[dict], columns: list[str] | None = None) -> None:
+    import csv
+    import io
+
     columns = columns or (list(rows[0]) if rows else [])
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
