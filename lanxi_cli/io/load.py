@@ -337,12 +337,16 @@ def load_exemptions(data_dir: Path, book) -> tuple[list, list[Problem]]:
 def load_reviews(data_dir: Path, book, subjects: list) -> tuple[list, list[Problem]]:
     """Every valid review under data/reviews/; `subjects` are the loaded records
     a review may name. Each review's `subject` comes back as its subject's id."""
-    from functools import partial
-
     from lanxi_cli.core.domain import Review
     from lanxi_cli.core.reviews import review_faults
 
-    faults = partial(review_faults, book, subjects={s.id: s for s in subjects})
+    by_id: dict = {}
+
+    def faults(review):
+        if not by_id:  # built on the first review read: most data folders have few or none
+            by_id.update((s.id, s) for s in subjects)
+        return review_faults(book, review, by_id)
+
     return _load_folder(data_dir, REVIEWS_DIR, Review, faults)
 
 
