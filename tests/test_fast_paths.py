@@ -85,10 +85,13 @@ def test_the_scan_is_the_walk_sorted(tree, platform):
     assert locate.report_files(tree) == [tree / "reports" / rel for rel in LISTED]
 
 
-def test_a_missing_or_odd_folder_lists_nothing(data_dir, platform):
+def test_a_missing_folder_lists_nothing_and_a_file_in_its_place_is_named(data_dir, platform):
+    """A file where a folder of records belongs is an error, never "no records" (issue 11)."""
     assert locate.walk(data_dir, "nowhere", stat=True) == ([], array("q"))
     (data_dir / "plain").write_text("x", encoding="utf-8")
-    assert locate.walk(data_dir, "plain") == ([], None)
+    with pytest.raises(DataError) as caught:
+        locate.walk(data_dir, "plain")
+    assert str(caught.value) == "data/plain 不是目录，无法从中读取记录；请改正后再试"
 
 
 def test_a_file_gone_before_its_stat_has_the_unknown_stamp(tree, platform, monkeypatch):

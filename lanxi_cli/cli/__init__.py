@@ -58,6 +58,10 @@ COMMANDS = {
     "county status": "lanxi_cli.cli.towns:county_status",
     "county export": "lanxi_cli.cli.towns:county_export",
 }
+# Click settings of a command that needs its own.
+SETTINGS = {
+    "indicator set": {"ignore_unknown_options": True},  # a negative value (-5%) is the VALUE, not an option
+}
 # Each group of sub-commands → its help line.
 GROUPS = {
     "report": "进展报告：记录（add）、查看（list）、旬报未报（missing）、销号核验（review）。",
@@ -119,7 +123,7 @@ def _build(name: str):
         return typer.main.get_group(typer.Typer(cls=LazyGroup, name=name, help=GROUPS[name], no_args_is_help=True))
     module, function = COMMANDS[name].split(":")
     callback = getattr(importlib.import_module(module), function)
-    info = CommandInfo(name.rsplit(" ", 1)[-1], callback=callback)
+    info = CommandInfo(name.rsplit(" ", 1)[-1], callback=callback, context_settings=SETTINGS.get(name))
     return typer.main.get_command_from_info(
         info, pretty_exceptions_short=app.pretty_exceptions_short, rich_markup_mode=app.rich_markup_mode
     )
@@ -158,9 +162,10 @@ class LanxiGroup(LazyGroup):
             if type(exc).__name__ == "NoArgsIsHelpError":  # the help is already shown
                 sys.exit(exc.exit_code)
             from lanxi_cli.cli.usage import usage_text
+            from lanxi_cli.render.tables import terminal_safe
 
             ctx = exc.ctx
-            sys.stderr.write(usage_text(exc.format_message(), ctx.command_path if ctx else None))
+            sys.stderr.write(terminal_safe(usage_text(exc.format_message(), ctx.command_path if ctx else None)))
             sys.exit(exc.exit_code)
         if standalone_mode:
             sys.exit(result if isinstance(result, int) else 0)
@@ -169,8 +174,13 @@ class LanxiGroup(LazyGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:  # typer would turn it into a silent exit 130
+            sys.stderr.write("\n已中断。\n")
+            raise typer.Exit(130) from None
         except LanxiError as exc:
-            sys.stderr.write(f"{exc}\n")
+            from lanxi_cli.render.tables import terminal_safe
+
+            sys.stderr.write(f"{terminal_safe(str(exc))}\n")
             raise typer.Exit(exc.exit_code) from None
 
 
@@ -190,8 +200,45 @@ def _lanxi() -> None:  # typer makes a group (not a lone command) of an app with
 
 
 def main() -> None:
+    """Run the app. Ctrl-C anywhere is one sentence and exit 130; stdout that
+    cannot be written (a closed pipe, a full disk) ends quietly or with one
+    sentence, never a traceback. Whatever a command records is committed
+    before its path is printed, so neither loses a record."""
+    from lanxi_cli import interrupted
+
     try:
         app()
+    except KeyboardInterrupt:
+        interrupted()
     except BrokenPipeError:  # `lanxi tasks | head`
-        sys.stderr.close()
+        _quiet_stdout()
         sys.exit(0)
+    except OSError as exc:  # typically stdout on a full disk (> /dev/full)
+        _stdout_failed(exc)
+    except SystemExit as exc:  # a normal end: stdout is flushed here, where its failure can be named
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _quiet_stdout()
+        except OSError as flush_error:
+            _stdout_failed(flush_error)
+        raise exc from None
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so Python's own flush at exit finds nothing to complain of."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _stdout_failed(exc: OSError) -> None:
+    from lanxi_cli.errors import os_reason
+
+    _quiet_stdout()
+    sys.stderr.write(f"无法写出结果（{os_reason(exc)}）\n")
+    sys.exit(1)

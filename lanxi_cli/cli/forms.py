@@ -16,6 +16,7 @@ from lanxi_cli.cli.common import (
     Format,
     FormatOpt,
     NoCommitOpt,
+    commit_or_warn,
     complete_unit,
     open_session,
     publish,
@@ -113,7 +114,7 @@ def import_(
     from lanxi_cli.core import forms
     from lanxi_cli.core.reporting import MAX_FIELD, check_text
     from lanxi_cli.errors import LanxiError
-    from lanxi_cli.io import form_read, gitio
+    from lanxi_cli.io import form_read
     from lanxi_cli.render import collect as show
 
     check_text(by, "--by", MAX_FIELD)
@@ -137,11 +138,9 @@ def import_(
             except LanxiError as exc:
                 outcome.errors.append(f"{shown}: {exc}")
             else:
-                if not no_commit:
-                    try:
-                        gitio.commit_files(written, forms.commit_message(outcome, path.name))
-                    except gitio.GitError as exc:
-                        warn(f"{shown} 的报告已保存，但没有提交到 git：{exc}")
+                if not no_commit:  # committed before anything is printed (see publish)
+                    commit_or_warn(session.data_dir, written, forms.commit_message(outcome, path.name),
+                                   f"{shown} 的报告")
         if not outcome.errors:
             earlier.update((r.form, r) for r in outcome.reports)  # the same form twice in one run
         results.append((shown, outcome, written))

@@ -8,6 +8,7 @@ imports pydantic, so the engine and a warm start stay light.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Literal
@@ -16,6 +17,12 @@ if TYPE_CHECKING:  # at run time, put here by schema_names() when pydantic first
     from annotated_types import Ge, Gt, Le, Lt, MinLen
 
     Text = Annotated[str, MinLen(1)]
+
+# Text that would drive a terminal or reorder what it shows: C0 controls but
+# newline and tab, DEL, C1, and the bidi embeddings, overrides and isolates
+# (U+202A–U+202E, U+2066–U+2069). Refused in records (save and load alike),
+# shown escaped wherever text reaches a terminal.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 FORBID = {"extra": "forbid", "allow_inf_nan": False}  # no unknown fields; no .nan or .inf
 UnitKind = Literal["village", "community", "department", "other"]
@@ -101,11 +108,17 @@ class Phase:
 
 @dataclass(frozen=True, slots=True)
 class Measure:
+    """A goal measure. `kind` says what its values are (our reading, see
+    Goals.note): `rate` a share from 0 to 1 (entered 0.93 or 93%), `count` a
+    whole number of people or cases, `growth` a change that may be negative
+    (-0.05, or -5%) but not below -100%. Without a kind, any finite number."""
+
     __pydantic_config__ = FORBID
     name: Text
     direction: Literal["rise", "fall"]
     baseline: float | None = None
     unit: str = ""
+    kind: Literal["rate", "count", "growth"] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +126,7 @@ class Goals:
     __pydantic_config__ = FORBID
     text: str = ""
     measures: tuple[Measure, ...] = ()
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,7 @@ from lanxi_cli.core import domain
 from lanxi_cli.core.domain import Report
 
 HEADER = b"lanxi-cache 1\n"
+MAX_BYTES = 256 << 20  # far above a million reports; a larger file is not our cache
 FRESH_NS = 2_000_000_000
 _CLASSES = {
     name: cls for name, cls in vars(domain).items()
@@ -130,8 +131,11 @@ class Cache:
             self.book_entry = self.reports_entry = None
 
     def _read(self) -> None:
-        with open(self.path, "rb") as handle:
-            blob = handle.read()
+        from lanxi_cli.io.locate import read_regular
+
+        blob = read_regular(self.path, MAX_BYTES)  # a FIFO, a device, a huge file: refused, never waited on
+        if len(blob) > MAX_BYTES:
+            return
         start = len(HEADER) + 32
         if blob[: len(HEADER)] != HEADER or _digest(blob[start:]) != blob[len(HEADER) : start]:
             return
@@ -203,7 +207,8 @@ class Cache:
             i = index.get(rel, -1)
             source.append(i if i >= 0 and old_stamps[4 * i : 4 * i + 4] == stamps[4 * j : 4 * j + 4] else -1)
         missed = [j for j, i in enumerate(source) if i < 0]
-        found = dict(zip(missed, load.read_reports([f"{shown}/{rels[j]}" for j in missed], base), strict=True))
+        read = load.read_reports([f"{shown}/{rels[j]}" for j in missed], base, self.data_dir)
+        found = dict(zip(missed, read, strict=True))
         items: list = []
         kept = _empty()  # the new cache: rels, stamps, columns, problems
         trusted = time.time_ns() - FRESH_NS

@@ -109,13 +109,13 @@ def validate(kind, data, file: str, lines: dict[tuple, int] | None):
         return None, problems
 
 
-def load_document(path: Path, kind, limit: int, display: str | None = None):
+def load_document(path: Path, kind, limit: int, display: str | None = None, root: Path | None = None):
     """Read, parse and validate one file: (instance, lines, problems)."""
     from lanxi_cli.io import yamlio
 
     file = display or str(path)
     try:
-        data, lines = yamlio.parse(yamlio.read_text(path, limit, file), file, lines=True)
+        data, lines = yamlio.parse(yamlio.read_text(path, limit, file, root), file, lines=True)
     except DataError as exc:
         return None, {}, exc.problems
     value, problems = validate(kind, data, file, lines)
@@ -135,7 +135,7 @@ def load_book(data_dir: Path):
     loaded, lines, shown, problems = {}, {}, {}, []
     for key, (path, kind) in files.items():
         shown[key] = display_path(path, data_dir)
-        loaded[key], lines[key], found = load_document(path, kind, MAX_PLAN_BYTES, shown[key])
+        loaded[key], lines[key], found = load_document(path, kind, MAX_PLAN_BYTES, shown[key], data_dir)
         problems += found
     if not problems:
         book, faults = Book.build(loaded["plan"], loaded["tasks"])
@@ -155,19 +155,20 @@ def load_book(data_dir: Path):
 _CHUNK = 1000  # files validated in one pydantic call; bounds the memory held
 
 
-def read_reports(files: list[str], base: str) -> list[tuple[object, list[Problem]]]:
+def read_reports(files: list[str], base: str, root: Path | None = None) -> list[tuple[object, list[Problem]]]:
     """Read, parse and validate report files (named as shown, relative to `base`,
     the data folder's parent) → for each,
     (Report with `file` set, []) or (None, problems). The book is not consulted
     (see place_reports), so each answer depends on its file alone. Files are
-    validated in batches; a file with a problem again on its own, for lines."""
+    validated in batches; a file with a problem again on its own, for lines.
+    With `root` (the data folder), a symlink leading out of it is refused."""
     results: list = []
     for start in range(0, len(files), _CHUNK):
-        results += _read_chunk(files[start : start + _CHUNK], base)
+        results += _read_chunk(files[start : start + _CHUNK], base, root)
     return results
 
 
-def _read_chunk(files: list[str], base: str) -> list[tuple[object, list[Problem]]]:
+def _read_chunk(files: list[str], base: str, root: Path | None) -> list[tuple[object, list[Problem]]]:
     from pydantic import ValidationError
 
     from lanxi_cli.core.domain import Report
@@ -177,7 +178,7 @@ def _read_chunk(files: list[str], base: str) -> list[tuple[object, list[Problem]
     batch: list[tuple[int, str, dict]] = []
     for i, file in enumerate(files):
         try:
-            text = yamlio.read_text(os.path.join(base, file), MAX_REPORT_BYTES, file)  # no Path per file
+            text = yamlio.read_text(os.path.join(base, file), MAX_REPORT_BYTES, file, root)  # no Path per file
             data = yamlio.parse(text, file)
         except DataError as exc:
             results[i] = (None, exc.problems)
@@ -261,7 +262,7 @@ def place_reports(book, items, base: str) -> tuple[list, list[Problem]]:
 
 
 
-def load_record(path: Path, kind, file: str, faults):
+def load_record(path: Path, kind, file: str, faults, root: Path | None = None):
     """One small record file (a report, review, extension, indicator value) →
     (record, []) or (None, problems). `faults(record)` returns (the record made
     canonical, [(field, message)]); the loader sets `file`, never the file itself."""
@@ -270,7 +271,7 @@ def load_record(path: Path, kind, file: str, faults):
     from lanxi_cli.io import yamlio
 
     try:
-        text = yamlio.read_text(path, MAX_REPORT_BYTES, file)
+        text = yamlio.read_text(path, MAX_REPORT_BYTES, file, root)
         data = yamlio.parse(text, file)
     except DataError as exc:
         return None, exc.problems
@@ -298,14 +299,14 @@ def load_reports(data_dir: Path, book) -> tuple[list, list[Problem]]:
     shown, base = reports_shown(data_dir), os.fspath(data_dir.parent)
     files = [f"{shown}/{rel}" for rel, _ in scan_reports(data_dir)]
     with loading():
-        found = read_reports(files, base)
+        found = read_reports(files, base, data_dir)
         return place_reports(book, [(file, *result) for file, result in zip(files, found, strict=True)], base)
 
 
 def _load_folder(data_dir: Path, folder: str, kind, faults) -> tuple[list, list[Problem]]:
     records, problems = [], []
     for path in report_files(data_dir, folder):
-        record, found = load_record(path, kind, display_path(path, data_dir), faults)
+        record, found = load_record(path, kind, display_path(path, data_dir), faults, data_dir)
         if record is None:
             problems += found
         else:

@@ -209,6 +209,8 @@ def create(root: Path, plan: str, tasks: str, message: str) -> tuple[Path, str |
 
     data_dir = root / "data"
     refuse_existing(data_dir)
+    if root.is_dir():
+        gitio.refuse_unfinished(root)  # as every writer: not in the middle of a merge, rebase…
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -227,9 +229,7 @@ def create(root: Path, plan: str, tasks: str, message: str) -> tuple[Path, str |
             result = gitio._git(["init", "--quiet", "--", str(root.resolve())], root)
             if result.returncode != 0:
                 raise gitio.GitError(f"git init 失败：{result.stderr.strip()}")
-        rels = [f"data/{PLAN_FILE}", f"data/{TASKS_FILE}"]
-        gitio._retrying(["add", "--", *rels], root)
-        gitio._retrying(["commit", "--quiet", "-m", message, "--", *rels], root)
+        gitio.commit_files([data_dir / PLAN_FILE, data_dir / TASKS_FILE], message)  # unstaged if it fails
     except gitio.GitError as exc:
         return data_dir, str(exc)
     return data_dir, None

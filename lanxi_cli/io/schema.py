@@ -55,8 +55,12 @@ TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {
     }),
     "Measure": ("指标", "工作目标中的一项可测指标。", {
         "name": "指标名称", "direction": "应当 rise 上升 或 fall 下降", "baseline": "基线值", "unit": "计量单位",
+        "kind": "数值的种类：rate 比率（0 到 1）、count 人数或件数（不小于 0 的整数）、"
+                "growth 增幅（可为负，不低于 -1）",
     }),
-    "Goals": ("工作目标", "方案的工作目标。", {"text": "原文", "measures": "可测指标"}),
+    "Goals": ("工作目标", "方案的工作目标。", {
+        "text": "原文", "measures": "可测指标", "note": "说明（如指标种类的解读）",
+    }),
     "Person": ("人员", "领导小组或办公室的人员。", {"name": "姓名", "title": "职务", "role": "在专项行动中的角色"}),
     "Office": ("办公室", "专项行动办公室。", {"unit": "所在单位", "name": "名称", "director": "主任"}),
     "Organisation": ("组织领导", "领导小组、办公室和工作专班。", {
@@ -195,6 +199,7 @@ def schema(kind: str) -> dict:
 
     from lanxi_cli.core import domain
 
+    domain.schema_names()  # the constraint names the annotations use, as load._adapter does
     name = KINDS[kind]
     cls = getattr(domain, name)
     generated = TypeAdapter(tuple[cls, ...] if name in LISTS else cls).json_schema()

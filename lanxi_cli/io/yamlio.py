@@ -15,6 +15,7 @@ import re
 
 import yaml
 
+from lanxi_cli.core.domain import CONTROL  # one rule for records, written or read
 from lanxi_cli.errors import DataError, Problem, os_reason
 
 MAX_DEPTH = 64
@@ -73,13 +74,15 @@ class Loader(_Base):  # type: ignore[misc, valid-type]
 # ---- reading YAML ------------------------------------------------------------
 
 
-def read_text(path: str | os.PathLike, limit: int, file: str | None = None) -> str:
-    """The file as text: UTF-8 (a BOM is fine), or a clear DataError."""
+def read_text(path: str | os.PathLike, limit: int, file: str | None = None, root: os.PathLike | None = None) -> str:
+    """The file as text: UTF-8 (a BOM is fine), or a clear DataError. Only a
+    regular file is read, at most `limit` bytes; with `root` (the data
+    folder), not through a symlink leading out of it (locate.read_regular)."""
     from lanxi_cli.io.locate import read_regular
 
     file = file or str(path)
     try:
-        raw = read_regular(path, limit)  # a FIFO or device would block or never end: refused
+        raw = read_regular(path, limit, root)  # a FIFO or device would block or never end: refused
     except ValueError as exc:
         raise DataError.at(file, None, str(exc)) from None
     except OSError as exc:
@@ -251,7 +254,6 @@ def line_of(lines: dict[tuple, int], path: tuple) -> int | None:
     return lines.get(())
 
 
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 but newline and tab, DEL, C1
 
 
 def may_hold_controls(text: str) -> bool:

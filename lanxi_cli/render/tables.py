@@ -33,18 +33,48 @@ STATUS_NAMES = {"done": "完成", "progress": "进行中", "blocked": "受阻"} 
 KIND_NAMES = {"village": "村", "community": "社区", "department": "部门", "other": "其他"}
 
 
+def terminal_safe(text: str) -> str:
+    """Text as it may reach a terminal: each control or bidi-override
+    character (domain.CONTROL) shown as its escape, `\\x1b`, `\\u202e`."""
+    from lanxi_cli.core.domain import CONTROL
+
+    return CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
+
+
+def _safe(renderable):
+    """A table cell or printed line with terminal_safe applied to its text."""
+    if isinstance(renderable, str):
+        return terminal_safe(renderable)
+    from rich.text import Text
+
+    if isinstance(renderable, Text) and terminal_safe(renderable.plain) != renderable.plain:
+        return Text(terminal_safe(renderable.plain), style=renderable.style)
+    return renderable
+
+
 def console(file=None):
+    """A rich console that reads no markup in text (a note may hold `[/x]`)
+    and prints every string through terminal_safe."""
     from rich.console import Console
 
-    return Console(file=file or sys.stdout, highlight=False, soft_wrap=False)
+    class SafeConsole(Console):
+        def print(self, *objects, **kwargs):
+            super().print(*(_safe(o) for o in objects), **kwargs)
+
+    return SafeConsole(file=file or sys.stdout, highlight=False, soft_wrap=False, markup=False, emoji=False)
 
 
 def table(*headers: str, title: str | None = None, wrap: tuple[int, ...] = ()):
-    """A table whose columns keep to one line, except those in `wrap`."""
+    """A table whose columns keep to one line, except those in `wrap`; every
+    cell goes through terminal_safe."""
     from rich import box
     from rich.table import Table
 
-    tbl = Table(
+    class SafeTable(Table):
+        def add_row(self, *renderables, **kwargs):
+            super().add_row(*(_safe(r) for r in renderables), **kwargs)
+
+    tbl = SafeTable(
         title=title, box=box.SIMPLE_HEAD, title_justify="left", show_edge=False, padding=(0, 1, 0, 0)
     )
     for i, header in enumerate(headers):
@@ -91,9 +121,14 @@ def short(text: str, cells: int = 24) -> str:
 
 
 def print_json(data) -> None:
+    """JSON, UTF-8 unescaped; a control or bidi character left unescaped by
+    json (C1, U+202E…) is written as its \\u escape: the same string, read back."""
     import json
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    from lanxi_cli.core.domain import CONTROL
+
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write(CONTROL.sub(lambda m: f"\\u{ord(m[0]):04x}", text) + "\n")
 
 
 def print_csv(rows: list[dict], columns: list[str] | None = None) -> None:
@@ -106,13 +141,24 @@ def print_csv(rows: list[dict], columns: list[str] | None = None) -> None:
     writer.writeheader()
     for row in rows:
         writer.writerow({k: _csv_cell(v) for k, v in row.items()})
-    sys.stdout.write(out.getvalue())
+    sys.stdout.write(terminal_safe(out.getvalue()))
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A csv value that no spreadsheet reads as a formula (OWASP): text
+    starting with = + - @, tab or CR gets a leading '. Numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def _csv_cell(value):
     if isinstance(value, list | tuple):
-        return "、".join(map(str, value))
-    return "" if value is None else value
+        value = "、".join(map(str, value))
+    return "" if value is None else safe_cell(value)
 
 
 def unit_list(book, units, limit: int = 6) -> str:
@@ -402,7 +448,7 @@ def show_check(book, reports, problems, fmt: str) -> None:
             "reports": len(reports),
         })
     for problem in problems:
-        sys.stdout.write(f"{problem}\n")
+        sys.stdout.write(f"{terminal_safe(str(problem))}\n")
     if problems:
         sys.stderr.write(f"发现 {len(problems)} 处问题。\n")
     else:

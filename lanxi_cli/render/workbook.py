@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from lanxi_cli.core.domain import record_order
-from lanxi_cli.render.tables import STATUS_NAMES
+from lanxi_cli.render.tables import STATUS_NAMES, safe_cell
 
 SUFFIXES = {".xlsx": "xlsx", ".csv": "csv"}
 FILLS = {  # light cell colours, as spreadsheets usually mark them
@@ -104,7 +104,7 @@ def csv_text(sheet: Sheet) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(sheet.columns)
     for row in sheet.rows:
-        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, dt.date) else v for v in row])
+        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, dt.date) else safe_cell(v) for v in row])
     return out.getvalue()
 
 
@@ -128,6 +128,8 @@ def workbook(ledger: Ledger):
             ws.column_dimensions[get_column_letter(i)].width = width
         for row in ws.iter_rows(min_row=2):
             for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # text, never a formula, whatever it starts with
                 if isinstance(cell.value, dt.date):
                     cell.number_format = "yyyy-mm-dd"
                 elif isinstance(cell.value, str) and len(cell.value) > 20:
