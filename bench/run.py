@@ -1,26 +1,37 @@
-"""Time lanxi against its baselines, at N = 0 (the shipped data), 10k and 100k reports.
+"""Measure lanxi against its baselines: the targets of issue 16, in one run.
 
-    python bench/run.py [--quick] [--runs 3] [--work DIR]
+    python bench/run.py [--rounds 7] [--quick] [--work DIR]
 
-Each figure is the median of --runs subprocess runs: wall seconds, CPU
-seconds (user + system, steadier than wall on a busy machine) and peak RSS,
-all from os.wait4 of that one child. "cold" removes the cache before every
-run; "warm" is a run on unchanged data after a first run has filled it.
-Baselines, measured in the same run so ratios hold on a noisy machine:
-  floor    python -c "import typer, pydantic, yaml, rich.table"
-  typer    a one-command typer app given lanxi's option types (typer 0.2x
-           coerces each option through a pydantic TypeAdapter: a cost every
-           typer command pays)
-  parse    a bare loop reading every report file with yaml.CSafeLoader
-  task     Taskwarrior's `task overdue` over N equivalent tasks (skipped
-           where `task` is not installed)
-Prints a table and writes bench/out/bench-<time>.json (and latest.json).
+Every figure is the CPU time (user + system, from os.wait4) of one child
+process. The children run as on a user's machine: bytecode is written
+(PYTHONDONTWRITEBYTECODE is removed from their environment) and one unmeasured
+round first writes every .pyc and fills lanxi's cache. Then, in each of
+--rounds rounds, every command below runs once, in a shuffled order, so that
+a busy spell of the machine falls on all of them alike; a ratio is the median
+over rounds of that round's own pair (or quadruple), never a ratio of medians.
+
+  floor     python -c "import typer, pydantic, yaml, rich.table"
+  pass      python -c pass
+  json/table N   lanxi tasks --overdue [--format json], warm (cache filled)
+  cold N    the same, json, with this data folder's cache removed first
+  walk N    a bare os.scandir + stat walk over data/reports/
+  parse N   a bare yaml.CSafeLoader parse of every report file
+  task N    Taskwarrior's `task overdue` over N equivalent tasks (where `task`
+            is installed: apt-get install taskwarrior)
+  add N     lanxi report add --no-commit (the file it writes is removed after)
+  list N    lanxi report list, every report as a table at 80 columns, warm
+  csv N     the same as --format csv: the table's bound (≤ 3×, issue 15)
+
+N = 0 is the shipped data (a copy of it for `report add`); 10k and 100k are
+made by bench/generate.py once and kept in --work. Prints the table and
+writes bench/out/bench-<time>.json and latest.json (ignored by git).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib.util
 import json
 import os
 import random
@@ -31,33 +42,23 @@ import sys
 import tempfile
 import time
 import uuid
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
+PY = sys.executable
 AS_OF = "2020-10-15"
-COMMANDS = {
-    "tasks --overdue": ["tasks", "--overdue"],
-    "status": ["status"],
-    "status --unit 派出所": ["status", "--unit", "派出所"],
-    "check": ["check"],
-    "report list": ["report", "list"],  # every report, as a table …
-    "report list --format csv": ["report", "list", "--format", "csv"],  # … and as csv, its bound (≤ 3×)
-}
 FLOOR = "import typer, pydantic, yaml, rich.table"
-TYPER_APP = """
-import enum, pathlib, typer
-class F(str, enum.Enum):
-    table = "table"
-app = typer.Typer()
-@app.command()
-def status(unit: str | None = None, data: pathlib.Path | None = None, as_of: str | None = None, fmt: F = F.table):
-    pass
-@app.command()
-def other():
-    pass
-app()
+BARE_WALK = """
+import os, sys
+stack = [sys.argv[1]]
+while stack:
+    with os.scandir(stack.pop()) as listing:
+        for entry in listing:
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(entry.path)
+            else:
+                entry.stat()
 """
 BARE_PARSE = """
 import os, sys, yaml
@@ -67,69 +68,60 @@ for folder, _, names in os.walk(sys.argv[1]):
         with open(os.path.join(folder, name), "rb") as handle:
             yaml.load(handle.read(), Loader=loader)
 """
+ADD = ["report", "add", "--task", "5.1", "--unit", "派出所", "--status", "progress", "--note", "bench", "--no-commit"]
 
 
-def run_once(argv: list[str], env: dict | None = None, cwd: Path | None = None) -> dict:
-    """One subprocess: wall and CPU seconds and peak RSS (MB) of that child alone."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return {
-        "wall": wall, "cpu": usage.ru_utime + usage.ru_stime,
-        "rss_mb": usage.ru_maxrss / 1024, "exit": proc.returncode,
-    }
+class Command:
+    """One command measured in every round: its argv, environment, and what
+    to do before it runs (drop a cache) and after (remove the file it wrote)."""
+
+    def __init__(self, name: str, argv: list[str], env: dict, before=None, after=None):
+        self.name, self.argv, self.env, self.before, self.after = name, argv, env, before, after
+        self.cpu: list[float] = []
+        self.rss: list[float] = []
+
+    def run(self, record: bool = True) -> None:
+        if self.before:
+            self.before()
+        code, out, err, usage = run_child(self.argv, self.env)
+        if code != 0:
+            sys.exit(f"bench: {self.name} exited {code}:\n{err}")
+        if self.after:
+            self.after(out)
+        if record:
+            self.cpu.append(usage.ru_utime + usage.ru_stime)
+            self.rss.append(usage.ru_maxrss / 1024)
 
 
-def measure(argv, runs: int, env=None, before=None, cwd=None, pair=None) -> dict:
-    """Median of `runs` runs; `before` is called before each (e.g. to drop the
-    cache). With `pair` (the import floor's argv), the floor runs just before
-    each sample too, and `per_floor` is the median of the paired ratios: the
-    load of a shared machine changes less between two neighbouring runs."""
-    samples, ratios = [], []
-    for _ in range(runs):
-        floor = run_once(pair, env) if pair else None
-        if before:
-            before()
-        samples.append(run_once(argv, env, cwd))
-        if floor:
-            ratios.append((samples[-1]["cpu"] / floor["cpu"], samples[-1]["wall"] / floor["wall"]))
-    out = {
-        "wall": statistics.median(s["wall"] for s in samples),
-        "cpu": statistics.median(s["cpu"] for s in samples),
-        "rss_mb": max(s["rss_mb"] for s in samples),
-        "exit": samples[-1]["exit"],
-        "runs": len(samples),
-    }
-    if ratios:
-        out["per_floor"] = statistics.median(r[0] for r in ratios)
-        out["per_floor_wall"] = statistics.median(r[1] for r in ratios)
-    return out
+def run_child(argv: list[str], env: dict):
+    """One child: its exit code, stdout, stderr and its own rusage (from os.wait4)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=out, stderr=err)
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return proc.returncode, out.read().decode(errors="replace"), err.read().decode(errors="replace"), usage
 
 
-# ---- data ---------------------------------------------------------------------
+# ---- data ---------------------------------------------------------------------------------------
 
 
 def data_for(n: int, work: Path, seed: int) -> Path:
-    """The shipped data for 0, else a generated folder (kept between runs).
-    Heavy preparation runs in child processes: a child's peak RSS counts its
-    parent's memory at fork, so this process stays small."""
-    if n == 0:
-        return ROOT / "data"
+    """A folder of the shipped plan and tasks with n generated reports (kept between runs)."""
     folder = work / f"data-{n}-{seed}"
-    marker = folder / ".generated"
-    if not marker.exists():
+    if not (folder / ".generated").exists():
         print(f"generating {n} reports in {folder} …", file=sys.stderr)
-        subprocess.run([sys.executable, str(ROOT / "bench" / "generate.py"), str(folder), "-n", str(n),
-                        "--seed", str(seed)], check=True, stdout=subprocess.DEVNULL)
-        marker.write_text("ok\n")
+        subprocess.run([PY, str(ROOT / "bench" / "generate.py"), str(folder), "-n", str(n), "--seed", str(seed)],
+                       check=True, stdout=subprocess.DEVNULL)
+        (folder / ".generated").write_text("ok\n")
     return folder
 
 
 def task_json(data: Path, out: Path, seed: int) -> None:
     """One Taskwarrior task per valid report: pending unless done, due on the
     report's date moved so that the bench's as-of day is today."""
+    sys.path.insert(0, str(ROOT))
     from lanxi_cli.io import load
 
     rng, shift = random.Random(seed), dt.date.today() - dt.date.fromisoformat(AS_OF)
@@ -152,10 +144,10 @@ def task_json(data: Path, out: Path, seed: int) -> None:
     out.write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
 
 
-def taskwarrior(n: int, data: Path, work: Path, seed: int) -> dict | None:
-    """A Taskwarrior database of one task per report: pending unless done, due
-    on the report's date moved to today's calendar (as-of = today)."""
-    if n == 0 or shutil.which("task") is None:
+def taskwarrior(n: int, data: Path, work: Path, seed: int) -> Command | None:
+    """`task overdue` over a Taskwarrior database of one task per report, or
+    None where `task` is not installed."""
+    if shutil.which("task") is None:
         return None
     folder = work / f"task-{n}-{seed}"
     rc = folder / "taskrc"
@@ -165,145 +157,214 @@ def taskwarrior(n: int, data: Path, work: Path, seed: int) -> dict | None:
         shutil.rmtree(folder, ignore_errors=True)
         (folder / "data").mkdir(parents=True)
         rc.write_text(f"data.location={folder / 'data'}\nconfirmation=off\nverbose=nothing\n")
-        subprocess.run([sys.executable, __file__, "--task-json", str(data), str(folder / "tasks.json"),
-                        "--seed", str(seed)], check=True)
+        subprocess.run([PY, __file__, "--task-json", str(data), str(folder / "tasks.json"), "--seed", str(seed)],
+                       check=True)
         print(f"importing {n} tasks into Taskwarrior …", file=sys.stderr)
         subprocess.run([*argv, "import", str(folder / "tasks.json")], env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         (folder / ".imported").write_text("ok\n")
-    run_once([*argv, "overdue"], env)  # let it settle (gc) before timing
-    return {"argv": [*argv, "overdue"], "env": env}
+    return Command(f"task {n}", [*argv, "overdue"], env)
 
 
-# ---- the run --------------------------------------------------------------------
+# ---- the run ------------------------------------------------------------------------------------
 
 
-def bench(sizes: list[int], runs: int, work: Path, seed: int) -> dict:
-    cache_home = work / "cache"
-    env = {
-        **os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache_home),
-        "COLUMNS": "80", "NO_COLOR": "1",
+def _remove_added(data: Path, out: str) -> None:
+    """`report add` prints the path it wrote (from the data folder's parent): removed,
+    so the data stays as it was."""
+    written = [data.parent / line.strip() for line in out.splitlines() if line.strip().endswith(".yaml")]
+    if len(written) != 1 or not written[0].is_file():
+        sys.exit(f"bench: report add wrote no file it named:\n{out}")
+    written[0].unlink()
+
+
+def commands(sizes: list[int], work: Path, seed: int) -> tuple[dict[str, Command], list[str]]:
+    """Every command of a round, by name, and notes on what could not be measured."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(work / "cache"),
+           "COLUMNS": "80", "NO_COLOR": "1"}
+    for name in ("PYTHONDONTWRITEBYTECODE", "LANXI_DATA", "LANXI_TODAY"):
+        env.pop(name, None)
+    lanxi = [PY, "-m", "lanxi_cli"]
+    query = ["tasks", "--overdue", "--as-of", AS_OF]
+    notes: list[str] = []
+
+    shipped = work / "data-0"
+    shutil.rmtree(shipped, ignore_errors=True)
+    (shipped / "reports").mkdir(parents=True)
+    for name in ("plan.yaml", "tasks.yaml"):
+        shutil.copy(ROOT / "data" / name, shipped / name)
+    found = {
+        "floor": Command("floor", [PY, "-c", FLOOR], env),
+        "pass": Command("pass", [PY, "-c", "pass"], env),
+        "json 0": Command("json 0", [*lanxi, *query, "--format", "json", "--data", str(ROOT / "data")], env),
+        "table 0": Command("table 0", [*lanxi, *query, "--data", str(ROOT / "data")], env),
+        "add 0": Command("add 0", [*lanxi, *ADD, "--data", str(shipped), "--as-of", AS_OF], env,
+                         after=partial(_remove_added, shipped)),
     }
-    env.pop("LANXI_DATA", None)
-    drop = lambda: shutil.rmtree(cache_home, ignore_errors=True)  # noqa: E731
-    py = sys.executable
-    floor_argv = [py, "-c", FLOOR]
-    out: dict = {
-        "when": dt.datetime.now().isoformat(timespec="seconds"),
-        "python": sys.version.split()[0], "cpus": os.cpu_count(), "runs": runs, "as_of": AS_OF,
-        "baselines": {
-            "floor": measure(floor_argv, runs, env),
-            "typer": measure([py, "-c", TYPER_APP, "status", "--unit", "x", "--data", ".", "--as-of", "y"], runs, env),
-        },
-        "sizes": {},
-    }
-    for n in sizes:
+    for n in (n for n in sizes if n):
         data = data_for(n, work, seed)
-        row: dict = {"commands": {}}
-        if n:
-            row["parse"] = measure([py, "-c", BARE_PARSE, str(data / "reports")], runs, env)
-        tw = taskwarrior(n, data, work, seed)
-        if tw:
-            row["task overdue"] = measure(tw["argv"], runs, tw["env"])
-        for name, args in COMMANDS.items():
-            argv = [py, "-m", "lanxi_cli", *args, "--data", str(data)]
-            if args[0] != "check":
-                argv += ["--as-of", AS_OF]
-            pair = floor_argv if n == 0 else None
-            cold = measure(argv, runs, env, before=drop, pair=pair)
-            run_once(argv, env)  # fill the cache
-            warm = measure(argv, runs, env, pair=pair)
-            row["commands"][name] = {"cold": cold, "warm": warm}
-            print(f"N={n:>6} {_pad(name, 22)} cold {cold['cpu']:.3f}s  warm {warm['cpu']:.3f}s cpu", file=sys.stderr)
-        out["sizes"][str(n)] = row
-    out["targets"] = targets(out)
-    return out
+        cache_file = Path(subprocess.run(
+            [PY, "-c", "import sys; from lanxi_cli.io.cache import cache_path; print(cache_path(sys.argv[1]))",
+             str(data)], env=env, capture_output=True, text=True, check=True).stdout.strip())
+        found[f"json {n}"] = Command(f"json {n}", [*lanxi, *query, "--format", "json", "--data", str(data)], env)
+        found[f"cold {n}"] = Command(f"cold {n}", [*lanxi, *query, "--format", "json", "--data", str(data)], env,
+                                     before=lambda f=cache_file: f.unlink(missing_ok=True))
+        found[f"walk {n}"] = Command(f"walk {n}", [PY, "-c", BARE_WALK, str(data / "reports")], env)
+        found[f"parse {n}"] = Command(f"parse {n}", [PY, "-c", BARE_PARSE, str(data / "reports")], env)
+        found[f"add {n}"] = Command(f"add {n}", [*lanxi, *ADD, "--data", str(data), "--as-of", AS_OF], env,
+                                    after=partial(_remove_added, data))
+        listing = [*lanxi, "report", "list", "--as-of", AS_OF, "--data", str(data)]
+        found[f"list {n}"] = Command(f"list {n}", listing, env)
+        found[f"csv {n}"] = Command(f"csv {n}", [*listing, "--format", "csv"], env)
+        if n == 10_000:
+            task = taskwarrior(n, data, work, seed)
+            if task:
+                found[f"task {n}"] = task
+            else:
+                notes.append("Taskwarrior is not installed (apt-get install taskwarrior): 10k vs `task overdue` "
+                             "not measured")
+    return found, notes
+
+
+def bench(sizes: list[int], rounds: int, work: Path, seed: int) -> dict:
+    started = time.monotonic()
+    found, notes = commands(sizes, work, seed)
+    for command in found.values():  # writes every .pyc, fills every cache; not measured
+        command.run(record=False)
+    bytecode = Path(importlib.util.cache_from_source(str(ROOT / "lanxi_cli" / "cli" / "__init__.py"))).is_file()
+    load = [os.getloadavg()[0]]
+    for r in range(rounds):
+        order = list(found.values())
+        random.shuffle(order)
+        for command in order:
+            command.run()
+        load.append(os.getloadavg()[0])
+        print(f"round {r + 1}/{rounds} done, {time.monotonic() - started:.0f} s", file=sys.stderr)
+    return {
+        "when": dt.datetime.now().isoformat(timespec="seconds"),
+        "python": sys.version.split()[0], "cpus": os.cpu_count(), "rounds": rounds, "as_of": AS_OF,
+        "bytecode_written": bytecode, "load_average": load, "seconds": round(time.monotonic() - started),
+        "notes": notes,
+        "cpu": {name: c.cpu for name, c in found.items()},
+        "rss_mb": {name: c.rss for name, c in found.items()},
+    }
+
+
+# ---- the figures ----------------------------------------------------------------------------------
+
+
+def _spread(values: list[float]) -> tuple[float, float, float]:
+    """Median and the interquartile range (25th, 75th percentile)."""
+    q = statistics.quantiles(values, n=4, method="inclusive") if len(values) > 1 else [values[0]] * 3
+    return statistics.median(values), q[0], q[2]
+
+
+def county(n: int, towns: int, runs: int, work: Path, seed: int) -> dict:
+    """`county status` over `towns` towns of N reports each: local folders
+    (hard-linked copies of one generated folder, each a town of its own to
+    the cache), cold (cache removed) and warm."""
+    source = data_for(n, work, seed)
+    base = work / f"county-{towns}x{n}-{seed}"
+    if not (base / "towns.yaml").exists():
+        shutil.rmtree(base, ignore_errors=True)
+        for i in range(towns):
+            shutil.copytree(source, base / f"town{i:02d}" / "data", copy_function=os.link)
+        lines = [f"  - {{name: 镇{i + 1:02d}, data: town{i:02d}}}" for i in range(towns)]
+        (base / "towns.yaml").write_text("towns:\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    cache_home = work / "cache-county"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache_home), "COLUMNS": "80"}
+    argv = [sys.executable, "-m", "lanxi_cli", "county", "status", "--towns", str(base / "towns.yaml"),
+            "--as-of", AS_OF, "--format", "json"]
+
+    def measure(before=None) -> dict:
+        cpu, rss = [], []
+        for _ in range(runs):
+            if before:
+                before()
+            code, _, err, usage = run_child(argv, env)
+            if code != 0:
+                raise SystemExit(f"county status failed: {err}")
+            cpu.append(usage.ru_utime + usage.ru_stime)
+            rss.append(usage.ru_maxrss / 1024)
+        return {"cpu": statistics.median(cpu), "rss_mb": max(rss)}
+
+    cold = measure(before=lambda: shutil.rmtree(cache_home, ignore_errors=True))
+    warm = measure()  # the first cold run left the cache behind
+    return {"towns": towns, "reports_each": n, "cold": cold, "warm": warm}
 
 
 def targets(out: dict) -> list[dict]:
-    """The issue's targets, judged on CPU seconds (wall shown alongside)."""
-    found = []
-    sizes = out["sizes"]
+    """The issue's table, each ratio the median of per-round figures, with its spread."""
+    cpu, rss, rows = out["cpu"], out["rss_mb"], []
 
-    def add(name, value, limit, basis, info=False):
-        found.append({"target": name, "ratio": round(value, 2), "limit": limit, "met": value <= limit,
-                      "basis": basis, "info": info})
+    def add(measure: str, per_round: list[float], limit: float, unit: str = "×") -> None:
+        median, low, high = _spread(per_round)
+        rows.append({"measure": measure, "value": round(median, 3), "q1": round(low, 3), "q3": round(high, 3),
+                     "limit": limit, "unit": unit, "met": median <= limit})
 
-    if "0" in sizes:
-        for name, m in sizes["0"]["commands"].items():
-            add(f"N=0 warm {name} / import floor", m["warm"]["per_floor"], 1.2, "cpu")
-            add(f"N=0 warm {name} / import floor (wall)", m["warm"]["per_floor_wall"], 1.2, "wall")
-    if "10000" in sizes and "task overdue" in sizes["10000"]:
-        ours, theirs = sizes["10000"]["commands"]["tasks --overdue"]["warm"], sizes["10000"]["task overdue"]
-        add("10k warm tasks --overdue / task overdue", ours["cpu"] / theirs["cpu"], 1.0, "cpu")
-        add("10k warm tasks --overdue / task overdue (wall)", ours["wall"] / theirs["wall"], 1.0, "wall")
-    if "10000" in sizes and "100000" in sizes:
-        for name in COMMANDS:
-            big, small = sizes["100000"]["commands"][name]["warm"], sizes["10000"]["commands"][name]["warm"]
-            # check reads every file on every run, by design: shown, not judged
-            add(f"100k warm {name} / 10k warm", big["cpu"] / small["cpu"], 3.0, "cpu", info=name == "check")
-            add(f"100k warm {name} peak RSS MB", big["rss_mb"], 300, "MB")
-    for n, row in sizes.items():
-        listing = row["commands"].get("report list"), row["commands"].get("report list --format csv")
-        if int(n) and all(listing):
-            add(f"N={n} warm report list table / csv", listing[0]["warm"]["cpu"] / listing[1]["warm"]["cpu"], 3.0,
-                "cpu")
-        if "parse" in row:
-            for name, m in row["commands"].items():
-                add(f"N={n} cold {name} / bare parse", m["cold"]["cpu"] / row["parse"]["cpu"], 1.3, "cpu")
-    return found
+    def ratio(a: str, b: str) -> list[float]:
+        return [x / y for x, y in zip(cpu[a], cpu[b], strict=True)]
 
-
-def _pad(text: str, width: int) -> str:
-    """Left-align in terminal cells (a CJK character takes two)."""
-    import unicodedata
-
-    cells = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return text + " " * max(0, width - cells)
+    add("shipped data, tasks --overdue --format json / import floor", ratio("json 0", "floor"), 1.00)
+    add("shipped data, tasks --overdue (table) / import floor", ratio("table 0", "floor"), 1.15)
+    if "task 10000" in cpu:
+        add("10k reports, warm tasks --overdue --format json / task overdue (10k tasks)",
+            ratio("json 10000", "task 10000"), 0.80)
+    for n, label in ((10_000, "10k"), (100_000, "100k")):
+        if f"json {n}" not in cpu:
+            continue
+        per = [(t - t0) / (w - p) for t, t0, w, p in zip(cpu[f"json {n}"], cpu["json 0"], cpu[f"walk {n}"],
+                                                         cpu["pass"], strict=True)]
+        add(f"warm per-report cost, (T({label}) − T(0)) / (bare scandir+stat walk − python -c pass)", per, 1.5)
+    if "json 100000" in rss:
+        add("warm peak RSS at 100k (largest of the rounds)", [max(rss["json 100000"])], 100, "MB")
+    for n, label in ((10_000, "10k"), (100_000, "100k")):
+        if f"cold {n}" in cpu:
+            add(f"cold (every report file read) / bare CSafeLoader parse, at {label}", ratio(f"cold {n}", f"parse {n}"),
+                1.3)
+    if "add 100000" in cpu:
+        add("report add --no-commit at 100k / at 0", ratio("add 100000", "add 0"), 1.2)
+    for n, label in ((10_000, "10k"), (100_000, "100k")):
+        if f"list {n}" in cpu:
+            add(f"report list over {label} reports: table / csv (issue 15)", ratio(f"list {n}", f"csv {n}"), 3.0)
+    return rows
 
 
 def table(out: dict) -> str:
-    floor = out["baselines"]["floor"]
+    cpu, rss = out["cpu"], out["rss_mb"]
+    floor = _spread(cpu["floor"])
     lines = [
-        f"lanxi bench {out['when']} · python {out['python']} · {out['cpus']} CPUs · median of {out['runs']} · "
-        "seconds are CPU (user+sys), wall in brackets",
-        f"import floor {floor['cpu']:.3f} ({floor['wall']:.3f}) · typer app {out['baselines']['typer']['cpu']:.3f} "
-        f"({out['baselines']['typer']['wall']:.3f})",
+        f"lanxi bench {out['when']} · python {out['python']} · {out['cpus']} CPUs · {out['rounds']} interleaved "
+        f"rounds · {out['seconds']} s in all · bytecode written: {'yes' if out['bytecode_written'] else 'NO'}",
+        "CPU seconds (user+sys) of each child: median [quartiles]; ratios are medians of per-round ratios",
         "",
-        f"{'N':>7}  {'command':<20} {'cold':>14} {'warm':>14} {'RSS MB':>7} {'warm/floor':>10} {'cold/parse':>10}",
+        f"{'command':<12} {'median':>7} {'q1':>7} {'q3':>7} {'RSS MB':>7}",
     ]
-    for n, row in out["sizes"].items():
-        parse = row.get("parse")
-        extra = []
-        if parse:
-            extra.append(f"bare CSafeLoader parse {parse['cpu']:.3f} ({parse['wall']:.3f}) {parse['rss_mb']:.0f} MB")
-        if "task overdue" in row:
-            t = row["task overdue"]
-            extra.append(f"task overdue {t['cpu']:.3f} ({t['wall']:.3f}) {t['rss_mb']:.0f} MB")
-        for name, m in row["commands"].items():
-            cold, warm = m["cold"], m["warm"]
-            rss = max(cold["rss_mb"], warm["rss_mb"])
-            per_floor = warm.get("per_floor", warm["cpu"] / floor["cpu"])
-            lines.append(
-                f"{n:>7}  {_pad(name, 20)} {cold['cpu']:6.3f} ({cold['wall']:5.2f})"
-                f" {warm['cpu']:6.3f} ({warm['wall']:5.2f}) {rss:7.0f} {per_floor:10.2f}"
-                + (f" {cold['cpu'] / parse['cpu']:10.2f}" if parse else f" {'—':>10}")
-            )
-        if extra:
-            lines.append(f"{'':>9}" + " · ".join(extra))
-    lines += ["", "targets:"]
+    for name in cpu:
+        median, low, high = _spread(cpu[name])
+        lines.append(f"{name:<12} {median:7.3f} {low:7.3f} {high:7.3f} {max(rss[name]):7.0f}")
+    lines += ["", f"{'measure':<84} {'value':>7} {'[q1, q3]':>15}  target", ""]
     for t in out["targets"]:
-        mark = "info" if t["info"] else "met " if t["met"] else "MISS"
-        lines.append(f"  {mark}  {t['target']}: {t['ratio']} (≤ {t['limit']})")
+        spread = f"[{t['q1']:.2f}, {t['q3']:.2f}]" if t["unit"] == "×" else ""
+        value = f"{t['value']:.2f}" if t["unit"] == "×" else f"{t['value']:.0f} MB"
+        mark = "met " if t["met"] else "MISS"
+        limit = f"≤ {t['limit']:.2f}" if t["unit"] == "×" else f"≤ {t['limit']} MB"
+        lines.append(f"{t['measure']:<84} {value:>7} {spread:>15}  {limit}  {mark}")
+    loads = out["load_average"]
+    lines += ["", f"noise: import floor {floor[0]:.3f} s, quartiles {floor[1]:.3f}–{floor[2]:.3f} "
+              f"({(floor[2] - floor[1]) / floor[0] * 100:.0f}% of the median); 1-minute load average "
+              f"{min(loads):.1f}–{max(loads):.1f} during the run"]
+    lines += [f"note: {note}" for note in out["notes"]]
     return "\n".join(lines)
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="skip N=100k")
+    parser.add_argument("--rounds", type=int, default=7, help="measured rounds (default 7)")
+    parser.add_argument("--quick", action="store_true", help="N = 0 and 10k only")
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], help="e.g. 0,10000")
-    parser.add_argument("--runs", type=int, default=3, help="runs per figure (median), at least 3")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--county", action="store_true", help="also time `county status` over 20 towns × 10k reports")
     parser.add_argument("--task-json", nargs=2, type=Path, metavar=("DATA", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "lanxi-bench",
                         help="where generated data and caches go (kept, to skip generating again)")
@@ -312,8 +373,14 @@ def main(argv=None) -> None:
         return task_json(*args.task_json, args.seed)
     sizes = args.sizes or ([0, 10_000] if args.quick else [0, 10_000, 100_000])
     args.work.mkdir(parents=True, exist_ok=True)
-    out = bench(sizes, max(3, args.runs), args.work, args.seed)
+    out = bench(sizes, max(3, args.rounds), args.work, args.seed)
+    out["targets"] = targets(out)
     text = table(out)
+    if args.county:
+        c = out["county"] = county(10_000, 20, max(3, args.rounds), args.work, args.seed)
+        peak = max(c["cold"]["rss_mb"], c["warm"]["rss_mb"])
+        text += (f"\ncounty status, {c['towns']} towns × {c['reports_each']} reports (CPU s, median): "
+                 f"cold {c['cold']['cpu']:.2f}, warm {c['warm']['cpu']:.2f}, peak {peak:.0f} MB\n")
     print(text)
     folder = ROOT / "bench" / "out"
     folder.mkdir(parents=True, exist_ok=True)

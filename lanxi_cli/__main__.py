@@ -1,3 +1,3 @@
-from lanxi_cli.cli import main
+from lanxi_cli import main
 
 main()

@@ -15,6 +15,8 @@ _OS_REASONS = {
     errno.EISDIR: "这是一个目录",
     errno.ENOTDIR: "路径中有一段不是目录",
     errno.EIO: "读写出错",
+    errno.ENAMETOOLONG: "文件名过长",
+    errno.ELOOP: "符号链接层数过多",
 }
 
 

@@ -106,3 +106,25 @@ def read_report(path: Path, book):
     [(report, found)] = load.read_reports([file], base)
     placed, problems = load.place_reports(book, [(file, report, found)], base)
     return (placed[0] if placed else None), problems
+
+
+@pytest.fixture(autouse=True)
+def _unfreeze():
+    """A bulk load freezes the heap for the rest of its run (io/bulk.py); in-process
+    runs share the test session's heap, so it is given back after each test."""
+    import gc
+
+    yield
+    gc.unfreeze()
+
+
+@pytest.fixture
+def server(tmp_path):
+    """A git server on loopback for this test (`git daemon`, see towns_support), serving tmp_path/server."""
+    from towns_support import GitServer
+
+    base = tmp_path / "server"
+    base.mkdir()
+    daemon = GitServer(base)
+    yield daemon
+    daemon.stop()

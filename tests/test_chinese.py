@@ -10,7 +10,7 @@ import re
 import pytest
 
 PROPER = {"lanxi", "git", "Markdown", "Word", "JSON", "CSV", "YAML", "Excel", "YYYY", "MM", "DD", "bash", "zsh",
-          "fish", "PowerShell", "LANXI_DATA", "LANXI_TODAY", "URL", "Qn"}
+          "fish", "PowerShell", "LANXI_DATA", "LANXI_TODAY", "URL", "Qn", "Schema"}  # JSON Schema, a standard
 
 
 def tree():

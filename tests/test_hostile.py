@@ -192,8 +192,23 @@ def test_named_pipe_in_reports_does_not_hang(data_dir):
 
 
 def test_device_as_tasks_file_is_refused(cli, data_dir):
+    """A symlink to /dev/zero leads out of the data folder: refused before it is opened."""
     (data_dir / "tasks.yaml").unlink()
     (data_dir / "tasks.yaml").symlink_to("/dev/zero")
+    result = cli("tasks", "--data", str(data_dir))
+    assert result.exit_code == 1
+    assert "tasks.yaml: 是指向数据目录之外（/dev/zero）的符号链接，不予读取" in result.stderr
+
+
+def test_device_node_as_tasks_file_is_refused(cli, data_dir):
+    """A device inside the data folder (/dev/zero's numbers) is opened without blocking and never read."""
+    import stat
+
+    (data_dir / "tasks.yaml").unlink()
+    try:
+        os.mknod(data_dir / "tasks.yaml", stat.S_IFCHR | 0o644, os.makedev(1, 5))
+    except PermissionError:
+        pytest.skip("making a device node needs root")
     result = cli("tasks", "--data", str(data_dir))
     assert result.exit_code == 1
     assert "tasks.yaml: 不是普通文件" in result.stderr

@@ -66,9 +66,10 @@ def test_each_measure_against_its_direction(cli, data_dir):
 def test_a_baseline_in_plan_yaml_is_the_reference(cli, data_dir):
     plan = data_dir / "plan.yaml"
     text = plan.read_text(encoding="utf-8")
-    old = "{name: 新滋生吸毒人员增幅, direction: fall}"
+    old = "{name: 新滋生吸毒人员增幅, direction: fall, kind: growth}"
     assert old in text
-    plan.write_text(text.replace(old, "{name: 新滋生吸毒人员增幅, direction: fall, baseline: 0.05}"), encoding="utf-8")
+    new = "{name: 新滋生吸毒人员增幅, direction: fall, kind: growth, baseline: 0.05}"
+    plan.write_text(text.replace(old, new), encoding="utf-8")
     assert put(cli, data_dir, "增幅", "0.03", "--by", "派出所").exit_code == 0
     row = measures(cli, data_dir)["新滋生吸毒人员增幅"]
     assert (row["baseline"], row["baseline_from"], row["value"], row["trend"]) == (0.05, "plan", 0.03, "met")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sys
 import unicodedata
 from enum import StrEnum
@@ -41,14 +42,24 @@ FormatOpt = Annotated[
 ]
 
 
+_DATE = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})")
+YEARS = (1900, 2099)  # a date outside these is a typo (0001-01-05), never meant
+
+
 def parse_date(text: str, option: str) -> dt.date:
-    """YYYY-MM-DD; full-width digits and separators are folded first."""
-    folded = unicodedata.normalize("NFKC", text).strip().replace("/", "-").replace(".", "-")
+    """YYYY-MM-DD (or / . as separators), digits only; full-width digits and
+    separators are folded first. Not int(): it would take 2_0 and +9."""
+    folded = unicodedata.normalize("NFKC", text).strip()
+    match = _DATE.fullmatch(folded)
     try:
-        year, month, day = (int(p) for p in folded.split("-"))
-        return dt.date(year, month, day)
+        if match is None:
+            raise ValueError(text)
+        day = dt.date(*(int(part) for part in match.groups()))
     except ValueError:
         raise UsageError(f"{option} 的日期“{text}”无效，应为真实存在的日期 YYYY-MM-DD") from None
+    if not YEARS[0] <= day.year <= YEARS[1]:
+        raise UsageError(f"{option} 的日期“{text}”年份不对，应在 {YEARS[0]} 到 {YEARS[1]} 年之间")
+    return day
 
 
 def today(as_of: str | None) -> dt.date:
@@ -70,24 +81,38 @@ def recorded_now() -> str:
 
 
 def publish(data_dir: Path, paths: Path | list[Path], message: str, no_commit: bool, what: str = "文件") -> None:
-    """Print new files' paths (one a line) and, unless --no-commit, commit
-    those files in one commit; if git is missing or fails, the files stay and
-    a warning says so."""
-    from lanxi_cli.io import gitio, locate
+    """Commit new files in one commit (unless --no-commit), then print their
+    paths, one a line. Committing first means a full disk or a closed pipe on
+    stdout cannot leave them uncommitted (see commit_or_warn)."""
+    from lanxi_cli.io import locate
 
     paths = [paths] if isinstance(paths, Path) else paths
+    if not no_commit:
+        commit_or_warn(data_dir, paths, message, what)
     for path in paths:
         typer.echo(locate.display_path(path, data_dir))
-    if no_commit:
-        return
+
+
+def commit_or_warn(data_dir: Path, paths: list[Path], message: str, what: str = "文件") -> None:
+    """Commit `paths` in one commit. If git is missing or fails, the files
+    stay on disk, unstaged (gitio.commit_files), and a warning names them;
+    after Ctrl-C the same, then exit 130."""
+    from lanxi_cli.io import gitio, locate
+
+    shown = "、".join(locate.display_path(path, data_dir) for path in paths)
     try:
         gitio.commit_files(paths, message)
     except gitio.GitError as exc:
-        warn(f"{what}已保存，但没有提交到 git：{exc}")
+        warn(f"{what}已保存，但没有提交到 git：{exc}；未提交的文件：{shown}")
+    except KeyboardInterrupt:
+        warn(f"已中断：{what}已保存，但没有提交到 git；未提交的文件：{shown}")
+        raise typer.Exit(130) from None
 
 
 def warn(message: str) -> None:
-    sys.stderr.write(f"警告：{message}\n")
+    from lanxi_cli.render.tables import terminal_safe
+
+    sys.stderr.write(f"警告：{terminal_safe(message)}\n")
 
 
 # ---- tab completion: fast, and never raises ---------------------------------------------

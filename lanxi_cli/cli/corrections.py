@@ -151,12 +151,3 @@ def amend(
     path = save.save_report(session.data_dir, new)
     message = f"更正报告：{old.id} → {path.stem}（理由：{_first_line(new.reason)}）"
     publish(session.data_dir, path, message, no_commit, "更正后的报告")
-
-
-def register(app: typer.Typer) -> None:
-    from lanxi_cli.cli.review import _group
-
-    app.command("withdraw")(withdraw)
-    group = _group(app, "report", "进展报告：填报、列出、审核。")
-    group.command("withdraw")(withdraw_report)
-    group.command("amend")(amend)

@@ -16,6 +16,7 @@ from lanxi_cli.cli.common import (
     Format,
     FormatOpt,
     NoCommitOpt,
+    commit_or_warn,
     complete_unit,
     open_session,
     publish,
@@ -113,7 +114,7 @@ def import_(
     from lanxi_cli.core import forms
     from lanxi_cli.core.reporting import MAX_FIELD, check_text
     from lanxi_cli.errors import LanxiError
-    from lanxi_cli.io import form_read, gitio
+    from lanxi_cli.io import form_read
     from lanxi_cli.render.collect import ImportsView
     from lanxi_cli.render.tables import render
 
@@ -138,11 +139,9 @@ def import_(
             except LanxiError as exc:
                 outcome.errors.append(f"{shown}: {exc}")
             else:
-                if not no_commit:
-                    try:
-                        gitio.commit_files(written, forms.commit_message(outcome, path.name))
-                    except gitio.GitError as exc:
-                        warn(f"{shown} 的报告已保存，但没有提交到 git：{exc}")
+                if not no_commit:  # committed before anything is printed (see publish)
+                    commit_or_warn(session.data_dir, written, forms.commit_message(outcome, path.name),
+                                   f"{shown} 的报告")
         if not outcome.errors:
             earlier.update((r.form, r) for r in outcome.reports)  # the same form twice in one run
         results.append((shown, outcome, written))
@@ -190,15 +189,3 @@ def liaison(
     entry = liaisons.make_entry(unit, person, phone, recorded_now())
     path = liaison_file.append(session.data_dir, session.book, entry)
     publish(session.data_dir, path, f"联络员：{unit} {entry.name} {entry.phone}".rstrip(), no_commit, "联络员备案")
-
-
-def register(app: typer.Typer) -> None:
-    """Adds the `form` group (make, import), `remind` and the `unit` group (liaison)."""
-    form = typer.Typer(help="填报表：生成（make）发给各单位填写，导入（import）填好的表。", no_args_is_help=True)
-    form.command("make")(make)
-    form.command("import")(import_)
-    app.add_typer(form, name="form")
-    app.command("remind")(remind)
-    unit = typer.Typer(help="单位：备案联络员（liaison）。", no_args_is_help=True)
-    unit.command("liaison")(liaison)
-    app.add_typer(unit, name="unit")

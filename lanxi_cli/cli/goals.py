@@ -39,7 +39,7 @@ def parse_value(text: str) -> float:
 
 def set_value(
     name: Annotated[str, typer.Argument(help="指标名称或其中一段，如 知晓率")],
-    value: Annotated[str, typer.Argument(help="数值，如 0.93、93% 或 12")],
+    value: Annotated[str, typer.Argument(help="数值，如 0.93、93% 或 12；负数直接写，如增幅 -5%")],
     by: Annotated[str, typer.Option("--by", autocompletion=complete_unit, help="测评或填报的单位")],
     date: Annotated[str | None, typer.Option("--date", "-d", help="数值所指的日期，默认 --as-of 当天")] = None,
     note: Annotated[str, typer.Option("--note", help="说明，如测评方式、样本")] = "",
@@ -47,7 +47,10 @@ def set_value(
     data: DataOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
-    """记录一项工作目标指标的数值（每个数值一个文件）。"""
+    """记录一项工作目标指标的数值（每个数值一个文件）。
+
+    比率写 0.93 或 93%（0 到 1 之间），人数、件数写整数，增幅可为负，直接写 -5%。
+    """
     from lanxi_cli.core import goals as goal_rules
     from lanxi_cli.core.domain import IndicatorValue
     from lanxi_cli.errors import UsageError
@@ -57,6 +60,9 @@ def set_value(
     book = session.book
     measure = goal_rules.resolve_measure(book, name)
     number = parse_value(value)
+    fault = goal_rules.value_fault(measure, number)
+    if fault:
+        raise UsageError(fault)
     day = parse_date(date, "--date") if date else session.as_of
     if day > session.as_of:
         raise UsageError(f"--date {day} 晚于 --as-of {session.as_of}：不能记录将来的数值")
@@ -80,11 +86,3 @@ def list_values(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Fo
         warn(f"{problem}（已跳过此指标记录）")
     rows = goal_rules.measure_rows(session.book, values, session.as_of)
     render(MeasuresView(rows, session.as_of), fmt.value)
-
-
-def register(app: typer.Typer) -> None:
-    indicator = typer.Typer(name="indicator", help="工作目标指标：记录数值、查看趋势。", no_args_is_help=True)
-    indicator.command("set")(set_value)
-    indicator.command("list")(list_values)
-    app.add_typer(indicator, name="indicator")
-    app.command("goals")(list_values)

@@ -1,7 +1,7 @@
 """Help screens and usage lines in Chinese.
 
-`localise(group)` runs on every start (it only sets attributes on the
-command tree): value names (metavars) such as 文本 and 路径, the usage line's
+`localise(command)` runs on every command as it is built (it only sets
+attributes): value names (metavars) such as 文本 and 路径, the usage line's
 [选项] and 命令, and the completion options with their messages. `install()`
 sets typer's rich panel titles and option words, only when a help screen is
 about to be shown, so no other run pays for importing rich.
@@ -15,40 +15,36 @@ import sys
 HELP_FLAGS = frozenset({"-h", "--help"})
 # Value names for options that name none themselves, by click type.
 TYPE_METAVARS = {"str": "文本", "text": "文本", "path": "路径", "int": "整数", "integer": "整数", "float": "数字",
-                 "int range": "整数", "float range": "数字", "filename": "文件"}
+                 "int range": "整数", "float range": "数字", "filename": "文件", "choice": "可选值"}
 # Value names the commands spell in English.
 METAVARS = {"DAYS": "天数", "PATH|URL": "路径或网址", "ID": "编号", "NAME": "名称", "DIR": "目录", "FILE...": "文件..."}
 BY_NAME = {"as_of": "日期", "date": "日期", "since": "日期", "until": "日期", "unit": "单位", "task": "任务编号",
            "by": "单位或姓名", "period": "周期", "output": "文件", "file": "文件", "name": "名称", "value": "数值",
-           "towns": "文件", "dir": "目录"}
+           "towns": "文件", "dir": "目录", "kind": "种类"}
 COMPLETION_HELP = {
     "install_completion": "为当前终端安装命令补全（支持 bash、zsh、fish、PowerShell），重开终端后生效",
     "show_completion": "显示当前终端的命令补全脚本，可复制后自行安装",
 }
 
 
-def wants_help(group, args: list[str]) -> bool:
-    """Will this run show a help screen: -h/--help anywhere, or a command group named alone?"""
+def wants_help(args: list[str]) -> bool:
+    """Will this run show a help screen: -h/--help anywhere, lanxi alone, or a
+    command group named alone? Worked out from the names (cli.GROUPS), building no command."""
+    from lanxi_cli.cli import GROUPS
+
     if any(arg in HELP_FLAGS for arg in args):
         return True
-    command = group
-    for arg in args:
-        commands = getattr(command, "commands", None)
-        if commands is None or arg.startswith("-"):
-            return False
-        command = commands.get(arg)
-        if command is None:
-            return False
-    return hasattr(command, "commands")
+    if any(arg.startswith("-") for arg in args):
+        return False
+    return not args or " ".join(args) in GROUPS
 
 
 def localise(command) -> None:
-    """Chinese value names, usage pieces and completion options on `command` and below."""
+    """Chinese value names, usage pieces and completion options on `command`
+    (its sub-commands are localised as they are built: see cli._build)."""
     command.options_metavar = "[选项]"
     if hasattr(command, "commands"):
         command.subcommand_metavar = "命令 [参数]..."
-        for sub in command.commands.values():
-            localise(sub)
     for param in command.params:
         if param.name in COMPLETION_HELP:
             param.help = COMPLETION_HELP[param.name]
@@ -59,6 +55,8 @@ def localise(command) -> None:
             param.metavar = METAVARS.get(param.metavar) or param.metavar or BY_NAME.get(param.name, shown)
             param.type = copy.copy(param.type)  # the help shows the type's name beside it
             param.type.name = shown
+            if hasattr(param.type, "choices"):  # not <plan|tasks|…> beside it: the help text lists them
+                param.type.get_metavar = lambda *args, **kwargs: None
         elif param.metavar in METAVARS:
             param.metavar = METAVARS[param.metavar]
         elif param.metavar is None and param.name in BY_NAME and not getattr(param, "is_flag", 0):

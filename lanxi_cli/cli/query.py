@@ -76,19 +76,23 @@ def units(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.t
     render(UnitsView(book.plan.town, list(book.units.values()), groups), fmt.value)
 
 
-def check(data: DataOpt = None, fmt: FormatOpt = Format.table) -> None:
+def check(
+    pending: Annotated[bool, typer.Option("--pending", help="只列出标为“待核实”的截止规则")] = False,
+    data: DataOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
     """校验 plan.yaml、tasks.yaml 和全部报告，列出发现的每一处问题。"""
     from lanxi_cli.core import snapshot
     from lanxi_cli.io import locate
     from lanxi_cli.render.tables import CheckView, render
 
+    if pending:
+        from lanxi_cli.io import load
+        from lanxi_cli.render.towns import PendingView
+
+        return render(PendingView(load.load_book(locate.find_data_dir(data))), fmt.value)
     book, reports, problems = snapshot.check(locate.find_data_dir(data))
     counts = (len(book.tasks), len(book.units)) if book else (None, None)
     render(CheckView(problems, *counts, len(reports)), fmt.value)
     if problems:
         raise typer.Exit(1)
-
-
-def register(app: typer.Typer) -> None:
-    for command in (tasks, status, units, check):
-        app.command()(command)

@@ -255,15 +255,3 @@ def log(
         warn(f"没有修改记录可看：{exc}")
         changes = []
     render(LogView(reporting.select_changes(changes, unit, task, day)), fmt.value)
-
-
-def register(app: typer.Typer) -> None:
-    """Adds the `report` group (add, list, missing) and `log`."""
-    group = typer.Typer(
-        help="进展报告：记录（add）、查看（list）、旬报未报（missing）、销号核验（review）。", no_args_is_help=True
-    )
-    group.command("add")(add)
-    group.command("list")(list_)
-    group.command("missing")(missing)
-    app.add_typer(group, name="report")
-    app.command("log")(log)

@@ -223,25 +223,3 @@ def list_exemptions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt 
     words = {"period": {None: "全部"}, "decision": {**DECISION_NAMES, None: DECISION_NAMES["pending"]}}
     render(Listing(rows, table, "不适用申请", "没有不适用申请。", words, columns, {"date": "申请日期", "by": "经办人"}),
            fmt.value)
-
-
-def _group(app: typer.Typer, name: str, help: str) -> typer.Typer:
-    """The sub-command group `name` on `app`, made here if no module made it yet."""
-    for info in app.registered_groups:
-        if (info.name or info.typer_instance.info.name) == name:
-            return info.typer_instance
-    group = typer.Typer(name=name, help=help, no_args_is_help=True)
-    app.add_typer(group, name=name)
-    return group
-
-
-def register(app: typer.Typer) -> None:
-    _group(app, "report", "进展报告：填报、列出、审核。").command("review")(review)
-    extension = _group(app, "extension", "延期：申请、审批、一览。")
-    extension.command("request")(request)
-    extension.command("decide")(decide)
-    extension.command("list")(list_extensions)
-    exemption = _group(app, "exemption", "不适用：申请、审批、一览。")
-    exemption.command("request")(request_exemption)
-    exemption.command("decide")(decide_exemption)
-    exemption.command("list")(list_exemptions)

@@ -76,8 +76,3 @@ def dashboard(
     summary = overview.compute(session.book, session.obligations(), session.as_of)
     page.write(page.html(summary, GROUP_NAMES, [t.id for t in session.book.tasks]), output)
     typer.echo(str(output))  # an output the user named, shown as named
-
-
-def register(app: typer.Typer) -> None:
-    for command in (assess, bulletin, export, dashboard):
-        app.command()(command)

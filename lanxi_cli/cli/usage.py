@@ -43,7 +43,8 @@ _MESSAGES = [
     (r"Option '(.*)' requires (\d+) arguments\.?", lambda m: f"选项 {m[1]} 需要 {m[2]} 个值"),
     (r"Missing parameter: (.*)", lambda m: f"缺少参数 {m[1]}"),
     (r"Missing command\.?", lambda m: "缺少子命令"),
-    (r"Invalid value for '(.*?)'(?: / '.*?')?: (.*)", lambda m: f"选项 {m[1]} 的值无效：{_value(m[2])}"),
+    (r"Invalid value for '(.*?)'(?: / '.*?')?: (.*)",
+     lambda m: f"{'选项' if m[1].startswith('-') else '参数'} {m[1]} 的值无效：{_value(m[2])}"),
     (r"Invalid value for (.*?): (.*)", lambda m: f"{m[1]} 的值无效：{_value(m[2])}"),
 ]
 

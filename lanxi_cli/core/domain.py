@@ -8,15 +8,23 @@ imports pydantic, so the engine and a warm start stay light.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from annotated_types import Ge, Gt, Le, Lt, MinLen
+if TYPE_CHECKING:  # at run time, put here by schema_names() when pydantic first needs them
+    from annotated_types import Ge, Gt, Le, Lt, MinLen
+
+    Text = Annotated[str, MinLen(1)]
+
+# Text that would drive a terminal or reorder what it shows: C0 controls but
+# newline and tab, DEL, C1, and the bidi embeddings, overrides and isolates
+# (U+202A–U+202E, U+2066–U+2069). Refused in records (save and load alike),
+# shown escaped wherever text reaches a terminal.
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 FORBID = {"extra": "forbid", "allow_inf_nan": False}  # no unknown fields; no .nan or .inf
-
-Text = Annotated[str, MinLen(1)]
 UnitKind = Literal["village", "community", "department", "other"]
 Status = Literal["done", "progress", "blocked"]
 
@@ -100,11 +108,17 @@ class Phase:
 
 @dataclass(frozen=True, slots=True)
 class Measure:
+    """A goal measure. `kind` says what its values are (our reading, see
+    Goals.note): `rate` a share from 0 to 1 (entered 0.93 or 93%), `count` a
+    whole number of people or cases, `growth` a change that may be negative
+    (-0.05, or -5%) but not below -100%. Without a kind, any finite number."""
+
     __pydantic_config__ = FORBID
     name: Text
     direction: Literal["rise", "fall"]
     baseline: float | None = None
     unit: str = ""
+    kind: Literal["rate", "count", "growth"] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +126,7 @@ class Goals:
     __pydantic_config__ = FORBID
     text: str = ""
     measures: tuple[Measure, ...] = ()
+    note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +310,7 @@ class Deadline:
     last: str | None = None
     dues: dict[str, dt.date] = field(default_factory=dict)
     points: tuple[Milestone, ...] = ()
+    pending: bool = False  # 待核实: a reading made by `lanxi init`, to be confirmed by a person
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,7 +341,7 @@ class Task:
     id: Annotated[str, MinLen(3)]
     category: Text
     text: Text
-    deadline_text: Text
+    deadline_text: str  # verbatim; blank where the table's cell is
     deadline: Deadline
     lead: Text
     units: tuple[Text, ...] = ()
@@ -483,6 +499,19 @@ class Withdrawal(Record):
     by: str = ""
     recorded: str = ""
     file: str = ""  # set by the loader, never read from the file
+
+
+def schema_names() -> None:
+    """Make this module's annotations resolvable: the field constraints (Ge, MinLen,
+    Text …) come from annotated_types, which only pydantic needs. The annotations
+    are strings (from __future__), evaluated in this namespace when pydantic builds
+    a validator, so load.py calls this first and a run that validates nothing never
+    imports annotated_types. A new constraint name goes both here and above."""
+    if "Text" in globals():
+        return
+    from annotated_types import Ge, Gt, Le, Lt, MinLen
+
+    globals().update(Ge=Ge, Gt=Gt, Le=Le, Lt=Lt, MinLen=MinLen, Text=Annotated[str, MinLen(1)])
 
 
 def record_order(record) -> tuple:

@@ -170,7 +170,7 @@ def compute(
     rejected: dict[tuple[str, str], list[Report]] = defaultdict(list)
     for report in reports:
         if report.date <= as_of:
-            kept = decided.get(report.id) != "rejected"
+            kept = not decided or decided.get(report.id) != "rejected"  # an id is worked out only where reviews are
             (by_pair if kept else rejected)[(report.task, report.unit)].append(report)
     window = book.plan.due_soon_days
     out: list[Obligation] = []

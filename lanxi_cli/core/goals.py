@@ -25,13 +25,27 @@ def resolve_measure(book: Book, text: str) -> Measure:
     raise UsageError(f"未知指标“{text}”；plan.yaml 的 goals.measures 有：{names}")
 
 
+def value_fault(measure: Measure, value: float) -> str | None:
+    """Why `value` cannot be a value of `measure`, by its kind; or None."""
+    if measure.kind == "rate" and not 0 <= value <= 1:
+        return f"{measure.name}是比率，应在 0 到 1 之间（或 0% 到 100%），而不是 {value:g}"
+    if measure.kind == "count" and (value < 0 or value != int(value)):
+        return f"{measure.name}是人数或件数，应为不小于 0 的整数，而不是 {value:g}"
+    if measure.kind == "growth" and value < -1:
+        return f"{measure.name}是增幅，不能低于 -100%（-1），而不是 {value:g}"
+    return None
+
+
 def indicator_faults(book: Book, value: IndicatorValue) -> tuple[IndicatorValue, list[tuple[str, str]]]:
     faults: list[tuple[str, str]] = []
-    names = {fold(m.name): m.name for m in book.plan.goals.measures}
-    measure = names.get(fold(value.measure))
+    by_name = {fold(m.name): m for m in book.plan.goals.measures}
+    found = by_name.get(fold(value.measure))
+    measure = found.name if found else None
     by = book.canonical(value.by)
-    if measure is None:
+    if found is None:
         faults.append(("measure", f"未知指标“{value.measure}”（应为 plan.yaml goals.measures 中的名称）"))
+    elif value_fault(found, value.value):
+        faults.append(("value", value_fault(found, value.value)))
     if by is None:
         faults.append(("by", f"未知单位“{value.by}”"))
     if faults:

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 
 from lanxi_cli.core.calendar import CalendarError, Occurrence, find_period, occurrences, period_of
-from lanxi_cli.core.domain import Plan, Target, Task, Unit, id_order
+from lanxi_cli.core.domain import CONTROL, Plan, Target, Task, Unit, id_order
 from lanxi_cli.errors import UsageError
 
 _TASK_ID = re.compile(r"^[1-9]\d*\.[1-9]\d*$")
@@ -21,6 +21,22 @@ _TASK_ID = re.compile(r"^[1-9]\d*\.[1-9]\d*$")
 def fold(text: str) -> str:
     """Compare names as a user types them: full-width forms folded, no spaces."""
     return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+def name_fault(name: str) -> str | None:
+    """Why a name cannot become part of a file name (units and their aliases,
+    measures: record files are named after them), or None. A `/`, `\\` or
+    `..` could lead out of the data folder, a leading dot hides the file."""
+    if "/" in name or "\\" in name:
+        return f"名称“{name}”不能含有 / 或 \\（它会成为文件名的一部分）"
+    if ".." in name:
+        return f"名称“{name}”不能含有 ..（它会成为文件名的一部分）"
+    if name.startswith("."):
+        return f"名称“{name}”不能以 . 开头（它会成为文件名的一部分）"
+    bad = CONTROL.search(name)
+    if bad:
+        return f"名称含有控制字符 U+{ord(bad[0]):04X}（它会成为文件名的一部分）"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +76,9 @@ class Book:
             for j, name in enumerate((unit.name, *unit.aliases)):
                 key = fold(name)
                 where = ("units", i, "name") if j == 0 else ("units", i, "aliases", j - 1)
+                unsafe = name_fault(name)
+                if unsafe:
+                    faults.append(Fault("plan", where, unsafe))
                 if key in self._names:
                     faults.append(Fault("plan", where, f"单位名称“{name}”重复"))
                     continue
@@ -103,6 +122,10 @@ class Book:
             for j, name in enumerate(names):
                 if name and not self._known(name, groups_ok):
                     faults.append(Fault("plan", (*path, j) if groups_ok else path, f"未知单位“{name}”"))
+        for i, measure in enumerate(plan.goals.measures):
+            unsafe = name_fault(measure.name)
+            if unsafe:
+                faults.append(Fault("plan", ("goals", "measures", i, "name"), unsafe))
         faults.extend(_assessment_faults(plan.assessment))
 
     def _index_tasks(self, tasks, faults: list[Fault]) -> None:

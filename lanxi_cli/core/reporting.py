@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from lanxi_cli.core.calendar import day_in_month
-from lanxi_cli.core.domain import Report, State, record_order
+from lanxi_cli.core.domain import CONTROL, Report, State, record_order
 from lanxi_cli.core.plan_index import report_faults
 from lanxi_cli.errors import UsageError
 
@@ -25,13 +25,14 @@ _BAD_CATEGORIES = {"Cc", "Cs", "Co", "Cn"}  # controls, lone surrogates, private
 
 
 def check_text(text: str, option: str, limit: int, newlines: bool = False) -> str:
-    """Refuse text that is too long or holds control characters (newline and
-    tab allowed only where `newlines`)."""
+    """Refuse text that is too long or holds control characters, bidi
+    overrides among them (domain.CONTROL; newline and tab allowed only where
+    `newlines`)."""
     if len(text) > limit:
         raise UsageError(f"{option} 过长（{len(text)} 个字符，上限 {limit}）")
     allowed = "\n\t" if newlines else ""
     for i, char in enumerate(text):
-        if char not in allowed and unicodedata.category(char) in _BAD_CATEGORIES:
+        if char not in allowed and (unicodedata.category(char) in _BAD_CATEGORIES or CONTROL.match(char)):
             raise UsageError(f"{option} 的第 {i + 1} 个字符是控制字符或无效字符（U+{ord(char):04X}），请删去")
     return text
 

@@ -70,9 +70,12 @@ class Snapshot:
         key = f"counted {kind}"
         if key not in self._loaded:
             fixes = self.corrections
-            kept = [r for r in self.records(kind) if fixes.counts(r)]
-            if kind == "reviews":  # a review of a record that counts nowhere counts nowhere
-                kept = [r for r in kept if r.subject not in fixes.withdrawn and r.subject not in fixes.superseded_by]
+            kept = self.records(kind)
+            if fixes.withdrawn or fixes.superseded_by:  # most days nothing was corrected: no id worked out
+                kept = [r for r in kept if fixes.counts(r)]
+                if kind == "reviews":  # a review of a record that counts nowhere counts nowhere
+                    gone = fixes.withdrawn.keys() | fixes.superseded_by.keys()
+                    kept = [r for r in kept if r.subject not in gone]
             self._loaded[key] = kept
         return self._loaded[key]
 

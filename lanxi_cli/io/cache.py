@@ -25,14 +25,12 @@ Writes are atomic (temporary file, then rename).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import marshal
 import os
 import sys
 import time
 from array import array
 from dataclasses import fields
-from itertools import chain
 from operator import attrgetter
 from pathlib import Path
 
@@ -41,6 +39,7 @@ from lanxi_cli.core import domain
 from lanxi_cli.core.domain import Report
 
 HEADER = b"lanxi-cache 1\n"
+MAX_BYTES = 256 << 20  # far above a million reports; a larger file is not our cache
 FRESH_NS = 2_000_000_000
 _CLASSES = {
     name: cls for name, cls in vars(domain).items()
@@ -50,13 +49,21 @@ _CLASSES = {
 # (even without a version bump) makes every older cache unreadable, never wrong.
 SCHEMA = tuple((name, tuple(cls.__dataclass_fields__)) for name, cls in sorted(_CLASSES.items()))
 _fromordinal = dt.date.fromordinal
+try:  # the BLAKE2 module alone: hashlib would load OpenSSL too, a few ms of every start
+    from _blake2 import blake2b
+except ImportError:  # a Python built without it
+    from hashlib import blake2b
+
+
+def cache_root() -> Path:
+    """$XDG_CACHE_HOME/lanxi, else ~/.cache/lanxi: machine-local, outside every work tree."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "lanxi"
 
 
 def cache_path(data_dir: Path) -> Path:
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
-    key = hashlib.blake2b(os.fsencode(os.path.realpath(data_dir)), digest_size=8).hexdigest()
-    return root / "lanxi" / key / "data.marshal"
+    key = blake2b(os.fsencode(os.path.realpath(data_dir)), digest_size=8).hexdigest()
+    return cache_root() / key / "data.marshal"
 
 
 def stamp(st: os.stat_result) -> tuple[int, int, int, int]:
@@ -72,7 +79,7 @@ def _stamp_if_any(path: Path) -> tuple[int, int, int, int] | None:
 
 
 def _digest(payload: bytes) -> bytes:
-    return hashlib.blake2b(payload, digest_size=32).digest()
+    return blake2b(payload, digest_size=32).digest()
 
 
 # ---- plain values <-> domain objects -------------------------------------------
@@ -124,8 +131,11 @@ class Cache:
             self.book_entry = self.reports_entry = None
 
     def _read(self) -> None:
-        with open(self.path, "rb") as handle:
-            blob = handle.read()
+        from lanxi_cli.io.locate import read_regular
+
+        blob = read_regular(self.path, MAX_BYTES)  # a FIFO, a device, a huge file: refused, never waited on
+        if len(blob) > MAX_BYTES:
+            return
         start = len(HEADER) + 32
         if blob[: len(HEADER)] != HEADER or _digest(blob[start:]) != blob[len(HEADER) : start]:
             return
@@ -173,19 +183,21 @@ class Cache:
 
     def load_reports(self, book) -> tuple[list, list]:
         """load.load_reports, reading only the files the cache does not know."""
-        try:
-            return self._load_reports(book, self._reports_entry())
-        except Exception:  # a cache this lanxi cannot read: read every file
-            return self._load_reports(book, _empty())
+        from lanxi_cli.io.bulk import loading
+
+        with loading():
+            try:
+                reports, problems = self._load_reports(book, self._reports_entry())
+            except Exception:  # a cache this lanxi cannot read: read every file
+                reports, problems = self._load_reports(book, _empty())
+        problems.sort(key=attrgetter("file"))  # in file order, as load.load_reports gives them
+        return reports, problems
 
     def _load_reports(self, book, cached) -> tuple[list, list]:
         from lanxi_cli.io import load, locate
 
         shown, base = locate.reports_shown(self.data_dir), os.fspath(self.data_dir.parent)
-        listing = locate.scan_reports(self.data_dir, stat=True)
-        rels = [rel for rel, _ in listing]
-        stamps = array("q", chain.from_iterable(key or UNKNOWN for _, key in listing))
-        del listing
+        rels, stamps = locate.walk(self.data_dir, stat=True)  # in the folders' order, the cache's too
         old_rels, old_stamps, old_cols, old_bad = cached
         if rels == old_rels and stamps == old_stamps:  # nothing changed: the warm path
             return load.place_reports(book, _items(rels, old_cols, old_bad, shown), base)
@@ -195,7 +207,8 @@ class Cache:
             i = index.get(rel, -1)
             source.append(i if i >= 0 and old_stamps[4 * i : 4 * i + 4] == stamps[4 * j : 4 * j + 4] else -1)
         missed = [j for j, i in enumerate(source) if i < 0]
-        found = dict(zip(missed, load.read_reports([f"{shown}/{rels[j]}" for j in missed], base), strict=True))
+        read = load.read_reports([f"{shown}/{rels[j]}" for j in missed], base, self.data_dir)
+        found = dict(zip(missed, read, strict=True))
         items: list = []
         kept = _empty()  # the new cache: rels, stamps, columns, problems
         trusted = time.time_ns() - FRESH_NS
@@ -242,7 +255,6 @@ class Cache:
 FIELDS = domain.stored_fields(Report)  # every field but `file`, in order; `file` comes last
 _DATE = FIELDS.index("date")
 _values = attrgetter(*FIELDS)
-UNKNOWN = (-1, -1, -1, -1)  # a file that could not be stat'ed: never matches, never kept
 
 
 def _empty() -> tuple[list, array, tuple, dict]:

@@ -1,7 +1,9 @@
 """The few git calls lanxi makes: argument lists, never a shell.
 
 User text reaches git only as the commit message (one argument after -m) and
-as paths after `--`.
+as paths after `--`. git runs only on the data folder's own repository: the
+environment's GIT_* variables that point elsewhere (GIT_DIR, GIT_WORK_TREE,
+GIT_INDEX_FILE, set inside a hook or `rebase -x`) are dropped for every call.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from lanxi_cli.errors import os_reason
+from lanxi_cli.errors import DataError, os_reason
 
 LOCK_WAIT = 30.0  # seconds to keep retrying while another process holds the index lock
 _LOCKED = ("index.lock", "cannot lock ref", "Unable to create", "unable to lock")
@@ -25,8 +27,25 @@ class GitError(Exception):
     """git is missing, or a git call failed; `str()` is a sentence for the user."""
 
 
+# The only GIT_* variables passed on: who is committing, and how to reach a remote.
+# Every other one (GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE, GIT_OBJECT_DIRECTORY,
+# GIT_ALTERNATE_OBJECT_DIRECTORIES, GIT_CEILING_DIRECTORIES, GIT_CONFIG_PARAMETERS…)
+# could make git act on another repository, index or configuration.
+_GIT_KEPT = frozenset({
+    "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_AUTHOR_DATE",
+    "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "GIT_COMMITTER_DATE",
+    "GIT_SSH", "GIT_SSH_COMMAND", "GIT_ASKPASS",
+})
+
+
+def git_environment() -> dict[str, str]:
+    """os.environ without the GIT_* variables that could point git elsewhere."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_") or k in _GIT_KEPT}
+    return {**env, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+
+
 def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
+    env = git_environment()
     try:
         return subprocess.run(
             ["git", *args], cwd=cwd, env=env, capture_output=True,
@@ -75,9 +94,50 @@ def commit_files(paths: list[Path], message: str, run=_git, sleep=time.sleep) ->
         raise GitError(f"{paths[0].parent} 不在 git 仓库中")
     rels = [str(path.relative_to(top.resolve())) for path in paths]
     with _one_at_a_time(top, sleep):
-        _retrying(["add", "--", *rels], top, run, sleep)
-        _retrying(["commit", "--only", "--quiet", "-m", message, "--", *rels], top, run, sleep)
+        try:
+            _retrying(["add", "--", *rels], top, run, sleep)
+            _retrying(["commit", "--only", "--quiet", "-m", message, "--", *rels], top, run, sleep)
+        except BaseException:  # a failed hook, a lock, Ctrl-C: the files stay, unstaged
+            # The index entries go back to HEAD's: a new file not committed is
+            # unstaged, one the commit did take (Ctrl-C just after) stays as it is.
+            run(["reset", "--quiet", "--", *rels], top)
+            raise
     return top
+
+
+_UNFINISHED = (  # (file or folder in the git dir, what is under way, the git command to finish it)
+    ("rebase-merge", "变基（rebase）", "rebase"),
+    ("rebase-apply", "变基（rebase）或补丁应用（am）", "rebase"),
+    ("MERGE_HEAD", "合并（merge）", "merge"),
+    ("CHERRY_PICK_HEAD", "拣选（cherry-pick）", "cherry-pick"),
+    ("REVERT_HEAD", "撤销提交（revert）", "revert"),
+    ("sequencer", "拣选或撤销提交（cherry-pick/revert）", "cherry-pick"),
+    ("BISECT_LOG", "二分查找（bisect）", "bisect"),
+)
+
+
+def refuse_unfinished(folder: Path) -> None:
+    """A DataError while the repository holding `folder` is in the middle of a
+    merge, rebase, cherry-pick, revert or bisect, or its HEAD is detached: a
+    file written then could be committed onto a temporary HEAD, or deleted by
+    `git merge --abort`. Called before anything is written. Outside a
+    repository, or without git, there is nothing to protect."""
+    try:
+        found = _git(["rev-parse", "--show-toplevel", "--absolute-git-dir"], folder)
+    except GitError:
+        return
+    lines = found.stdout.splitlines()
+    if found.returncode != 0 or len(lines) != 2:
+        return
+    top, git_dir = lines
+    for name, what, command in _UNFINISHED:
+        if os.path.lexists(os.path.join(git_dir, name)):
+            finish = "git bisect reset" if command == "bisect" else f"git {command} --continue 或 --abort"
+            raise DataError(f"数据仓库 {top} 正在进行{what}，尚未完成；请先完成或放弃（{finish}），"
+                            "再记录。没有写入任何内容")
+    if _git(["symbolic-ref", "-q", "HEAD"], folder).returncode != 0:
+        raise DataError(f"数据仓库 {top} 处于游离 HEAD（detached HEAD）状态，不在任何分支上；"
+                        "请先切换到分支（git switch 分支名），再记录。没有写入任何内容")
 
 
 @contextlib.contextmanager
@@ -97,7 +157,12 @@ def _one_at_a_time(top: Path, sleep, wait: float = LOCK_WAIT):
     if found.returncode != 0:
         raise GitError(f"找不到 {top} 的 .git 目录")
     deadline = time.monotonic() + wait
-    with open(Path(found.stdout.strip()) / "lanxi-commit.lock", "a") as handle:
+    lock = Path(found.stdout.strip()) / "lanxi-commit.lock"
+    try:
+        handle = open(lock, "a")  # noqa: SIM115  (closed by the with below)
+    except OSError as exc:  # a read-only .git, a folder at that name
+        raise GitError(f"无法创建提交锁 {lock}（{os_reason(exc)}）") from None
+    with handle:
         while True:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -124,9 +189,6 @@ class Change:
     files: tuple[str, ...]  # relative to the work tree top
 
 
-_RECORD, _FIELD = "\x1e", "\x1f"
-
-
 def history(folder: Path) -> list[Change]:
     """Every commit touching `folder`, newest first. Raises GitError outside a repo."""
     top = work_tree(folder)
@@ -134,7 +196,7 @@ def history(folder: Path) -> list[Change]:
         raise GitError(f"{folder} 不在 git 仓库中")
     rel = os.path.relpath(Path(folder).resolve(), top.resolve())
     result = _git(
-        ["-c", "core.quotePath=false", "log", f"--format={_RECORD}%H{_FIELD}%aI{_FIELD}%an{_FIELD}%s",
+        ["-c", "core.quotePath=false", "log", "-z", "--format=%x00%H%x00%aI%x00%an%x00%s",
          "--name-only", "--no-renames", "--", rel],
         top,
     )
@@ -146,10 +208,21 @@ def history(folder: Path) -> list[Change]:
 
 
 def parse_log(text: str) -> list[Change]:
+    """`git log -z` with the format above: every field and file name ends in a
+    NUL, which no subject, name or path can hold; each commit starts with an
+    empty field (no file name is empty), its first file after a newline."""
     changes = []
-    for record in text.split(_RECORD)[1:]:
-        head, _, rest = record.partition("\n")
-        commit, when, author, subject = head.split(_FIELD, 3)
-        files = tuple(line for line in rest.splitlines() if line.strip())
-        changes.append(Change(commit, dt.datetime.fromisoformat(when), author, subject, files))
+    fields = text.split("\0")
+    i = 0
+    while i + 4 < len(fields):
+        if fields[i]:  # not at a commit's start: skip what cannot be read
+            i += 1
+            continue
+        commit, when, author, subject = fields[i + 1 : i + 5]
+        i += 5
+        files = []
+        while i < len(fields) and fields[i]:
+            files.append(fields[i].removeprefix("\n") if not files else fields[i])
+            i += 1
+        changes.append(Change(commit, dt.datetime.fromisoformat(when), author, subject, tuple(files)))
     return changes

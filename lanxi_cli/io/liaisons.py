@@ -66,7 +66,7 @@ def laid_over(data_dir: Path, book):
 
 def append(data_dir: Path, book, entry) -> Path:
     """Add `entry` (a checked LiaisonEntry) at the end of data/liaisons.yaml; its path."""
-    from lanxi_cli.io import save, yamlio
+    from lanxi_cli.io import load, save, yamlio
 
     path = data_dir / LIAISONS_FILE
     shown = display_path(path, data_dir)
@@ -88,6 +88,7 @@ def append(data_dir: Path, book, entry) -> Path:
             after, problems = (), ["unreadable"]
         if problems or len(after) != len(entries) + 1 or after[-1] != entry:
             raise DataError.at(shown, None, "文件末尾的写法无法接着追加（应为每条以“- ”开头的列表）；没有写入任何内容")
+        save.refuse_unsafe(data_dir, text, load.MAX_PLAN_BYTES, "联络员备案")  # as every writer: size, git state
         save.write_replace(path, lambda handle: handle.write(text.encode("utf-8")))
     return path
 

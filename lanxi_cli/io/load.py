@@ -81,10 +81,13 @@ _ADAPTERS: dict = {}
 
 
 def _adapter(kind):
-    from pydantic import TypeAdapter
-
     adapter = _ADAPTERS.get(kind)
     if adapter is None:
+        from pydantic import TypeAdapter
+
+        from lanxi_cli.core.domain import schema_names
+
+        schema_names()  # the constraint names the domain's annotations use
         adapter = _ADAPTERS[kind] = TypeAdapter(kind)
     return adapter
 
@@ -106,13 +109,13 @@ def validate(kind, data, file: str, lines: dict[tuple, int] | None):
         return None, problems
 
 
-def load_document(path: Path, kind, limit: int, display: str | None = None):
+def load_document(path: Path, kind, limit: int, display: str | None = None, root: Path | None = None):
     """Read, parse and validate one file: (instance, lines, problems)."""
     from lanxi_cli.io import yamlio
 
     file = display or str(path)
     try:
-        data, lines = yamlio.parse(yamlio.read_text(path, limit, file), file, lines=True)
+        data, lines = yamlio.parse(yamlio.read_text(path, limit, file, root), file, lines=True)
     except DataError as exc:
         return None, {}, exc.problems
     value, problems = validate(kind, data, file, lines)
@@ -132,7 +135,7 @@ def load_book(data_dir: Path):
     loaded, lines, shown, problems = {}, {}, {}, []
     for key, (path, kind) in files.items():
         shown[key] = display_path(path, data_dir)
-        loaded[key], lines[key], found = load_document(path, kind, MAX_PLAN_BYTES, shown[key])
+        loaded[key], lines[key], found = load_document(path, kind, MAX_PLAN_BYTES, shown[key], data_dir)
         problems += found
     if not problems:
         book, faults = Book.build(loaded["plan"], loaded["tasks"])
@@ -152,19 +155,20 @@ def load_book(data_dir: Path):
 _CHUNK = 1000  # files validated in one pydantic call; bounds the memory held
 
 
-def read_reports(files: list[str], base: str) -> list[tuple[object, list[Problem]]]:
+def read_reports(files: list[str], base: str, root: Path | None = None) -> list[tuple[object, list[Problem]]]:
     """Read, parse and validate report files (named as shown, relative to `base`,
     the data folder's parent) → for each,
     (Report with `file` set, []) or (None, problems). The book is not consulted
     (see place_reports), so each answer depends on its file alone. Files are
-    validated in batches; a file with a problem again on its own, for lines."""
+    validated in batches; a file with a problem again on its own, for lines.
+    With `root` (the data folder), a symlink leading out of it is refused."""
     results: list = []
     for start in range(0, len(files), _CHUNK):
-        results += _read_chunk(files[start : start + _CHUNK], base)
+        results += _read_chunk(files[start : start + _CHUNK], base, root)
     return results
 
 
-def _read_chunk(files: list[str], base: str) -> list[tuple[object, list[Problem]]]:
+def _read_chunk(files: list[str], base: str, root: Path | None) -> list[tuple[object, list[Problem]]]:
     from pydantic import ValidationError
 
     from lanxi_cli.core.domain import Report
@@ -174,12 +178,13 @@ def _read_chunk(files: list[str], base: str) -> list[tuple[object, list[Problem]
     batch: list[tuple[int, str, dict]] = []
     for i, file in enumerate(files):
         try:
-            text = yamlio.read_text(Path(base, file), MAX_REPORT_BYTES, file)
+            text = yamlio.read_text(os.path.join(base, file), MAX_REPORT_BYTES, file, root)  # no Path per file
             data = yamlio.parse(text, file)
         except DataError as exc:
             results[i] = (None, exc.problems)
             continue
-        if isinstance(data, dict) and "file" not in data and not yamlio.control_problems(data, file, {}):
+        controls = yamlio.may_hold_controls(text) and yamlio.control_problems(data, file, {})
+        if isinstance(data, dict) and "file" not in data and not controls:
             batch.append((i, text, {**data, "file": file}))  # `file` is set by the loader, not the file
         else:
             results[i] = _report_problems(text, file)
@@ -257,7 +262,7 @@ def place_reports(book, items, base: str) -> tuple[list, list[Problem]]:
 
 
 
-def load_record(path: Path, kind, file: str, faults):
+def load_record(path: Path, kind, file: str, faults, root: Path | None = None):
     """One small record file (a report, review, extension, indicator value) →
     (record, []) or (None, problems). `faults(record)` returns (the record made
     canonical, [(field, message)]); the loader sets `file`, never the file itself."""
@@ -266,14 +271,14 @@ def load_record(path: Path, kind, file: str, faults):
     from lanxi_cli.io import yamlio
 
     try:
-        text = yamlio.read_text(path, MAX_REPORT_BYTES, file)
+        text = yamlio.read_text(path, MAX_REPORT_BYTES, file, root)
         data = yamlio.parse(text, file)
     except DataError as exc:
         return None, exc.problems
     reserved = isinstance(data, dict) and "file" in data  # set by the loader, not the file
     record, problems = validate(kind, data, file, None)
     found = [] if record is None else faults(record)[1]
-    controls = yamlio.control_problems(data, file, {})
+    controls = yamlio.may_hold_controls(text) and yamlio.control_problems(data, file, {})
     if problems or found or reserved or controls:
         data, lines = yamlio.parse(text, file, lines=True)
         if problems:
@@ -289,16 +294,19 @@ def load_record(path: Path, kind, file: str, faults):
 def load_reports(data_dir: Path, book) -> tuple[list, list[Problem]]:
     """Every valid report, and a problem for each file left out. Always from
     the files themselves (`lanxi check` relies on it); cache.py has the warm path."""
+    from lanxi_cli.io.bulk import loading
+
     shown, base = reports_shown(data_dir), os.fspath(data_dir.parent)
     files = [f"{shown}/{rel}" for rel, _ in scan_reports(data_dir)]
-    found = read_reports(files, base)
-    return place_reports(book, [(file, *result) for file, result in zip(files, found, strict=True)], base)
+    with loading():
+        found = read_reports(files, base, data_dir)
+        return place_reports(book, [(file, *result) for file, result in zip(files, found, strict=True)], base)
 
 
 def _load_folder(data_dir: Path, folder: str, kind, faults) -> tuple[list, list[Problem]]:
     records, problems = [], []
     for path in report_files(data_dir, folder):
-        record, found = load_record(path, kind, display_path(path, data_dir), faults)
+        record, found = load_record(path, kind, display_path(path, data_dir), faults, data_dir)
         if record is None:
             problems += found
         else:
@@ -329,12 +337,16 @@ def load_exemptions(data_dir: Path, book) -> tuple[list, list[Problem]]:
 def load_reviews(data_dir: Path, book, subjects: list) -> tuple[list, list[Problem]]:
     """Every valid review under data/reviews/; `subjects` are the loaded records
     a review may name. Each review's `subject` comes back as its subject's id."""
-    from functools import partial
-
     from lanxi_cli.core.domain import Review
     from lanxi_cli.core.reviews import review_faults
 
-    faults = partial(review_faults, book, subjects={s.id: s for s in subjects})
+    by_id: dict = {}
+
+    def faults(review):
+        if not by_id:  # built on the first review read: most data folders have few or none
+            by_id.update((s.id, s) for s in subjects)
+        return review_faults(book, review, by_id)
+
     return _load_folder(data_dir, REVIEWS_DIR, Review, faults)
 
 

@@ -5,26 +5,83 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
+import signal
 from pathlib import Path
 
 from lanxi_cli.errors import DataError, os_reason
 from lanxi_cli.io.locate import REPORTS_DIR, display_path
 
+_TMP_NAME_BYTES = 120  # of the target's name kept in a temporary's: its name stays under NAME_MAX
+_TMP = re.compile(r"\..*\.(\d+)\.tmp")  # our temporaries: .NAME.PID.tmp
+
+
+def temporary_name(path: Path) -> str:
+    """`.NAME.PID.tmp` beside `path`; NAME cut short where `path`'s own name is long."""
+    name = os.fsencode(path.name)[:_TMP_NAME_BYTES].decode("utf-8", "ignore")
+    return f".{name}.{os.getpid()}.tmp"
+
+
+def _sweep(folder: Path) -> None:
+    """Remove temporaries of our naming left by a process that no longer runs
+    (kill -9, a power cut): the next write into the folder tidies it."""
+    try:
+        names = [entry.name for entry in os.scandir(folder) if entry.name.startswith(".")]
+    except OSError:
+        return
+    for name in names:
+        match = _TMP.fullmatch(name)
+        if match and int(match[1]) != os.getpid() and not _alive(int(match[1])):
+            with contextlib.suppress(OSError):
+                os.unlink(folder / name)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return pid > 0  # someone else's process
+    return True
+
+
+_DEFERRED = frozenset(
+    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
+@contextlib.contextmanager
+def _signals_deferred():
+    """SIGTERM and SIGHUP wait until the block ends (then act as usual): a
+    temporary file is never left behind by `kill` or a closed terminal."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
 
 @contextlib.contextmanager
 def _whole_beside(path: Path, write):
     """A temporary file beside `path`, holding what `write(binary_file)` wrote,
-    flushed to disk; removed afterwards whatever happens."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            write(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        yield tmp
-    finally:
-        tmp.unlink(missing_ok=True)
+    flushed to disk; removed afterwards whatever happens. SIGTERM is held off
+    meanwhile; stale temporaries of dead processes are swept first."""
+    _sweep(path.parent)
+    tmp = path.with_name(temporary_name(path))
+    with _signals_deferred():
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                write(handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            yield tmp
+        finally:
+            tmp.unlink(missing_ok=True)
 
 
 def _sync_folder(folder: Path) -> None:
@@ -67,10 +124,13 @@ def check_output(path: Path, suffixes: dict[str, str]) -> str:
     kind = suffixes.get(path.suffix.lower())
     if kind is None:
         raise UsageError(f"输出文件“{path}”的扩展名应为 {'、'.join(suffixes)} 之一")
-    if path.is_dir():
-        raise UsageError(f"输出文件“{path}”是一个目录")
-    if not path.parent.is_dir():
-        raise UsageError(f"输出文件“{path}”所在的目录不存在")
+    try:
+        if path.is_dir():
+            raise UsageError(f"输出文件“{path}”是一个目录")
+        if not path.parent.is_dir():
+            raise UsageError(f"输出文件“{path}”所在的目录不存在")
+    except OSError as exc:  # a name too long for the file system, a loop of links
+        raise UsageError(f"输出文件“{path}”无法使用（{os_reason(exc)}）") from None
     return kind
 
 
@@ -102,40 +162,80 @@ def save_report(data_dir: Path, report) -> Path:
 
 
 def save_new(data_dir: Path, text: str, name) -> Path:
-    """Write `text` to a new file at `name(random suffix)`, never overwriting; its path."""
+    """Write `text` to a new file at `name(random suffix)`, never overwriting; its path.
+    The folder must lie inside the data folder, symlinks resolved (see inside_folder)."""
+    path = name(os.urandom(3).hex())
+    inside_folder(data_dir, path.parent)
     for _ in range(20):
-        path = name(os.urandom(3).hex())
         try:
             write_new(path, text)
             return path
         except FileExistsError:
+            path = name(os.urandom(3).hex())
             continue
         except OSError as exc:  # a full disk, a read-only folder: write_new left nothing behind
             raise DataError(f"无法写入 {display_path(path, data_dir)}（{os_reason(exc)}），未保存任何内容") from None
     raise DataError(f"无法取得新的文件名：{path.parent}")
 
 
+def _make_folder(data_dir: Path, folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataError(f"无法创建目录 {display_path(folder, data_dir)}（{os_reason(exc)}），未保存任何内容") from None
 
 
+def inside_folder(data_dir: Path, folder: Path) -> None:
+    """Make `folder` (under `data_dir`) if need be, refusing where a symlink on
+    the way leads out of the data folder: nothing is written outside it. The
+    deepest existing part is checked before anything is made, the whole
+    folder again after."""
+    from lanxi_cli.io.locate import inside
+
+    top = os.path.realpath(data_dir)
+    existing = folder
+    while not os.path.lexists(existing) and existing != existing.parent:
+        existing = existing.parent
+    if inside(top, existing):
+        _make_folder(data_dir, folder)
+        if inside(top, folder):
+            return
+    raise DataError(f"{display_path(folder, data_dir)} 经符号链接指向数据目录 {data_dir} 之外，"
+                    "拒绝写入；没有写入任何内容")
 
 
+def refuse_unsafe(data_dir: Path, text: str, limit: int | None = None, what: str = "记录") -> None:
+    """What every writer into the data folder checks before writing anything:
+    `text` no larger than its readers accept (`limit`, a record's by default),
+    and a data repository not in the middle of a merge, rebase… (gitio.refuse_unfinished)."""
+    from lanxi_cli.errors import UsageError
+    from lanxi_cli.io import gitio
+    from lanxi_cli.io.load import MAX_REPORT_BYTES
 
-
+    limit = limit or MAX_REPORT_BYTES
+    size = len(text.encode("utf-8"))
+    if size > limit:
+        raise UsageError(f"{what}过大（{size // 1024} KB，上限 {limit // 1024} KB，"
+                         "超过的文件无法读回）；请精简说明或佐证，没有写入任何内容")
+    gitio.refuse_unfinished(data_dir)
 
 
 def save_record(data_dir: Path, folder: str, record, *name: str) -> Path:
     """Write a report, review, extension, exemption or indicator value as a new file under
-    data/FOLDER/YYYY/MM/ (see record_path); exclusive and atomic. Text the
-    loader would refuse (control characters) is refused here, before writing."""
-    from lanxi_cli.core.domain import stored_fields
+    data/FOLDER/YYYY/MM/ (see record_path); exclusive and atomic, and only
+    inside the data folder. Refused before anything is written: text the
+    loader would refuse (control and bidi characters, a file over its size
+    limit), and a data repository in the middle of a merge or rebase."""
+    from lanxi_cli.core.domain import CONTROL, stored_fields
     from lanxi_cli.errors import UsageError
     from lanxi_cli.io import yamlio
 
     for key in stored_fields(type(record)):
         values = getattr(record, key)
         for value in values if isinstance(values, tuple) else (values,):
-            bad = yamlio.CONTROL.search(value) if isinstance(value, str) else None
+            bad = CONTROL.search(value) if isinstance(value, str) else None
             if bad:
                 raise UsageError(f"{key} 含有控制字符（U+{ord(bad[0]):04X}），请删去；没有写入任何内容")
     text = yamlio.record_document(record)
+    refuse_unsafe(data_dir, text)
     return save_new(data_dir, text, lambda suffix: record_path(data_dir, folder, record, name, suffix))

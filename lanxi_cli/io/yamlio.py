@@ -10,11 +10,12 @@ served from the cache never loads yaml.
 
 from __future__ import annotations
 
+import os
 import re
-from pathlib import Path
 
 import yaml
 
+from lanxi_cli.core.domain import CONTROL  # one rule for records, written or read
 from lanxi_cli.errors import DataError, Problem, os_reason
 
 MAX_DEPTH = 64
@@ -73,14 +74,17 @@ class Loader(_Base):  # type: ignore[misc, valid-type]
 # ---- reading YAML ------------------------------------------------------------
 
 
-def read_text(path: Path, limit: int, file: str | None = None) -> str:
-    """The file as text: UTF-8 (a BOM is fine), or a clear DataError."""
+def read_text(path: str | os.PathLike, limit: int, file: str | None = None, root: os.PathLike | None = None) -> str:
+    """The file as text: UTF-8 (a BOM is fine), or a clear DataError. Only a
+    regular file is read, at most `limit` bytes; with `root` (the data
+    folder), not through a symlink leading out of it (locate.read_regular)."""
+    from lanxi_cli.io.locate import read_regular
+
     file = file or str(path)
     try:
-        if path.exists() and not path.is_file():  # a FIFO or device would block or never end
-            raise DataError.at(file, None, "不是普通文件，无法作为数据读取")
-        with open(path, "rb") as handle:
-            raw = handle.read(limit + 1)
+        raw = read_regular(path, limit, root)  # a FIFO or device would block or never end: refused
+    except ValueError as exc:
+        raise DataError.at(file, None, str(exc)) from None
     except OSError as exc:
         raise DataError.at(file, None, f"无法读取（{os_reason(exc)}）") from None
     if len(raw) > limit:
@@ -250,7 +254,19 @@ def line_of(lines: dict[tuple, int], path: tuple) -> int | None:
     return lines.get(())
 
 
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 but newline and tab, DEL, C1
+
+
+def may_hold_controls(text: str) -> bool:
+    """Whether a value parsed from this YAML text can hold a CONTROL character:
+    only if the text holds one itself or may write one as an escape (a
+    backslash, in double quotes). A CRLF line end never reaches a value (YAML
+    reads it as a line break), so it does not count. One scan of the text;
+    control_problems need walk the values only where this says yes."""
+    if "\\" in text:
+        return True
+    if "\r\n" in text:
+        text = text.replace("\r\n", "\n")
+    return CONTROL.search(text) is not None
 
 
 def control_problems(data, file: str, lines: dict[tuple, int]) -> list[Problem]:

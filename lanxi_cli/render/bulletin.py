@@ -519,7 +519,9 @@ def write(doc: Bulletin, path, kind: str | None) -> None:
     from lanxi_cli.io import save
 
     if path is None:
-        sys.stdout.write(markdown(doc))
+        from lanxi_cli.render.tables import terminal_safe
+
+        sys.stdout.write(terminal_safe(markdown(doc)))
     elif kind == "docx":
         save.write_replace(path, lambda handle: docx(doc, handle))
     else:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lanxi_cli.render import shapes
-from lanxi_cli.render.tables import View
+from lanxi_cli.render.tables import View, terminal_safe
 from lanxi_cli.render.words import STATUS_NAMES
 
 
@@ -40,8 +40,8 @@ class ImportsView(View):
         for shown, outcome, written in self.results:
             if outcome.errors:
                 failed += 1
-                sys.stderr.write("".join(f"{line}\n" for line in outcome.errors))
-                sys.stderr.write(f"{shown}：有 {len(outcome.errors)} 处问题，本文件没有导入任何内容。\n")
+                sys.stderr.write(terminal_safe("".join(f"{line}\n" for line in outcome.errors)))
+                sys.stderr.write(terminal_safe(f"{shown}：有 {len(outcome.errors)} 处问题，本文件没有导入任何内容。\n"))
                 continue
             verb = "将新增" if self.dry_run else "新增"
             out.append(f"{shown}：表单 {outcome.form_id}（{outcome.unit}）{verb} {len(outcome.reports)} 份报告，"
@@ -55,7 +55,7 @@ class ImportsView(View):
             sys.stderr.write("试运行：没有写入任何内容。\n")
         if failed:
             sys.stderr.write(f"{failed} 个文件未导入（共 {len(self.results)} 个）。\n")
-        return "".join(out)
+        return terminal_safe("".join(out))
 
 
 @dataclass
@@ -89,4 +89,4 @@ class RemindersView(View):
                 what.append("旬报未报")
             who = f"联络员 {r.liaison} {r.phone}".rstrip() if r.liaison else "联络员未备案"
             lines += ["", f"{r.unit} · {who} · {'、'.join(what)}", *(f"  {m}" for m in r.messages)]
-        return "\n".join(lines) + "\n"
+        return terminal_safe("\n".join(lines)) + "\n"

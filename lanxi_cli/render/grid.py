@@ -10,7 +10,9 @@ starts a line and an opening one never ends it.
 
 Widths are terminal cells (`rich.cells.cell_len`: a Chinese character is
 two). Output is plain strings; colour, where allowed, is a bare ANSI code
-around a cell's text, so a table of 10,000 rows renders in a blink.
+around a cell's text, so a table of 10,000 rows renders in a blink. Every
+cell and title goes through `terminal_safe` before it is measured: a control
+or bidi character a user typed is shown as its escape, never obeyed.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rich.cells import cell_len
+
+from lanxi_cli.render.tables import terminal_safe
 
 # 避头尾: marks that may not start a line, and marks that may not end one.
 CLOSING = frozenset("、。，．；：？！）］｝」』】〕〉》”’％…—・·ー々〜～")
@@ -52,7 +56,9 @@ class Grid:
     measured: tuple | None = None  # (natural, least, usual) widths, once all rows are in (see `measure`)
 
     def add(self, *cells) -> None:
-        self.rows.append(list(cells))
+        """One row; each cell a text, or (text, style). Texts are made terminal-safe here."""
+        self.rows.append([(terminal_safe(c[0]), c[1]) if isinstance(c, tuple)
+                          else terminal_safe("" if c is None else str(c)) for c in cells])
 
     def section(self) -> None:
         if self.rows:
@@ -233,7 +239,7 @@ def render(grid: Grid, width: int, colour: bool = False) -> str:
     columns = grid.columns
     out: list[str] = []
     if grid.title:
-        out.append(grid.title)
+        out.append(terminal_safe(grid.title))
     heads = [c.header.split("\n") for c in columns]
     depth = max(len(h) for h in heads)
     for k in range(depth):

@@ -167,6 +167,23 @@ def problem(p) -> dict:
     return {"file": p.file, "line": p.line, "message": p.message}
 
 
+# ---- the county -----------------------------------------------------------------------------
+
+
+def town(r) -> dict:
+    """One town of `county status`: its units, obligations by state, completion, worst village."""
+    return {
+        "town": r.town, "units": r.units, "total": r.total, **r.counts,
+        "rate": None if r.rate is None else round(r.rate, 4),
+        "worst": None if r.worst is None else {
+            "unit": r.worst.unit, "score": r.worst.score, "overdue": r.worst.overdue},
+    }
+
+
+def failed(f) -> dict:
+    return {"town": f.town, "reason": f.reason}
+
+
 # ---- collecting reports: remind, form import ---------------------------------------------
 
 

@@ -6,7 +6,8 @@ contract's shapes, from `shapes`), `view.records()` for CSV (Chinese
 headers), `view.text(width, colour)` for the terminal. Tables are laid out by
 `grid`: wide characters measured by `cell_len`, no colour under NO_COLOR or
 into a pipe, and every state also has a word or a mark, so nothing depends
-on colour alone.
+on colour alone. Nothing a user typed reaches the terminal as an escape code
+(`terminal_safe`), nor JSON as a raw control or bidi character.
 """
 
 from __future__ import annotations
@@ -34,6 +35,23 @@ from lanxi_cli.render.words import (  # noqa: F401  (names other modules take fr
 # ---- the one switch ----------------------------------------------------------------
 
 
+_CONTROL: list = []  # core.domain.CONTROL, imported the first time text is shown
+
+
+def terminal_safe(text: str) -> str:
+    """Text as it may reach a terminal: each control or bidi-override
+    character (domain.CONTROL) shown as its escape, `\\x1b`, `\\u202e`."""
+    if not _CONTROL:
+        from lanxi_cli.core.domain import CONTROL
+
+        _CONTROL.append(CONTROL)
+    return _CONTROL[0].sub(_escape, text)
+
+
+def _escape(match) -> str:
+    return match[0].encode("unicode_escape").decode("ascii")
+
+
 def terminal_width() -> int:
     import shutil
 
@@ -48,16 +66,28 @@ def colour_allowed(stream) -> bool:
 
 def render(view, fmt: str = "table", stream=None) -> None:
     """Write `view` to `stream` (stdout) as `fmt`: table, json or csv."""
-    import json
-
     stream = stream or sys.stdout
     if fmt == "json":
-        text = json.dumps(view.data(), ensure_ascii=False, indent=2, default=str) + "\n"
+        text = json_text(view.data())
     elif fmt == "csv":
-        text = shapes.csv_text(view.records(), view.columns or None, view.headers)
+        text = terminal_safe(shapes.csv_text(view.records(), view.columns or None, view.headers))
     else:
-        text = view.text(terminal_width(), colour_allowed(stream))
+        colour = colour_allowed(stream)
+        text = view.text(terminal_width(), colour)
+        if not colour:  # views escape what they show; without colour codes of ours, the whole text again
+            text = terminal_safe(text)
     stream.write(text)
+
+
+def json_text(data) -> str:
+    """JSON, UTF-8 unescaped; a control or bidi character left unescaped by
+    json (C1, U+202E…) is written as its \\u escape: the same string, read back."""
+    import json
+
+    from lanxi_cli.core.domain import CONTROL
+
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return CONTROL.sub(lambda m: f"\\u{ord(m[0]):04x}", text) + "\n"
 
 
 class View:
@@ -198,7 +228,7 @@ def prose(text: str, width: int) -> str:
     """A sentence under a table, wrapped to the terminal by the same rules as table cells."""
     from lanxi_cli.render.grid import wrap
 
-    return "\n".join(wrap(text, width)) + "\n"
+    return "\n".join(wrap(terminal_safe(text), width)) + "\n"
 
 
 def campaign_header(campaign) -> str:
@@ -209,7 +239,7 @@ def campaign_header(campaign) -> str:
         where = f"活动已结束（{campaign.end}）"
     else:
         where = f"{campaign.phase or '活动期间'} · 距活动结束 {campaign.days_left} 天"
-    return f"{campaign.town} · {campaign.title}\n截至 {campaign.as_of} · {where}\n"
+    return terminal_safe(f"{campaign.town} · {campaign.title}\n截至 {campaign.as_of} · {where}") + "\n"
 
 
 # ---- lanxi tasks ------------------------------------------------------------------
@@ -298,7 +328,7 @@ class UnitStatusView(View):
 
         info = self.unit
         liaison = f" · 联络员 {info.liaison.name} {info.liaison.phone}".rstrip() if info.liaison.name else ""
-        out = f"{info.name}（{KIND_NAMES[info.kind]}）{liaison}\n截至 {self.as_of}\n"
+        out = terminal_safe(f"{info.name}（{KIND_NAMES[info.kind]}）{liaison}") + f"\n截至 {self.as_of}\n"
         if self.obligations:
             grid = Grid([Column("任务"), Column("内容", wrap=True, grow=True), Column("周期"), Column("截止"),
                          Column("状态"), Column("数量", wrap=True, words=True, right=True), Column("最近报告")],
@@ -358,7 +388,8 @@ class MatrixView(View):
     def text(self, width, colour):
         from rich.cells import cell_len
 
-        name_width = max(cell_len(u) for u in self.units) + 2 if self.units else 8
+        shown = {u: terminal_safe(u) for u in self.units}
+        name_width = max(cell_len(u) for u in shown.values()) + 2 if self.units else 8
         pad = lambda text: text + " " * (name_width - cell_len(text))  # noqa: E731
         step = max((len(t.split(".")[1]) for t in self.task_ids), default=1) + 1  # item numbers ≥ 10 widen
         head_cat, head_item, last_cat = pad(""), pad("单位"), None
@@ -369,7 +400,7 @@ class MatrixView(View):
             last_cat = cat
         lines = [campaign_header(self.campaign).rstrip("\n"), head_cat.rstrip(), head_item.rstrip()]
         for unit in self.units:
-            line = pad(unit)
+            line = pad(shown[unit])
             for task_id in self.task_ids:
                 state = self.cell.get((unit, task_id))
                 mark = STATE_MARKS[state] if state else " "
@@ -458,7 +489,7 @@ class CheckView(View):
     def text(self, width, colour):
         if self.problems:
             sys.stderr.write(f"发现 {len(self.problems)} 处问题。\n")
-            return "".join(f"{p}\n" for p in self.problems)
+            return "".join(f"{terminal_safe(str(p))}\n" for p in self.problems)
         return f"检查通过：{self.tasks} 项任务，{self.units} 个单位，{self.reports} 份报告。\n"
 
 

@@ -1,0 +1,139 @@
+"""Reading a task table (任务清单) from .xlsx, .docx or .csv into rows of cell text.
+
+Merged cells read as their value in every cell they cover: openpyxl keeps
+the value in the top-left cell only, so the merged ranges are filled here;
+python-docx already gives a vertically or horizontally merged Word cell in
+each row and column it spans. The first sheet or table holding a header row
+(see core.task_table.find_header) is the task table. Formulas are never
+computed: a spreadsheet's cached values are read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from lanxi_cli.core.task_table import COLUMN_NAMES, Row, find_header, table_rows
+from lanxi_cli.errors import DataError, UsageError, os_reason
+
+SUFFIXES = (".xlsx", ".docx", ".csv")
+MAX_BYTES = 20 * 1024 * 1024
+_ATTACHMENT = re.compile(r"^附件\s*\d*\s*[:：]?\s*")
+
+
+@dataclass(frozen=True, slots=True)
+class TaskTable:
+    file: str
+    title: str  # the line above the table, if any (附件： dropped)
+    columns: dict[str, int]
+    rows: list[Row]
+
+
+def read_table(path: Path) -> TaskTable:
+    """The task table in `path`; UsageError for a missing file or another kind
+    of file, DataError for one that cannot be read or holds no task table."""
+    file = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise UsageError(f"任务清单“{file}”应为 .xlsx、.docx 或 .csv 文件")
+    if not path.is_file():
+        raise UsageError(f"找不到任务清单文件“{file}”")
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise DataError(f"{file}: 文件过大（超过 {MAX_BYTES // 1024 // 1024} MB），不像是任务清单")
+        grids = list({".xlsx": _xlsx, ".docx": _docx, ".csv": _csv}[suffix](path))
+    except OSError as exc:
+        raise DataError(f"{file}: 无法读取（{os_reason(exc)}）") from None
+    except (DataError, UsageError):
+        raise
+    except Exception as exc:  # a damaged or mislabelled file: the library's own error
+        raise DataError(f"{file}: 无法读取，文件可能已损坏或不是 {suffix} 格式（{type(exc).__name__}）") from None
+    for name, title_lines, grid in grids:
+        found = find_header(grid)
+        if found is None:
+            continue
+        index, columns = found
+        above = [_one_value(cells) for cells in grid[:index]]
+        title = next((t for t in reversed([*title_lines, *above]) if t), "")
+        rows = table_rows(grid, index, columns, lambda i, name=name: f"{path.name} {name}第{i + 1}行")
+        return TaskTable(file, _ATTACHMENT.sub("", title).strip(), columns, rows)
+    wanted = "、".join(COLUMN_NAMES[k] for k in ("category", "deadline", "lead", "units"))
+    raise DataError(
+        f"{file}: 找不到任务清单的表头：表头行应写明“任务”（或 工作任务、任务内容、工作任务及要求），"
+        f"以及 {wanted} 中的至少一项"
+    )
+
+
+def _one_value(cells: list[str]) -> str:
+    """A row's text when it holds one value only (a title row, often merged across)."""
+    values = {" ".join(c.split()) for c in cells if c and c.strip()}
+    return values.pop() if len(values) == 1 else ""
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _xlsx(path: Path):
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, data_only=True)  # cached values; no formula is computed
+    for sheet in book.worksheets:
+        grid = [[_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        for merged in sheet.merged_cells.ranges:
+            value = _text(sheet.cell(merged.min_row, merged.min_col).value)
+            for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
+                for c in range(merged.min_col - 1, min(merged.max_col, len(grid[r]))):
+                    grid[r][c] = value
+        yield f"工作表“{sheet.title}”", [], grid
+
+
+def _docx(path: Path):
+    from docx import Document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    document = Document(str(path))
+    before: list[str] = []
+    number = 0
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            text = Paragraph(child, document).text.strip()
+            if text:
+                before.append(text)
+        elif tag == "tbl":
+            number += 1
+            table = Table(child, document)
+            grid = [[cell.text for cell in row.cells] for row in table.rows]
+            yield f"表格{number}", before[-1:], grid
+            before = []
+
+
+def _csv(path: Path):
+    import csv
+    import io
+
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise DataError(f"{path}: 文件既不是 UTF-8 也不是 GBK 编码，请另存为 UTF-8 的 CSV")
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    grid = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    yield "", [], grid

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# The attack run of issue 11: lanxi against git states, git variables, symlinks,
+# a FIFO cache, formula text, escape codes and SIGTERM during many writes, in a
+# scratch data repository. Repeatable; every step says what it checks and stops
+# the run (exit 1) at the first thing that does not hold.
+#
+#   bash tests/attack.sh            # 200 SIGTERM writes (a few minutes)
+#   ATTACK_WRITES=20 bash tests/attack.sh
+#
+# It ends with `git fsck` clean, no temporary or lock file left, and `lanxi check` passing.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+PY=${PYTHON:-python3}
+WRITES=${ATTACK_WRITES:-200}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/lanxi-attack.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+
+export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}" NO_COLOR=1 COLUMNS=120
+export XDG_CACHE_HOME="$WORK/cache" LANXI_TODAY=2020-09-20
+unset LANXI_DATA
+REPO="$WORK/town"
+DATA="$REPO/data"
+
+lanxi() { "$PY" -m lanxi_cli "$@"; }
+say() { printf '== %s\n' "$*"; }
+fail() { printf 'FAILED: %s\n' "$*" >&2; exit 1; }
+# expect CODE COMMAND...: run it, its stderr kept in $WORK/err, and check its exit code
+expect() {
+    local want=$1 got=0
+    shift
+    "$@" >"$WORK/out" 2>"$WORK/err" || got=$?
+    [ "$got" = "$want" ] || { cat "$WORK/err" >&2; fail "$* exited $got, not $want"; }
+}
+g() { git -C "$REPO" "$@"; }
+add() { lanxi report add --data "$DATA" --task 5.1 --unit 派出所 --status done "$@"; }
+untracked() { g status --porcelain --untracked-files=all -- data; }
+
+mkdir -p "$DATA/reports"
+cp "$ROOT/data/plan.yaml" "$ROOT/data/tasks.yaml" "$DATA/"
+g init -q
+g config user.name 攻击测试
+g config user.email attack@example.org
+g config commit.gpgsign false
+g add data
+g commit -q -m plan
+MAIN=$(g rev-parse --abbrev-ref HEAD)
+echo main >"$REPO/notes.txt" && g add notes.txt && g commit -q -m notes
+g checkout -q -b side && echo side >"$REPO/notes.txt" && g commit -q -am side
+g checkout -q "$MAIN" && echo other >"$REPO/notes.txt" && g commit -q -am other
+
+say "a rebase in progress: report add writes nothing, and --abort loses nothing"
+g checkout -q side
+g rebase "$MAIN" >/dev/null 2>&1 && fail "the rebase should have stopped on a conflict"
+expect 1 add
+grep -q "正在进行变基" "$WORK/err" || fail "no sentence about the rebase"
+g rebase --abort
+g checkout -q "$MAIN"
+[ -z "$(untracked)" ] || fail "something was written during the rebase"
+
+say "a merge in progress: the same"
+g merge side >/dev/null 2>&1 && fail "the merge should have stopped on a conflict"
+expect 1 add
+grep -q "正在进行合并" "$WORK/err" || fail "no sentence about the merge"
+g merge --abort
+[ -z "$(untracked)" ] || fail "something was written during the merge"
+
+say "GIT_DIR, GIT_WORK_TREE, GIT_INDEX_FILE set: the report goes to the data repository only"
+mkdir "$WORK/other" && git -C "$WORK/other" init -q && : >"$WORK/other/x"
+git -C "$WORK/other" add x && git -C "$WORK/other" -c user.name=o -c user.email=o@example.org commit -q -m other
+GIT_DIR="$WORK/other/.git" GIT_WORK_TREE="$WORK/other" GIT_INDEX_FILE="$WORK/other/.git/i2" expect 0 add
+[ "$(git -C "$WORK/other" rev-list --count HEAD)" = 1 ] || fail "a commit went into the other repository"
+g log -1 --format=%s | grep -q "^报告：5.1 兰溪派出所" || fail "the report was not committed in the data repository"
+[ -z "$(untracked)" ] || fail "the data repository was left dirty"
+
+say "a symlinked folder leading outside receives nothing; a symlinked report outside is not counted"
+mkdir -p "$WORK/outside" "$DATA/reports/2020"
+ln -s "$WORK/outside" "$DATA/reports/2020/10"
+expect 1 add --as-of 2020-10-05 --date 2020-10-05
+grep -q "拒绝写入" "$WORK/err" || fail "no sentence about the symlink"
+[ -z "$(ls -A "$WORK/outside")" ] || fail "a file was written outside the data folder"
+printf "task: '5.1'\nunit: 派出所\ndate: 2020-09-02\nstatus: done\n" >"$WORK/outside/r.yaml"
+expect 1 lanxi check --data "$DATA"
+grep -q "reports/2020/10: 是指向数据目录之外" "$WORK/out" || fail "check did not name the symlinked folder"
+rm "$DATA/reports/2020/10"
+ln -s "$WORK/outside/r.yaml" "$DATA/reports/link.yaml"
+expect 0 lanxi report list --data "$DATA" --format json
+grep -q "link.yaml: 是指向数据目录之外" "$WORK/err" || fail "no warning about the symlinked report"
+grep -q '"date": "2020-09-02"' "$WORK/out" && fail "the report outside was counted"
+rm "$DATA/reports/link.yaml"
+
+say "a FIFO in place of the cache: queries answer at once"
+CACHE=$("$PY" -c 'import sys; from lanxi_cli.io.cache import cache_path; print(cache_path(sys.argv[1]))' "$DATA")
+rm -f "$CACHE" && mkdir -p "$(dirname "$CACHE")" && mkfifo "$CACHE"
+expect 0 timeout 30 "$PY" -m lanxi_cli tasks --overdue --data "$DATA"
+rm "$CACHE"
+
+say "formula text: never a live formula in xlsx, always escaped in csv"
+expect 0 add --note '=HYPERLINK("http://x/?a="&B2,"查看")' --by '=1+1' -e '@SUM(1)' -e '+1' -e '-1'
+expect 0 lanxi export -o "$WORK/l.xlsx" --data "$DATA"
+expect 0 lanxi export -o "$WORK/l.csv" --data "$DATA"
+lanxi report list --data "$DATA" --format csv >"$WORK/list.csv"
+"$PY" - "$WORK/l.xlsx" "$WORK/l.csv" "$WORK/list.csv" <<'PY'
+import csv, sys
+from openpyxl import load_workbook
+book = load_workbook(sys.argv[1])
+formulas = [(ws.title, c.coordinate) for ws in book for row in ws.iter_rows() for c in row if c.data_type == "f"]
+assert not formulas, f"live formulas in the workbook: {formulas}"
+notes = [c.value for row in book["报告"].iter_rows() for c in row]
+assert '=HYPERLINK("http://x/?a="&B2,"查看")' in notes, "the note is not kept as text"
+for name in sys.argv[2:]:
+    with open(name, encoding="utf-8-sig", newline="") as handle:
+        bad = [v for row in csv.reader(handle) for v in row if v[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert not bad, f"{name}: cells a spreadsheet would run: {bad}"
+PY
+
+say "escape codes in git subjects reach the terminal escaped"
+echo "# tidy" >>"$DATA/plan.yaml"
+g commit -q -am $'\x1b[2J\x1b[31mFAKE\x1e\x1f\u202e'
+expect 0 lanxi log --data "$DATA"
+grep -q $'[\x1b\x1e\x1f]' "$WORK/out" && fail "lanxi log printed a raw control character"
+grep -qF '\x1b[2J\x1b[31mFAKE\x1e\x1f\u202e' "$WORK/out" || fail "lanxi log did not show the subject escaped"
+
+say "SIGTERM during $WRITES writes: no temporary file, no half report"
+# Kill at a random moment of a whole report add, whose length is measured first (in ms).
+start=$(date +%s%N)
+add --note 量时 >/dev/null 2>&1
+span=$(( ($(date +%s%N) - start) / 1000000 ))
+for i in $(seq "$WRITES"); do
+    "$PY" -m lanxi_cli report add --data "$DATA" --task 1.4 --unit 黄湖村 --note "第 $i 次" >/dev/null 2>&1 &
+    pid=$!
+    sleep "$(( (RANDOM * 32768 + RANDOM) % (span + 1) / 1000 )).$(printf '%03d' $(( (RANDOM * 32768 + RANDOM) % (span + 1) % 1000 )))"
+    kill -TERM "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+done
+written=$(find "$DATA/reports" -name '*黄湖村-1.4-*.yaml' | wc -l)
+committed=$(g log --format=%s | grep -c '^报告：1.4 黄湖村' || true)
+echo "   a report add takes $span ms: $written of $WRITES reports written, $committed committed"
+
+say "the end: git fsck clean, no stray files, lanxi check passing"
+g fsck --no-progress --strict >/dev/null 2>"$WORK/fsck" || { cat "$WORK/fsck" >&2; fail "git fsck"; }
+[ ! -s "$WORK/fsck" ] || { cat "$WORK/fsck" >&2; fail "git fsck complained"; }
+# lanxi's temporaries (.NAME.PID.tmp), git's lock files (lanxi-commit.lock is kept on purpose: an flock)
+stray=$(find "$REPO" \( -name '.*.tmp' -o -name '*.lock' \) ! -name lanxi-commit.lock -print)
+[ -z "$stray" ] || fail "stray files left: $stray"
+expect 0 lanxi check --data "$DATA"
+echo "   $(cat "$WORK/out")"
+echo "attack run passed"
