@@ -23,7 +23,8 @@ _LOCKED = ("index.lock", "cannot lock ref", "Unable to create", "unable to lock"
 _NO_IDENTITY = ("Author identity unknown", "Committer identity unknown", "Please tell me who you are",
                 "unable to auto-detect email address", "empty ident name")
 IDENTITY_HINT = ("；请先告诉 git 您是谁（只需一次）：git config --global user.name \"张三\" 和 "
-                 "git config --global user.email \"zhangsan@example.org\"；已保存的文件随后可用 git add 和 git commit 补交")
+                 "git config --global user.email \"zhangsan@example.org\"；"
+                 "已保存的文件随后可用 git add 和 git commit 补交")
 
 
 class GitError(Exception):
