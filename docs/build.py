@@ -74,7 +74,8 @@ def _section(command, ctx, path: str) -> list[str]:
             shown = (shown + " " if shown else "") + f"环境变量 `{param.envvar}`"
         metavar = "" if getattr(param, "is_flag", False) else f"`{param.make_metavar(ctx)}`"
         multiple = "（可重复）" if getattr(param, "multiple", False) else ""
-        rows.append(f"| {names} | {metavar.replace('|', chr(92) + '|')} | {_cell(getattr(param, 'help', '') or '')}{multiple} | {shown} |")
+        metavar = metavar.replace("|", "\\|")
+        rows.append(f"| {names} | {metavar} | {_cell(getattr(param, 'help', '') or '')}{multiple} | {shown} |")
     if rows:
         lines += ["| 选项 | 取值 | 说明 | 默认 |", "| --- | --- | --- | --- |", *rows, ""]
     return lines
@@ -83,8 +84,7 @@ def _section(command, ctx, path: str) -> list[str]:
 def commands_md() -> str:
     import typer.main
 
-    from lanxi_cli.cli import COMMANDS, GROUPS, app
-    from lanxi_cli.cli import helptext
+    from lanxi_cli.cli import COMMANDS, GROUPS, app, helptext
 
     helptext.install()  # the Chinese help words, as `lanxi … --help` shows them
     root = typer.main.get_command(app)
@@ -137,10 +137,9 @@ def _lanxi(args: list[str], env: dict) -> str:
 def svg(title: str, output: str) -> str:
     import io
 
+    from rich.cells import cell_len
     from rich.console import Console
     from rich.text import Text
-
-    from rich.cells import cell_len
 
     console = Console(record=True, width=WIDTH, file=io.StringIO(), color_system=None, force_terminal=False)
     from rich.style import Style
@@ -164,8 +163,8 @@ def svg(title: str, output: str) -> str:
     picture = re.sub(r'textLength="[0-9.]+"([^>]*>)([^<]*)</text>',
                      lambda m: f'textLength="{cell_len(html.unescape(m[2])) * CHAR_WIDTH:g}"{m[1]}{m[2]}</text>',
                      picture)
-    return picture.replace('font-family: Fira Code, monospace',
-                           'font-family: "DejaVu Sans Mono", Menlo, Consolas, "Noto Sans Mono CJK SC", "Microsoft YaHei", monospace')
+    fonts = '"DejaVu Sans Mono", Menlo, Consolas, "Noto Sans Mono CJK SC", "Microsoft YaHei", monospace'
+    return picture.replace("font-family: Fira Code, monospace", f"font-family: {fonts}")
 
 
 def screens() -> dict[str, str]:
