@@ -65,7 +65,8 @@ def _section(command, ctx, path: str) -> list[str]:
     for param in command.get_params(ctx):
         if getattr(param, "hidden", False):
             continue
-        names = ", ".join(f"`{name}`" for name in [*param.opts, *param.secondary_opts])
+        opts = sorted([*param.opts, *param.secondary_opts], key=lambda name: (not name.startswith("--"), name))
+        names = ", ".join(f"`{name}`" for name in opts)  # sorted: click may hold them in a set
         if param.param_type_name == "argument":
             names = f"`{param.human_readable_name}`"
         default = param.default
