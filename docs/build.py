@@ -70,7 +70,7 @@ def _section(command, ctx, path: str) -> list[str]:
         if param.param_type_name == "argument":
             names = f"`{param.human_readable_name}`"
         default = param.default
-        shown = "" if default in (None, False, (), []) or callable(default) else f"`{default}`"
+        shown = "" if default in (None, False, "", (), []) or callable(default) else f"`{default}`"
         if getattr(param, "envvar", None):
             shown = (shown + " " if shown else "") + f"环境变量 `{param.envvar}`"
         metavar = "" if getattr(param, "is_flag", False) else f"`{param.make_metavar(ctx)}`"
