@@ -92,11 +92,6 @@ def obligation(cli, data_dir, unit, task, as_of, period=None):
     return found[0]
 
 
-def pytest_addoption(parser):
-    parser.addoption("--update-golden", action="store_true",
-                     help="rewrite tests/golden/ from what the commands print now (then review the diff)")
-
-
 def read_report(path: Path, book):
     """One report file, read exactly as every command reads reports (read_reports,
     then place_reports) → (Report with canonical unit, []) or (None, problems)."""

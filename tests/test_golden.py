@@ -3,17 +3,15 @@
 A changed header, column, width or wording fails here. After a deliberate
 change, rewrite the files and review the diff:
 
-    python -m pytest tests/test_golden.py --update-golden && git diff tests/golden
+    LANXI_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py && git diff tests/golden
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from scenario import AS_OF, write_reports
+from towns_support import GOLDEN, assert_golden
 
-GOLDEN = Path(__file__).parent / "golden"
 SCREENS = {
     "tasks": ("tasks",),
     "tasks-overdue": ("tasks", "--overdue"),
@@ -42,14 +40,10 @@ def scenario_data(tmp_path_factory):
 
 @pytest.mark.parametrize("columns", [80, 120])
 @pytest.mark.parametrize("name", list(SCREENS))
-def test_screen_matches_its_golden_file(cli, scenario_data, request, name, columns):
+def test_screen_matches_its_golden_file(cli, scenario_data, name, columns):
     result = cli(*SCREENS[name], "--data", str(scenario_data), "--as-of", AS_OF, env={"COLUMNS": str(columns)})
     assert result.exit_code == 0, result.output
-    golden = GOLDEN / f"{name}.{columns}.txt"
-    if request.config.getoption("--update-golden"):
-        golden.write_text(result.stdout, encoding="utf-8")
-    assert golden.exists(), f"{golden.name} missing: run pytest tests/test_golden.py --update-golden"
-    assert result.stdout == golden.read_text(encoding="utf-8")
+    assert_golden(f"{name}.{columns}.txt", result.stdout)
 
 
 def test_every_golden_file_belongs_to_a_screen():

@@ -122,15 +122,14 @@ def _build(name: str):
 
     from lanxi_cli.cli import helptext
 
-    if name in GROUPS:
-        command = typer.main.get_group(typer.Typer(cls=LazyGroup, name=name, help=GROUPS[name], no_args_is_help=True))
-    else:
-        module, function = COMMANDS[name].split(":")
-        callback = getattr(importlib.import_module(module), function)
-        info = CommandInfo(name.rsplit(" ", 1)[-1], callback=callback, context_settings=SETTINGS.get(name))
-        command = typer.main.get_command_from_info(
-            info, pretty_exceptions_short=app.pretty_exceptions_short, rich_markup_mode=app.rich_markup_mode
-        )
+    if name in GROUPS:  # a LazyGroup localises itself
+        return typer.main.get_group(typer.Typer(cls=LazyGroup, name=name, help=GROUPS[name], no_args_is_help=True))
+    module, function = COMMANDS[name].split(":")
+    callback = getattr(importlib.import_module(module), function)
+    info = CommandInfo(name.rsplit(" ", 1)[-1], callback=callback, context_settings=SETTINGS.get(name))
+    command = typer.main.get_command_from_info(
+        info, pretty_exceptions_short=app.pretty_exceptions_short, rich_markup_mode=app.rich_markup_mode
+    )
     helptext.localise(command)  # Chinese value names and usage pieces, as each command is built
     return command
 
@@ -139,13 +138,22 @@ class LazyGroup(TyperGroup):
     """A typer group whose sub-commands come from COMMANDS, each built when used."""
 
     def __init__(self, **attrs):
+        from lanxi_cli.cli import helptext
+
         super().__init__(**attrs)
         self.commands = _Commands(f"{self.name} " if self.name in GROUPS else "")
+        helptext.localise(self)  # its usage line and options (lanxi's own: completion) in Chinese
 
 
 class LanxiGroup(LazyGroup):
     """Turns a LanxiError into its sentence on stderr and its exit code, and
     click's usage errors into Chinese (exit 2, as click gives them)."""
+
+    def get_params(self, ctx):
+        from lanxi_cli.cli import helptext
+
+        helptext.localise(self)  # typer appends the completion options after __init__
+        return super().get_params(ctx)
 
     def main(self, *args, standalone_mode: bool = True, **kwargs):
         from typer._click.exceptions import UsageError as ClickUsageError
@@ -153,7 +161,6 @@ class LanxiGroup(LazyGroup):
         from lanxi_cli.cli import helptext
 
         given = kwargs.get("args") if kwargs.get("args") is not None else (args[0] if args else sys.argv[1:])
-        helptext.localise(self)
         if helptext.wants_help(list(given or [])):
             helptext.install()
         try:

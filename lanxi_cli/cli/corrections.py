@@ -105,11 +105,11 @@ def amend(
     record: Annotated[str, typer.Argument(metavar="ID", autocompletion=complete_id("reports"),
                                           help="要更正的报告：编号（文件名去掉 .yaml）或文件路径")],
     reason: ReasonOpt = ...,
-    date: Annotated[str | None, typer.Option("--date", "-d", help="改正后的报告日期 YYYY-MM-DD")] = None,
+    date: Annotated[str | None, typer.Option("--date", "-d", help="改正后的报告日期；默认沿用原日期")] = None,
     status: Annotated[str | None, typer.Option(
         "--status", "-s", metavar="状态", help="改正后的状态：完成、进行中或受阻（或 done、progress、blocked）")]
     = None,
-    count: Annotated[int | None, typer.Option("--count", "-n", help="改正后的数量")] = None,
+    count: Annotated[int | None, typer.Option("--count", "-n", help="改正后的数量，0 或正整数")] = None,
     rate: Annotated[float | None, typer.Option("--rate", help="改正后的比率，0 到 1")] = None,
     period: Annotated[str | None, typer.Option("--period", "-p", help="改正后计入的周期")] = None,
     note: Annotated[str | None, typer.Option("--note", help="改正后的说明")] = None,

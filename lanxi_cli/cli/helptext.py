@@ -15,7 +15,7 @@ import sys
 HELP_FLAGS = frozenset({"-h", "--help"})
 # Value names for options that name none themselves, by click type.
 TYPE_METAVARS = {"str": "文本", "text": "文本", "path": "路径", "int": "整数", "integer": "整数", "float": "数字",
-                 "int range": "整数", "float range": "数字", "filename": "文件", "choice": "可选值"}
+                 "int range": "整数", "float range": "数字", "filename": "文件"}
 # Value names the commands spell in English.
 METAVARS = {"DAYS": "天数", "PATH|URL": "路径或网址", "ID": "编号", "NAME": "名称", "DIR": "目录", "FILE...": "文件..."}
 BY_NAME = {"as_of": "日期", "date": "日期", "since": "日期", "until": "日期", "unit": "单位", "task": "任务编号",

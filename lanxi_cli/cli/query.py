@@ -13,7 +13,8 @@ def tasks(
     overdue: Annotated[bool, typer.Option("--overdue", help="只列出有逾期的任务")] = False,
     due_within: Annotated[
         int | None,
-        typer.Option("--due-within", min=0, max=3660, metavar="DAYS", help="只列出 N 天内有未完成节点到期的任务"),
+        typer.Option("--due-within", min=0, max=3660, metavar="DAYS",
+                     help="只列出 N 天内（0 到 3660）有未完成节点到期的任务"),
     ] = None,
     unit: Annotated[
         str | None,

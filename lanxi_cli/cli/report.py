@@ -143,7 +143,7 @@ def add(
     date: Annotated[str | None, typer.Option("--date", "-d", help="报告日期 YYYY-MM-DD，默认 --as-of 那天（今天）")]
     = None,
     status: StatusOpt = None,
-    count: Annotated[int | None, typer.Option("--count", "-n", help="本次完成的数量（次、场、条……）")] = None,
+    count: Annotated[int | None, typer.Option("--count", "-n", help="本次完成的数量，0 或正整数")] = None,
     rate: Annotated[float | None, typer.Option("--rate", help="达到的比率，0 到 1（如 0.85）")] = None,
     period: Annotated[str | None, typer.Option("--period", "-p", help="计入哪个周期（如 2020-09、2020-Q3、第2次）")]
     = None,

@@ -21,6 +21,12 @@ from lanxi_cli.errors import DataError, os_reason
 
 LOCK_WAIT = 30.0  # seconds to keep retrying while another process holds the index lock
 _LOCKED = ("index.lock", "cannot lock ref", "Unable to create", "unable to lock")
+# git's words when it does not know who is committing (no user.name / user.email)
+_NO_IDENTITY = ("Author identity unknown", "Committer identity unknown", "Please tell me who you are",
+                "unable to auto-detect email address", "empty ident name")
+IDENTITY_HINT = ("；请先告诉 git 您是谁（只需一次）：git config --global user.name \"张三\" 和 "
+                 "git config --global user.email \"zhangsan@example.org\"；"
+                 "已保存的文件随后可用 git add 和 git commit 补交")
 
 
 class GitError(Exception):
@@ -76,6 +82,8 @@ def _retrying(args: list[str], cwd: Path, run=_git, sleep=time.sleep, wait: floa
         locked = any(sign in text for sign in _LOCKED)
         if not locked or time.monotonic() >= deadline:
             hint = "；若确认没有其他 git 进程在运行，可删除 .git/index.lock 后重试" if locked else ""
+            if any(sign in text for sign in _NO_IDENTITY):
+                hint = IDENTITY_HINT
             raise GitError(f"git {args[0]} 失败：{text.splitlines()[-1] if text else result.returncode}{hint}")
         sleep(random.uniform(delay / 2, delay * 1.5))
         delay = min(delay * 2, 0.5)

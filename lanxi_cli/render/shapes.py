@@ -1,4 +1,4 @@
-"""The JSON shapes of the contract (../shared/contract.md), in one module.
+"""The JSON shapes the commands promise (README, Part 2 "Reference"), in one module.
 
 Each function turns one computed row into the plain dict that `--format json`
 prints and `--format csv` flattens; field names are the contract's. CSV
