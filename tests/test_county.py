@@ -137,7 +137,8 @@ def test_county_export_writes_the_same_rows_to_a_workbook(cli, county, tmp_path)
     assert result.exit_code == 0, result.output
     rows = json.loads(cli("county", "status", "--towns", str(county["file"]), "--as-of", AS_OF, "-f", "json").stdout)
     sheet = load_workbook(out)["各镇"]
-    values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    title, *values = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert title[0] == f"全县各镇进展（截至{AS_OF}）"  # the as-of day in the title row, as in every ledger
     assert values[0] == ["镇", "单位数", "义务总数", "已完成", "逾期完成", "已逾期", "即将到期", "未到期", "完成率",
                          "最差村（社区）", "其逾期项数"]
     assert [v[:9] for v in values[1:]] == [
@@ -172,5 +173,5 @@ def test_county_status_as_csv(cli, county):
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     as_json = json.loads(cli("county", "status", "--towns", str(county["file"]), "--as-of", AS_OF, "-f", "json").stdout)
-    assert [(r["town"], int(r["total"]), r["worst"]) for r in rows] == [
+    assert [(r["镇"], int(r["义务总数"]), r["最差村（社区）"]) for r in rows] == [  # headers in Chinese
         (t["town"], t["total"], t["worst"]["unit"]) for t in as_json["towns"]]

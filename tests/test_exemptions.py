@@ -146,5 +146,5 @@ def test_request_and_decision_are_each_committed(cli, git_data_dir):
     rid = request_high_school(cli, git_data_dir)
     assert decide(cli, git_data_dir, rid, "--approve", "--by", "禁毒办").exit_code == 0
     subjects = git("log", "--format=%s", cwd=repo).splitlines()[:2]
-    assert subjects == ["exemption: 3.3 苏家湖村 approved (by 禁毒办)", "exemption: 3.3 苏家湖村 requested"]
+    assert subjects == ["不适用审批：3.3 苏家湖村 同意（禁毒办）", "不适用申请：3.3 苏家湖村"]
     assert git("status", "--porcelain", cwd=repo) == ""

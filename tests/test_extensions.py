@@ -158,8 +158,8 @@ def test_request_and_decision_are_each_committed(cli, git_data_dir):
     path = request_monthly(cli, git_data_dir)
     assert decide(cli, git_data_dir, path, "--approve", "--by", "禁毒办").exit_code == 0
     assert git("log", "--format=%s", cwd=repo).splitlines() == [
-        "extension: 1.4 黄湖村 2020-09 until 2020-10-20 approved (by 禁毒办)",
-        "extension: 1.4 黄湖村 2020-09 until 2020-10-20 requested",
+        "延期审批：1.4 黄湖村 2020-09 延至 2020-10-20 同意（禁毒办）",
+        "延期申请：1.4 黄湖村 2020-09 延至 2020-10-20",
         "plan",
     ]
     assert git("status", "--porcelain", cwd=repo) == ""

@@ -311,7 +311,7 @@ def test_kill_9_during_the_commit_keeps_the_report_and_the_next_add_commits(cli,
     result = cli(*ADD, "--data", str(git_data_dir), "--date", "2020-09-19")
     assert result.exit_code == 0, result.output
     assert "警告" not in result.stderr  # committed: no warning, only report add's word on what it counts toward
-    assert commits(repo)[0].startswith("report: 5.1 兰溪派出所 2020-09-19")
+    assert commits(repo)[0].startswith("报告：5.1 兰溪派出所 2020-09-19")
     reports, problems = reports_seen(git_data_dir)
     assert len(reports) == 2 and problems == []
 

@@ -132,11 +132,11 @@ def test_help_lists_and_builds_every_command(cli, built):
 def test_an_unknown_name_is_named_with_its_near_misses(cli, built):
     result = cli("repot")
     assert result.exit_code == 2
-    assert "repot" in result.stderr and "'report'" in result.stderr  # "did you mean", from the names alone
+    assert "repot" in result.stderr and "是否想用 report" in result.stderr  # "did you mean", from the names alone
     assert built == []
     result = cli("report", "ad")
     assert result.exit_code == 2
-    assert "'add'" in result.stderr
+    assert "是否想用 add" in result.stderr
     assert built == []
 
 

@@ -111,5 +111,5 @@ def test_a_value_is_committed_like_a_report(cli, git_data_dir):
     result = put(cli, git_data_dir, "知晓率", "0.93", "--date", "2020-10-31", "--by", "禁毒办")
     assert result.exit_code == 0, result.output
     subject = git("log", "-1", "--format=%s", cwd=repo).strip()
-    assert subject == "indicator: 公众对禁毒知识知晓率 0.93 2020-10-31 (by 禁毒办)"
+    assert subject == "指标：公众对禁毒知识知晓率 0.93 2020-10-31（禁毒办）"
     assert git("status", "--porcelain", cwd=repo) == ""

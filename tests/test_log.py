@@ -40,9 +40,9 @@ def test_every_change_newest_first(cli, history):
     rows = log(cli, history)
     assert [r["subject"] for r in rows] == [
         "plan: tidy",
-        "report: 1.4 黄湖村 2020-10-05 progress",
-        "report: 1.4 苏家湖村 2020-09-25 progress",
-        "report: 5.1 兰溪派出所 2020-09-20 progress (by 张三)",
+        "报告：1.4 黄湖村 2020-10-05 进行中",
+        "报告：1.4 苏家湖村 2020-09-25 进行中",
+        "报告：5.1 兰溪派出所 2020-09-20 进行中（张三）",
         "plan",
     ]
     assert {r["author"] for r in rows} == {"测试员"}
@@ -66,7 +66,7 @@ def test_every_change_newest_first(cli, history):
 )
 def test_filters(cli, history, args, units):
     rows = log(cli, history, *args)
-    assert [r["subject"].split()[2] if r["subject"].startswith("report:") else "plan:" for r in rows] == units
+    assert [r["subject"].split()[1] if r["subject"].startswith("报告：") else "plan:" for r in rows] == units
 
 
 def test_table(cli, history):
@@ -88,3 +88,15 @@ def test_outside_a_repo_warns_and_shows_nothing(cli, data_dir, monkeypatch):
 
 def test_bad_unit_is_a_usage_error(cli, history):
     assert cli("log", "--data", str(history), "--unit", "火星村").exit_code == 2
+
+
+def test_subjects_written_before_this_version_still_filter(cli, history):
+    """Histories keep their English `report: TASK UNIT …` subjects; --unit still finds them."""
+    from lanxi_cli.core.reporting import select_changes
+    from lanxi_cli.io.gitio import history as read_history
+
+    (history / "old.txt").write_text("x", encoding="utf-8")
+    git("add", "data/old.txt", cwd=history.parent)
+    git("commit", "-q", "-m", "report: 9.1 罗湖村 2020-10-01 done", cwd=history.parent)
+    found = select_changes(read_history(history), unit="罗湖村")
+    assert [c.subject for c in found] == ["report: 9.1 罗湖村 2020-10-01 done"]

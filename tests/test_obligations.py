@@ -13,6 +13,7 @@ from lanxi_cli.core import assess, engine, reporting
 from lanxi_cli.core.domain import Exemption, Report, Review, State
 from lanxi_cli.core.plan_index import report_faults
 from lanxi_cli.io import load, locate
+from lanxi_cli.render import shapes
 
 D = dt.date
 
@@ -161,7 +162,7 @@ def test_a_measure_the_target_does_not_set_is_recorded_and_read_against_nothing(
 def test_every_part_must_be_met(book):
     unparted = report("7.1", "禁毒办", D(2020, 11, 1), count=3)
     ob = one(book, [unparted], D(2020, 11, 2), "7.1", "禁毒办")
-    assert (ob.state, ob.count, [p.as_dict() for p in ob.parts]) == (State.open, 3, [
+    assert (ob.state, ob.count, [shapes.part(p) for p in ob.parts]) == (State.open, 3, [
         {"name": "中央省级", "count": 0, "target": 1}, {"name": "省内其他", "count": 0, "target": 2}])
     wrong_mix = [report("7.1", "禁毒办", D(2020, 11, 1), count=3, part="中央省级")]
     assert one(book, wrong_mix, D(2020, 11, 2), "7.1", "禁毒办").state == State.open  # 3 + 0: 省内其他 unmet
@@ -311,7 +312,7 @@ def test_a_blocked_report_is_for_the_lead_until_something_follows(book):
     assert ob.blocked == stuck
     [lead] = [s for s in engine.lead_summaries(book, engine.compute(book, [stuck], D(2020, 9, 15)), "兰溪派出所")
               if s.task.id == "5.1"]
-    assert lead.as_dict()["units_blocked"] == ["黄湖村"]
+    assert shapes.lead(lead)["units_blocked"] == ["黄湖村"]
     later = report("5.1", "黄湖村", D(2020, 9, 14))
     assert one(book, [stuck, later], D(2020, 9, 15), "5.1", "黄湖村").blocked is None
     done = report("5.1", "黄湖村", D(2020, 9, 13), "done")

@@ -192,7 +192,7 @@ def test_commits_that_one_file_with_a_plain_message(cli, git_data_dir):
     result = add(cli, git_data_dir, "--task", "5.1", "--unit", "派出所", "--status", "done", "--by", "张三")
     assert result.exit_code == 0, result.output
     assert result.stderr == LEAD_ONLY  # committed, no warning; the lead's own report completes nothing
-    assert commits(repo)[0] == "report: 5.1 兰溪派出所 2020-09-20 done (by 张三)"
+    assert commits(repo)[0] == "报告：5.1 兰溪派出所 2020-09-20 完成（张三）"
     [path] = report_files(git_data_dir)
     changed = git("-c", "core.quotePath=false", "show", "--name-only", "--format=", "HEAD", cwd=repo)
     assert changed.split() == [str(path.relative_to(repo))]
@@ -257,7 +257,7 @@ def test_a_held_index_lock_released_shortly_after_still_commits(git_data_dir):
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert err == LEAD_ONLY
-    assert commits(repo)[0] == "report: 5.1 兰溪派出所 2020-09-20 progress"
+    assert commits(repo)[0] == "报告：5.1 兰溪派出所 2020-09-20 进行中"
 
 
 def test_retry_waits_only_for_a_lock():
@@ -298,8 +298,8 @@ def test_sixteen_parallel_adds_leave_sixteen_files_and_commits(git_data_dir):
     for (_, err), code in results:
         assert code == 0 and "警告" not in err, err
     assert len(report_files(git_data_dir)) == 16
-    subjects = [s for s in commits(repo) if s.startswith("report: 1.1 ")]
-    assert sorted(s.split()[2] for s in subjects) == sorted(units)
+    subjects = [s for s in commits(repo) if s.startswith("报告：1.1 ")]
+    assert sorted(s.split()[1] for s in subjects) == sorted(units)
     assert git("status", "--porcelain", "--untracked-files=all", cwd=repo) == ""
 
 
@@ -321,7 +321,7 @@ def test_a_new_report_shows_at_once_in_status_tasks_and_git_log(cli, git_data_di
     assert result.exit_code == 0, result.output
     assert obligation()["state"] == "done"
     assert "苏家湖村" not in task_row()["overdue_units"]
-    assert commits(repo) == ["report: 2.1 苏家湖村 2020-09-02 done", "plan"]
+    assert commits(repo) == ["报告：2.1 苏家湖村 2020-09-02 完成", "plan"]
 
 
 # ---- tab completion ----------------------------------------------------------------------------

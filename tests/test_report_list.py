@@ -78,7 +78,7 @@ def test_table_and_csv(cli, filed):
     assert all(cell_len(line) <= 80 for line in table.stdout.splitlines())
     out = cli("report", "list", "--data", str(filed), "--as-of", AS_OF, "--format", "csv").stdout
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert [r["unit"] for r in rows] == ["苏家湖村", "黄湖村", "兰溪派出所", "苏家湖村"]
+    assert [r["单位"] for r in rows] == ["苏家湖村", "黄湖村", "兰溪派出所", "苏家湖村"]
 
 
 def test_a_broken_report_is_named_and_left_out(cli, filed):

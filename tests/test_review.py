@@ -188,7 +188,7 @@ def test_a_review_is_committed_alone_with_a_plain_message(cli, git_data_dir):
     result = review(cli, git_data_dir, report, "--reject", "--by", "禁毒办")
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
-    assert git("log", "-1", "--format=%s", cwd=repo).strip() == "review: 1.1 苏家湖村 2020-09-02 rejected (by 禁毒办)"
+    assert git("log", "-1", "--format=%s", cwd=repo).strip() == "销号核验：1.1 苏家湖村 2020-09-02 退回（禁毒办）"
     changed = git("-c", "core.quotePath=false", "show", "--name-only", "--format=", "HEAD", cwd=repo).split()
     assert changed == [p.relative_to(repo).as_posix() for p in review_files(git_data_dir)]
     assert "?? data/reports/" in git("status", "--porcelain", cwd=repo)  # the report itself is not mine to commit

@@ -306,12 +306,12 @@ def test_git_variables_never_point_lanxi_elsewhere(git_data_dir, tmp_path_factor
     }
     result = run_lanxi(*ADD, "--data", str(git_data_dir), env=env)
     assert result.returncode == 0 and result.stderr == LEAD_ONLY, result.stderr
-    assert git("log", "--format=%s", cwd=repo).splitlines() == ["report: 5.1 兰溪派出所 2020-09-20 done", "plan"]
+    assert git("log", "--format=%s", cwd=repo).splitlines() == ["报告：5.1 兰溪派出所 2020-09-20 完成", "plan"]
     assert git("status", "--porcelain", cwd=repo) == ""
     assert git("log", "--format=%s", cwd=other).splitlines() == ["other"]
     assert git("status", "--porcelain", cwd=other) == ""
     logged = run_lanxi("log", "--data", str(git_data_dir), "--format", "json", env=env)
-    assert [c["subject"] for c in json.loads(logged.stdout)] == ["report: 5.1 兰溪派出所 2020-09-20 done", "plan"]
+    assert [c["subject"] for c in json.loads(logged.stdout)] == ["报告：5.1 兰溪派出所 2020-09-20 完成", "plan"]
 
 
 def test_log_survives_any_subject_and_author(cli, git_data_dir):
@@ -520,16 +520,16 @@ def test_formula_text_never_becomes_a_formula(cli, data_dir, tmp_path):
     assert added.exit_code == 0, added.output
     out = tmp_path / "l.xlsx"
     assert cli("export", "-o", str(out), "--data", str(data_dir), "--as-of", AS_OF).exit_code == 0
-    sheet = load_workbook(out)["报告"]
-    row = [(c.value, c.data_type) for c in sheet[2]]
-    assert row[6] == (note, "s") and row[7] == (by, "s")
+    sheet = load_workbook(out)["报告"]  # a title row, the header, then the reports
+    row = {head.value: (c.value, c.data_type) for head, c in zip(sheet[2], sheet[3], strict=True)}
+    assert row["说明"] == (note, "s") and row["报告人"] == (by, "s")
     listed = cli("report", "list", "--data", str(data_dir), "--as-of", AS_OF, "--format", "csv")
     assert f',"\'{note.replace(chr(34), chr(34) * 2)}",' in listed.stdout and ",'=1+1," in listed.stdout
-    for lead in ("+", "-", "@", "\t", "\r"):
-        from lanxi_cli.render.tables import safe_cell
+    from lanxi_cli.render.shapes import csv_cell
 
-        assert safe_cell(f"{lead}x") == f"'{lead}x"
-    assert safe_cell("x=1") == "x=1" and safe_cell(-3) == -3
+    for lead in ("+", "-", "@", "\t", "\r"):
+        assert csv_cell(f"{lead}x") == f"'{lead}x"
+    assert csv_cell("x=1") == "x=1" and csv_cell(-3) == "-3"  # a number is no formula
 
 
 # ---- 4. bounded reading ------------------------------------------------------------------
@@ -643,7 +643,7 @@ def test_stdout_on_a_full_disk_still_commits(git_data_dir):
                                 stdout=full, stderr=subprocess.PIPE, text=True, env=env, timeout=60)
     assert result.returncode == 1
     assert result.stderr == "无法写出结果（磁盘空间已满）\n"
-    assert git("log", "-1", "--format=%s", cwd=repo) == "report: 5.1 兰溪派出所 2020-09-20 done\n"
+    assert git("log", "-1", "--format=%s", cwd=repo) == "报告：5.1 兰溪派出所 2020-09-20 完成\n"
     assert git("status", "--porcelain", cwd=repo) == ""
 
 
@@ -658,7 +658,7 @@ def test_stdout_into_a_closed_pipe_still_commits(git_data_dir):
     finally:
         os.close(write)
     assert "Traceback" not in result.stderr and result.stderr == ""
-    assert git("log", "-1", "--format=%s", cwd=repo) == "report: 5.1 兰溪派出所 2020-09-20 done\n"
+    assert git("log", "-1", "--format=%s", cwd=repo) == "报告：5.1 兰溪派出所 2020-09-20 完成\n"
     assert git("status", "--porcelain", cwd=repo) == ""
 
 
@@ -685,7 +685,7 @@ INTERRUPT_ON_IMPORT = textwrap.dedent("""
         ("typer", "\n已中断，没有写入任何内容。\n"),  # while lanxi_cli.cli loads
         ("lanxi_cli.cli.common", "\n已中断。\n"),  # loaded with the command that runs (the lazy table)
         ("lanxi_cli.io.cache", "\n已中断。\n"),  # inside the command (typer alone would say nothing)
-        ("rich.console", "\n已中断。\n"),
+        ("lanxi_cli.render.grid", "\n已中断。\n"),  # drawing the table (rich.console is no longer used)
     ],
 )
 def test_ctrl_c_while_starting_is_one_sentence(data_dir, module, said):

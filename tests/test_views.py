@@ -113,7 +113,8 @@ def test_status_json(cli):
 def test_csv_is_parseable(cli):
     result = cli("tasks", *AS_OF, "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert len(rows) == 29 and rows[0]["id"] == "1.1"
+    assert len(rows) == 29 and rows[0]["编号"] == "1.1"
+    assert list(rows[0])[:4] == ["编号", "类别", "任务内容", "完成时限"]  # headers in Chinese
 
 
 def test_usage_errors_exit_2(cli):
@@ -202,3 +203,25 @@ def test_help_screens_speak_chinese(args):
     assert "选项" in result.stdout and "显示本帮助并退出" in result.stdout
     for english in ("Options", "Show this message and exit", "[default:", "[env var:"):
         assert english not in result.stdout
+
+
+def test_every_state_has_a_word_a_mark_and_colours():
+    """Every state the engine produces, `exempt` (不适用) too, has a word, a mark and colours."""
+    import datetime as dt
+
+    from lanxi_cli.core.overview import Campaign
+    from lanxi_cli.render import words
+    from lanxi_cli.render.tables import MatrixView
+
+    states = ("done", "late", "overdue", "due_soon", "open", "exempt")
+    for table in (words.STATE_NAMES, words.STATE_MARKS, words.STATE_STYLES, words.STATE_COLOURS):
+        assert set(table) == set(states)
+    assert words.STATE_NAMES["exempt"] == "不适用" and set(words.STATE_ORDER) == set(states)
+    assert len(set(words.STATE_MARKS.values())) == len(states)  # each mark tells one state
+    day = dt.date(2020, 9, 15)
+    campaign = Campaign("兰溪镇", "方案", dt.date(2020, 8, 1), dt.date(2020, 12, 31), day, "全面推进阶段", "during")
+    cells = {("苏家湖村", "3.1"): "exempt", ("苏家湖村", "3.2"): "open"}
+    view = MatrixView(campaign, ["3.1", "3.2"], ["苏家湖村"], cells)
+    lines = view.text(80, colour=False).splitlines()
+    assert lines[4].split() == ["苏家湖村", "-", "."]
+    assert "- 不适用" in lines[5]

@@ -32,6 +32,7 @@ COMMANDS = {
     "assess": "lanxi_cli.cli.supervise:assess",
     "bulletin": "lanxi_cli.cli.supervise:bulletin",
     "export": "lanxi_cli.cli.supervise:export",
+    "dashboard": "lanxi_cli.cli.supervise:dashboard",
     "goals": "lanxi_cli.cli.goals:list_values",
     "withdraw": "lanxi_cli.cli.corrections:withdraw",
     "remind": "lanxi_cli.cli.forms:remind",
@@ -119,27 +120,40 @@ def _build(name: str):
     import typer.main
     from typer.models import CommandInfo
 
-    if name in GROUPS:
+    from lanxi_cli.cli import helptext
+
+    if name in GROUPS:  # a LazyGroup localises itself
         return typer.main.get_group(typer.Typer(cls=LazyGroup, name=name, help=GROUPS[name], no_args_is_help=True))
     module, function = COMMANDS[name].split(":")
     callback = getattr(importlib.import_module(module), function)
     info = CommandInfo(name.rsplit(" ", 1)[-1], callback=callback, context_settings=SETTINGS.get(name))
-    return typer.main.get_command_from_info(
+    command = typer.main.get_command_from_info(
         info, pretty_exceptions_short=app.pretty_exceptions_short, rich_markup_mode=app.rich_markup_mode
     )
+    helptext.localise(command)  # Chinese value names and usage pieces, as each command is built
+    return command
 
 
 class LazyGroup(TyperGroup):
     """A typer group whose sub-commands come from COMMANDS, each built when used."""
 
     def __init__(self, **attrs):
+        from lanxi_cli.cli import helptext
+
         super().__init__(**attrs)
         self.commands = _Commands(f"{self.name} " if self.name in GROUPS else "")
+        helptext.localise(self)  # its usage line and options (lanxi's own: completion) in Chinese
 
 
 class LanxiGroup(LazyGroup):
     """Turns a LanxiError into its sentence on stderr and its exit code, and
     click's usage errors into Chinese (exit 2, as click gives them)."""
+
+    def get_params(self, ctx):
+        from lanxi_cli.cli import helptext
+
+        helptext.localise(self)  # typer appends the completion options after __init__
+        return super().get_params(ctx)
 
     def main(self, *args, standalone_mode: bool = True, **kwargs):
         from typer._click.exceptions import UsageError as ClickUsageError
@@ -194,9 +208,20 @@ app = typer.Typer(
 )
 
 
+def _show_version(value: bool) -> None:
+    if value:
+        from lanxi_cli import __version__
+
+        typer.echo(f"lanxi（兰溪）版本 {__version__}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _lanxi() -> None:  # typer makes a group (not a lone command) of an app with a callback
-    pass
+def _root(  # a callback also makes typer build a group, not a lone command
+    version: bool = typer.Option(False, "--version", "-V", callback=_show_version, is_eager=True,
+                                 help="显示版本号并退出"),
+) -> None:
+    """兰溪：乡镇任务清单跟踪工具——截止日期、进展报告、考核通报。"""
 
 
 def main() -> None:
@@ -207,7 +232,7 @@ def main() -> None:
     from lanxi_cli import interrupted
 
     try:
-        app()
+        app(prog_name="lanxi")  # also under `python -m lanxi_cli`: messages name the command users type
     except KeyboardInterrupt:
         interrupted()
     except BrokenPipeError:  # `lanxi tasks | head`

@@ -106,7 +106,8 @@ def amend(
                                           help="要更正的报告：编号（文件名去掉 .yaml）或文件路径")],
     reason: ReasonOpt = ...,
     date: Annotated[str | None, typer.Option("--date", "-d", help="改正后的报告日期；默认沿用原日期")] = None,
-    status: Annotated[str | None, typer.Option("--status", "-s", help="改正后的状态：done、progress 或 blocked")]
+    status: Annotated[str | None, typer.Option(
+        "--status", "-s", metavar="状态", help="改正后的状态：完成、进行中或受阻（或 done、progress、blocked）")]
     = None,
     count: Annotated[int | None, typer.Option("--count", "-n", help="改正后的数量，0 或正整数")] = None,
     rate: Annotated[float | None, typer.Option("--rate", help="改正后的比率，0 到 1")] = None,
@@ -126,11 +127,14 @@ def amend(
     from lanxi_cli.core import reporting
     from lanxi_cli.errors import UsageError
     from lanxi_cli.io import save
+    from lanxi_cli.render.words import STATUS_NAMES, choices, status_code
 
+    if status is not None:
+        if status_code(status) is None:
+            raise UsageError(f"--status 应为 {choices(STATUS_NAMES)}，而不是“{status}”")
+        status = status_code(status)
     session = open_session(data, as_of)
     old = _countable(session, record, ("reports",), "报告")
-    if status is not None and status not in ("done", "progress", "blocked"):
-        raise UsageError(f"--status 应为 done、progress 或 blocked，而不是“{status}”")
     draft = reporting.Draft(
         old.task, old.unit,
         parse_date(date, "--date") if date is not None else old.date,

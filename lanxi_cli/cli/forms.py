@@ -115,7 +115,8 @@ def import_(
     from lanxi_cli.core.reporting import MAX_FIELD, check_text
     from lanxi_cli.errors import LanxiError
     from lanxi_cli.io import form_read
-    from lanxi_cli.render import collect as show
+    from lanxi_cli.render.collect import ImportsView
+    from lanxi_cli.render.tables import render
 
     check_text(by, "--by", MAX_FIELD)
     session = open_session(data, as_of)
@@ -144,7 +145,7 @@ def import_(
         if not outcome.errors:
             earlier.update((r.form, r) for r in outcome.reports)  # the same form twice in one run
         results.append((shown, outcome, written))
-    show.show_imports(session.data_dir, results, dry_run, fmt.value)
+    render(ImportsView(session.data_dir, results, dry_run), fmt.value)
     if any(outcome.errors for _, outcome, _ in results):
         raise typer.Exit(1)
 
@@ -160,11 +161,12 @@ def remind(
 ) -> None:
     """催办提醒：给每个有逾期、即将到期任务或旬报未报的单位的联络员一条可直接发送的短信。"""
     from lanxi_cli.core import remind as rules
-    from lanxi_cli.render import collect as show
+    from lanxi_cli.render.collect import RemindersView
+    from lanxi_cli.render.tables import render
 
     session = open_session(data, as_of)
     found = rules.reminders(session.book, session.obligations(), session.reports, session.as_of, session.unit(unit))
-    show.show_reminders(found, session.as_of, fmt.value)
+    render(RemindersView(found, session.as_of), fmt.value)
 
 
 # ---- unit liaison -------------------------------------------------------------------

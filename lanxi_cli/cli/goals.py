@@ -70,7 +70,7 @@ def set_value(
         measure=measure.name, value=number, date=day, by=book.resolve_unit(by), note=note, recorded=recorded_now()
     )
     path = save.save_record(session.data_dir, locate.INDICATORS_DIR, record, measure.name)
-    publish(session.data_dir, path, f"indicator: {measure.name} {number:g} {day} (by {record.by})", no_commit)
+    publish(session.data_dir, path, f"指标：{measure.name} {number:g} {day}（{record.by}）", no_commit)
 
 
 def list_values(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
@@ -78,11 +78,11 @@ def list_values(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Fo
     from lanxi_cli.cli.common import warn
     from lanxi_cli.core import goals as goal_rules
     from lanxi_cli.io import load
-    from lanxi_cli.render import tables
+    from lanxi_cli.render.tables import MeasuresView, render
 
     session = open_session(data, as_of)
     values, problems = load.load_indicators(session.data_dir, session.book)
     for problem in problems:
         warn(f"{problem}（已跳过此指标记录）")
     rows = goal_rules.measure_rows(session.book, values, session.as_of)
-    tables.show_measures(session.book, rows, session.as_of, fmt.value)
+    render(MeasuresView(rows, session.as_of), fmt.value)

@@ -1,20 +1,86 @@
-"""Help screens in Chinese: typer's panel titles and option words, set only
-when a help screen is about to be shown (so no other run pays for rich)."""
+"""Help screens and usage lines in Chinese.
+
+`localise(command)` runs on every command as it is built (it only sets
+attributes): value names (metavars) such as 文本 and 路径, the usage line's
+[选项] and 命令, and the completion options with their messages. `install()`
+sets typer's rich panel titles and option words, only when a help screen is
+about to be shown, so no other run pays for importing rich.
+"""
 
 from __future__ import annotations
 
+import copy
+import sys
+
 HELP_FLAGS = frozenset({"-h", "--help"})
+# Value names for options that name none themselves, by click type.
+TYPE_METAVARS = {"str": "文本", "text": "文本", "path": "路径", "int": "整数", "integer": "整数", "float": "数字",
+                 "int range": "整数", "float range": "数字", "filename": "文件"}
+# Value names the commands spell in English.
+METAVARS = {"DAYS": "天数", "PATH|URL": "路径或网址", "ID": "编号", "NAME": "名称", "DIR": "目录", "FILE...": "文件..."}
+BY_NAME = {"as_of": "日期", "date": "日期", "since": "日期", "until": "日期", "unit": "单位", "task": "任务编号",
+           "by": "单位或姓名", "period": "周期", "output": "文件", "file": "文件", "name": "名称", "value": "数值",
+           "towns": "文件", "dir": "目录", "kind": "种类"}
+COMPLETION_HELP = {
+    "install_completion": "为当前终端安装命令补全（支持 bash、zsh、fish、PowerShell），重开终端后生效",
+    "show_completion": "显示当前终端的命令补全脚本，可复制后自行安装",
+}
 
 
 def wants_help(args: list[str]) -> bool:
-    return not args or any(arg in HELP_FLAGS for arg in args)
+    """Will this run show a help screen: -h/--help anywhere, lanxi alone, or a
+    command group named alone? Worked out from the names (cli.GROUPS), building no command."""
+    from lanxi_cli.cli import GROUPS
+
+    if any(arg in HELP_FLAGS for arg in args):
+        return True
+    if any(arg.startswith("-") for arg in args):
+        return False
+    return not args or " ".join(args) in GROUPS
+
+
+def localise(command) -> None:
+    """Chinese value names, usage pieces and completion options on `command`
+    (its sub-commands are localised as they are built: see cli._build)."""
+    command.options_metavar = "[选项]"
+    if hasattr(command, "commands"):
+        command.subcommand_metavar = "命令 [参数]..."
+    for param in command.params:
+        if param.name in COMPLETION_HELP:
+            param.help = COMPLETION_HELP[param.name]
+            if param.name == "install_completion":
+                param.callback = _install_completion
+        elif getattr(param, "param_type_name", "") == "argument":
+            shown = TYPE_METAVARS.get(param.type.name.lower(), "值")
+            param.metavar = METAVARS.get(param.metavar) or param.metavar or BY_NAME.get(param.name, shown)
+            param.type = copy.copy(param.type)  # the help shows the type's name beside it
+            param.type.name = shown
+            if hasattr(param.type, "choices"):  # not <plan|tasks|…> beside it: the help text lists them
+                param.type.get_metavar = lambda *args, **kwargs: None
+        elif param.metavar in METAVARS:
+            param.metavar = METAVARS[param.metavar]
+        elif param.metavar is None and param.name in BY_NAME and not getattr(param, "is_flag", 0):
+            param.metavar = BY_NAME[param.name]
+        elif param.metavar is None and param.type.name.lower() in TYPE_METAVARS and not getattr(param, "is_flag", 0):
+            param.metavar = TYPE_METAVARS[param.type.name.lower()]
+
+
+def _install_completion(ctx, param, value):
+    """typer's --install-completion, saying what it did in Chinese."""
+    if not value or ctx.resilient_parsing:
+        return value
+    from typer._completion_shared import install
+
+    shell, path = install(shell=value) if isinstance(value, str) else install()
+    sys.stdout.write(f"已为 {shell} 安装命令补全：{path}\n重新打开终端后生效。\n")
+    sys.exit(0)
 
 
 def install() -> None:
     """Replace typer's English help words with Chinese ones (typer 0.26–0.28)."""
     try:
         from typer import rich_utils
-        from typer._click import decorators
+        from typer._click import decorators, formatting
     except ImportError:  # another typer: its English words stay, nothing breaks
         return
     rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
@@ -24,6 +90,12 @@ def install() -> None:
     rich_utils.ENVVAR_STRING = "[环境变量：{}]"
     rich_utils.REQUIRED_LONG_STRING = "[必填]"
     rich_utils.DEPRECATED_STRING = "（已弃用）"
+    english_usage = formatting.HelpFormatter.write_usage
+
+    def write_usage(self, prog, args="", prefix=None):
+        english_usage(self, prog, args, "用法：" if prefix is None else prefix)
+
+    formatting.HelpFormatter.write_usage = write_usage
     english = decorators.help_option
 
     def help_option(param_decls):

@@ -27,13 +27,13 @@ def tasks(
 ) -> None:
     """任务清单：每项任务的截止日期、状态和逾期单位。"""
     from lanxi_cli.core import engine
-    from lanxi_cli.render import tables
+    from lanxi_cli.render.tables import TasksView, render
 
     session = open_session(data, as_of)
     unit_name = session.unit(unit)
     rows = engine.task_rows(session.book, session.obligations(), unit_name)
     rows = engine.filter_tasks(session.book, rows, session.as_of, overdue, due_within, category)
-    tables.show_tasks(session.book, rows, session.as_of, fmt.value)
+    render(TasksView(session.book, session.as_of, rows), fmt.value)
 
 
 def status(
@@ -47,6 +47,8 @@ def status(
 ) -> None:
     """进展总览：各单位完成情况；--unit 看单个单位，--matrix 看全镇。"""
     from lanxi_cli.core import engine
+    from lanxi_cli.core.domain import GROUP_OF_KIND
+    from lanxi_cli.core.overview import campaign
     from lanxi_cli.render import tables
 
     session = open_session(data, as_of)
@@ -56,19 +58,23 @@ def status(
     if unit_name is not None:
         own = [o for o in obligations if o.unit == unit_name]
         leads = engine.lead_summaries(book, obligations, unit_name)
-        tables.show_unit_status(book, unit_name, own, leads, session.as_of, fmt.value)
+        view = tables.UnitStatusView(session.as_of, book.units[unit_name], own, leads)
     elif matrix:
-        tables.show_matrix(book, obligations, session.as_of, fmt.value)
+        units, cell = engine.state_matrix(book, obligations)
+        view = tables.MatrixView(campaign(book, session.as_of), [t.id for t in book.tasks], units, cell)
     else:
-        tables.show_status(book, engine.tally(book, obligations, session.as_of), session.as_of, fmt.value)
+        tallies = engine.tally(book, obligations, session.as_of)
+        view = tables.StatusView(campaign(book, session.as_of), tallies, GROUP_OF_KIND)
+    tables.render(view, fmt.value)
 
 
 def units(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
     """单位名册：村（社区）、镇属部门及其他单位，别名与联络员。"""
-    from lanxi_cli.render import tables
+    from lanxi_cli.render.tables import UnitsView, render
 
-    session = open_session(data, as_of)
-    tables.show_units(session.book, fmt.value)
+    book = open_session(data, as_of).book
+    groups = [(group.name, len(book.group(group.name))) for group in book.plan.groups]
+    render(UnitsView(book.plan.town, list(book.units.values()), groups), fmt.value)
 
 
 def check(
@@ -79,14 +85,15 @@ def check(
     """校验 plan.yaml、tasks.yaml 和全部报告，列出发现的每一处问题。"""
     from lanxi_cli.core import snapshot
     from lanxi_cli.io import locate
-    from lanxi_cli.render import tables
+    from lanxi_cli.render.tables import CheckView, render
 
     if pending:
         from lanxi_cli.io import load
-        from lanxi_cli.render.towns import show_pending
+        from lanxi_cli.render.towns import PendingView
 
-        return show_pending(load.load_book(locate.find_data_dir(data)), fmt.value)
+        return render(PendingView(load.load_book(locate.find_data_dir(data))), fmt.value)
     book, reports, problems = snapshot.check(locate.find_data_dir(data))
-    tables.show_check(book, reports, problems, fmt.value)
+    counts = (len(book.tasks), len(book.units)) if book else (None, None)
+    render(CheckView(problems, *counts, len(reports)), fmt.value)
     if problems:
         raise typer.Exit(1)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -25,12 +24,29 @@ from lanxi_cli.cli.common import (
 from lanxi_cli.errors import UsageError
 
 
-class Status(StrEnum):
-    done = "done"
-    progress = "progress"
-    blocked = "blocked"
+def _status(value: str | None) -> str | None:
+    """A report status typed as its code or its Chinese word: done or 完成."""
+    from lanxi_cli.render.words import STATUS_NAMES, choices, status_code
+
+    if value is None:
+        return None
+    code = status_code(value)
+    if code is None:
+        raise typer.BadParameter(f"“{value}”不是报告状态；可选：{choices(STATUS_NAMES)}")
+    return code
 
 
+def _complete_status(incomplete: str) -> list[tuple[str, str]]:
+    from lanxi_cli.render.words import STATUS_NAMES
+
+    pairs = [*((name, code) for code, name in STATUS_NAMES.items()), *STATUS_NAMES.items()]
+    return [pair for pair in pairs if pair[0].startswith(incomplete)]
+
+
+StatusOpt = Annotated[str | None, typer.Option(
+    "--status", "-s", callback=_status, autocompletion=_complete_status, metavar="状态",
+    help="完成（done）、进行中（progress，默认；在终端上未给出则询问）或受阻（blocked），中英文皆可",
+)]
 TaskOpt = Annotated[str | None, typer.Option("--task", "-t", autocompletion=complete_task, help="任务编号，如 5.1")]
 UnitOpt = Annotated[str | None, typer.Option("--unit", "-u", autocompletion=complete_unit, help="单位名称或别名")]
 UnitsOpt = Annotated[list[str] | None, typer.Option(
@@ -85,12 +101,13 @@ def _ask_details(book, task: str, unit: str, status: str | None, count: int | No
     if not _interactive():
         return status or "progress", count
     if status is None:
-        names = {"完成": "done", "进行中": "progress", "受阻": "blocked", **{s: s for s in Status}}
+        from lanxi_cli.render.words import status_code
 
         def pick(text: str) -> str:
-            if text.strip() not in names:
+            code = status_code(text)
+            if code is None:
                 raise UsageError(f"状态“{text}”无效，应为 完成、进行中 或 受阻")
-            return names[text.strip()]
+            return code
 
         status = _ask_until(pick, "状态（完成/进行中/受阻）", default="进行中")
     the_task, the_unit = book.resolve_task(task), book.resolve_unit(unit)
@@ -125,8 +142,7 @@ def add(
     unit: UnitsOpt = None,
     date: Annotated[str | None, typer.Option("--date", "-d", help="报告日期 YYYY-MM-DD，默认 --as-of 那天（今天）")]
     = None,
-    status: Annotated[Status | None, typer.Option(
-        "--status", "-s", help="done 完成、progress 进行中（默认；在终端上未给出则询问）、blocked 受阻")] = None,
+    status: StatusOpt = None,
     count: Annotated[int | None, typer.Option("--count", "-n", help="本次完成的数量，0 或正整数")] = None,
     rate: Annotated[float | None, typer.Option("--rate", help="达到的比率，0 到 1（如 0.85）")] = None,
     period: Annotated[str | None, typer.Option("--period", "-p", help="计入哪个周期（如 2020-09、2020-Q3、第2次）")]
@@ -151,7 +167,7 @@ def add(
     task, given = _ask(book, task, list(unit or ()))
     day = parse_date(date, "--date") if date is not None else session.as_of
     units = _units(book, given)
-    state, count = _ask_details(book, task, units[0], status and status.value, count)
+    state, count = _ask_details(book, task, units[0], status, count)
     recorded = recorded_now()
     reports = []
     for name in units:  # every unit is checked before anything is written: all or nothing
@@ -181,7 +197,6 @@ def _tell(session, new, reports, reviews) -> None:
             sys.stderr.write(line + "\n")
 
 
-
 def list_(
     unit: UnitOpt = None,
     task: TaskOpt = None,
@@ -194,7 +209,7 @@ def list_(
 ) -> None:
     """列出进展报告，旧的在前。"""
     from lanxi_cli.core import reporting
-    from lanxi_cli.render import tables
+    from lanxi_cli.render.tables import ReportsView, render
 
     session = open_session(data, as_of)
     chosen = reporting.select_reports(
@@ -204,19 +219,19 @@ def list_(
         since=parse_date(since, "--since") if since is not None else None,
         until=min(parse_date(until, "--until"), session.as_of) if until is not None else session.as_of,
     )
-    tables.show_reports([reporting.report_dict(r, session.corrections if all_ else None) for r in chosen], fmt.value)
+    render(ReportsView(chosen, session.corrections if all_ else None), fmt.value)
 
 
 def missing(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
     """旬报未报：最近一个已截止的旬报周期内，什么报告都没交的单位（及其联络员）。"""
     from lanxi_cli.core import reporting
-    from lanxi_cli.render import tables
+    from lanxi_cli.render.tables import MissingView, render
 
     session = open_session(data, as_of)
     owed = session.book.owes_progress_reports()
     window = reporting.season_window(session.book, session.as_of)
     units = reporting.missing_units(owed, session.reports, *window) if window else []
-    tables.show_missing(session.book, window, units, len(owed), fmt.value)
+    render(MissingView(window, units, len(owed), session.book), fmt.value)
 
 
 def log(
@@ -229,7 +244,7 @@ def log(
     """数据修改记录（来自 git）：谁在什么时候记录了什么，新的在前。"""
     from lanxi_cli.core import reporting
     from lanxi_cli.io import gitio
-    from lanxi_cli.render import tables
+    from lanxi_cli.render.tables import LogView, render
 
     session = open_session(data, None)
     unit, task = session.unit(unit), session.task_id(task)
@@ -239,4 +254,4 @@ def log(
     except gitio.GitError as exc:
         warn(f"没有修改记录可看：{exc}")
         changes = []
-    tables.show_log(reporting.select_changes(changes, unit, task, day), fmt.value)
+    render(LogView(reporting.select_changes(changes, unit, task, day)), fmt.value)

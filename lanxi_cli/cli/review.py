@@ -31,6 +31,7 @@ ByOpt = Annotated[
     str, typer.Option("--by", autocompletion=complete_unit, help="审核单位：任务的牵头单位或考核单位（禁毒办）")
 ]
 NoteOpt = Annotated[str, typer.Option("--note", help="审核意见")]
+DECISIONS = {"approved": "同意", "rejected": "退回"}  # in commit subjects
 
 
 def _decide(session, record: str, approve: bool, reject: bool, by: str, note: str, kind: str, what: str):
@@ -74,7 +75,7 @@ def review(
 
     session = open_session(data, as_of)
     path, rev, report = _decide(session, record, approve, reject, by, note, "reports", "报告")
-    message = f"review: {report.task} {report.unit} {report.date} {rev.decision} (by {rev.by})"
+    message = f"销号核验：{report.task} {report.unit} {report.date} {DECISIONS[rev.decision]}（{rev.by}）"
     publish(session.data_dir, path, message, no_commit)
 
 
@@ -112,7 +113,7 @@ def request(
         raise UsageError("；".join(message for _, message in faults))
     path = save.save_record(session.data_dir, locate.EXTENSIONS_DIR, ext, ext.unit, ext.task)
     period = f" {ext.period}" if ext.period else ""
-    publish(session.data_dir, path, f"extension: {ext.task} {ext.unit}{period} until {ext.until} requested", no_commit)
+    publish(session.data_dir, path, f"延期申请：{ext.task} {ext.unit}{period} 延至 {ext.until}", no_commit)
 
 
 def decide(
@@ -134,19 +135,25 @@ def decide(
     session = open_session(data, as_of)
     path, rev, ext = _decide(session, record, approve, reject, by, note, "extensions", "延期申请")
     period = f" {ext.period}" if ext.period else ""
-    message = f"extension: {ext.task} {ext.unit}{period} until {ext.until} {rev.decision} (by {rev.by})"
+    message = f"延期审批：{ext.task} {ext.unit}{period} 延至 {ext.until} {DECISIONS[rev.decision]}（{rev.by}）"
     publish(session.data_dir, path, message, no_commit)
 
 
 def list_extensions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
     """延期申请一览：原截止日期、申请日期、理由和审批结果。"""
     from lanxi_cli.core import reviews
-    from lanxi_cli.render import tables
+    from lanxi_cli.render import shapes
+    from lanxi_cli.render.tables import DECISION_NAMES, Listing, render
 
     session = open_session(data, as_of)
     decided = reviews.decisions(session.reviews, session.as_of)
-    rows = reviews.extension_rows(session.book, session.extensions, decided, session.as_of)
-    tables.show_extensions(rows, session.as_of, fmt.value)
+    rows = [shapes.extension(*row) for row in reviews.extension_rows(session.book, session.extensions, decided,
+                                                                       session.as_of)]
+    table = [("task", "任务", False), ("unit", "单位", False), ("period", "周期", False), ("due", "原截止", False),
+             ("until", "延至", False), ("decision", "审批", False), ("reason", "理由", True)]
+    columns = ("task", "unit", "period", "due", "until", "date", "reason", "decision", "file")
+    render(Listing(rows, table, f"延期申请（截至 {session.as_of}）", f"截至 {session.as_of}，没有延期申请。",
+                   {"decision": DECISION_NAMES}, columns, {"due": "原截止日期", "date": "申请日期"}), fmt.value)
 
 
 def request_exemption(
@@ -178,7 +185,7 @@ def request_exemption(
         raise UsageError("；".join(message for _, message in faults))
     path = save.save_record(session.data_dir, locate.EXEMPTIONS_DIR, ex, ex.unit, ex.task)
     period = f" {ex.period}" if ex.period else ""
-    publish(session.data_dir, path, f"exemption: {ex.task} {ex.unit}{period} requested", no_commit)
+    publish(session.data_dir, path, f"不适用申请：{ex.task} {ex.unit}{period}", no_commit)
 
 
 def decide_exemption(
@@ -198,14 +205,21 @@ def decide_exemption(
     session = open_session(data, as_of)
     path, rev, ex = _decide(session, request_id, approve, reject, by, note, "exemptions", "不适用申请")
     period = f" {ex.period}" if ex.period else ""
-    message = f"exemption: {ex.task} {ex.unit}{period} {rev.decision} (by {rev.by})"
+    message = f"不适用审批：{ex.task} {ex.unit}{period} {DECISIONS[rev.decision]}（{rev.by}）"
     publish(session.data_dir, path, message, no_commit)
 
 
 def list_exemptions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
     """不适用申请一览：任务、单位、周期、理由和审批结果。"""
     from lanxi_cli.core import reviews
-    from lanxi_cli.render import tables
+    from lanxi_cli.render import shapes
+    from lanxi_cli.render.tables import DECISION_NAMES, Listing, render
 
     session = open_session(data, as_of)
-    tables.show_exemptions(reviews.exemption_rows(session.exemptions, session.reviews), session.as_of, fmt.value)
+    rows = [shapes.exemption(*row) for row in reviews.exemption_rows(session.exemptions, session.reviews)]
+    table = [("task", "任务", False), ("unit", "单位", False), ("period", "周期", False), ("date", "申请日期", False),
+             ("decision", "审批", False), ("reason", "理由", True), ("id", "编号", True)]
+    columns = ("id", "task", "unit", "period", "reason", "decision", "date", "by", "file")
+    words = {"period": {None: "全部"}, "decision": {**DECISION_NAMES, None: DECISION_NAMES["pending"]}}
+    render(Listing(rows, table, "不适用申请", "没有不适用申请。", words, columns, {"date": "申请日期", "by": "经办人"}),
+           fmt.value)

@@ -77,7 +77,7 @@ def init(
 # ---- the county ----------------------------------------------------------------------------
 
 TownsOpt = Annotated[
-    Path, typer.Option("--towns", help="镇清单（YAML）：towns: [{name: 镇名, data: 数据目录或 git 地址}]")
+    Path, typer.Option("--towns", help="镇清单：YAML 文件，列出各镇的名称和数据目录（或 git 地址），格式见 README.md")
 ]
 
 
@@ -111,10 +111,11 @@ def _read_county(towns_file: Path, as_of: str | None):
 
 def county_status(towns_file: TownsOpt, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
     """全县一览：每个镇一行——单位数、各状态的义务数、完成率、最差的村（社区）。"""
-    from lanxi_cli.render.towns import show_county
+    from lanxi_cli.render.tables import render
+    from lanxi_cli.render.towns import CountyView
 
     day, rows, failed = _read_county(towns_file, as_of)
-    show_county(rows, failed, day, fmt.value)
+    render(CountyView(rows, failed, day), fmt.value)
 
 
 def county_export(
@@ -153,9 +154,11 @@ def schema(
     kind: Annotated[SchemaKind, typer.Argument(
         help="哪种文件：plan、tasks、report，或 review、extension、exemption、indicator、withdrawal、liaisons")],
 ) -> None:
-    """打印数据文件的 JSON Schema，供编辑器边写边检查（见 README）。"""
-    from lanxi_cli.io.schema import schema as make
-    from lanxi_cli.render.tables import print_json
+    """打印数据文件的 JSON Schema（格式说明），供编辑器边写边检查（见 README.md）。"""
+    import sys
 
-    print_json(make(kind.value))
+    from lanxi_cli.io.schema import schema as make
+    from lanxi_cli.render.tables import json_text
+
+    sys.stdout.write(json_text(make(kind.value)))
 

@@ -16,9 +16,11 @@ _VALUE_PHRASES = [
     (r"Input should be a valid integer.*", "应为整数"),
     (r"Input should be a valid number.*", "应为数字"),
     (r"Input should be a valid boolean.*", "应为 true 或 false"),
-    (r"(?:Value error, )?'(.*)' is not one of (.*?)\.?$", r"“\1”不是可选值之一（可选：\2）"),
-    (r"'(.*)' is not a valid int(?:eger)?\.?", r"“\1”不是整数"),
-    (r"'(.*)' is not a valid float\.?", r"“\1”不是数字"),
+    (r"(?:Value error, )?'(.*)' is not one of (.*?)\.?$", lambda m: f"“{m[1]}”不是可选值之一（可选：{_names(m[2])}）"),
+    (r"'(.*)' is not a valid int(?:eger)?(?: range)?\.?", r"“\1”不是整数"),
+    (r"'(.*)' is not a valid float(?: range)?\.?", r"“\1”不是数字"),
+    (r"'(.*)' is not a valid boolean\..*", r"“\1”不是真假值"),
+    (r"(?:Path|File|Directory) '(.*)' does not exist\.?", r"“\1”不存在"),
     (r"(\S+) is not in the range x>=(\S+?)\.?", r"\1 应不小于 \2"),
     (r"(\S+) is not in the range x<=(\S+?)\.?", r"\1 应不大于 \2"),
     (r"(\S+) is not in the range (\S+?)<=x<=(\S+?)\.?", r"\1 应在 \2 到 \3 之间"),
@@ -27,23 +29,36 @@ _VALUE_PHRASES = [
 _MESSAGES = [
     (
         r"No such option: (\S+?)\.?(?: Did you mean (\S+?)\?| \(Possible options: (.*)\))?",
-        lambda m: f"没有选项 {m[1]}" + (f"（是否想用 {m[2] or m[3]}？）" if m[2] or m[3] else ""),
+        lambda m: f"没有选项 {m[1]}" + (f"（是否想用 {_names(m[2] or m[3])}？）" if m[2] or m[3] else ""),
     ),
-    (r"No such command '(.*)'\.", lambda m: f"没有命令“{m[1]}”"),
+    (
+        r"No such command '(.*?)'\.(?: Did you mean (.*)\?)?",
+        lambda m: f"没有命令“{m[1]}”" + (f"（是否想用 {_names(m[2])}？）" if m[2] else ""),
+    ),
     (r"Missing option '(.*?)'.*", lambda m: f"缺少选项 {m[1]}"),
     (r"Missing argument '(.*?)'.*", lambda m: f"缺少参数 {m[1]}"),
     (r"Option '(.*)' requires an argument\.", lambda m: f"选项 {m[1]} 需要一个值"),
-    (r"Got unexpected extra arguments? \((.*)\)", lambda m: f"多余的参数：{m[1]}"),
-    (r"Invalid value for '(.*?)'(?: / '.*?')?: (.*)", lambda m: f"选项 {m[1]} 的值无效：{_value(m[2])}"),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((.*)\)", lambda m: f"多余的参数：{m[1]}"),
+    (r"Option '(.*)' does not take a value\.", lambda m: f"选项 {m[1]} 不带值"),
+    (r"Option '(.*)' requires (\d+) arguments\.?", lambda m: f"选项 {m[1]} 需要 {m[2]} 个值"),
+    (r"Missing parameter: (.*)", lambda m: f"缺少参数 {m[1]}"),
+    (r"Missing command\.?", lambda m: "缺少子命令"),
+    (r"Invalid value for '(.*?)'(?: / '.*?')?: (.*)",
+     lambda m: f"{'选项' if m[1].startswith('-') else '参数'} {m[1]} 的值无效：{_value(m[2])}"),
     (r"Invalid value for (.*?): (.*)", lambda m: f"{m[1]} 的值无效：{_value(m[2])}"),
 ]
+
+
+def _names(text: str) -> str:
+    """click's `'add', 'list'` → `add、list`."""
+    return "、".join(part.strip().strip("'") for part in text.split(","))
 
 
 def _value(text: str) -> str:
     for pattern, replacement in _VALUE_PHRASES:
         match = re.fullmatch(pattern, text.strip(), flags=re.S)
         if match:
-            return match.expand(replacement)
+            return replacement(match) if callable(replacement) else match.expand(replacement)
     return text
 
 

@@ -61,26 +61,6 @@ class Standing:
     def unit(self) -> str:
         return self.tally.unit
 
-    def as_dict(self) -> dict:
-        t = self.tally
-        return {
-            "unit": t.unit,
-            "kind": t.kind,
-            "score": round(float(self.score), 4),
-            "rank": self.rank,
-            "group": self.group,
-            "total": t.total,
-            "done": t.done,
-            "late": t.late,
-            "overdue": t.overdue,
-            "due_soon": t.due_soon,
-            "open": t.open,
-            "exempt": t.exempt,
-            "light": self.light,
-            "measure": self.measure,
-            "reasons": list(self.reasons),
-        }
-
 
 def tallies(book, obligations, as_of: dt.date) -> list[Tally]:
     """What is scored, one tally per unit: obligations due on or after the

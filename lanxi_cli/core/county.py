@@ -62,22 +62,11 @@ class TownRow:
         """Completed (on time or late) over all obligations; None when there are none."""
         return (self.counts["done"] + self.counts["late"]) / self.total if self.total else None
 
-    def as_dict(self) -> dict:
-        return {
-            "town": self.town, "units": self.units, "total": self.total, **self.counts,
-            "rate": None if self.rate is None else round(self.rate, 4),
-            "worst": None if self.worst is None else
-            {"unit": self.worst.unit, "score": self.worst.score, "overdue": self.worst.overdue},
-        }
-
 
 @dataclass(frozen=True, slots=True)
 class Failed:
     town: str
     reason: str
-
-    def as_dict(self) -> dict:
-        return {"town": self.town, "reason": self.reason}
 
 
 def town_row(town: str, book, obligations, as_of: dt.date) -> TownRow:

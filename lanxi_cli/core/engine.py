@@ -41,9 +41,6 @@ class PartCount:
     count: int
     target: int
 
-    def as_dict(self) -> dict:
-        return {"name": self.name, "count": self.count, "target": self.target}
-
 
 @dataclass(slots=True)
 class Obligation:
@@ -252,14 +249,6 @@ class Tally:
             self.past_due += ob.due < as_of
             self.verified += ob.verification == "verified"
 
-    def as_dict(self) -> dict:
-        return {
-            "unit": self.unit, "kind": self.kind, "total": self.total,
-            **{state.value: getattr(self, state) for state in (
-                State.done, State.late, State.overdue, State.due_soon, State.open, State.exempt)},
-            "verified": self.verified,
-        }
-
 
 def tally(book: Book, obligations, as_of: dt.date, scored_only: bool = False) -> list[Tally]:
     """One tally per unit holding obligations, in display order; with
@@ -300,22 +289,6 @@ class TaskRow:
     state: State
     overdue_units: tuple[str, ...]
     obligations: list[Obligation]
-
-    def as_dict(self) -> dict:
-        return {
-            "id": self.task.id,
-            "category": self.task.category,
-            "text": self.task.text,
-            "deadline": self.task.deadline_text,
-            "lead": self.lead,
-            "units": list(self.units),
-            "due": _iso(self.due),
-            "state": self.state,
-            "overdue_units": list(self.overdue_units),
-            "units_done": sum(1 for u in self.units if self.unit_complete(u)),
-            "units_verified": sum(1 for u in self.units if self.unit_complete(u, verified=True)),
-            "scored": self.task.scored,
-        }
 
     @property
     def verification(self) -> str | None:
@@ -403,15 +376,6 @@ class LeadSummary:
     def units_overdue(self) -> int:
         return len(self.overdue_units)
 
-    def as_dict(self) -> dict:
-        return {
-            "task": self.task.id,
-            "units_total": self.units_total,
-            "units_done": self.units_done,
-            "units_overdue": self.units_overdue,
-            "units_blocked": sorted({o.unit for o in self.blocked}),
-        }
-
 
 def lead_summaries(book: Book, obligations: list[Obligation], unit: str) -> list[LeadSummary]:
     """How the units stand on each task that `unit` leads."""
@@ -443,32 +407,3 @@ def state_matrix(book: Book, obligations: list[Obligation]) -> tuple[list[str], 
         states[(ob.unit, ob.task.id)].append(ob.state)
     units = sorted({unit for unit, _ in states}, key=lambda n: unit_order(book, n))
     return units, {key: worst(value) for key, value in states.items()}
-
-
-def obligation_dict(ob: Obligation) -> dict:
-    return {
-        "task": ob.task.id,
-        "unit": ob.unit,
-        "period": ob.occ.label,
-        "due": ob.due.isoformat(),
-        "state": ob.state,
-        "count": ob.count,
-        "target": ob.target,
-        "completed_on": _iso(ob.completed_on),
-        "last_report": _iso(ob.last_report),
-        "verification": ob.verification,
-        "scored": ob.scored,
-        "rate": ob.rate,
-        "rate_target": ob.rate_target,
-        "parts": [p.as_dict() for p in ob.parts],
-        "blocked": None if ob.blocked is None else {
-            "date": ob.blocked.date.isoformat(), "note": ob.blocked.note, "file": ob.blocked.file},
-    }
-
-
-def phase_on(book: Book, day: dt.date):
-    return next((p for p in book.plan.phases if p.start <= day <= p.end), None)
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None

@@ -63,21 +63,6 @@ class MeasureRow:
     values: int
     trend: str  # met: moved the way the goal says; unmet: did not; no_data: nothing to compare
 
-    def as_dict(self) -> dict:
-        latest = self.latest
-        source = "plan" if self.measure.baseline is not None else "first_value"
-        return {
-            "measure": self.measure.name,
-            "direction": self.measure.direction,
-            "baseline": self.baseline,
-            "baseline_from": source if self.baseline is not None else None,
-            "value": latest.value if latest else None,
-            "date": latest.date.isoformat() if latest else None,
-            "by": latest.by if latest else None,
-            "values": self.values,
-            "trend": self.trend,
-        }
-
 
 def measure_rows(book: Book, values, as_of: dt.date) -> list[MeasureRow]:
     """Each measure of the plan, in plan order, against its direction from its baseline."""

@@ -31,22 +31,6 @@ class Reminder:
     def text(self) -> str:
         return "\n".join(self.messages)
 
-    def as_dict(self) -> dict:
-        def items(obligations):
-            return [{"task": o.task.id, "period": o.occ.label, "due": o.due.isoformat()} for o in obligations]
-
-        return {
-            "unit": self.unit,
-            "liaison": self.liaison,
-            "phone": self.phone,
-            "overdue": items(self.overdue),
-            "due_soon": items(self.due_soon),
-            "missing_report": self.missing_report,
-            "window": {"start": self.window[0].isoformat(), "end": self.window[1].isoformat()} if self.window else None,
-            "text": self.text,
-            "sms": list(self.messages),
-        }
-
 
 def reminders(book, obligations, reports, as_of: dt.date, unit: str | None = None) -> list[Reminder]:
     """A reminder for each unit (or the one named) that has something to be reminded of,

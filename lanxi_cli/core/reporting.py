@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from lanxi_cli.core.calendar import day_in_month
-from lanxi_cli.core.domain import CONTROL, Report, State, record_order, stored_fields
+from lanxi_cli.core.domain import CONTROL, Report, State, record_order
 from lanxi_cli.core.plan_index import report_faults
 from lanxi_cli.errors import UsageError
 
@@ -124,10 +124,13 @@ def feedback(book, report: Report, obligations) -> Feedback:
     return Feedback(report, ob, earlier, short=short)
 
 
+STATUS_WORDS = {"done": "完成", "progress": "进行中", "blocked": "受阻"}
+
+
 def commit_message(report: Report) -> str:
-    """`report: 5.1 兰溪派出所 2020-09-20 done (by 张三)`: plain, one line."""
-    by = f" (by {report.by})" if report.by else ""
-    return f"report: {report.task} {report.unit} {report.date.isoformat()} {report.status}{by}"
+    """`报告：5.1 兰溪派出所 2020-09-20 完成（张三）`: plain, one line, in Chinese."""
+    by = f"（{report.by}）" if report.by else ""
+    return f"报告：{report.task} {report.unit} {report.date.isoformat()} {STATUS_WORDS[report.status]}{by}"
 
 
 # ---- 旬报 windows ---------------------------------------------------------------------
@@ -182,21 +185,6 @@ def missing_units(owed: tuple[str, ...], reports, start: dt.date, end: dt.date) 
 # ---- listing -------------------------------------------------------------------------
 
 
-def report_dict(report: Report, corrections=None) -> dict:
-    """A report as the contract's JSON: its id, every stored field, its file;
-    with `corrections` (report list --all), whether it was withdrawn or by
-    which report it was superseded."""
-    out = {"id": report.id}
-    for name in stored_fields(Report):
-        value = getattr(report, name)
-        out[name] = value.isoformat() if isinstance(value, dt.date) else list(value) if type(value) is tuple else value
-    out["file"] = report.file
-    if corrections is not None:
-        out["withdrawn"] = report.id in corrections.withdrawn
-        out["superseded_by"] = corrections.superseded_by.get(report.id)
-    return out
-
-
 def select_reports(reports, unit=None, task=None, since=None, until=None) -> list[Report]:
     """Reports matching every filter given, oldest first."""
     out = [
@@ -210,19 +198,20 @@ def select_reports(reports, unit=None, task=None, since=None, until=None) -> lis
 # ---- the history of the data -----------------------------------------------------------
 
 _REPORT_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}-(?P<unit>.+)-(?P<task>\d+\.\d+)-[0-9a-f]+\.ya?ml$")
+_REPORT_SUBJECT = re.compile(r"^(?:report: |报告：)(?P<task>\S+) (?P<unit>\S+)")  # this version's and earlier
 
 
 def _mentions(change, unit: str | None, task: str | None) -> bool:
     """A change touches a report of this unit/task: by its file names, or by a
-    subject of the form `report: TASK UNIT ...`."""
+    subject of the form `报告：TASK UNIT ...` (`report: TASK UNIT ...` before)."""
     pairs = []
     for file in change.files:
         match = _REPORT_NAME.match(file.rsplit("/", 1)[-1])
         if match:
             pairs.append((match["unit"], match["task"]))
-    words = change.subject.split()
-    if len(words) >= 3 and words[0] == "report:":
-        pairs.append((words[2], words[1]))
+    match = _REPORT_SUBJECT.match(change.subject)
+    if match:
+        pairs.append((match["unit"], match["task"]))
     return any((unit is None or u == unit) and (task is None or t == task) for u, t in pairs)
 
 

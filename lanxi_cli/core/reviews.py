@@ -51,14 +51,10 @@ def exempted(exemptions, reviews) -> set[tuple]:
     return {(ex.task, ex.unit, ex.period) for ex in exemptions if decided.get(ex.id) == "approved"}
 
 
-def exemption_rows(exemptions, reviews) -> list[dict]:
-    """Exemption requests, oldest first, with the decision in force (None while pending)."""
+def exemption_rows(exemptions, reviews) -> list[tuple]:
+    """Exemption requests, oldest first, each with the decision in force (None while pending)."""
     decided = decisions(reviews, dt.date.max)
-    return [
-        {"id": ex.id, "task": ex.task, "unit": ex.unit, "period": ex.period, "reason": ex.reason,
-         "decision": decided.get(ex.id), "date": ex.date.isoformat(), "by": ex.by, "file": ex.file}
-        for ex in sorted(exemptions, key=record_order)
-    ]
+    return [(ex, decided.get(ex.id)) for ex in sorted(exemptions, key=record_order)]
 
 
 
@@ -70,19 +66,13 @@ def verification(completed: bool, own: list[Report], rejected_here: bool, decide
     return "rejected" if rejected_here else None
 
 
-def extension_rows(book: Book, extensions, decided: dict[str, str], as_of: dt.date) -> list[dict]:
-    """Extension requests asked by `as_of`, oldest first, with the plan's due date and the decision."""
-    rows = []
-    for ext in sorted(extensions, key=record_order):
-        if ext.date > as_of:
-            continue
-        occ = book.occurrence_for(book.task_by_id[ext.task], ext.period)
-        rows.append({
-            "task": ext.task, "unit": ext.unit, "period": ext.period, "due": occ.due.isoformat(),
-            "until": ext.until.isoformat(), "date": ext.date.isoformat(), "reason": ext.reason,
-            "decision": decided.get(ext.id, "pending"), "id": ext.id, "file": ext.file,
-        })
-    return rows
+def extension_rows(book: Book, extensions, decided: dict[str, str], as_of: dt.date) -> list[tuple]:
+    """Extension requests asked by `as_of`, oldest first, each with the plan's
+    due date and the decision (pending while none)."""
+    return [
+        (ext, book.occurrence_for(book.task_by_id[ext.task], ext.period).due, decided.get(ext.id, "pending"))
+        for ext in sorted(extensions, key=record_order) if ext.date <= as_of
+    ]
 
 
 # ---- who may decide, what a file may say ------------------------------------------

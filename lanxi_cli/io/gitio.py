@@ -196,16 +196,6 @@ class Change:
     subject: str
     files: tuple[str, ...]  # relative to the work tree top
 
-    def as_dict(self) -> dict:
-        return {
-            "commit": self.commit,
-            "date": self.time.date().isoformat(),
-            "time": self.time.isoformat(),
-            "author": self.author,
-            "subject": self.subject,
-            "files": list(self.files),
-        }
-
 
 def history(folder: Path) -> list[Change]:
     """Every commit touching `folder`, newest first. Raises GitError outside a repo."""

@@ -1,99 +1,162 @@
 """The 通报: how the campaign stands on a day, as a document a town office sends.
 
-`build` turns (book, obligations, as-of day) into a list of blocks, pure;
-`markdown` and `docx` render the same blocks, so both forms say the same.
+`build` lays the computed overview (core.overview) out as blocks of text,
+with one completion chart per ranking group; `markdown` and `docx` render the
+same blocks, so both forms say the same.
+
+The Word form follows GB/T 9704-2012 (党政机关公文格式) where python-docx
+reaches: A4, margins 37 mm top, 35 bottom, 28 left, 26 right; the issuing
+office's mark in red over a red rule, with the 期数 and the 文号 when given;
+the title in 宋体 22 pt (二号), the body in 仿宋 16 pt (三号), first-level
+headings in 黑体; a fixed line pitch of 28.95 pt, which gives the standard's
+22 lines of 28 characters a page; page numbers "— 1 —" in 宋体 14 pt, odd
+pages right and even pages left; the signature, the date and the 版记 at
+the end. The charts are native Word charts (DrawingML, written with
+openpyxl's chart classes, no new dependency): Word, WPS and LibreOffice draw
+them with the reader's own fonts, and they stay editable.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lanxi_cli.core.domain import State, id_order
+from lanxi_cli.render.words import period_name
 
 SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "markdown", ".docx": "docx"}
-NEXT_DAYS = 14  # next deadlines: those within two weeks of the as-of day
 LEADERS = 3  # units ahead: at most this many per ranking group
 NUMERALS = "一二三四五六七八九十"
+CHART_SERIES = (("done", "按时完成"), ("late", "逾期完成"), ("overdue", "已逾期"), ("pending", "未到期"))
 
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    kind: str  # title, addressee, heading, para, item, signature, date, note
+    kind: str  # title, addressee, heading, para, item, chart, signature, date, note
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class GroupChart:
+    """Completion of one ranking group's units: counts per series, unit by unit."""
+
+    title: str
+    units: tuple[str, ...]
+    series: dict[str, tuple[int, ...]]  # CHART_SERIES key → one count per unit
+
+
+@dataclass(slots=True)
+class Bulletin:
+    title: str
+    issuer: str  # 发文机关 (the town's office), also the document's author
+    date: dt.date
+    number: str | None = None  # 文号
+    issue: str | None = None  # 期数
+    blocks: list[Block] = field(default_factory=list)
+    charts: list[GroupChart] = field(default_factory=list)  # one per `chart` block, in order
 
 
 def cn_date(day: dt.date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def build(book, obligations, as_of: dt.date) -> list[Block]:
-    from lanxi_cli.core.assess import assess
+def issuer_of(plan) -> str:
+    """The office that issues the 通报: the campaign office's unit (else the assessor), in the town."""
+    office = plan.organisation.office.unit if plan.organisation.office else ""
+    return f"{plan.town}{office or plan.assessment.assessor or plan.organisation.lead_unit}"
+
+
+def build(book, overview, number: str | None = None, issue: str | None = None) -> Bulletin:
+    from lanxi_cli.core.assess import GROUP_NAMES
 
     plan = book.plan
-    standings = assess(book, obligations, as_of)
+    as_of = overview.campaign.as_of
     subject = plan.title.removesuffix("实施方案")
+    issuer = issuer_of(plan)
+    if number and number.isdigit():
+        number = f"{issuer.removeprefix(plan.town) or issuer}〔{as_of.year}〕{number}号"
+    doc = Bulletin(f"关于{subject}推进情况的通报", issuer, as_of, number or None,
+                   f"第{issue}期" if issue and issue.isdigit() else issue or None)
+    charts = _charts(overview, GROUP_NAMES)
     sections = [
-        ("总体进展", _progress(book, obligations, as_of)),
-        ("进度较快的单位", _ahead(standings, obligations)),
-        ("进度滞后的单位", _behind(book, obligations)),
-        ("督办措施", _escalations(book, standings)),
-        ("近期截止事项", _next(book, obligations, as_of)),
+        ("总体进展", _progress(overview, plan, charts)),
+        ("进度较快的单位", _ahead(overview, GROUP_NAMES)),
+        ("进度滞后的单位", _behind(overview)),
+        ("督办措施", _escalations(plan, overview.standings)),
+        ("近期截止事项", _next(book, overview.upcoming)),
     ]
-    stuck = _blocked(book, obligations)
+    stuck = _blocked(book, overview.obligations)
     if stuck:
         sections.append(("需牵头单位协调解决的问题", stuck))
-    blocks = [
-        Block("title", f"关于{subject}推进情况的通报"),
+    doc.charts = charts
+    doc.blocks = [
+        Block("title", doc.title),
         Block("addressee", f"{plan.addressees or '各有关单位'}："),
         Block("para", f"现将截至{cn_date(as_of)}{subject}推进情况通报如下："),
     ]
-    for number, (heading, body) in zip(NUMERALS, sections, strict=False):
-        blocks.append(Block("heading", f"{number}、{heading}"))
-        blocks.extend(body)
-    blocks += [
+    for numeral, (heading, body) in zip(NUMERALS, sections, strict=False):
+        doc.blocks.append(Block("heading", f"{numeral}、{heading}"))
+        doc.blocks.extend(body)
+    doc.blocks += [
         Block("para", "请各单位对照任务清单查漏补缺，逾期事项抓紧办结，并于每月10日、20日、30日前"
                       f"向{plan.progress_reports.to or '专项行动办公室'}报送进展情况。"),
-        Block("signature", f"{plan.town}{plan.assessment.assessor or plan.organisation.lead_unit}"),
+        Block("signature", issuer),
         Block("date", cn_date(as_of)),
         Block("note", f"（数据截至 {as_of.isoformat()}，据各单位进展报告统计。）"),
     ]
-    return blocks
+    return doc
 
 
-def _progress(book, obligations, as_of) -> list[Block]:
-    from lanxi_cli.core.engine import phase_on, task_rows, town_tally
+def _charts(overview, group_names) -> list[GroupChart]:
+    out = []
+    by_unit = {s.unit: s for s in overview.units}
+    for group, name in group_names.items():
+        units = [s.unit for s in overview.standings if s.group == group]
+        if len(units) < 2:  # a chart of one bar says nothing a sentence does not
+            continue
+        tallies = [by_unit[u] for u in units]
+        series = {
+            "done": tuple(t.done for t in tallies),
+            "late": tuple(t.late for t in tallies),
+            "overdue": tuple(t.overdue for t in tallies),
+            "pending": tuple(t.due_soon + t.open for t in tallies),
+        }
+        out.append(GroupChart(f"{name}任务完成情况（截至{cn_date(overview.campaign.as_of)}）", tuple(units), series))
+    return out
 
-    plan = book.plan
-    phase = phase_on(book, as_of)
-    when = f"现处于{phase.name}" if phase else ("活动尚未开始" if as_of < plan.campaign.start else "活动已结束")
-    count = town_tally(obligations, as_of)  # exempt obligations count in no total
+
+def _progress(overview, plan, charts) -> list[Block]:
+    c = overview.campaign
+    when = f"现处于{c.phase}" if c.phase else ("活动尚未开始" if c.stage == "before" else "活动已结束")
+    count = overview.totals  # exempt obligations count in no total
     due = count.past_due
-    rows = task_rows(book, obligations)
-    tasks_done = sum(1 for r in rows if r.state == State.done)
-    tasks_overdue = sum(1 for r in rows if r.state == State.overdue)
+    tasks_done = sum(1 for r in overview.tasks if r.state == State.done)
+    tasks_overdue = sum(1 for r in overview.tasks if r.state == State.overdue)
     rate = f"，已到期事项完成率{100 * (due - count.overdue) / due:.1f}%" if due else ""
     exempt = f"（另有{count.exempt}项经批准不适用，不计入）" if count.exempt else ""
-    return [
-        Block("para", f"本次专项行动自{cn_date(plan.campaign.start)}至{cn_date(plan.campaign.end)}，{when}。"),
+    blocks = [
+        Block("para", f"本次专项行动自{cn_date(c.start)}至{cn_date(c.end)}，{when}"
+                      + (f"，距活动结束还有{c.days_left}天。" if c.stage == "during" else "。")),
         Block("para", f"全镇各单位承担任务事项（单位×任务×周期）共{count.total}项{exempt}，已到期{due}项{rate}。"
                       f"已完成{count.completed}项，其中按时完成{count.done}项、逾期完成{count.late}项；"
                       f"逾期未完成{count.overdue}项；{plan.due_soon_days}日内到期{count.due_soon}项。"
-                      f"任务清单{len(rows)}项任务中，已全部完成{tasks_done}项，有单位逾期未完成{tasks_overdue}项。"),
+                      f"任务清单{len(overview.tasks)}项任务中，已全部完成{tasks_done}项，"
+                      f"有单位逾期未完成{tasks_overdue}项。"),
     ]
+    for i, chart in enumerate(charts, start=1):
+        blocks.append(Block("chart", f"图{i}　{chart.title}"))
+    return blocks
 
 
-def _ahead(standings, obligations) -> list[Block]:
+def _ahead(overview, group_names) -> list[Block]:
     """The best-placed units of each group that have completed something and owe
     nothing overdue that is scored: a unit named here is never named as behind
     or for a measure."""
-    from lanxi_cli.core.assess import GROUP_NAMES
-
-    behind = {ob.unit for ob in obligations if ob.state == State.overdue and ob.scored}
+    behind = {unit for unit, obs in overview.overdue.items() if any(ob.scored for ob in obs)}
     out = []
-    for group, name in GROUP_NAMES.items():
-        leaders = [s for s in standings if s.group == group and s.rank <= LEADERS
+    for group, name in group_names.items():
+        leaders = [s for s in overview.standings if s.group == group and s.rank <= LEADERS
                    and s.tally.completed and s.unit not in behind]
         if leaders:
             names = "、".join(f"{s.unit}（{float(s.score):.1f}分）" for s in leaders)
@@ -101,66 +164,70 @@ def _ahead(standings, obligations) -> list[Block]:
     return out or [Block("para", "本期暂无已完成事项且无逾期事项的单位。")]
 
 
-def _behind(book, obligations) -> list[Block]:
-    """Every unit with an overdue obligation; units owing the same items share one
-    line. Overdue items that count toward no score (due before the notice, or an
+def _behind(overview) -> list[Block]:
+    """Every unit with an overdue obligation and its overdue items (units owing the
+    same items share one line), then each overdue task's full text, once.
+    Overdue items that count toward no score (due before the notice, or an
     unscored task) follow apart, so a unit owing only those is not called behind."""
-    scored, count = _owing(book, [ob for ob in obligations if ob.state == State.overdue and ob.scored])
-    unscored, _ = _owing(book, [ob for ob in obligations if ob.state == State.overdue and not ob.scored])
-    if not scored and not unscored:
+    if not overview.overdue:
         return [Block("para", "截至目前，各单位均无逾期未完成事项。")]
+    scored, unscored = _split(overview.overdue, True), _split(overview.overdue, False)
     out = []
     if scored:
-        out.append(Block("para", f"以下{count}个单位有逾期未完成事项，请抓紧办理："))
-        out += scored
+        out.append(Block("para", f"以下{len(scored)}个单位有逾期未完成事项，请抓紧办理："))
+        out += _owing(scored)
     else:
         out.append(Block("para", "截至目前，各单位均无计入考核的逾期未完成事项。"))
     if unscored:
         out.append(Block("para", "以下逾期事项不计入考核（方案印发前到期，或由牵头单位开展、不计分的任务），"
                                  "仍请办理："))
-        out += unscored
+        out += _owing(unscored)
+    tasks = {ob.task.id: ob.task for obs in overview.overdue.values() for ob in obs}
+    out.append(Block("para", "上述逾期事项的任务要求如下："))
+    for task_id in sorted(tasks, key=id_order):
+        task = tasks[task_id]
+        out.append(Block("item", f"{task.id} {task.text}（完成时限：{task.deadline_text}）"))
     return out
 
 
-def _owing(book, overdue) -> tuple[list[Block], int]:
-    """One line per set of overdue items, naming the units that owe exactly those;
-    and how many units owe any."""
-    from lanxi_cli.core.engine import unit_order
+def _split(overdue: dict[str, list], scored: bool) -> dict[str, list]:
+    """Each unit's overdue obligations that are (or are not) scored; units owing none left out."""
+    kept = {unit: [ob for ob in obs if ob.scored == scored] for unit, obs in overdue.items()}
+    return {unit: obs for unit, obs in kept.items() if obs}
 
-    owed: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for ob in overdue:
-        owed[ob.unit][ob.task.id].append(ob)
+
+def _owing(overdue: dict[str, list]) -> list[Block]:
+    """One line per set of overdue items, naming the units (display order) that owe exactly those."""
     same: dict[str, list[str]] = defaultdict(list)
-    for unit in sorted(owed, key=lambda n: unit_order(book, n)):
-        same[_overdue_items(owed[unit])].append(unit)
+    for unit, obligations in overdue.items():
+        same[_overdue_items(obligations)].append(unit)
     out = []
     for items, units in same.items():
-        count = sum(len(obs) for obs in owed[units[0]].values())
+        count = len(overdue[units[0]])
         each = "各" if len(units) > 1 else ""
         out.append(Block("item", f"{'、'.join(units)}（{each}{count}项）：{items}。"))
-    return out, len(owed)
+    return out
 
 
-def _overdue_items(by_task: dict[str, list]) -> str:
-    from lanxi_cli.render.tables import short
-
+def _overdue_items(obligations) -> str:
+    """`1.1、6.3（2020年8月）、10.2（第1次）`: the tasks, with the periods of recurring ones."""
+    by_task: dict[str, list] = defaultdict(list)
+    for ob in obligations:
+        by_task[ob.task.id].append(ob)
     parts = []
-    for obs in by_task.values():
-        task = obs[0].task
-        labels = [o.occ.label for o in obs if o.occ.label]
-        when = "、".join(labels) if labels else f"{obs[0].due.month}月{obs[0].due.day}日前"
-        parts.append(f"{task.id} {short(task.text, 36)}（{when}）")
-    return "；".join(parts)
+    for task_id, obs in by_task.items():
+        labels = [period_name(o.occ.label) for o in obs if o.occ.label]
+        parts.append(f"{task_id}（{'、'.join(labels)}）" if labels else task_id)
+    return "、".join(parts)
 
 
-def _escalations(book, standings) -> list[Block]:
-    rules = book.plan.assessment
+def _escalations(plan, standings) -> list[Block]:
     chosen = [s for s in standings if s.measure]
     if not chosen:
         return [Block("para", "本期无需提请督办措施。")]
     out = [Block("para", "依据实施方案考核评估的要求，对重视程度不高、工作力度不大、行动成效不明显的单位，"
                          "拟提请党委政府采取以下督办措施：")]
-    for measure in reversed(rules.escalation):  # gravest first
+    for measure in reversed(plan.assessment.escalation):  # gravest first
         by_reason: dict[tuple, list[str]] = defaultdict(list)
         for s in chosen:
             if s.measure == measure:
@@ -171,25 +238,14 @@ def _escalations(book, standings) -> list[Block]:
     return out
 
 
-def _next(book, obligations, as_of) -> list[Block]:
-    from lanxi_cli.render.tables import short
-
-    pending = [ob for ob in obligations if not ob.completed and not ob.exempt and ob.due >= as_of]
-    soon = [ob for ob in pending if (ob.due - as_of).days <= NEXT_DAYS]
-    if not soon and pending:  # nothing within two weeks: the next deadline day
-        first = min(ob.due for ob in pending)
-        soon = [ob for ob in pending if ob.due == first]
-    if not soon:
-        return [Block("para", "任务清单中已无未到期事项。")]
-    units: dict[tuple, list[str]] = defaultdict(list)
-    for ob in sorted(soon, key=lambda o: (o.due, id_order(o.task.id))):
-        units[(ob.due, ob.task.id)].append(ob.unit)
+def _next(book, upcoming) -> list[Block]:
     from lanxi_cli.render.tables import unit_list
 
+    if not upcoming:
+        return [Block("para", "任务清单中已无未到期事项。")]
     return [
-        Block("item", f"{cn_date(due)}前：{task_id} {short(book.task_by_id[task_id].text, 36)}"
-                      f"（{unit_list(book, names, limit=4)}）")
-        for (due, task_id), names in units.items()
+        Block("item", f"{cn_date(due)}前：{task.id} {task.text.rstrip('。；;，')}（{unit_list(book, units, limit=4)}）")
+        for due, task, units in upcoming
     ]
 
 
@@ -200,58 +256,254 @@ def _blocked(book, obligations) -> list[Block]:
 
     out = []
     for ob in blocked(obligations):
-        period = f"（{ob.occ.label}）" if ob.occ.label else ""
+        period = f"（{period_name(ob.occ.label)}）" if ob.occ.label else ""
         note = f"：{short(ob.blocked.note.replace(chr(10), ' '), 40)}" if ob.blocked.note else ""
-        out.append(Block("item", f"{ob.unit} {ob.task.id}{period} {short(ob.task.text, 24)}，"
+        out.append(Block("item", f"{ob.unit} {ob.task.id}{period} {ob.task.text.rstrip('。；;，')}，"
                                  f"{cn_date(ob.blocked.date)}报告受阻{note}。请{book.lead(ob.task)}协调解决。"))
     return out
 
 
-# ---- rendering ------------------------------------------------------------------
+# ---- Markdown --------------------------------------------------------------------
 
 
-def markdown(blocks: list[Block]) -> str:
+def markdown(doc: Bulletin) -> str:
     lines: list[str] = []
+    head = [part for part in (doc.issue, doc.number) if part]
+    if head:
+        lines += [f"{doc.issuer}　{'　'.join(head)}", ""]
+    blocks = [b for b in doc.blocks if b.kind != "chart"]  # Markdown has no chart; the numbers are in the text
     for i, block in enumerate(blocks):
         text = {"title": "# ", "heading": "## ", "item": "- "}.get(block.kind, "") + block.text
         joined = block.kind == "item" and i and blocks[i - 1].kind == "item"
-        if lines and not joined:
+        if lines and lines[-1] != "" and not joined:
             lines.append("")
         lines.append(text)
     return "\n".join(lines) + "\n"
 
 
-def docx(blocks: list[Block], handle) -> None:
-    """The blocks as a Word document in the usual official style, saved into `handle`."""
+# ---- Word (GB/T 9704) ----------------------------------------------------------------
+
+MM = 36000  # EMU per millimetre
+PITCH = 28.95  # points: 22 lines in the 225 mm type area
+RED = "FF0000"
+FONTS = {  # kind: (East Asian font, points, bold, alignment, first-line indent in characters)
+    "mark": ("宋体", 26, True, "center", 0),
+    "head": ("仿宋", 16, False, "center", 0),
+    "title": ("宋体", 22, True, "center", 0),
+    "addressee": ("仿宋", 16, False, None, 0),
+    "heading": ("黑体", 16, False, None, 2),
+    "para": ("仿宋", 16, False, "justify", 2),
+    "item": ("仿宋", 16, False, None, 2),  # lists of ids and names: justified lines would gape
+    "caption": ("仿宋", 14, False, "center", 0),
+    "signature": ("仿宋", 16, False, "right", 0),
+    "date": ("仿宋", 16, False, "right", 0),
+    "note": ("仿宋", 16, False, None, 2),
+    "record": ("仿宋", 14, False, None, 1),
+}
+
+
+def docx(doc: Bulletin, handle) -> None:
+    """The bulletin as a Word document laid out to GB/T 9704, saved into `handle`."""
     from docx import Document
+    from docx.shared import Mm
+
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.footer_distance = Mm(28 - 7)  # page numbers 7 mm below the type area
+    _page_numbers(document)
+    props = document.core_properties
+    props.author = props.last_modified_by = doc.issuer
+    props.title, props.subject, props.category = doc.title, doc.title, "通报"
+    props.comments = props.keywords = ""
+
+    _para(document, "mark", doc.issuer, colour=RED)
+    for text in (doc.issue, doc.number):
+        if text:
+            _para(document, "head", text)
+    _red_rule(_para(document, "head", ""))
+    _para(document, "head", "")
+    charts = iter(doc.charts)
+    for block in doc.blocks:
+        if block.kind == "chart":
+            _chart(document, next(charts))
+            _para(document, "caption", block.text)
+        elif block.kind == "signature":
+            _para(document, "para", "")
+            _para(document, "signature", block.text, right_chars=4)
+        elif block.kind == "date":
+            _para(document, "date", block.text, right_chars=4)
+        else:
+            _para(document, block.kind, block.text)
+    _record(document, doc)
+    document.save(handle)
+
+
+def _para(document, kind: str, text: str, colour: str | None = None, right_chars: int = 0):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    font, size, bold, align, indent = FONTS[kind]
+    para = document.add_paragraph()
+    fmt = para.paragraph_format
+    if align:
+        para.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT,
+                          "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}[align]
+    fmt.first_line_indent = Pt(indent * size) if indent else None
+    fmt.right_indent = Pt(right_chars * size) if right_chars else None
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = Pt(max(PITCH, size * 1.3))
+    fmt.widow_control = True
+    if text:
+        run = para.add_run(text)
+        run.bold = bold
+        run.font.size = Pt(size)
+        run.font.name = "Times New Roman"  # digits and Latin letters
+        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+        if colour:
+            run.font.color.rgb = RGBColor.from_string(colour)
+    return para
+
+
+def _red_rule(para) -> None:
+    """The red separator line under the issuing office's mark."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    para._p.get_or_add_pPr().append(parse_xml(
+        f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="12" w:space="1" w:color="{RED}"/></w:pBdr>'
+    ))
+
+
+def _rule(para, top: bool) -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    edge = "top" if top else "bottom"
+    para._p.get_or_add_pPr().append(parse_xml(
+        f'<w:pBdr {nsdecls("w")}><w:{edge} w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr>'
+    ))
+
+
+def _record(document, doc: Bulletin) -> None:
+    """版记: the printing office and day between two rules, at the end."""
+    _para(document, "para", "")
+    para = _para(document, "record", f"{doc.issuer}　　　　　　　　　　{cn_date(doc.date)}印发")
+    _rule(para, top=True)
+    _rule(para, top=False)
+
+
+def _page_numbers(document) -> None:
+    """"— 1 —" in 宋体 14 pt: odd pages on the right, even pages on the left, one character in."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
-    styles = {  # kind: (font, size in points, bold, alignment, first-line indent in points)
-        "title": ("宋体", 22, True, WD_ALIGN_PARAGRAPH.CENTER, 0),
-        "heading": ("黑体", 16, False, None, 32),
-        "addressee": ("仿宋", 16, False, None, 0),
-        "para": ("仿宋", 16, False, WD_ALIGN_PARAGRAPH.JUSTIFY, 32),
-        "item": ("仿宋", 16, False, WD_ALIGN_PARAGRAPH.JUSTIFY, 32),
-        "signature": ("仿宋", 16, False, WD_ALIGN_PARAGRAPH.RIGHT, 0),
-        "date": ("仿宋", 16, False, WD_ALIGN_PARAGRAPH.RIGHT, 0),
-        "note": ("仿宋", 12, False, None, 0),
-    }
-    document = Document()
-    for block in blocks:
-        font, size, bold, align, indent = styles[block.kind]
-        para = document.add_paragraph()
-        if align is not None:
-            para.alignment = align
-        if indent:
-            para.paragraph_format.first_line_indent = Pt(indent)
-        run = para.add_run(block.text)
-        run.bold = bold
-        run.font.size = Pt(size)
-        run.font.name = font
-        run._element.rPr.rFonts.set(qn("w:eastAsia"), font)
-    document.save(handle)
+    document.settings.odd_and_even_pages_header_footer = True
+    section = document.sections[0]
+    for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer,
+                                                                        WD_ALIGN_PARAGRAPH.LEFT)):
+        para = footer.paragraphs[0]
+        para.alignment = align
+        if align == WD_ALIGN_PARAGRAPH.RIGHT:
+            para.paragraph_format.right_indent = Pt(14)
+        else:
+            para.paragraph_format.left_indent = Pt(14)
+        for text in ("— ", None, " —"):
+            run = para.add_run(text or "")
+            run.font.size = Pt(14)
+            run.font.name = "Times New Roman"
+            run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
+            if text is None:  # the PAGE field
+                for xml in ('<w:fldChar w:fldCharType="begin"/>',
+                            '<w:instrText xml:space="preserve">PAGE</w:instrText>',
+                            '<w:fldChar w:fldCharType="separate"/>', "<w:t>1</w:t>",
+                            '<w:fldChar w:fldCharType="end"/>'):
+                    run._r.append(_w(xml))
+
+
+def _w(xml: str):
+    """One WordprocessingML element from its text (the w: namespace declared)."""
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    name_end = min(i for i in (xml.find(" "), xml.find("/>"), xml.find(">")) if i > 0)
+    return parse_xml(xml[:name_end] + f" {nsdecls('w')}" + xml[name_end:])
+
+
+# ---- native charts ---------------------------------------------------------------------
+
+CHART_COLOURS = {"done": "00B050", "late": "FFC000", "overdue": "FF0000", "pending": "BFBFBF"}
+
+
+def chart_xml(chart: GroupChart) -> bytes:
+    """A stacked horizontal bar chart (DrawingML), its data cached inside it."""
+    from openpyxl.chart import BarChart
+    from openpyxl.chart.data_source import (
+        AxDataSource,
+        NumData,
+        NumDataSource,
+        NumRef,
+        NumVal,
+        StrData,
+        StrRef,
+        StrVal,
+    )
+    from openpyxl.chart.series import Series, SeriesLabel
+    from openpyxl.chart.shapes import GraphicalProperties
+    from openpyxl.xml.functions import tostring
+
+    n = len(chart.units)
+    bars = BarChart()
+    bars.type, bars.grouping, bars.overlap = "bar", "stacked", 100
+    bars.gapWidth = 40
+    bars.style = 10
+    bars.x_axis.scaling.orientation = "maxMin"  # first unit at the top, as in the ranking
+    bars.x_axis.delete = bars.y_axis.delete = False
+    bars.y_axis.title = "事项数"
+    bars.legend.position = "b"
+    names = AxDataSource(strRef=StrRef(f"Sheet1!$A$2:$A${n + 1}", strCache=StrData(
+        ptCount=n, pt=[StrVal(idx=i, v=u) for i, u in enumerate(chart.units)])))
+    for k, (key, label) in enumerate(CHART_SERIES):
+        column = "BCDE"[k]
+        values = NumDataSource(numRef=NumRef(f"Sheet1!${column}$2:${column}${n + 1}", numCache=NumData(
+            formatCode="General", ptCount=n, pt=[NumVal(idx=i, v=v) for i, v in enumerate(chart.series[key])])))
+        bars.series.append(Series(val=values, tx=SeriesLabel(v=label), cat=names,
+                                  spPr=GraphicalProperties(solidFill=CHART_COLOURS[key])))
+    return tostring(bars._write())
+
+
+def _chart(document, chart: GroupChart) -> None:
+    """Insert `chart` as an inline native chart in a paragraph of its own."""
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    package = document.part.package
+    number = 1 + sum(1 for p in package.iter_parts() if p.partname.startswith("/word/charts/"))
+    part = Part(PackURI(f"/word/charts/chart{number}.xml"), CONTENT_TYPE.DML_CHART, chart_xml(chart), package)
+    rid = document.part.relate_to(part, RELATIONSHIP_TYPE.CHART)
+    width = 156 * MM  # the type area's width
+    height = min(220, 30 + 8 * len(chart.units)) * MM
+    para = _para(document, "caption", "")
+    para.paragraph_format.line_spacing = None
+    para.add_run()._r.append(parse_xml(
+        f'<w:drawing {nsdecls("w", "wp", "a", "r")}><wp:inline distT="0" distB="0" distL="0" distR="0">'
+        f'<wp:extent cx="{width}" cy="{height}"/><wp:effectExtent l="0" t="0" r="0" b="0"/>'
+        f'<wp:docPr id="{1000 + number}" name="图表 {number}"/><wp:cNvGraphicFramePr/>'
+        '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart">'
+        '<c:chart xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+        f'r:id="{rid}"/></a:graphicData></a:graphic></wp:inline></w:drawing>'
+    ))
+
+
+# ---- writing ------------------------------------------------------------------------
 
 
 def output_kind(path) -> str | None:
@@ -260,15 +512,17 @@ def output_kind(path) -> str | None:
     return None if path is None else save.check_output(path, SUFFIXES)
 
 
-def write(blocks: list[Block], path, kind: str | None) -> None:
+def write(doc: Bulletin, path, kind: str | None) -> None:
     """Markdown on stdout without a path; else the file, replaced whole."""
     import sys
 
     from lanxi_cli.io import save
 
     if path is None:
-        sys.stdout.write(markdown(blocks))
+        from lanxi_cli.render.tables import terminal_safe
+
+        sys.stdout.write(terminal_safe(markdown(doc)))
     elif kind == "docx":
-        save.write_replace(path, lambda handle: docx(blocks, handle))
+        save.write_replace(path, lambda handle: docx(doc, handle))
     else:
-        save.write_replace(path, lambda handle: handle.write(markdown(blocks).encode("utf-8")))
+        save.write_replace(path, lambda handle: handle.write(markdown(doc).encode("utf-8")))

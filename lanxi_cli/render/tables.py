@@ -1,97 +1,184 @@
-"""Rows → tables, JSON and CSV. Nothing here decides a state; it only shows one.
+"""Computed views → tables, JSON and CSV. Nothing here decides a state; it only shows one.
 
-Tables are rich tables with Chinese headers; wide characters are measured by
-rich (`cell_len`), colour follows NO_COLOR, and every state also has a word
-or a mark, so nothing depends on colour alone.
+A command computes a view (a small dataclass of rows) and calls
+`render(view, fmt)`, which picks the writer: `view.data()` for JSON (the
+contract's shapes, from `shapes`), `view.records()` for CSV (Chinese
+headers), `view.text(width, colour)` for the terminal. Tables are laid out by
+`grid`: wide characters measured by `cell_len`, no colour under NO_COLOR or
+into a pipe, and every state also has a word or a mark, so nothing depends
+on colour alone. Nothing a user typed reaches the terminal as an escape code
+(`terminal_safe`), nor JSON as a raw control or bidi character.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+from dataclasses import dataclass, field
 
-STATE_NAMES = {
-    "done": "已完成",
-    "late": "逾期完成",
-    "overdue": "已逾期",
-    "due_soon": "即将到期",
-    "open": "未到期",
-    "exempt": "不适用",
-}
-STATE_STYLES = {
-    "done": "green",
-    "late": "dark_orange",
-    "overdue": "bold red",
-    "due_soon": "yellow",
-    "open": "",
-    "exempt": "dim",
-}
-# Beside the state: has the lead verified the completion claim (销号核验)?
-VERIFICATION_NAMES = {"verified": "已核验", "claimed": "已申报", "rejected": "已退回"}
-# One narrow ASCII mark per state, for the matrix: reads the same without colour.
-STATE_MARKS = {"done": "+", "late": "~", "overdue": "X", "due_soon": "!", "open": ".", "exempt": "-"}
-STATUS_NAMES = {"done": "完成", "progress": "进行中", "blocked": "受阻"}  # a report's status
-KIND_NAMES = {"village": "村", "community": "社区", "department": "部门", "other": "其他"}
+from lanxi_cli.render import shapes
+from lanxi_cli.render.words import (  # noqa: F401  (names other modules take from here)
+    DECISION_NAMES,
+    DIRECTION_NAMES,
+    KIND_NAMES,
+    LIGHT_NAMES,
+    LIGHT_STYLES,
+    STATE_MARKS,
+    STATE_NAMES,
+    STATE_ORDER,
+    STATE_STYLES,
+    STATUS_NAMES,
+    TREND_NAMES,
+    VERIFICATION_NAMES,
+)
+
+# ---- the one switch ----------------------------------------------------------------
+
+
+_CONTROL: list = []  # core.domain.CONTROL, imported the first time text is shown
 
 
 def terminal_safe(text: str) -> str:
     """Text as it may reach a terminal: each control or bidi-override
     character (domain.CONTROL) shown as its escape, `\\x1b`, `\\u202e`."""
+    if not _CONTROL:
+        from lanxi_cli.core.domain import CONTROL
+
+        _CONTROL.append(CONTROL)
+    return _CONTROL[0].sub(_escape, text)
+
+
+def _escape(match) -> str:
+    return match[0].encode("unicode_escape").decode("ascii")
+
+
+def terminal_width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).columns
+
+
+def colour_allowed(stream) -> bool:
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or (hasattr(stream, "isatty") and stream.isatty())
+
+
+def render(view, fmt: str = "table", stream=None) -> None:
+    """Write `view` to `stream` (stdout) as `fmt`: table, json or csv."""
+    stream = stream or sys.stdout
+    if fmt == "json":
+        text = json_text(view.data())
+    elif fmt == "csv":
+        text = terminal_safe(shapes.csv_text(view.records(), view.columns or None, view.headers))
+    else:
+        colour = colour_allowed(stream)
+        text = view.text(terminal_width(), colour)
+        if not colour:  # views escape what they show; without colour codes of ours, the whole text again
+            text = terminal_safe(text)
+    stream.write(text)
+
+
+def json_text(data) -> str:
+    """JSON, UTF-8 unescaped; a control or bidi character left unescaped by
+    json (C1, U+202E…) is written as its \\u escape: the same string, read back."""
+    import json
+
     from lanxi_cli.core.domain import CONTROL
 
-    return CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    return CONTROL.sub(lambda m: f"\\u{ord(m[0]):04x}", text) + "\n"
 
 
-def _safe(renderable):
-    """A table cell or printed line with terminal_safe applied to its text."""
-    if isinstance(renderable, str):
-        return terminal_safe(renderable)
-    from rich.text import Text
+class View:
+    """What every view offers; `columns` picks and orders the csv fields,
+    `headers` names fields that `shapes.HEADERS` does not (or names otherwise)."""
 
-    if isinstance(renderable, Text) and terminal_safe(renderable.plain) != renderable.plain:
-        return Text(terminal_safe(renderable.plain), style=renderable.style)
-    return renderable
+    columns: tuple[str, ...] = ()
+    headers: dict[str, str] = {}  # noqa: RUF012  (read only)
 
+    def data(self):
+        raise NotImplementedError
 
-def console(file=None):
-    """A rich console that reads no markup in text (a note may hold `[/x]`)
-    and prints every string through terminal_safe."""
-    from rich.console import Console
+    def records(self) -> list[dict]:
+        return self.data()
 
-    class SafeConsole(Console):
-        def print(self, *objects, **kwargs):
-            super().print(*(_safe(o) for o in objects), **kwargs)
-
-    return SafeConsole(file=file or sys.stdout, highlight=False, soft_wrap=False, markup=False, emoji=False)
+    def text(self, width: int, colour: bool) -> str:
+        raise NotImplementedError
 
 
-def table(*headers: str, title: str | None = None, wrap: tuple[int, ...] = ()):
-    """A table whose columns keep to one line, except those in `wrap`; every
-    cell goes through terminal_safe."""
-    from rich import box
-    from rich.table import Table
+@dataclass
+class Listing(View):
+    """A plain list of dicts with a table of chosen columns: the view a simple
+    `list` command needs. `table` is [(field, header, wrap)] (the last wrapping
+    column takes the spare width; an `id` column breaks only at its hyphens);
+    `words` maps a field's codes (None too) to Chinese words in the table;
+    `columns` orders the csv and `headers` names its fields where this list
+    means them otherwise than `shapes.HEADERS`."""
 
-    class SafeTable(Table):
-        def add_row(self, *renderables, **kwargs):
-            super().add_row(*(_safe(r) for r in renderables), **kwargs)
+    rows: list[dict]
+    table: list[tuple[str, str, bool]]
+    title: str = ""
+    empty: str = "没有符合条件的记录。"
+    words: dict[str, dict[str, str]] = field(default_factory=dict)
+    columns: tuple[str, ...] = ()
+    headers: dict[str, str] = field(default_factory=dict)
 
-    tbl = SafeTable(
-        title=title, box=box.SIMPLE_HEAD, title_justify="left", show_edge=False, padding=(0, 1, 0, 0)
-    )
-    for i, header in enumerate(headers):
-        tbl.add_column(header, no_wrap=i not in wrap, overflow="fold")
-    return tbl
+    def data(self):
+        return self.rows
+
+    def text(self, width, colour):
+        from lanxi_cli.render.grid import Column, Grid, render
+
+        if not self.rows:
+            return self.empty + "\n"
+        last = max((i for i, (key, _, wrap) in enumerate(self.table) if wrap and key != "id"), default=None)
+        grid = Grid([id_column(header) if key == "id" else Column(header, wrap=wrap, grow=i == last)
+                     for i, (key, header, wrap) in enumerate(self.table)], title=self.title)
+        for row in self.rows:
+            grid.add(*(_word(self.words.get(key), row.get(key)) for key, _, _ in self.table))
+        return render(grid, width, colour)
 
 
-def state_text(state: str, verification: str | None = None, blocked: bool = False):
-    """The state's word; with a verification, or a report saying blocked, its word on a second line."""
-    from rich.text import Text
+def _word(words, value) -> str:
+    if value is None:
+        return words.get(None, "") if words else ""
+    if isinstance(value, list | tuple):
+        return "、".join(map(str, value))
+    return words.get(value, str(value)) if words else str(value)
 
-    text = Text(STATE_NAMES[state], style=STATE_STYLES[state])
-    if verification:
-        text.append("\n" + VERIFICATION_NAMES[verification])
-    if blocked:
-        text.append("\n受阻", style="bold")
-    return text
+
+# ---- pieces shared by the views ----------------------------------------------------------
+
+
+def id_column(header: str = "编号"):
+    """A column of record ids (`2020-09-20-兰溪派出所-5.1-3f9a1c`): whole where
+    it fits, else broken only after a hyphen, so no name in it is split."""
+    from lanxi_cli.render.grid import Column
+
+    return Column(header, wrap=True, words="-")
+
+
+def state_cell(state: str, verification: str | None = None, blocked: bool = False) -> tuple[str, str]:
+    """The state's word, and its colour; a verification, or a report saying
+    blocked, each adds its word on a line of its own."""
+    text = STATE_NAMES[state] + (f"\n{VERIFICATION_NAMES[verification]}" if verification else "")
+    return text + ("\n受阻" if blocked else ""), STATE_STYLES[state]
+
+
+def count_cell(number: int, state: str) -> tuple[str, str]:
+    return str(number), STATE_STYLES[state] if number else ""
+
+
+def amount(ob) -> str:
+    """An obligation's quantity against its target: 2/3, a rate 60%/50%, each part on its own."""
+    if ob.parts:
+        return " ".join(f"{p.name}{p.count}/{p.target}" for p in ob.parts)
+    if ob.target is not None:
+        return f"{ob.count}/{ob.target}"
+    if ob.rate_target is not None:
+        return f"{ob.rate:.0%}/{ob.rate_target:.0%}" if ob.rate is not None else f"—/{ob.rate_target:.0%}"
+    return ""
 
 
 def bar(done: int, total: int, width: int = 10) -> str:
@@ -102,7 +189,8 @@ def bar(done: int, total: int, width: int = 10) -> str:
 
 
 def short(text: str, cells: int = 24) -> str:
-    """The first clause of a requirement, cut to at most `cells` terminal cells."""
+    """The first clause of a requirement, cut to at most `cells` terminal cells
+    (for prompts and other one-line mentions; tables show the whole text)."""
     from rich.cells import cell_len
 
     for stop in "。；;，":
@@ -118,47 +206,6 @@ def short(text: str, cells: int = 24) -> str:
             break
         out += char
     return out + "…"
-
-
-def print_json(data) -> None:
-    """JSON, UTF-8 unescaped; a control or bidi character left unescaped by
-    json (C1, U+202E…) is written as its \\u escape: the same string, read back."""
-    import json
-
-    from lanxi_cli.core.domain import CONTROL
-
-    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write(CONTROL.sub(lambda m: f"\\u{ord(m[0]):04x}", text) + "\n")
-
-
-def print_csv(rows: list[dict], columns: list[str] | None = None) -> None:
-    import csv
-    import io
-
-    columns = columns or (list(rows[0]) if rows else [])
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: _csv_cell(v) for k, v in row.items()})
-    sys.stdout.write(terminal_safe(out.getvalue()))
-
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    """A csv value that no spreadsheet reads as a formula (OWASP): text
-    starting with = + - @, tab or CR gets a leading '. Numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _csv_cell(value):
-    if isinstance(value, list | tuple):
-        value = "、".join(map(str, value))
-    return "" if value is None else safe_cell(value)
 
 
 def unit_list(book, units, limit: int = 6) -> str:
@@ -177,188 +224,140 @@ def unit_list(book, units, limit: int = 6) -> str:
     return "；".join(parts)
 
 
-def campaign_header(book, as_of) -> str:
-    from lanxi_cli.core.engine import phase_on
+def prose(text: str, width: int) -> str:
+    """A sentence under a table, wrapped to the terminal by the same rules as table cells."""
+    from lanxi_cli.render.grid import wrap
 
-    plan = book.plan
-    phase = phase_on(book, as_of)
-    if as_of < plan.campaign.start:
-        where = f"活动尚未开始（{plan.campaign.start} 开始）"
-    elif as_of > plan.campaign.end:
-        where = f"活动已结束（{plan.campaign.end}）"
+    return "\n".join(wrap(terminal_safe(text), width)) + "\n"
+
+
+def campaign_header(campaign) -> str:
+    """Two lines over a screen: the plan, the day, and where the campaign stands."""
+    if campaign.stage == "before":
+        where = f"活动尚未开始（{campaign.start} 开始）"
+    elif campaign.stage == "after":
+        where = f"活动已结束（{campaign.end}）"
     else:
-        left = (plan.campaign.end - as_of).days
-        where = f"{phase.name if phase else '活动期间'} · 距活动结束 {left} 天"
-    return f"{plan.town} · {plan.title}\n截至 {as_of} · {where}"
+        where = f"{campaign.phase or '活动期间'} · 距活动结束 {campaign.days_left} 天"
+    return terminal_safe(f"{campaign.town} · {campaign.title}\n截至 {campaign.as_of} · {where}") + "\n"
 
 
 # ---- lanxi tasks ------------------------------------------------------------------
 
 
-def show_tasks(book, rows, as_of, fmt: str) -> None:
-    if fmt == "json":
-        return print_json([row.as_dict() for row in rows])
-    if fmt == "csv":
-        return print_csv([row.as_dict() for row in rows])
-    out = console()
-    if not rows:
-        out.print(f"截至 {as_of}，没有符合条件的任务。")
-        return
-    tbl = table("编号", "任务", "牵头", "截止", "状态", "逾期单位",
-                title=f"任务清单（截至 {as_of}）", wrap=(1, 2, 5))
-    for row in rows:
-        tbl.add_row(
-            row.task.id,
-            short(row.task.text),
-            row.lead,
-            row.due.isoformat() if row.due else "—",
-            state_text(row.state, row.verification),
-            unit_list(book, row.overdue_units),
-        )
-    out.print(tbl)
+@dataclass
+class TasksView(View):
+    book: object
+    as_of: object
+    rows: list
+
+    def data(self):
+        return [shapes.task(row) for row in self.rows]
+
+    def text(self, width, colour):
+        from lanxi_cli.render.grid import Column, Grid, render
+
+        if not self.rows:
+            return f"截至 {self.as_of}，没有符合条件的任务。\n"
+        grid = Grid([Column("编号"), Column("任务", wrap=True, grow=True), Column("牵头", wrap=True), Column("截止"),
+                     Column("状态"), Column("逾期单位", wrap=True, words=True)], title=f"任务清单（截至 {self.as_of}）")
+        for row in self.rows:
+            grid.add(row.task.id, row.task.text, row.lead, row.due.isoformat() if row.due else "—",
+                     state_cell(row.state, row.verification), unit_list(self.book, row.overdue_units, limit=3))
+        return render(grid, width, colour)
 
 
 # ---- lanxi status ---------------------------------------------------------------
 
 
-def show_status(book, tallies, as_of, fmt: str) -> None:
-    from rich.cells import cell_len
+@dataclass
+class StatusView(View):
+    campaign: object
+    tallies: list  # engine.Tally, display order
+    group_of: dict  # unit kind → display group
 
-    rows = [t.as_dict() for t in tallies]
-    if fmt == "json":
-        return print_json({"as_of": as_of.isoformat(), "units": rows})
-    if fmt == "csv":
-        return print_csv(rows)
-    out = console()
-    out.print(campaign_header(book, as_of))
-    exempt = any(t.exempt for t in tallies)  # the column shows only where an exemption was approved
-    headers = ["单位", "总数", "已完成", "逾期\n完成", "已逾期", "即将\n到期", "未到期",
-               *(["不适\n用"] if exempt else []), "完成进度"]
-    tbl = table(*headers, wrap=(0,))
-    for col in tbl.columns[1:-1]:
-        col.justify = "right"
-    tbl.columns[0].min_width = min(20, max((cell_len(t.unit) for t in tallies), default=4))
-    from lanxi_cli.core.domain import GROUP_OF_KIND
+    def data(self):
+        return {"as_of": self.campaign.as_of.isoformat(), "units": self.records()}
 
-    group = None
-    for t in tallies:
-        if group is not None and GROUP_OF_KIND[t.kind] != group:
-            tbl.add_section()
-        group = GROUP_OF_KIND[t.kind]
-        tbl.add_row(
-            t.unit, str(t.total), str(t.done), str(t.late),
-            _styled(t.overdue, "overdue"), _styled(t.due_soon, "due_soon"), str(t.open),
-            *([str(t.exempt) if t.exempt else ""] if exempt else []), bar(t.completed, t.total, width=5),
-        )
-    out.print(tbl)
-    completed = sum(t.completed for t in tallies)
-    verified = sum(t.verified for t in tallies)
-    if completed:
-        out.print(f"已完成 {completed} 项中：已核验 {verified} 项，已申报待核验 {completed - verified} 项。")
+    def records(self):
+        return [shapes.unit_summary(t) for t in self.tallies]
+
+    def text(self, width, colour):
+        from lanxi_cli.render.grid import Column, Grid, render
+
+        exempt = any(t.exempt for t in self.tallies)  # the column shows only where an exemption was approved
+        heads = ["总数", "已完成", "逾期\n完成", "已逾期", "即将\n到期", "未到期", *(["不适\n用"] if exempt else [])]
+        grid = Grid([Column("单位", wrap=True), *(Column(h, right=True) for h in heads), Column("完成进度")])
+        group = None
+        for t in self.tallies:
+            if group is not None and self.group_of[t.kind] != group:
+                grid.section()
+            group = self.group_of[t.kind]
+            grid.add(t.unit, str(t.total), str(t.done), str(t.late), count_cell(t.overdue, "overdue"),
+                     count_cell(t.due_soon, "due_soon"), str(t.open),
+                     *([str(t.exempt) if t.exempt else ""] if exempt else []), bar(t.completed, t.total, width=5))
+        out = campaign_header(self.campaign) + render(grid, width, colour)
+        completed = sum(t.completed for t in self.tallies)
+        verified = sum(t.verified for t in self.tallies)
+        if completed:
+            out += f"已完成 {completed} 项中：已核验 {verified} 项，已申报待核验 {completed - verified} 项。\n"
+        return out
 
 
-def _styled(number: int, state: str):
-    from rich.text import Text
+@dataclass
+class UnitStatusView(View):
+    as_of: object
+    unit: object  # domain.Unit
+    obligations: list
+    leads: list
 
-    return Text(str(number), style=STATE_STYLES[state] if number else "")
+    def data(self):
+        return {
+            "as_of": self.as_of.isoformat(),
+            "unit": self.unit.name,
+            "kind": self.unit.kind,
+            "obligations": [shapes.obligation(o) for o in self.obligations],
+            "leads": [shapes.lead(lead) for lead in self.leads],
+        }
 
+    def records(self):
+        return [shapes.flat_obligation(shapes.obligation(o)) for o in self.obligations]
 
-def show_assessment(book, standings, as_of, fmt: str) -> None:
-    """lanxi assess: one table per ranking group, best first."""
-    from rich.text import Text
+    def text(self, width, colour):
+        from lanxi_cli.render.grid import Column, Grid, render
 
-    from lanxi_cli.core.assess import GROUP_NAMES, LIGHT_NAMES, LIGHT_STYLES
-
-    rows = [s.as_dict() for s in standings]
-    if fmt == "json":
-        return print_json(rows)
-    if fmt == "csv":
-        return print_csv(rows)
-    out = console()
-    out.print(campaign_header(book, as_of))
-    for group, name in GROUP_NAMES.items():
-        members = [s for s in standings if s.group == group]
-        if not members:
-            continue
-        tbl = table("名次", "单位", "得分", "按时", "逾期完成", "已逾期", "亮灯", "措施",
-                    title=f"{name}考核排名（{len(members)}个）")
-        for col in tbl.columns[2:6]:
-            col.justify = "right"
-        for s in members:
-            t = s.tally
-            tbl.add_row(
-                str(s.rank), s.unit, f"{float(s.score):.2f}", str(t.done), str(t.late),
-                _styled(t.overdue, "overdue"), Text(LIGHT_NAMES[s.light], style=LIGHT_STYLES[s.light]),
-                s.measure or "",
-            )
-        out.print(tbl)
-    rules = book.plan.assessment
-    out.print(f"计分：按时完成1分，逾期完成{rules.scoring.late:g}分，守时分{rules.scoring.punctual:g}，"
-              "折合百分制（详见 plan.yaml assessment.scoring）。")
-
-
-def amount(ob) -> str:
-    """An obligation's quantity against its target: 2/3, a rate 60%/50%, each part on its own."""
-    if ob.parts:
-        return " ".join(f"{p.name}{p.count}/{p.target}" for p in ob.parts)
-    if ob.target is not None:
-        return f"{ob.count}/{ob.target}"
-    if ob.rate_target is not None:
-        return f"{ob.rate:.0%}/{ob.rate_target:.0%}" if ob.rate is not None else f"—/{ob.rate_target:.0%}"
-    return ""
-
-
-def _flat(row: dict) -> dict:
-    """An obligation's dict for a csv row: parts and the blocking report in one cell each."""
-    blocked = row["blocked"]
-    parts = "、".join(f"{p['name']} {p['count']}/{p['target']}" for p in row["parts"])
-    return {**row, "parts": parts, "blocked": f"{blocked['date']} {blocked['note']}".strip() if blocked else ""}
-
-
-def show_unit_status(book, unit, obligations, leads, as_of, fmt: str) -> None:
-    from lanxi_cli.core.engine import obligation_dict
-
-    rows = [obligation_dict(o) for o in obligations]
-    if fmt == "json":
-        return print_json({
-            "as_of": as_of.isoformat(),
-            "unit": unit,
-            "kind": book.units[unit].kind,
-            "obligations": rows,
-            "leads": [lead.as_dict() for lead in leads],
-        })
-    if fmt == "csv":
-        return print_csv([_flat(row) for row in rows])
-    out = console()
-    info = book.units[unit]
-    liaison = f" · 联络员 {info.liaison.name} {info.liaison.phone}".rstrip() if info.liaison.name else ""
-    out.print(f"{unit}（{KIND_NAMES[info.kind]}）{liaison}\n截至 {as_of}")
-    if obligations:
-        tbl = table("任务", "内容", "周期", "截止", "状态", "数量", "最近报告",
-                    title="本单位承担的任务", wrap=(1, 5))
-        for ob in obligations:
-            tbl.add_row(
-                ob.task.id + ("" if ob.scored else "*"), short(ob.task.text, 20), ob.occ.label or "",
-                ob.due.isoformat(), state_text(ob.state, ob.verification, ob.blocked is not None),
-                amount(ob), ob.last_report.isoformat() if ob.last_report else "",
-            )
-        out.print(tbl)
-        if not all(ob.scored for ob in obligations):
-            out.print("* 不计入考核（方案印发前到期，或该任务不计分）。")
-    else:
-        out.print("本单位没有承担任务。")
-    if leads:
-        tbl = table("任务", "内容", "单位数", "已全部完成", "有逾期", "逾期单位",
-                    title="本单位牵头的任务", wrap=(1, 5))
-        for lead in leads:
-            tbl.add_row(
-                lead.task.id, short(lead.task.text, 20), str(lead.units_total),
-                str(lead.units_done), _styled(lead.units_overdue, "overdue"),
-                unit_list(book, lead.overdue_units, limit=3),
-            )
-        out.print(tbl)
-        for line in blocked_lines([ob for lead in leads for ob in lead.blocked]):
-            out.print(line)
+        info = self.unit
+        liaison = f" · 联络员 {info.liaison.name} {info.liaison.phone}".rstrip() if info.liaison.name else ""
+        out = terminal_safe(f"{info.name}（{KIND_NAMES[info.kind]}）{liaison}") + f"\n截至 {self.as_of}\n"
+        if self.obligations:
+            grid = Grid([Column("任务"), Column("内容", wrap=True, grow=True), Column("周期"), Column("截止"),
+                         Column("状态"), Column("数量", wrap=True, words=True, right=True), Column("最近报告")],
+                        title="本单位承担的任务")
+            last = None
+            for ob in self.obligations:
+                same = ob.task.id == last  # a recurring task: its text once, over its first period
+                grid.add("" if same else ob.task.id + ("" if ob.scored else "*"), "" if same else ob.task.text,
+                         ob.occ.label or "", ob.due.isoformat(),
+                         state_cell(ob.state, ob.verification, ob.blocked is not None), amount(ob),
+                         ob.last_report.isoformat() if ob.last_report else "")
+                last = ob.task.id
+            out += render(grid, width, colour)
+            if not all(ob.scored for ob in self.obligations):
+                out += "* 不计入考核（方案印发前到期，或该任务不计分）。\n"
+        else:
+            out += "本单位没有承担任务。\n"
+        if self.leads:
+            grid = Grid([Column("任务"), Column("内容", wrap=True, grow=True), Column("单位数", right=True),
+                         Column("已全部\n完成", right=True), Column("有逾期", right=True),
+                         Column("逾期单位", wrap=True, words=True)],
+                        title="本单位牵头的任务")
+            for lead in self.leads:
+                grid.add(lead.task.id, lead.task.text, str(lead.units_total), str(lead.units_done),
+                         count_cell(lead.units_overdue, "overdue"), "、".join(lead.overdue_units))
+            out += "\n" + render(grid, width, colour)
+            stuck = [ob for lead in self.leads for ob in lead.blocked]
+            out += "".join(prose(line, width) for line in blocked_lines(stuck))
+        return out
 
 
 def blocked_lines(obligations) -> list[str]:
@@ -371,200 +370,231 @@ def blocked_lines(obligations) -> list[str]:
     return lines
 
 
-def show_matrix(book, obligations, as_of, fmt: str) -> None:
+@dataclass
+class MatrixView(View):
     """Units × tasks, one mark per cell: the unit's worst state on the task."""
-    from rich.cells import cell_len
-    from rich.text import Text
 
-    from lanxi_cli.core.engine import state_matrix
+    campaign: object
+    task_ids: list[str]
+    units: list[str]
+    cell: dict  # (unit, task id) → state
 
-    units, cell = state_matrix(book, obligations)
-    if fmt in ("json", "csv"):
-        rows = [{"unit": u, **{t.id: cell.get((u, t.id)) for t in book.tasks}} for u in units]
-        return print_json({"as_of": as_of.isoformat(), "rows": rows}) if fmt == "json" else print_csv(rows)
-    out = console()
-    name_width = max(cell_len(u) for u in units) + 2 if units else 8
-    pad = lambda text: text + " " * (name_width - cell_len(text))  # noqa: E731
-    width = max((len(t.id.split(".")[1]) for t in book.tasks), default=1) + 1  # item numbers ≥ 10 widen
-    head_cat, head_item, last_cat = pad(""), pad("单位"), None
-    for task in book.tasks:
-        cat, item = task.id.split(".")
-        head_cat += (cat if cat != last_cat else "").ljust(width)
-        head_item += item.ljust(width)
-        last_cat = cat
-    out.print(campaign_header(book, as_of))
-    out.print(Text(head_cat.rstrip()))
-    out.print(Text(head_item.rstrip()))
-    for unit in units:
-        line = Text(pad(unit))
-        for task in book.tasks:
-            state = cell.get((unit, task.id))
-            line.append(STATE_MARKS[state] if state else " ", style=STATE_STYLES.get(state, ""))
-            line.append(" " * (width - 1))
-        out.print(line)
-    legend = " ".join(f"{mark} {STATE_NAMES[s]}" for s, mark in STATE_MARKS.items())
-    out.print(f"图例：{legend}  空白 无此任务\n表头：上行为类别序号，下行为事项序号")
+    def data(self):
+        return {"as_of": self.campaign.as_of.isoformat(), "rows": self.records()}
+
+    def records(self):
+        return [{"unit": u, **{t: self.cell.get((u, t)) for t in self.task_ids}} for u in self.units]
+
+    def text(self, width, colour):
+        from rich.cells import cell_len
+
+        shown = {u: terminal_safe(u) for u in self.units}
+        name_width = max(cell_len(u) for u in shown.values()) + 2 if self.units else 8
+        pad = lambda text: text + " " * (name_width - cell_len(text))  # noqa: E731
+        step = max((len(t.split(".")[1]) for t in self.task_ids), default=1) + 1  # item numbers ≥ 10 widen
+        head_cat, head_item, last_cat = pad(""), pad("单位"), None
+        for task_id in self.task_ids:
+            cat, item = task_id.split(".")
+            head_cat += (cat if cat != last_cat else "").ljust(step)
+            head_item += item.ljust(step)
+            last_cat = cat
+        lines = [campaign_header(self.campaign).rstrip("\n"), head_cat.rstrip(), head_item.rstrip()]
+        for unit in self.units:
+            line = pad(shown[unit])
+            for task_id in self.task_ids:
+                state = self.cell.get((unit, task_id))
+                mark = STATE_MARKS[state] if state else " "
+                style = STATE_STYLES.get(state, "") if colour else ""
+                line += (f"\x1b[{style}m{mark}\x1b[0m" if style else mark) + " " * (step - 1)
+            lines.append(line.rstrip())
+        legend = " ".join(f"{STATE_MARKS[s]} {STATE_NAMES[s]}" for s in STATE_ORDER)
+        lines.append(f"图例：{legend}  空白 无此任务")
+        lines.append("表头：上行为类别序号，下行为事项序号")
+        return "\n".join(lines) + "\n"
+
+
+@dataclass
+class AssessView(View):
+    """lanxi assess: one table per ranking group, best first."""
+
+    campaign: object
+    standings: list
+    groups: dict  # group key → its Chinese name, in display order
+    scoring: object  # plan.yaml assessment.scoring
+
+    def data(self):
+        return [shapes.standing(s) for s in self.standings]
+
+    def text(self, width, colour):
+        from lanxi_cli.render.grid import Column, Grid, render
+
+        out = campaign_header(self.campaign)
+        for group, name in self.groups.items():
+            members = [s for s in self.standings if s.group == group]
+            if not members:
+                continue
+            grid = Grid([Column("名次", right=True), Column("单位", wrap=True), Column("得分", right=True),
+                         Column("按时", right=True), Column("逾期\n完成", right=True), Column("已逾期", right=True),
+                         Column("亮灯"), Column("措施")], title=f"{name}考核排名（{len(members)}个）")
+            for s in members:
+                t = s.tally
+                grid.add(str(s.rank), s.unit, f"{float(s.score):.2f}", str(t.done), str(t.late),
+                         count_cell(t.overdue, "overdue"), (LIGHT_NAMES[s.light], LIGHT_STYLES[s.light]),
+                         s.measure or "")
+            out += render(grid, width, colour) + "\n"
+        return out + prose(f"计分：按时完成1分，逾期完成{self.scoring.late:g}分，守时分{self.scoring.punctual:g}，"
+                           "折合百分制（详见 plan.yaml assessment.scoring）。", width)
 
 
 # ---- lanxi units / check ------------------------------------------------------------
 
 
-def unit_dicts(book) -> list[dict]:
-    from dataclasses import asdict
+@dataclass
+class UnitsView(View):
+    town: str
+    units: list  # domain.Unit
+    groups: list[tuple[str, int]]  # (group name, members)
 
-    return [
-        {"name": u.name, "kind": u.kind, "aliases": list(u.aliases), "liaison": asdict(u.liaison)}
-        for u in book.units.values()
-    ]
+    def data(self):
+        return [shapes.unit(u) for u in self.units]
 
+    def records(self):
+        return [{**r, "liaison": r["liaison"]["name"], "phone": r["liaison"]["phone"]} for r in self.data()]
 
-def show_units(book, fmt: str) -> None:
-    rows = unit_dicts(book)
-    if fmt == "json":
-        return print_json(rows)
-    if fmt == "csv":
-        flat = [{**r, "liaison": f"{r['liaison']['name']} {r['liaison']['phone']}".strip()} for r in rows]
-        return print_csv(flat)
-    out = console()
-    tbl = table("单位", "类型", "别名", "联络员", "电话",
-                title=f"{book.plan.town}单位名册（{len(rows)}个）", wrap=(2,))
-    for u in book.units.values():
-        tbl.add_row(u.name, KIND_NAMES[u.kind], "、".join(u.aliases), u.liaison.name, u.liaison.phone)
-    out.print(tbl)
-    for group in book.plan.groups:
-        out.print(f"{group.name}：{len(book.group(group.name))}个单位")
+    def text(self, width, colour):
+        from lanxi_cli.render.grid import Column, Grid, render
+
+        grid = Grid([Column("单位"), Column("类型"), Column("别名", wrap=True, words=True), Column("联络员"),
+                     Column("电话")], title=f"{self.town}单位名册（{len(self.units)}个）")
+        for u in self.units:
+            grid.add(u.name, KIND_NAMES[u.kind], "、".join(u.aliases), u.liaison.name, u.liaison.phone)
+        return render(grid, width, colour) + "".join(f"{name}：{n}个单位\n" for name, n in self.groups)
 
 
-def show_check(book, reports, problems, fmt: str) -> None:
-    if fmt in ("json", "csv"):
-        rows = [{"file": p.file, "line": p.line, "message": p.message} for p in problems]
-        if fmt == "csv":
-            return print_csv(rows, ["file", "line", "message"])
-        return print_json({
-            "ok": not problems,
-            "problems": rows,
-            "tasks": len(book.tasks) if book else None,
-            "units": len(book.units) if book else None,
-            "reports": len(reports),
-        })
-    for problem in problems:
-        sys.stdout.write(f"{terminal_safe(str(problem))}\n")
-    if problems:
-        sys.stderr.write(f"发现 {len(problems)} 处问题。\n")
-    else:
-        sys.stdout.write(
-            f"检查通过：{len(book.tasks)} 项任务，{len(book.units)} 个单位，{len(reports)} 份报告。\n"
-        )
+@dataclass
+class CheckView(View):
+    problems: list
+    tasks: int | None
+    units: int | None
+    reports: int
+    columns = ("file", "line", "message")
+
+    def data(self):
+        return {"ok": not self.problems, "problems": self.records(), "tasks": self.tasks, "units": self.units,
+                "reports": self.reports}
+
+    def records(self):
+        return [shapes.problem(p) for p in self.problems]
+
+    def text(self, width, colour):
+        if self.problems:
+            sys.stderr.write(f"发现 {len(self.problems)} 处问题。\n")
+            return "".join(f"{terminal_safe(str(p))}\n" for p in self.problems)
+        return f"检查通过：{self.tasks} 项任务，{self.units} 个单位，{self.reports} 份报告。\n"
 
 
 # ---- lanxi report list / missing, lanxi log ----------------------------------------------
 
 
-def show_reports(rows: list[dict], fmt: str) -> None:
+@dataclass
+class ReportsView(View):
+    reports: list  # domain.Report, oldest first
+    corrections: object = None  # with `report list --all`: core.corrections.Corrections, to mark what counts nowhere
 
-    if fmt == "json":
-        return print_json(rows)
-    if fmt == "csv":
-        return print_csv(rows)
-    out = console()
-    if not rows:
-        out.print("没有符合条件的报告。")
-        return
-    tbl = table("日期", "任务", "单位", "状态", "数量", "报告人", "说明", "编号",
-                title=f"进展报告（{len(rows)}份）", wrap=(6, 7))
-    for r in rows:
-        count = "" if r["count"] is None else str(r["count"])
-        if r["rate"] is not None:
-            count = f"{count} {r['rate']:.0%}".strip()
-        mark = "（已撤回）" if r.get("withdrawn") else "（已更正）" if r.get("superseded_by") else ""
-        state = STATUS_NAMES[r["status"]] + mark
-        tbl.add_row(r["date"], r["task"], r["unit"], state, count, r["by"],
-                    short(r["note"].replace("\n", " "), 20), r["id"])
-    out.print(tbl)
+    def data(self):
+        return [shapes.report(r, self.corrections) for r in self.reports]
 
+    def text(self, width, colour):
+        """A table with the id last; where the whole of it cannot fit, the id
+        (date-unit-task-tail, broken only after a hyphen) stands first in place
+        of the date and unit columns, which it repeats."""
+        from lanxi_cli.render.grid import least_width, render
 
-def show_missing(book, window, units: list[str], owed: int, fmt: str) -> None:
-    """`window` is (start, end), or None before the first reporting day."""
-    if fmt == "json":
-        shown = None if window is None else {"start": window[0].isoformat(), "end": window[1].isoformat()}
-        return print_json({"window": shown, "units": units, "owed": owed})
-    rows = [
-        {"unit": u, "kind": book.units[u].kind, "liaison": book.units[u].liaison.name,
-         "phone": book.units[u].liaison.phone}
-        for u in units
-    ]
-    if fmt == "csv":
-        return print_csv(rows, ["unit", "kind", "liaison", "phone"])
-    out = console()
-    if window is None:
-        out.print("旬报尚未到第一个报告日，还没有应报的旬报。")
-        return
-    start, end = window
-    if not units:
-        out.print(f"旬报 {start} 至 {end}：应报的 {owed} 个单位都已报告。")
-        return
-    out.print(f"旬报 {start} 至 {end}：应报 {owed} 个单位，{len(units)} 个未报")
-    tbl = table("单位", "类型", "联络员", "电话")
-    for r in rows:
-        tbl.add_row(r["unit"], KIND_NAMES[r["kind"]], r["liaison"] or "（未备案）", r["phone"])
-    out.print(tbl)
+        if not self.reports:
+            return "没有符合条件的报告。\n"
+        grid = self._grid(compact=False)
+        if least_width(grid) > width:
+            grid = self._grid(compact=True)
+        return render(grid, width, colour)
+
+    def _grid(self, compact: bool):
+        from lanxi_cli.render.grid import Column, Grid
+
+        heads = [Column("任务"), Column("状态"), Column("数量", right=True), Column("报告人", wrap=True),
+                 Column("说明", wrap=True, grow=True)]
+        if compact:
+            grid = Grid([id_column(), *heads], title=f"进展报告（{len(self.reports)}份；编号即 日期-单位-任务-尾号）")
+        else:
+            grid = Grid([Column("日期"), heads[0], Column("单位"), *heads[1:], id_column()],
+                        title=f"进展报告（{len(self.reports)}份）")
+        fixes = self.corrections
+        for r in self.reports:
+            count = "" if r.count is None else str(r.count)
+            if r.rate is not None:
+                count = f"{count} {r.rate:.0%}".strip()
+            mark = ""
+            if fixes is not None and r.id in fixes.withdrawn:
+                mark = "\n（已撤回）"
+            elif fixes is not None and r.id in fixes.superseded_by:
+                mark = "\n（已更正）"
+            cells = (r.task, STATUS_NAMES[r.status] + mark, count, r.by, r.note)
+            grid.add(*((r.id, *cells) if compact else (r.date.isoformat(), cells[0], r.unit, *cells[1:], r.id)))
+        return grid
 
 
-def show_log(changes, fmt: str) -> None:
-    rows = [c.as_dict() for c in changes]
-    if fmt == "json":
-        return print_json(rows)
-    if fmt == "csv":
-        return print_csv(rows, ["commit", "date", "time", "author", "subject", "files"])
-    out = console()
-    if not rows:
-        out.print("没有符合条件的数据修改记录。")
-        return
-    tbl = table("日期", "作者", "修改", "文件", title=f"数据修改记录（{len(rows)}次，新的在前）", wrap=(2, 3))
-    for c in changes:
-        names = [f.rsplit("/", 1)[-1] for f in c.files]
-        files = names[0] + (f" 等{len(names)}个" if len(names) > 1 else "") if names else ""
-        tbl.add_row(c.time.strftime("%Y-%m-%d %H:%M"), c.author, c.subject, files)
-    out.print(tbl)
+@dataclass
+class MissingView(View):
+    window: tuple | None  # (start, end) of the 旬报 window checked; None before the first reporting day
+    units: list[str]
+    owed: int
+    book: object
+    columns = ("unit", "kind", "liaison", "phone")
+
+    def data(self):
+        return shapes.missing(self.window, self.units, self.owed)
+
+    def records(self):
+        return [{"unit": u, "kind": self.book.units[u].kind, "liaison": self.book.units[u].liaison.name,
+                 "phone": self.book.units[u].liaison.phone} for u in self.units]
+
+    def text(self, width, colour):
+        from lanxi_cli.render.grid import Column, Grid, render
+
+        if self.window is None:
+            return "旬报尚未到第一个报告日，还没有应报的旬报。\n"
+        start, end = self.window
+        if not self.units:
+            return f"旬报 {start} 至 {end}：应报的 {self.owed} 个单位都已报告。\n"
+        grid = Grid([Column("单位"), Column("类型"), Column("联络员"), Column("电话")],
+                    title=f"旬报 {start} 至 {end}：应报 {self.owed} 个单位，{len(self.units)} 个未报")
+        for r in self.records():
+            grid.add(r["unit"], KIND_NAMES[r["kind"]], r["liaison"] or "（未备案）", r["phone"])
+        return render(grid, width, colour)
 
 
-# ---- supervision: extensions, goals ------------------------------------------------
+@dataclass
+class LogView(View):
+    changes: list  # gitio.Change, newest first
+    columns = ("commit", "date", "time", "author", "subject", "files")
 
-DECISION_NAMES = {"approved": "已同意", "rejected": "不同意", "pending": "待审批"}
-DIRECTION_NAMES = {"rise": "上升", "fall": "下降"}
-TREND_NAMES = {"met": "达标", "unmet": "未达标", "no_data": "无数据"}
+    def data(self):
+        return [shapes.change(c) for c in self.changes]
+
+    def text(self, width, colour):
+        from lanxi_cli.render.grid import Column, Grid, render
+
+        if not self.changes:
+            return "没有符合条件的数据修改记录。\n"
+        grid = Grid([Column("日期"), Column("作者", wrap=True), Column("修改", wrap=True, grow=True), Column("文件")],
+                    title=f"数据修改记录（{len(self.changes)}次，新的在前）")
+        for c in self.changes:
+            names = [f.rsplit("/", 1)[-1] for f in c.files]
+            files = names[0] + (f" 等{len(names)}个" if len(names) > 1 else "") if names else ""
+            grid.add(c.time.strftime("%Y-%m-%d %H:%M"), c.author, c.subject, files)
+        return render(grid, width, colour)
 
 
-def show_extensions(rows: list[dict], as_of, fmt: str) -> None:
-    if fmt == "json":
-        return print_json(rows)
-    if fmt == "csv":
-        return print_csv(rows, ["task", "unit", "period", "due", "until", "date", "reason", "decision", "file"])
-    out = console()
-    if not rows:
-        out.print(f"截至 {as_of}，没有延期申请。")
-        return
-    tbl = table("任务", "单位", "周期", "原截止", "延至", "审批", "理由", title=f"延期申请（截至 {as_of}）", wrap=(6,))
-    for row in rows:
-        tbl.add_row(row["task"], row["unit"], row["period"] or "", row["due"], row["until"],
-                    DECISION_NAMES[row["decision"]], row["reason"])
-    out.print(tbl)
-
-
-def show_exemptions(rows: list[dict], as_of, fmt: str) -> None:
-    if fmt == "json":
-        return print_json(rows)
-    if fmt == "csv":
-        return print_csv(rows, ["id", "task", "unit", "period", "reason", "decision", "date", "by", "file"])
-    out = console()
-    if not rows:
-        out.print("没有不适用申请。")
-        return
-    tbl = table("任务", "单位", "周期", "申请日期", "审批", "理由", "编号", title="不适用申请", wrap=(5, 6))
-    for row in rows:
-        tbl.add_row(row["task"], row["unit"], row["period"] or "全部", row["date"],
-                    DECISION_NAMES[row["decision"] or "pending"], row["reason"], row["id"])
-    out.print(tbl)
+# ---- report add's word ----------------------------------------------------------------
 
 
 def feedback_lines(fb) -> list[str]:
@@ -586,29 +616,38 @@ def feedback_lines(fb) -> list[str]:
     return lines
 
 
+# ---- supervision: extensions, goals ------------------------------------------------
+
+
 def _number(value) -> str:
     return "" if value is None else f"{value:g}"
 
 
-def show_measures(book, rows, as_of, fmt: str) -> None:
-    dicts = [row.as_dict() for row in rows]
-    if fmt == "json":
-        return print_json({"as_of": as_of.isoformat(), "measures": dicts})
-    if fmt == "csv":
-        return print_csv(dicts)
-    out = console()
-    if not rows:
-        out.print("plan.yaml 的 goals.measures 没有列出任何指标。")
-        return
-    tbl = table("指标", "应", "基线", "最新值", "日期", "判断", title=f"工作目标（截至 {as_of}）", wrap=(0,))
-    for row in rows:
-        latest = row.latest
-        base = _number(row.baseline) + ("" if row.measure.baseline is not None or row.baseline is None else "*")
-        tbl.add_row(
-            row.measure.name, DIRECTION_NAMES[row.measure.direction], base,
-            _number(latest.value) if latest else "—", latest.date.isoformat() if latest else "",
-            TREND_NAMES[row.trend],
-        )
-    out.print(tbl)
-    if any(r.baseline is not None and r.measure.baseline is None for r in rows):
-        out.print("* plan.yaml 未给出基线，以最早一次记录的数值为基线。")
+@dataclass
+class MeasuresView(View):
+    rows: list
+    as_of: object
+
+    def data(self):
+        return {"as_of": self.as_of.isoformat(), "measures": self.records()}
+
+    def records(self):
+        return [shapes.measure(row) for row in self.rows]
+
+    def text(self, width, colour):
+        from lanxi_cli.render.grid import Column, Grid, render
+
+        if not self.rows:
+            return "plan.yaml 的 goals.measures 没有列出任何指标。\n"
+        grid = Grid([Column("指标", wrap=True), Column("应"), Column("基线", right=True), Column("最新值", right=True),
+                     Column("日期"), Column("判断")], title=f"工作目标（截至 {self.as_of}）")
+        for row in self.rows:
+            latest = row.latest
+            base = _number(row.baseline) + ("" if row.measure.baseline is not None or row.baseline is None else "*")
+            grid.add(row.measure.name, DIRECTION_NAMES[row.measure.direction], base,
+                     _number(latest.value) if latest else "—", latest.date.isoformat() if latest else "",
+                     TREND_NAMES[row.trend])
+        out = render(grid, width, colour)
+        if any(r.baseline is not None and r.measure.baseline is None for r in self.rows):
+            out += "* plan.yaml 未给出基线，以最早一次记录的数值为基线。\n"
+        return out

@@ -1,9 +1,15 @@
-"""The 工作台账: tasks, obligations, reports and the assessment as sheets.
+"""The 工作台账: tasks, obligations, reports, completion by unit and the assessment, as sheets.
 
-`build` is pure: it lays out the sheets as rows of plain values (dates stay
-dates). `write` renders them: an .xlsx workbook through openpyxl (state and
-light cells filled in colour, beside their word), or the obligations sheet
-as .csv (UTF-8 with a byte-order mark, so Excel reads the Chinese).
+`build` lays the computed overview out as rows of plain values (dates stay
+dates); `write` renders them: an .xlsx workbook through openpyxl, or the
+obligations sheet as .csv (UTF-8 with a byte-order mark, so Excel reads the
+Chinese).
+
+In the workbook each sheet opens with a title row naming the as-of day, then
+the header row; states and lights are filled in colour beside their word;
+the 按单位 sheet carries a native Excel chart of completion by unit. Text a
+user typed is never a formula: every text cell is written as a string, and
+csv cells go through `shapes.csv_cell`.
 """
 
 from __future__ import annotations
@@ -11,23 +17,30 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from lanxi_cli.core.domain import record_order
-from lanxi_cli.render.tables import STATUS_NAMES, safe_cell
+from lanxi_cli.render.words import (
+    KIND_NAMES,
+    LIGHT_NAMES,
+    STATE_COLOURS,
+    STATE_NAMES,
+    STATUS_NAMES,
+    VERIFICATION_NAMES,
+    period_name,
+)
 
 SUFFIXES = {".xlsx": "xlsx", ".csv": "csv"}
-FILLS = {  # light cell colours, as spreadsheets usually mark them
-    "done": "C6EFCE", "late": "FFEB9C", "overdue": "FFC7CE", "due_soon": "FFF2CC",
-    "green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE",
-}
+FILLS = {**STATE_COLOURS, "green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE"}
+REVIEW_NAMES = {"approved": "已同意（已核验）", "rejected": "已退回", None: ""}
 
 
 @dataclass(slots=True)
 class Sheet:
     name: str
+    title: str
     columns: list[str]
     widths: list[int]
     rows: list[list] = field(default_factory=list)
     fills: dict[int, list[str | None]] = field(default_factory=dict)  # column → FILLS key per row
+    chart: tuple | None = None  # (title, category column, first and last value columns)
 
 
 @dataclass(slots=True)
@@ -36,46 +49,74 @@ class Ledger:
     sheets: list[Sheet]
 
 
-def build(book, reports, obligations, as_of: dt.date) -> Ledger:
-    from lanxi_cli.core import engine
-    from lanxi_cli.core.assess import GROUP_NAMES, LIGHT_NAMES, assess
-    from lanxi_cli.render.tables import KIND_NAMES, STATE_NAMES
+def build(book, overview, reports, decided: dict[str, str], corrections=None) -> Ledger:
+    """The sheets. `reports` are those dated on or before the as-of day, oldest
+    first, withdrawn and superseded ones too (`corrections` says which);
+    `decided` maps a reviewed record's id to the decision in force."""
+    from lanxi_cli.core.assess import GROUP_NAMES
 
-    tasks = Sheet("任务", ["任务编号", "类别", "任务内容", "完成时间", "牵头单位", "责任单位", "下一截止", "状态",
-                           "逾期单位"], [9, 12, 50, 16, 12, 40, 11, 9, 40])
-    for row in engine.task_rows(book, obligations):
+    as_of = overview.campaign.as_of
+    town = book.plan.town
+
+    def title(what: str) -> str:
+        return f"{town}专项行动工作台账 · {what}（截至{as_of.isoformat()}）"
+
+    tasks = Sheet("任务", title("任务"), ["任务编号", "类别", "任务内容", "完成时限", "牵头单位", "责任单位",
+                                         "下一截止", "状态", "逾期单位", "已完成单位", "已核验单位"],
+                  [9, 12, 60, 16, 12, 40, 11, 9, 40, 10, 10])
+    for row in overview.tasks:
+        done = sum(1 for u in row.units if row.unit_complete(u))
+        verified = sum(1 for u in row.units if row.unit_complete(u, verified=True))
         tasks.rows.append([row.task.id, row.task.category, row.task.text, row.task.deadline_text, row.lead,
-                           "、".join(row.units), row.due, STATE_NAMES[row.state], "、".join(row.overdue_units)])
+                           "、".join(row.units), row.due, STATE_NAMES[row.state], "、".join(row.overdue_units),
+                           done, verified])
         tasks.fills.setdefault(7, []).append(row.state)
 
-    obs = obligations_sheet(book, obligations)
+    obs = obligations_sheet(book, overview.obligations, title("义务"))
 
-    reps = Sheet("报告", ["任务编号", "单位", "日期", "状态", "数量", "周期", "说明", "填报人", "文件"],
-                 [9, 20, 11, 8, 6, 10, 40, 10, 40])
-    for r in sorted(reports, key=record_order):
-        reps.rows.append([r.task, r.unit, r.date, STATUS_NAMES[r.status], r.count, r.period, r.note, r.by, r.file])
+    reps = Sheet("报告", title("报告"), ["报告编号", "任务编号", "单位", "日期", "状态", "数量", "比率", "分项", "周期",
+                                         "说明", "报告人", "佐证", "记录时间", "审核结果", "撤回或更正", "文件"],
+                 [34, 9, 20, 11, 8, 6, 7, 10, 12, 40, 10, 30, 22, 14, 14, 50])
+    for r in reports:
+        superseded = corrections.superseded_by.get(r.id) if corrections else None
+        withdrawn = corrections is not None and r.id in corrections.withdrawn
+        fate = "已撤回" if withdrawn else f"已被 {superseded} 更正" if superseded else ""
+        reps.rows.append([r.id, r.task, r.unit, r.date, STATUS_NAMES[r.status], r.count, r.rate,
+                          r.part, period_name(r.period), r.note, r.by, "\n".join(r.evidence),
+                          r.recorded, REVIEW_NAMES[decided.get(r.id)], fate, r.file])
 
-    rank = Sheet("考核", ["分组", "名次", "单位", "类型", "得分", "义务总数", "按时完成", "逾期完成", "已逾期",
-                          "即将到期", "未到期", "亮灯", "督办措施", "理由"],
+    units = Sheet("按单位", title("各单位完成情况"), ["单位", "类型", "总数", "按时完成", "逾期完成", "已逾期",
+                                                     "即将到期", "未到期", "不适用", "完成率"],
+                  [20, 6, 6, 8, 8, 8, 8, 8, 8, 8])
+    for t in overview.units:  # total leaves exempt obligations out
+        units.rows.append([t.unit, KIND_NAMES[t.kind], t.total, t.done, t.late, t.overdue, t.due_soon, t.open,
+                           t.exempt, round(t.completed / t.total, 4) if t.total else None])
+    units.chart = (f"各单位任务完成情况（截至{as_of.isoformat()}）", 1, 4, 8)
+
+    rank = Sheet("考核", title("考核"), ["分组", "名次", "单位", "类型", "得分", "计分义务数", "按时完成", "逾期完成",
+                                        "已逾期", "即将到期", "未到期", "亮灯", "督办措施", "理由"],
                  [10, 6, 20, 6, 8, 8, 8, 8, 8, 8, 8, 6, 8, 30])
-    for s in assess(book, obligations, as_of):
+    for s in overview.standings:
         t = s.tally
         rank.rows.append([GROUP_NAMES[s.group], s.rank, s.unit, KIND_NAMES[t.kind], round(float(s.score), 2),
                           t.total, t.done, t.late, t.overdue, t.due_soon, t.open, LIGHT_NAMES[s.light],
                           s.measure, "，".join(s.reasons)])
         rank.fills.setdefault(11, []).append(s.light)
-    return Ledger(f"{book.plan.town}专项行动工作台账（截至{as_of.isoformat()}）", [tasks, obs, reps, rank])
+    return Ledger(f"{town}专项行动工作台账（截至{as_of.isoformat()}）", [tasks, obs, reps, units, rank])
 
 
-def obligations_sheet(book, obligations) -> Sheet:
-    from lanxi_cli.render.tables import KIND_NAMES, STATE_NAMES, short
-
-    sheet = Sheet("义务", ["任务编号", "任务内容", "单位", "单位类型", "周期", "截止日期", "状态", "数量", "目标",
-                           "完成日期", "最近报告"], [9, 30, 20, 8, 10, 11, 9, 6, 6, 11, 11])
+def obligations_sheet(book, obligations, title: str) -> Sheet:
+    sheet = Sheet("义务", title, ["任务编号", "任务内容", "单位", "单位类型", "周期", "截止日期", "状态", "核验",
+                                 "数量", "目标", "比率", "目标比率", "分项完成", "完成日期", "最近报告", "受阻",
+                                 "计入考核"],
+                  [9, 50, 20, 8, 14, 11, 9, 8, 6, 6, 7, 8, 24, 11, 11, 30, 8])
     for ob in obligations:
-        sheet.rows.append([ob.task.id, short(ob.task.text, 30), ob.unit, KIND_NAMES[book.units[ob.unit].kind],
-                           ob.occ.label, ob.due, STATE_NAMES[ob.state], ob.count, ob.target, ob.completed_on,
-                           ob.last_report])
+        blocked = f"{ob.blocked.date.isoformat()} {ob.blocked.note}".strip() if ob.blocked else ""
+        sheet.rows.append([ob.task.id, ob.task.text, ob.unit, KIND_NAMES[book.units[ob.unit].kind],
+                           period_name(ob.occ.label), ob.due, STATE_NAMES[ob.state],
+                           VERIFICATION_NAMES.get(ob.verification, ""), ob.count, ob.target, ob.rate, ob.rate_target,
+                           "、".join(f"{p.name} {p.count}/{p.target}" for p in ob.parts), ob.completed_on,
+                           ob.last_report, blocked, "是" if ob.scored else "否"])
         sheet.fills.setdefault(6, []).append(ob.state)
     return sheet
 
@@ -97,14 +138,17 @@ def write(ledger: Ledger, path, kind: str) -> None:
 
 
 def csv_text(sheet: Sheet) -> str:
+    """The sheet's header and rows as csv (no title row: a csv is one table)."""
     import csv
     import io
+
+    from lanxi_cli.render.shapes import csv_cell
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(sheet.columns)
     for row in sheet.rows:
-        writer.writerow(["" if v is None else v.isoformat() if isinstance(v, dt.date) else safe_cell(v) for v in row])
+        writer.writerow([csv_cell(v) for v in row])
     return out.getvalue()
 
 
@@ -116,28 +160,58 @@ def workbook(ledger: Ledger):
     book = Workbook()
     book.remove(book.active)
     book.properties.title = ledger.title
+    book.properties.creator = book.properties.lastModifiedBy = "lanxi"
     bold = Font(bold=True)
     for sheet in ledger.sheets:
         ws = book.create_sheet(sheet.name)
+        ws.append([sheet.title])
+        ws["A1"].font = Font(bold=True, size=13)
         ws.append(sheet.columns)
-        for cell in ws[1]:
+        for cell in ws[2]:
             cell.font = bold
         for row in sheet.rows:
             ws.append(row)
         for i, width in enumerate(sheet.widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
-        for row in ws.iter_rows(min_row=2):
+        for row in ws.iter_rows(min_row=1):
             for cell in row:
                 if isinstance(cell.value, str):
-                    cell.data_type = "s"  # text, never a formula, whatever it starts with
-                if isinstance(cell.value, dt.date):
+                    cell.data_type = "s"  # text stays text: "=1+1" from a note is never a formula
+                    if len(cell.value) > 20 and cell.row > 2:
+                        cell.alignment = Alignment(wrap_text=True, vertical="top")
+                elif isinstance(cell.value, dt.date):
                     cell.number_format = "yyyy-mm-dd"
-                elif isinstance(cell.value, str) and len(cell.value) > 20:
-                    cell.alignment = Alignment(wrap_text=True, vertical="top")
         for column, keys in sheet.fills.items():
-            for offset, key in enumerate(keys, start=2):
+            for offset, key in enumerate(keys, start=3):
                 if key in FILLS:
                     ws.cell(row=offset, column=column + 1).fill = PatternFill("solid", fgColor=FILLS[key])
-        ws.freeze_panes = "A2"
-        ws.auto_filter.ref = ws.dimensions
+        ws.freeze_panes = "A3"
+        last = get_column_letter(len(sheet.columns))
+        ws.auto_filter.ref = f"A2:{last}{len(sheet.rows) + 2}"
+        if sheet.chart:
+            _chart(ws, sheet)
     return book
+
+
+def _chart(ws, sheet: Sheet) -> None:
+    """A stacked bar chart of the sheet's value columns by its category column, beside the table."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.chart.data_source import AxDataSource, StrRef
+    from openpyxl.utils import get_column_letter
+
+    title, category, first, last = sheet.chart
+    rows = len(sheet.rows)
+    chart = BarChart()
+    chart.type, chart.grouping, chart.overlap = "bar", "stacked", 100
+    chart.title = title
+    chart.y_axis.title = "事项数"
+    chart.x_axis.scaling.orientation = "maxMin"  # the first unit at the top, as in the table
+    chart.x_axis.delete = chart.y_axis.delete = False
+    chart.height, chart.width = max(8, 0.5 * rows), 18
+    chart.add_data(Reference(ws, min_col=first, max_col=last, min_row=2, max_row=rows + 2), titles_from_data=True)
+    names = AxDataSource(strRef=StrRef(f=str(Reference(ws, min_col=category, min_row=3, max_row=rows + 2))))
+    for series, key in zip(chart.series, ("done", "late", "overdue", "due_soon", "open"), strict=False):
+        series.cat = names  # unit names are text: a string reference, so every reader shows them
+        series.graphicalProperties.solidFill = {"done": "00B050", "late": "FFC000", "overdue": "FF0000",
+                                                "due_soon": "FFE699", "open": "BFBFBF"}[key]
+    ws.add_chart(chart, f"{get_column_letter(len(sheet.columns) + 2)}3")

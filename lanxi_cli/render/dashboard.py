@@ -1,0 +1,245 @@
+"""The dashboard: one self-contained HTML page of how the campaign stands.
+
+It shows the phase and days left, progress per group and per unit, the
+units × tasks matrix in red, yellow and green (each cell also carries a mark,
+and a text legend explains them, so it reads without colour), every overdue
+item, the completion curve over time, and the deadlines ahead.
+
+Offline by construction: styles are inline, there is no script at all, and
+the charts are SVG drawn by pygal (a pure-Python chart library with no
+dependencies of its own) and written into the page, so nothing is fetched
+when the file is opened from a double-click on an intranet machine. pygal
+computes the geometry (scales, ticks, stacking, dates); this module only
+chooses colours and labels. Every text that comes from the data is escaped.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from lanxi_cli.render.words import STATE_COLOURS, STATE_MARKS, STATE_NAMES, STATE_ORDER, period_name
+
+# Strong colours for charts and matrix cells: green, amber, red as offices mark them.
+CHART_COLOURS = {"done": "#2e9d4f", "late": "#e0a100", "overdue": "#d62b2b", "due_soon": "#f4d35e",
+                 "open": "#c9ccd1", "exempt": "#eeeeee"}
+FONTS = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', 'SimHei', sans-serif"
+CSS = """
+body { font-family: FONTS; margin: 0 auto; max-width: 1200px; padding: 16px 24px; color: #222; }
+h1 { font-size: 24px; margin: 0 0 4px; } h2 { font-size: 19px; border-bottom: 2px solid #d62b2b;
+padding-bottom: 4px; margin-top: 28px; } .meta { color: #555; margin: 0 0 12px; }
+.cards { display: flex; flex-wrap: wrap; gap: 12px; } .card { border: 1px solid #ddd; border-radius: 6px;
+padding: 8px 14px; min-width: 120px; } .card b { display: block; font-size: 22px; }
+table { border-collapse: collapse; font-size: 13px; } th, td { border: 1px solid #ccc; padding: 3px 6px;
+text-align: left; vertical-align: top; } th { background: #f3f3f3; white-space: nowrap; }
+.num { text-align: right; } .bar { background: #eee; width: 160px; height: 12px; display: inline-block; }
+.bar i { background: #2e9d4f; height: 12px; display: block; }
+table.matrix td { width: 22px; text-align: center; padding: 1px; font-family: monospace; font-weight: bold; }
+table.matrix th { font-weight: normal; font-size: 12px; } table.matrix th.unit { text-align: left;
+white-space: nowrap; } .legend span { display: inline-block; margin-right: 14px; }
+.legend i { display: inline-block; width: 20px; text-align: center; font-style: normal; font-weight: bold;
+font-family: monospace; border: 1px solid #ccc; margin-right: 4px; }
+figure { margin: 8px 0; } figcaption { color: #555; font-size: 13px; } svg { max-width: 100%; height: auto; }
+.overdue { color: #d62b2b; font-weight: bold; } td .meta { font-size: 12px; }
+@media print { h2 { break-after: avoid; } }
+""".replace("FONTS", FONTS)
+
+
+def html(overview, group_names: dict[str, str], task_ids: list[str]) -> str:
+    """The page, whole."""
+    c = overview.campaign
+    title = f"{c.title.removesuffix('实施方案')}进展"
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(title)}（截至{c.as_of}）</title><style>{CSS}</style></head><body>",
+        f"<h1>{escape(title)}</h1>",
+        f'<p class="meta">截至 {c.as_of} · {escape(_where(c))}</p>',
+        _cards(overview),
+        "<h2>一、各组完成进度</h2>", _groups(overview, group_names),
+        "<h2>二、各单位完成情况</h2>", *_unit_charts(overview, group_names),
+        "<h2>三、单位 × 任务一览</h2>", _matrix(overview, task_ids),
+        "<h2>四、逾期事项</h2>", _overdue(overview),
+        "<h2>五、完成进度曲线</h2>", _timeline(overview),
+        "<h2>六、近期截止事项</h2>", _upcoming(overview),
+        f'<p class="meta">数据截至 {c.as_of}，据各单位进展报告统计；由 lanxi 生成。</p>',
+        "</body></html>",
+    ]
+    return "\n".join(parts) + "\n"
+
+
+def _where(c) -> str:
+    if c.stage == "before":
+        return f"活动尚未开始（{c.start} 开始）"
+    if c.stage == "after":
+        return f"活动已结束（{c.end}）"
+    return f"{c.phase or '活动期间'} · 距活动结束还有 {c.days_left} 天（{c.start} 至 {c.end}）"
+
+
+def _cards(overview) -> str:
+    t = overview.totals  # exempt obligations count in no total
+    cards = [("全部事项", t.total), ("已完成", t.completed), ("其中逾期完成", t.late), ("逾期未完成", t.overdue),
+             ("即将到期", t.due_soon), ("有逾期的单位", len(overview.overdue))]
+    body = "".join(f'<div class="card">{escape(name)}<b>{n}</b></div>' for name, n in cards)
+    return f'<div class="cards">{body}</div>'
+
+
+def _groups(overview, group_names) -> str:
+    kinds = {s.unit: s.group for s in overview.standings}
+    rows = []
+    for group, name in group_names.items():
+        members = [s for s in overview.units if kinds.get(s.unit) == group]
+        if not members:
+            continue
+        total = sum(t.total for t in members)
+        done = sum(t.completed for t in members)
+        overdue = sum(t.overdue for t in members)
+        pct = 100 * done / total if total else 0
+        rows.append(f"<tr><td>{escape(name)}</td><td class=num>{len(members)}</td><td class=num>{total}</td>"
+                    f"<td class=num>{done}</td><td class=num>{overdue}</td>"
+                    f'<td><span class="bar"><i style="width:{pct:.1f}%"></i></span> {pct:.1f}%</td></tr>')
+    head = "<tr><th>组别</th><th>单位数</th><th>事项</th><th>已完成</th><th>逾期未完成</th><th>完成率</th></tr>"
+    return f"<table>{head}{''.join(rows)}</table>"
+
+
+def _style(keys):
+    from pygal.style import Style
+
+    return Style(font_family=FONTS, colors=tuple(CHART_COLOURS[k] for k in keys), background="white",
+                 plot_background="white", label_font_size=12, major_label_font_size=12, legend_font_size=13,
+                 value_font_size=11, title_font_size=15)
+
+
+def _svg(chart) -> str:
+    """The chart's SVG for the page, without pygal's script (its settings for tooltips
+    that would load from the web: the page has none, and needs no script)."""
+    from pygal.etree import etree
+
+    root = chart.render_tree()
+    for parent in root.iter():
+        for child in list(parent):
+            if str(child.tag).endswith("script"):
+                parent.remove(child)
+    return etree.tostring(root, encoding="unicode")
+
+
+def _unit_charts(overview, group_names) -> list[str]:
+    """Per group, a stacked bar per unit: on time, late, overdue, due soon, not yet due."""
+    import pygal
+
+    by_unit = {s.unit: s for s in overview.units}
+    keys = ("done", "late", "overdue", "due_soon", "open")
+    out = []
+    for group, name in group_names.items():
+        units = [s.unit for s in overview.standings if s.group == group]
+        if len(units) < 2:  # one bar says nothing the group table does not
+            continue
+        widest = max(len(u) for u in units)
+        chart = pygal.HorizontalStackedBar(
+            margin_left=6 * widest,  # pygal sizes labels for Latin letters; Chinese ones are twice as wide
+            style=_style(keys), js=[], disable_xml_declaration=True, width=1000, height=90 + 26 * len(units),
+            legend_at_bottom=True, legend_at_bottom_columns=5, print_values=False, show_y_guides=False,
+            title=f"{name}：各单位事项完成情况", truncate_label=-1, spacing=8,
+        )
+        chart.x_labels = list(reversed(units))  # pygal draws the first label at the bottom
+        for key in keys:
+            chart.add(STATE_NAMES[key], [getattr(by_unit[u], key) for u in reversed(units)])
+        out.append(f"<figure>{_svg(chart)}<figcaption>{escape(name)}：按时完成、逾期完成、已逾期、即将到期、"
+                   "未到期的事项数（单位×任务×周期）</figcaption></figure>")
+    return out
+
+
+def _overdue(overview) -> str:
+    """Each unit behind with its overdue items (task, period), then each overdue task's text once."""
+    from lanxi_cli.core.domain import id_order
+
+    if not overview.overdue:
+        return "<p>截至目前，各单位均无逾期未完成事项。</p>"
+    rows, tasks, owing = [], {}, {}
+    for unit, obligations in overview.overdue.items():
+        items = "、".join(
+            f'<span title="{escape(ob.task.text)}">{escape(ob.task.id)}'
+            + (f"（{escape(period_name(ob.occ.label))}）" if ob.occ.label else "") + "</span>"
+            for ob in obligations
+        )
+        for ob in obligations:
+            tasks[ob.task.id] = ob.task
+            owing.setdefault(ob.task.id, set()).add(unit)
+        rows.append(f'<tr><td class="overdue" style="white-space:nowrap">{escape(unit)}</td>'
+                    f"<td class=num>{len(obligations)}</td><td>{items}</td></tr>")
+    head = "<tr><th>单位</th><th>逾期项数</th><th>逾期事项（任务编号及周期）</th></tr>"
+    texts = "".join(
+        f'<tr><td>{escape(t.id)}</td><td class=num>{len(owing[t.id])}</td><td style="white-space:nowrap">'
+        f"{escape(t.deadline_text)}</td><td>{escape(t.text)}</td></tr>"
+        for t in sorted(tasks.values(), key=lambda t: id_order(t.id))
+    )
+    return (f"<p>{len(overview.overdue)} 个单位有逾期未完成事项：</p><table>{head}{''.join(rows)}</table>"
+            "<p>逾期任务的要求：</p><table><tr><th>任务</th><th>逾期<br>单位数</th><th>完成时限</th><th>任务要求</th></tr>"
+            f"{texts}</table>")
+
+
+def _matrix(overview, task_ids) -> str:
+    units, cell = overview.matrix
+    head = "".join(f"<th>{escape(t)}</th>" for t in task_ids)
+    rows = []
+    for unit in units:
+        cells = []
+        for task_id in task_ids:
+            state = cell.get((unit, task_id))
+            if state is None:
+                cells.append("<td></td>")
+                continue
+            cells.append(f'<td style="background:#{STATE_COLOURS[state]}" title="{escape(unit)} {task_id}：'
+                         f'{STATE_NAMES[state]}">{escape(STATE_MARKS[state])}</td>')
+        rows.append(f'<tr><th class="unit">{escape(unit)}</th>{"".join(cells)}</tr>')
+    legend = "".join(
+        f'<span><i style="background:#{STATE_COLOURS[s]}">{escape(STATE_MARKS[s])}</i>{STATE_NAMES[s]}</span>'
+        for s in STATE_ORDER
+    )
+    return (f'<p class="legend">图例：{legend}<span>空白：无此任务</span></p>'
+            '<p class="meta">每格为该单位在该任务上最差的状态：红色“X”已逾期，黄色“!”即将到期，绿色“+”已完成，'
+            '橙色“~”逾期完成，“.”未到期，“/”不适用。</p>'
+            f'<div style="overflow-x:auto"><table class="matrix"><tr><th class="unit">单位</th>{head}</tr>'
+            f"{''.join(rows)}</table></div>")
+
+
+def _timeline(overview) -> str:
+    import pygal
+
+    points = overview.timeline
+    if len(points) < 2:
+        return "<p>活动尚未开始，还没有进度曲线。</p>"
+    chart = pygal.DateLine(
+        style=_style(("overdue", "done")), js=[], disable_xml_declaration=True, width=1000, height=380,
+        legend_at_bottom=True, x_label_rotation=0, show_dots=False, fill=False, margin=10,
+        title="应完成与已完成事项（累计）", x_value_formatter=lambda d: f"{d.month}月{d.day}日",
+        truncate_label=-1,
+    )
+    chart.add("应完成（已到期）", [(p.day, p.due) for p in points], stroke_style={"width": 2, "dasharray": "6,4"})
+    chart.add("已完成", [(p.day, p.completed) for p in points], stroke_style={"width": 3})
+    last = points[-1]
+    return (f"<figure>{_svg(chart)}<figcaption>截至 {last.day}：已到期 {last.due} 项，累计完成 {last.completed} 项"
+            "（按完成报告的日期）。</figcaption></figure>")
+
+
+def _upcoming(overview) -> str:
+    if not overview.upcoming:
+        return "<p>任务清单中已无未到期事项。</p>"
+    rows = "".join(
+        f"<tr><td>{due}</td><td>{escape(task.id)}</td><td>{escape(task.text)}</td>"
+        f"<td>{escape('、'.join(units))}</td></tr>"
+        for due, task, units in overview.upcoming
+    )
+    return f"<table><tr><th>截止</th><th>任务</th><th>内容</th><th>单位</th></tr>{rows}</table>"
+
+
+def write(page: str, path) -> None:
+    from lanxi_cli.io import save
+
+    save.write_replace(path, lambda handle: handle.write(page.encode("utf-8")))
+
+
+def output_kind(path) -> str:
+    from lanxi_cli.io import save
+
+    return save.check_output(path, {".html": "html", ".htm": "html"})
