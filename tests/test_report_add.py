@@ -337,7 +337,7 @@ def test_completion_offers_task_ids_and_unit_names(data_dir):
 
     ids = [value for value, _ in complete_task(FakeContext(data_dir), "5.")]
     assert ids == ["5.1", "5.2", "5.3", "5.4"]
-    names = [value for value, _ in complete_unit(FakeContext(data_dir), "派出")]
+    names = [item.value for item in complete_unit(FakeContext(data_dir), None, "派出")]
     assert names == ["兰溪派出所", "派出所"]
 
 
@@ -348,7 +348,7 @@ def test_completion_never_raises(tmp_path):
     (tmp_path / "tasks.yaml").write_text("- 3\n", encoding="utf-8")
     for folder in (tmp_path, tmp_path / "missing"):
         assert complete_task(FakeContext(folder), "") == []
-        assert complete_unit(FakeContext(folder), "") == []
+        assert complete_unit(FakeContext(folder), None, "") == []
 
 
 def test_completion_through_the_shell_protocol(data_dir):
@@ -436,3 +436,15 @@ def test_parts_are_written_and_counted_apart(cli, data_dir):
     assert (report.part, report.count) == ("中央省级", 1)
     assert said(cli, data_dir, "-t", "7.1", "-u", "禁毒办", "-n", "2", "--part", "省内其他") == [
         "计入：任务 7.1（禁毒办，截止 2020-12-15），现为已完成，中央省级1/1 省内其他2/2。"]
+
+
+def test_shell_completion_of_a_unit_matches_any_part_and_ids_complete(data_dir):
+    """Through bash's own protocol (what `lanxi --install-completion` sets up): 湖 offers
+    every unit holding 湖, not only those starting with it; review completes record ids."""
+    env = {"LANXI_DATA": str(data_dir), "_LANXI_COMPLETE": "complete_bash"}
+    result = run_lanxi(env={**env, "COMP_WORDS": "lanxi report add --unit 湖", "COMP_CWORD": "4"})
+    assert result.stdout.split() == ["苏家湖村", "黄湖村", "罗湖村"]
+    report = data_dir / "reports" / "2020-09-02-苏家湖村-1.1-abc123.yaml"
+    report.write_text("task: '1.1'\nunit: 苏家湖村\ndate: 2020-09-02\nstatus: done\n", encoding="utf-8")
+    result = run_lanxi(env={**env, "COMP_WORDS": "lanxi report review 1.1", "COMP_CWORD": "3"})
+    assert result.stdout.split() == ["2020-09-02-苏家湖村-1.1-abc123"]

@@ -140,14 +140,19 @@ def complete_task(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     return [pair for pair in _names(ctx)[0] if pair[0].startswith(incomplete)]
 
 
-def complete_unit(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    return [pair for pair in _names(ctx)[1] if incomplete in pair[0]]
+def complete_unit(ctx: typer.Context, param, incomplete: str) -> list:
+    """Unit names and aliases holding what was typed anywhere (湖 → 苏家湖村, 黄湖村,
+    罗湖村…). Used as click's `shell_complete`: typer's `autocompletion` would
+    keep only the names starting with it."""
+    from typer._click.shell_completion import CompletionItem
+
+    return [CompletionItem(name, help=note or None) for name, note in _names(ctx)[1] if incomplete in name]
 
 
 def complete_id(folder: str):
     """Completion of record ids under data/FOLDER/ (file names, no validation)."""
 
-    def complete(ctx: typer.Context, incomplete: str) -> list[str]:
+    def complete(ctx: typer.Context, param, incomplete: str) -> list[str]:  # click's shell_complete: any part
         try:
             from lanxi_cli.core.domain import id_of
             from lanxi_cli.io import locate

@@ -88,7 +88,7 @@ def withdraw(
 
 
 def withdraw_report(
-    record: Annotated[str, typer.Argument(metavar="ID", autocompletion=complete_id("reports"),
+    record: Annotated[str, typer.Argument(metavar="ID", shell_complete=complete_id("reports"),
                                           help="要撤回的报告：编号（文件名去掉 .yaml）或文件路径")],
     reason: ReasonOpt = ...,
     by: ByOpt = "",
@@ -102,7 +102,7 @@ def withdraw_report(
 
 
 def amend(
-    record: Annotated[str, typer.Argument(metavar="ID", autocompletion=complete_id("reports"),
+    record: Annotated[str, typer.Argument(metavar="ID", shell_complete=complete_id("reports"),
                                           help="要更正的报告：编号（文件名去掉 .yaml）或文件路径")],
     reason: ReasonOpt = ...,
     date: Annotated[str | None, typer.Option("--date", "-d", help="改正后的报告日期；默认沿用原日期")] = None,

@@ -49,7 +49,7 @@ def _progress(items: list, label: str):
 def make(
     output: Annotated[Path, typer.Option("--output", "-o", metavar="DIR", help="存放填报表的目录（不存在则新建）")],
     unit: Annotated[list[str] | None, typer.Option(
-        "--unit", "-u", autocompletion=complete_unit, help="只为这些单位生成（可重复）；默认每个有待办的单位")] = None,
+        "--unit", "-u", shell_complete=complete_unit, help="只为这些单位生成（可重复）；默认每个有待办的单位")] = None,
     data: DataOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
@@ -154,7 +154,7 @@ def import_(
 
 
 def remind(
-    unit: Annotated[str | None, typer.Option("--unit", "-u", autocompletion=complete_unit, help="只看该单位")] = None,
+    unit: Annotated[str | None, typer.Option("--unit", "-u", shell_complete=complete_unit, help="只看该单位")] = None,
     data: DataOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
@@ -173,7 +173,7 @@ def remind(
 
 
 def liaison(
-    name: Annotated[str, typer.Argument(metavar="NAME", autocompletion=complete_unit, help="单位名称或别名")],
+    name: Annotated[str, typer.Argument(metavar="NAME", shell_complete=complete_unit, help="单位名称或别名")],
     person: Annotated[str, typer.Option("--name", help="联络员姓名")],
     phone: Annotated[str, typer.Option("--phone", help="电话：11位手机号，或带区号的固定电话")] = "",
     no_commit: NoCommitOpt = False,

@@ -40,7 +40,7 @@ def parse_value(text: str) -> float:
 def set_value(
     name: Annotated[str, typer.Argument(help="指标名称或其中一段，如 知晓率")],
     value: Annotated[str, typer.Argument(help="数值，如 0.93、93% 或 12；负数直接写，如增幅 -5%")],
-    by: Annotated[str, typer.Option("--by", autocompletion=complete_unit, help="测评或填报的单位")],
+    by: Annotated[str, typer.Option("--by", shell_complete=complete_unit, help="测评或填报的单位")],
     date: Annotated[str | None, typer.Option("--date", "-d", help="数值所指的日期，默认 --as-of 当天")] = None,
     note: Annotated[str, typer.Option("--note", help="说明，如测评方式、样本")] = "",
     no_commit: NoCommitOpt = False,

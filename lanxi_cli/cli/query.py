@@ -18,7 +18,7 @@ def tasks(
     ] = None,
     unit: Annotated[
         str | None,
-        typer.Option("--unit", "-u", autocompletion=complete_unit, help="只列出该单位牵头或负责的任务"),
+        typer.Option("--unit", "-u", shell_complete=complete_unit, help="只列出该单位牵头或负责的任务"),
     ] = None,
     category: Annotated[str | None, typer.Option("--category", "-c", help="类别名称包含此文字")] = None,
     data: DataOpt = None,
@@ -38,7 +38,7 @@ def tasks(
 
 def status(
     unit: Annotated[str | None, typer.Option(
-            "--unit", "-u", autocompletion=complete_unit, help="只看该单位：它的各项义务和它牵头的任务"
+            "--unit", "-u", shell_complete=complete_unit, help="只看该单位：它的各项义务和它牵头的任务"
         )] = None,
     matrix: Annotated[bool, typer.Option("--matrix", "-m", help="全镇一览：单位 × 任务的状态标记")] = False,
     data: DataOpt = None,

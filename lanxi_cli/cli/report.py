@@ -48,9 +48,9 @@ StatusOpt = Annotated[str | None, typer.Option(
     help="完成（done）、进行中（progress，默认；在终端上未给出则询问）或受阻（blocked），中英文皆可",
 )]
 TaskOpt = Annotated[str | None, typer.Option("--task", "-t", autocompletion=complete_task, help="任务编号，如 5.1")]
-UnitOpt = Annotated[str | None, typer.Option("--unit", "-u", autocompletion=complete_unit, help="单位名称或别名")]
+UnitOpt = Annotated[str | None, typer.Option("--unit", "-u", shell_complete=complete_unit, help="单位名称或别名")]
 UnitsOpt = Annotated[list[str] | None, typer.Option(
-    "--unit", "-u", autocompletion=complete_unit,
+    "--unit", "-u", shell_complete=complete_unit,
     help="单位名称或别名；可重复，或写单位组（如 各村、社区），同一份报告为每个单位各记一份",
 )]
 SinceOpt = Annotated[str | None, typer.Option("--since", help="只看这一天及以后（YYYY-MM-DD）")]

@@ -28,7 +28,7 @@ from lanxi_cli.cli.common import (
 ApproveOpt = Annotated[bool, typer.Option("--approve", help="同意")]
 RejectOpt = Annotated[bool, typer.Option("--reject", help="不同意（退回）")]
 ByOpt = Annotated[
-    str, typer.Option("--by", autocompletion=complete_unit, help="审核单位：任务的牵头单位或考核单位（禁毒办）")
+    str, typer.Option("--by", shell_complete=complete_unit, help="审核单位：任务的牵头单位或考核单位（禁毒办）")
 ]
 NoteOpt = Annotated[str, typer.Option("--note", help="审核意见")]
 DECISIONS = {"approved": "同意", "rejected": "退回"}  # in commit subjects
@@ -58,7 +58,7 @@ def _decide(session, record: str, approve: bool, reject: bool, by: str, note: st
 
 
 def review(
-    record: Annotated[str, typer.Argument(metavar="ID", autocompletion=complete_id("reports"),
+    record: Annotated[str, typer.Argument(metavar="ID", shell_complete=complete_id("reports"),
                                           help="被审核的报告：编号（文件名去掉 .yaml）或文件路径")],
     approve: ApproveOpt = False,
     reject: RejectOpt = False,
@@ -81,7 +81,7 @@ def review(
 
 def request(
     task: Annotated[str, typer.Option("--task", "-t", autocompletion=complete_task, help="任务编号，如 5.1")],
-    unit: Annotated[str, typer.Option("--unit", "-u", autocompletion=complete_unit, help="申请延期的单位")],
+    unit: Annotated[str, typer.Option("--unit", "-u", shell_complete=complete_unit, help="申请延期的单位")],
     until: Annotated[str, typer.Option("--until", help="申请延至哪一天（YYYY-MM-DD）")],
     reason: Annotated[str, typer.Option("--reason", help="延期理由")],
     period: Annotated[str | None, typer.Option("--period", "-p", help="哪一期，默认最近未到期的一期")] = None,
@@ -117,7 +117,7 @@ def request(
 
 
 def decide(
-    record: Annotated[str, typer.Argument(metavar="ID", autocompletion=complete_id("extensions"),
+    record: Annotated[str, typer.Argument(metavar="ID", shell_complete=complete_id("extensions"),
                                           help="延期申请：编号（文件名去掉 .yaml）或文件路径")],
     approve: ApproveOpt = False,
     reject: RejectOpt = False,
@@ -158,7 +158,7 @@ def list_extensions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt 
 
 def request_exemption(
     task: Annotated[str, typer.Option("--task", "-t", autocompletion=complete_task, help="任务编号，如 3.3")],
-    unit: Annotated[str, typer.Option("--unit", "-u", autocompletion=complete_unit, help="申请不适用的单位")],
+    unit: Annotated[str, typer.Option("--unit", "-u", shell_complete=complete_unit, help="申请不适用的单位")],
     reason: Annotated[str, typer.Option("--reason", help="不适用的理由（如：本村无高中）")],
     period: Annotated[str | None, typer.Option("--period", "-p", help="哪一期；不写则该任务的每一期")] = None,
     by: Annotated[str, typer.Option("--by", help="经办人")] = "",
