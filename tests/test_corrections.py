@@ -312,3 +312,16 @@ def test_the_table_marks_what_counts_nowhere_and_never_splits_a_name_in_an_id(cl
     # without --all the table leaves out what counts nowhere, and marks nothing
     plain = id_cells(ok(run(cli, data_dir, "report", "list", env={"COLUMNS": str(columns)})) + "\n")
     assert set(plain) == {kept, new} and all(state == "完成" for _, state in plain.values())
+
+
+def test_withdraw_and_exemption_decide_complete_ids_of_their_records(cli, data_dir):
+    from conftest import run_lanxi
+
+    report = add(cli, data_dir, "-t", "1.1", "-u", "苏家湖村", "-s", "done", "-d", "2020-09-02")
+    request = ok(run(cli, data_dir, "exemption", "request", "-t", "3.3", "-u", "苏家湖村", "--reason", "本村无高中",
+                     "--no-commit"))
+    env = {"LANXI_DATA": str(data_dir), "_LANXI_COMPLETE": "complete_bash"}
+    offered = run_lanxi(env={**env, "COMP_WORDS": "lanxi withdraw 苏家湖", "COMP_CWORD": "2"}).stdout.split()
+    assert offered == sorted([record_id(report), record_id(request)])
+    offered = run_lanxi(env={**env, "COMP_WORDS": "lanxi exemption decide 苏家湖", "COMP_CWORD": "3"}).stdout.split()
+    assert offered == [record_id(request)]

@@ -149,8 +149,8 @@ def complete_unit(ctx: typer.Context, param, incomplete: str) -> list:
     return [CompletionItem(name, help=note or None) for name, note in _names(ctx)[1] if incomplete in name]
 
 
-def complete_id(folder: str):
-    """Completion of record ids under data/FOLDER/ (file names, no validation)."""
+def complete_id(*folders: str):
+    """Completion of record ids under data/FOLDER/ for each folder given (file names, no validation)."""
 
     def complete(ctx: typer.Context, param, incomplete: str) -> list[str]:  # click's shell_complete: any part
         try:
@@ -158,7 +158,7 @@ def complete_id(folder: str):
             from lanxi_cli.io import locate
 
             data_dir = locate.find_data_dir(ctx.params.get("data") or os.environ.get("LANXI_DATA"))
-            ids = (id_of(rel) for rel, _ in locate.scan_reports(data_dir, folder=folder))
+            ids = (id_of(rel) for folder in folders for rel, _ in locate.scan_reports(data_dir, folder=folder))
             return sorted(i for i in ids if incomplete in i)
         except Exception:  # a completion must never raise, whatever the data holds
             return []

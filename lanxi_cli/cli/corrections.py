@@ -75,7 +75,8 @@ def _withdraw(session, record_id: str, reason: str, by: str, no_commit: bool, ki
 
 
 def withdraw(
-    record: Annotated[str, typer.Argument(metavar="ID", help="要撤回的记录：编号（文件名去掉 .yaml）或文件路径")],
+    record: Annotated[str, typer.Argument(metavar="ID", shell_complete=complete_id(*KINDS),
+                                          help="要撤回的记录：编号（文件名去掉 .yaml）或文件路径")],
     reason: ReasonOpt = ...,
     by: ByOpt = "",
     no_commit: NoCommitOpt = False,

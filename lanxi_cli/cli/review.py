@@ -189,7 +189,8 @@ def request_exemption(
 
 
 def decide_exemption(
-    request_id: Annotated[str, typer.Argument(metavar="ID", help="不适用申请的编号（文件名去掉 .yaml）或文件路径")],
+    request_id: Annotated[str, typer.Argument(metavar="ID", shell_complete=complete_id("exemptions"),
+                                              help="不适用申请的编号（文件名去掉 .yaml）或文件路径")],
     approve: ApproveOpt = False,
     reject: RejectOpt = False,
     by: ByOpt = ...,
