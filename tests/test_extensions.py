@@ -172,7 +172,7 @@ def test_control_characters_in_free_text_are_refused_before_writing(cli, data_di
     --note or --by is refused (exit 2) and no file is written."""
     asked = ask(cli, data_dir, "--task", "1.4", "--unit", "黄湖", "--until", "2020-10-20",
                 "--reason", "顺延\x1b[31m", "--no-commit")
-    assert asked.exit_code == 2 and "reason 含有控制字符（U+001B）" in asked.stderr
+    assert asked.exit_code == 2 and "--reason 的第 3 个字符是控制字符或无效字符（U+001B）" in asked.stderr
     noted = cli("indicator", "set", "知晓率", "0.9", "--by", "禁毒办", "--note", "a\x07",
                 "--data", str(data_dir), "--as-of", "2020-10-31", "--no-commit")
     assert noted.exit_code == 2 and "note 含有控制字符（U+0007）" in noted.stderr

@@ -30,15 +30,6 @@ KINDS = {
 }
 
 
-def _reason(text: str) -> str:
-    from lanxi_cli.core.reporting import MAX_NOTE, check_text
-    from lanxi_cli.errors import UsageError
-
-    if not text.strip():
-        raise UsageError("--reason 不能为空：请写明撤回或更正的理由")
-    return check_text(text.strip(), "--reason", MAX_NOTE, newlines=True)
-
-
 def _countable(session, record_id: str, kinds: tuple[str, ...], what: str):
     """The record an id or path names, refused if it already counts nowhere."""
     from lanxi_cli.core.corrections import newest
@@ -60,13 +51,13 @@ def _first_line(text: str, limit: int = 60) -> str:
 
 def _withdraw(session, record_id: str, reason: str, by: str, no_commit: bool, kinds: tuple[str, ...], what: str):
     from lanxi_cli.core.domain import Withdrawal
-    from lanxi_cli.core.reporting import MAX_FIELD, check_text
+    from lanxi_cli.core.reporting import MAX_FIELD, check_text, reason_text
     from lanxi_cli.io import locate, save
 
     record = _countable(session, record_id, kinds, what)
     kind = next(k for k in kinds if record in session.records(k))
     withdrawal = Withdrawal(
-        subject=record.id, reason=_reason(reason), date=session.as_of,
+        subject=record.id, reason=reason_text(reason, "撤回的理由"), date=session.as_of,
         by=check_text(by.strip(), "--by", MAX_FIELD), recorded=recorded_now(),
     )
     path = save.save_record(session.data_dir, locate.WITHDRAWALS_DIR, withdrawal, "撤回", record.id)
@@ -148,7 +139,7 @@ def amend(
         tuple(evidence) if evidence is not None else old.evidence,
     )
     new = reporting.build_report(session.book, draft, session.as_of, recorded_now())
-    new = replace(new, supersedes=old.id, reason=_reason(reason))
+    new = replace(new, supersedes=old.id, reason=reporting.reason_text(reason, "更正的理由"))
     path = save.save_report(session.data_dir, new)
     message = f"更正报告：{old.id} → {path.stem}（理由：{_first_line(new.reason)}）"
     publish(session.data_dir, path, message, no_commit, "更正后的报告")

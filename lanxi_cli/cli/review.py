@@ -91,7 +91,7 @@ def request(
     as_of: AsOfOpt = None,
 ) -> None:
     """延期申请：在截止日期前提出，写明理由和新的日期，由牵头单位审批。"""
-    from lanxi_cli.core import reviews
+    from lanxi_cli.core import reporting, reviews
     from lanxi_cli.core.domain import Extension
     from lanxi_cli.errors import UsageError
     from lanxi_cli.io import locate, save
@@ -99,14 +99,13 @@ def request(
     session = open_session(data, as_of)
     book = session.book
     the_task = book.resolve_task(task)
-    if not reason.strip():
-        raise UsageError("--reason 不能为空：请写明延期理由")
+    reason = reporting.reason_text(reason, "延期理由")
     if period is None:
         occs = book.occurrences(the_task)
         period = next((o.label for o in occs if o.due >= session.as_of), occs[-1].label)
     ext = Extension(
         task=the_task.id, unit=book.resolve_unit(unit), until=parse_date(until, "--until"),
-        reason=reason.strip(), date=session.as_of, period=period, by=by, recorded=recorded_now(),
+        reason=reason, date=session.as_of, period=period, by=by, recorded=recorded_now(),
     )
     ext, faults = reviews.extension_faults(book, ext)
     if faults:
@@ -167,17 +166,16 @@ def request_exemption(
     as_of: AsOfOpt = None,
 ) -> None:
     """不适用申请：某项义务对本单位不适用（如无高中的村之于 3.3），由牵头单位或禁毒办审批。"""
-    from lanxi_cli.core import reviews
+    from lanxi_cli.core import reporting, reviews
     from lanxi_cli.core.domain import Exemption
     from lanxi_cli.errors import UsageError
     from lanxi_cli.io import locate, save
 
     session = open_session(data, as_of)
     book = session.book
-    if not reason.strip():
-        raise UsageError("--reason 不能为空：请写明不适用的理由")
     ex = Exemption(
-        task=book.resolve_task(task).id, unit=book.resolve_unit(unit), reason=reason.strip(),
+        task=book.resolve_task(task).id, unit=book.resolve_unit(unit),
+        reason=reporting.reason_text(reason, "不适用的理由"),
         date=session.as_of, period=period, by=by.strip(), recorded=recorded_now(),
     )
     ex, faults = reviews.exemption_faults(book, ex)

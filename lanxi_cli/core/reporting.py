@@ -37,6 +37,13 @@ def check_text(text: str, option: str, limit: int, newlines: bool = False) -> st
     return text
 
 
+def reason_text(text: str, what: str) -> str:
+    """A required --reason (延期, 不适用, 撤回, 更正): stripped, never empty, checked like a note."""
+    if not text.strip():
+        raise UsageError(f"--reason 不能为空：请写明{what}")
+    return check_text(text.strip(), "--reason", MAX_NOTE, newlines=True)
+
+
 @dataclass(frozen=True, slots=True)
 class Draft:
     """What the user typed for `report add`, before it is checked."""
