@@ -259,7 +259,8 @@ def _blocked(book, obligations) -> list[Block]:
         period = f"（{period_name(ob.occ.label)}）" if ob.occ.label else ""
         note = f"：{short(ob.blocked.note.replace(chr(10), ' '), 40)}" if ob.blocked.note else ""
         out.append(Block("item", f"{ob.unit} {ob.task.id}{period} {ob.task.text.rstrip('。；;，')}，"
-                                 f"{cn_date(ob.blocked.date)}报告受阻{note}。请{book.lead(ob.task)}协调解决。"))
+                                 f"{cn_date(ob.blocked.date)}报告受阻{note}（报告编号 {ob.blocked.id}）。"
+                                 f"请{book.lead(ob.task)}协调解决。"))
     return out
 
 
