@@ -57,6 +57,20 @@ def _decide(session, record: str, approve: bool, reject: bool, by: str, note: st
     return path, review, subject
 
 
+def _request(session, folder: str, check, record, what: str, tail: str, no_commit: bool) -> None:
+    """Check a new extension or exemption request against the plan (`check`
+    gives it its canonical unit and period), then write and commit it."""
+    from lanxi_cli.errors import UsageError
+    from lanxi_cli.io import save
+
+    record, faults = check(session.book, record)
+    if faults:
+        raise UsageError("；".join(message for _, message in faults))
+    path = save.save_record(session.data_dir, folder, record, record.unit, record.task)
+    period = f" {record.period}" if record.period else ""
+    publish(session.data_dir, path, f"{what}：{record.task} {record.unit}{period}{tail}", no_commit)
+
+
 def review(
     record: Annotated[str, typer.Argument(metavar="ID", shell_complete=complete_id("reports"),
                                           help="被审核的报告：编号（文件名去掉 .yaml）或文件路径")],
@@ -93,8 +107,7 @@ def request(
     """延期申请：在截止日期前提出，写明理由和新的日期，由牵头单位审批。"""
     from lanxi_cli.core import reporting, reviews
     from lanxi_cli.core.domain import Extension
-    from lanxi_cli.errors import UsageError
-    from lanxi_cli.io import locate, save
+    from lanxi_cli.io import locate
 
     session = open_session(data, as_of)
     book = session.book
@@ -107,12 +120,7 @@ def request(
         task=the_task.id, unit=book.resolve_unit(unit), until=parse_date(until, "--until"),
         reason=reason, date=session.as_of, period=period, by=by, recorded=recorded_now(),
     )
-    ext, faults = reviews.extension_faults(book, ext)
-    if faults:
-        raise UsageError("；".join(message for _, message in faults))
-    path = save.save_record(session.data_dir, locate.EXTENSIONS_DIR, ext, ext.unit, ext.task)
-    period = f" {ext.period}" if ext.period else ""
-    publish(session.data_dir, path, f"延期申请：{ext.task} {ext.unit}{period} 延至 {ext.until}", no_commit)
+    _request(session, locate.EXTENSIONS_DIR, reviews.extension_faults, ext, "延期申请", f" 延至 {ext.until}", no_commit)
 
 
 def decide(
@@ -168,8 +176,7 @@ def request_exemption(
     """不适用申请：某项义务对本单位不适用（如无高中的村之于 3.3），由牵头单位或禁毒办审批。"""
     from lanxi_cli.core import reporting, reviews
     from lanxi_cli.core.domain import Exemption
-    from lanxi_cli.errors import UsageError
-    from lanxi_cli.io import locate, save
+    from lanxi_cli.io import locate
 
     session = open_session(data, as_of)
     book = session.book
@@ -178,12 +185,7 @@ def request_exemption(
         reason=reporting.reason_text(reason, "不适用的理由"),
         date=session.as_of, period=period, by=by.strip(), recorded=recorded_now(),
     )
-    ex, faults = reviews.exemption_faults(book, ex)
-    if faults:
-        raise UsageError("；".join(message for _, message in faults))
-    path = save.save_record(session.data_dir, locate.EXEMPTIONS_DIR, ex, ex.unit, ex.task)
-    period = f" {ex.period}" if ex.period else ""
-    publish(session.data_dir, path, f"不适用申请：{ex.task} {ex.unit}{period}", no_commit)
+    _request(session, locate.EXEMPTIONS_DIR, reviews.exemption_faults, ex, "不适用申请", "", no_commit)
 
 
 def decide_exemption(
