@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import importlib.util
 import json
 import os
@@ -110,11 +111,15 @@ def run_child(argv: list[str], env: dict):
 def data_for(n: int, work: Path, seed: int) -> Path:
     """A folder of the shipped plan and tasks with n generated reports (kept between runs)."""
     folder = work / f"data-{n}-{seed}"
-    if not (folder / ".generated").exists():
+    made_from = hashlib.blake2b(b"".join(
+        (ROOT / path).read_bytes() for path in ("data/plan.yaml", "data/tasks.yaml", "bench/generate.py")
+    )).hexdigest()  # a changed plan or generator makes the folder again
+    marker = folder / ".generated"
+    if not marker.exists() or marker.read_text().strip() != made_from:
         print(f"generating {n} reports in {folder} …", file=sys.stderr)
         subprocess.run([PY, str(ROOT / "bench" / "generate.py"), str(folder), "-n", str(n), "--seed", str(seed)],
                        check=True, stdout=subprocess.DEVNULL)
-        (folder / ".generated").write_text("ok\n")
+        marker.write_text(made_from + "\n")
     return folder
 
 
@@ -153,7 +158,8 @@ def taskwarrior(n: int, data: Path, work: Path, seed: int) -> Command | None:
     rc = folder / "taskrc"
     env = {**os.environ, "TASKRC": str(rc), "TASKDATA": str(folder / "data")}
     argv = ["task", "rc.confirmation=off", "rc.verbose=nothing", "rc.color=off", "rc.hooks=off"]
-    if not (folder / ".imported").exists():
+    made_from = (data / ".generated").read_text()
+    if not (folder / ".imported").exists() or (folder / ".imported").read_text() != made_from:
         shutil.rmtree(folder, ignore_errors=True)
         (folder / "data").mkdir(parents=True)
         rc.write_text(f"data.location={folder / 'data'}\nconfirmation=off\nverbose=nothing\n")
@@ -162,7 +168,7 @@ def taskwarrior(n: int, data: Path, work: Path, seed: int) -> Command | None:
         print(f"importing {n} tasks into Taskwarrior …", file=sys.stderr)
         subprocess.run([*argv, "import", str(folder / "tasks.json")], env=env, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        (folder / ".imported").write_text("ok\n")
+        (folder / ".imported").write_text(made_from)
     return Command(f"task {n}", [*argv, "overdue"], env)
 
 
