@@ -76,13 +76,16 @@ def supervision(book, made: list[Report], seed: int):
         elif 0.062 <= roll < 0.064:
             amended = Report(
                 task=report.task, unit=report.unit, date=report.date, status="done", count=report.count,
-                period=report.period, note="更正", recorded=f"{later}T18:00:00", supersedes=report.id, reason="数量有误",
+                period=report.period, note="更正", recorded=f"{later}T18:00:00",
+                supersedes=report.id, reason="数量有误",
             )
             yield locate.REPORTS_DIR, amended, (report.unit, report.task)
         elif 0.064 <= roll < 0.065:
             task = book.task_by_id[report.task]
             occ = book.occurrence_for(task, report.period, report.date)
-            kind, folder = (Extension, locate.EXTENSIONS_DIR) if rng.random() < 0.7 else (Exemption, locate.EXEMPTIONS_DIR)
+            kind, folder = (
+                (Extension, locate.EXTENSIONS_DIR) if rng.random() < 0.7 else (Exemption, locate.EXEMPTIONS_DIR)
+            )
             extra = {"until": occ.due + dt.timedelta(days=10)} if kind is Extension else {}
             request = kind(task=report.task, unit=report.unit, reason="人员外出", date=report.date,
                            period=occ.label or None, recorded=f"{report.date}T09:00:00", **extra)
