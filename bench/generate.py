@@ -83,9 +83,9 @@ def supervision(book, made: list[Report], seed: int):
         elif 0.064 <= roll < 0.065:
             task = book.task_by_id[report.task]
             occ = book.occurrence_for(task, report.period, report.date)
-            kind, folder = (
-                (Extension, locate.EXTENSIONS_DIR) if rng.random() < 0.7 else (Exemption, locate.EXEMPTIONS_DIR)
-            )
+            early = report.date <= occ.due  # an extension must be asked before the due day
+            asked = early and rng.random() < 0.7
+            kind, folder = (Extension, locate.EXTENSIONS_DIR) if asked else (Exemption, locate.EXEMPTIONS_DIR)
             extra = {"until": occ.due + dt.timedelta(days=10)} if kind is Extension else {}
             request = kind(task=report.task, unit=report.unit, reason="人员外出", date=report.date,
                            period=occ.label or None, recorded=f"{report.date}T09:00:00", **extra)
