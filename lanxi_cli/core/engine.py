@@ -99,66 +99,155 @@ class _Progress:
     decided: bool = False  # a measure was reported, so the target decides (a `done` alone does not)
 
 
-def _measured(own: list[Report], target: Target | None) -> _Progress:
-    """A non-milestone obligation from its period's reports (in record order)."""
-    done = next((r.date for r in own if r.status == "done"), None)
-    if target is None:
-        return _Progress(done, None)
-    counts = target.count is not None and any(r.count is not None for r in own)
-    rates = target.rate is not None and any(r.rate is not None for r in own)
-    total, by_part = 0, dict.fromkeys((p.name for p in target.parts), 0)
-    count_day = rate_day = None
-    best = None
-    for report in own:
+class _Measured:
+    """One non-milestone occurrence, its reports added one by one in record order."""
+
+    __slots__ = ("target", "own", "done", "counts", "rates", "total", "by_part", "count_day", "rate_day", "best")
+
+    def __init__(self, target: Target | None):
+        self.target, self.own = target, []
+        self.done = self.count_day = self.rate_day = self.best = None
+        self.counts = self.rates = False
+        self.total = 0
+        self.by_part = dict.fromkeys((p.name for p in target.parts), 0) if target else {}
+
+    def add(self, report: Report) -> None:
+        self.own.append(report)
+        if self.done is None and report.status == "done":
+            self.done = report.date
+        target = self.target
+        if target is None:
+            return
         if report.count is not None:
-            total += report.count
-            if report.part in by_part:
-                by_part[report.part] += report.count
-            if count_day is None and total >= (target.count or 0) and all(
-                by_part[p.name] >= p.count for p in target.parts
+            self.counts = self.counts or target.count is not None
+            self.total += report.count
+            if report.part in self.by_part:
+                self.by_part[report.part] += report.count
+            if self.count_day is None and self.total >= (target.count or 0) and all(
+                self.by_part[p.name] >= p.count for p in target.parts
             ):
-                count_day = report.date
+                self.count_day = report.date
         if report.rate is not None:
-            best = report.rate if best is None else max(best, report.rate)
-            if rate_day is None and target.rate is not None and report.rate >= target.rate:
-                rate_day = report.date
-    parts = tuple(PartCount(p.name, by_part[p.name], p.count) for p in target.parts)
-    progress = _Progress(done, total if target.count is not None else None, best, parts, counts or rates)
-    if progress.decided:
-        days = [day for day, used in ((count_day, counts), (rate_day, rates)) if used]
-        progress.completed_on = None if None in days else max(days)
-    return progress
+            self.rates = self.rates or target.rate is not None
+            self.best = report.rate if self.best is None else max(self.best, report.rate)
+            if self.rate_day is None and target.rate is not None and report.rate >= target.rate:
+                self.rate_day = report.date
+
+    def progress(self) -> _Progress:
+        target = self.target
+        if target is None:
+            return _Progress(self.done, None)
+        parts = tuple(PartCount(p.name, self.by_part[p.name], p.count) for p in target.parts)
+        decided = self.counts or self.rates
+        progress = _Progress(self.done, self.total if target.count is not None else None, self.best, parts, decided)
+        if decided:
+            days = [day for day, used in ((self.count_day, self.counts), (self.rate_day, self.rates)) if used]
+            progress.completed_on = None if None in days else max(days)
+        return progress
 
 
-def _milestones(occs: tuple[Occurrence, ...], mine: list[Report]) -> tuple[list[dt.date | None], int, list[list]]:
-    """Cumulative milestones: each one's completion day, the total counted, and
-    the reports that went toward each (a report adding nothing goes to the
-    milestone it stood before)."""
-    goals = [occ.count if occ.count is not None else occ.index + 1 for occ in occs]
-    reached: list[dt.date | None] = [None] * len(occs)
-    own: list[list[Report]] = [[] for _ in occs]
-    total = 0
-    for report in mine:
+class _Milestones:
+    """Cumulative milestones of one (task, unit): each one's completion day, the
+    total counted, and the reports that went toward each (a report adding
+    nothing goes to the milestone it stood before)."""
+
+    __slots__ = ("goals", "reached", "owns", "total")
+
+    def __init__(self, occs: tuple[Occurrence, ...]):
+        self.goals = [occ.count if occ.count is not None else occ.index + 1 for occ in occs]
+        self.reached: list[dt.date | None] = [None] * len(occs)
+        self.owns: list[list[Report]] = [[] for _ in occs]
+        self.total = 0
+
+    def add(self, report: Report) -> tuple[int, int]:
+        """Count `report`; the first and last milestone it went toward."""
+        goals = self.goals
         step = report.count if report.count is not None else (1 if report.status == "done" else 0)
-        before, total = total, total + step
+        before = self.total
+        self.total += step
+        went = []
         for k, goal in enumerate(goals):
             floor = goals[k - 1] if k else 0
-            if (step and before < goal and total > floor) or (not step and floor <= before < goal):
-                own[k].append(report)
-            if reached[k] is None and total >= goal:
-                reached[k] = report.date
+            if (step and before < goal and self.total > floor) or (not step and floor <= before < goal):
+                went.append(k)
+            if self.reached[k] is None and self.total >= goal:
+                self.reached[k] = report.date
         if not step and before >= goals[-1]:
-            own[-1].append(report)
-    return reached, total, own
+            went.append(len(goals) - 1)
+        for k in went:
+            self.owns[k].append(report)
+        return (went[0], went[-1]) if went else (-1, -2)
+
+
+class PairFold:
+    """Every occurrence of one (task, unit), its reports added in record order:
+    the one place the completion rules run (engine.compute, core.index)."""
+
+    __slots__ = ("book", "task", "occs", "milestones", "measured")
+
+    def __init__(self, book: Book, task: Task, unit: str):
+        self.book, self.task, self.occs = book, task, book.occurrences(task)
+        if task.deadline.rule == "milestones":
+            self.milestones, self.measured = _Milestones(self.occs), None
+        else:
+            target = book.target(task, unit)
+            self.milestones, self.measured = None, [_Measured(target) for _ in self.occs]
+
+    def add(self, report: Report) -> tuple[int, int]:
+        """Count `report`; the first and last occurrence it went toward (as its own)."""
+        if self.milestones is not None:
+            return self.milestones.add(report)
+        k = self.book.occurrence_for(self.task, report.period, report.date).index
+        self.measured[k].add(report)
+        return k, k
+
+    def changed(self, first: int, last: int) -> range:
+        """The occurrences whose progress a report going toward first..last may change."""
+        return range(len(self.occs)) if self.milestones is not None else range(first, last + 1)
+
+    def own(self, k: int) -> list[Report]:
+        return self.milestones.owns[k] if self.milestones is not None else self.measured[k].own
+
+    def progress(self, k: int) -> _Progress:
+        if self.milestones is not None:
+            return _Progress(self.milestones.reached[k], self.milestones.total, decided=True)
+        return self.measured[k].progress()
+
+
+def obligation(
+    book: Book, task: Task, unit: str, occ: Occurrence, got: _Progress, last: Report | None, verification,
+    due: dt.date, exempt: bool, as_of: dt.date,
+) -> Obligation:
+    """One obligation on `as_of` from what its reports add up to (`got`), its
+    latest own report and its due day: the one place an Obligation is made."""
+    cumulative = task.deadline.rule == "milestones"
+    target = None if cumulative else book.target(task, unit)
+    goal = occ.count if cumulative else (target.count if target else None)
+    state = State.exempt if exempt else state_of(due, got.completed_on, as_of, book.plan.due_soon_days)
+    return Obligation(
+        task=task, unit=unit, occ=occ, due=due, state=state,
+        target=goal,
+        count=got.count if goal is not None else None,
+        completed_on=got.completed_on,
+        last_report=last.date if last is not None else None,
+        verification=None if exempt else verification,
+        scored=book.scored(task, occ),
+        rate=got.rate,
+        rate_target=target.rate if target else None,
+        parts=got.parts,
+        blocked=last if last is not None and last.status == "blocked" and got.completed_on is None else None,
+        measured=got.decided,
+    )
 
 
 # ---- every obligation ----------------------------------------------------------------
 
 
 def compute(
-    book: Book, reports: list[Report], as_of: dt.date, reviews=(), extensions=(), exemptions=()
+    book: Book, reports: list[Report], as_of: dt.date, reviews=(), extensions=(), exemptions=(), pairs=None
 ) -> list[Obligation]:
-    """Every obligation of every task, in plan order, evaluated on `as_of`.
+    """Every obligation of every task, in plan order, evaluated on `as_of`
+    (with `pairs`, a set of (task id, unit), only theirs).
 
     `reviews`, `extensions`, `exemptions` (see reviews): a rejected report is
     left out, an approved extension moves its obligation's due date, an
@@ -169,48 +258,27 @@ def compute(
     by_pair: dict[tuple[str, str], list[Report]] = defaultdict(list)
     rejected: dict[tuple[str, str], list[Report]] = defaultdict(list)
     for report in reports:
-        if report.date <= as_of:
+        if report.date <= as_of and (pairs is None or (report.task, report.unit) in pairs):
             kept = not decided or decided.get(report.id) != "rejected"  # an id is worked out only where reviews are
             (by_pair if kept else rejected)[(report.task, report.unit)].append(report)
-    window = book.plan.due_soon_days
     out: list[Obligation] = []
     for task in book.tasks:
-        occs = book.occurrences(task)
-        cumulative = task.deadline.rule == "milestones"
         for unit in book.task_units(task):
-            target = book.target(task, unit)
-            mine = sorted(by_pair.get((task.id, unit), ()), key=record_order)
+            if pairs is not None and (task.id, unit) not in pairs:
+                continue
+            fold = PairFold(book, task, unit)
+            for report in sorted(by_pair.get((task.id, unit), ()), key=record_order):
+                fold.add(report)
             reopened = {book.occurrence_for(task, r.period, r.date).index for r in rejected.get((task.id, unit), ())}
-            if cumulative:
-                reached, total, per_occ = _milestones(occs, mine)
-                progress = [_Progress(day, total, decided=True) for day in reached]
-            else:
-                per_occ = [[] for _ in occs]
-                for report in mine:
-                    per_occ[book.occurrence_for(task, report.period, report.date).index].append(report)
-                progress = [_measured(own, target) for own in per_occ]
-            for occ, own, got in zip(occs, per_occ, progress, strict=True):
-                due = dues.get((task.id, unit, occ.label), occ.due)
-                if (task.id, unit, None) in exempted or (task.id, unit, occ.label) in exempted:
-                    state = State.exempt
-                else:
-                    state = state_of(due, got.completed_on, as_of, window)
-                goal = occ.count if cumulative else (target.count if target else None)
-                out.append(Obligation(
-                    task=task, unit=unit, occ=occ, due=due, state=state,
-                    target=goal,
-                    count=got.count if goal is not None else None,
-                    completed_on=got.completed_on,
-                    last_report=own[-1].date if own else None,
-                    verification=None if state == State.exempt else review_rules.verification(
-                        got.completed_on is not None, own, occ.index in reopened, decided
-                    ),
-                    scored=book.scored(task, occ),
-                    rate=got.rate,
-                    rate_target=target.rate if target and not cumulative else None,
-                    parts=got.parts,
-                    blocked=own[-1] if own and own[-1].status == "blocked" and got.completed_on is None else None,
-                    measured=got.decided,
+            for occ in fold.occs:
+                got, own = fold.progress(occ.index), fold.own(occ.index)
+                exempt = (task.id, unit, None) in exempted or (task.id, unit, occ.label) in exempted
+                verification = review_rules.verification(
+                    got.completed_on is not None, own, occ.index in reopened, decided
+                )
+                out.append(obligation(
+                    book, task, unit, occ, got, own[-1] if own else None, verification,
+                    dues.get((task.id, unit, occ.label), occ.due), exempt, as_of,
                 ))
     return out
 
