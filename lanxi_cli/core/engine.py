@@ -89,7 +89,7 @@ def worst(states) -> State:
 
 
 @dataclass(slots=True)
-class _Progress:
+class Progress:
     """What the reports of one obligation add up to."""
 
     completed_on: dt.date | None = None
@@ -133,13 +133,13 @@ class _Measured:
             if self.rate_day is None and target.rate is not None and report.rate >= target.rate:
                 self.rate_day = report.date
 
-    def progress(self) -> _Progress:
+    def progress(self) -> Progress:
         target = self.target
         if target is None:
-            return _Progress(self.done, None)
+            return Progress(self.done, None)
         parts = tuple(PartCount(p.name, self.by_part[p.name], p.count) for p in target.parts)
         decided = self.counts or self.rates
-        progress = _Progress(self.done, self.total if target.count is not None else None, self.best, parts, decided)
+        progress = Progress(self.done, self.total if target.count is not None else None, self.best, parts, decided)
         if decided:
             days = [day for day, used in ((self.count_day, self.counts), (self.rate_day, self.rates)) if used]
             progress.completed_on = None if None in days else max(days)
@@ -208,18 +208,25 @@ class PairFold:
     def own(self, k: int) -> list[Report]:
         return self.milestones.owns[k] if self.milestones is not None else self.measured[k].own
 
-    def progress(self, k: int) -> _Progress:
+    def progress(self, k: int) -> Progress:
         if self.milestones is not None:
-            return _Progress(self.milestones.reached[k], self.milestones.total, decided=True)
+            return Progress(self.milestones.reached[k], self.milestones.total, decided=True)
         return self.measured[k].progress()
 
 
+def blocked_by(last: Report | None, got: Progress) -> Report | None:
+    """The latest own report, where it says blocked and nothing completed the obligation."""
+    return last if last is not None and last.status == "blocked" and got.completed_on is None else None
+
+
 def obligation(
-    book: Book, task: Task, unit: str, occ: Occurrence, got: _Progress, last: Report | None, verification,
-    due: dt.date, exempt: bool, as_of: dt.date,
+    book: Book, task: Task, unit: str, occ: Occurrence, got: Progress, last_day: dt.date | None,
+    blocked: Report | None, verification, due: dt.date, exempt: bool, as_of: dt.date,
 ) -> Obligation:
-    """One obligation on `as_of` from what its reports add up to (`got`), its
-    latest own report and its due day: the one place an Obligation is made."""
+    """One obligation on `as_of` from what its reports add up to (`got`), the
+    day of its latest own report (`blocked`: that report, where it says
+    blocked and nothing completed the obligation) and its due day: the one
+    place an Obligation is made."""
     cumulative = task.deadline.rule == "milestones"
     target = None if cumulative else book.target(task, unit)
     goal = occ.count if cumulative else (target.count if target else None)
@@ -229,13 +236,13 @@ def obligation(
         target=goal,
         count=got.count if goal is not None else None,
         completed_on=got.completed_on,
-        last_report=last.date if last is not None else None,
+        last_report=last_day,
         verification=None if exempt else verification,
         scored=book.scored(task, occ),
         rate=got.rate,
         rate_target=target.rate if target else None,
         parts=got.parts,
-        blocked=last if last is not None and last.status == "blocked" and got.completed_on is None else None,
+        blocked=blocked,
         measured=got.decided,
     )
 
@@ -276,8 +283,9 @@ def compute(
                 verification = review_rules.verification(
                     got.completed_on is not None, own, occ.index in reopened, decided
                 )
+                last = own[-1] if own else None
                 out.append(obligation(
-                    book, task, unit, occ, got, own[-1] if own else None, verification,
+                    book, task, unit, occ, got, last and last.date, blocked_by(last, got), verification,
                     dues.get((task.id, unit, occ.label), occ.due), exempt, as_of,
                 ))
     return out
