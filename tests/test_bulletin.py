@@ -230,6 +230,9 @@ def test_libreoffice_renders_the_docx_on_a4_pages(word, tmp_path):
     flat = "".join(text.split())
     assert "关于兰溪镇深入推进毒品预防教育宣传专项行动推进情况的通报" in flat
     assert "三河口村" in flat and "—2—" in flat and f"—{pages}—" in flat  # units named; pages numbered
+    last = subprocess.run(["pdftotext", "-f", str(pages), "-l", str(pages), str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout.split()
+    assert last[:2] == ["附件", "报告编号清单"]  # the appendix begins a page of its own
 
 
 def test_no_unit_under_two_contradictory_headings(cli, data_dir):
@@ -266,3 +269,93 @@ def test_blocked_reports_are_for_the_lead_to_act_on(cli, data_dir):
     # a later report that is not blocked clears it
     (data_dir / "reports" / "c.yaml").write_text("task: '5.1'\nunit: 黄湖村\ndate: 2020-09-14\n", encoding="utf-8")
     assert "## 六、" not in cli("bulletin", "--data", str(data_dir), "--as-of", AS_OF).stdout
+
+
+# ---- the appendix: the ids every figure rests on ------------------------------------------
+
+
+def write(folder, name: str, text: str) -> None:
+    folder.mkdir(exist_ok=True)
+    (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
+
+
+def corrected(data_dir):
+    """Reports counted, withdrawn, amended, rejected, blocked, toward nothing, and after the day."""
+    reports = data_dir / "reports"
+    write(reports, "a", "task: '1.1'\nunit: 苏家湖村\ndate: 2020-09-02\nstatus: done\n")
+    write(reports, "b", "task: '1.1'\nunit: 黄湖村\ndate: 2020-09-03\nstatus: done\n")
+    write(reports, "c", "task: '1.1'\nunit: 罗湖村\ndate: 2020-09-04\nstatus: done\n")
+    write(reports, "d", "task: '1.1'\nunit: 罗湖村\ndate: 2020-09-05\nstatus: done\nsupersedes: c\nreason: 日期有误\n")
+    write(reports, "e", "task: '1.2'\nunit: 罗湖村\ndate: 2020-09-06\nstatus: done\n")
+    write(reports, "f", "task: '5.1'\nunit: 黄湖村\ndate: 2020-09-12\nstatus: blocked\nnote: 无客运企业\n")
+    write(reports, "g", "task: '1.1'\nunit: 禁毒办\ndate: 2020-09-02\nstatus: done\n")  # leads 1.1, owes nothing
+    write(reports, "h", "task: '1.2'\nunit: 苏家湖村\ndate: 2020-09-20\nstatus: done\n")  # after the as-of day
+    write(data_dir / "withdrawals", "w", "subject: b\nreason: 报错了村\ndate: 2020-09-04\n")
+    write(data_dir / "reviews", "r", "subject: e\ndecision: rejected\nby: 禁毒办\ndate: 2020-09-07\n")
+
+
+def test_docx_appendix_lists_the_ids_every_figure_rests_on(cli, data_dir, tmp_path):
+    from docx import Document
+
+    corrected(data_dir)
+    out = tmp_path / "通报.docx"
+    result = cli("bulletin", "-o", str(out), "--data", str(data_dir), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    paragraphs = Document(str(out)).paragraphs
+    texts = [p.text for p in paragraphs]
+    # 附件说明: one line below the body, before the signature
+    note = texts.index("附件：报告编号清单")
+    assert texts[note - 2].startswith("请各单位对照任务清单") and texts[note - 1] == ""
+    assert texts[note + 1:note + 4] == ["", "兰溪镇禁毒办", "2020年9月15日"]
+    # the appendix: on a page of its own, "附件" in 黑体 at the top left, the title on the third line
+    mark = texts.index("附件")
+    assert paragraphs[mark].paragraph_format.page_break_before
+    assert paragraphs[mark].paragraph_format.first_line_indent is None
+    assert [east_asian_font(r) for r in paragraphs[mark].runs] == ["黑体"]
+    assert texts[mark + 1:] == [
+        "",
+        "报告编号清单",
+        "本通报的统计依据截至2020年9月15日的以下3份报告，按单位列出报告编号（即报告文件名去掉 .yaml）：",
+        "苏家湖村（1份）：a。",
+        "黄湖村（1份）：f。",
+        "罗湖村（1份）：d。",
+        "以下3份报告已撤回、已更正或审核未通过，不计入统计：",
+        "黄湖村 b：已撤回（撤回记录 w）。",
+        "罗湖村 c：已更正，以报告 d 为准。",
+        "罗湖村 e：审核未通过。",
+        "",
+        "兰溪镇禁毒办　　　　　　　　　　2020年9月15日印发",  # the 版记 follows the appendix
+    ]
+    # the body's figures agree: 苏家湖村 done, 罗湖村 late through d; b, c and e count nowhere
+    status = {r["unit"]: r for r in json.loads(cli("status", "--data", str(data_dir), "--as-of", AS_OF,
+                                                     "--format", "json").stdout)["units"]}
+    assert [status[u]["done"] + status[u]["late"] for u in ("苏家湖村", "黄湖村", "罗湖村")] == [1, 0, 1]
+
+
+def test_appendix_is_bounded_and_says_where_the_rest_is(cli, data_dir, monkeypatch):
+    """A town of many reports gets a few pages: each unit its newest ids within the
+    limit (a unit with few lists them all), and a sentence counting what is left out."""
+    from lanxi_cli.render import bulletin
+
+    monkeypatch.setattr(bulletin, "APPENDIX_IDS", 5)
+    monkeypatch.setattr(bulletin, "APPENDIX_LEFT_OUT", 1)
+    reports = data_dir / "reports"
+    for unit, n in (("苏家湖村", 1), ("黄湖村", 3), ("罗湖村", 4)):
+        for day in range(1, n + 1):
+            write(reports, f"{unit}-{day}", f"task: '1.1'\nunit: {unit}\ndate: 2020-09-0{day}\nstatus: progress\n")
+    write(data_dir / "withdrawals", "w1", "subject: 黄湖村-1\nreason: 重复\ndate: 2020-09-05\n")
+    write(data_dir / "withdrawals", "w2", "subject: 罗湖村-1\nreason: 重复\ndate: 2020-09-05\n")
+    text = cli("bulletin", "--data", str(data_dir), "--as-of", AS_OF).stdout
+    assert text.split("# 报告编号清单\n\n", 1)[1] == (
+        "本通报的统计依据截至2020年9月15日的以下6份报告，按单位列出报告编号（即报告文件名去掉 .yaml）：\n"
+        "\n"
+        "- 苏家湖村（1份）：苏家湖村-1。\n"
+        "- 黄湖村（2份）：黄湖村-2、黄湖村-3。\n"
+        "- 罗湖村（共3份，列出最近2份）：罗湖村-3、罗湖村-4。\n"
+        "\n"
+        "以下2份报告已撤回、已更正或审核未通过，不计入统计：\n"
+        "\n"
+        "- 罗湖村 罗湖村-1：已撤回（撤回记录 w2）。\n"  # record order: same day, by file
+        "\n"
+        "另有2份报告的编号未列出。全部报告编号可用“lanxi report list --all --as-of 2020-09-15 --format csv”导出。\n"
+    )

@@ -208,8 +208,15 @@ def test_uncommitted_edits_or_an_unfinished_rebase_are_refused(server, tmp_path)
     git("rebase", "origin/main", cwd=repo, check=False)  # stops on the conflict
     busy = sync(repo)
     assert busy.returncode == 1
-    assert "正处于未完成的变基（rebase）之中" in busy.stderr
+    assert busy.stderr == (f"仓库 {repo} 正处于未完成的变基（rebase）之中："
+                           "请先完成或放弃（git rebase --continue 或 --abort），再同步。\n")
     git("rebase", "--abort", cwd=repo)
+    git("bisect", "start", cwd=repo)  # every state a writer refuses (gitio.unfinished), sync refuses too
+    bisecting = sync(repo)
+    assert bisecting.returncode == 1
+    assert bisecting.stderr == (f"仓库 {repo} 正处于未完成的二分查找（bisect）之中："
+                                "请先完成或放弃（git bisect reset），再同步。\n")
+    git("bisect", "reset", cwd=repo)
 
 
 @pytest.mark.parametrize(("option", "kept"), [("ours", "（一）"), ("theirs", "（二）")])

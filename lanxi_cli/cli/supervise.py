@@ -34,13 +34,15 @@ def bulletin(
     as_of: AsOfOpt = None,
 ) -> None:
     """通报：专项行动推进情况（Markdown；-o 以 .docx 结尾则生成 Word 公文）。"""
-    from lanxi_cli.core import overview
+    from lanxi_cli.core import overview, reviews
     from lanxi_cli.render import bulletin as doc
 
     kind = doc.output_kind(output)  # a bad file name is a usage error, before any data is read
     session = open_session(data, as_of)
     summary = overview.compute(session.book, session.obligations(), session.as_of)
-    doc.write(doc.build(session.book, summary, number, issue), output, kind)
+    reports = [r for r in session.records("reports") if r.date <= session.as_of]
+    decided = reviews.decisions(session.reviews, session.as_of)
+    doc.write(doc.build(session.book, summary, reports, decided, session.corrections, number, issue), output, kind)
     if output is not None:
         typer.echo(str(output))  # an output the user named, shown as named
 

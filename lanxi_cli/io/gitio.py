@@ -124,25 +124,47 @@ _UNFINISHED = (  # (file or folder in the git dir, what is under way, the git co
 )
 
 
+def _repository(folder: Path) -> tuple[str, str] | None:
+    """(work tree top, absolute git dir) of the repository holding `folder`;
+    None outside one, or without git."""
+    try:
+        found = _git(["rev-parse", "--show-toplevel", "--absolute-git-dir"], folder)
+    except GitError:
+        return None
+    lines = found.stdout.splitlines()
+    return (lines[0], lines[1]) if found.returncode == 0 and len(lines) == 2 else None
+
+
+def _under_way(git_dir: str) -> tuple[str, str] | None:
+    for name, what, command in _UNFINISHED:
+        if os.path.lexists(os.path.join(git_dir, name)):
+            return what, "git bisect reset" if command == "bisect" else f"git {command} --continue 或 --abort"
+    return None
+
+
+def unfinished(folder: Path) -> tuple[str, str] | None:
+    """The git operation the repository holding `folder` is in the middle of
+    (merge, rebase, cherry-pick, revert, bisect) and the command that ends it;
+    None when there is none, or no repository."""
+    found = _repository(folder)
+    return _under_way(found[1]) if found else None
+
+
 def refuse_unfinished(folder: Path) -> None:
     """A DataError while the repository holding `folder` is in the middle of a
     merge, rebase, cherry-pick, revert or bisect, or its HEAD is detached: a
     file written then could be committed onto a temporary HEAD, or deleted by
     `git merge --abort`. Called before anything is written. Outside a
     repository, or without git, there is nothing to protect."""
-    try:
-        found = _git(["rev-parse", "--show-toplevel", "--absolute-git-dir"], folder)
-    except GitError:
+    found = _repository(folder)
+    if found is None:
         return
-    lines = found.stdout.splitlines()
-    if found.returncode != 0 or len(lines) != 2:
-        return
-    top, git_dir = lines
-    for name, what, command in _UNFINISHED:
-        if os.path.lexists(os.path.join(git_dir, name)):
-            finish = "git bisect reset" if command == "bisect" else f"git {command} --continue 或 --abort"
-            raise DataError(f"数据仓库 {top} 正在进行{what}，尚未完成；请先完成或放弃（{finish}），"
-                            "再记录。没有写入任何内容")
+    top, git_dir = found
+    busy = _under_way(git_dir)
+    if busy:
+        what, finish = busy
+        raise DataError(f"数据仓库 {top} 正在进行{what}，尚未完成；请先完成或放弃（{finish}），"
+                        "再记录。没有写入任何内容")
     if _git(["symbolic-ref", "-q", "HEAD"], folder).returncode != 0:
         raise DataError(f"数据仓库 {top} 处于游离 HEAD（detached HEAD）状态，不在任何分支上；"
                         "请先切换到分支（git switch 分支名），再记录。没有写入任何内容")

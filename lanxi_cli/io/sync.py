@@ -27,10 +27,6 @@ from lanxi_cli.io import gitio
 ATTEMPTS = 30  # pushes tried before giving up while others keep pushing first
 _RACE = ("[rejected]", "non-fast-forward", "fetch first", "failed to update ref", "cannot lock ref",
          "stale info", "incorrect old value")
-_IN_PROGRESS = {  # git's marker file → what is going on
-    "rebase-merge": "变基（rebase）", "rebase-apply": "变基（rebase）", "MERGE_HEAD": "合并（merge）",
-    "CHERRY_PICK_HEAD": "拣选（cherry-pick）", "REVERT_HEAD": "还原（revert）",
-}
 
 
 class SyncError(DataError):
@@ -67,24 +63,16 @@ def _must(args: list[str], top: Path, what: str) -> str:
     return out
 
 
-def in_progress(top: Path) -> str | None:
-    """What unfinished git operation the repository is in the middle of, if any."""
-    for marker, what in _IN_PROGRESS.items():
-        ok, path, _ = _run(["rev-parse", "--git-path", marker], top)
-        if ok and (top / path).exists():
-            return what
-    return None
-
-
 def sync(data_dir: Path, attempts: int = ATTEMPTS, sleep=time.sleep) -> Outcome:
     top = gitio.work_tree(data_dir)
     if top is None:
         raise SyncError(
             f"数据目录 {data_dir} 不在 git 仓库中，无法同步；新建共享仓库的步骤见 README 的“多人共用一套数据”。"
         )
-    busy = in_progress(top)
+    busy = gitio.unfinished(top)  # the one rule every writer keeps
     if busy:
-        raise SyncError(f"仓库 {top} 正处于未完成的{busy}之中：请先完成或中止它（git status 可查看），再同步。")
+        what, finish = busy
+        raise SyncError(f"仓库 {top} 正处于未完成的{what}之中：请先完成或放弃（{finish}），再同步。")
     ok, branch, _ = _run(["symbolic-ref", "--quiet", "--short", "HEAD"], top)
     if not ok:
         raise SyncError(f"仓库 {top} 没有检出任何分支（HEAD 处于分离状态），无法同步；请先 git switch 到工作分支。")
@@ -148,7 +136,7 @@ def _rebase(top: Path, upstream: str) -> str:
         if ok:
             return _must(["rev-parse", "HEAD"], top, "读取当前提交")
         conflicts = _conflicts(top)
-        if in_progress(top):
+        if gitio.unfinished(top):
             _run(["rebase", "--abort"], top)
         now = _run(["rev-parse", "HEAD"], top)[1]
     if now != before:

@@ -11,9 +11,12 @@ the title in 宋体 22 pt (二号), the body in 仿宋 16 pt (三号), first-lev
 headings in 黑体; a fixed line pitch of 28.95 pt, which gives the standard's
 22 lines of 28 characters a page; page numbers "— 1 —" in 宋体 14 pt, odd
 pages right and even pages left; the signature, the date and the 版记 at
-the end. The charts are native Word charts (DrawingML, written with
-openpyxl's chart classes, no new dependency): Word, WPS and LibreOffice draw
-them with the reader's own fonts, and they stay editable.
+the end. The appendix (附件: the ids of the reports every figure rests on) is
+announced under the body ("附件：…") and set on a page of its own before the
+版记, "附件" in 黑体 at the top left and its title centred on the third
+line. The charts are native Word charts (DrawingML, written with openpyxl's
+chart classes, no new dependency): Word, WPS and LibreOffice draw them with
+the reader's own fonts, and they stay editable.
 """
 
 from __future__ import annotations
@@ -29,11 +32,14 @@ SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "markdown", ".do
 LEADERS = 3  # units ahead: at most this many per ranking group
 NUMERALS = "一二三四五六七八九十"
 CHART_SERIES = (("done", "按时完成"), ("late", "逾期完成"), ("overdue", "已逾期"), ("pending", "未到期"))
+APPENDIX = "报告编号清单"
+APPENDIX_IDS = 200  # counted report ids listed at most: some pages, not a book, at 10k reports
+APPENDIX_LEFT_OUT = 50  # uncounted reports listed at most
 
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    kind: str  # title, addressee, heading, para, item, chart, signature, date, note
+    kind: str  # title, addressee, heading, para, item, chart, signature, date, note, attachment, appendix
     text: str
 
 
@@ -67,7 +73,11 @@ def issuer_of(plan) -> str:
     return f"{plan.town}{office or plan.assessment.assessor or plan.organisation.lead_unit}"
 
 
-def build(book, overview, number: str | None = None, issue: str | None = None) -> Bulletin:
+def build(book, overview, reports, decided: dict[str, str], corrections,
+          number: str | None = None, issue: str | None = None) -> Bulletin:
+    """The 通报 of `overview`; its appendix lists the ids of `reports` (every report
+    dated on or before the as-of day, withdrawn and superseded ones too), which
+    count and which do not by `corrections` and the review decisions in force."""
     from lanxi_cli.core.assess import GROUP_NAMES
 
     plan = book.plan
@@ -101,9 +111,13 @@ def build(book, overview, number: str | None = None, issue: str | None = None) -
     doc.blocks += [
         Block("para", "请各单位对照任务清单查漏补缺，逾期事项抓紧办结，并于每月10日、20日、30日前"
                       f"向{plan.progress_reports.to or '专项行动办公室'}报送进展情况。"),
+        Block("attachment", f"附件：{APPENDIX}"),
         Block("signature", issuer),
         Block("date", cn_date(as_of)),
         Block("note", f"（数据截至 {as_of.isoformat()}，据各单位进展报告统计。）"),
+        Block("appendix", "附件"),
+        Block("title", APPENDIX),
+        *_appendix(book, overview, reports, decided, corrections),
     ]
     return doc
 
@@ -264,6 +278,62 @@ def _blocked(book, obligations) -> list[Block]:
     return out
 
 
+def _appendix(book, overview, reports, decided: dict[str, str], corrections) -> list[Block]:
+    """The ids of the reports the figures rest on, unit by unit (each unit's
+    newest, within APPENDIX_IDS in all), then those that count nowhere and why;
+    what is left out is counted, with the command that lists it all."""
+    from lanxi_cli.core.corrections import newest
+    from lanxi_cli.core.domain import record_order
+    from lanxi_cli.core.engine import unit_order
+
+    as_of = overview.campaign.as_of
+    owed = {(ob.task.id, ob.unit) for ob in overview.obligations}
+    counted: dict[str, list[str]] = defaultdict(list)
+    left_out = []
+    for r in sorted(reports, key=record_order):
+        if r.id in corrections.withdrawn:
+            left_out.append(f"{r.unit} {r.id}：已撤回（撤回记录 {corrections.withdrawn[r.id].id}）。")
+        elif r.id in corrections.superseded_by:
+            left_out.append(f"{r.unit} {r.id}：已更正，以报告 {newest(corrections, r.id)} 为准。")
+        elif decided.get(r.id) == "rejected":
+            left_out.append(f"{r.unit} {r.id}：审核未通过。")
+        elif (r.task, r.unit) in owed:  # a report toward no obligation counts in no figure
+            counted[r.unit].append(r.id)
+    units = sorted(counted, key=lambda u: unit_order(book, u))
+    total = sum(len(ids) for ids in counted.values())
+    if not total:
+        out = [Block("para", f"截至{cn_date(as_of)}，尚无计入统计的报告。")]
+    else:
+        out = [Block("para", f"本通报的统计依据截至{cn_date(as_of)}的以下{total}份报告，"
+                             "按单位列出报告编号（即报告文件名去掉 .yaml）：")]
+    shown = _shares({u: len(counted[u]) for u in units}, APPENDIX_IDS)
+    for unit in units:
+        ids, n = counted[unit], shown[unit]
+        if n == len(ids):
+            out.append(Block("item", f"{unit}（{n}份）：{'、'.join(ids)}。"))
+        else:
+            listed = f"列出最近{n}份）：{'、'.join(ids[-n:])}。" if n else "未列出）。"
+            out.append(Block("item", f"{unit}（共{len(ids)}份，{listed}"))
+    if left_out:
+        out.append(Block("para", f"以下{len(left_out)}份报告已撤回、已更正或审核未通过，不计入统计："))
+        out += [Block("item", text) for text in left_out[:APPENDIX_LEFT_OUT]]
+    more = total - sum(shown.values()) + max(0, len(left_out) - APPENDIX_LEFT_OUT)
+    if more:
+        out.append(Block("para", f"另有{more}份报告的编号未列出。全部报告编号可用"
+                                 f"“lanxi report list --all --as-of {as_of.isoformat()} --format csv”导出。"))
+    return out
+
+
+def _shares(sizes: dict[str, int], limit: int) -> dict[str, int]:
+    """How many of each unit's ids to list, `limit` in all: a unit with few lists
+    them all, and what it leaves goes to the others in equal shares."""
+    shares, left = {}, limit
+    for i, unit in enumerate(sorted(sizes, key=sizes.get)):
+        shares[unit] = min(sizes[unit], left // (len(sizes) - i))
+        left -= shares[unit]
+    return shares
+
+
 # ---- Markdown --------------------------------------------------------------------
 
 
@@ -274,7 +344,7 @@ def markdown(doc: Bulletin) -> str:
         lines += [f"{doc.issuer}　{'　'.join(head)}", ""]
     blocks = [b for b in doc.blocks if b.kind != "chart"]  # Markdown has no chart; the numbers are in the text
     for i, block in enumerate(blocks):
-        text = {"title": "# ", "heading": "## ", "item": "- "}.get(block.kind, "") + block.text
+        text = {"title": "# ", "heading": "## ", "item": "- ", "appendix": "---\n\n"}.get(block.kind, "") + block.text
         joined = block.kind == "item" and i and blocks[i - 1].kind == "item"
         if lines and lines[-1] != "" and not joined:
             lines.append("")
@@ -299,6 +369,8 @@ FONTS = {  # kind: (East Asian font, points, bold, alignment, first-line indent 
     "signature": ("仿宋", 16, False, "right", 0),
     "date": ("仿宋", 16, False, "right", 0),
     "note": ("仿宋", 16, False, None, 2),
+    "attachment": ("仿宋", 16, False, None, 2),  # 附件说明, under the body
+    "appendix": ("黑体", 16, False, None, 0),  # "附件", at the top left of its own page
     "record": ("仿宋", 14, False, None, 1),
 }
 
@@ -336,6 +408,12 @@ def docx(doc: Bulletin, handle) -> None:
             _para(document, "signature", block.text, right_chars=4)
         elif block.kind == "date":
             _para(document, "date", block.text, right_chars=4)
+        elif block.kind == "attachment":
+            _para(document, "para", "")  # one line below the body
+            _para(document, "attachment", block.text)
+        elif block.kind == "appendix":
+            _para(document, "appendix", block.text).paragraph_format.page_break_before = True
+            _para(document, "para", "")  # the title on the third line
         else:
             _para(document, block.kind, block.text)
     _record(document, doc)
