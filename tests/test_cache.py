@@ -10,7 +10,7 @@ import time
 import pytest
 
 from lanxi_cli.core.domain import Report
-from lanxi_cli.io import cache, load, save
+from lanxi_cli.io import cache, index_store, load, save
 
 AS_OF = "2020-10-15"
 HOUR_AGO = time.time() - 3600
@@ -176,6 +176,7 @@ def test_check_reads_the_files_never_the_cache(cli, data):
         column[i] = row.get(name, Report.__dataclass_fields__[name].default)
     bad.pop(i)
     forged._write()
+    index_store.index_path(data).unlink()  # built again, from the forged cache
     _, stderr = status(cli, data)
     assert "bad.yaml" not in stderr
     # …but check validates every file itself.
@@ -202,3 +203,30 @@ def test_a_cache_from_other_domain_classes_is_never_trusted(cli, data, monkeypat
     monkeypatch.setattr(cache, "SCHEMA", (("Report", ("task", "unit", "count", "date")),))
     assert cache.Cache(data).reports_entry is None and cache.Cache(data).book_entry is None
     assert status(cli, data) == cold
+
+
+def test_the_index_is_kept_and_a_damaged_one_changes_nothing(cli, data):
+    add(data, count=1)
+    add(data, task="1.1", status="done")
+    cold = status(cli, data)
+    kept = index_store.index_path(data)
+    assert kept.is_file()  # the warm runs read it
+    assert status(cli, data) == cold
+    blob = bytearray(kept.read_bytes())
+    for at in (len(index_store.HEADER) + 20, len(blob) // 2, len(blob) - 3):  # meta, a section, the last section
+        damaged = blob.copy()
+        damaged[at] ^= 0xFF
+        kept.write_bytes(bytes(damaged))
+        assert status(cli, data) == cold
+
+
+def test_the_index_follows_every_change_of_a_report(cli, data, monkeypatch, tmp_path):
+    first = add(data, count=1)
+    status(cli, data)
+    second = add(data, task="1.1", status="done")  # a new file
+    assert status(cli, data) == uncached(cli, data, monkeypatch, tmp_path)
+    first.write_text(first.read_text(encoding="utf-8").replace("count: 1", "count: 2"), encoding="utf-8")
+    age(first)  # an edit in place, its mtime set back
+    assert status(cli, data) == uncached(cli, data, monkeypatch, tmp_path)
+    second.unlink()
+    assert status(cli, data) == uncached(cli, data, monkeypatch, tmp_path)

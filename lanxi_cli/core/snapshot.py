@@ -51,10 +51,48 @@ class Snapshot:
             else:
                 found = getattr(load, f"load_{kind}")(self.data_dir, self.book)
             self._loaded[kind], problems = found
-            self.problems += problems
-            for problem in problems if self.warn else ():
-                self.warn(f"{problem}（{_SKIPPED[kind]}）")
+            if kind == "reports" and "index" in self._loaded:  # the index has told them already
+                return self._loaded[kind]
+            self._tell(kind, problems)
         return self._loaded[kind]
+
+    def _tell(self, kind: str, problems) -> None:
+        self.problems += problems
+        for problem in problems if self.warn else ():
+            self.warn(f"{problem}（{_SKIPPED[kind]}）")
+
+    @property
+    def index(self):
+        """The per-obligation index (core.index) of the reports, from the
+        cache where it answers for the files as they are; None uncached."""
+        if "index" not in self._loaded:
+            found = None
+            if self.cache is not None:
+                from lanxi_cli.io import index_store
+
+                found = index_store.load(self.data_dir, self.book, self._reports_and_problems)
+            if found is not None:
+                self._loaded["index"], problems = found
+                if problems is not None:  # read from the file: told here, as the reports would be
+                    self._tell("reports", problems)
+            else:
+                self._loaded["index"] = None
+        return self._loaded["index"]
+
+    def _from_index(self, ask, otherwise):
+        """ask(index), or otherwise() where there is none or it holds nonsense
+        (a cache file is never trusted to raise: the files give the answer)."""
+        index = self.index
+        if index is not None:
+            try:
+                return ask(index)
+            except Exception:
+                self._loaded["index"] = None
+        return otherwise()
+
+    def _reports_and_problems(self):
+        before = len(self.problems)
+        return self.records("reports"), self.problems[before:]
 
     @property
     def corrections(self):
@@ -62,7 +100,8 @@ class Snapshot:
         if "corrections" not in self._loaded:
             from lanxi_cli.core import corrections
 
-            self._loaded["corrections"] = corrections.resolve(self.records("reports"), self.records("withdrawals"))
+            amending = self._from_index(lambda index: index.amendments(), lambda: self.records("reports"))
+            self._loaded["corrections"] = corrections.resolve(amending, self.records("withdrawals"))
         return self._loaded["corrections"]
 
     def _counted(self, kind: str) -> list:
@@ -105,8 +144,13 @@ class Snapshot:
         if "obligations" not in self._loaded:
             from lanxi_cli.core import engine
 
-            self._loaded["obligations"] = engine.compute(
-                self.book, self.reports, self.as_of, self.reviews, self.extensions, self.exemptions
+            self._loaded["obligations"] = self._from_index(
+                lambda index: index.obligations(
+                    self.book, self.as_of, self.reviews, self.extensions, self.exemptions, self.corrections
+                ),
+                lambda: engine.compute(
+                    self.book, self.reports, self.as_of, self.reviews, self.extensions, self.exemptions
+                ),
             )
         return self._loaded["obligations"]
 
