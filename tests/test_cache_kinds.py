@@ -25,7 +25,7 @@ SUBJECT = "task: '6.3'\nunit: 苏家湖村\ndate: 2020-09-05\nstatus: done\n"
 # makes each canonical.
 GOOD = {
     "reports": "task: '6.3'\nunit: 苏家湖 村\ndate: 2020-09-20\ncount: 1\nperiod: 2020-9\n",
-    "extensions": "task: '6.3'\nunit: 苏家湖 村\nperiod: 2020-9\nuntil: 2020-10-20\nreason: 人手不足\ndate: 2020-09-20\n",
+    "extensions": "task: '6.3'\nunit: 苏家湖 村\nperiod: 2020-9\nuntil: 2020-10-20\nreason: 人手少\ndate: 2020-09-20\n",
     "exemptions": "task: '6.3'\nunit: 苏家湖 村\nperiod: 2020-9\nreason: 本村无此项工作\ndate: 2020-09-20\n",
     "reviews": "subject: data/reports/subject.yaml\ndecision: approved\nby: 镇禁毒办\ndate: 2020-09-20\n",
     "indicators": "measure: 外流贩毒人数\nvalue: 3\ndate: 2020-09-20\nby: 苏家湖 村\n",
