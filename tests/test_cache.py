@@ -169,10 +169,10 @@ def test_check_reads_the_files_never_the_cache(cli, data):
     assert "bad.yaml" in stderr
     # Forge a cache that calls the bad file a valid report: queries trust it (its stamp matches)…
     forged = cache.Cache(data)
-    rels, stamps, columns, bad = forged.reports_entry
+    rels, stamps, columns, bad = forged.entries["reports"]
     i = rels.index("bad.yaml")
     row = {"task": "6.3", "unit": "苏家湖村", "date": dt.date(2020, 9, 5).toordinal(), "status": "done"}
-    for column, name in zip(columns, cache.FIELDS, strict=True):
+    for column, name in zip(columns, cache.Layout(Report).fields, strict=True):
         column[i] = row.get(name, Report.__dataclass_fields__[name].default)
     bad.pop(i)
     forged._write()
@@ -189,7 +189,7 @@ def test_a_well_formed_cache_holding_nonsense_changes_nothing(cli, data):
     add(data, count=1)
     cold = status(cli, data)
     forged = cache.Cache(data)
-    rels, stamps, columns, bad = forged.reports_entry
+    rels, stamps, columns, bad = forged.entries["reports"]
     columns[2][0] = "not a day"  # a date ordinal that is not a number
     forged._write()
     assert status(cli, data) == cold
@@ -199,9 +199,9 @@ def test_a_cache_from_other_domain_classes_is_never_trusted(cli, data, monkeypat
     """Rows are rebuilt by position: a cache written when a record had other fields is ignored."""
     add(data, count=2)
     cold = status(cli, data)
-    assert cache.Cache(data).reports_entry is not None
+    assert cache.Cache(data).entries["reports"]
     monkeypatch.setattr(cache, "SCHEMA", (("Report", ("task", "unit", "count", "date")),))
-    assert cache.Cache(data).reports_entry is None and cache.Cache(data).book_entry is None
+    assert cache.Cache(data).entries == {} and cache.Cache(data).book_entry is None
     assert status(cli, data) == cold
 
 

@@ -75,14 +75,10 @@ def set_value(
 
 def list_values(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
     """工作目标：各项指标的基线、最新值、应升或应降，以及是否达标。"""
-    from lanxi_cli.cli.common import warn
     from lanxi_cli.core import goals as goal_rules
-    from lanxi_cli.io import load
     from lanxi_cli.render.tables import MeasuresView, render
 
     session = open_session(data, as_of)
-    values, problems = load.load_indicators(session.data_dir, session.book)
-    for problem in problems:
-        warn(f"{problem}（已跳过此指标记录）")
+    values = session.records("indicators")  # withdrawn ones too, as before; each problem warned
     rows = goal_rules.measure_rows(session.book, values, session.as_of)
     render(MeasuresView(rows, session.as_of), fmt.value)

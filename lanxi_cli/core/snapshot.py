@@ -41,15 +41,13 @@ class Snapshot:
         if kind not in self._loaded:
             from lanxi_cli.io import load
 
-            if kind == "reports" and self.cache is not None:
-                found = self.cache.load_reports(self.book)
-            elif kind == "reviews":
-                found = load.load_reviews(
-                    self.data_dir, self.book,
-                    [*self.records("reports"), *self.records("extensions"), *self.records("exemptions")],
-                )
+            subjects = ()  # what a review may name
+            if kind == "reviews":
+                subjects = [*self.records("reports"), *self.records("extensions"), *self.records("exemptions")]
+            if self.cache is not None:
+                found = self.cache.load_records(kind, self.book, subjects)
             else:
-                found = getattr(load, f"load_{kind}")(self.data_dir, self.book)
+                found = load.load_folder(self.data_dir, kind, self.book, subjects)
             self._loaded[kind], problems = found
             if kind == "reports" and "index" in self._loaded:  # the index has told them already
                 return self._loaded[kind]

@@ -1,14 +1,19 @@
 """A machine-local cache of what the data files say, so that a warm start
 needs neither YAML parsing nor pydantic. Never the source of truth.
 
-What is kept: the validated plan and tasks, and for each report file the
-validated report (as written, before the book is consulted), the problems
-found in it, or both (a valid report holding control characters). Every entry is keyed by its file's size, mtime_ns,
-ctime_ns and inode, taken before the file is read; the whole cache by the
-lanxi and Python versions and the data folder's real path. Files changed
+What is kept: the validated plan and tasks (the book entry), and apart from
+it one entry per record folder (reports, reviews, extensions, exemptions,
+indicators, withdrawals), each self-contained: for each file the record as
+written (validated, before the book or any other record is consulted), the
+problems found in the file alone, or both (a valid record holding control
+characters). Every file is keyed by its size, mtime_ns, ctime_ns and inode,
+taken before it is read; the whole cache by the lanxi and Python versions,
+the domain classes' fields and the data folder's real path. Files changed
 less than FRESH_NS ago are not cached (an edit within the clock's tick keeps
-the same mtime). Every answer is then checked against the book anew
-(load.place_reports), so reports with problems warn on every run.
+the same mtime). Every answer is then checked anew, as load.place_records
+does without a cache (against the book; a review against the records it
+names; a withdrawal's subject reduced to an id), so the canonical units and
+periods are the loader's and records with problems warn on every run.
 
 Where: $XDG_CACHE_HOME/lanxi/<hash of the data folder>/, else ~/.cache/…:
 outside the work tree, so it never shows in git.
@@ -19,7 +24,8 @@ the standard library and runs no code while loading (pickle would call
 constructors named by the file); the digest catches a corrupt file, and
 decoding builds only lanxi_cli.core.domain classes and dates. Any failure to read,
 decode or write it falls back to the files, silently: same answers, slower.
-Writes are atomic (temporary file, then rename).
+Writes are atomic (temporary file, then rename). The payload is (identity,
+book entry, {folder: entry}); HEADER names that layout and changes with it.
 """
 
 from __future__ import annotations
@@ -30,24 +36,26 @@ import os
 import sys
 import time
 from array import array
-from dataclasses import fields
+from dataclasses import MISSING, fields
 from operator import attrgetter
 from pathlib import Path
 
 from lanxi_cli import __version__
 from lanxi_cli.core import domain
-from lanxi_cli.core.domain import Report
 
-HEADER = b"lanxi-cache 1\n"
+HEADER = b"lanxi-cache 2\n"
 MAX_BYTES = 256 << 20  # far above a million reports; a larger file is not our cache
 FRESH_NS = 2_000_000_000
 _CLASSES = {
     name: cls for name, cls in vars(domain).items()
     if isinstance(cls, type) and cls.__module__ == domain.__name__ and hasattr(cls, "__dataclass_fields__")
 }
-# Records are rebuilt by field position: a change to any domain class's fields
+# Records are rebuilt by field position: a change to any domain class's fields or their types
 # (even without a version bump) makes every older cache unreadable, never wrong.
-SCHEMA = tuple((name, tuple(cls.__dataclass_fields__)) for name, cls in sorted(_CLASSES.items()))
+SCHEMA = tuple(
+    (name, tuple((field, str(f.type)) for field, f in cls.__dataclass_fields__.items()))
+    for name, cls in sorted(_CLASSES.items())
+)
 _fromordinal = dt.date.fromordinal
 try:  # the BLAKE2 module alone: hashlib would load OpenSSL too, a few ms of every start
     from _blake2 import blake2b
@@ -124,11 +132,13 @@ class Cache:
         self.path = cache_path(data_dir)
         self.identity = (__version__, sys.version, os.path.realpath(data_dir), SCHEMA)
         self.book_entry = None  # (stamps, encoded (plan, tasks))
-        self.reports_entry = None  # (paths under reports/, their stamps, FIELDS columns, problems)
+        # For each record folder (reports, reviews …), apart: (paths under it, their
+        # stamps, a column per field of its Layout, {row: problems}).
+        self.entries: dict[str, tuple] = {}
         try:
             self._read()
         except Exception:  # corrupt, unreadable, another version: start empty
-            self.book_entry = self.reports_entry = None
+            self.book_entry, self.entries = None, {}
 
     def _read(self) -> None:
         from lanxi_cli.io.locate import read_regular
@@ -139,15 +149,15 @@ class Cache:
         start = len(HEADER) + 32
         if blob[: len(HEADER)] != HEADER or _digest(blob[start:]) != blob[len(HEADER) : start]:
             return
-        identity, book_entry, reports_entry = marshal.loads(blob[start:])
-        if identity == self.identity:
-            self.book_entry, self.reports_entry = book_entry, reports_entry
+        identity, book_entry, entries = marshal.loads(blob[start:])
+        if identity == self.identity and isinstance(entries, dict):
+            self.book_entry, self.entries = book_entry, entries
 
     def _write(self) -> None:
         try:
             from lanxi_cli.io import save
 
-            payload = marshal.dumps((self.identity, self.book_entry, self.reports_entry))
+            payload = marshal.dumps((self.identity, self.book_entry, self.entries))
             self.path.parent.mkdir(parents=True, exist_ok=True)
             save.write_replace(self.path, lambda handle: handle.write(HEADER + _digest(payload) + payload))
         except Exception:  # unwritable or full: the next run reads the files again
@@ -179,51 +189,58 @@ class Cache:
             self._write()
         return book
 
-    # ---- the reports -----------------------------------------------------
+    # ---- the records, kind by kind -------------------------------------
 
-    def load_reports(self, book) -> tuple[list, list]:
-        """load.load_reports, reading only the files the cache does not know."""
+    def load_records(self, kind: str, book, subjects=()) -> tuple[list, list]:
+        """load.load_folder for the folder `kind` (reports, reviews …), reading
+        only the files the cache does not know: the same records and problems."""
         from lanxi_cli.io.bulk import loading
 
         with loading():
             try:
-                reports, problems = self._load_reports(book, self._reports_entry())
+                records, problems = self._load(kind, book, subjects, self._entry(kind))
             except Exception:  # a cache this lanxi cannot read: read every file
-                reports, problems = self._load_reports(book, _empty())
-        problems.sort(key=attrgetter("file"))  # in file order, as load.load_reports gives them
-        return reports, problems
+                records, problems = self._load(kind, book, subjects, _empty(_layout(kind)))
+        problems.sort(key=attrgetter("file"))  # in file order, as load.load_folder gives them
+        if kind != "reports":  # a few hundred at most: in file order too (10⁵ reports stay as listed)
+            records.sort(key=attrgetter("file"))
+        return records, problems
 
-    def _load_reports(self, book, cached) -> tuple[list, list]:
+    def load_reports(self, book) -> tuple[list, list]:
+        return self.load_records("reports", book)
+
+    def _load(self, kind: str, book, subjects, cached) -> tuple[list, list]:
         from lanxi_cli.io import load, locate
 
-        shown, base = locate.reports_shown(self.data_dir), os.fspath(self.data_dir.parent)
-        rels, stamps = locate.walk(self.data_dir, stat=True)  # in the folders' order, the cache's too
+        layout = _layout(kind)
+        shown, base = locate.display_path(self.data_dir / kind, self.data_dir), os.fspath(self.data_dir.parent)
+        rels, stamps = locate.walk(self.data_dir, kind, stat=True)  # in the folders' order, the cache's too
         old_rels, old_stamps, old_cols, old_bad = cached
         if rels == old_rels and stamps == old_stamps:  # nothing changed: the warm path
-            return load.place_reports(book, _items(rels, old_cols, old_bad, shown), base)
+            return load.place_records(kind, book, _items(layout, rels, old_cols, old_bad, shown), base, subjects)
         index = {rel: i for i, rel in enumerate(old_rels)}
         source = []  # for each file listed, its place in the cache, or -1
         for j, rel in enumerate(rels):
             i = index.get(rel, -1)
             source.append(i if i >= 0 and old_stamps[4 * i : 4 * i + 4] == stamps[4 * j : 4 * j + 4] else -1)
         missed = [j for j, i in enumerate(source) if i < 0]
-        read = load.read_reports([f"{shown}/{rels[j]}" for j in missed], base, self.data_dir)
+        read = load.read_records(kind, [f"{shown}/{rels[j]}" for j in missed], base, self.data_dir)
         found = dict(zip(missed, read, strict=True))
         items: list = []
-        kept = _empty()  # the new cache: rels, stamps, columns, problems
+        kept = _empty(layout)  # the new entry: rels, stamps, columns, problems
         trusted = time.time_ns() - FRESH_NS
         for j, rel in enumerate(rels):
             i, stamp = source[j], stamps[4 * j : 4 * j + 4]
             if i >= 0:
                 row = [column[i] for column in old_cols]
-                items += _items([rel], [[v] for v in row], {0: old_bad[i]} if i in old_bad else {}, shown)
+                items += _items(layout, [rel], [[v] for v in row], {0: old_bad[i]} if i in old_bad else {}, shown)
                 problems = old_bad.get(i)
             else:
-                report, found_problems = found[j]
-                items.append((f"{shown}/{rel}", report, found_problems))
+                record, found_problems = found[j]
+                items.append((f"{shown}/{rel}", record, found_problems))
                 if stamp[0] < 0 or stamp[1] > trusted:  # unknown, or too fresh to trust
                     continue
-                row = _row(report) if report is not None else (None,) * len(FIELDS)
+                row = _row(layout, record) if record is not None else (None,) * len(layout.fields)
                 problems = [(p.line, p.message) for p in found_problems] if found_problems else None
             if problems is not None:
                 kept[3][len(kept[0])] = problems
@@ -232,59 +249,88 @@ class Cache:
             for column, value in zip(kept[2], row, strict=True):
                 column.append(value)
         if kept[0] != old_rels or kept[1] != old_stamps:
-            self.reports_entry = (kept[0], kept[1].tobytes(), kept[2], kept[3])
+            self.entries[kind] = (kept[0], kept[1].tobytes(), kept[2], kept[3])
             self._write()
-        return load.place_reports(book, items, base)
+        return load.place_records(kind, book, items, base, subjects)
 
-    def _reports_entry(self) -> tuple[list, array, tuple, dict]:
-        """The cached reports, checked for shape, or an empty cache."""
+    def _entry(self, kind: str) -> tuple[list, array, tuple, dict]:
+        """The cached records of `kind`, checked for shape, or an empty entry."""
+        layout = _layout(kind)
         try:
-            rels, raw, columns, bad = self.reports_entry
+            rels, raw, columns, bad = self.entries[kind]
             stamps = array("q")
             stamps.frombytes(raw)
             if (
-                len(stamps) == 4 * len(rels) and len(columns) == len(FIELDS)
+                len(stamps) == 4 * len(rels) and len(columns) == len(layout.fields)
                 and all(len(column) == len(rels) for column in columns) and isinstance(bad, dict)
             ):
                 return rels, stamps, columns, bad
         except Exception:
             pass
-        return _empty()
+        return _empty(layout)
 
 
-FIELDS = domain.stored_fields(Report)  # every field but `file`, in order; `file` comes last
-_DATE = FIELDS.index("date")
-_values = attrgetter(*FIELDS)
+class Layout:
+    """How the records of one kind are kept: a column per stored field (every
+    field but `file`, in order; `file` comes last), dates as ordinals. A file
+    with problems only has None in every column: the first field is required
+    in every record class, so a record never has None there."""
+
+    __slots__ = ("cls", "fields", "dates", "values")
+
+    def __init__(self, cls):
+        self.cls = cls
+        self.fields = domain.stored_fields(cls)
+        types = cls.__dataclass_fields__
+        self.dates = tuple(i for i, name in enumerate(self.fields) if types[name].type in ("dt.date", dt.date))
+        self.values = attrgetter(*self.fields)
+        first = types[self.fields[0]]
+        if first.default is not MISSING or "None" in str(first.type):
+            raise TypeError(f"{cls.__name__}: the first field must be required, never None")
 
 
-def _empty() -> tuple[list, array, tuple, dict]:
-    return [], array("q"), tuple([] for _ in FIELDS), {}
+_LAYOUTS: dict[str, Layout] = {}
 
 
-def _row(report: Report) -> tuple:
-    """A report as plain values (FIELDS); a date as its ordinal, short text
-    interned so marshal writes each once."""
+def _layout(kind: str) -> Layout:
+    layout = _LAYOUTS.get(kind)
+    if layout is None:
+        from lanxi_cli.io import load
+
+        layout = _LAYOUTS[kind] = Layout(load.record_class(kind))
+    return layout
+
+
+def _empty(layout: Layout) -> tuple[list, array, tuple, dict]:
+    return [], array("q"), tuple([] for _ in layout.fields), {}
+
+
+def _row(layout: Layout, record) -> tuple:
+    """A record as plain values (its layout's fields); a date as its ordinal,
+    short text interned so marshal writes each once."""
     intern = sys.intern
-    row = [intern(v) if type(v) is str and len(v) < 64 else v for v in _values(report)]
-    row[_DATE] = report.date.toordinal()
+    row = [intern(v) if type(v) is str and len(v) < 64 else v for v in layout.values(record)]
+    for i in layout.dates:
+        row[i] = row[i].toordinal()
     return tuple(row)
 
 
-def _items(rels: list, columns, bad: dict, shown: str):
-    """Cached rows → (file, Report or None, problems), as load.read_reports gives."""
+def _items(layout: Layout, rels: list, columns, bad: dict, shown: str):
+    """Cached rows → (file, record as written or None, problems), as load.read_records gives."""
     from lanxi_cli.errors import Problem
 
-    prefix, dates = shown + "/", {}
+    prefix, cls, dates, days = shown + "/", layout.cls, layout.dates, {}
     for i, (rel, *row) in enumerate(zip(rels, *columns, strict=True)):
         file = prefix + rel
         if row[0] is None:
             yield file, None, [Problem(file, line, message) for line, message in bad[i]]
             continue
-        day = row[_DATE]
-        date = dates.get(day)
-        if date is None:
-            date = dates[day] = _fromordinal(day)
-        row[_DATE] = date
-        extra = bad.get(i) if bad else None  # problems of a valid report: control characters
-        report = Report(*row, file=file)  # `file` is the last field (stored_fields)
-        yield file, report, [Problem(file, line, message) for line, message in extra] if extra else []
+        for d in dates:
+            day = row[d]
+            date = days.get(day)
+            if date is None:
+                date = days[day] = _fromordinal(day)
+            row[d] = date
+        extra = bad.get(i) if bad else None  # problems of a valid record: control characters, a `file` key
+        record = cls(*row, file=file)  # `file` is the last field (stored_fields)
+        yield file, record, [Problem(file, line, message) for line, message in extra] if extra else []

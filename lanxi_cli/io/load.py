@@ -13,12 +13,11 @@ from lanxi_cli.io.locate import (
     EXTENSIONS_DIR,
     INDICATORS_DIR,
     PLAN_FILE,
+    REPORTS_DIR,
     REVIEWS_DIR,
     TASKS_FILE,
     WITHDRAWALS_DIR,
     display_path,
-    report_files,
-    reports_shown,
     scan_reports,
 )
 
@@ -206,7 +205,7 @@ def _read_chunk(files: list[str], base: str, root: Path | None) -> list[tuple[ob
 def _report_problems(text: str, file: str) -> tuple[object, list[Problem]]:
     """A report file known to have a problem → (None, its problems), or
     (the report, problems) where only its text values hold control characters
-    (then place_reports names its faults against the book first, as load_record does)."""
+    (then place_reports names its faults against the book first, as place_records does)."""
     from lanxi_cli.core.domain import Report
     from lanxi_cli.io import yamlio
 
@@ -262,10 +261,67 @@ def place_reports(book, items, base: str) -> tuple[list, list[Problem]]:
 
 
 
-def load_record(path: Path, kind, file: str, faults, root: Path | None = None):
-    """One small record file (a report, review, extension, indicator value) →
-    (record, []) or (None, problems). `faults(record)` returns (the record made
-    canonical, [(field, message)]); the loader sets `file`, never the file itself."""
+# ---- every record kind: read from its file alone, then checked -------------------------
+
+
+def record_class(kind: str):
+    """The domain class of the records in the folder `kind` (reports, reviews …)."""
+    from lanxi_cli.core import domain
+
+    return getattr(domain, _CLASSES[kind])
+
+
+_CLASSES = {
+    REPORTS_DIR: "Report", REVIEWS_DIR: "Review", EXTENSIONS_DIR: "Extension",
+    EXEMPTIONS_DIR: "Exemption", INDICATORS_DIR: "IndicatorValue", WITHDRAWALS_DIR: "Withdrawal",
+}
+KINDS = tuple(_CLASSES)
+
+
+def record_faults(kind: str, book, subjects=()):
+    """A record of `kind` (not a report) → (the record made canonical, [(field, message)]):
+    its check against the book, for a review against `subjects` too (the loaded
+    records it may name). Whether a withdrawal's subject exists is
+    core.corrections' question: it needs every record."""
+    from dataclasses import replace
+    from functools import partial
+
+    from lanxi_cli.core.domain import id_of
+
+    if kind == EXTENSIONS_DIR:
+        from lanxi_cli.core.reviews import extension_faults
+
+        return partial(extension_faults, book)
+    if kind == EXEMPTIONS_DIR:
+        from lanxi_cli.core.reviews import exemption_faults
+
+        return partial(exemption_faults, book)
+    if kind == INDICATORS_DIR:
+        from lanxi_cli.core.goals import indicator_faults
+
+        return partial(indicator_faults, book)
+    if kind == WITHDRAWALS_DIR:
+        return lambda w: (replace(w, subject=id_of(w.subject)), [])
+    if kind == REVIEWS_DIR:
+        from lanxi_cli.core.reviews import review_faults
+
+        by_id: dict = {}
+
+        def faults(review):
+            if not by_id:  # built on the first review read: most data folders have few or none
+                by_id.update((s.id, s) for s in subjects)
+            return review_faults(book, review, by_id)
+
+        return faults
+    raise ValueError(kind)
+
+
+def read_record(path: str | os.PathLike, kind, file: str, root: Path | None = None):
+    """One small record file (a review, extension, indicator value …) → (the
+    record as written, validated, `file` set; the problems found in the file
+    alone). A valid record may come with problems (control characters, a
+    `file` key: set by the loader, never by the file); it is then left out,
+    after its faults are named (place_records). The book is not consulted."""
     from dataclasses import replace
 
     from lanxi_cli.io import yamlio
@@ -275,97 +331,88 @@ def load_record(path: Path, kind, file: str, faults, root: Path | None = None):
         data = yamlio.parse(text, file)
     except DataError as exc:
         return None, exc.problems
-    reserved = isinstance(data, dict) and "file" in data  # set by the loader, not the file
+    reserved = isinstance(data, dict) and "file" in data
     record, problems = validate(kind, data, file, None)
-    found = [] if record is None else faults(record)[1]
     controls = yamlio.may_hold_controls(text) and yamlio.control_problems(data, file, {})
-    if problems or found or reserved or controls:
+    if problems or reserved or controls:
         data, lines = yamlio.parse(text, file, lines=True)
         if problems:
             problems = validate(kind, data, file, lines)[1]
-        problems += [Problem(file, yamlio.line_of(lines, (f,)), f"{f}: {m}") for f, m in found]
         if reserved:
             problems.append(Problem(file, yamlio.line_of(lines, ("file",)), "file: 未知字段"))
-        return None, problems + yamlio.control_problems(data, file, lines)
-    record, _ = faults(record)
-    return replace(record, file=file), []
+        problems += yamlio.control_problems(data, file, lines)
+    return (None if record is None else replace(record, file=file)), problems
+
+
+def read_records(kind: str, files: list[str], base: str, root: Path | None = None) -> list:
+    """Files of the folder `kind` (named as shown, relative to `base`) → for each,
+    (record as written or None, problems): read_reports for reports, else read_record."""
+    if kind == REPORTS_DIR:
+        return read_reports(files, base, root)
+    cls = record_class(kind)
+    return [read_record(os.path.join(base, file), cls, file, root) for file in files]
+
+
+def place_records(kind: str, book, items, base: str, subjects=()) -> tuple[list, list[Problem]]:
+    """[(file, record as written or None, problems)] of the folder `kind` → (every
+    valid record checked and made canonical; a problem for each file left out,
+    its faults first, at their lines). Reports: place_reports."""
+    if kind == REPORTS_DIR:
+        return place_reports(book, items, base)
+    faults = record_faults(kind, book, subjects)
+    records, problems = [], []
+    for file, record, found in items:
+        if record is None:
+            problems += found
+            continue
+        placed, wrong = faults(record)
+        if wrong or found:
+            problems += (fault_problems(file, base, wrong) if wrong else []) + found
+        else:
+            records.append(placed)
+    return records, problems
+
+
+def load_folder(data_dir: Path, kind: str, book, subjects=()) -> tuple[list, list[Problem]]:
+    """Every valid record under data/KIND/ in file order, and a problem for each
+    file left out. Always from the files themselves (`lanxi check` relies on
+    it); cache.py has the warm path, with the same answers."""
+    from lanxi_cli.io.bulk import loading
+
+    shown, base = display_path(data_dir / kind, data_dir), os.fspath(data_dir.parent)
+    files = [f"{shown}/{rel}" for rel, _ in scan_reports(data_dir, folder=kind)]
+    with loading():
+        found = read_records(kind, files, base, data_dir)
+        items = [(file, *result) for file, result in zip(files, found, strict=True)]
+        return place_records(kind, book, items, base, subjects)
 
 
 def load_reports(data_dir: Path, book) -> tuple[list, list[Problem]]:
-    """Every valid report, and a problem for each file left out. Always from
-    the files themselves (`lanxi check` relies on it); cache.py has the warm path."""
-    from lanxi_cli.io.bulk import loading
-
-    shown, base = reports_shown(data_dir), os.fspath(data_dir.parent)
-    files = [f"{shown}/{rel}" for rel, _ in scan_reports(data_dir)]
-    with loading():
-        found = read_reports(files, base, data_dir)
-        return place_reports(book, [(file, *result) for file, result in zip(files, found, strict=True)], base)
-
-
-def _load_folder(data_dir: Path, folder: str, kind, faults) -> tuple[list, list[Problem]]:
-    records, problems = [], []
-    for path in report_files(data_dir, folder):
-        record, found = load_record(path, kind, display_path(path, data_dir), faults, data_dir)
-        if record is None:
-            problems += found
-        else:
-            records.append(record)
-    return records, problems
+    """Every valid report, and a problem for each file left out."""
+    return load_folder(data_dir, REPORTS_DIR, book)
 
 
 def load_extensions(data_dir: Path, book) -> tuple[list, list[Problem]]:
     """Every valid extension request under data/extensions/, and the problems."""
-    from functools import partial
-
-    from lanxi_cli.core.domain import Extension
-    from lanxi_cli.core.reviews import extension_faults
-
-    return _load_folder(data_dir, EXTENSIONS_DIR, Extension, partial(extension_faults, book))
+    return load_folder(data_dir, EXTENSIONS_DIR, book)
 
 
 def load_exemptions(data_dir: Path, book) -> tuple[list, list[Problem]]:
     """Every valid exemption request under data/exemptions/, and the problems."""
-    from functools import partial
-
-    from lanxi_cli.core.domain import Exemption
-    from lanxi_cli.core.reviews import exemption_faults
-
-    return _load_folder(data_dir, EXEMPTIONS_DIR, Exemption, partial(exemption_faults, book))
+    return load_folder(data_dir, EXEMPTIONS_DIR, book)
 
 
 def load_reviews(data_dir: Path, book, subjects: list) -> tuple[list, list[Problem]]:
     """Every valid review under data/reviews/; `subjects` are the loaded records
     a review may name. Each review's `subject` comes back as its subject's id."""
-    from lanxi_cli.core.domain import Review
-    from lanxi_cli.core.reviews import review_faults
-
-    by_id: dict = {}
-
-    def faults(review):
-        if not by_id:  # built on the first review read: most data folders have few or none
-            by_id.update((s.id, s) for s in subjects)
-        return review_faults(book, review, by_id)
-
-    return _load_folder(data_dir, REVIEWS_DIR, Review, faults)
+    return load_folder(data_dir, REVIEWS_DIR, book, subjects)
 
 
 def load_indicators(data_dir: Path, book) -> tuple[list, list[Problem]]:
     """Every valid indicator value under data/indicators/, and the problems."""
-    from functools import partial
-
-    from lanxi_cli.core.domain import IndicatorValue
-    from lanxi_cli.core.goals import indicator_faults
-
-    return _load_folder(data_dir, INDICATORS_DIR, IndicatorValue, partial(indicator_faults, book))
-
+    return load_folder(data_dir, INDICATORS_DIR, book)
 
 
 def load_withdrawals(data_dir: Path, book) -> tuple[list, list[Problem]]:
-    """Every valid withdrawal under data/withdrawals/ (its subject as an id), and the problems.
-    Whether the subject exists is core.corrections' question: it needs every record."""
-    from dataclasses import replace
-
-    from lanxi_cli.core.domain import Withdrawal, id_of
-
-    return _load_folder(data_dir, WITHDRAWALS_DIR, Withdrawal, lambda w: (replace(w, subject=id_of(w.subject)), []))
+    """Every valid withdrawal under data/withdrawals/ (its subject as an id), and the problems."""
+    return load_folder(data_dir, WITHDRAWALS_DIR, book)
