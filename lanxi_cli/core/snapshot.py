@@ -41,9 +41,9 @@ class Snapshot:
         if kind not in self._loaded:
             from lanxi_cli.io import load
 
-            subjects = ()  # what a review may name
+            subjects = {}  # what a review may name, by id
             if kind == "reviews":
-                subjects = [*self.records("reports"), *self.records("extensions"), *self.records("exemptions")]
+                subjects = _Subjects(self)
             if self.cache is not None:
                 found = self.cache.load_records(kind, self.book, subjects)
             else:
@@ -177,6 +177,31 @@ class Snapshot:
 
 
 KINDS = tuple(_SKIPPED)
+
+
+class _Subjects:
+    """The records a review may name, by id: extension and exemption requests,
+    and reports, from the index where there is one (a warm query then makes
+    a Report of each reviewed report only, not of every report)."""
+
+    def __init__(self, snap: Snapshot):
+        self.snap = snap
+        self.requests = {r.id: r for kind in ("extensions", "exemptions") for r in snap.records(kind)}
+        self.reports = None
+
+    def get(self, record_id: str):
+        if record_id in self.requests:
+            return self.requests[record_id]
+        index = self.snap.index if self.reports is None else None
+        if index is not None:
+            try:
+                at = index.position(record_id)
+                return None if at is None else index.report(at)
+            except Exception:  # an index holding nonsense: the reports themselves
+                self.snap._loaded["index"] = None
+        if self.reports is None:
+            self.reports = {r.id: r for r in self.snap.records("reports")}
+        return self.reports.get(record_id)
 
 
 def load(data_dir: Path, as_of: dt.date, warn: Callable[[str], None] | None = None, cached: bool = True) -> Snapshot:

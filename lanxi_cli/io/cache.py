@@ -191,7 +191,7 @@ class Cache:
 
     # ---- the records, kind by kind -------------------------------------
 
-    def load_records(self, kind: str, book, subjects=()) -> tuple[list, list]:
+    def load_records(self, kind: str, book, subjects=None) -> tuple[list, list]:
         """load.load_folder for the folder `kind` (reports, reviews …), reading
         only the files the cache does not know: the same records and problems."""
         from lanxi_cli.io.bulk import loading

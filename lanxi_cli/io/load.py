@@ -278,10 +278,10 @@ _CLASSES = {
 KINDS = tuple(_CLASSES)
 
 
-def record_faults(kind: str, book, subjects=()):
+def record_faults(kind: str, book, subjects=None):
     """A record of `kind` (not a report) → (the record made canonical, [(field, message)]):
-    its check against the book, for a review against `subjects` too (the loaded
-    records it may name). Whether a withdrawal's subject exists is
+    its check against the book, for a review against `subjects` too (the
+    records it may name, by id: anything with .get). Whether a withdrawal's subject exists is
     core.corrections' question: it needs every record."""
     from dataclasses import replace
     from functools import partial
@@ -305,14 +305,7 @@ def record_faults(kind: str, book, subjects=()):
     if kind == REVIEWS_DIR:
         from lanxi_cli.core.reviews import review_faults
 
-        by_id: dict = {}
-
-        def faults(review):
-            if not by_id:  # built on the first review read: most data folders have few or none
-                by_id.update((s.id, s) for s in subjects)
-            return review_faults(book, review, by_id)
-
-        return faults
+        return partial(review_faults, book, subjects=subjects)
     raise ValueError(kind)
 
 
@@ -353,7 +346,7 @@ def read_records(kind: str, files: list[str], base: str, root: Path | None = Non
     return [read_record(os.path.join(base, file), cls, file, root) for file in files]
 
 
-def place_records(kind: str, book, items, base: str, subjects=()) -> tuple[list, list[Problem]]:
+def place_records(kind: str, book, items, base: str, subjects=None) -> tuple[list, list[Problem]]:
     """[(file, record as written or None, problems)] of the folder `kind` → (every
     valid record checked and made canonical; a problem for each file left out,
     its faults first, at their lines). Reports: place_reports."""
@@ -373,7 +366,7 @@ def place_records(kind: str, book, items, base: str, subjects=()) -> tuple[list,
     return records, problems
 
 
-def load_folder(data_dir: Path, kind: str, book, subjects=()) -> tuple[list, list[Problem]]:
+def load_folder(data_dir: Path, kind: str, book, subjects=None) -> tuple[list, list[Problem]]:
     """Every valid record under data/KIND/ in file order, and a problem for each
     file left out. Always from the files themselves (`lanxi check` relies on
     it); cache.py has the warm path, with the same answers."""
@@ -391,28 +384,3 @@ def load_reports(data_dir: Path, book) -> tuple[list, list[Problem]]:
     """Every valid report, and a problem for each file left out."""
     return load_folder(data_dir, REPORTS_DIR, book)
 
-
-def load_extensions(data_dir: Path, book) -> tuple[list, list[Problem]]:
-    """Every valid extension request under data/extensions/, and the problems."""
-    return load_folder(data_dir, EXTENSIONS_DIR, book)
-
-
-def load_exemptions(data_dir: Path, book) -> tuple[list, list[Problem]]:
-    """Every valid exemption request under data/exemptions/, and the problems."""
-    return load_folder(data_dir, EXEMPTIONS_DIR, book)
-
-
-def load_reviews(data_dir: Path, book, subjects: list) -> tuple[list, list[Problem]]:
-    """Every valid review under data/reviews/; `subjects` are the loaded records
-    a review may name. Each review's `subject` comes back as its subject's id."""
-    return load_folder(data_dir, REVIEWS_DIR, book, subjects)
-
-
-def load_indicators(data_dir: Path, book) -> tuple[list, list[Problem]]:
-    """Every valid indicator value under data/indicators/, and the problems."""
-    return load_folder(data_dir, INDICATORS_DIR, book)
-
-
-def load_withdrawals(data_dir: Path, book) -> tuple[list, list[Problem]]:
-    """Every valid withdrawal under data/withdrawals/ (its subject as an id), and the problems."""
-    return load_folder(data_dir, WITHDRAWALS_DIR, book)
