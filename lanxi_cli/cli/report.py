@@ -176,7 +176,8 @@ def add(
             reports.append(reporting.build_report(book, draft, session.as_of, recorded))
         except UsageError as exc:
             raise UsageError(f"{exc}（{name}；没有为任何单位写入）" if len(units) > 1 else str(exc)) from None
-    before = (session.reports, session.reviews)  # read before the new files exist: each is added once, below
+    pairs = {(r.task, r.unit) for r in reports}
+    before = (session.reports_of(pairs), session.reviews)  # read before the new files exist: each is added once
     paths = [save.save_report(session.data_dir, report) for report in reports]
     message = reporting.commit_message(reports[0])
     if len(reports) > 1:
@@ -190,8 +191,8 @@ def _tell(session, new, reports, reviews) -> None:
     from lanxi_cli.core import engine, reporting
     from lanxi_cli.render import tables
 
-    obligations = engine.compute(session.book, [*reports, *new], session.as_of,
-                                 reviews, session.extensions, session.exemptions)
+    obligations = engine.compute(session.book, [*reports, *new], session.as_of, reviews,
+                                 session.extensions, session.exemptions, pairs={(r.task, r.unit) for r in new})
     for report in new:
         for line in tables.feedback_lines(reporting.feedback(session.book, report, obligations)):
             sys.stderr.write(line + "\n")

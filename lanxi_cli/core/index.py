@@ -176,6 +176,12 @@ class Index:
         base = bisect_left(self.sections["pair_of"], p)
         return self.pair_reports(p)[position - base]
 
+    def reports_of(self, pairs) -> list[Report]:
+        """The reports of some (task id, unit) pairs."""
+        wanted = set(pairs)
+        return [r for p, pair in enumerate(self.sections["pairs"]) if tuple(pair) in wanted
+                for r in self.pair_reports(p)]
+
     def reports(self) -> list[Report]:
         """Every report indexed, pair by pair."""
         return [r for p in range(len(self.sections["pairs"])) for r in self.pair_reports(p)]

@@ -116,6 +116,16 @@ class Snapshot:
             self._loaded[key] = kept
         return self._loaded[key]
 
+    def reports_of(self, pairs) -> list:
+        """The reports that count of some (task id, unit) pairs: from the index
+        where there is one (no other report is made), else from every report."""
+        wanted = set(pairs)
+        found = self._from_index(
+            lambda index: index.reports_of(wanted), lambda: [r for r in self.reports if (r.task, r.unit) in wanted]
+        )
+        fixes = self.corrections
+        return [r for r in found if fixes.counts(r)] if fixes.withdrawn or fixes.superseded_by else found
+
     @property
     def reports(self) -> list:
         """Every valid report that counts; each broken file is a problem, left out."""
