@@ -209,12 +209,12 @@ def commands(sizes: list[int], work: Path, seed: int) -> tuple[dict[str, Command
     }
     for n in (n for n in sizes if n):
         data = data_for(n, work, seed)
-        cache_file = Path(subprocess.run(
-            [PY, "-c", "import sys; from lanxi_cli.io.cache import cache_path; print(cache_path(sys.argv[1]))",
+        cache_dir = Path(subprocess.run(
+            [PY, "-c", "import sys; from lanxi_cli.io import cache; print(cache.cache_file(sys.argv[1], 'x').parent)",
              str(data)], env=env, capture_output=True, text=True, check=True).stdout.strip())
         found[f"json {n}"] = Command(f"json {n}", [*lanxi, *query, "--format", "json", "--data", str(data)], env)
         found[f"cold {n}"] = Command(f"cold {n}", [*lanxi, *query, "--format", "json", "--data", str(data)], env,
-                                     before=lambda f=cache_file: f.unlink(missing_ok=True))
+                                     before=lambda d=cache_dir: shutil.rmtree(d, ignore_errors=True))
         found[f"walk {n}"] = Command(f"walk {n}", [PY, "-c", BARE_WALK, str(data / "reports")], env)
         found[f"parse {n}"] = Command(f"parse {n}", [PY, "-c", BARE_PARSE, str(data / "reports")], env)
         found[f"add {n}"] = Command(f"add {n}", [*lanxi, *ADD, "--data", str(data), "--as-of", AS_OF], env,

@@ -61,7 +61,7 @@ def test_warm_run_reads_no_report_file_and_builds_no_validator(cli, data, monkey
     add(data, count=2)
     add(data, status="done", day=dt.date(2020, 9, 6), count=1)
     cold = status(cli, data)
-    assert cache.cache_path(data).is_file()
+    assert cache.cache_file(data, "reports").is_file()
     monkeypatch.setattr(load, "_ADAPTERS", {})
     monkeypatch.setattr(load, "read_reports", lambda files: pytest.fail(f"read {files}"))
     assert status(cli, data) == cold
@@ -106,7 +106,7 @@ def test_a_corrupt_cache_changes_nothing_and_is_rebuilt(cli, data, damage):
     add(data, status="done", day=dt.date(2020, 10, 2))
     write_bad(data, "broken.yaml", "task: '6.3'\nunit: 苏家湖村\ndate: 2020-09-31\n")
     cold = status(cli, data)
-    path = cache.cache_path(data)
+    path = cache.cache_file(data, "reports")
     blob = path.read_bytes()
     damaged = {
         "garbage": b"\x00not a cache" * 50,
@@ -115,6 +115,7 @@ def test_a_corrupt_cache_changes_nothing_and_is_rebuilt(cli, data, damage):
         "empty": b"",
     }[damage]
     path.write_bytes(damaged)
+    index_store.index_path(data).unlink()  # so that the reports' cache is read
     assert status(cli, data) == cold
     assert path.read_bytes() != damaged  # written again, whole
     assert status(cli, data) == cold
@@ -126,7 +127,7 @@ def test_a_cache_deleted_midway_changes_nothing(cli, data, monkeypatch, tmp_path
     add(data, count=1)
     cold = status(cli, data)
     session = open_session(data, AS_OF)  # the cache is read here…
-    cache.cache_path(data).unlink()  # …and gone before the reports are loaded
+    cache.cache_file(data, "reports").unlink()  # …and gone before the reports are loaded
     assert [r.count for r in session.reports] == [1]
     assert status(cli, data) == cold == uncached(cli, data, monkeypatch, tmp_path)
 
@@ -169,13 +170,13 @@ def test_check_reads_the_files_never_the_cache(cli, data):
     assert "bad.yaml" in stderr
     # Forge a cache that calls the bad file a valid report: queries trust it (its stamp matches)…
     forged = cache.Cache(data)
-    rels, stamps, columns, bad = forged.entries["reports"]
+    rels, stamps, columns, bad = entry = forged.stored("reports")
     i = rels.index("bad.yaml")
     row = {"task": "6.3", "unit": "苏家湖村", "date": dt.date(2020, 9, 5).toordinal(), "status": "done"}
     for column, name in zip(columns, cache.Layout(Report).fields, strict=True):
         column[i] = row.get(name, Report.__dataclass_fields__[name].default)
     bad.pop(i)
-    forged._write()
+    forged.store("reports", entry)
     index_store.index_path(data).unlink()  # built again, from the forged cache
     _, stderr = status(cli, data)
     assert "bad.yaml" not in stderr
@@ -189,9 +190,9 @@ def test_a_well_formed_cache_holding_nonsense_changes_nothing(cli, data):
     add(data, count=1)
     cold = status(cli, data)
     forged = cache.Cache(data)
-    rels, stamps, columns, bad = forged.entries["reports"]
+    rels, stamps, columns, bad = entry = forged.stored("reports")
     columns[2][0] = "not a day"  # a date ordinal that is not a number
-    forged._write()
+    forged.store("reports", entry)
     assert status(cli, data) == cold
 
 
@@ -199,9 +200,9 @@ def test_a_cache_from_other_domain_classes_is_never_trusted(cli, data, monkeypat
     """Rows are rebuilt by position: a cache written when a record had other fields is ignored."""
     add(data, count=2)
     cold = status(cli, data)
-    assert cache.Cache(data).entries["reports"]
+    assert cache.Cache(data).stored("reports")
     monkeypatch.setattr(cache, "SCHEMA", (("Report", ("task", "unit", "count", "date")),))
-    assert cache.Cache(data).entries == {} and cache.Cache(data).book_entry is None
+    assert cache.Cache(data).stored("reports") is None and cache.Cache(data).stored("book") is None
     assert status(cli, data) == cold
 
 

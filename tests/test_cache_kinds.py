@@ -94,7 +94,7 @@ def mine(records, name: str):
 
 
 def entry_files(data_dir, kind: str) -> list[str]:
-    entry = cache.Cache(data_dir).entries.get(kind)
+    entry = cache.Cache(data_dir).stored(kind)
     return entry[0] if entry else []
 
 
@@ -184,7 +184,7 @@ def test_a_withdrawal_names_its_subject_by_id_whether_cached_or_not(data):
     """The subject's id is worked out on every run, never taken from the cache as written."""
     put(data, "withdrawals", "w.yaml", GOOD["withdrawals"])
     same(data, "withdrawals")
-    entry = cache.Cache(data).entries["withdrawals"]
+    entry = cache.Cache(data).stored("withdrawals")
     assert "data/reports/subject.yaml" in entry[2][0]  # kept as written…
     [withdrawal], _ = same(data, "withdrawals")
     assert withdrawal.subject == "subject"  # …answered as an id

@@ -535,10 +535,10 @@ def test_formula_text_never_becomes_a_formula(cli, data_dir, tmp_path):
 # ---- 4. bounded reading ------------------------------------------------------------------
 
 
-def _cache_file(data_dir: Path, cache_home: Path) -> Path:
-    from lanxi_cli.io.cache import cache_path
+def _cache_file(data_dir: Path, cache_home: Path, name: str) -> Path:
+    from lanxi_cli.io.cache import cache_file
 
-    path = cache_path(data_dir)
+    path = cache_file(data_dir, name)
     assert str(path).startswith(str(cache_home))
     path.parent.mkdir(parents=True, exist_ok=True)
     return path
@@ -548,10 +548,11 @@ def _limited():
     resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
 
+@pytest.mark.parametrize("name", ["book", "reports", "index"])
 @pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
-def test_a_cache_that_is_not_a_file_is_never_read(data_dir, cache_home, kind):
+def test_a_cache_that_is_not_a_file_is_never_read(data_dir, cache_home, kind, name):
     """A FIFO in place of the cache hung every query; a symlink to /dev/zero ate memory."""
-    path = _cache_file(data_dir, cache_home)
+    path = _cache_file(data_dir, cache_home, name)
     if kind == "fifo":
         os.mkfifo(path)
     else:

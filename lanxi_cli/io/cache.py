@@ -24,8 +24,9 @@ the standard library and runs no code while loading (pickle would call
 constructors named by the file); the digest catches a corrupt file, and
 decoding builds only lanxi_cli.core.domain classes and dates. Any failure to read,
 decode or write it falls back to the files, silently: same answers, slower.
-Writes are atomic (temporary file, then rename). The payload is (identity,
-book entry, {folder: entry}); HEADER names that layout and changes with it.
+Writes are atomic (temporary file, then rename). The book and each record
+folder have a file of their own (book.marshal, reports.marshal …), whose
+payload is (identity, entry); HEADER names that layout and changes with it.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from pathlib import Path
 from lanxi_cli import __version__
 from lanxi_cli.core import domain
 
-HEADER = b"lanxi-cache 2\n"
+HEADER = b"lanxi-cache 3\n"
 MAX_BYTES = 256 << 20  # far above a million reports; a larger file is not our cache
 FRESH_NS = 2_000_000_000
 _CLASSES = {
@@ -69,9 +70,10 @@ def cache_root() -> Path:
     return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "lanxi"
 
 
-def cache_path(data_dir: Path) -> Path:
+def cache_file(data_dir: Path, name: str) -> Path:
+    """The cache file `name` (book, reports, index …) of one data folder."""
     key = blake2b(os.fsencode(os.path.realpath(data_dir)), digest_size=8).hexdigest()
-    return cache_root() / key / "data.marshal"
+    return cache_root() / key / f"{name}.marshal"
 
 
 def stamp(st: os.stat_result) -> tuple[int, int, int, int]:
@@ -125,41 +127,42 @@ def decode(value):
 
 
 class Cache:
-    """One command's use of the cache for one data folder."""
+    """One command's use of the cache for one data folder: the book and each
+    record folder in a file of its own, each read only when first asked for
+    (the book alone never reads the reports)."""
 
     def __init__(self, data_dir: Path):
         self.data_dir = data_dir
-        self.path = cache_path(data_dir)
         self.identity = (__version__, sys.version, os.path.realpath(data_dir), SCHEMA)
         self.book_entry = None  # (stamps, encoded (plan, tasks))
         # For each record folder (reports, reviews …), apart: (paths under it, their
         # stamps, a column per field of its Layout, {row: problems}).
         self.entries: dict[str, tuple] = {}
-        try:
-            self._read()
-        except Exception:  # corrupt, unreadable, another version: start empty
-            self.book_entry, self.entries = None, {}
 
-    def _read(self) -> None:
+    def stored(self, name: str):
+        """What the file `name` keeps, or None (absent, corrupt, another version)."""
         from lanxi_cli.io.locate import read_regular
 
-        blob = read_regular(self.path, MAX_BYTES)  # a FIFO, a device, a huge file: refused, never waited on
-        if len(blob) > MAX_BYTES:
-            return
-        start = len(HEADER) + 32
-        if blob[: len(HEADER)] != HEADER or _digest(blob[start:]) != blob[len(HEADER) : start]:
-            return
-        identity, book_entry, entries = marshal.loads(blob[start:])
-        if identity == self.identity and isinstance(entries, dict):
-            self.book_entry, self.entries = book_entry, entries
+        try:
+            blob = read_regular(cache_file(self.data_dir, name), MAX_BYTES)  # a FIFO, a device, a huge file: refused
+            start = len(HEADER) + 32
+            if len(blob) > MAX_BYTES or blob[: len(HEADER)] != HEADER:
+                return None
+            if _digest(blob[start:]) != blob[len(HEADER) : start]:
+                return None
+            identity, value = marshal.loads(blob[start:])
+            return value if identity == self.identity else None
+        except Exception:
+            return None
 
-    def _write(self) -> None:
+    def store(self, name: str, value) -> None:
         try:
             from lanxi_cli.io import save
 
-            payload = marshal.dumps((self.identity, self.book_entry, self.entries))
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            save.write_replace(self.path, lambda handle: handle.write(HEADER + _digest(payload) + payload))
+            payload = marshal.dumps((self.identity, value))
+            path = cache_file(self.data_dir, name)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            save.write_replace(path, lambda handle: handle.write(HEADER + _digest(payload) + payload))
         except Exception:  # unwritable or full: the next run reads the files again
             pass
 
@@ -175,6 +178,7 @@ class Cache:
             stamps += (_stamp_if_any(self.data_dir / locate.LIAISONS_FILE),)
         except OSError:
             stamps = None
+        self.book_entry = self.stored("book")
         if stamps is not None and self.book_entry is not None and self.book_entry[0] == stamps:
             try:
                 plan, tasks = decode(self.book_entry[1])
@@ -186,7 +190,7 @@ class Cache:
         book = load.load_book(self.data_dir)  # a broken plan raises here, as without a cache
         if stamps is not None and all(s[1] <= time.time_ns() - FRESH_NS for s in stamps if s):
             self.book_entry = (stamps, encode((book.plan, book.tasks)))
-            self._write()
+            self.store("book", self.book_entry)
         return book
 
     # ---- the records, kind by kind -------------------------------------
@@ -250,14 +254,14 @@ class Cache:
                 column.append(value)
         if kept[0] != old_rels or kept[1] != old_stamps:
             self.entries[kind] = (kept[0], kept[1].tobytes(), kept[2], kept[3])
-            self._write()
+            self.store(kind, self.entries[kind])
         return load.place_records(kind, book, items, base, subjects)
 
     def _entry(self, kind: str) -> tuple[list, array, tuple, dict]:
         """The cached records of `kind`, checked for shape, or an empty entry."""
         layout = _layout(kind)
         try:
-            rels, raw, columns, bad = self.entries[kind]
+            rels, raw, columns, bad = self.entries.setdefault(kind, self.stored(kind))
             stamps = array("q")
             stamps.frombytes(raw)
             if (

@@ -26,14 +26,14 @@ import time
 from pathlib import Path
 
 from lanxi_cli.errors import Problem
-from lanxi_cli.io.cache import FRESH_NS, MAX_BYTES, SCHEMA, blake2b, cache_path, stamp
+from lanxi_cli.io.cache import FRESH_NS, MAX_BYTES, SCHEMA, blake2b, cache_file, stamp
 
 HEADER = b"lanxi-index 1\n"
 _SIZE = 8  # bytes of the meta part's length, after the header
 
 
 def index_path(data_dir: Path) -> Path:
-    return cache_path(data_dir).with_name("index.marshal")
+    return cache_file(data_dir, "index")
 
 
 def _digest(data: bytes) -> bytes:
