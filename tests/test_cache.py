@@ -231,3 +231,34 @@ def test_the_index_follows_every_change_of_a_report(cli, data, monkeypatch, tmp_
     assert status(cli, data) == uncached(cli, data, monkeypatch, tmp_path)
     second.unlink()
     assert status(cli, data) == uncached(cli, data, monkeypatch, tmp_path)
+
+
+def test_an_added_report_is_taken_without_building_the_index_again(cli, data, monkeypatch, tmp_path):
+    from lanxi_cli.core import index
+
+    add(data, count=1)
+    add(data, task="1.1", status="done", day=dt.date(2020, 9, 2))
+    status(cli, data)
+    real_build = index.build
+    monkeypatch.setattr(index, "build", lambda *a: pytest.fail("built again"))
+    add(data, count=2, day=dt.date(2020, 9, 8))  # a new file: taken as it is
+    answer = status(cli, data)
+    assert count_of(answer[0]) == 3
+    assert status(cli, data) == answer  # kept with it: still no build
+    monkeypatch.setattr(index, "build", real_build)
+    assert answer == uncached(cli, data, monkeypatch, tmp_path)
+
+
+def test_past_the_journal_the_index_is_built_again(cli, data, monkeypatch):
+    from lanxi_cli.core import index
+
+    add(data, count=1)
+    status(cli, data)
+    monkeypatch.setattr(index_store, "JOURNAL", 2)
+    built = []
+    real_build = index.build
+    monkeypatch.setattr(index, "build", lambda *a: built.append(1) or real_build(*a))
+    for n in range(3):
+        add(data, count=1, day=dt.date(2020, 9, 10 + n))
+        status(cli, data)
+    assert built == [1]  # the third file added since the build: built again, once

@@ -14,8 +14,9 @@ What a step cannot know is answered on the day asked:
 - approved claims (`verified`): each report knows the occurrences it went
   toward, so an approval counts where the report is dated on or before D;
 - a (task, unit) holding a rejected report, or a withdrawn or superseded one,
-  is handed whole to engine.compute with its reports (the exact fallback):
-  such pairs are few, and what a rejection reopens depends on the day.
+  or a report written since the index was built (`extra`), is handed whole
+  to engine.compute with its reports (the exact fallback): such pairs are
+  few, and what a rejection reopens depends on the day.
 
 Sections (plain values, each read only when a query needs it):
   pairs    [(task id, unit)], in plan order, as engine.compute goes
@@ -152,10 +153,18 @@ class Index:
     the questions asked of it. `rows(p)` gives pair p's rows; by default the
     section itself."""
 
-    def __init__(self, sections, rows=None):
+    def __init__(self, sections, rows=None, extra=()):
         self.sections = _Sections(sections)
         self._rows = rows or (lambda p: self.sections["rows"][p])
         self._reports: dict[int, list[Report]] = {}
+        self.extra = list(extra)  # reports written since it was built: their pairs are answered exactly
+        if self.extra:
+            at = {tuple(pair): p for p, pair in enumerate(self.sections["pairs"])}
+            self._extra_of: dict[int, list[Report]] = {}
+            for report in self.extra:
+                self._extra_of.setdefault(at[(report.task, report.unit)], []).append(report)
+        else:
+            self._extra_of = {}
 
     def position(self, record_id: str) -> int | None:
         """The index position of the report with this id, None if there is none."""
@@ -165,6 +174,13 @@ class Index:
         if i < n and text[offsets[i] : offsets[i + 1] - 1] == record_id:
             return self.sections["id_pos"][i]
         return None
+
+    def find(self, record_id: str) -> Report | None:
+        """The report with this id, None if there is none."""
+        at = self.position(record_id)
+        if at is not None:
+            return self.report(at)
+        return next((r for r in self.extra if r.id == record_id), None)
 
     def pair_reports(self, p: int) -> list[Report]:
         if p not in self._reports:
@@ -180,15 +196,15 @@ class Index:
         """The reports of some (task id, unit) pairs."""
         wanted = set(pairs)
         return [r for p, pair in enumerate(self.sections["pairs"]) if tuple(pair) in wanted
-                for r in self.pair_reports(p)]
+                for r in (*self.pair_reports(p), *self._extra_of.get(p, ()))]
 
     def reports(self) -> list[Report]:
-        """Every report indexed, pair by pair."""
-        return [r for p in range(len(self.sections["pairs"])) for r in self.pair_reports(p)]
+        """Every report indexed, pair by pair, then those written since."""
+        return [r for p in range(len(self.sections["pairs"])) for r in self.pair_reports(p)] + self.extra
 
     def amendments(self) -> list[Report]:
         """The reports that amend another (what core.corrections needs of the reports)."""
-        return [self.report(i) for i in self.sections["amendments"]]
+        return [self.report(i) for i in self.sections["amendments"]] + [r for r in self.extra if r.supersedes]
 
     def obligations(self, book, as_of: dt.date, reviews=(), extensions=(), exemptions=(), corrections=None) -> list:
         """engine.compute(book, the reports that count, as_of, reviews,
@@ -199,7 +215,7 @@ class Index:
         pair_of, days = self.sections["pair_of"], self.sections["days"]
         gone = set(corrections.withdrawn) | set(corrections.superseded_by) if corrections else set()
         refused = {r.subject for r in reviews if r.decision == "rejected"}
-        touched = set()
+        touched = set(self._extra_of)
         for record_id in gone | refused:
             at = self.position(record_id)
             if at is not None:
@@ -242,6 +258,6 @@ class Index:
         """engine.compute over the touched pairs, with the reports that count."""
         if not touched:
             return []
-        reports = [r for p in touched for r in self.pair_reports(p) if r.id not in gone]
+        reports = [r for p in touched for r in (*self.pair_reports(p), *self._extra_of.get(p, ())) if r.id not in gone]
         pairs = {tuple(self.sections["pairs"][p]) for p in touched}
         return engine.compute(book, reports, as_of, reviews, extensions, exemptions, pairs=pairs)

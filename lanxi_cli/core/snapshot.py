@@ -205,8 +205,7 @@ class _Subjects:
         index = self.snap.index if self.reports is None else None
         if index is not None:
             try:
-                at = index.position(record_id)
-                return None if at is None else index.report(at)
+                return index.find(record_id)
             except Exception:  # an index holding nonsense: the reports themselves
                 self.snap._loaded["index"] = None
         if self.reports is None:

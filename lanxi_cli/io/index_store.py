@@ -1,21 +1,30 @@
-"""The per-obligation index (core.index) kept on disk, beside the cache file
+"""The per-obligation index (core.index) kept on disk, beside the cache files
 of the same data folder (io.cache): never the source of truth.
 
-It answers for exactly the report files it was built from: it is keyed by
-a digest of every report file's path and stamp (size, mtime_ns, ctime_ns,
-inode, as io.cache keeps them), taken by the one fstatat walk every query
-makes, and by the stamps of plan.yaml, tasks.yaml and liaisons.yaml. Any
-difference, an in-place edit included, and the index is built again from
-the reports (which io.cache reads again only where a file changed); files
-changed less than FRESH_NS ago are never trusted to it.
+It answers for exactly the report files it knows: it keeps every report
+file's path and stamp (size, mtime_ns, ctime_ns, inode, as io.cache keeps
+them) and a digest of them all, which the one fstatat walk every query
+makes is checked against; the plan files' stamps must match too.
+
+- Nothing changed: the index answers.
+- Files were only added (`report add`, `form import`, a sync): the index
+  takes just those files, read and checked as io.load does, as `extra`
+  reports whose (task, unit) pairs the engine answers exactly; it is kept
+  again with them, and built anew only once they exceed JOURNAL.
+- Anything else (a file edited, removed or renamed, another plan): built
+  again from the reports (which io.cache re-reads only where a file changed).
+
+Files changed less than FRESH_NS ago are answered for but never kept.
 
 Format: a header, the length of the meta part, then marshal of (identity,
-key, the report problems, [(section name, offset, length)], a digest of the
-sections), then each section's own marshal: a query decodes only the
-sections it needs (each pair's rows is a section of its own). Written
-atomically; a file that fails to read, or its digest, is built again, and
-one that reads but holds nonsense makes the query use the engine over every
-report (core.snapshot): the same answers, slower.
+the plan files' stamps, the digest of the report files, the report
+problems, [(section name, offset, length)], a digest of the sections), then
+each section's own marshal: a query decodes only the sections it needs
+(each pair's rows is a section of its own; `files` only when something
+changed). Written atomically; a file that fails to read or to match its
+digest is built again, and one that reads but holds nonsense makes the
+query use the engine over every report (core.snapshot): the same answers,
+slower.
 """
 
 from __future__ import annotations
@@ -28,33 +37,33 @@ from pathlib import Path
 from lanxi_cli.errors import Problem
 from lanxi_cli.io.cache import FRESH_NS, MAX_BYTES, SCHEMA, blake2b, cache_file, stamp
 
-HEADER = b"lanxi-index 1\n"
+HEADER = b"lanxi-index 2\n"
 _SIZE = 8  # bytes of the meta part's length, after the header
+JOURNAL = 256  # reports added since the build answered as `extra`, at most (then built again)
 
 
 def index_path(data_dir: Path) -> Path:
     return cache_file(data_dir, "index")
 
 
-def _digest(data: bytes) -> bytes:
+def _digest(data) -> bytes:
     return blake2b(data, digest_size=16).digest()
 
 
-def walk_key(data_dir: Path, rels: list[str], stamps) -> bytes | None:
-    """What the index answers for: every report file and its stamp, and the
-    plan files' stamps; None when a file is too fresh (or unknown) to trust."""
+def plan_stamps(data_dir: Path) -> tuple | None:
+    """The stamps of plan.yaml, tasks.yaml and liaisons.yaml (where there is one)."""
     from lanxi_cli.io import locate
 
     try:
-        book = tuple(stamp(os.stat(data_dir / name)) for name in (locate.PLAN_FILE, locate.TASKS_FILE))
+        found = tuple(stamp(os.stat(data_dir / name)) for name in (locate.PLAN_FILE, locate.TASKS_FILE))
         liaisons = data_dir / locate.LIAISONS_FILE
-        book += (stamp(os.stat(liaisons)),) if os.path.lexists(liaisons) else ()
+        return found + ((stamp(os.stat(liaisons)),) if os.path.lexists(liaisons) else ())
     except OSError:
         return None
-    trusted = time.time_ns() - FRESH_NS
-    if any(s[1] > trusted for s in book) or (stamps and (max(stamps[1::4]) > trusted or min(stamps[::4]) < 0)):
-        return None
-    return _digest(marshal.dumps((book, "\0".join(rels), stamps.tobytes())))
+
+
+def files_key(rels: list[str], stamps) -> bytes:
+    return _digest(marshal.dumps(("\0".join(rels), stamps.tobytes())))
 
 
 class Stored:
@@ -65,11 +74,12 @@ class Stored:
 
         self.path = index_path(data_dir)
         self.identity = (__version__, os.path.realpath(data_dir), SCHEMA)
-        self.key = self.problems = None
+        self.key = None
+        self.problems: list = []
         self._blob, self._where = b"", {}
 
-    def read(self, key: bytes) -> bool:
-        """Load the file if it answers for `key`."""
+    def read(self, plan: tuple) -> bool:
+        """Load the file if it was built with this plan."""
         from lanxi_cli.io.locate import read_regular
 
         try:
@@ -78,70 +88,122 @@ class Stored:
                 return False
             at = len(HEADER)
             size = int.from_bytes(blob[at : at + _SIZE], "little")
-            meta = blob[at + _SIZE : at + _SIZE + size]
-            identity, stored_key, problems, where, check = marshal.loads(meta)
-            if identity != self.identity or stored_key != key:
+            identity, stored_plan, key, problems, where, check = marshal.loads(blob[at + _SIZE : at + _SIZE + size])
+            if identity != self.identity or stored_plan != plan:
                 return False
             start = at + _SIZE + size
             if _digest(memoryview(blob)[start:]) != check:  # one pass over the sections: cheaper than a rebuild
                 return False
             self._where = {name: (start + offset, length) for name, offset, length in where}
-            self._blob, self.key, self.problems = blob, key, problems
+            self._blob, self.key, self.problems = blob, key, [Problem(*p) for p in problems]
             return True
         except Exception:  # unreadable, corrupt, another version: built again
             return False
 
-    def __getitem__(self, name: str):
+    def raw(self, name: str) -> memoryview:
         start, length = self._where[name]
-        return marshal.loads(memoryview(self._blob)[start : start + length])
+        return memoryview(self._blob)[start : start + length]
+
+    def __getitem__(self, name: str):
+        return marshal.loads(self.raw(name))
 
     def rows(self, p: int) -> list:
         return self[f"rows/{p}"]
 
-    def write(self, key: bytes, sections: dict, problems: list[Problem]) -> None:
-        """Keep `sections` for `key` (atomically); a failure only costs the next run time."""
+    def write(self, plan: tuple, key: bytes, parts: dict, problems: list[Problem]) -> None:
+        """Keep the sections `parts` (name → its marshal) for `plan` and `key`
+        (atomically); a failure only costs the next run time."""
         try:
-            from lanxi_cli.core.index import ARRAYS
             from lanxi_cli.io import save
 
-            parts, where, offset = [], [], 0
-            named = [(name, value) for name, value in sections.items() if name != "rows"]
-            named += [(f"rows/{p}", rows) for p, rows in enumerate(sections["rows"])]
-            for name, value in named:
-                data = marshal.dumps(value.tobytes() if name in ARRAYS else value)
-                parts.append(data)
+            where, offset = [], 0
+            for name, data in parts.items():
                 where.append((name, offset, len(data)))
                 offset += len(data)
-            problem_rows = [(p.file, p.line, p.message) for p in problems]
-            meta = marshal.dumps((self.identity, key, problem_rows, where, _digest(b"".join(parts))))
+            rows = [(p.file, p.line, p.message) for p in problems]
+            meta = marshal.dumps((self.identity, plan, key, rows, where, _digest(b"".join(parts.values()))))
             self.path.parent.mkdir(parents=True, exist_ok=True)
             save.write_replace(self.path, lambda handle: handle.writelines(
-                [HEADER, len(meta).to_bytes(_SIZE, "little"), meta, *parts]
+                [HEADER, len(meta).to_bytes(_SIZE, "little"), meta, *parts.values()]
             ))
         except Exception:
             pass
 
 
+def _parts(sections: dict) -> dict[str, bytes]:
+    """Sections (core.index.build) → name → marshal, each pair's rows apart."""
+    from lanxi_cli.core.index import ARRAYS
+
+    named = {name: value for name, value in sections.items() if name != "rows"}
+    named.update((f"rows/{p}", rows) for p, rows in enumerate(sections["rows"]))
+    return {name: marshal.dumps(value.tobytes() if name in ARRAYS else value) for name, value in named.items()}
+
+
+def _added(stored: Stored, rels: list[str], stamps) -> list[int] | None:
+    """The files listed now that the index does not know, where every file it
+    knows is still there unchanged; else None."""
+    old_rels, raw = stored["files"]
+    if len(old_rels) > len(rels):
+        return None
+    old = {rel: raw[32 * i : 32 * i + 32] for i, rel in enumerate(old_rels)}
+    now = stamps.tobytes()
+    added = []
+    for j, rel in enumerate(rels):
+        known = old.pop(rel, None)
+        if known is None:
+            added.append(j)
+        elif known != now[32 * j : 32 * j + 32]:
+            return None
+    return None if old else added
+
+
 def load(data_dir: Path, book, reports):
     """(core.index.Index, the report problems) answering for the report files
-    as they are now: from the file when it answers for them; else built from
-    `reports()` (every valid report, and the problems it has told already:
-    then None) and kept. None where the walk fails (the engine then reads
-    the reports as ever)."""
+    as they are now: from the file when it knows them all or all but a few
+    new ones; else built from `reports()` (every valid report, and the
+    problems it has told already: then None) and kept. None where the walk
+    fails (the engine then reads the reports as ever)."""
     from lanxi_cli.core import index
+    from lanxi_cli.io import load as files
     from lanxi_cli.io import locate
 
     try:
         rels, stamps = locate.walk(data_dir, stat=True)
     except Exception:
         return None
-    key = walk_key(data_dir, rels, stamps)
+    plan = plan_stamps(data_dir)
+    key = files_key(rels, stamps)
+    trusted = time.time_ns() - FRESH_NS
+    keep = plan is not None and all(s[1] <= trusted for s in plan) and (
+        not stamps or (max(stamps[1::4]) <= trusted and min(stamps[::4]) >= 0)
+    )
     stored = Stored(data_dir)
-    if key is not None and stored.read(key):
-        problems = [Problem(*p) for p in stored.problems]
-        return index.Index(stored, rows=stored.rows), problems
+    if plan is not None and stored.read(plan):
+        try:
+            journal = [index.from_row(values) for values in stored["journal"]]
+            if stored.key == key:
+                return index.Index(stored, stored.rows, journal), stored.problems
+            added = _added(stored, rels, stamps)
+            if added is not None and len(journal) + len(added) <= JOURNAL:
+                shown, base = locate.display_path(data_dir / locate.REPORTS_DIR, data_dir), os.fspath(data_dir.parent)
+                new = [f"{shown}/{rels[j]}" for j in added]
+                read = files.read_reports(new, base, data_dir)
+                more, problems = files.place_reports(book, [(f, *r) for f, r in zip(new, read, strict=True)], base)
+                journal += more
+                problems = sorted(stored.problems + problems, key=lambda p: p.file)
+                if keep:
+                    parts = {name: stored.raw(name) for name in stored._where if name not in ("files", "journal")}
+                    parts["files"] = marshal.dumps((rels, stamps.tobytes()))
+                    parts["journal"] = marshal.dumps([index.row(r) for r in journal])
+                    stored.write(plan, key, parts, problems)
+                return index.Index(stored, stored.rows, journal), problems
+        except Exception:  # a file that reads but holds nonsense: built again
+            pass
     found, problems = reports()
     sections = index.build(book, found)
-    if key is not None:
-        stored.write(key, sections, problems)
+    if keep:
+        parts = _parts(sections)
+        parts["files"] = marshal.dumps((rels, stamps.tobytes()))
+        parts["journal"] = marshal.dumps([])
+        Stored(data_dir).write(plan, key, parts, problems)
     return index.Index(sections), None
