@@ -5,13 +5,17 @@ periods, blocked, dates before and after the campaign), random reviews
 (approvals and rejections, dated before or after the reports), withdrawals,
 amendments, approved extensions and exemptions, and random as-of days:
 Index(build(book, every report)).obligations(...) equals
-engine.compute(book, the reports that count, ...), field by field.
+engine.compute(book, the reports that count, ...), field by field: as
+built, as read back from its file, and with the last reports written after
+it was built (its journal).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import marshal
+import tempfile
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -19,7 +23,7 @@ from hypothesis import strategies as st
 
 from lanxi_cli.core import corrections, engine, index
 from lanxi_cli.core.domain import Exemption, Extension, Report, Review, Withdrawal
-from lanxi_cli.io import load, locate
+from lanxi_cli.io import index_store, load, locate
 
 BOOK = load.load_book(locate.find_data_dir("data"))
 START, END = BOOK.plan.campaign.start, BOOK.plan.campaign.end
@@ -88,26 +92,36 @@ def counted(reports, reviews, withdrawals):
     return fixes, [r for r in reports if fixes.counts(r)], [v for v in reviews if v.subject not in gone]
 
 
-def stored(sections: dict) -> dict:
-    """The sections as the cache gives them back: through marshal."""
-    return marshal.loads(marshal.dumps(sections))
+def stored(sections: dict) -> index.Index:
+    """The index as a query reads it back: written by io.index_store, read
+    again, each section and row decoded from the file."""
+    folder = Path(tempfile.mkdtemp())
+    parts = index_store._parts(sections)
+    parts.update(files=marshal.dumps(([], b"")), journal=marshal.dumps([]))
+    index_store.Stored(folder).write(("plan",), b"key", parts, [])
+    back = index_store.Stored(folder)
+    assert back.read(("plan",)) and back.key == b"key"
+    return index.Index(back, back.row)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(a_world(), st.lists(st.integers(-10, SPAN + 10), min_size=1, max_size=4))
-def test_the_index_answers_as_the_engine(world, offsets):
+@given(a_world(), st.lists(st.integers(-10, SPAN + 10), min_size=1, max_size=4), st.floats(0, 1))
+def test_the_index_answers_as_the_engine(world, offsets, later):
     reports, reviews, withdrawals, extensions, exemptions = world
     fixes, live, live_reviews = counted(reports, reviews, withdrawals)
-    built = index.Index(stored(index.build(BOOK, reports)))
-    for offset in offsets:
-        as_of = START + dt.timedelta(days=offset)
-        expected = engine.compute(BOOK, live, as_of, live_reviews, extensions, exemptions)
-        got = built.obligations(BOOK, as_of, live_reviews, extensions, exemptions, fixes)
-        assert got == expected
+    sections = index.build(BOOK, reports)
+    split = round(len(reports) * (1 - later))  # the last ones written after the index was built
+    journal = index.Index(index.build(BOOK, reports[:split]), extra=reports[split:])
+    for built in (index.Index(sections), stored(sections), journal):  # as built, read back, and with a journal
+        for offset in offsets:
+            as_of = START + dt.timedelta(days=offset)
+            expected = engine.compute(BOOK, live, as_of, live_reviews, extensions, exemptions)
+            got = built.obligations(BOOK, as_of, live_reviews, extensions, exemptions, fixes)
+            assert got == expected
 
 
 def test_no_report_gives_the_engine_s_empty_answer():
-    built = index.Index(stored(index.build(BOOK, [])))
+    built = stored(index.build(BOOK, []))
     as_of = dt.date(2020, 10, 15)
     assert built.obligations(BOOK, as_of) == engine.compute(BOOK, [], as_of)
 
@@ -115,7 +129,7 @@ def test_no_report_gives_the_engine_s_empty_answer():
 def test_ids_and_rows_come_back():
     reports = [Report(task="1.1", unit="苏家湖村", date=START, status="done", file=f"data/reports/{name}.yaml")
                for name in ("b", "a", "c-2")]
-    built = index.Index(stored(index.build(BOOK, reports)))
+    built = stored(index.build(BOOK, reports))
     assert [built.report(built.position(r.id)) for r in reports] == reports
     assert built.position("zz") is None and built.position("") is None
     assert sorted(built.reports(), key=lambda r: r.id) == sorted(reports, key=lambda r: r.id)

@@ -27,7 +27,7 @@ Sections (plain values, each read only when a query needs it):
            and the first and last occurrence it went toward (-1, -2: none)
   ids, offsets, id_pos         the reports' ids sorted, in one string, each ended by NUL
   amendments                   the positions of reports that amend another
-  rows     per pair, its reports as rows (see row), to make Report objects of
+  rows     per report, in index order, the report as a row (see row)
 """
 
 from __future__ import annotations
@@ -111,7 +111,7 @@ def build(book, reports) -> dict:
                         timeline[k][0].append(day.toordinal())
                         timeline[k][1].append(value)
             steps += timeline
-            rows.append([row(r) for r in mine])
+            rows += [row(r) for r in mine]
     order = sorted(range(len(ids)), key=ids.__getitem__)
     offsets, at = array("i", [0]), 0
     for i in order:
@@ -150,13 +150,14 @@ class _Sections(dict):
 
 class Index:
     """An index's sections (any mapping: io.cache decodes each on first use) and
-    the questions asked of it. `rows(p)` gives pair p's rows; by default the
-    section itself."""
+    the questions asked of it. `row(i)` gives the row of the report at index
+    position i (by default from the section); only the reports a question
+    needs are ever made."""
 
-    def __init__(self, sections, rows=None, extra=()):
+    def __init__(self, sections, row=None, extra=()):
         self.sections = _Sections(sections)
-        self._rows = rows or (lambda p: self.sections["rows"][p])
-        self._reports: dict[int, list[Report]] = {}
+        self._row = row or (lambda i: self.sections["rows"][i])
+        self._reports: dict[int, Report] = {}
         self.extra = list(extra)  # reports written since it was built: their pairs are answered exactly
         if self.extra:
             at = {tuple(pair): p for p, pair in enumerate(self.sections["pairs"])}
@@ -182,15 +183,15 @@ class Index:
             return self.report(at)
         return next((r for r in self.extra if r.id == record_id), None)
 
-    def pair_reports(self, p: int) -> list[Report]:
-        if p not in self._reports:
-            self._reports[p] = [from_row(values) for values in self._rows(p)]
-        return self._reports[p]
-
     def report(self, position: int) -> Report:
-        p = self.sections["pair_of"][position]
-        base = bisect_left(self.sections["pair_of"], p)
-        return self.pair_reports(p)[position - base]
+        found = self._reports.get(position)
+        if found is None:
+            found = self._reports[position] = from_row(self._row(position))
+        return found
+
+    def pair_reports(self, p: int) -> list[Report]:
+        pair_of = self.sections["pair_of"]
+        return [self.report(i) for i in range(bisect_left(pair_of, p), bisect_right(pair_of, p))]
 
     def reports_of(self, pairs) -> list[Report]:
         """The reports of some (task id, unit) pairs."""
@@ -200,7 +201,7 @@ class Index:
 
     def reports(self) -> list[Report]:
         """Every report indexed, pair by pair, then those written since."""
-        return [r for p in range(len(self.sections["pairs"])) for r in self.pair_reports(p)] + self.extra
+        return [self.report(i) for i in range(len(self.sections["pair_of"]))] + self.extra
 
     def amendments(self) -> list[Report]:
         """The reports that amend another (what core.corrections needs of the reports)."""

@@ -20,7 +20,7 @@ Format: a header, the length of the meta part, then marshal of (identity,
 the plan files' stamps, the digest of the report files, the report
 problems, [(section name, offset, length)], a digest of the sections), then
 each section's own marshal: a query decodes only the sections it needs
-(each pair's rows is a section of its own; `files` only when something
+(a report's row alone where one is needed; `files` only when something
 changed). Written atomically; a file that fails to read or to match its
 digest is built again, and one that reads but holds nonsense makes the
 query use the engine over every report (core.snapshot): the same answers,
@@ -37,7 +37,7 @@ from pathlib import Path
 from lanxi_cli.errors import Problem
 from lanxi_cli.io.cache import FRESH_NS, MAX_BYTES, SCHEMA, blake2b, cache_file, stamp
 
-HEADER = b"lanxi-index 2\n"
+HEADER = b"lanxi-index 3\n"
 _SIZE = 8  # bytes of the meta part's length, after the header
 JOURNAL = 256  # reports added since the build answered as `extra`, at most (then built again)
 
@@ -77,6 +77,7 @@ class Stored:
         self.key = None
         self.problems: list = []
         self._blob, self._where = b"", {}
+        self._offsets = self._rowdata = None
 
     def read(self, plan: tuple) -> bool:
         """Load the file if it was built with this plan."""
@@ -107,8 +108,15 @@ class Stored:
     def __getitem__(self, name: str):
         return marshal.loads(self.raw(name))
 
-    def rows(self, p: int) -> list:
-        return self[f"rows/{p}"]
+    def row(self, i: int) -> tuple:
+        """The row of the report at index position i, decoded alone."""
+        if self._offsets is None:
+            from array import array
+
+            self._offsets = array("I")
+            self._offsets.frombytes(self["rowoff"])
+            self._rowdata = self.raw("rowdata")
+        return marshal.loads(self._rowdata[self._offsets[i] : self._offsets[i + 1]])
 
     def write(self, plan: tuple, key: bytes, parts: dict, problems: list[Problem]) -> None:
         """Keep the sections `parts` (name → its marshal) for `plan` and `key`
@@ -131,12 +139,24 @@ class Stored:
 
 
 def _parts(sections: dict) -> dict[str, bytes]:
-    """Sections (core.index.build) → name → marshal, each pair's rows apart."""
+    """Sections (core.index.build) → name → marshal; the rows as `rowdata`,
+    each row's marshal one after the other, and `rowoff`, where each starts."""
+    from array import array
+
     from lanxi_cli.core.index import ARRAYS
 
-    named = {name: value for name, value in sections.items() if name != "rows"}
-    named.update((f"rows/{p}", rows) for p, rows in enumerate(sections["rows"]))
-    return {name: marshal.dumps(value.tobytes() if name in ARRAYS else value) for name, value in named.items()}
+    parts = {
+        name: marshal.dumps(value.tobytes() if name in ARRAYS else value)
+        for name, value in sections.items() if name != "rows"
+    }
+    rows = [marshal.dumps(row) for row in sections["rows"]]
+    offsets, at = array("I", [0]), 0
+    for data in rows:
+        at += len(data)
+        offsets.append(at)
+    parts["rowoff"] = marshal.dumps(offsets.tobytes())
+    parts["rowdata"] = b"".join(rows)  # raw: read a row at a time (Stored.row)
+    return parts
 
 
 def _added(stored: Stored, rels: list[str], stamps) -> list[int] | None:
@@ -182,7 +202,7 @@ def load(data_dir: Path, book, reports):
         try:
             journal = [index.from_row(values) for values in stored["journal"]]
             if stored.key == key:
-                return index.Index(stored, stored.rows, journal), stored.problems
+                return index.Index(stored, stored.row, journal), stored.problems
             added = _added(stored, rels, stamps)
             if added is not None and len(journal) + len(added) <= JOURNAL:
                 shown, base = locate.display_path(data_dir / locate.REPORTS_DIR, data_dir), os.fspath(data_dir.parent)
@@ -196,7 +216,7 @@ def load(data_dir: Path, book, reports):
                     parts["files"] = marshal.dumps((rels, stamps.tobytes()))
                     parts["journal"] = marshal.dumps([index.row(r) for r in journal])
                     stored.write(plan, key, parts, problems)
-                return index.Index(stored, stored.rows, journal), problems
+                return index.Index(stored, stored.row, journal), problems
         except Exception:  # a file that reads but holds nonsense: built again
             pass
     found, problems = reports()
