@@ -262,3 +262,25 @@ def test_past_the_journal_the_index_is_built_again(cli, data, monkeypatch):
         add(data, count=1, day=dt.date(2020, 9, 10 + n))
         status(cli, data)
     assert built == [1]  # the third file added since the build: built again, once
+
+
+def test_corrections_made_since_the_build_are_answered_then_built_in(cli, data, monkeypatch, tmp_path):
+    from lanxi_cli.core import index
+    from lanxi_cli.core.domain import Withdrawal
+
+    first = add(data, count=1)
+    add(data, count=2, day=dt.date(2020, 9, 6))
+    status(cli, data)
+    built = []
+    real_build = index.build
+    monkeypatch.setattr(index, "build", lambda *a: built.append(a[3]) or real_build(*a))
+    withdrawal = Withdrawal(subject=first.stem, reason="误报", date=dt.date(2020, 9, 7))
+    age(save.save_record(data, "withdrawals", withdrawal, "撤回", first.stem))
+    monkeypatch.setattr(index_store, "JOURNAL", 1)
+    answer = status(cli, data)  # one correction since: answered exactly, not built again
+    assert count_of(answer[0]) == 2 and built == []
+    monkeypatch.setattr(index_store, "JOURNAL", 0)
+    assert status(cli, data) == answer and len(built) == 1  # past JOURNAL: built anew, the withdrawal in it
+    assert status(cli, data) == answer and len(built) == 1
+    monkeypatch.setattr(index, "build", real_build)
+    assert answer == uncached(cli, data, monkeypatch, tmp_path)

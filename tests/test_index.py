@@ -6,8 +6,9 @@ periods, blocked, dates before and after the campaign), random reviews
 amendments, approved extensions and exemptions, and random as-of days:
 Index(build(book, every report)).obligations(...) equals
 engine.compute(book, the reports that count, ...), field by field: as
-built, as read back from its file, and with the last reports written after
-it was built (its journal).
+built, as read back from its file, with the last reports written and half
+the reviews made after it was built, and built before any correction or
+review.
 """
 
 from __future__ import annotations
@@ -109,10 +110,13 @@ def stored(sections: dict) -> index.Index:
 def test_the_index_answers_as_the_engine(world, offsets, later):
     reports, reviews, withdrawals, extensions, exemptions = world
     fixes, live, live_reviews = counted(reports, reviews, withdrawals)
-    sections = index.build(BOOK, reports)
+    gone = fixes.withdrawn.keys() | fixes.superseded_by.keys()
+    sections = index.build(BOOK, reports, gone, live_reviews)
     split = round(len(reports) * (1 - later))  # the last ones written after the index was built
-    journal = index.Index(index.build(BOOK, reports[:split]), extra=reports[split:])
-    for built in (index.Index(sections), stored(sections), journal):  # as built, read back, and with a journal
+    journal = index.Index(index.build(BOOK, reports[:split], gone, live_reviews[: len(live_reviews) // 2]),
+                          extra=reports[split:])
+    blind = index.Index(index.build(BOOK, reports))  # built before any correction or review
+    for built in (index.Index(sections), stored(sections), journal, blind):
         for offset in offsets:
             as_of = START + dt.timedelta(days=offset)
             expected = engine.compute(BOOK, live, as_of, live_reviews, extensions, exemptions)

@@ -1,32 +1,35 @@
 """The per-obligation index: each obligation's progress as a step function
 of the as-of day, so that a query costs a bisect per obligation, not a pass
-over every report. Pure: plain values in, plain values out (io.cache keeps it).
+over every report. Pure: plain values in, plain values out (io.index_store
+keeps it).
 
-Built from every valid report by stepping engine.PairFold, the engine's own
-completion rules, one day at a time: after the reports of each day, every
-occurrence whose progress changed gets a step (that day, its values). What
-the progress of an obligation is on an as-of day D is then its last step on
-or before D, since a report dated after D is not yet written on D and the
-folds read reports in record order (by date first).
+Built from every valid report, the corrections in force and the reviews, by
+stepping engine.PairFold, the engine's own completion rules, one event day
+at a time: a day a report is dated, or a day a review of one of the pair's
+reports is dated (a rejection takes a report out from that day on, an
+approval verifies a claim). After each event every occurrence whose values
+changed gets a step (that day, its values, its verification among them).
+On an as-of day D an obligation is then its last step on or before D, since
+the folds read reports in record order (by date first), and what the
+engine does with reviews depends only on those dated on or before D.
 
-What a step cannot know is answered on the day asked:
+Asked on the day:
 - extensions and exemptions (due days and `exempt`), exactly as the engine does;
-- approved claims (`verified`): each report knows the occurrences it went
-  toward, so an approval counts where the report is dated on or before D;
-- a (task, unit) holding a rejected report, or a withdrawn or superseded one,
-  or a report written since the index was built (`extra`), is handed whole
-  to engine.compute with its reports (the exact fallback): such pairs are
-  few, and what a rejection reopens depends on the day.
+- what changed since the build: a report written since (`extra`), a
+  correction or a review the build did not see (its `basis` differs). The
+  (task, unit) pairs they touch are handed whole to engine.compute with their
+  reports (the exact fallback); `stale` counts them, so that the caller can
+  build the index again when they grow many.
 
 Sections (plain values, each read only when a query needs it):
   pairs    [(task id, unit)], in plan order, as engine.compute goes
   steps    per obligation in that order: ([day ordinals], [values]), the
            first step the progress before any report (day 0)
-  days, pair_of, first, last   per report (index order: pairs in plan
-           order, each pair's reports in record order): its date, its pair,
-           and the first and last occurrence it went toward (-1, -2: none)
-  ids, offsets, id_pos         the reports' ids sorted, in one string, each ended by NUL
-  amendments                   the positions of reports that amend another
+  basis    (the ids gone, sorted; every review as a sorted key), what it was built with
+  pair_of  per report (index order: pairs in plan order, each pair's reports
+           in record order), its pair
+  ids, offsets, id_pos   the reports' ids sorted, in one string, each ended by NUL
+  amendments             the positions of reports that amend another
   rows     per report, in index order, the report as a row (see row)
 """
 
@@ -35,7 +38,6 @@ from __future__ import annotations
 import datetime as dt
 from array import array
 from bisect import bisect_left, bisect_right
-from itertools import groupby
 
 from lanxi_cli.core import engine
 from lanxi_cli.core import reviews as review_rules
@@ -61,65 +63,112 @@ def from_row(values) -> Report:
 # ---- building ------------------------------------------------------------------------
 
 
-def _value(fold: engine.PairFold, k: int, position: dict[int, int]) -> tuple:
-    """What a step holds for occurrence k: the progress, its latest own report's
-    day and (where it is blocked) that report's position."""
-    got = fold.progress(k)
-    own = fold.own(k)
-    last = own[-1] if own else None
-    blocked = engine.blocked_by(last, got)
-    return (
-        got.completed_on and got.completed_on.toordinal(), got.count, got.rate,
-        tuple((p.name, p.count, p.target) for p in got.parts),
-        last and last.date.toordinal(), -1 if blocked is None else position[id(blocked)], got.decided,
-    )
+def review_key(review) -> tuple:
+    return (review.subject, review.decision, review.date.toordinal(), review.recorded, review.file)
 
 
-def build(book, reports) -> dict:
+def basis(gone, reviews) -> tuple:
+    """What an index is built with, comparable: the ids gone and every review."""
+    return sorted(gone), sorted(review_key(r) for r in reviews)
+
+
+class _Decisions:
+    """Each reviewed record's decisions in record order, and the one in force on a day."""
+
+    def __init__(self, reviews):
+        self.of: dict[str, list] = {}
+        for review in sorted(reviews, key=record_order):
+            self.of.setdefault(review.subject, []).append((review.date, review.decision))
+
+    def on(self, record_id: str, day: dt.date) -> str | None:
+        found = None
+        for date, decision in self.of.get(record_id, ()):
+            if date > day:
+                break
+            found = decision
+        return found
+
+
+class _On:
+    """The decisions in force on one day, as review_rules.verification asks for them."""
+
+    def __init__(self, decisions: _Decisions, day: dt.date):
+        self.decisions, self.day = decisions, day
+
+    def get(self, record_id: str) -> str | None:
+        return self.decisions.on(record_id, self.day)
+
+
+def _timeline(book, task, unit, counted: list[Report], decisions: _Decisions, position: dict[int, int]) -> list:
+    """Each occurrence's steps ([day ordinals], [values]) for one pair's reports that count."""
+    occs = book.occurrences(task)
+    review_days = {d for r in counted for d, _ in decisions.of.get(r.id, ())}
+    fold, reopened, done = engine.PairFold(book, task, unit), set(), 0
+
+    def value(k: int, day: dt.date) -> tuple:
+        got, own = fold.progress(k), fold.own(k)
+        last = own[-1] if own else None
+        blocked = engine.blocked_by(last, got)
+        return (
+            got.completed_on and got.completed_on.toordinal(), got.count, got.rate,
+            tuple((p.name, p.count, p.target) for p in got.parts),
+            last and last.date.toordinal(), -1 if blocked is None else position[id(blocked)], got.decided,
+            review_rules.verification(got.completed_on is not None, own, k in reopened, _On(decisions, day)),
+        )
+
+    timeline = [([0], [value(k, dt.date.min)]) for k in range(len(occs))]
+    for day in sorted({r.date for r in counted} | review_days):
+        if day in review_days:  # a decision changed: the pair's reports are counted again from the start
+            fold, reopened, done = engine.PairFold(book, task, unit), set(), 0
+        changed: set[int] = set()
+        while done < len(counted) and counted[done].date <= day:
+            report = counted[done]
+            done += 1
+            if decisions.on(report.id, day) == "rejected":  # left out, and its occurrence reopened
+                k = book.occurrence_for(task, report.period, report.date).index
+                reopened.add(k)
+                changed.add(k)
+            else:
+                changed.update(fold.changed(*fold.add(report)))
+        for k in sorted(changed):  # counted again, every occurrence holding a report is among them
+            step = value(k, day)
+            if step != timeline[k][1][-1]:
+                timeline[k][0].append(day.toordinal())
+                timeline[k][1].append(step)
+    return timeline
+
+
+def build(book, reports, gone=(), reviews=()) -> dict:
     """The sections of the index of `reports` (every valid report, withdrawn
-    and amended ones too, each checked against the book)."""
+    and amended ones too, each checked against the book), with the ids of
+    those that count nowhere (`gone`, core.corrections) and the reviews in force."""
+    gone = set(gone)
+    decisions = _Decisions(reviews)
     by_pair: dict[tuple[str, str], list[Report]] = {}
     for report in reports:
         by_pair.setdefault((report.task, report.unit), []).append(report)
-    pairs, steps, rows = [], [], []
-    days, pair_of, first, last = array("i"), array("i"), array("h"), array("h")
-    ids, amendments = [], []
+    pairs, steps, rows, ids, amendments = [], [], [], [], []
+    pair_of = array("i")
     for task in book.tasks:
         for unit in book.task_units(task):
             p = len(pairs)
             pairs.append((task.id, unit))
             mine = sorted(by_pair.pop((task.id, unit), ()), key=record_order)
-            base = len(days)
-            position = {id(r): base + j for j, r in enumerate(mine)}
-            fold = engine.PairFold(book, task, unit)
-            timeline = [([0], [_value(fold, k, position)]) for k in range(len(fold.occs))]
-            for day, group in groupby(mine, key=lambda r: r.date):
-                changed: set[int] = set()
-                for report in group:
-                    lo, hi = fold.add(report)
-                    changed.update(fold.changed(lo, hi))
-                    days.append(day.toordinal())
-                    pair_of.append(p)
-                    first.append(lo)
-                    last.append(hi)
-                    ids.append(report.id)
-                    if report.supersedes:
-                        amendments.append(len(ids) - 1)
-                for k in sorted(changed):
-                    value = _value(fold, k, position)
-                    if value != timeline[k][1][-1]:
-                        timeline[k][0].append(day.toordinal())
-                        timeline[k][1].append(value)
-            steps += timeline
-            rows += [row(r) for r in mine]
+            position = {id(r): len(ids) + j for j, r in enumerate(mine)}
+            steps += _timeline(book, task, unit, [r for r in mine if r.id not in gone], decisions, position)
+            for report in mine:
+                if report.supersedes:
+                    amendments.append(len(ids))
+                ids.append(report.id)
+                pair_of.append(p)
+                rows.append(row(report))
     order = sorted(range(len(ids)), key=ids.__getitem__)
     offsets, at = array("i", [0]), 0
     for i in order:
         at += len(ids[i]) + 1
         offsets.append(at)
     return {
-        "pairs": pairs, "steps": steps, "rows": rows,
-        "days": days, "pair_of": pair_of, "first": first, "last": last,
+        "pairs": pairs, "steps": steps, "rows": rows, "pair_of": pair_of, "basis": basis(gone, reviews),
         "ids": "".join(ids[i] + "\0" for i in order), "offsets": offsets, "id_pos": array("i", order),
         "amendments": amendments,
     }
@@ -128,7 +177,7 @@ def build(book, reports) -> dict:
 # ---- asking --------------------------------------------------------------------------
 
 
-ARRAYS = {"days": "i", "pair_of": "i", "first": "h", "last": "h", "offsets": "i", "id_pos": "i"}
+ARRAYS = {"pair_of": "i", "offsets": "i", "id_pos": "i"}
 
 
 class _Sections(dict):
@@ -159,6 +208,7 @@ class Index:
         self._row = row or (lambda i: self.sections["rows"][i])
         self._reports: dict[int, Report] = {}
         self.extra = list(extra)  # reports written since it was built: their pairs are answered exactly
+        self.stale = 0  # corrections and reviews made since it was built (see _changed)
         if self.extra:
             at = {tuple(pair): p for p, pair in enumerate(self.sections["pairs"])}
             self._extra_of: dict[int, list[Report]] = {}
@@ -213,23 +263,11 @@ class Index:
         decided = review_rules.decisions(reviews, as_of)
         dues = review_rules.extended_dues(extensions, decided, as_of)
         exempted = review_rules.exempted(exemptions, reviews)
-        pair_of, days = self.sections["pair_of"], self.sections["days"]
         gone = set(corrections.withdrawn) | set(corrections.superseded_by) if corrections else set()
-        refused = {r.subject for r in reviews if r.decision == "rejected"}
-        touched = set(self._extra_of)
-        for record_id in gone | refused:
-            at = self.position(record_id)
-            if at is not None:
-                touched.add(pair_of[at])
-        verified: set[tuple[int, int]] = set()  # (pair, occurrence) holding a report approved by as_of
-        day = as_of.toordinal()
-        for record_id, decision in decided.items():
-            at = self.position(record_id) if decision == "approved" else None
-            if at is not None and days[at] <= day:
-                first, last = self.sections["first"][at], self.sections["last"][at]
-                verified.update((pair_of[at], k) for k in range(first, last + 1))
+        touched = set(self._extra_of) | self._changed(gone, reviews)
         exact = iter(self._exact(book, touched, as_of, reviews, extensions, exemptions, gone))
         out = []
+        day = as_of.toordinal()
         steps = iter(self.sections["steps"])
         for p, (task_id, unit) in enumerate(self.sections["pairs"]):
             task = book.task_by_id[task_id]
@@ -241,19 +279,37 @@ class Index:
                 continue
             for occ in occs:
                 step_days, values = next(steps)
-                completed, count, rate, parts, last_day, blocked, decided_ = values[bisect_right(step_days, day) - 1]
+                completed, count, rate, parts, last_day, blocked, measured, verification = values[
+                    bisect_right(step_days, day) - 1
+                ]
                 got = engine.Progress(
                     completed and dt.date.fromordinal(completed), count, rate,
-                    tuple(engine.PartCount(*part) for part in parts), decided_,
+                    tuple(engine.PartCount(*part) for part in parts), measured,
                 )
                 exempt = (task_id, unit, None) in exempted or (task_id, unit, occ.label) in exempted
-                verification = ("verified" if (p, occ.index) in verified else "claimed") if completed else None
                 out.append(engine.obligation(
                     book, task, unit, occ, got, last_day and dt.date.fromordinal(last_day),
                     self.report(blocked) if blocked >= 0 else None, verification,
                     dues.get((task_id, unit, occ.label), occ.due), exempt, as_of,
                 ))
         return out
+
+    def _changed(self, gone: set, reviews) -> set[int]:
+        """The pairs whose reports were corrected or reviewed otherwise than the
+        index was built with; `stale` says how many records that was."""
+        was_gone, was_reviewed = self.sections["basis"]
+        now_gone, now_reviewed = basis(gone, reviews)
+        if now_gone == was_gone and now_reviewed == [tuple(key) for key in was_reviewed]:
+            return set()
+        differ = set(now_gone).symmetric_difference(was_gone)
+        differ |= {key[0] for key in set(now_reviewed).symmetric_difference(map(tuple, was_reviewed))}
+        self.stale = len(differ)
+        pair_of, touched = self.sections["pair_of"], set()
+        for record_id in differ:
+            at = self.position(record_id)  # None: not a report, or one written since (touched already)
+            if at is not None:
+                touched.add(pair_of[at])
+        return touched
 
     def _exact(self, book, touched, as_of, reviews, extensions, exemptions, gone) -> list:
         """engine.compute over the touched pairs, with the reports that count."""

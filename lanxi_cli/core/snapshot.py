@@ -49,12 +49,13 @@ class Snapshot:
             else:
                 found = load.load_folder(self.data_dir, kind, self.book, subjects)
             self._loaded[kind], problems = found
-            if kind == "reports" and "index" in self._loaded:  # the index has told them already
-                return self._loaded[kind]
-            self._tell(kind, problems)
+            self._loaded[f"problems {kind}"] = problems
+            if not self._loaded.get(f"told {kind}"):  # the index may have told them already
+                self._tell(kind, problems)
         return self._loaded[kind]
 
     def _tell(self, kind: str, problems) -> None:
+        self._loaded[f"told {kind}"] = True
         self.problems += problems
         for problem in problems if self.warn else ():
             self.warn(f"{problem}（{_SKIPPED[kind]}）")
@@ -64,18 +65,21 @@ class Snapshot:
         """The per-obligation index (core.index) of the reports, from the
         cache where it answers for the files as they are; None uncached."""
         if "index" not in self._loaded:
-            found = None
+            self._loaded["index"] = None  # while it is built, the records come from the files
             if self.cache is not None:
                 from lanxi_cli.io import index_store
 
-                found = index_store.load(self.data_dir, self.book, self._reports_and_problems)
-            if found is not None:
-                self._loaded["index"], problems = found
-                if problems is not None:  # read from the file: told here, as the reports would be
-                    self._tell("reports", problems)
-            else:
-                self._loaded["index"] = None
+                found = index_store.load(self.data_dir, self.book, self._reports_and_problems, self._supervision)
+                if found is not None:
+                    self._loaded["index"], problems = found
+                    if problems is not None:  # read from the file: told here, as the reports would be
+                        self._tell("reports", problems)
         return self._loaded["index"]
+
+    def _supervision(self):
+        """What the index is built with: the ids that count nowhere, and the reviews that count."""
+        fixes = self.corrections
+        return fixes.withdrawn.keys() | fixes.superseded_by.keys(), self.reviews
 
     def _from_index(self, ask, otherwise):
         """ask(index), or otherwise() where there is none or it holds nonsense
@@ -88,9 +92,18 @@ class Snapshot:
                 self._loaded["index"] = None
         return otherwise()
 
+    def _renew_index(self) -> None:
+        """Build the index anew once the corrections and reviews made since it
+        was built are many (each costs the exact answer of its pair)."""
+        from lanxi_cli.io import index_store
+
+        index = self._loaded.get("index")
+        if index is not None and index.stale > index_store.JOURNAL:
+            reports, problems = self._reports_and_problems()
+            index_store.build(self.data_dir, self.book, reports, problems, *self._supervision())
+
     def _reports_and_problems(self):
-        before = len(self.problems)
-        return self.records("reports"), self.problems[before:]
+        return self.records("reports"), self._loaded["problems reports"]
 
     @property
     def corrections(self):
@@ -160,6 +173,7 @@ class Snapshot:
                     self.book, self.reports, self.as_of, self.reviews, self.extensions, self.exemptions
                 ),
             )
+            self._renew_index()
         return self._loaded["obligations"]
 
     # ---- what a user typed ---------------------------------------------------

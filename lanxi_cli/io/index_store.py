@@ -177,26 +177,36 @@ def _added(stored: Stored, rels: list[str], stamps) -> list[int] | None:
     return None if old else added
 
 
-def load(data_dir: Path, book, reports):
-    """(core.index.Index, the report problems) answering for the report files
-    as they are now: from the file when it knows them all or all but a few
-    new ones; else built from `reports()` (every valid report, and the
-    problems it has told already: then None) and kept. None where the walk
-    fails (the engine then reads the reports as ever)."""
-    from lanxi_cli.core import index
-    from lanxi_cli.io import load as files
+def _walk(data_dir: Path):
+    """(paths, stamps, their digest, whether they may be kept), or None where the walk fails."""
     from lanxi_cli.io import locate
 
     try:
         rels, stamps = locate.walk(data_dir, stat=True)
     except Exception:
         return None
-    plan = plan_stamps(data_dir)
-    key = files_key(rels, stamps)
     trusted = time.time_ns() - FRESH_NS
-    keep = plan is not None and all(s[1] <= trusted for s in plan) and (
-        not stamps or (max(stamps[1::4]) <= trusted and min(stamps[::4]) >= 0)
-    )
+    keep = not stamps or (max(stamps[1::4]) <= trusted and min(stamps[::4]) >= 0)
+    return rels, stamps, files_key(rels, stamps), keep
+
+
+def load(data_dir: Path, book, reports, supervision):
+    """(core.index.Index, the report problems) answering for the report files
+    as they are now: from the file when it knows them all or all but a few
+    new ones; else built from `reports()` (every valid report, and the
+    problems it has told already: then None) and `supervision()` (the ids
+    gone, the reviews), and kept. None where the walk fails (the engine then
+    reads the reports as ever)."""
+    from lanxi_cli.core import index
+    from lanxi_cli.io import load as files
+    from lanxi_cli.io import locate
+
+    walked = _walk(data_dir)
+    if walked is None:
+        return None
+    rels, stamps, key, keep = walked
+    plan = plan_stamps(data_dir)
+    keep = keep and plan is not None and all(s[1] <= time.time_ns() - FRESH_NS for s in plan)
     stored = Stored(data_dir)
     if plan is not None and stored.read(plan):
         try:
@@ -220,10 +230,21 @@ def load(data_dir: Path, book, reports):
         except Exception:  # a file that reads but holds nonsense: built again
             pass
     found, problems = reports()
-    sections = index.build(book, found)
-    if keep:
+    return build(data_dir, book, found, problems, *supervision(), walked=walked, plan=plan, keep=keep), None
+
+
+def build(data_dir: Path, book, reports, problems, gone, reviews, walked=None, plan=None, keep=True):
+    """core.index.build of every report, with the corrections and reviews in
+    force, kept for the report files as they are (walked again unless given)."""
+    from lanxi_cli.core import index
+
+    sections = index.build(book, reports, gone, reviews)
+    walked = walked or _walk(data_dir)
+    plan = plan or plan_stamps(data_dir)
+    if walked is not None and walked[3] and keep and plan is not None:
+        rels, stamps, key, _ = walked
         parts = _parts(sections)
         parts["files"] = marshal.dumps((rels, stamps.tobytes()))
         parts["journal"] = marshal.dumps([])
         Stored(data_dir).write(plan, key, parts, problems)
-    return index.Index(sections), None
+    return index.Index(sections)
