@@ -172,14 +172,19 @@ def _list(where, prefix: str, rels: list[str], stamps: array | None, data_dir: P
             name = entry.name
             if name[0] == ".":
                 continue
-            link = entry.is_symlink()
-            if link and not inside(os.path.realpath(data_dir), os.path.join(root, prefix + name)):
-                rels.append(prefix + name)  # leads outside: its reader names it, nothing counts it
-                if stamps is not None:
-                    stamps.extend(UNKNOWN)
-            elif entry.is_dir(follow_symlinks=False):
-                folders.append(name)
-            elif name.endswith(_SUFFIXES) and not (link and entry.is_dir()):
+            if not entry.is_file(follow_symlinks=False):  # a regular file, the common case, needs one check
+                link = entry.is_symlink()
+                if link and not inside(os.path.realpath(data_dir), os.path.join(root, prefix + name)):
+                    rels.append(prefix + name)  # leads outside: its reader names it, nothing counts it
+                    if stamps is not None:
+                        stamps.extend(UNKNOWN)
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    folders.append(name)
+                    continue
+                if link and entry.is_dir():  # a symlink to a folder inside: not entered
+                    continue
+            if name.endswith(_SUFFIXES):
                 rels.append(prefix + name)
                 if stamps is not None:
                     try:
