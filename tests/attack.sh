@@ -90,7 +90,7 @@ grep -q '"date": "2020-09-02"' "$WORK/out" && fail "the report outside was count
 rm "$DATA/reports/link.yaml"
 
 say "a FIFO in place of every cache file: queries answer at once"
-for NAME in book reports index; do
+for NAME in book reports index index-files; do
   CACHE=$("$PY" -c 'import sys; from lanxi_cli.io import cache; print(cache.cache_file(*sys.argv[1:]))' "$DATA" $NAME)
   rm -f "$CACHE" && mkdir -p "$(dirname "$CACHE")" && mkfifo "$CACHE"
   expect 0 timeout 30 "$PY" -m lanxi_cli tasks --overdue --data "$DATA"

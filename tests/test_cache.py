@@ -284,3 +284,16 @@ def test_corrections_made_since_the_build_are_answered_then_built_in(cli, data, 
     assert status(cli, data) == answer and len(built) == 1
     monkeypatch.setattr(index, "build", real_build)
     assert answer == uncached(cli, data, monkeypatch, tmp_path)
+
+
+def test_a_damaged_list_of_indexed_files_changes_nothing(cli, data, monkeypatch, tmp_path):
+    add(data, count=1)
+    status(cli, data)
+    listed = cache.cache_file(data, "index-files")
+    blob = bytearray(listed.read_bytes())
+    blob[len(blob) // 2] ^= 0xFF
+    listed.write_bytes(bytes(blob))
+    add(data, count=2, day=dt.date(2020, 9, 8))  # read only now, to see what was added
+    answer = status(cli, data)
+    assert count_of(answer[0]) == 3
+    assert answer == uncached(cli, data, monkeypatch, tmp_path)

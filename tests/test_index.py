@@ -98,8 +98,8 @@ def stored(sections: dict) -> index.Index:
     again, each section and row decoded from the file."""
     folder = Path(tempfile.mkdtemp())
     parts = index_store._parts(sections)
-    parts.update(files=marshal.dumps(([], b"")), journal=marshal.dumps([]))
-    index_store.Stored(folder).write(("plan",), b"key", parts, [])
+    parts.update(journal=marshal.dumps([]))
+    index_store.Stored(folder).write(("plan",), b"key", parts, [], ([], b""))
     back = index_store.Stored(folder)
     assert back.read(("plan",)) and back.key == b"key"
     return index.Index(back, back.row)

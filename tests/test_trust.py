@@ -548,7 +548,7 @@ def _limited():
     resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
 
-@pytest.mark.parametrize("name", ["book", "reports", "index"])
+@pytest.mark.parametrize("name", ["book", "reports", "index", "index-files"])
 @pytest.mark.parametrize("kind", ["fifo", "dev-zero"])
 def test_a_cache_that_is_not_a_file_is_never_read(data_dir, cache_home, kind, name):
     """A FIFO in place of the cache hung every query; a symlink to /dev/zero ate memory."""

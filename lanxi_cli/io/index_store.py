@@ -18,13 +18,14 @@ Files changed less than FRESH_NS ago are answered for but never kept.
 
 Format: a header, the length of the meta part, then marshal of (identity,
 the plan files' stamps, the digest of the report files, the report
-problems, [(section name, offset, length)], a digest of the sections), then
-each section's own marshal: a query decodes only the sections it needs
-(a report's row alone where one is needed; `files` only when something
-changed). Written atomically; a file that fails to read or to match its
-digest is built again, and one that reads but holds nonsense makes the
-query use the engine over every report (core.snapshot): the same answers,
-slower.
+problems, [(section name, offset, length)], a CRC-32 of the sections), then
+each section's own marshal: a query decodes only the sections it needs (a
+report's row alone where one is needed). The list of report files it
+answers for is a file of its own (index-files.marshal, with the same key),
+read only when the walk differs. Both are written atomically, that list
+first; a file that fails to read, or to match its CRC or key, is built
+again, and one that reads but holds nonsense makes the query use the engine
+over every report (core.snapshot): the same answers, slower.
 """
 
 from __future__ import annotations
@@ -32,12 +33,13 @@ from __future__ import annotations
 import marshal
 import os
 import time
+import zlib
 from pathlib import Path
 
 from lanxi_cli.errors import Problem
 from lanxi_cli.io.cache import FRESH_NS, MAX_BYTES, SCHEMA, blake2b, cache_file, stamp
 
-HEADER = b"lanxi-index 3\n"
+HEADER = b"lanxi-index 4\n"
 _SIZE = 8  # bytes of the meta part's length, after the header
 JOURNAL = 256  # reports added since the build answered as `extra`, at most (then built again)
 
@@ -73,6 +75,7 @@ class Stored:
         from lanxi_cli import __version__
 
         self.path = index_path(data_dir)
+        self._files_path = cache_file(data_dir, "index-files")
         self.identity = (__version__, os.path.realpath(data_dir), SCHEMA)
         self.key = None
         self.problems: list = []
@@ -93,7 +96,7 @@ class Stored:
             if identity != self.identity or stored_plan != plan:
                 return False
             start = at + _SIZE + size
-            if _digest(memoryview(blob)[start:]) != check:  # one pass over the sections: cheaper than a rebuild
+            if zlib.crc32(memoryview(blob)[start:]) != check:  # integrity, not identity: the key is above
                 return False
             self._where = {name: (start + offset, length) for name, offset, length in where}
             self._blob, self.key, self.problems = blob, key, [Problem(*p) for p in problems]
@@ -118,9 +121,25 @@ class Stored:
             self._rowdata = self.raw("rowdata")
         return marshal.loads(self._rowdata[self._offsets[i] : self._offsets[i + 1]])
 
-    def write(self, plan: tuple, key: bytes, parts: dict, problems: list[Problem]) -> None:
-        """Keep the sections `parts` (name → its marshal) for `plan` and `key`
-        (atomically); a failure only costs the next run time."""
+    def files(self) -> tuple[list[str], bytes]:
+        """The report files (paths, packed stamps) it answers for, from their own
+        file: read only when they differ from the walk's (`key`)."""
+        from lanxi_cli.io.locate import read_regular
+
+        blob = read_regular(self._files_path, MAX_BYTES)
+        at = len(HEADER)
+        listed = blob[at + 4 :]
+        if not blob.startswith(HEADER) or zlib.crc32(listed) != int.from_bytes(blob[at : at + 4], "little"):
+            raise ValueError("the index's list of files is damaged")
+        identity, key, (rels, stamps) = marshal.loads(listed)
+        if identity != self.identity or key != self.key:
+            raise ValueError("the index's list of files is another's")
+        return rels, stamps
+
+    def write(self, plan: tuple, key: bytes, parts: dict, problems: list[Problem], files: tuple) -> None:
+        """Keep the sections `parts` (name → its marshal) for `plan`, `key` and
+        the report files (paths, packed stamps) they answer for, atomically; a
+        failure only costs the next run time."""
         try:
             from lanxi_cli.io import save
 
@@ -129,8 +148,12 @@ class Stored:
                 where.append((name, offset, len(data)))
                 offset += len(data)
             rows = [(p.file, p.line, p.message) for p in problems]
-            meta = marshal.dumps((self.identity, plan, key, rows, where, _digest(b"".join(parts.values()))))
+            meta = marshal.dumps((self.identity, plan, key, rows, where, zlib.crc32(b"".join(parts.values()))))
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            listed = marshal.dumps((self.identity, key, files))  # first: an index never names files it lacks
+            save.write_replace(self._files_path, lambda handle: handle.writelines(
+                [HEADER, zlib.crc32(listed).to_bytes(4, "little"), listed]
+            ))
             save.write_replace(self.path, lambda handle: handle.writelines(
                 [HEADER, len(meta).to_bytes(_SIZE, "little"), meta, *parts.values()]
             ))
@@ -162,7 +185,7 @@ def _parts(sections: dict) -> dict[str, bytes]:
 def _added(stored: Stored, rels: list[str], stamps) -> list[int] | None:
     """The files listed now that the index does not know, where every file it
     knows is still there unchanged; else None."""
-    old_rels, raw = stored["files"]
+    old_rels, raw = stored.files()
     if len(old_rels) > len(rels):
         return None
     old = {rel: raw[32 * i : 32 * i + 32] for i, rel in enumerate(old_rels)}
@@ -222,10 +245,9 @@ def load(data_dir: Path, book, reports, supervision):
                 journal += more
                 problems = sorted(stored.problems + problems, key=lambda p: p.file)
                 if keep:
-                    parts = {name: stored.raw(name) for name in stored._where if name not in ("files", "journal")}
-                    parts["files"] = marshal.dumps((rels, stamps.tobytes()))
+                    parts = {name: stored.raw(name) for name in stored._where if name != "journal"}
                     parts["journal"] = marshal.dumps([index.row(r) for r in journal])
-                    stored.write(plan, key, parts, problems)
+                    stored.write(plan, key, parts, problems, (rels, stamps.tobytes()))
                 return index.Index(stored, stored.row, journal), problems
         except Exception:  # a file that reads but holds nonsense: built again
             pass
@@ -244,7 +266,6 @@ def build(data_dir: Path, book, reports, problems, gone, reviews, walked=None, p
     if walked is not None and walked[3] and keep and plan is not None:
         rels, stamps, key, _ = walked
         parts = _parts(sections)
-        parts["files"] = marshal.dumps((rels, stamps.tobytes()))
         parts["journal"] = marshal.dumps([])
-        Stored(data_dir).write(plan, key, parts, problems)
+        Stored(data_dir).write(plan, key, parts, problems, (rels, stamps.tobytes()))
     return index.Index(sections)
