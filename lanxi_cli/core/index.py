@@ -99,11 +99,19 @@ class _On:
         return self.decisions.on(record_id, self.day)
 
 
-def _timeline(book, task, unit, counted: list[Report], decisions: _Decisions, position: dict[int, int]) -> list:
-    """Each occurrence's steps ([day ordinals], [values]) for one pair's reports that count."""
+def _timeline(book, task, unit, counted: list[Report], decisions: _Decisions, ids: dict, position: dict) -> list:
+    """Each occurrence's steps ([day ordinals], [values]) for one pair's reports
+    that count (`ids`, `position`: each report's id and index position, by id())."""
     occs = book.occurrences(task)
-    review_days = {d for r in counted for d, _ in decisions.of.get(r.id, ())}
-    fold, reopened, done = engine.PairFold(book, task, unit), set(), 0
+    reviewed = {key: ids[key] for key in map(id, counted) if ids[key] in decisions.of}  # the few a decision names
+    review_days = {d for record_id in reviewed.values() for d, _ in decisions.of[record_id]}
+
+    def start():
+        # the fold, the occurrences a rejection reopened, the reviewed reports that
+        # went toward each (only they can verify it), and how many reports were read
+        return engine.PairFold(book, task, unit), set(), [[] for _ in occs], 0
+
+    fold, reopened, claims, done = start()
 
     def value(k: int, day: dt.date) -> tuple:
         got, own = fold.progress(k), fold.own(k)
@@ -113,23 +121,28 @@ def _timeline(book, task, unit, counted: list[Report], decisions: _Decisions, po
             got.completed_on and got.completed_on.toordinal(), got.count, got.rate,
             tuple((p.name, p.count, p.target) for p in got.parts),
             last and last.date.toordinal(), -1 if blocked is None else position[id(blocked)], got.decided,
-            review_rules.verification(got.completed_on is not None, own, k in reopened, _On(decisions, day)),
+            review_rules.verification(got.completed_on is not None, claims[k], k in reopened, _On(decisions, day)),
         )
 
     timeline = [([0], [value(k, dt.date.min)]) for k in range(len(occs))]
     for day in sorted({r.date for r in counted} | review_days):
         if day in review_days:  # a decision changed: the pair's reports are counted again from the start
-            fold, reopened, done = engine.PairFold(book, task, unit), set(), 0
+            fold, reopened, claims, done = start()
         changed: set[int] = set()
         while done < len(counted) and counted[done].date <= day:
             report = counted[done]
             done += 1
-            if decisions.on(report.id, day) == "rejected":  # left out, and its occurrence reopened
+            record_id = reviewed.get(id(report))
+            if record_id is not None and decisions.on(record_id, day) == "rejected":  # left out, reopened
                 k = book.occurrence_for(task, report.period, report.date).index
                 reopened.add(k)
                 changed.add(k)
-            else:
-                changed.update(fold.changed(*fold.add(report)))
+                continue
+            first, last = fold.add(report)
+            changed.update(fold.changed(first, last))
+            if record_id is not None:
+                for k in range(first, last + 1):
+                    claims[k].append(report)
         for k in sorted(changed):  # counted again, every occurrence holding a report is among them
             step = value(k, day)
             if step != timeline[k][1][-1]:
@@ -154,12 +167,14 @@ def build(book, reports, gone=(), reviews=()) -> dict:
             p = len(pairs)
             pairs.append((task.id, unit))
             mine = sorted(by_pair.pop((task.id, unit), ()), key=record_order)
-            position = {id(r): len(ids) + j for j, r in enumerate(mine)}
-            steps += _timeline(book, task, unit, [r for r in mine if r.id not in gone], decisions, position)
+            mine_ids = {id(r): r.id for r in mine}
+            position = {key: len(ids) + j for j, key in enumerate(mine_ids)}
+            counted = [r for r in mine if mine_ids[id(r)] not in gone]
+            steps += _timeline(book, task, unit, counted, decisions, mine_ids, position)
             for report in mine:
                 if report.supersedes:
                     amendments.append(len(ids))
-                ids.append(report.id)
+                ids.append(mine_ids[id(report)])
                 pair_of.append(p)
                 rows.append(row(report))
     order = sorted(range(len(ids)), key=ids.__getitem__)
