@@ -91,8 +91,10 @@ def review_faults(book: Book, review: Review, subjects: dict) -> tuple[Review, l
     by = book.canonical(review.by)
     if by is None:
         faults.append(("by", f"未知单位“{review.by}”"))
-    review = replace(review, subject=id_of(review.subject))
-    subject = subjects.get(review.subject)
+    subject_id = id_of(review.subject)
+    if subject_id != review.subject:  # a path named it
+        review = replace(review, subject=subject_id)
+    subject = subjects.get(subject_id)
     if subject is None:
         faults.append(("subject", f"找不到被审核的报告、延期申请或不适用申请“{review.subject}”（或该文件无效）"))
         return review, faults
