@@ -161,16 +161,14 @@ def read_reports(files: list[str], base: str, root: Path | None = None) -> list[
     (see place_reports), so each answer depends on its file alone. Files are
     validated in batches; a file with a problem again on its own, for lines.
     With `root` (the data folder), a symlink leading out of it is refused."""
-    results: list = []
-    for start in range(0, len(files), _CHUNK):
-        results += _read_chunk(files[start : start + _CHUNK], base, root)
-    return results
+    return read_records(REPORTS_DIR, files, base, root)
 
 
-def _read_chunk(files: list[str], base: str, root: Path | None) -> list[tuple[object, list[Problem]]]:
+def _read_chunk(files: list[str], base: str, root: Path | None, cls, problems_of) -> list[tuple[object, list]]:
+    """Files read and parsed one by one, the sound ones validated as `cls` in
+    one pydantic call; a file with a problem goes to problems_of(text, file)."""
     from pydantic import ValidationError
 
-    from lanxi_cli.core.domain import Report
     from lanxi_cli.io import yamlio
 
     results: list = [None] * len(files)
@@ -186,14 +184,14 @@ def _read_chunk(files: list[str], base: str, root: Path | None) -> list[tuple[ob
         if isinstance(data, dict) and "file" not in data and not controls:
             batch.append((i, text, {**data, "file": file}))  # `file` is set by the loader, not the file
         else:
-            results[i] = _report_problems(text, file)
+            results[i] = problems_of(text, file)
     while batch:
         try:
-            reports = _adapter(list[Report]).validate_python([data for _, _, data in batch])
+            reports = _adapter(list[cls]).validate_python([data for _, _, data in batch])
         except ValidationError as exc:
             bad = {error["loc"][0] for error in exc.errors()}
             for i, text, _ in (b for n, b in enumerate(batch) if n in bad):
-                results[i] = _report_problems(text, files[i])
+                results[i] = problems_of(text, files[i])
             batch = [b for n, b in enumerate(batch) if n not in bad]
             continue
         for (i, _, _), report in zip(batch, reports, strict=True):
@@ -339,11 +337,20 @@ def read_record(path: str | os.PathLike, kind, file: str, root: Path | None = No
 
 def read_records(kind: str, files: list[str], base: str, root: Path | None = None) -> list:
     """Files of the folder `kind` (named as shown, relative to `base`) → for each,
-    (record as written or None, problems): read_reports for reports, else read_record."""
-    if kind == REPORTS_DIR:
-        return read_reports(files, base, root)
+    (record as written or None, problems). The sound files are validated in
+    batches; one with a problem again on its own (_report_problems for a
+    report, else read_record), for its lines."""
     cls = record_class(kind)
-    return [read_record(os.path.join(base, file), cls, file, root) for file in files]
+    if kind == REPORTS_DIR:
+        problems_of = _report_problems
+    else:
+        def problems_of(text: str, file: str):
+            return read_record(os.path.join(base, file), cls, file, root)
+
+    results: list = []
+    for start in range(0, len(files), _CHUNK):
+        results += _read_chunk(files[start : start + _CHUNK], base, root, cls, problems_of)
+    return results
 
 
 def place_records(kind: str, book, items, base: str, subjects=None) -> tuple[list, list[Problem]]:
