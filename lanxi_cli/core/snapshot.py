@@ -69,7 +69,10 @@ class Snapshot:
             if self.cache is not None:
                 from lanxi_cli.io import index_store
 
-                found = index_store.load(self.data_dir, self.book, self._reports_and_problems, self._supervision)
+                found = index_store.load(
+                    self.data_dir, self.book, self._reports_and_problems, self._supervision,
+                    walk=lambda: self.cache.walk("reports", keep=True),
+                )
                 if found is not None:
                     self._loaded["index"], problems = found
                     if problems is not None:  # read from the file: told here, as the reports would be

@@ -138,6 +138,17 @@ class Cache:
         # For each record folder (reports, reviews …), apart: (paths under it, their
         # stamps, a column per field of its Layout, {row: problems}).
         self.entries: dict[str, tuple] = {}
+        self.walked: dict[str, tuple] = {}  # a walk made for the index, which the next read of the folder takes
+
+    def walk(self, kind: str, keep: bool = False) -> tuple:
+        """locate.walk of a record folder, with stamps; with `keep`, also
+        handed to the next read of the folder (a cold run then walks once)."""
+        from lanxi_cli.io import locate
+
+        found = locate.walk(self.data_dir, kind, stat=True)
+        if keep:
+            self.walked[kind] = found
+        return found
 
     def stored(self, name: str):
         """What the file `name` keeps, or None (absent, corrupt, another version)."""
@@ -218,7 +229,7 @@ class Cache:
 
         layout = _layout(kind)
         shown, base = locate.display_path(self.data_dir / kind, self.data_dir), os.fspath(self.data_dir.parent)
-        rels, stamps = locate.walk(self.data_dir, kind, stat=True)  # in the folders' order, the cache's too
+        rels, stamps = self.walked.pop(kind, None) or self.walk(kind)  # in the folders' order, the cache's too
         old_rels, old_stamps, old_cols, old_bad = cached
         if rels == old_rels and stamps == old_stamps:  # nothing changed: the warm path
             return load.place_records(kind, book, _items(layout, rels, old_cols, old_bad, shown), base, subjects)

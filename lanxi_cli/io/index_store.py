@@ -200,12 +200,13 @@ def _added(stored: Stored, rels: list[str], stamps) -> list[int] | None:
     return None if old else added
 
 
-def _walk(data_dir: Path):
-    """(paths, stamps, their digest, whether they may be kept), or None where the walk fails."""
+def _walk(data_dir: Path, walk=None):
+    """(paths, stamps, their digest, whether they may be kept), or None where
+    the walk (locate.walk of the reports, or `walk()`) fails."""
     from lanxi_cli.io import locate
 
     try:
-        rels, stamps = locate.walk(data_dir, stat=True)
+        rels, stamps = walk() if walk else locate.walk(data_dir, stat=True)
     except Exception:
         return None
     trusted = time.time_ns() - FRESH_NS
@@ -213,18 +214,18 @@ def _walk(data_dir: Path):
     return rels, stamps, files_key(rels, stamps), keep
 
 
-def load(data_dir: Path, book, reports, supervision):
+def load(data_dir: Path, book, reports, supervision, walk=None):
     """(core.index.Index, the report problems) answering for the report files
     as they are now: from the file when it knows them all or all but a few
     new ones; else built from `reports()` (every valid report, and the
     problems it has told already: then None) and `supervision()` (the ids
-    gone, the reviews), and kept. None where the walk fails (the engine then
-    reads the reports as ever)."""
+    gone, the reviews), and kept. None where the walk (`walk()`, by default
+    locate.walk) fails: the engine then reads the reports as ever."""
     from lanxi_cli.core import index
     from lanxi_cli.io import load as files
     from lanxi_cli.io import locate
 
-    walked = _walk(data_dir)
+    walked = _walk(data_dir, walk)
     if walked is None:
         return None
     rels, stamps, key, keep = walked
