@@ -154,3 +154,18 @@ def test_a_step_per_changed_day_only(day):
     step_days, values = sections["steps"][first_of_pair]
     assert step_days == [0, day.toordinal(), day.toordinal() + 1]
     assert [v[0] for v in values] == [None, None, day.toordinal() + 1]
+
+
+def test_a_rejection_takes_a_report_out_of_every_milestone_it_stood_in():
+    """10.2's report adds nothing (no count, not done) and stands in the first
+    milestone; rejected the next day, the first milestone has no report from
+    that day on, though the report named the second (found by hypothesis)."""
+    report = Report(task="10.2", unit="苏家湖村", date=START, period="第2次", file="data/reports/r.yaml")
+    review = Review(subject="r", decision="rejected", by="禁毒办", date=START + dt.timedelta(days=1),
+                    file="data/reviews/v.yaml")
+    built = index.Index(index.build(BOOK, [report], (), [review]))
+    for day in (START, START + dt.timedelta(days=1)):
+        expected = engine.compute(BOOK, [report], day, [review])
+        assert built.obligations(BOOK, day, [review]) == expected
+    first = next(o for o in expected if o.task.id == "10.2" and o.unit == "苏家湖村")
+    assert first.last_report is None and first.verification is None

@@ -126,7 +126,8 @@ def _timeline(book, task, unit, counted: list[Report], decisions: _Decisions, id
 
     timeline = [([0], [value(k, dt.date.min)]) for k in range(len(occs))]
     for day in sorted({r.date for r in counted} | review_days):
-        if day in review_days:  # a decision changed: the pair's reports are counted again from the start
+        anew = day in review_days  # a decision changed: the pair's reports are counted again from the start
+        if anew:
             fold, reopened, claims, done = start()
         changed: set[int] = set()
         while done < len(counted) and counted[done].date <= day:
@@ -143,7 +144,7 @@ def _timeline(book, task, unit, counted: list[Report], decisions: _Decisions, id
             if record_id is not None:
                 for k in range(first, last + 1):
                     claims[k].append(report)
-        for k in sorted(changed):  # counted again, every occurrence holding a report is among them
+        for k in range(len(occs)) if anew else sorted(changed):  # anew, one may have lost its reports
             step = value(k, day)
             if step != timeline[k][1][-1]:
                 timeline[k][0].append(day.toordinal())
