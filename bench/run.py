@@ -69,7 +69,7 @@ for folder, _, names in os.walk(sys.argv[1]):
         with open(os.path.join(folder, name), "rb") as handle:
             yaml.load(handle.read(), Loader=loader)
 """
-ADD = ["report", "add", "--task", "5.1", "--unit", "派出所", "--status", "progress", "--note", "bench", "--no-commit"]
+ADD = ["report", "add", "--task", "1.1", "--unit", "苏家湖村", "--status", "progress", "--note", "bench", "--no-commit"]
 
 
 class Command:
