@@ -84,7 +84,7 @@ class Command:
     def run(self, record: bool = True) -> None:
         if self.before:
             self.before()
-        code, out, err, usage = run_child(self.argv, self.env)
+        code, out, err, usage = run_child(self.argv, self.env, capture=self.after is not None)
         if code != 0:
             sys.exit(f"bench: {self.name} exited {code}:\n{err}")
         if self.after:
@@ -94,15 +94,19 @@ class Command:
             self.rss.append(usage.ru_maxrss / 1024)
 
 
-def run_child(argv: list[str], env: dict):
-    """One child: its exit code, stdout, stderr and its own rusage (from os.wait4)."""
+def run_child(argv: list[str], env: dict, capture: bool = False):
+    """One child: its exit code, stdout (with `capture`, else ""), stderr and
+    its own rusage (from os.wait4). A child's peak RSS (ru_maxrss) counts the
+    copy of this process it was between fork and exec, so this process stays
+    small: what a child prints is read only where it is needed (report add's
+    path), never the megabytes of `report list`."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=out, stderr=err)
+        proc = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=out if capture else subprocess.DEVNULL, stderr=err)
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return proc.returncode, out.read().decode(errors="replace"), err.read().decode(errors="replace"), usage
+        return proc.returncode, out.read().decode(errors="replace"), err.read(1 << 16).decode(errors="replace"), usage
 
 
 # ---- data ---------------------------------------------------------------------------------------
