@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from lanxi_cli.core.domain import Report
+from lanxi_cli.core.domain import Layout, Report
 from lanxi_cli.io import cache, index_store, load, save
 
 AS_OF = "2020-10-15"
@@ -175,7 +175,7 @@ def test_check_reads_the_files_never_the_cache(cli, data):
     rels, stamps, columns, bad = entry = forged.stored("reports")
     i = rels.index("bad.yaml")
     row = {"task": "6.3", "unit": "苏家湖村", "date": dt.date(2020, 9, 5).toordinal(), "status": "done"}
-    for column, name in zip(columns, cache.Layout(Report).fields, strict=True):
+    for column, name in zip(columns, Layout(Report).fields, strict=True):
         column[i] = row.get(name, Report.__dataclass_fields__[name].default)
     bad.pop(i)
     forged.store("reports", entry)

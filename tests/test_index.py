@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import marshal
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -58,8 +59,7 @@ def a_world(draw):
     for n in range(draw(st.integers(0, 3)) if reports else 0):
         old = draw(st.sampled_from(reports))
         new = draw(a_report(100 + n))
-        reports.append(Report(**{**{f: getattr(new, f) for f in index.FIELDS}, "task": old.task, "unit": old.unit,
-                                 "period": None, "part": old.part, "supersedes": old.id, "file": new.file}))
+        reports.append(replace(new, task=old.task, unit=old.unit, period=None, part=old.part, supersedes=old.id))
     day = st.integers(-5, SPAN + 5).map(lambda d: START + dt.timedelta(days=d))
     reviews, withdrawals, extensions, exemptions = [], [], [], []
     for n, report in enumerate(draw(st.lists(st.sampled_from(reports), max_size=10)) if reports else []):

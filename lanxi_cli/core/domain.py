@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sys
 from dataclasses import dataclass, field
 from enum import StrEnum
+from operator import attrgetter
 from typing import TYPE_CHECKING, Annotated, Literal
 
 if TYPE_CHECKING:  # at run time, put here by schema_names() when pydantic first needs them
@@ -368,6 +370,49 @@ def stored_fields(cls) -> tuple[str, ...]:
     if names[-1] != "file":
         raise TypeError(f"{cls.__name__}: `file` must be the last field")
     return names[:-1]
+
+
+class Layout:
+    """A record as plain values (for the caches): its stored fields in order,
+    dates as ordinals, `file` apart. A file with problems is kept as None in
+    every field: the first field is required in every record class, so a
+    record never has None there."""
+
+    __slots__ = ("cls", "fields", "dates", "values")
+
+    def __init__(self, cls):
+        from dataclasses import MISSING
+
+        self.cls = cls
+        self.fields = stored_fields(cls)
+        types = cls.__dataclass_fields__
+        self.dates = tuple(i for i, name in enumerate(self.fields) if types[name].type in ("dt.date", dt.date))
+        self.values = attrgetter(*self.fields)
+        first = types[self.fields[0]]
+        if first.default is not MISSING or "None" in str(first.type):
+            raise TypeError(f"{cls.__name__}: the first field must be required, never None")
+
+    def row(self, record) -> tuple:
+        """The record's stored fields, a date as its ordinal, short text
+        interned (marshal then writes each once)."""
+        intern = sys.intern
+        row = [intern(v) if type(v) is str and len(v) < 64 else v for v in self.values(record)]
+        for i in self.dates:
+            row[i] = row[i].toordinal()
+        return tuple(row)
+
+    def record(self, row, file: str, days: dict | None = None):
+        """The record a row holds; `days` shares one date object per day among many."""
+        row = list(row)
+        for i in self.dates:
+            day = row[i]
+            date = days.get(day) if days is not None else None
+            if date is None:
+                date = dt.date.fromordinal(day)
+                if days is not None:
+                    days[day] = date
+            row[i] = date
+        return self.cls(*row, file=file)  # `file` is the last field (stored_fields)
 
 
 class Record:

@@ -41,23 +41,18 @@ from bisect import bisect_left, bisect_right
 
 from lanxi_cli.core import engine
 from lanxi_cli.core import reviews as review_rules
-from lanxi_cli.core.domain import Report, record_order, stored_fields
+from lanxi_cli.core.domain import Layout, Report, record_order
 
-FIELDS = stored_fields(Report)
-_DATE = FIELDS.index("date")
+_LAYOUT = Layout(Report)
 
 
 def row(report: Report) -> tuple:
-    """A report as plain values: its stored fields, the date as an ordinal, then `file`."""
-    values = [getattr(report, name) for name in FIELDS]
-    values[_DATE] = report.date.toordinal()
-    return (*values, report.file)
+    """A report as plain values (domain.Layout), then its `file`."""
+    return (*_LAYOUT.row(report), report.file)
 
 
 def from_row(values) -> Report:
-    values = list(values)
-    values[_DATE] = dt.date.fromordinal(values[_DATE])
-    return Report(*values)
+    return _LAYOUT.record(values[:-1], values[-1])
 
 
 # ---- building ------------------------------------------------------------------------

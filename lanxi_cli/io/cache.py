@@ -37,7 +37,7 @@ import os
 import sys
 import time
 from array import array
-from dataclasses import MISSING, fields
+from dataclasses import fields
 from operator import attrgetter
 from pathlib import Path
 
@@ -255,7 +255,7 @@ class Cache:
                 items.append((f"{shown}/{rel}", record, found_problems))
                 if stamp[0] < 0 or stamp[1] > trusted:  # unknown, or too fresh to trust
                     continue
-                row = _row(layout, record) if record is not None else (None,) * len(layout.fields)
+                row = layout.row(record) if record is not None else (None,) * len(layout.fields)
                 problems = [(p.line, p.message) for p in found_problems] if found_problems else None
             if problems is not None:
                 kept[3][len(kept[0])] = problems
@@ -285,67 +285,32 @@ class Cache:
         return _empty(layout)
 
 
-class Layout:
-    """How the records of one kind are kept: a column per stored field (every
-    field but `file`, in order; `file` comes last), dates as ordinals. A file
-    with problems only has None in every column: the first field is required
-    in every record class, so a record never has None there."""
-
-    __slots__ = ("cls", "fields", "dates", "values")
-
-    def __init__(self, cls):
-        self.cls = cls
-        self.fields = domain.stored_fields(cls)
-        types = cls.__dataclass_fields__
-        self.dates = tuple(i for i, name in enumerate(self.fields) if types[name].type in ("dt.date", dt.date))
-        self.values = attrgetter(*self.fields)
-        first = types[self.fields[0]]
-        if first.default is not MISSING or "None" in str(first.type):
-            raise TypeError(f"{cls.__name__}: the first field must be required, never None")
+_LAYOUTS: dict[str, domain.Layout] = {}
 
 
-_LAYOUTS: dict[str, Layout] = {}
-
-
-def _layout(kind: str) -> Layout:
+def _layout(kind: str) -> domain.Layout:
     layout = _LAYOUTS.get(kind)
     if layout is None:
         from lanxi_cli.io import load
 
-        layout = _LAYOUTS[kind] = Layout(load.record_class(kind))
+        layout = _LAYOUTS[kind] = domain.Layout(load.record_class(kind))
     return layout
 
 
-def _empty(layout: Layout) -> tuple[list, array, tuple, dict]:
+def _empty(layout: domain.Layout) -> tuple[list, array, tuple, dict]:
     return [], array("q"), tuple([] for _ in layout.fields), {}
 
 
-def _row(layout: Layout, record) -> tuple:
-    """A record as plain values (its layout's fields); a date as its ordinal,
-    short text interned so marshal writes each once."""
-    intern = sys.intern
-    row = [intern(v) if type(v) is str and len(v) < 64 else v for v in layout.values(record)]
-    for i in layout.dates:
-        row[i] = row[i].toordinal()
-    return tuple(row)
-
-
-def _items(layout: Layout, rels: list, columns, bad: dict, shown: str):
+def _items(layout: domain.Layout, rels: list, columns, bad: dict, shown: str):
     """Cached rows → (file, record as written or None, problems), as load.read_records gives."""
     from lanxi_cli.errors import Problem
 
-    prefix, cls, dates, days = shown + "/", layout.cls, layout.dates, {}
+    prefix, days = shown + "/", {}
     for i, (rel, *row) in enumerate(zip(rels, *columns, strict=True)):
         file = prefix + rel
         if row[0] is None:
             yield file, None, [Problem(file, line, message) for line, message in bad[i]]
             continue
-        for d in dates:
-            day = row[d]
-            date = days.get(day)
-            if date is None:
-                date = days[day] = _fromordinal(day)
-            row[d] = date
         extra = bad.get(i) if bad else None  # problems of a valid record: control characters, a `file` key
-        record = cls(*row, file=file)  # `file` is the last field (stored_fields)
+        record = layout.record(row, file, days)
         yield file, record, [Problem(file, line, message) for line, message in extra] if extra else []
