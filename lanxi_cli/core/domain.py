@@ -392,11 +392,12 @@ class Layout:
         if first.default is not MISSING or "None" in str(first.type):
             raise TypeError(f"{cls.__name__}: the first field must be required, never None")
 
-    def row(self, record) -> tuple:
-        """The record's stored fields, a date as its ordinal, short text
-        interned (marshal then writes each once)."""
-        intern = sys.intern
-        row = [intern(v) if type(v) is str and len(v) < 64 else v for v in self.values(record)]
+    def row(self, record, intern: bool = False) -> tuple:
+        """The record's stored fields, a date as its ordinal; with `intern`,
+        short text interned (marshal then writes each once in one dump)."""
+        row = list(self.values(record))
+        if intern:
+            row = [sys.intern(v) if type(v) is str and len(v) < 64 else v for v in row]
         for i in self.dates:
             row[i] = row[i].toordinal()
         return tuple(row)

@@ -99,14 +99,25 @@ def _timeline(book, task, unit, counted: list[Report], decisions: _Decisions, id
     that count (`ids`, `position`: each report's id and index position, by id())."""
     occs = book.occurrences(task)
     reviewed = {key: ids[key] for key in map(id, counted) if ids[key] in decisions.of}  # the few a decision names
-    review_days = {d for record_id in reviewed.values() for d, _ in decisions.of[record_id]}
+    # A day a report is rejected (or a rejection is undone) the pair is counted
+    # again from the start; a day a claim is only approved, just the
+    # occurrences it went toward are stepped again (their verification).
+    restart, approved = set(), {}
+    for record_id in reviewed.values():
+        days = [d for d, _ in decisions.of[record_id]]
+        if any(decision == "rejected" for _, decision in decisions.of[record_id]):
+            restart.update(days)
+        else:
+            for d in days:
+                approved.setdefault(d, []).append(record_id)
 
     def start():
         # the fold, the occurrences a rejection reopened, the reviewed reports that
-        # went toward each (only they can verify it), and how many reports were read
-        return engine.PairFold(book, task, unit), set(), [[] for _ in occs], 0
+        # went toward each (only they can verify it), where each of those went,
+        # and how many reports were read
+        return engine.PairFold(book, task, unit), set(), [[] for _ in occs], {}, 0
 
-    fold, reopened, claims, done = start()
+    fold, reopened, claims, went, done = start()
 
     def value(k: int, day: dt.date) -> tuple:
         got, own = fold.progress(k), fold.own(k)
@@ -120,11 +131,14 @@ def _timeline(book, task, unit, counted: list[Report], decisions: _Decisions, id
         )
 
     timeline = [([0], [value(k, dt.date.min)]) for k in range(len(occs))]
-    for day in sorted({r.date for r in counted} | review_days):
-        anew = day in review_days  # a decision changed: the pair's reports are counted again from the start
+    for day in sorted({r.date for r in counted} | restart | approved.keys()):
+        anew = day in restart
         if anew:
-            fold, reopened, claims, done = start()
+            fold, reopened, claims, went, done = start()
         changed: set[int] = set()
+        for record_id in approved.get(day, ()):
+            if record_id in went:
+                changed.update(range(went[record_id][0], went[record_id][1] + 1))
         while done < len(counted) and counted[done].date <= day:
             report = counted[done]
             done += 1
@@ -137,6 +151,7 @@ def _timeline(book, task, unit, counted: list[Report], decisions: _Decisions, id
             first, last = fold.add(report)
             changed.update(fold.changed(first, last))
             if record_id is not None:
+                went[record_id] = first, last
                 for k in range(first, last + 1):
                     claims[k].append(report)
         for k in range(len(occs)) if anew else sorted(changed):  # anew, one may have lost its reports

@@ -255,7 +255,7 @@ class Cache:
                 items.append((f"{shown}/{rel}", record, found_problems))
                 if stamp[0] < 0 or stamp[1] > trusted:  # unknown, or too fresh to trust
                     continue
-                row = layout.row(record) if record is not None else (None,) * len(layout.fields)
+                row = layout.row(record, intern=True) if record is not None else (None,) * len(layout.fields)
                 problems = [(p.line, p.message) for p in found_problems] if found_problems else None
             if problems is not None:
                 kept[3][len(kept[0])] = problems
