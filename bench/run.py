@@ -276,13 +276,14 @@ def county(n: int, towns: int, runs: int, work: Path, seed: int) -> dict:
     source = data_for(n, work, seed)
     base = work / f"county-{towns}x{n}-{seed}"
     made_from = (source / ".generated").read_text()
-    if not (base / "towns.yaml").exists() or (base / ".made_from").read_text() != made_from:
+    marker = base / ".made_from"
+    if not marker.exists() or marker.read_text() != made_from:
         shutil.rmtree(base, ignore_errors=True)
         for i in range(towns):
             shutil.copytree(source, base / f"town{i:02d}" / "data", copy_function=os.link)
         lines = [f"  - {{name: 镇{i + 1:02d}, data: town{i:02d}}}" for i in range(towns)]
         (base / "towns.yaml").write_text("towns:\n" + "\n".join(lines) + "\n", encoding="utf-8")
-        (base / ".made_from").write_text(made_from)  # the towns are copies of the generated folder: made with it
+        marker.write_text(made_from)  # the towns are copies of the generated folder: made with it
     cache_home = work / "cache-county"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache_home), "COLUMNS": "80"}
     argv = [sys.executable, "-m", "lanxi_cli", "county", "status", "--towns", str(base / "towns.yaml"),
