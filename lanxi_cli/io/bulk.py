@@ -24,3 +24,11 @@ def loading():
         gc.freeze()
         if enabled:
             gc.enable()
+
+
+def release() -> None:
+    """Hand what earlier loads froze back to the collector, and collect: for
+    a process that reads one data folder after another (`county`), where a
+    town's garbage frozen with it would otherwise stay to the end."""
+    gc.unfreeze()
+    gc.collect()
