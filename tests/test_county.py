@@ -175,3 +175,19 @@ def test_county_status_as_csv(cli, county):
     as_json = json.loads(cli("county", "status", "--towns", str(county["file"]), "--as-of", AS_OF, "-f", "json").stdout)
     assert [(r["镇"], int(r["义务总数"]), r["最差村（社区）"]) for r in rows] == [  # headers in Chinese
         (t["town"], t["total"], t["worst"]["unit"]) for t in as_json["towns"]]
+
+
+def test_no_town_s_records_stay_frozen_after_it_is_read(cli, county, monkeypatch):
+    """A town's loads freeze what they built (io/bulk); reading twenty towns in
+    one process, each town's garbage must go back to the collector after it."""
+    import gc
+
+    from lanxi_cli.io import bulk
+
+    released = []
+    real = bulk.release
+    monkeypatch.setattr(bulk, "release", lambda: released.append(gc.get_freeze_count()) or real())
+    result = cli("county", "status", "--towns", str(county["file"]), "--as-of", AS_OF, "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert len(released) == 2 and released[0] > 0  # after each town, with its loads frozen
+    assert gc.get_freeze_count() == 0
