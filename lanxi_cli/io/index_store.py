@@ -104,6 +104,10 @@ class Stored:
         except Exception:  # unreadable, corrupt, another version: built again
             return False
 
+    def names(self) -> list[str]:
+        """The names of its sections."""
+        return list(self._where)
+
     def raw(self, name: str) -> memoryview:
         start, length = self._where[name]
         return memoryview(self._blob)[start : start + length]
@@ -246,7 +250,7 @@ def load(data_dir: Path, book, reports, supervision, walk=None):
                 journal += more
                 problems = sorted(stored.problems + problems, key=lambda p: p.file)
                 if keep:
-                    parts = {name: stored.raw(name) for name in stored._where if name != "journal"}
+                    parts = {name: stored.raw(name) for name in stored.names() if name != "journal"}
                     parts["journal"] = marshal.dumps([index.row(r) for r in journal])
                     stored.write(plan, key, parts, problems, (rels, stamps.tobytes()))
                 return index.Index(stored, stored.row, journal), problems
