@@ -731,6 +731,32 @@ def test_ctrl_c_at_any_moment_of_start_up_never_prints_a_traceback(data_dir):
     assert 130 in codes
 
 
+AT_EXIT = textwrap.dedent("""
+    import atexit, runpy, sys, time
+
+    def exiting():  # the command is done; the process lingers a moment on its way out
+        sys.stderr.write("exiting\\n")
+        sys.stderr.flush()
+        time.sleep(1)
+
+    atexit.register(exiting)
+    sys.argv = ["lanxi", *sys.argv[1:]]
+    runpy.run_module("lanxi_cli", run_name="__main__")
+""")
+
+
+def test_ctrl_c_once_the_command_is_done_changes_nothing(data_dir):
+    """A Ctrl-C on the way out, after the answer was printed: exit 0, nothing on stderr."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen([sys.executable, "-c", AT_EXIT, "status", "--data", str(data_dir)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    assert child.stderr.readline() == "exiting\n"
+    child.send_signal(signal.SIGINT)
+    out, err = child.communicate(timeout=60)
+    assert (child.returncode, err) == (0, "")
+    assert out  # the answer was printed
+
+
 HOLD_IN_FSYNC = textwrap.dedent("""
     import os, runpy, sys, time
     real_fsync = os.fsync

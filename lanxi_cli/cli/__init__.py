@@ -241,6 +241,9 @@ def main() -> None:
     except OSError as exc:  # typically stdout on a full disk (> /dev/full)
         _stdout_failed(exc)
     except SystemExit as exc:  # a normal end: stdout is flushed here, where its failure can be named
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # done: a Ctrl-C now cannot undo it, nor end it in a traceback
         try:
             sys.stdout.flush()
         except BrokenPipeError:
