@@ -93,12 +93,12 @@ def obligation(cli, data_dir, unit, task, as_of, period=None):
 
 
 def read_report(path: Path, book):
-    """One report file, read exactly as every command reads reports (read_reports,
+    """One report file, read exactly as every command reads reports (read_records,
     then place_reports) → (Report with canonical unit, []) or (None, problems)."""
     from lanxi_cli.io import load
 
     base, file = str(path.parent), path.name
-    [(report, found)] = load.read_reports([file], base)
+    [(report, found)] = load.read_records("reports", [file], base)
     placed, problems = load.place_reports(book, [(file, report, found)], base)
     return (placed[0] if placed else None), problems
 

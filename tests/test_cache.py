@@ -64,7 +64,6 @@ def test_warm_run_reads_no_report_file_and_builds_no_validator(cli, data, monkey
     assert cache.cache_file(data, "reports").is_file()
     monkeypatch.setattr(load, "_ADAPTERS", {})
     monkeypatch.setattr(load, "read_records", lambda kind, files, *a: pytest.fail(f"read {files}") if files else [])
-    monkeypatch.setattr(load, "read_reports", lambda files, *a: pytest.fail(f"read {files}"))
     monkeypatch.setattr(load, "place_reports", lambda *a: pytest.fail("every report placed again"))
     assert status(cli, data) == cold
     assert load._ADAPTERS == {}  # neither the book nor any report went through pydantic

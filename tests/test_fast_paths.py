@@ -184,7 +184,7 @@ def test_the_cache_gives_the_files_answer_and_sees_every_edit(data_dir, platform
     truth = load.load_reports(data_dir, book)
     first = cache.Cache(data_dir).load_reports(book)
     with monkeypatch.context() as patch:
-        patch.setattr(load, "read_reports", lambda files, *a: pytest.fail(f"read {files}"))
+        patch.setattr(load, "read_records", lambda kind, files, *a: pytest.fail(f"read {files}"))
         warm = cache.Cache(data_dir).load_reports(book)
     assert sorted(first[0], key=lambda r: r.file) == sorted(warm[0], key=lambda r: r.file) == truth[0]
     assert first[1] == warm[1] == truth[1]  # the problems in file order, as the files give them
@@ -215,7 +215,7 @@ def test_a_new_listing_order_reads_no_file_and_changes_no_answer(data_dir, monke
         return [rels[i] for i in order], flipped
 
     monkeypatch.setattr(locate, "walk", reversed_walk)
-    monkeypatch.setattr(load, "read_reports", lambda files, *a: pytest.fail(f"read {files}") if files else [])
+    monkeypatch.setattr(load, "read_records", lambda kind, files, *a: pytest.fail(f"read {files}") if files else [])
     again = cache.Cache(data_dir).load_reports(book)
     assert sorted(again[0], key=lambda r: r.file) == sorted(first[0], key=lambda r: r.file)
     assert [r.file for r in again[0]] == list(reversed([r.file for r in first[0]]))

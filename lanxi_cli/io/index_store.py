@@ -245,7 +245,7 @@ def load(data_dir: Path, book, reports, supervision, walk=None):
             if added is not None and len(journal) + len(added) <= JOURNAL:
                 shown, base = locate.display_path(data_dir / locate.REPORTS_DIR, data_dir), os.fspath(data_dir.parent)
                 new = [f"{shown}/{rels[j]}" for j in added]
-                read = files.read_reports(new, base, data_dir)
+                read = files.read_records(locate.REPORTS_DIR, new, base, data_dir)
                 more, problems = files.place_reports(book, [(f, *r) for f, r in zip(new, read, strict=True)], base)
                 journal += more
                 problems = sorted(stored.problems + problems, key=lambda p: p.file)

@@ -154,16 +154,6 @@ def load_book(data_dir: Path):
 _CHUNK = 1000  # files validated in one pydantic call; bounds the memory held
 
 
-def read_reports(files: list[str], base: str, root: Path | None = None) -> list[tuple[object, list[Problem]]]:
-    """Read, parse and validate report files (named as shown, relative to `base`,
-    the data folder's parent) → for each,
-    (Report with `file` set, []) or (None, problems). The book is not consulted
-    (see place_reports), so each answer depends on its file alone. Files are
-    validated in batches; a file with a problem again on its own, for lines.
-    With `root` (the data folder), a symlink leading out of it is refused."""
-    return read_records(REPORTS_DIR, files, base, root)
-
-
 def _read_chunk(files: list[str], base: str, root: Path | None, cls, problems_of) -> list[tuple[object, list]]:
     """Files read and parsed one by one, the sound ones validated as `cls` in
     one pydantic call; a file with a problem goes to problems_of(text, file)."""
@@ -336,10 +326,13 @@ def read_record(path: str | os.PathLike, kind, file: str, root: Path | None = No
 
 
 def read_records(kind: str, files: list[str], base: str, root: Path | None = None) -> list:
-    """Files of the folder `kind` (named as shown, relative to `base`) → for each,
-    (record as written or None, problems). The sound files are validated in
-    batches; one with a problem again on its own (_report_problems for a
-    report, else read_record), for its lines."""
+    """Files of the folder `kind` (named as shown, relative to `base`, the
+    data folder's parent) → for each, (record as written, `file` set, or None;
+    problems). The book is not consulted (see place_records), so each answer
+    depends on its file alone. The sound files are validated in batches; one
+    with a problem again on its own (_report_problems for a report, else
+    read_record), for its lines. With `root` (the data folder), a symlink
+    leading out of it is refused."""
     cls = record_class(kind)
     if kind == REPORTS_DIR:
         problems_of = _report_problems
