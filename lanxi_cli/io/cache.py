@@ -88,6 +88,30 @@ def _stamp_if_any(path: Path) -> tuple[int, int, int, int] | None:
         return None
 
 
+def book_stamps(data_dir: Path) -> tuple | None:
+    """What the book is read from: the stamps of plan.yaml and tasks.yaml, and
+    of liaisons.yaml (None where there is none); None where one cannot be had."""
+    from lanxi_cli.io import locate
+
+    try:
+        found = tuple(stamp(os.stat(data_dir / name)) for name in (locate.PLAN_FILE, locate.TASKS_FILE))
+        return found + (_stamp_if_any(data_dir / locate.LIAISONS_FILE),)
+    except OSError:
+        return None
+
+
+def trusted(stamps) -> bool:
+    """None of these files changed in the last FRESH_NS (an edit within the
+    clock's tick keeps the same mtime): their stamps may be kept."""
+    return all(s[1] <= time.time_ns() - FRESH_NS for s in stamps if s)
+
+
+def identity(data_dir: Path) -> tuple:
+    """What every cache file of a data folder is only valid for: this lanxi,
+    this Python (marshal's format), the domain classes, the folder's real path."""
+    return (__version__, sys.version, os.path.realpath(data_dir), SCHEMA)
+
+
 def _digest(payload: bytes) -> bytes:
     return blake2b(payload, digest_size=32).digest()
 
@@ -133,8 +157,7 @@ class Cache:
 
     def __init__(self, data_dir: Path):
         self.data_dir = data_dir
-        self.identity = (__version__, sys.version, os.path.realpath(data_dir), SCHEMA)
-        self.book_entry = None  # (stamps, encoded (plan, tasks))
+        self.identity = identity(data_dir)
         # For each record folder (reports, reviews …), apart: (paths under it, their
         # stamps, a column per field of its Layout, {row: problems}).
         self.entries: dict[str, tuple] = {}
@@ -166,7 +189,9 @@ class Cache:
         except Exception:
             return None
 
-    def store(self, name: str, value) -> None:
+    def store(self, name: str, value) -> bool:
+        """Keep `value` in the file `name`, atomically; False where that failed
+        (unwritable or full: the next run reads the files again)."""
         try:
             from lanxi_cli.io import save
 
@@ -174,34 +199,30 @@ class Cache:
             path = cache_file(self.data_dir, name)
             path.parent.mkdir(parents=True, exist_ok=True)
             save.write_replace(path, lambda handle: handle.write(HEADER + _digest(payload) + payload))
-        except Exception:  # unwritable or full: the next run reads the files again
-            pass
+            return True
+        except Exception:
+            return False
 
     # ---- the book --------------------------------------------------------
 
     def load_book(self):
         """load.load_book, from the cache when plan.yaml and tasks.yaml are unchanged."""
         from lanxi_cli.core.plan_index import Book
-        from lanxi_cli.io import load, locate
+        from lanxi_cli.io import load
 
-        try:
-            stamps = tuple(stamp(os.stat(self.data_dir / name)) for name in (locate.PLAN_FILE, locate.TASKS_FILE))
-            stamps += (_stamp_if_any(self.data_dir / locate.LIAISONS_FILE),)
-        except OSError:
-            stamps = None
-        self.book_entry = self.stored("book")
-        if stamps is not None and self.book_entry is not None and self.book_entry[0] == stamps:
+        stamps = book_stamps(self.data_dir)
+        entry = self.stored("book")  # (stamps, encoded (plan, tasks))
+        if stamps is not None and entry is not None and entry[0] == stamps:
             try:
-                plan, tasks = decode(self.book_entry[1])
+                plan, tasks = decode(entry[1])
                 book, faults = Book.build(plan, tasks)
                 if not faults:
                     return book
             except Exception:
                 pass
         book = load.load_book(self.data_dir)  # a broken plan raises here, as without a cache
-        if stamps is not None and all(s[1] <= time.time_ns() - FRESH_NS for s in stamps if s):
-            self.book_entry = (stamps, encode((book.plan, book.tasks)))
-            self.store("book", self.book_entry)
+        if stamps is not None and trusted(stamps):
+            self.store("book", (stamps, encode((book.plan, book.tasks))))
         return book
 
     # ---- the records, kind by kind -------------------------------------

@@ -21,9 +21,10 @@ the plan files' stamps, the digest of the report files, the report
 problems, [(section name, offset, length)], a CRC-32 of the sections), then
 each section's own marshal: a query decodes only the sections it needs (a
 report's row alone where one is needed). The list of report files it
-answers for is a file of its own (index-files.marshal, with the same key),
-read only when the walk differs. Both are written atomically, that list
-first; a file that fails to read, or to match its CRC or key, is built
+answers for is an ordinary cache file (io.cache: index-files.marshal,
+holding the same key), read only when the walk differs. Both are written
+atomically, that list first; a file that fails to read, or to match its
+CRC, identity (cache.identity) or key, is built
 again, and one that reads but holds nonsense makes the query use the engine
 over every report (core.snapshot): the same answers, slower.
 """
@@ -37,7 +38,7 @@ import zlib
 from pathlib import Path
 
 from lanxi_cli.errors import Problem
-from lanxi_cli.io.cache import FRESH_NS, MAX_BYTES, SCHEMA, blake2b, cache_file, stamp
+from lanxi_cli.io.cache import FRESH_NS, MAX_BYTES, Cache, blake2b, book_stamps, cache_file, trusted
 
 HEADER = b"lanxi-index 4\n"
 _SIZE = 8  # bytes of the meta part's length, after the header
@@ -52,18 +53,6 @@ def _digest(data) -> bytes:
     return blake2b(data, digest_size=16).digest()
 
 
-def plan_stamps(data_dir: Path) -> tuple | None:
-    """The stamps of plan.yaml, tasks.yaml and liaisons.yaml (where there is one)."""
-    from lanxi_cli.io import locate
-
-    try:
-        found = tuple(stamp(os.stat(data_dir / name)) for name in (locate.PLAN_FILE, locate.TASKS_FILE))
-        liaisons = data_dir / locate.LIAISONS_FILE
-        return found + ((stamp(os.stat(liaisons)),) if os.path.lexists(liaisons) else ())
-    except OSError:
-        return None
-
-
 def files_key(rels: list[str], stamps) -> bytes:
     return _digest(marshal.dumps(("\0".join(rels), stamps.tobytes())))
 
@@ -72,11 +61,9 @@ class Stored:
     """The index file of one data folder, read once; sections decoded on demand."""
 
     def __init__(self, data_dir: Path):
-        from lanxi_cli import __version__
-
         self.path = index_path(data_dir)
-        self._files_path = cache_file(data_dir, "index-files")
-        self.identity = (__version__, os.path.realpath(data_dir), SCHEMA)
+        self.cache = Cache(data_dir)  # the list of files is an ordinary cache file, "index-files"
+        self.identity = self.cache.identity
         self.key = None
         self.problems: list = []
         self._blob, self._where = b"", {}
@@ -128,15 +115,8 @@ class Stored:
     def files(self) -> tuple[list[str], bytes]:
         """The report files (paths, packed stamps) it answers for, from their own
         file: read only when they differ from the walk's (`key`)."""
-        from lanxi_cli.io.locate import read_regular
-
-        blob = read_regular(self._files_path, MAX_BYTES)
-        at = len(HEADER)
-        listed = blob[at + 4 :]
-        if not blob.startswith(HEADER) or zlib.crc32(listed) != int.from_bytes(blob[at : at + 4], "little"):
-            raise ValueError("the index's list of files is damaged")
-        identity, key, (rels, stamps) = marshal.loads(listed)
-        if identity != self.identity or key != self.key:
+        key, rels, stamps = self.cache.stored("index-files")  # None (absent, damaged) raises here
+        if key != self.key:
             raise ValueError("the index's list of files is another's")
         return rels, stamps
 
@@ -153,11 +133,8 @@ class Stored:
                 offset += len(data)
             rows = [(p.file, p.line, p.message) for p in problems]
             meta = marshal.dumps((self.identity, plan, key, rows, where, zlib.crc32(b"".join(parts.values()))))
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            listed = marshal.dumps((self.identity, key, files))  # first: an index never names files it lacks
-            save.write_replace(self._files_path, lambda handle: handle.writelines(
-                [HEADER, zlib.crc32(listed).to_bytes(4, "little"), listed]
-            ))
+            if not self.cache.store("index-files", (key, *files)):  # first: an index never names files it lacks
+                return
             save.write_replace(self.path, lambda handle: handle.writelines(
                 [HEADER, len(meta).to_bytes(_SIZE, "little"), meta, *parts.values()]
             ))
@@ -213,8 +190,8 @@ def _walk(data_dir: Path, walk=None):
         rels, stamps = walk() if walk else locate.walk(data_dir, stat=True)
     except Exception:
         return None
-    trusted = time.time_ns() - FRESH_NS
-    keep = not stamps or (max(stamps[1::4]) <= trusted and min(stamps[::4]) >= 0)
+    # as cache.trusted, over a packed array at once: no file too fresh, none unknown (-1)
+    keep = not stamps or (max(stamps[1::4]) <= time.time_ns() - FRESH_NS and min(stamps[::4]) >= 0)
     return rels, stamps, files_key(rels, stamps), keep
 
 
@@ -233,8 +210,8 @@ def load(data_dir: Path, book, reports, supervision, walk=None):
     if walked is None:
         return None
     rels, stamps, key, keep = walked
-    plan = plan_stamps(data_dir)
-    keep = keep and plan is not None and all(s[1] <= time.time_ns() - FRESH_NS for s in plan)
+    plan = book_stamps(data_dir)
+    keep = keep and plan is not None and trusted(plan)
     stored = Stored(data_dir)
     if plan is not None and stored.read(plan):
         try:
@@ -267,7 +244,7 @@ def build(data_dir: Path, book, reports, problems, gone, reviews, walked=None, p
 
     sections = index.build(book, reports, gone, reviews)
     walked = walked or _walk(data_dir)
-    plan = plan or plan_stamps(data_dir)
+    plan = plan or book_stamps(data_dir)
     if walked is not None and walked[3] and keep and plan is not None:
         rels, stamps, key, _ = walked
         parts = _parts(sections)
