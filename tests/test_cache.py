@@ -298,3 +298,24 @@ def test_a_damaged_list_of_indexed_files_changes_nothing(cli, data, monkeypatch,
     answer = status(cli, data)
     assert count_of(answer[0]) == 3
     assert answer == uncached(cli, data, monkeypatch, tmp_path)
+
+
+def test_report_add_never_reads_the_reports_cache_and_counts_what_is_there(cli, data, monkeypatch):
+    """Issue 16, item 3: the book and the index serve report add; its word on
+    stderr still counts the report already written."""
+    add(data, count=1)
+    status(cli, data)  # builds the index
+    stored, read = cache.Cache.stored, load.read_records
+
+    def no_reports_cache(self, name):
+        return pytest.fail("read the reports' cache") if name == "reports" else stored(self, name)
+
+    def no_report_file(kind, files, *rest):
+        return pytest.fail(f"read {files}") if kind == "reports" else read(kind, files, *rest)
+
+    monkeypatch.setattr(cache.Cache, "stored", no_reports_cache)
+    monkeypatch.setattr(load, "read_records", no_report_file)
+    result = cli("report", "add", "--task", "6.3", "--unit", "苏家湖村", "--count", "2", "--date", "2020-09-06",
+                 "--no-commit", "--data", str(data), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert "6.3 2020-09（苏家湖村" in result.stderr and "3/" in result.stderr  # 1 before, 2 now
