@@ -182,16 +182,16 @@ def test_the_cache_gives_the_files_answer_and_sees_every_edit(data_dir, platform
     aged(*(data_dir / "reports").glob("*.yaml"))
     book = load.load_book(data_dir)
     truth = load.load_reports(data_dir, book)
-    first = cache.Cache(data_dir).load_reports(book)
+    first = cache.Cache(data_dir).load_records("reports", book)
     with monkeypatch.context() as patch:
         patch.setattr(load, "read_records", lambda kind, files, *a: pytest.fail(f"read {files}"))
-        warm = cache.Cache(data_dir).load_reports(book)
+        warm = cache.Cache(data_dir).load_records("reports", book)
     assert sorted(first[0], key=lambda r: r.file) == sorted(warm[0], key=lambda r: r.file) == truth[0]
     assert first[1] == warm[1] == truth[1]  # the problems in file order, as the files give them
     before = paths[1].stat()
     paths[1].write_text(paths[1].read_text(encoding="utf-8").replace("count: 2", "count: 7"), encoding="utf-8")
     os.utime(paths[1], ns=(before.st_atime_ns, before.st_mtime_ns))
-    edited = cache.Cache(data_dir).load_reports(book)
+    edited = cache.Cache(data_dir).load_records("reports", book)
     assert sorted(r.count for r in edited[0]) == [1, 3, 7]
     assert sorted(edited[0], key=lambda r: r.file) == load.load_reports(data_dir, book)[0]
 
@@ -203,7 +203,7 @@ def test_a_new_listing_order_reads_no_file_and_changes_no_answer(data_dir, monke
     for n in range(1, 6):
         add(data_dir, count=n, day=dt.date(2020, 9, n))
     book = load.load_book(data_dir)
-    first = cache.Cache(data_dir).load_reports(book)
+    first = cache.Cache(data_dir).load_records("reports", book)
     real = locate.walk
 
     def reversed_walk(*args, **kwargs):
@@ -216,7 +216,7 @@ def test_a_new_listing_order_reads_no_file_and_changes_no_answer(data_dir, monke
 
     monkeypatch.setattr(locate, "walk", reversed_walk)
     monkeypatch.setattr(load, "read_records", lambda kind, files, *a: pytest.fail(f"read {files}") if files else [])
-    again = cache.Cache(data_dir).load_reports(book)
+    again = cache.Cache(data_dir).load_records("reports", book)
     assert sorted(again[0], key=lambda r: r.file) == sorted(first[0], key=lambda r: r.file)
     assert [r.file for r in again[0]] == list(reversed([r.file for r in first[0]]))
 

@@ -242,9 +242,6 @@ class Cache:
             records.sort(key=attrgetter("file"))
         return records, problems
 
-    def load_reports(self, book) -> tuple[list, list]:
-        return self.load_records("reports", book)
-
     def _load(self, kind: str, book, subjects, cached) -> tuple[list, list]:
         from lanxi_cli.io import load, locate
 
