@@ -275,10 +275,6 @@ class Index:
         return [r for p, pair in enumerate(self.sections["pairs"]) if tuple(pair) in wanted
                 for r in (*self.pair_reports(p), *self._extra_of.get(p, ()))]
 
-    def reports(self) -> list[Report]:
-        """Every report indexed, pair by pair, then those written since."""
-        return [self.report(i) for i in range(len(self.sections["pair_of"]))] + self.extra
-
     def amendments(self) -> list[Report]:
         """The reports that amend another (what core.corrections needs of the reports)."""
         return [self.report(i) for i in self.sections["amendments"]] + [r for r in self.extra if r.supersedes]
