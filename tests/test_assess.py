@@ -170,6 +170,15 @@ FUTURE = ("done", "open")
 
 
 @st.composite
+def assessments(draw):
+    """Valid scoring weights: a late completion worth less than one on time,
+    the punctuality bonus within both margins."""
+    late = draw(st.floats(0.01, 0.99))
+    punctual = draw(st.floats(0, 0.999)) * min(late, 1 - late)
+    return Assessment(scoring=Scoring(late=late, punctual=punctual))
+
+
+@st.composite
 def two_units(draw):
     """Two units holding the same obligations, with independent outcomes, and valid weights."""
     dues = draw(st.lists(st.booleans(), min_size=1, max_size=60))  # True: due before the as-of day
@@ -181,9 +190,7 @@ def two_units(draw):
             setattr(tally, state, getattr(tally, state) + 1)
             tally.past_due += past
         units.append(tally)
-    late = draw(st.floats(0.01, 0.99))
-    punctual = draw(st.floats(0, 0.999)) * min(late, 1 - late)
-    return units, Assessment(scoring=Scoring(late=late, punctual=punctual))
+    return units, draw(assessments())
 
 
 @settings(max_examples=600, deadline=None)
@@ -244,9 +251,7 @@ def two_units_with_exemptions(draw, exempt=("both", "A", "B", "none")):
         for unit in "AB":
             state = "exempt" if exempt in ("both", unit) else draw(st.sampled_from(PAST if past else FUTURE))
             obligations.append(obligation_of(unit, state, past, scored))
-    late = draw(st.floats(0.01, 0.99))
-    punctual = draw(st.floats(0, 0.999)) * min(late, 1 - late)
-    return obligations, Assessment(scoring=Scoring(late=late, punctual=punctual))
+    return obligations, draw(assessments())
 
 
 @settings(max_examples=400, deadline=None)
