@@ -210,3 +210,35 @@ def test_what_is_scored(book):
     assert [t.id for t in book.tasks if not t.scored] == ["10.2"]
     unscored = [(t.id, o.label) for t in book.tasks for o in book.occurrences(t) if not book.scored(t, o)]
     assert unscored == [("6.3", "2020-08"), ("10.2", "第1次"), ("10.2", "第2次")]
+
+
+def test_every_task_has_a_short_name_a_liaison_reads_beside_its_id(book):
+    from lanxi_cli.core.domain import task_label
+
+    shorts = {t.id: t.short for t in book.tasks}
+    assert all(1 < len(s) <= 10 for s in shorts.values()), shorts
+    assert len(set(shorts.values())) == 29  # no two tasks read alike
+    assert not any(t.short_pending for t in book.tasks)  # written by hand, not proposed
+    assert task_label(book.task_by_id["1.1"]) == "1.1 制定方案"
+    assert task_label(book.task_by_id["10.2"]) == "10.2 督导各村"
+
+
+@pytest.mark.parametrize(("short", "message"), [
+    ("一二三四五六七八九十一", "至多 10 个字"),
+    (" 制定方案", "首尾空格"),
+])
+def test_check_refuses_a_short_name_too_long_or_untidy(cli, data_dir, short, message):
+    text = (data_dir / "tasks.yaml").read_text(encoding="utf-8")
+    (data_dir / "tasks.yaml").write_text(text.replace("short: 制定方案", f"short: '{short}'"), encoding="utf-8")
+    line = text[: text.index("short: 制定方案")].count("\n") + 1
+    result = cli("check", "--data", str(data_dir))
+    assert result.exit_code == 1
+    assert f"tasks.yaml:{line}:" in result.output and message in result.output
+
+
+def test_a_task_without_a_short_name_is_labelled_by_its_id(book):
+    from dataclasses import replace
+
+    from lanxi_cli.core.domain import task_label
+
+    assert task_label(replace(book.task_by_id["1.1"], short="")) == "1.1"

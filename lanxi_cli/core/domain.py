@@ -16,7 +16,7 @@ from operator import attrgetter
 from typing import TYPE_CHECKING, Annotated, Literal
 
 if TYPE_CHECKING:  # at run time, put here by schema_names() when pydantic first needs them
-    from annotated_types import Ge, Gt, Le, Lt, MinLen
+    from annotated_types import Ge, Gt, Le, Lt, MaxLen, MinLen
 
     Text = Annotated[str, MinLen(1)]
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # at run time, put here by schema_names() when pydantic first
 # shown escaped wherever text reaches a terminal.
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
+SHORT_MAX = 10  # a task's short name, in characters: it stands beside the id in an SMS
 FORBID = {"extra": "forbid", "allow_inf_nan": False}  # no unknown fields; no .nan or .inf
 UnitKind = Literal["village", "community", "department", "other"]
 Status = Literal["done", "progress", "blocked"]
@@ -350,7 +351,14 @@ class Task:
     targets: tuple[Target, ...] = ()
     scored: bool = True  # false: shown with its states, but counts toward no score or measure
     note: str = ""
+    short: Annotated[str, MaxLen(SHORT_MAX)] = ""  # the name a liaison reads beside the id
+    short_pending: bool = False  # 待核实: proposed by `lanxi init`, to be confirmed by a person
 
+
+def task_label(task: Task) -> str:
+    """A task as a liaison reads it (SMS, forms, 督办单, dashboard, 通报): its id
+    and short name, `1.1 制定方案`; the id alone where tasks.yaml gives none."""
+    return f"{task.id} {task.short}" if task.short else task.id
 
 
 # ---- records: files lanxi writes, one each, never edited ------------------------
@@ -555,9 +563,9 @@ def schema_names() -> None:
     imports annotated_types. A new constraint name goes both here and above."""
     if "Text" in globals():
         return
-    from annotated_types import Ge, Gt, Le, Lt, MinLen
+    from annotated_types import Ge, Gt, Le, Lt, MaxLen, MinLen
 
-    globals().update(Ge=Ge, Gt=Gt, Le=Le, Lt=Lt, MinLen=MinLen, Text=Annotated[str, MinLen(1)])
+    globals().update(Ge=Ge, Gt=Gt, Le=Le, Lt=Lt, MaxLen=MaxLen, MinLen=MinLen, Text=Annotated[str, MinLen(1)])
 
 
 def record_order(record) -> tuple:

@@ -144,6 +144,8 @@ class Book:
                     "tasks", (i, "category"),
                     f"第{number}类已名为“{categories[number]}”，与“{task.category}”不一致",
                 ))
+            if task.short != task.short.strip() or any(c in task.short for c in "\n\r\t"):
+                faults.append(Fault("tasks", (i, "short"), f"简称“{task.short}”不能含有换行或首尾空格"))
             if fold(task.lead) not in self._names:
                 faults.append(Fault("tasks", (i, "lead"), f"未知牵头单位“{task.lead}”"))
             for j, name in enumerate(task.units):

@@ -58,6 +58,7 @@ _MESSAGES = {
     "less_than_equal": "应不大于 {le}",
     "too_short": "不能为空",
     "string_too_short": "不能为空",
+    "string_too_long": "至多 {max_length} 个字",
     "tuple_type": "应为列表",
     "list_type": "应为列表",
     "dict_type": "应为键值映射",

@@ -114,6 +114,8 @@ TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {
         "targets": "数量或比率目标",
         "scored": "是否计分；false 表示只显示状态，不计入得分和督办措施",
         "note": "说明（解读的理由）",
+        "short": "简称：联络员看到的任务名，写在编号旁（如“1.1 制定方案”），至多 10 个字",
+        "short_pending": "待核实：lanxi init 拟定、尚待人工确认的简称；确认后删去（或用 lanxi task short 改写）",
     }),
     "Deadline": ("截止规则", "完成时限的解读：rule 决定用哪些字段。", {
         "rule": "once 一次、window 时段、monthly 按月、quarterly 按季度、milestones 分次",
