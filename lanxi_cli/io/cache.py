@@ -7,8 +7,9 @@ indicators, withdrawals), each self-contained: for each file the record as
 written (validated, before the book or any other record is consulted), the
 problems found in the file alone, or both (a valid record holding control
 characters). Every file is keyed by its size, mtime_ns, ctime_ns and inode,
-taken before it is read; the whole cache by the lanxi and Python versions,
-the domain classes' fields and the data folder's real path. Files changed
+taken before it is read; the whole cache by identity(): the lanxi version
+and a fingerprint of its rules' code, the Python version, the domain
+classes' fields and the data folder's real path. Files changed
 less than FRESH_NS ago are not cached (an edit within the clock's tick keeps
 the same mtime). Every answer is then checked anew, as load.place_records
 does without a cache (against the book; a review against the records it
@@ -106,10 +107,38 @@ def trusted(stamps) -> bool:
     return all(s[1] <= time.time_ns() - FRESH_NS for s in stamps if s)
 
 
+# The code that decides what a cache file holds: reading and checking (io), the
+# rules (core), the errors' words. Not cli/ or render/: they only show answers.
+_RULE_CODE = ("core", "io", "store")
+_fingerprint: list[bytes] = []
+
+
+def code_fingerprint() -> bytes:
+    """A digest of the name, size and mtime of every module whose code decides
+    answers, so that a changed rule (a `git pull`, an edit, a reinstall, even
+    under the same version number) makes every older cache file unreadable,
+    never wrong. One scandir per folder, once per process: well under a ms."""
+    if not _fingerprint:
+        package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        seen = []
+        for folder in ("", *_RULE_CODE):
+            try:
+                entries = list(os.scandir(os.path.join(package, folder)))
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.name.endswith(".py") and (folder or entry.name in ("__init__.py", "errors.py")):
+                    st = entry.stat()
+                    seen.append((folder, entry.name, st.st_size, st.st_mtime_ns))
+        _fingerprint.append(blake2b(repr(sorted(seen)).encode(), digest_size=16).digest())
+    return _fingerprint[0]
+
+
 def identity(data_dir: Path) -> tuple:
-    """What every cache file of a data folder is only valid for: this lanxi,
-    this Python (marshal's format), the domain classes, the folder's real path."""
-    return (__version__, sys.version, os.path.realpath(data_dir), SCHEMA)
+    """What every cache file of a data folder is only valid for: this lanxi and
+    the code of its rules (code_fingerprint), this Python (marshal's format),
+    the domain classes, the folder's real path."""
+    return (__version__, code_fingerprint(), sys.version, os.path.realpath(data_dir), SCHEMA)
 
 
 def _digest(payload: bytes) -> bytes:
