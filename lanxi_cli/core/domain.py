@@ -573,6 +573,22 @@ def record_order(record) -> tuple:
     return (record.date, record.recorded, record.file)
 
 
+def first_named(record) -> str:
+    """Where two files carry one id (a copy, a bad merge), the one an id names:
+    the first by path, on every path (files, cache, index), warm as cold."""
+    return record.file
+
+
+def by_id(records) -> dict:
+    """Records by id, where two carry one id the first_named."""
+    out: dict = {}
+    for record in records:
+        known = out.get(record.id)
+        if known is None or first_named(record) < first_named(known):
+            out[record.id] = record
+    return out
+
+
 def id_order(task_id: str) -> tuple:
     """Task ids in plan order, numerically: 2.1 before 10.1 (a malformed id sorts last)."""
     return tuple((0, int(p)) if p.isdigit() else (1, p) for p in task_id.split("."))

@@ -41,25 +41,28 @@ from bisect import bisect_left, bisect_right
 
 from lanxi_cli.core import engine
 from lanxi_cli.core import reviews as review_rules
-from lanxi_cli.core.domain import Layout, Report, record_order
+from lanxi_cli.core.domain import Layout, Report, first_named, record_order
 
 _LAYOUT = Layout(Report)
 
 
-def row(report: Report) -> tuple:
-    """A report as plain values (domain.Layout), then its `file`."""
-    return (*_LAYOUT.row(report), report.file)
+def row(report: Report, prefix: str = "") -> tuple:
+    """A report as plain values (domain.Layout), then its `file` without
+    `prefix` (the reports folder as shown: the same folder may be named
+    otherwise next time, through a symlink or from another folder)."""
+    file = report.file
+    return (*_LAYOUT.row(report), file[len(prefix):] if prefix and file.startswith(prefix) else file)
 
 
-def from_row(values) -> Report:
-    return _LAYOUT.record(values[:-1], values[-1])
+def from_row(values, prefix: str = "") -> Report:
+    return _LAYOUT.record(values[:-1], prefix + values[-1])
 
 
 # ---- building ------------------------------------------------------------------------
 
 
 def review_key(review) -> tuple:
-    return (review.subject, review.decision, review.date.toordinal(), review.recorded, review.file)
+    return (review.subject, review.decision, review.date.toordinal(), review.recorded, review.id)  # not its shown path
 
 
 def basis(gone, reviews) -> tuple:
@@ -162,10 +165,11 @@ def _timeline(book, task, unit, counted: list[Report], decisions: _Decisions, id
     return timeline
 
 
-def build(book, reports, gone=(), reviews=()) -> dict:
+def build(book, reports, gone=(), reviews=(), prefix: str = "") -> dict:
     """The sections of the index of `reports` (every valid report, withdrawn
     and amended ones too, each checked against the book), with the ids of
-    those that count nowhere (`gone`, core.corrections) and the reviews in force."""
+    those that count nowhere (`gone`, core.corrections) and the reviews in
+    force; each report's file kept without `prefix` (see row)."""
     gone = set(gone)
     decisions = _Decisions(reviews)
     by_pair: dict[tuple[str, str], list[Report]] = {}
@@ -173,6 +177,15 @@ def build(book, reports, gone=(), reviews=()) -> dict:
         by_pair.setdefault((report.task, report.unit), []).append(report)
     pairs, steps, rows, ids, amendments = [], [], [], [], []
     pair_of = array("i")
+
+    def keep(mine: list[Report], p: int) -> None:
+        for report in mine:
+            if report.supersedes:
+                amendments.append(len(ids))
+            ids.append(report.id)
+            pair_of.append(p)
+            rows.append(row(report, prefix))
+
     for task in book.tasks:
         for unit in book.task_units(task):
             p = len(pairs)
@@ -182,13 +195,11 @@ def build(book, reports, gone=(), reviews=()) -> dict:
             position = {key: len(ids) + j for j, key in enumerate(mine_ids)}
             counted = [r for r in mine if mine_ids[id(r)] not in gone]
             steps += _timeline(book, task, unit, counted, decisions, mine_ids, position)
-            for report in mine:
-                if report.supersedes:
-                    amendments.append(len(ids))
-                ids.append(mine_ids[id(report)])
-                pair_of.append(p)
-                rows.append(row(report))
-    order = sorted(range(len(ids)), key=ids.__getitem__)
+            keep(mine, p)
+    # Reports that hold no obligation (a lead's own report on its task) count
+    # toward none, but a review or an amendment may still name them: kept last.
+    keep(sorted((r for mine in by_pair.values() for r in mine), key=record_order), len(pairs))
+    order = sorted(range(len(ids)), key=lambda i: (ids[i], rows[i][-1]))  # one id, two files: as first_named
     offsets, at = array("i", [0]), 0
     for i in order:
         at += len(ids[i]) + 1
@@ -229,8 +240,9 @@ class Index:
     position i (by default from the section); only the reports a question
     needs are ever made."""
 
-    def __init__(self, sections, row=None, extra=()):
+    def __init__(self, sections, row=None, extra=(), prefix: str = ""):
         self.sections = _Sections(sections)
+        self.prefix = prefix  # what each row's file is shown under (see row)
         self._row = row or (lambda i: self.sections["rows"][i])
         self._reports: dict[int, Report] = {}
         self.extra = list(extra)  # reports written since it was built: their pairs are answered exactly
@@ -238,8 +250,10 @@ class Index:
         if self.extra:
             at = {tuple(pair): p for p, pair in enumerate(self.sections["pairs"])}
             self._extra_of: dict[int, list[Report]] = {}
-            for report in self.extra:
-                self._extra_of.setdefault(at[(report.task, report.unit)], []).append(report)
+            for report in self.extra:  # one holding no obligation only answers find() and amendments()
+                p = at.get((report.task, report.unit))
+                if p is not None:
+                    self._extra_of.setdefault(p, []).append(report)
         else:
             self._extra_of = {}
 
@@ -255,14 +269,15 @@ class Index:
     def find(self, record_id: str) -> Report | None:
         """The report with this id, None if there is none."""
         at = self.position(record_id)
+        found = [r for r in self.extra if r.id == record_id]
         if at is not None:
-            return self.report(at)
-        return next((r for r in self.extra if r.id == record_id), None)
+            found.append(self.report(at))
+        return min(found, key=first_named) if found else None
 
     def report(self, position: int) -> Report:
         found = self._reports.get(position)
         if found is None:
-            found = self._reports[position] = from_row(self._row(position))
+            found = self._reports[position] = from_row(self._row(position), self.prefix)
         return found
 
     def pair_reports(self, p: int) -> list[Report]:
@@ -329,7 +344,7 @@ class Index:
         pair_of, touched = self.sections["pair_of"], set()
         for record_id in differ:
             at = self.position(record_id)  # None: not a report, or one written since (touched already)
-            if at is not None:
+            if at is not None and pair_of[at] < len(self.sections["pairs"]):  # else it holds no obligation
                 touched.add(pair_of[at])
         return touched
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lanxi_cli.core.domain import id_of
+from lanxi_cli.core.domain import by_id, id_of
 from lanxi_cli.core.plan_index import Book
 from lanxi_cli.errors import Problem, UsageError
 
@@ -33,11 +33,22 @@ class Snapshot:
     warn: Callable[[str], None] | None = field(default=None, repr=False)
     problems: list[Problem] = field(default_factory=list)
     _loaded: dict = field(default_factory=dict, repr=False)
+    _quiet: int = field(default=0, repr=False)  # > 0 while the index is built: records read are not told
 
     # ---- records, each kind read once ---------------------------------------
 
     def records(self, kind: str) -> list:
-        """Every valid record of `kind` (a folder name), withdrawn and superseded ones too."""
+        """Every valid record of `kind` (a folder name), withdrawn and superseded
+        ones too; the problems met told (once) unless read for the index only."""
+        found = self._read(kind)
+        if not self._quiet:
+            self._tell(kind, self._loaded[f"problems {kind}"])
+        return found
+
+    def _read(self, kind: str) -> list:
+        """records(kind), its problems not told: what the index or a review's
+        subjects need is told only where the command itself asks for it, so
+        that a cold run (which builds the index) warns as a warm one does."""
         if kind not in self._loaded:
             from lanxi_cli.io import load
 
@@ -48,13 +59,12 @@ class Snapshot:
                 found = self.cache.load_records(kind, self.book, subjects)
             else:
                 found = load.load_folder(self.data_dir, kind, self.book, subjects)
-            self._loaded[kind], problems = found
-            self._loaded[f"problems {kind}"] = problems
-            if not self._loaded.get(f"told {kind}"):  # the index may have told them already
-                self._tell(kind, problems)
+            self._loaded[kind], self._loaded[f"problems {kind}"] = found
         return self._loaded[kind]
 
     def _tell(self, kind: str, problems) -> None:
+        if self._loaded.get(f"told {kind}"):  # the records' read and the index's file: told once
+            return
         self._loaded[f"told {kind}"] = True
         self.problems += problems
         for problem in problems if self.warn else ():
@@ -69,14 +79,17 @@ class Snapshot:
             if self.cache is not None:
                 from lanxi_cli.io import index_store
 
-                found = index_store.load(
-                    self.data_dir, self.book, self._reports_and_problems, self._supervision,
-                    walk=lambda: self.cache.walk("reports", keep=True),
-                )
-                if found is not None:
+                self._quiet += 1
+                try:
+                    found = index_store.load(
+                        self.data_dir, self.book, self.cache.plan_stamps, self._reports_and_problems,
+                        self._supervision, walk=lambda: self.cache.walk("reports", keep=True),
+                    )
+                finally:
+                    self._quiet -= 1
+                if found is not None:  # the reports' problems: from its file, or from the reports it was built of
                     self._loaded["index"], problems = found
-                    if problems is not None:  # read from the file: told here, as the reports would be
-                        self._tell("reports", problems)
+                    self._tell("reports", self._loaded["problems reports"] if problems is None else problems)
         return self._loaded["index"]
 
     def _supervision(self):
@@ -103,10 +116,16 @@ class Snapshot:
         index = self._loaded.get("index")
         if index is not None and index.stale > index_store.JOURNAL:
             reports, problems = self._reports_and_problems()
-            index_store.build(self.data_dir, self.book, reports, problems, *self._supervision())
+            walked = index_store.walk_of(self.data_dir, lambda: self.cache.walk("reports"))  # the one read after
+            self._quiet += 1
+            try:
+                index_store.build(self.data_dir, self.book, reports, problems, *self._supervision(), walked,
+                                  self.cache.plan_stamps)
+            finally:
+                self._quiet -= 1
 
     def _reports_and_problems(self):
-        return self.records("reports"), self._loaded["problems reports"]
+        return self._read("reports"), self._loaded["problems reports"]
 
     @property
     def corrections(self):
@@ -121,9 +140,9 @@ class Snapshot:
     def _counted(self, kind: str) -> list:
         """The records of `kind` that count: neither withdrawn nor superseded."""
         key = f"counted {kind}"
+        kept = self.records(kind)  # told here, even where the index's build counted them already
         if key not in self._loaded:
             fixes = self.corrections
-            kept = self.records(kind)
             if fixes.withdrawn or fixes.superseded_by:  # most days nothing was corrected: no id worked out
                 kept = [r for r in kept if fixes.counts(r)]
                 if kind == "reviews":  # a review of a record that counts nowhere counts nowhere
@@ -213,7 +232,7 @@ class _Subjects:
 
     def __init__(self, snap: Snapshot):
         self.snap = snap
-        self.requests = {r.id: r for kind in ("extensions", "exemptions") for r in snap.records(kind)}
+        self.requests = by_id(r for kind in ("extensions", "exemptions") for r in snap._read(kind))
         self.reports = None
 
     def get(self, record_id: str):
@@ -226,7 +245,7 @@ class _Subjects:
             except Exception:  # an index holding nonsense: the reports themselves
                 self.snap._loaded["index"] = None
         if self.reports is None:
-            self.reports = {r.id: r for r in self.snap.records("reports")}
+            self.reports = by_id(self.snap.records("reports"))
         return self.reports.get(record_id)
 
 

@@ -191,12 +191,19 @@ class Cache:
         # stamps, a column per field of its Layout, {row: problems}).
         self.entries: dict[str, tuple] = {}
         self.walked: dict[str, tuple] = {}  # a walk made for the index, which the next read of the folder takes
+        self.read_after: dict[str, tuple] = {}  # the walk each folder's records were read after
+        self.plan_stamps = None  # the plan files' stamps, taken before the book was read (book_stamps)
 
     def walk(self, kind: str, keep: bool = False) -> tuple:
         """locate.walk of a record folder, with stamps; with `keep`, also
-        handed to the next read of the folder (a cold run then walks once)."""
+        handed to the next read of the folder (a cold run then walks once).
+        Once the folder's records are read, the walk they were read after:
+        whatever is kept with them (the index) is keyed by what was read, never
+        by a later walk that a file changed since might match."""
         from lanxi_cli.io import locate
 
+        if kind in self.read_after:
+            return self.read_after[kind]
         found = locate.walk(self.data_dir, kind, stat=True)
         if keep:
             self.walked[kind] = found
@@ -239,7 +246,7 @@ class Cache:
         from lanxi_cli.core.plan_index import Book
         from lanxi_cli.io import load
 
-        stamps = book_stamps(self.data_dir)
+        stamps = self.plan_stamps = book_stamps(self.data_dir)
         entry = self.stored("book")  # (stamps, encoded (plan, tasks))
         if stamps is not None and entry is not None and entry[0] == stamps:
             try:
@@ -277,6 +284,7 @@ class Cache:
         layout = _layout(kind)
         shown, base = locate.display_path(self.data_dir / kind, self.data_dir), os.fspath(self.data_dir.parent)
         rels, stamps = self.walked.pop(kind, None) or self.walk(kind)  # in the folders' order, the cache's too
+        self.read_after[kind] = rels, stamps
         old_rels, old_stamps, old_cols, old_bad = cached
         if rels == old_rels and stamps == old_stamps:  # nothing changed: the warm path
             return load.place_records(kind, book, _items(layout, rels, old_cols, old_bad, shown), base, subjects)

@@ -38,7 +38,7 @@ import zlib
 from pathlib import Path
 
 from lanxi_cli.errors import Problem
-from lanxi_cli.io.cache import FRESH_NS, MAX_BYTES, Cache, blake2b, book_stamps, cache_file, trusted
+from lanxi_cli.io.cache import FRESH_NS, MAX_BYTES, Cache, blake2b, cache_file, trusted
 
 HEADER = b"lanxi-index 4\n"
 _SIZE = 8  # bytes of the meta part's length, after the header
@@ -60,8 +60,9 @@ def files_key(rels: list[str], stamps) -> bytes:
 class Stored:
     """The index file of one data folder, read once; sections decoded on demand."""
 
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, prefix: str = ""):
         self.path = index_path(data_dir)
+        self.prefix = prefix  # the reports folder as shown: not kept in the problems' files
         self.cache = Cache(data_dir)  # the list of files is an ordinary cache file, "index-files"
         self.identity = self.cache.identity
         self.key = None
@@ -86,7 +87,8 @@ class Stored:
             if zlib.crc32(memoryview(blob)[start:]) != check:  # integrity, not identity: the key is above
                 return False
             self._where = {name: (start + offset, length) for name, offset, length in where}
-            self._blob, self.key, self.problems = blob, key, [Problem(*p) for p in problems]
+            self._blob, self.key = blob, key
+            self.problems = [Problem(self.prefix + file, line, message) for file, line, message in problems]
             return True
         except Exception:  # unreadable, corrupt, another version: built again
             return False
@@ -131,7 +133,7 @@ class Stored:
             for name, data in parts.items():
                 where.append((name, offset, len(data)))
                 offset += len(data)
-            rows = [(p.file, p.line, p.message) for p in problems]
+            rows = [(_strip(p.file, self.prefix), p.line, p.message) for p in problems]
             meta = marshal.dumps((self.identity, plan, key, rows, where, zlib.crc32(b"".join(parts.values()))))
             if not self.cache.store("index-files", (key, *files)):  # first: an index never names files it lacks
                 return
@@ -140,6 +142,12 @@ class Stored:
             ))
         except Exception:
             pass
+
+
+def _strip(file: str, prefix: str) -> str:
+    if not file.startswith(prefix):
+        raise ValueError(f"{file} is not under {prefix}")  # not kept (Stored.write): never shown wrong
+    return file[len(prefix):]
 
 
 def _parts(sections: dict) -> dict[str, bytes]:
@@ -181,7 +189,7 @@ def _added(stored: Stored, rels: list[str], stamps) -> list[int] | None:
     return None if old else added
 
 
-def _walk(data_dir: Path, walk=None):
+def walk_of(data_dir: Path, walk=None):
     """(paths, stamps, their digest, whether they may be kept), or None where
     the walk (locate.walk of the reports, or `walk()`) fails."""
     from lanxi_cli.io import locate
@@ -195,59 +203,69 @@ def _walk(data_dir: Path, walk=None):
     return rels, stamps, files_key(rels, stamps), keep
 
 
-def load(data_dir: Path, book, reports, supervision, walk=None):
+def load(data_dir: Path, book, plan, reports, supervision, walk):
     """(core.index.Index, the report problems) answering for the report files
     as they are now: from the file when it knows them all or all but a few
     new ones; else built from `reports()` (every valid report, and the
     problems it has told already: then None) and `supervision()` (the ids
-    gone, the reviews), and kept. None where the walk (`walk()`, by default
-    locate.walk) fails: the engine then reads the reports as ever."""
+    gone, the reviews), and kept, for `plan` (the plan files' stamps taken
+    before the book was read) and the walk the reports were read after
+    (`walk()`). None where the walk fails: the engine then reads the reports
+    as ever."""
     from lanxi_cli.core import index
     from lanxi_cli.io import load as files
     from lanxi_cli.io import locate
 
-    walked = _walk(data_dir, walk)
+    walked = walk_of(data_dir, walk)
     if walked is None:
         return None
     rels, stamps, key, keep = walked
-    plan = book_stamps(data_dir)
     keep = keep and plan is not None and trusted(plan)
-    stored = Stored(data_dir)
+    prefix = _prefix(data_dir)
+    stored = Stored(data_dir, prefix)
     if plan is not None and stored.read(plan):
         try:
-            journal = [index.from_row(values) for values in stored["journal"]]
+            journal = [index.from_row(values, prefix) for values in stored["journal"]]
             if stored.key == key:
-                return index.Index(stored, stored.row, journal), stored.problems
+                return index.Index(stored, stored.row, journal, prefix), stored.problems
             added = _added(stored, rels, stamps)
             if added is not None and len(journal) + len(added) <= JOURNAL:
-                shown, base = locate.display_path(data_dir / locate.REPORTS_DIR, data_dir), os.fspath(data_dir.parent)
-                new = [f"{shown}/{rels[j]}" for j in added]
+                base = os.fspath(data_dir.parent)
+                new = [prefix + rels[j] for j in added]
                 read = files.read_records(locate.REPORTS_DIR, new, base, data_dir)
                 more, problems = files.place_reports(book, [(f, *r) for f, r in zip(new, read, strict=True)], base)
                 journal += more
                 problems = sorted(stored.problems + problems, key=lambda p: p.file)
                 if keep:
                     parts = {name: stored.raw(name) for name in stored.names() if name != "journal"}
-                    parts["journal"] = marshal.dumps([index.row(r) for r in journal])
+                    parts["journal"] = marshal.dumps([index.row(r, prefix) for r in journal])
                     stored.write(plan, key, parts, problems, (rels, stamps.tobytes()))
-                return index.Index(stored, stored.row, journal), problems
+                return index.Index(stored, stored.row, journal, prefix), problems
         except Exception:  # a file that reads but holds nonsense: built again
             pass
     found, problems = reports()
     return build(data_dir, book, found, problems, *supervision(), walked=walked, plan=plan, keep=keep), None
 
 
-def build(data_dir: Path, book, reports, problems, gone, reviews, walked=None, plan=None, keep=True):
+def build(data_dir: Path, book, reports, problems, gone, reviews, walked, plan, keep=True):
     """core.index.build of every report, with the corrections and reviews in
-    force, kept for the report files as they are (walked again unless given)."""
+    force, kept for `walked` (walk_of: the walk the reports were read after)
+    and `plan` (the stamps the book was read after), never for a later walk."""
     from lanxi_cli.core import index
 
-    sections = index.build(book, reports, gone, reviews)
-    walked = walked or _walk(data_dir)
-    plan = plan or book_stamps(data_dir)
-    if walked is not None and walked[3] and keep and plan is not None:
+    prefix = _prefix(data_dir)
+    sections = index.build(book, reports, gone, reviews, prefix)
+    if walked is not None and walked[3] and keep and plan is not None and trusted(plan):
         rels, stamps, key, _ = walked
         parts = _parts(sections)
         parts["journal"] = marshal.dumps([])
-        Stored(data_dir).write(plan, key, parts, problems, (rels, stamps.tobytes()))
-    return index.Index(sections)
+        Stored(data_dir, prefix).write(plan, key, parts, problems, (rels, stamps.tobytes()))
+    return index.Index(sections, prefix=prefix)
+
+
+def _prefix(data_dir: Path) -> str:
+    """What the report files are shown under this time (data/reports/, town/reports/ …):
+    kept without it, so that one index serves the folder however it is named."""
+    from lanxi_cli.io import locate
+
+    return locate.display_path(data_dir / locate.REPORTS_DIR, data_dir) + "/"
