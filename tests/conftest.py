@@ -123,3 +123,57 @@ def server(tmp_path):
     daemon = GitServer(base)
     yield daemon
     daemon.stop()
+
+
+class Reads:
+    """What lanxi reads and builds, counted by wrapping (never replacing) the
+    functions it goes through: every data file's text (yamlio.read_text), by
+    the folder under the data folder it lies in ("reports", "plan.yaml" …);
+    each pydantic validation (load._adapter); each cache file read
+    (Cache.stored), by name; each build of the obligation index. A test that
+    a warm run reads nothing first sees the cold run read (its positive
+    control): if the code stopped going through these, that would fail."""
+
+    def __init__(self, monkeypatch):
+        from collections import Counter
+
+        from lanxi_cli.core import index
+        from lanxi_cli.io import cache, load, yamlio
+
+        self.files, self.cached = Counter(), Counter()
+        self.validations = self.builds = 0
+
+        def read_text(path, limit, file=None, *rest):
+            parts = str(file).replace("\\", "/").split("/") if file else [os.path.basename(path)]
+            self.files[parts[1] if len(parts) > 1 else parts[0]] += 1
+            return real_text(path, limit, file, *rest)
+
+        def adapter(kind):
+            self.validations += 1
+            return real_adapter(kind)
+
+        def stored(cache_self, name):
+            self.cached[name] += 1
+            return real_stored(cache_self, name)
+
+        def build(*args, **kwargs):
+            self.builds += 1
+            return real_build(*args, **kwargs)
+
+        real_text, real_adapter = yamlio.read_text, load._adapter
+        real_stored, real_build = cache.Cache.stored, index.build
+        monkeypatch.setattr(yamlio, "read_text", read_text)
+        monkeypatch.setattr(load, "_adapter", adapter)
+        monkeypatch.setattr(cache.Cache, "stored", stored)
+        monkeypatch.setattr(index, "build", build)
+
+    def reset(self) -> Reads:
+        self.files.clear()
+        self.cached.clear()
+        self.validations = self.builds = 0
+        return self
+
+
+@pytest.fixture
+def reads(monkeypatch) -> Reads:
+    return Reads(monkeypatch)

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from lanxi_cli.core.domain import Layout, Report
-from lanxi_cli.io import cache, index_store, load, save
+from lanxi_cli.io import cache, index_store, save
 
 AS_OF = "2020-10-15"
 HOUR_AGO = time.time() - 3600
@@ -57,16 +57,15 @@ def count_of(answer, task="6.3", period="2020-09"):
     return next(o["count"] for o in answer["obligations"] if o["task"] == task and o["period"] == period)
 
 
-def test_warm_run_reads_no_report_file_and_builds_no_validator(cli, data, monkeypatch):
+def test_warm_run_reads_no_report_file_and_builds_no_validator(cli, data, reads):
     add(data, count=2)
     add(data, status="done", day=dt.date(2020, 9, 6), count=1)
     cold = status(cli, data)
     assert cache.cache_file(data, "reports").is_file()
-    monkeypatch.setattr(load, "_ADAPTERS", {})
-    monkeypatch.setattr(load, "read_records", lambda kind, files, *a: pytest.fail(f"read {files}") if files else [])
-    monkeypatch.setattr(load, "place_reports", lambda *a: pytest.fail("every report placed again"))
+    assert reads.files["reports"] == 2 and reads.files["plan.yaml"] == 1 and reads.validations  # the control
+    reads.reset()
     assert status(cli, data) == cold
-    assert load._ADAPTERS == {}  # neither the book nor any report went through pydantic
+    assert not reads.files and not reads.validations and not reads.builds  # no file, no pydantic, no build
 
 
 def test_an_edit_keeping_size_and_mtime_is_seen(cli, data, monkeypatch, tmp_path):
@@ -234,56 +233,55 @@ def test_the_index_follows_every_change_of_a_report(cli, data, monkeypatch, tmp_
     assert status(cli, data) == uncached(cli, data, monkeypatch, tmp_path)
 
 
-def test_an_added_report_is_taken_without_building_the_index_again(cli, data, monkeypatch, tmp_path):
-    from lanxi_cli.core import index
-
+def test_an_added_report_is_taken_without_building_the_index_again(cli, data, monkeypatch, tmp_path, reads):
     add(data, count=1)
     add(data, task="1.1", status="done", day=dt.date(2020, 9, 2))
     status(cli, data)
-    real_build = index.build
-    monkeypatch.setattr(index, "build", lambda *a: pytest.fail("built again"))
+    assert reads.builds == 1  # the control: the first run builds it
+    reads.reset()
     add(data, count=2, day=dt.date(2020, 9, 8))  # a new file: taken as it is
     answer = status(cli, data)
     assert count_of(answer[0]) == 3
     assert status(cli, data) == answer  # kept with it: still no build
-    monkeypatch.setattr(index, "build", real_build)
+    assert reads.builds == 0 and reads.files["reports"] == 1  # the new file read, once
     assert answer == uncached(cli, data, monkeypatch, tmp_path)
 
 
-def test_past_the_journal_the_index_is_built_again(cli, data, monkeypatch):
-    from lanxi_cli.core import index
+def many(data, n: int, start: int = 0) -> None:
+    """n more reports of 6.3 苏家湖村, written straight to files, an hour old."""
+    for i in range(start, start + n):
+        write_bad(data, f"many-{i:04d}.yaml", "task: '6.3'\nunit: 苏家湖村\ndate: 2020-09-10\ncount: 1\n")
 
+
+def test_past_the_journal_the_index_is_built_again(cli, data, monkeypatch, tmp_path, reads):
     add(data, count=1)
     status(cli, data)
-    monkeypatch.setattr(index_store, "JOURNAL", 2)
-    built = []
-    real_build = index.build
-    monkeypatch.setattr(index, "build", lambda *a: built.append(1) or real_build(*a))
-    for n in range(3):
-        add(data, count=1, day=dt.date(2020, 9, 10 + n))
-        status(cli, data)
-    assert built == [1]  # the third file added since the build: built again, once
+    reads.reset()
+    many(data, index_store.JOURNAL)
+    answer = status(cli, data)
+    assert reads.builds == 0  # as many files added as the journal holds: taken as they are
+    many(data, 1, start=index_store.JOURNAL)
+    assert count_of(status(cli, data)[0]) == count_of(answer[0]) + 1
+    assert reads.builds == 1  # one more: built again, once
+    assert status(cli, data) == uncached(cli, data, monkeypatch, tmp_path)
 
 
-def test_corrections_made_since_the_build_are_answered_then_built_in(cli, data, monkeypatch, tmp_path):
-    from lanxi_cli.core import index
+def test_corrections_made_since_the_build_are_answered_then_built_in(cli, data, monkeypatch, tmp_path, reads):
     from lanxi_cli.core.domain import Withdrawal
 
     first = add(data, count=1)
     add(data, count=2, day=dt.date(2020, 9, 6))
     status(cli, data)
-    built = []
-    real_build = index.build
-    monkeypatch.setattr(index, "build", lambda *a: built.append(a[3]) or real_build(*a))
+    reads.reset()
     withdrawal = Withdrawal(subject=first.stem, reason="误报", date=dt.date(2020, 9, 7))
     age(save.save_record(data, "withdrawals", withdrawal, "撤回", first.stem))
-    monkeypatch.setattr(index_store, "JOURNAL", 1)
     answer = status(cli, data)  # one correction since: answered exactly, not built again
-    assert count_of(answer[0]) == 2 and built == []
-    monkeypatch.setattr(index_store, "JOURNAL", 0)
-    assert status(cli, data) == answer and len(built) == 1  # past JOURNAL: built anew, the withdrawal in it
-    assert status(cli, data) == answer and len(built) == 1
-    monkeypatch.setattr(index, "build", real_build)
+    assert count_of(answer[0]) == 2 and reads.builds == 0
+    (data / "withdrawals" / "more").mkdir()
+    for n in range(index_store.JOURNAL):  # as many again, of nothing known: past the journal
+        write_bad(data, f"../withdrawals/more/w{n:04d}.yaml", f"subject: gone-{n}\nreason: 误报\ndate: 2020-09-07\n")
+    assert status(cli, data) == answer and reads.builds == 1  # built anew, the withdrawals in it
+    assert status(cli, data) == answer and reads.builds == 1
     assert answer == uncached(cli, data, monkeypatch, tmp_path)
 
 
@@ -300,22 +298,19 @@ def test_a_damaged_list_of_indexed_files_changes_nothing(cli, data, monkeypatch,
     assert answer == uncached(cli, data, monkeypatch, tmp_path)
 
 
-def test_report_add_never_reads_the_reports_cache_and_counts_what_is_there(cli, data, monkeypatch):
+def test_report_add_never_reads_the_reports_cache_and_counts_what_is_there(cli, data, reads):
     """Issue 16, item 3: the book and the index serve report add; its word on
     stderr still counts the report already written."""
     add(data, count=1)
     status(cli, data)  # builds the index
-    stored, read = cache.Cache.stored, load.read_records
-
-    def no_reports_cache(self, name):
-        return pytest.fail("read the reports' cache") if name == "reports" else stored(self, name)
-
-    def no_report_file(kind, files, *rest):
-        return pytest.fail(f"read {files}") if kind == "reports" else read(kind, files, *rest)
-
-    monkeypatch.setattr(cache.Cache, "stored", no_reports_cache)
-    monkeypatch.setattr(load, "read_records", no_report_file)
+    assert reads.files["reports"] == 1  # the control: a cold run reads the report
+    index_store.index_path(data).unlink()
+    reads.reset()
+    status(cli, data)
+    assert reads.cached["reports"] == 1  # and a run that builds the index, its cache
+    reads.reset()
     result = cli("report", "add", "--task", "6.3", "--unit", "苏家湖村", "--count", "2", "--date", "2020-09-06",
                  "--no-commit", "--data", str(data), "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
     assert "6.3 2020-09（苏家湖村" in result.stderr and "3/" in result.stderr  # 1 before, 2 now
+    assert not reads.files["reports"] and not reads.cached["reports"] and not reads.builds

@@ -11,7 +11,7 @@ import pytest
 
 from lanxi_cli.core import snapshot
 from lanxi_cli.errors import Problem
-from lanxi_cli.io import cache, load
+from lanxi_cli.io import cache
 
 AS_OF = dt.date(2020, 10, 15)
 HOUR_AGO = time.time() - 3600
@@ -155,18 +155,17 @@ def variants(kind: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_cached_and_uncached_give_the_same_records_and_problems(data, kind, monkeypatch):
+def test_cached_and_uncached_give_the_same_records_and_problems(data, kind, reads):
     for name, text in variants(kind).items():
         put(data, kind, f"{name}.yaml", text)
     cold = same(data, kind)
     assert {f"{name}.yaml" for name in variants(kind)} <= set(entry_files(data, kind))  # all kept
+    assert reads.files[kind] >= len(variants(kind)) and reads.validations  # the control: cold reads them all
     # A warm run reads no file of any kind into pydantic…
-    monkeypatch.setattr(load, "_ADAPTERS", {})
-    real = load.read_records
-    monkeypatch.setattr(load, "read_records", lambda kind, files, *a: pytest.fail(f"read {files}") if files else [])
+    reads.reset()
     warm = answer(data, kind)
-    assert load._ADAPTERS == {}
-    monkeypatch.setattr(load, "read_records", real)
+    faulty = [name for name in variants(kind) if name.startswith("fault")]  # read again for their lines only
+    assert not reads.validations and reads.files[kind] == len(faulty)
     # …and gives the files' answer: canonical values, and every problem, faults first, at its line.
     assert warm == cold == same(data, kind)
     records, problems = cold

@@ -15,6 +15,7 @@ from array import array
 
 import pytest
 import yaml
+from conftest import Reads
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -182,10 +183,11 @@ def test_the_cache_gives_the_files_answer_and_sees_every_edit(data_dir, platform
     aged(*(data_dir / "reports").glob("*.yaml"))
     book = load.load_book(data_dir)
     truth = load.load_reports(data_dir, book)
+    reads = Reads(monkeypatch)
     first = cache.Cache(data_dir).load_records("reports", book)
-    with monkeypatch.context() as patch:
-        patch.setattr(load, "read_records", lambda kind, files, *a: pytest.fail(f"read {files}"))
-        warm = cache.Cache(data_dir).load_records("reports", book)
+    assert reads.files["reports"] == 5  # the control: the first run reads every file
+    warm = cache.Cache(data_dir).load_records("reports", book)
+    assert reads.files["reports"] == 5  # the second, none
     assert sorted(first[0], key=lambda r: r.file) == sorted(warm[0], key=lambda r: r.file) == truth[0]
     assert first[1] == warm[1] == truth[1]  # the problems in file order, as the files give them
     before = paths[1].stat()
@@ -196,7 +198,7 @@ def test_the_cache_gives_the_files_answer_and_sees_every_edit(data_dir, platform
     assert sorted(edited[0], key=lambda r: r.file) == load.load_reports(data_dir, book)[0]
 
 
-def test_a_new_listing_order_reads_no_file_and_changes_no_answer(data_dir, monkeypatch):
+def test_a_new_listing_order_reads_no_file_and_changes_no_answer(data_dir, monkeypatch, reads):
     """The cache keeps the folders' own order; listed in another order (another
     file system, a folder rewritten), files are matched by name, none is read."""
     aged(data_dir / "plan.yaml", data_dir / "tasks.yaml")
@@ -204,6 +206,8 @@ def test_a_new_listing_order_reads_no_file_and_changes_no_answer(data_dir, monke
         add(data_dir, count=n, day=dt.date(2020, 9, n))
     book = load.load_book(data_dir)
     first = cache.Cache(data_dir).load_records("reports", book)
+    assert reads.files["reports"] == 5  # the control
+    reads.reset()
     real = locate.walk
 
     def reversed_walk(*args, **kwargs):
@@ -215,8 +219,8 @@ def test_a_new_listing_order_reads_no_file_and_changes_no_answer(data_dir, monke
         return [rels[i] for i in order], flipped
 
     monkeypatch.setattr(locate, "walk", reversed_walk)
-    monkeypatch.setattr(load, "read_records", lambda kind, files, *a: pytest.fail(f"read {files}") if files else [])
     again = cache.Cache(data_dir).load_records("reports", book)
+    assert not reads.files
     assert sorted(again[0], key=lambda r: r.file) == sorted(first[0], key=lambda r: r.file)
     assert [r.file for r in again[0]] == list(reversed([r.file for r in first[0]]))
 
