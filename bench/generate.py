@@ -1,6 +1,9 @@
 """Make a synthetic data folder: the shipped plan and tasks, and N report files.
 
-    python bench/generate.py OUT [-n 10000] [--seed 1]
+    python bench/generate.py OUT [-n 10000] [--seed 1] [--units 2000]
+
+With --units, the plan holds that many units: the shipped ones and as many
+more villages (第0001村 …), each owing every task the villages owe.
 
 Reports are spread over every task, the units that owe it (book.task_units),
 dates inside the campaign, the three statuses and (for quantity tasks) counts.
@@ -107,13 +110,25 @@ def _write(out: Path, folder: str, record, name: tuple, suffix: str, made: set) 
     return path
 
 
-def generate(out: Path, n: int, seed: int) -> int:
+def more_units(plan: str, units: int) -> str:
+    """plan.yaml's text with villages added until it lists `units` units."""
+    head, sep, rest = plan.partition("\nunits:\n")
+    have = sum(1 for line in rest.splitlines() if line.startswith("  - {name:"))
+    extra = "".join(f"  - {{name: 第{i:04d}村, kind: village, liaison: {{name: '', phone: ''}}}}\n"
+                    for i in range(1, max(0, units - have) + 1))
+    return head + sep + extra + rest
+
+
+def generate(out: Path, n: int, seed: int, units: int | None = None) -> int:
     """Fill `out` (replacing it) and return the number of report files."""
     if out.exists():
         shutil.rmtree(out)
     (out / locate.REPORTS_DIR).mkdir(parents=True)
     for name in (locate.PLAN_FILE, locate.TASKS_FILE):
         shutil.copy(ROOT / "data" / name, out / name)
+    if units:
+        plan = out / locate.PLAN_FILE
+        plan.write_text(more_units(plan.read_text(encoding="utf-8"), units), encoding="utf-8")
     book = load.load_book(out)
     made: set = set()
     written: list[Report] = []
@@ -135,8 +150,9 @@ def main(argv=None) -> None:
     parser.add_argument("out", type=Path, help="folder to create (replaced if present)")
     parser.add_argument("-n", type=int, default=10_000, help="number of reports (default 10000)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--units", type=int, help="units in the plan (villages added to the shipped ones)")
     args = parser.parse_args(argv)
-    count = generate(args.out, args.n, args.seed)
+    count = generate(args.out, args.n, args.seed, args.units)
     print(f"{args.out}: {count} reports")
 
 
