@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from html import escape
 
-from lanxi_cli.render.words import STATE_COLOURS, STATE_MARKS, STATE_NAMES, STATE_ORDER, period_name
+from lanxi_cli.render.words import STATE_COLOURS, STATE_MARKS, STATE_NAMES, STATE_ORDER, percent, period_name
 
 # Strong colours for charts and matrix cells: green, amber, red as offices mark them.
 CHART_COLOURS = {"done": "#2e9d4f", "late": "#e0a100", "overdue": "#d62b2b", "due_soon": "#f4d35e",
@@ -79,27 +79,35 @@ def _where(c) -> str:
 def _cards(overview) -> str:
     t = overview.totals  # exempt obligations count in no total
     cards = [("全部事项", t.total), ("已完成", t.completed), ("其中逾期完成", t.late), ("逾期未完成", t.overdue),
-             ("即将到期", t.due_soon), ("有逾期的单位", len(overview.overdue))]
+             ("即将到期", t.due_soon), ("有逾期的单位", len(overview.overdue)),
+             ("完成率", percent(t.rates.rate)), ("按时完成率", percent(t.rates.on_time_rate))]
     body = "".join(f'<div class="card">{escape(name)}<b>{n}</b></div>' for name, n in cards)
     return f'<div class="cards">{body}</div>'
 
 
 def _groups(overview, group_names) -> str:
-    kinds = {s.unit: s.group for s in overview.standings}
+    """Each group's units (by kind, the assessor among them) added up; 完成率 as everywhere (engine.Rates)."""
+    from lanxi_cli.core.domain import UNIT_GROUPS
+    from lanxi_cli.core.engine import Tally
+
+    kinds = {key: kinds for key, _, kinds in UNIT_GROUPS}
     rows = []
     for group, name in group_names.items():
-        members = [s for s in overview.units if kinds.get(s.unit) == group]
+        members = [t for t in overview.units if t.kind in kinds[group]]
         if not members:
             continue
-        total = sum(t.total for t in members)
-        done = sum(t.completed for t in members)
-        overdue = sum(t.overdue for t in members)
-        pct = 100 * done / total if total else 0
-        rows.append(f"<tr><td>{escape(name)}</td><td class=num>{len(members)}</td><td class=num>{total}</td>"
-                    f"<td class=num>{done}</td><td class=num>{overdue}</td>"
-                    f'<td><span class="bar"><i style="width:{pct:.1f}%"></i></span> {pct:.1f}%</td></tr>')
+        sums = Tally(name, "")
+        for t in members:
+            sums += t
+        rate = sums.rates.rate
+        width = f"{100 * rate:.1f}%" if rate is not None else "0"
+        rows.append(f"<tr><td>{escape(name)}</td><td class=num>{len(members)}</td><td class=num>{sums.total}</td>"
+                    f"<td class=num>{sums.completed}</td><td class=num>{sums.overdue}</td>"
+                    f'<td><span class="bar"><i style="width:{width}"></i></span> {percent(rate)}</td></tr>')
     head = "<tr><th>组别</th><th>单位数</th><th>事项</th><th>已完成</th><th>逾期未完成</th><th>完成率</th></tr>"
-    return f"<table>{head}{''.join(rows)}</table>"
+    note = ("<p class=meta>完成率 =（按时完成 + 逾期完成）÷ 截至当日已到期的计分事项"
+            "（方案印发前到期和不计分任务的事项、经批准不适用的事项不计入）；尚无已到期事项时为“—”。</p>")
+    return f"<table>{head}{''.join(rows)}</table>{note}"
 
 
 def _style(keys):

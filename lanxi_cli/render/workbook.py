@@ -24,6 +24,7 @@ from lanxi_cli.render.words import (
     STATE_NAMES,
     STATUS_NAMES,
     VERIFICATION_NAMES,
+    fraction,
     period_name,
 )
 
@@ -41,6 +42,7 @@ class Sheet:
     rows: list[list] = field(default_factory=list)
     fills: dict[int, list[str | None]] = field(default_factory=dict)  # column → FILLS key per row
     chart: tuple | None = None  # (title, category column, first and last value columns)
+    percent: tuple[int, ...] = ()  # columns (0-based) holding rates: fractions shown as percentages
 
 
 @dataclass(slots=True)
@@ -86,22 +88,26 @@ def build(book, overview, reports, decided: dict[str, str], corrections=None) ->
                           r.recorded, REVIEW_NAMES[decided.get(r.id)], fate, r.file])
 
     units = Sheet("按单位", title("各单位完成情况"), ["单位", "类型", "总数", "按时完成", "逾期完成", "已逾期",
-                                                     "即将到期", "未到期", "不适用", "完成率"],
-                  [20, 6, 6, 8, 8, 8, 8, 8, 8, 8])
+                                                     "即将到期", "未到期", "不适用", "不计分", "完成率", "按时完成率"],
+                  [20, 6, 6, 8, 8, 8, 8, 8, 8, 8, 8, 10])
     for t in overview.units:  # total leaves exempt obligations out
         units.rows.append([t.unit, KIND_NAMES[t.kind], t.total, t.done, t.late, t.overdue, t.due_soon, t.open,
-                           t.exempt, round(t.completed / t.total, 4) if t.total else None])
+                           t.exempt, t.unscored, fraction(t.rates.rate), fraction(t.rates.on_time_rate)])
+    units.percent = (10, 11)
     units.chart = (f"各单位任务完成情况（截至{as_of.isoformat()}）", 1, 4, 8)
 
-    rank = Sheet("考核", title("考核"), ["分组", "名次", "单位", "类型", "得分", "计分义务数", "按时完成", "逾期完成",
-                                        "已逾期", "即将到期", "未到期", "亮灯", "督办措施", "理由"],
-                 [10, 6, 20, 6, 8, 8, 8, 8, 8, 8, 8, 6, 8, 30])
-    for s in overview.standings:
+    rank = Sheet("考核", title("考核"), ["分组", "名次", "单位", "类型", "得分", "完成率", "按时完成率", "计分义务数",
+                                        "已到期", "按时完成", "逾期完成", "已逾期", "即将到期", "未到期", "亮灯",
+                                        "督办措施", "理由"],
+                 [10, 6, 20, 6, 8, 8, 10, 8, 8, 8, 8, 8, 8, 8, 6, 8, 30])
+    for s in overview.standings:  # the assessor is not among them
         t = s.tally
-        rank.rows.append([GROUP_NAMES[s.group], s.rank, s.unit, KIND_NAMES[t.kind], round(float(s.score), 2),
-                          t.total, t.done, t.late, t.overdue, t.due_soon, t.open, LIGHT_NAMES[s.light],
-                          s.measure, "，".join(s.reasons)])
-        rank.fills.setdefault(11, []).append(s.light)
+        rank.rows.append([GROUP_NAMES[s.group], s.rank, s.unit, KIND_NAMES[t.kind],
+                          None if s.score is None else round(float(s.score), 2), fraction(s.rates.rate),
+                          fraction(s.rates.on_time_rate), t.total, t.scored_due, t.scored_done, t.scored_late,
+                          t.overdue, t.due_soon, t.open, LIGHT_NAMES[s.light], s.measure, "，".join(s.reasons)])
+        rank.fills.setdefault(14, []).append(s.light)
+    rank.percent = (5, 6)
     return Ledger(f"{town}专项行动工作台账（截至{as_of.isoformat()}）", [tasks, obs, reps, units, rank])
 
 
@@ -181,6 +187,9 @@ def workbook(ledger: Ledger):
                         cell.alignment = Alignment(wrap_text=True, vertical="top")
                 elif isinstance(cell.value, dt.date):
                     cell.number_format = "yyyy-mm-dd"
+        for column in sheet.percent:
+            for offset in range(3, len(sheet.rows) + 3):
+                ws.cell(row=offset, column=column + 1).number_format = "0.0%"
         for column, keys in sheet.fills.items():
             for offset, key in enumerate(keys, start=3):
                 if key in FILLS:
