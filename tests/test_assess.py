@@ -12,7 +12,7 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scenario import AS_OF, write_reports
+from scenario import AS_OF, complete_on_time, write_reports
 
 from lanxi_cli.core.assess import Tally, rank, score
 from lanxi_cli.core.domain import Assessment, Escalate, Lights, MeasureTaken, Scoring, State, Unit
@@ -384,29 +384,6 @@ def test_project_rules_are_labelled_in_plan_yaml(data_dir):
 
 
 # ---- hand-worked cases from issue 22, on the shipped plan ------------------------------------
-
-
-def complete_on_time(cli, data_dir, unit, as_of):
-    """Report every scored obligation of `unit` due by `as_of` done on its due day, its
-    target met (a count, a rate, or each part), as report files."""
-    result = cli("status", "--unit", unit, "--data", str(data_dir), "--as-of", as_of, "--format", "json")
-    done = 0
-    for ob in json.loads(result.stdout)["obligations"]:
-        if not ob["scored"] or ob["due"] > as_of:
-            continue
-        base = [f"task: '{ob['task']}'", f"unit: {unit}", f"date: {ob['due']}", "status: done"]
-        base += [f"period: '{ob['period']}'"] if ob["period"] else []
-        pieces = [[f"part: {p['name']}", f"count: {p['target']}"] for p in ob["parts"]] or [[]]
-        for i, piece in enumerate(pieces):
-            extra = list(piece)
-            if ob["target"] is not None and not piece:
-                extra.append(f"count: {ob['target']}")
-            if ob["rate_target"] is not None and not piece:
-                extra.append(f"rate: {ob['rate_target']}")
-            name = f"{ob['task']}-{ob['period'] or 'once'}-{i}-{unit}.yaml"
-            (data_dir / "reports" / name).write_text("\n".join(base + extra) + "\n", encoding="utf-8")
-        done += 1
-    return done
 
 
 def test_a_perfect_village_scores_100_on_any_day(cli, data_dir):

@@ -34,11 +34,13 @@ def test_markdown_names_every_unit_behind(cli, data_dir):
     assert "中心校" not in behind  # reported its only due item on time
     assert "邮政" not in behind
     # the overdue task of the departments is named with its period
-    assert "6.3（2020年8月）" in behind  # periods as a document says them
+    assert "6.3（2020年8月，8月31日到期）" in behind  # periods as a document says them
     for heading in ("一、总体进展", "二、进度较快的单位", "四、督办措施", "五、近期截止事项"):
         assert f"## {heading}" in text
     ahead = section(text, "## 二、进度较快的单位", "## 三、")
-    assert ahead.strip() == "- 镇属部门：中心校（18.9分）。"  # every village still owes a scored overdue item
+    # every village still owes a scored overdue item; 中心校 finished its September item early, but
+    # with nothing due yet it has no score and no rank, and is not praised
+    assert ahead.strip() == "本期暂无排名靠前、已有完成事项且无逾期事项的单位。"
     assert "专项行动自2020年8月1日至2020年12月31日" in text
 
 
@@ -182,7 +184,7 @@ def test_docx_names_every_unit_behind_with_full_task_texts(word, cli, data_dir):
                                                           "--format", "json").stdout)}
     assert tasks["4.1"] in body  # the longest text, whole
     assert "…" not in body
-    assert "6.3（2020年8月）" in body and "10.2（第1次）" in body
+    assert "6.3（2020年8月，8月31日到期）" in body and "10.2（第1次，8月30日到期）" in body
 
 
 def test_docx_has_a_native_completion_chart_per_group(word, cli, data_dir):
@@ -250,7 +252,7 @@ def test_no_unit_under_two_contradictory_headings(cli, data_dir):
     measures = section(text, "## 四、督办措施", "## 五、")
     assert "苏家湖村（" in ahead  # completed everything scored that is due; owes 6.3 for August and 10.2
     assert "苏家湖村" not in behind and "苏家湖村" not in measures
-    assert "苏家湖村" in unscored and "6.3（2020年8月）" in unscored and "10.2（第1次）" in unscored
+    assert "苏家湖村" in unscored and "6.3（2020年8月，8月31日到期）" in unscored and "10.2（第1次，8月30日到期）" in unscored
     rows = json.loads(cli("assess", "--data", str(data_dir), "--as-of", AS_OF, "--format", "json").stdout)
     for row in rows:
         if f"{row['unit']}（" in ahead:
@@ -359,3 +361,16 @@ def test_appendix_is_bounded_and_says_where_the_rest_is(cli, data_dir, monkeypat
         "\n"
         "另有2份报告的编号未列出。全部报告编号可用“lanxi report list --all --as-of 2020-09-15 --format csv”导出。\n"
     )
+
+
+def test_praise_goes_to_the_assessed_never_to_the_assessor(cli, data_dir):
+    """09-30: 苏家湖村 and 禁毒办 have each completed on time all they owe that is due. The 通报
+    praises 苏家湖村 (100 points) and never 禁毒办, the assessing office."""
+    from scenario import complete_on_time
+
+    assert complete_on_time(cli, data_dir, "苏家湖村", "2020-09-30") and complete_on_time(cli, data_dir, "禁毒办",
+                                                                                          "2020-09-30")
+    text = cli("bulletin", "--data", str(data_dir), "--as-of", "2020-09-30").stdout
+    ahead = section(text, "## 二、进度较快的单位", "## 三、")
+    assert "苏家湖村（100.0分）" in ahead and "禁毒办" not in ahead
+    assert "禁毒办" not in section(text, "## 四、督办措施", "## 五、")

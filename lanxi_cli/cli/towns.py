@@ -148,13 +148,15 @@ class SchemaKind(StrEnum):  # io.schema.KINDS (tested equal), named here so no m
     extension = "extension"
     exemption = "exemption"
     indicator = "indicator"
+    measure = "measure"
     withdrawal = "withdrawal"
     liaisons = "liaisons"
 
 
 def schema(
     kind: Annotated[SchemaKind, typer.Argument(
-        help="哪种文件：plan、tasks、report，或 review、extension、exemption、indicator、withdrawal、liaisons")],
+        help="哪种文件：plan、tasks、report，或 review、extension、exemption、indicator、measure、withdrawal、"
+             "liaisons")],
 ) -> None:
     """打印数据文件的 JSON Schema（格式说明），供编辑器边写边检查（见 README.md）。"""
     import sys

@@ -165,7 +165,7 @@ def _ahead(praised, group_names) -> list[Block]:
         if leaders:
             names = "、".join(f"{s.unit}（{float(s.score):.1f}分）" for s in leaders)
             out.append(Block("item", f"{name}：{names}。"))
-    return out or [Block("para", "本期暂无已完成事项且无逾期事项的单位。")]
+    return out or [Block("para", "本期暂无排名靠前、已有完成事项且无逾期事项的单位。")]
 
 
 def _behind(overview) -> list[Block]:

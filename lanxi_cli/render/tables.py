@@ -186,23 +186,6 @@ def _unscored(t) -> str:
     return f"{t.unscored}({t.unscored_overdue})" if t.unscored_overdue else str(t.unscored)
 
 
-def rate_bar(rate: float | None, width: int = 5) -> str:
-    """A rate (engine.Rates) with a bar in plain ASCII: `###--  69.4%`; `—` with no rate."""
-    from lanxi_cli.render.words import percent
-
-    if rate is None:
-        return f"{' ' * width} {percent(rate):>6}"
-    filled = round(width * rate)
-    return f"{'#' * filled}{'-' * (width - filled)} {percent(rate):>6}"
-
-
-def bar(done: int, total: int, width: int = 10) -> str:
-    """A completion bar in plain ASCII: `#####-----  50%`."""
-    filled = round(width * done / total) if total else 0
-    pct = round(100 * done / total) if total else 0
-    return f"{'#' * filled}{'-' * (width - filled)} {pct:>3}%"
-
-
 def short(text: str, cells: int = 24) -> str:
     """The first clause of a requirement, cut to at most `cells` terminal cells
     (for prompts and other one-line mentions; tables show the whole text)."""
@@ -306,7 +289,7 @@ class StatusView(View):
         unscored = any(t.unscored for t in self.tallies)
         heads = ["总数", "已完成", "逾期\n完成", "已逾期", "即将\n到期", "未到期", *(["不适\n用"] if exempt else []),
                  *(["不计\n分"] if unscored else [])]
-        grid = Grid([Column("单位", wrap=True), *(Column(h, right=True) for h in heads), Column("完成率")])
+        grid = Grid([Column("单位", wrap=True), *(Column(h, right=True) for h in [*heads, "完成率"])])
         group = None
         for t in self.tallies:
             if group is not None and self.group_of[t.kind] != group:
@@ -315,7 +298,7 @@ class StatusView(View):
             grid.add(t.unit, str(t.total), str(t.done), str(t.late), count_cell(t.overdue, "overdue"),
                      count_cell(t.due_soon, "due_soon"), str(t.open),
                      *([str(t.exempt) if t.exempt else ""] if exempt else []),
-                     *([_unscored(t)] if unscored else []), rate_bar(t.rates.rate))
+                     *([_unscored(t)] if unscored else []), percent(t.rates.rate))
         out = campaign_header(self.campaign) + render(grid, width, colour)
         if unscored:
             out += prose("不计分：方案印发前到期或不计分任务的事项（括号内为其中已逾期的），照常显示状态，"
