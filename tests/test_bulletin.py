@@ -375,3 +375,31 @@ def test_praise_goes_to_the_assessed_never_to_the_assessor(cli, data_dir):
     ahead = section(text, "## 二、进度较快的单位", "## 三、")
     assert "苏家湖村（100.0分）" in ahead and "禁毒办" not in ahead
     assert "禁毒办" not in section(text, "## 四、督办措施", "## 五、")
+
+
+def test_overdue_items_name_their_due_days_not_the_deadline_wording(cli, data_dir):
+    """1.3 is a one-off due 09-25 whose table cell reads 每月25日前; 9.1 is quarterly, its
+    third quarter due 09-30 while the cell reads 12月20日前: the 通报 gives the days."""
+    text = cli("bulletin", "--data", str(data_dir), "--as-of", "2020-10-05").stdout
+    behind = section(text, "## 三、进度滞后的单位", "## 四、")
+    assert "1.3（9月25日到期）" in behind and "9.1（2020年第三季度，9月30日到期）" in behind
+    assert "每月25日前" not in behind and "12月20日前" not in behind
+    assert "（逾期事项的截止日期：2020年9月25日）" in behind and "（逾期事项的截止日期：2020年9月30日）" in behind
+
+
+def test_the_campaign_sentence_fits_the_day_with_and_without_phases(cli, data_dir):
+    def said(as_of):
+        text = cli("bulletin", "--data", str(data_dir), "--as-of", as_of).stdout
+        return section(text, "## 一、总体进展", "全镇各单位").strip()
+
+    span = "本次专项行动自2020年8月1日至2020年12月31日"
+    assert said("2020-09-30") == f"{span}，现处于全面推进阶段，距活动结束还有92天。"
+    assert said("2020-12-31") == f"{span}，现处于巩固总结阶段，今天是活动的最后一天。"
+    assert said("2021-01-05") == f"{span}，已于2020年12月31日结束。"
+    plan = data_dir / "plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    start, end = text.index("phases:"), text.index("assessment:")
+    plan.write_text(text[:start] + text[end:], encoding="utf-8")  # a plan without phases
+    assert said("2020-09-30") == f"{span}，正在进行，距活动结束还有92天。"  # not 活动已结束
+    assert said("2021-01-05") == f"{span}，已于2020年12月31日结束。"
+    assert said("2020-07-22") == f"{span}，尚未开始，距活动开始还有10天。"
