@@ -457,7 +457,7 @@ class AssessView(View):
             if not members:
                 continue
             grid = Grid([Column("名次", right=True), Column("单位", wrap=True), Column("得分", right=True),
-                         Column("完成率", right=True), Column("已到\n期", right=True), Column("按时", right=True),
+                         Column("完成率", right=True), Column("到期", right=True), Column("按时", right=True),
                          Column("逾期\n完成", right=True), Column("已逾期", right=True), Column("亮灯"),
                          Column("措施")], title=f"{name}考核排名（{len(members)}个）")
             for s in members:
