@@ -296,9 +296,9 @@ def compute(
 
 @dataclass(slots=True)
 class Tally:
-    """One unit's obligations counted by state. `total` and `past_due` (due
-    before the as-of day) leave exempt obligations out; `verified` counts
-    completions whose claim the lead approved. `unscored` counts the
+    """One unit's obligations counted by state. `total` leaves exempt
+    obligations out; `verified` counts completions whose claim the lead
+    approved. `unscored` counts the
     obligations (exempt ones aside) that count toward no score or rate, and
     `scored_due`, `scored_done` and `scored_late` the scored ones that are
     due by the as-of day (`is_due`), which the rates are worked out over."""
@@ -311,7 +311,6 @@ class Tally:
     due_soon: int = 0
     open: int = 0
     exempt: int = 0
-    past_due: int = 0
     verified: int = 0
     unscored: int = 0
     unscored_overdue: int = 0
@@ -339,7 +338,6 @@ class Tally:
         setattr(self, ob.state, getattr(self, ob.state) + 1)
         if ob.exempt:
             return
-        self.past_due += ob.due < as_of
         self.verified += ob.verification == "verified"
         if not ob.scored:
             self.unscored += 1
