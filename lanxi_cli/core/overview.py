@@ -141,9 +141,9 @@ def upcoming(book, obligations, as_of: dt.date) -> list[tuple[dt.date, object, l
     if not soon and pending:
         first = min(ob.due for ob in pending)
         soon = [ob for ob in pending if ob.due == first]
-    grouped: dict[tuple, list[str]] = defaultdict(list)
+    grouped: dict[tuple, dict[str, None]] = defaultdict(dict)
     tasks = {}
     for ob in sorted(soon, key=lambda o: (o.due, id_order(o.task.id))):
-        grouped[(ob.due, ob.task.id)].append(ob.unit)
+        grouped[(ob.due, ob.task.id)][ob.unit] = None  # a lead owing one per unit it acts on, once
         tasks[ob.task.id] = ob.task
-    return [(due, tasks[task_id], units) for (due, task_id), units in grouped.items()]
+    return [(due, tasks[task_id], list(units)) for (due, task_id), units in grouped.items()]
