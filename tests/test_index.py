@@ -26,8 +26,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lanxi_cli.core import corrections, engine, index
-from lanxi_cli.core.plan_index import Book
 from lanxi_cli.core.domain import Exemption, Extension, Report, Review, Withdrawal
+from lanxi_cli.core.plan_index import Book
 from lanxi_cli.io import index_store, load, locate
 
 BOOK = load.load_book(locate.find_data_dir("data"))

@@ -162,7 +162,8 @@ class Book:
                     if name in names[:k]:
                         faults.append(Fault("tasks", (i, "targets", j, "parts", k, "name"), f"分项名称“{name}”重复"))
             if task.actor == "lead" and not task.units:
-                faults.append(Fault("tasks", (i, "actor"), "actor: lead 表示由牵头单位对各责任单位开展，须写明责任单位"))
+                faults.append(Fault("tasks", (i, "actor"),
+                                    "actor: lead 表示由牵头单位对各责任单位开展，须写明责任单位"))
             try:
                 self._occurrences[task.id] = occurrences(task.deadline, self.plan.campaign)
             except CalendarError as exc:
