@@ -217,10 +217,12 @@ def decision(subject, decision="approved", day=DECIDED, recorded=""):
                   file=f"reviews/{subject.file}-{day}-{recorded}")
 
 
-def test_an_approved_exemption_holds_on_every_as_of_day(book):
+def test_an_approved_exemption_holds_from_its_approval_s_date(book):
     ex = exemption("3.3", "苏家湖村")
     records = {"exemptions": [ex], "reviews": [decision(ex)]}
-    for as_of in (D(2020, 8, 1), D(2020, 9, 20), D(2020, 10, 5), D(2021, 1, 1)):
+    for as_of in (D(2020, 8, 1), D(2020, 9, 20)):  # approved 09-21: before, as if it had not been made
+        assert one(book, [], as_of, "3.3", "苏家湖村", **records).state != State.exempt
+    for as_of in (D(2020, 9, 21), D(2020, 10, 5), D(2021, 1, 1)):
         assert one(book, [], as_of, "3.3", "苏家湖村", **records).state == State.exempt
     assert one(book, [], D(2020, 10, 5), "3.3", "黄湖村", **records).state == State.overdue  # only that unit
 
@@ -231,7 +233,9 @@ def test_pending_rejected_and_reversed_exemptions(book):
     rejected = {"exemptions": [ex], "reviews": [decision(ex, "rejected")]}
     assert one(book, [], D(2020, 10, 5), "3.3", "苏家湖村", **rejected).state == State.overdue
     reversed_ = {"exemptions": [ex], "reviews": [decision(ex), decision(ex, "rejected", D(2020, 9, 25))]}
-    assert one(book, [], D(2020, 9, 22), "3.3", "苏家湖村", **reversed_).state == State.open  # the latest counts
+    # each decision from its own date: exempt from 09-21, open again from the reversal of 09-25
+    assert one(book, [], D(2020, 9, 22), "3.3", "苏家湖村", **reversed_).state == State.exempt
+    assert one(book, [], D(2020, 9, 25), "3.3", "苏家湖村", **reversed_).state == State.open
 
 
 def test_an_exemption_for_one_period_or_for_all(book):
