@@ -233,9 +233,9 @@ def test_pending_rejected_and_reversed_exemptions(book):
     rejected = {"exemptions": [ex], "reviews": [decision(ex, "rejected")]}
     assert one(book, [], D(2020, 10, 5), "3.3", "苏家湖村", **rejected).state == State.overdue
     reversed_ = {"exemptions": [ex], "reviews": [decision(ex), decision(ex, "rejected", D(2020, 9, 25))]}
-    # each decision from its own date: exempt from 09-21, open again from the reversal of 09-25
+    # each decision from its own date: exempt from 09-21, owed again from the reversal of 09-25
     assert one(book, [], D(2020, 9, 22), "3.3", "苏家湖村", **reversed_).state == State.exempt
-    assert one(book, [], D(2020, 9, 25), "3.3", "苏家湖村", **reversed_).state == State.open
+    assert one(book, [], D(2020, 9, 25), "3.3", "苏家湖村", **reversed_).state == State.due_soon
 
 
 def test_an_exemption_for_one_period_or_for_all(book):
