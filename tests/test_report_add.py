@@ -104,10 +104,10 @@ def test_named_period_and_rate(cli, data_dir):
     result = add(cli, data_dir, "--task", "6.1", "--unit", "罗湖村", "--rate", "0.6", "--no-commit")
     assert result.exit_code == 0, result.output
     assert load(data_dir, report_files(data_dir)[0]).rate == 0.6
-    result = add(cli, data_dir, "--task", "9.1", "--unit", "罗湖村", "--period", "2020-q4", "--no-commit")
+    result = add(cli, data_dir, "--task", "9.1", "--unit", "罗湖村", "--period", "2020-q3", "--no-commit")
     assert result.exit_code == 0, result.output
     periods = sorted(str(load(data_dir, p).period) for p in report_files(data_dir))
-    assert periods == ["2020-Q4", "None"]
+    assert periods == ["2020-Q3", "None"]
 
 
 # ---- refusals write nothing ------------------------------------------------------------------

@@ -431,6 +431,7 @@ class TaskRow:
     overdue_units: tuple[str, ...]
     obligations: list[Obligation]
     subjects: tuple[str, ...] = ()  # where the lead acts: the units it acts on
+    next_due: dt.date | None = None  # the earliest uncompleted occurrence due on or after the as-of day
 
     @property
     def verification(self) -> str | None:
@@ -468,6 +469,7 @@ def task_rows(book: Book, obligations: list[Obligation], unit: str | None = None
         # an approved extension moves one unit's due day: the task shows the earliest
         due = min((o.due for o in pending if o.occ.index == first_open), default=None)
         overdue = {o.unit for o in obs if o.state == State.overdue}
+        upcoming = [o.due for o in pending if o.state != State.overdue]  # due on or after the as-of day
         state = worst(o.state for o in obs)
         rows.append(TaskRow(
             task=task,
@@ -478,6 +480,7 @@ def task_rows(book: Book, obligations: list[Obligation], unit: str | None = None
             overdue_units=tuple(u for u in units if u in overdue),
             obligations=obs,
             subjects=book.subjects(task),
+            next_due=min(upcoming, default=None),
         ))
     return rows
 
@@ -494,9 +497,7 @@ def filter_tasks(
     for row in rows:
         if overdue and row.state != State.overdue:
             continue
-        if due_within is not None and not any(
-            not o.completed and not o.exempt and 0 <= (o.due - as_of).days <= due_within for o in row.obligations
-        ):
+        if due_within is not None and (row.next_due is None or (row.next_due - as_of).days > due_within):
             continue
         if category is not None and fold(category) not in fold(row.task.category):
             continue

@@ -360,6 +360,9 @@ def report_faults(book: Book, report, options: bool = False) -> tuple[object, li
         occ = book.occurrence_for(task, period)
         if occ is None:
             faults.append(("period", f"任务 {task.id} 没有周期“{period}”{period_choices(book, task, dash + 'period')}"))
+        elif occ.start > report.date:
+            faults.append(("period", f"周期“{occ.label}”自 {occ.start} 开始，报告日期 {report.date} 时尚未开始；"
+                                     "只能为已开始的周期报告"))
         else:
             period = occ.label
     if report.part is not None:

@@ -176,17 +176,22 @@ def latest_window(
 
 
 def season_window(book, as_of: dt.date) -> tuple[dt.date, dt.date] | None:
-    """The latest 旬报 window of the plan's reporting season on `as_of`: from the
-    day the rule begins (plan.yaml progress_reports.start, else the campaign's
-    start) to the campaign's last day."""
+    """The latest 旬报 window of the plan's reporting season that has ended
+    before `as_of` (a window ending on the as-of day is not yet missed, as a
+    task due that day is not yet overdue): from the day the rule begins
+    (plan.yaml progress_reports.start, else the campaign's start) to the
+    campaign's last day."""
     rule, campaign = book.plan.progress_reports, book.plan.campaign
-    return latest_window(as_of, rule.days, rule.start or campaign.start, campaign.end)
+    return latest_window(as_of - dt.timedelta(days=1), rule.days, rule.start or campaign.start, campaign.end)
 
 
-def missing_units(owed: tuple[str, ...], reports, start: dt.date, end: dt.date) -> list[str]:
-    """Units (in the order given) with no report dated inside start..end."""
-    filed = {r.unit for r in reports if start <= r.date <= end}
-    return [u for u in owed if u not in filed]
+def missing_units(book, reports, start: dt.date, end: dt.date) -> list[str]:
+    """The units owing 旬报 (book order) that filed none dated inside start..end.
+    Any report of the unit files its window, except one on a task the lead
+    does (an inspection recorded under a village's name is not its 旬报)."""
+    led = {t.id for t in book.tasks if t.actor == "lead"}
+    filed = {r.unit for r in reports if start <= r.date <= end and r.task not in led}
+    return [u for u in book.owes_progress_reports() if u not in filed]
 
 
 # ---- listing -------------------------------------------------------------------------

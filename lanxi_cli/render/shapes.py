@@ -30,6 +30,7 @@ def task(row) -> dict:
         "units": list(units),
         "subjects": list(row.subjects),
         "due": iso(row.due),
+        "next_due": iso(row.next_due),
         "state": row.state,
         "overdue_units": list(row.overdue_units),
         "units_done": sum(1 for u in units if row.unit_complete(u)),
@@ -248,7 +249,8 @@ def form_import(shown: str, outcome, reports: list[str], dry_run: bool) -> dict:
 
 HEADERS = {
     "id": "编号", "category": "类别", "text": "任务内容", "deadline": "完成时限", "lead": "牵头单位",
-    "units": "责任单位", "due": "截止日期", "state": "状态", "overdue_units": "逾期单位",
+    "units": "责任单位", "subjects": "被督导单位", "due": "截止日期", "next_due": "下次截止", "state": "状态",
+    "overdue_units": "逾期单位",
     "units_done": "已完成单位数", "units_verified": "已核验单位数",
     "unit": "单位", "kind": "类型", "total": "总数", "done": "按时完成", "late": "逾期完成", "overdue": "已逾期",
     "due_soon": "即将到期", "open": "未到期", "exempt": "不适用", "verified": "已核验",

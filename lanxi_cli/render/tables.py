@@ -260,7 +260,10 @@ class TasksView(View):
         grid = Grid([Column("编号"), Column("任务", wrap=True, grow=True), Column("牵头", wrap=True), Column("截止"),
                      Column("状态"), Column("逾期单位", wrap=True, words=True)], title=f"任务清单（截至 {self.as_of}）")
         for row in self.rows:
-            grid.add(row.task.id, row.task.text, row.lead, row.due.isoformat() if row.due else "—",
+            due = row.due.isoformat() if row.due else "—"
+            if row.next_due and row.due and row.next_due != row.due:  # an older one overdue: the next beside it
+                due += f"\n下次\n{row.next_due.isoformat()}"
+            grid.add(row.task.id, row.task.text, row.lead, due,
                      state_cell(row.state, row.verification), unit_list(self.book, row.overdue_units, limit=3))
         return render(grid, width, colour)
 
@@ -601,7 +604,7 @@ class MissingView(View):
         from lanxi_cli.render.grid import Column, Grid, render
 
         if self.window is None:
-            return "旬报尚未到第一个报告日，还没有应报的旬报。\n"
+            return "第一个旬报期尚未结束，还没有应报而未报的旬报。\n"
         start, end = self.window
         if not self.units:
             return f"旬报 {start} 至 {end}：应报的 {self.owed} 个单位都已报告。\n"
