@@ -155,8 +155,13 @@ class Book:
                 for k, name in enumerate(target.units):
                     if not self._known(name, True):
                         faults.append(Fault("tasks", (i, "targets", j, "units", k), f"未知单位或单位组“{name}”"))
-                if target.parts and target.count != sum(p.count for p in target.parts):
+                counted = [p.count for p in target.parts if p.count is not None]
+                if counted and target.count != sum(counted):
                     faults.append(Fault("tasks", (i, "targets", j, "count"), "count 应等于各 parts 之和"))
+                for k, part in enumerate(target.parts):
+                    if (part.count is None) == (part.rate is None):
+                        faults.append(Fault("tasks", (i, "targets", j, "parts", k),
+                                            f"分项“{part.name}”应有 count 或 rate 之一"))
                 names = [p.name for p in target.parts]
                 for k, name in enumerate(names):
                     if name in names[:k]:

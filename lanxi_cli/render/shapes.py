@@ -61,7 +61,8 @@ def unit_summary(tally) -> dict:
 
 
 def part(p) -> dict:
-    return {"name": p.name, "count": p.count, "target": p.target}
+    """A part's count and its target, or (a rate part) its best rate and its rate."""
+    return {"name": p.name, "count": p.count, "target": p.target, "rate": p.rate, "rate_target": p.rate_target}
 
 
 def obligation(ob) -> dict:
@@ -92,8 +93,16 @@ def obligation(ob) -> dict:
 def flat_obligation(row: dict) -> dict:
     """An obligation's dict for a csv row: its parts and the blocking report in one cell each."""
     blocked = row["blocked"]
-    parts = "、".join(f"{p['name']} {p['count']}/{p['target']}" for p in row["parts"])
+    parts = "、".join(f"{p['name']} {part_text(p['count'], p['target'], p['rate'], p['rate_target'])}"
+                     for p in row["parts"])
     return {**row, "parts": parts, "blocked": f"{blocked['date']} {blocked['note']}".strip() if blocked else ""}
+
+
+def part_text(count, target, rate, rate_target) -> str:
+    """`2/3`, or a rate part's `60%/100%` (`—/100%` while none is reported)."""
+    if rate_target is None:
+        return f"{count}/{target}"
+    return f"{rate:.0%}/{rate_target:.0%}" if rate is not None else f"—/{rate_target:.0%}"
 
 
 def lead(summary) -> dict:

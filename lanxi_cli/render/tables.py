@@ -174,7 +174,7 @@ def count_cell(number: int, state: str) -> tuple[str, str]:
 def amount(ob) -> str:
     """An obligation's quantity against its target: 2/3, a rate 60%/50%, each part on its own."""
     if ob.parts:
-        return " ".join(f"{p.name}{p.count}/{p.target}" for p in ob.parts)
+        return " ".join(f"{p.name} {shapes.part_text(p.count, p.target, p.rate, p.rate_target)}" for p in ob.parts)
     if ob.target is not None:
         return f"{ob.count}/{ob.target}"
     if ob.rate_target is not None:
@@ -520,16 +520,19 @@ class CheckView(View):
     tasks: int | None
     units: int | None
     reports: int
+    warnings: list = field(default_factory=list)  # valid, but counting for less than they say (exit 0)
     columns = ("file", "line", "message")
 
     def data(self):
         return {"ok": not self.problems, "problems": self.records(), "tasks": self.tasks, "units": self.units,
-                "reports": self.reports}
+                "reports": self.reports, "warnings": [shapes.problem(p) for p in self.warnings]}
 
     def records(self):
         return [shapes.problem(p) for p in self.problems]
 
     def text(self, width, colour):
+        for p in self.warnings:
+            sys.stderr.write(f"警告：{terminal_safe(str(p))}\n")
         if self.problems:
             sys.stderr.write(f"发现 {len(self.problems)} 处问题。\n")
             return "".join(f"{terminal_safe(str(p))}\n" for p in self.problems)

@@ -112,6 +112,8 @@ def build(book, overview, reports, decided: dict[str, str], corrections=None) ->
 
 
 def obligations_sheet(book, obligations, title: str) -> Sheet:
+    from lanxi_cli.render.shapes import part_text
+
     sheet = Sheet("义务", title, ["任务编号", "任务内容", "单位", "单位类型", "周期", "截止日期", "状态", "核验",
                                  "数量", "目标", "比率", "目标比率", "分项完成", "完成日期", "最近报告", "受阻",
                                  "计入考核", "被督导单位"],
@@ -121,7 +123,8 @@ def obligations_sheet(book, obligations, title: str) -> Sheet:
         sheet.rows.append([ob.task.id, ob.task.text, ob.unit, KIND_NAMES[book.units[ob.unit].kind],
                            period_name(ob.occ.label), ob.due, STATE_NAMES[ob.state],
                            VERIFICATION_NAMES.get(ob.verification, ""), ob.count, ob.target, ob.rate, ob.rate_target,
-                           "、".join(f"{p.name} {p.count}/{p.target}" for p in ob.parts), ob.completed_on,
+                           "、".join(f"{p.name} {part_text(p.count, p.target, p.rate, p.rate_target)}"
+                                    for p in ob.parts), ob.completed_on,
                            ob.last_report, blocked, "是" if ob.scored else "否", ob.subject])
         sheet.fills.setdefault(6, []).append(ob.state)
     return sheet
