@@ -83,12 +83,12 @@ def test_withdrawing_twice_or_an_unknown_id_is_refused_and_writes_nothing(cli, d
 
 def test_amend_copies_what_is_not_given_and_supersedes_the_old(cli, data_dir):
     old = add(cli, data_dir, "-t", "5.3", "-u", "黄湖村", "-n", "1", "-d", "2020-09-10", "--note", "第一场",
-              "-e", "photos/a.jpg", "--by", "李四")
+              "-e", "https://example.org/a.jpg", "--by", "李四")
     new = ok(run(cli, data_dir, "report", "amend", record_id(old), "-n", "3", "--reason", "数量填错", "--no-commit"))
     saved = yaml.safe_load((data_dir.parent / new).read_text(encoding="utf-8"))
     assert saved["count"] == 3 and saved["supersedes"] == record_id(old) and saved["reason"] == "数量填错"
     assert (saved["note"], saved["evidence"], saved["by"], str(saved["date"])) == (
-        "第一场", ["photos/a.jpg"], "李四", "2020-09-10")
+        "第一场", ["https://example.org/a.jpg"], "李四", "2020-09-10")
     rows = listed(cli, data_dir)
     assert list(rows) == [record_id(new)]
     assert listed(cli, data_dir, "--all")[record_id(old)]["superseded_by"] == record_id(new)

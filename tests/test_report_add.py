@@ -77,9 +77,12 @@ def test_multiline_note_is_a_readable_block(cli, data_dir):
 
 
 def test_file_holds_every_field_and_the_period(cli, data_dir):
+    photo = data_dir.parent / "photos" / "a.jpg"
+    photo.parent.mkdir()
+    photo.write_bytes(b"\xff\xd8\xff\xd9")  # not readable as a photo: stored, without a time
     result = add(
         cli, data_dir, "--task", "1.4", "--unit", "苏家湖", "--date", "2020-09-18", "--status", "done",
-        "--count", "2", "--by", "张三", "--evidence", "photos/a.jpg", "--evidence", "https://example.org/x",
+        "--count", "2", "--by", "张三", "--evidence", str(photo), "--evidence", "https://example.org/x",
         "--no-commit",
     )
     assert result.exit_code == 0, result.output
@@ -90,7 +93,8 @@ def test_file_holds_every_field_and_the_period(cli, data_dir):
     assert (report.task, report.unit, report.status, report.count) == ("1.4", "苏家湖村", "done", 2)
     assert report.period == "2020-09"  # the monthly occurrence the date falls in
     assert report.by == "张三"
-    assert report.evidence == ("photos/a.jpg", "https://example.org/x")
+    assert report.evidence == ("https://example.org/x",)  # a link as typed; a file stored by its digest
+    assert [(f.name, f.bytes, f.taken) for f in report.evidence_files] == [("a.jpg", 4, None)]
     assert report.recorded[:4].isdigit()
 
 

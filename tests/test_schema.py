@@ -45,11 +45,15 @@ def test_the_shipped_plan_and_tasks_pass_their_schemas(cli):
 
 
 def test_a_report_lanxi_wrote_passes_the_report_schema(cli, data_dir):
+    photo = data_dir.parent / "照片.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xd9")
     result = cli("report", "add", "--task", "6.3", "--unit", "苏家湖村", "--count", "2", "--note", "第一行\n第二行",
-                 "-e", "照片.jpg", "--by", "张三", "--date", "2020-09-20", "--as-of", "2020-09-21",
+                 "-e", str(photo), "-e", "https://example.org/x", "--by", "张三", "--date", "2020-09-20",
+                 "--as-of", "2020-09-21",
                  "--data", str(data_dir), "--no-commit")
     assert result.exit_code == 0, result.output
     [path] = (data_dir / "reports").rglob("*.yaml")
+    assert "evidence_files" in yaml_file(path)
     assert errors(validator(cli, "report"), yaml_file(path)) == []
 
 

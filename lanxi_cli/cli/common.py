@@ -80,15 +80,17 @@ def recorded_now() -> str:
     return dt.datetime.now().astimezone().isoformat(timespec="seconds")
 
 
-def publish(data_dir: Path, paths: Path | list[Path], message: str, no_commit: bool, what: str = "文件") -> None:
-    """Commit new files in one commit (unless --no-commit), then print their
-    paths, one a line. Committing first means a full disk or a closed pipe on
-    stdout cannot leave them uncommitted (see commit_or_warn)."""
+def publish(data_dir: Path, paths: Path | list[Path], message: str, no_commit: bool, what: str = "文件",
+            evidence: list[Path] = ()) -> None:
+    """Commit new files, with the evidence files they name, in one commit
+    (unless --no-commit), then print their paths, one a line. Committing first
+    means a full disk or a closed pipe on stdout cannot leave them uncommitted
+    (see commit_or_warn)."""
     from lanxi_cli.io import locate
 
     paths = [paths] if isinstance(paths, Path) else paths
     if not no_commit:
-        commit_or_warn(data_dir, paths, message, what)
+        commit_or_warn(data_dir, [*paths, *evidence], message, what)
     for path in paths:
         typer.echo(locate.display_path(path, data_dir))
 

@@ -105,9 +105,9 @@ def amend(
     rate: Annotated[float | None, typer.Option("--rate", help="改正后的比率，0 到 1")] = None,
     period: Annotated[str | None, typer.Option("--period", "-p", help="改正后计入的周期")] = None,
     note: Annotated[str | None, typer.Option("--note", help="改正后的说明")] = None,
-    evidence: Annotated[
-        list[str] | None, typer.Option("--evidence", "-e", metavar="PATH|URL", help="改正后的佐证（给出则整体替换）")
-    ] = None,
+    evidence: Annotated[list[str] | None, typer.Option(
+        "--evidence", "-e", metavar="文件|网址", help="改正后的佐证材料：文件或网址（给出则整体替换）",
+    )] = None,
     by: ByOpt = "",
     no_commit: NoCommitOpt = False,
     data: DataOpt = None,
@@ -116,9 +116,10 @@ def amend(
     """更正一份报告：写一份新报告取代旧的（未给出的字段照抄），旧报告不改、不再计入。"""
     from dataclasses import replace
 
+    from lanxi_cli.cli.report import save_with_evidence
     from lanxi_cli.core import reporting
     from lanxi_cli.errors import UsageError
-    from lanxi_cli.io import save
+    from lanxi_cli.io import evidence as files
     from lanxi_cli.render.words import STATUS_NAMES, choices, status_code
 
     if status is not None:
@@ -127,6 +128,10 @@ def amend(
         status = status_code(status)
     session = open_session(data, as_of)
     old = _countable(session, record, ("reports",), "报告")
+    if evidence is not None:
+        links, prepared = files.prepare(session.book, session.book.task_by_id[old.task], evidence)
+    else:
+        links, prepared = old.evidence, []
     draft = reporting.Draft(
         old.task, old.unit,
         parse_date(date, "--date") if date is not None else old.date,
@@ -136,11 +141,12 @@ def amend(
         period if period is not None else (old.period if date is None else None),
         note if note is not None else old.note,
         by.strip() or old.by,
-        tuple(evidence) if evidence is not None else old.evidence,
+        links,
         old.part,
+        tuple(item for _, item in prepared) if evidence is not None else old.evidence_files,
     )
     new = reporting.build_report(session.book, draft, session.as_of, recorded_now())
     new = replace(new, supersedes=old.id, reason=reporting.reason_text(reason, "更正的理由"))
-    path = save.save_report(session.data_dir, new)
-    message = f"更正报告：{old.id} → {path.stem}（理由：{_first_line(new.reason)}）"
-    publish(session.data_dir, path, message, no_commit, "更正后的报告")
+    paths, stored = save_with_evidence(session.data_dir, session.book.plan.evidence, [new], prepared)
+    message = f"更正报告：{old.id} → {paths[0].stem}（理由：{_first_line(new.reason)}）"
+    publish(session.data_dir, paths, message, no_commit, "更正后的报告", stored)

@@ -53,6 +53,10 @@ UnitsOpt = Annotated[list[str] | None, typer.Option(
     "--unit", "-u", shell_complete=complete_unit,
     help="单位名称或别名；可重复，或写单位组（如 各村、社区），同一份报告为每个单位各记一份",
 )]
+EvidenceOpt = Annotated[list[str] | None, typer.Option(
+    "--evidence", "-e", metavar="文件|网址",
+    help="佐证材料：文件（照片、PDF、Word 等，存入 data/evidence/）或网址",
+)]
 SinceOpt = Annotated[str | None, typer.Option("--since", help="只看这一天及以后（YYYY-MM-DD）")]
 
 
@@ -152,16 +156,14 @@ def add(
     = None,
     note: Annotated[str, typer.Option("--note", help="说明（可多行）")] = "",
     by: Annotated[str, typer.Option("--by", help="报告人")] = "",
-    evidence: Annotated[
-        list[str] | None, typer.Option("--evidence", "-e", metavar="PATH|URL", help="佐证材料的路径或网址，可重复")
-    ] = None,
+    evidence: EvidenceOpt = None,
     no_commit: NoCommitOpt = False,
     data: DataOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
     """记录一份进展报告：写入 data/reports/ 下的一个新文件，并提交到 git。"""
     from lanxi_cli.core import reporting
-    from lanxi_cli.io import save
+    from lanxi_cli.io import evidence as files
 
     session = open_session(data, as_of)
     book = session.book
@@ -169,22 +171,49 @@ def add(
     day = parse_date(date, "--date") if date is not None else session.as_of
     units = _units(book, given)
     state, count = _ask_details(book, task, units[0], status, count)
+    links, prepared = files.prepare(book, book.resolve_task(task), evidence or ())
     recorded = recorded_now()
     reports = []
     for name in units:  # every unit is checked before anything is written: all or nothing
-        draft = reporting.Draft(task, name, day, state, count, rate, period, note, by, tuple(evidence or ()), part)
+        draft = reporting.Draft(task, name, day, state, count, rate, period, note, by, links, part,
+                                tuple(item for _, item in prepared))
         try:
             reports.append(reporting.build_report(book, draft, session.as_of, recorded))
         except UsageError as exc:
             raise UsageError(f"{exc}（{name}；没有为任何单位写入）" if len(units) > 1 else str(exc)) from None
     pairs = {(r.task, r.unit) for r in reports}
     before = (session.reports_of(pairs), session.reviews)  # read before the new files exist: each is added once
-    paths = [save.save_report(session.data_dir, report) for report in reports]
+    paths, stored = save_with_evidence(session.data_dir, book.plan.evidence, reports, prepared)
     message = reporting.commit_message(reports[0])
     if len(reports) > 1:
         message = f"{message}（共 {len(reports)} 个单位：{'、'.join(units)}）"
-    publish(session.data_dir, paths, message, no_commit, "报告")
+    publish(session.data_dir, paths, message, no_commit, "报告", stored)
     _tell(session, reports, *before)
+
+
+def save_with_evidence(data_dir, rule, reports, prepared) -> tuple[list, list]:
+    """Store the reports' evidence files, then write the reports: (report paths,
+    evidence paths), for one commit. Where no report could be written,
+    the evidence files this call stored are removed again. Warns on stderr of a
+    photo taken after its report's day or long before it (plan.yaml `evidence`: `rule`)."""
+    from lanxi_cli.core.evidence import photo_warning
+    from lanxi_cli.io import evidence as files
+    from lanxi_cli.io import save
+
+    evidence, created = files.keep(data_dir, prepared) if prepared else ([], [])
+    paths = []
+    try:
+        for report in reports:
+            paths.append(save.save_report(data_dir, report))
+    except BaseException:
+        if not paths:
+            files.discard(created)
+        raise
+    for item in reports[0].evidence_files:  # every unit's report carries the same files, dated the same day
+        message = photo_warning(rule, item.name, item.taken, reports[0].date)
+        if message:
+            warn(f"{message}；请核实这份佐证材料")
+    return paths, list(dict.fromkeys(evidence))
 
 
 def _tell(session, new, reports, reviews) -> None:

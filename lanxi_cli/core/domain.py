@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # at run time, put here by schema_names() when pydantic first
     from annotated_types import Ge, Gt, Le, Lt, MaxLen, MinLen
 
     Text = Annotated[str, MinLen(1)]
+    Digest = str
 
 # Text that would drive a terminal or reorder what it shows: C0 controls but
 # newline and tab, DEL, C1, and the bidi embeddings, overrides and isolates
@@ -262,6 +263,31 @@ class Issuer:
     issuer: str = ""
 
 
+EVIDENCE_TYPES = ("jpg", "jpeg", "png", "heic", "pdf", "ofd", "doc", "docx", "wps", "xls", "xlsx", "et", "mp4")
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRule:
+    """佐证材料: which files a report may carry (by extension, lower case) and how
+    large each may be; how long before its report a photo may have been taken."""
+
+    __pydantic_config__ = FORBID
+    max_mb: Annotated[float, Gt(0), Le(2048)] = 20
+    types: Annotated[tuple[Text, ...], MinLen(1)] = EVIDENCE_TYPES
+    photo_days: Annotated[int, Ge(0), Le(3660)] = 30  # a photo taken longer before its report is warned
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """签收: the days a unit has, after the notice's date (`Plan.issued`), to
+    acknowledge receiving it (`lanxi ack`)."""
+
+    __pydantic_config__ = FORBID
+    days: Annotated[int, Ge(0), Le(366)] = 2
+    note: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Plan:
     __pydantic_config__ = FORBID
@@ -286,6 +312,8 @@ class Plan:
     progress_reports: ProgressReports = field(default_factory=ProgressReports)
     liaison: LiaisonRule = field(default_factory=LiaisonRule)
     units_source: Source | None = None
+    evidence: EvidenceRule = field(default_factory=EvidenceRule)
+    receipt: Receipt = field(default_factory=Receipt)
 
 
 # ---- tasks.yaml ------------------------------------------------------------
@@ -377,6 +405,7 @@ class Task:
     # "lead": the lead does the task to each responsible unit (10.2: 禁毒办 inspects each
     # village), so the lead owes one obligation per such unit (its subject), which does not act
     actor: Literal["lead"] | None = None
+    sensitive: bool = False  # its records concern people (6.2): reports carry no evidence files
     note: str = ""
     short: Annotated[str, MaxLen(SHORT_MAX)] = ""  # the name a liaison reads beside the id
     short_pending: bool = False  # 待核实: proposed by `lanxi init`, to be confirmed by a person
@@ -413,7 +442,7 @@ class Layout:
     every field: the first field is required in every record class, so a
     record never has None there."""
 
-    __slots__ = ("cls", "fields", "dates", "values")
+    __slots__ = ("cls", "fields", "dates", "nested", "values")
 
     def __init__(self, cls):
         from dataclasses import MISSING
@@ -422,6 +451,12 @@ class Layout:
         self.fields = stored_fields(cls)
         types = cls.__dataclass_fields__
         self.dates = tuple(i for i, name in enumerate(self.fields) if types[name].type in ("dt.date", dt.date))
+        # a tuple of small records (a report's files) is kept as a tuple of plain tuples
+        self.nested = tuple(
+            (i, globals()[match[1]]) for i, name in enumerate(self.fields)
+            if (match := re.fullmatch(r"tuple\[(\w+), \.\.\.\]", str(types[name].type)))
+            and match[1] in globals()
+        )
         self.values = attrgetter(*self.fields)
         first = types[self.fields[0]]
         if first.default is not MISSING or "None" in str(first.type):
@@ -435,6 +470,8 @@ class Layout:
             row = [sys.intern(v) if type(v) is str and len(v) < 64 else v for v in row]
         for i in self.dates:
             row[i] = row[i].toordinal()
+        for i, cls in self.nested:
+            row[i] = tuple(tuple(getattr(item, f) for f in cls.__dataclass_fields__) for item in row[i])
         return tuple(row)
 
     def record(self, row, file: str, days: dict | None = None):
@@ -448,6 +485,8 @@ class Layout:
                 if days is not None:
                     days[day] = date
             row[i] = date
+        for i, cls in self.nested:
+            row[i] = tuple(cls(*item) for item in row[i])
         return self.cls(*row, file=file)  # `file` is the last field (stored_fields)
 
 
@@ -467,6 +506,40 @@ class Record:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """One evidence file (佐证材料) of a report, stored once by its content as
+    data/evidence/<sha256>.<ext>; `name` is the name it was sent under, `taken`
+    a photo's EXIF capture time (YYYY-MM-DDTHH:MM:SS), else None."""
+
+    __pydantic_config__ = FORBID
+    sha256: Digest
+    name: Text
+    bytes: Annotated[int, Ge(0)]
+    taken: str | None = None
+
+    @property
+    def stored(self) -> str:
+        """Its file name under data/evidence/: the digest, then the extension it was sent with."""
+        return evidence_name(self.sha256, self.name)
+
+
+DIGEST = re.compile("[0-9a-f]{64}")
+_EXTENSION = re.compile("[0-9a-z]{1,10}")
+
+
+def extension(name: str) -> str:
+    """A file name's extension, lower case, or "" where it has none a folder could hold safely."""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    return ext if _EXTENSION.fullmatch(ext) else ""
+
+
+def evidence_name(sha256: str, name: str) -> str:
+    """<sha256>.<ext> (lower case), so a link to it opens with the right program."""
+    ext = extension(name)
+    return f"{sha256}.{ext}" if ext else sha256
+
+
+@dataclass(frozen=True, slots=True)
 class Report(Record):
     __pydantic_config__ = FORBID
     task: Text
@@ -479,7 +552,8 @@ class Report(Record):
     part: str | None = None  # the part of a parted target its count goes to (7.1: 中央省级)
     note: str = ""
     by: str = ""
-    evidence: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()  # links (URLs) and free text, as typed
+    evidence_files: tuple[Attachment, ...] = ()  # 佐证材料 stored under data/evidence/
     recorded: str = ""  # when the tool wrote the file (ISO timestamp)
     supersedes: str = ""  # `report amend`: the id of the report this one corrects
     reason: str = ""  # ... and why
@@ -606,9 +680,15 @@ def schema_names() -> None:
     imports annotated_types. A new constraint name goes both here and above."""
     if "Text" in globals():
         return
-    from annotated_types import Ge, Gt, Le, Lt, MaxLen, MinLen
+    from annotated_types import Ge, Gt, Le, Lt, MaxLen, MinLen, Predicate
 
-    globals().update(Ge=Ge, Gt=Gt, Le=Le, Lt=Lt, MaxLen=MaxLen, MinLen=MinLen, Text=Annotated[str, MinLen(1)])
+    globals().update(Ge=Ge, Gt=Gt, Le=Le, Lt=Lt, MaxLen=MaxLen, MinLen=MinLen, Text=Annotated[str, MinLen(1)],
+                     Digest=Annotated[str, Predicate(is_digest)])
+
+
+def is_digest(text: str) -> bool:
+    """A SHA-256 digest as lanxi writes it: 64 lower-case hex digits (and so never a path)."""
+    return DIGEST.fullmatch(text) is not None
 
 
 def record_order(record) -> tuple:

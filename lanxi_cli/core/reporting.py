@@ -57,8 +57,9 @@ class Draft:
     period: str | None = None
     note: str = ""
     by: str = ""
-    evidence: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()  # links and text
     part: str | None = None
+    files: tuple = ()  # Attachments, hashed and checked against the plan's limits (io.evidence.prepare)
 
 
 def build_report(book, draft: Draft, as_of: dt.date, recorded: str) -> Report:
@@ -85,7 +86,7 @@ def build_report(book, draft: Draft, as_of: dt.date, recorded: str) -> Report:
         count=draft.count, rate=draft.rate, period=draft.period,
         part=draft.part.strip() if draft.part is not None else None,
         note=draft.note, by=draft.by.strip(), evidence=tuple(e.strip() for e in draft.evidence if e.strip()),
-        recorded=recorded,
+        evidence_files=draft.files, recorded=recorded,
     )
     report, faults = report_faults(book, report, options=True)
     if faults:

@@ -65,6 +65,7 @@ _MESSAGES = {
     "dict_type": "应为键值映射",
     "dataclass_type": "应为键值映射",
     "dataclass_exact_type": "应为键值映射",
+    "predicate_failed": "应为 64 位小写十六进制的 SHA-256 摘要",  # the one predicate: domain.is_digest
 }
 
 

@@ -66,7 +66,7 @@ def _signals_deferred():
 
 
 @contextlib.contextmanager
-def _whole_beside(path: Path, write):
+def whole_beside(path: Path, write):
     """A temporary file beside `path`, holding what `write(binary_file)` wrote,
     flushed to disk; removed afterwards whatever happens. SIGTERM is held off
     meanwhile; stale temporaries of dead processes are swept first."""
@@ -84,7 +84,7 @@ def _whole_beside(path: Path, write):
             tmp.unlink(missing_ok=True)
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
     """Make a new name in `folder` survive a power cut (where the system allows)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
@@ -106,7 +106,7 @@ def write_new(path: Path, text: str) -> None:
     so a reader sees either no file or the whole file.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    with _whole_beside(path, lambda handle: handle.write(text.encode("utf-8"))) as tmp:
+    with whole_beside(path, lambda handle: handle.write(text.encode("utf-8"))) as tmp:
         try:
             os.link(tmp, path)
         except (AttributeError, NotImplementedError, PermissionError):
@@ -114,7 +114,7 @@ def write_new(path: Path, text: str) -> None:
             if path.exists():
                 raise FileExistsError(path) from None
             os.replace(tmp, path)
-    _sync_folder(path.parent)
+    sync_folder(path.parent)
 
 
 def check_output(path: Path, suffixes: dict[str, str]) -> str:
@@ -141,7 +141,7 @@ def write_replace(path: Path, write) -> None:
     failure leaves no temporary file behind; it is a DataError naming the file.
     """
     try:
-        with _whole_beside(path, write) as tmp:
+        with whole_beside(path, write) as tmp:
             os.replace(tmp, path)
     except OSError as exc:
         raise DataError.at(str(path), None, f"无法写入（{os_reason(exc)}），原文件未改动") from None

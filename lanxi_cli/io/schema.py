@@ -32,6 +32,8 @@ TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {
         "progress_reports": "旬报规则：谁在每月哪几天前向谁报告进展",
         "liaison": "联络员要求",
         "units_source": "单位名单的出处",
+        "evidence": "佐证材料：允许的文件类型和大小上限",
+        "receipt": "签收：通知印发后几天内应签收",
     }),
     "Liaison": ("联络员", "单位的专项行动联络员。", {"name": "姓名", "phone": "电话"}),
     "Unit": ("单位", "一个村、社区、部门或其他单位。", {
@@ -105,6 +107,18 @@ TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "LiaisonRule": ("联络员要求", "哪些单位须明确联络员。", {
         "text": "原文", "required_for": "须明确联络员的单位或单位组", "file_with": "向哪个单位备案",
     }),
+    "Attachment": ("佐证材料", "报告所附的一个文件，按内容存放一次。", {
+        "sha256": "文件内容的 SHA-256 摘要（64 位小写十六进制），也是存放的文件名",
+        "name": "报送时的文件名", "bytes": "大小（字节）",
+        "taken": "照片的拍摄时间（EXIF，YYYY-MM-DDTHH:MM:SS）；不是照片或没有记录时为空",
+    }),
+    "EvidenceRule": ("佐证材料要求", "报告可附的文件：类型和大小上限。", {
+        "max_mb": "每个文件的大小上限（MB），默认 20", "types": "允许的扩展名（小写）",
+        "photo_days": "照片拍摄早于报告日期超过这么多天时提醒，默认 30", "note": "说明",
+    }),
+    "Receipt": ("签收", "各单位签收通知的期限（lanxi ack）。", {
+        "days": "通知印发之日（issued）后几天内应签收，默认 2", "note": "说明",
+    }),
     "Source": ("出处", "资料来源。", {"title": "文件标题", "base_year": "基期年", "note": "说明"}),
     "Issuer": ("上级方案", "所落实的上级方案。", {"title": "标题", "issuer": "发文机关"}),
     "Task": ("任务", "任务清单中的一项任务。", {
@@ -118,6 +132,7 @@ TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {
         "targets": "数量或比率目标",
         "scored": "是否计分；false 表示只显示状态，不计入得分和督办措施",
         "actor": "lead 表示由牵头单位对各责任单位开展（如督导）：义务归牵头单位，每个被督导单位一项",
+        "sensitive": "涉及个人信息（如在戒吸毒人员）：报告不收佐证材料，只写说明；请在 note 中写明理由",
         "note": "说明（解读的理由）",
         "short": "简称：联络员看到的任务名，写在编号旁（如“1.1 制定方案”），至多 10 个字",
         "short_pending": "待核实：lanxi init 拟定、尚待人工确认的简称；确认后删去（或用 lanxi task short 改写）",
@@ -153,7 +168,8 @@ TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {
         "part": "计入的分项（分项目标的简称，如 中央省级）",
         "note": "说明",
         "by": "报告人",
-        "evidence": "佐证材料（文件路径或链接）",
+        "evidence": "佐证链接（网址）或文字",
+        "evidence_files": "佐证材料：存放在 data/evidence/<sha256>.<扩展名> 的文件",
         "recorded": "写入时间（由 lanxi 填写）",
         "supersedes": "更正（report amend）：被本报告更正的报告编号",
         "reason": "更正的原因",

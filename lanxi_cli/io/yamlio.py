@@ -298,10 +298,18 @@ def record_document(record) -> str:
 
     names = tuple(type(record).__dataclass_fields__)
     fields = {key: getattr(record, key) for key in (stored_fields(type(record)) if "file" in names else names)}
-    data = {k: (list(v) if isinstance(v, tuple) else v) for k, v in fields.items() if v not in (None, "", ())}
+    data = {k: ([_mapping(i) for i in v] if isinstance(v, tuple) else v) for k, v in fields.items()
+            if v not in (None, "", ())}
     return yaml.dump(
         data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=4096
     )
+
+
+def _mapping(item):
+    """An item of a record's list: a small record (a report's evidence file) as a mapping of all its fields."""
+    if hasattr(item, "__dataclass_fields__"):
+        return {key: getattr(item, key) for key in item.__dataclass_fields__}
+    return item
 
 
 class _Dumper(yaml.SafeDumper):

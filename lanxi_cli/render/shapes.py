@@ -145,11 +145,17 @@ def report(r, corrections=None) -> dict:
     for name in stored_fields(Report):
         value = getattr(r, name)
         out[name] = value.isoformat() if isinstance(value, dt.date) else list(value) if type(value) is tuple else value
+    out["evidence_files"] = [attachment(a) for a in r.evidence_files]
     out["file"] = r.file
     if corrections is not None:
         out["withdrawn"] = r.id in corrections.withdrawn
         out["superseded_by"] = corrections.superseded_by.get(r.id)
     return out
+
+
+def attachment(a) -> dict:
+    """One evidence file of a report, as the report records it (stored as data/evidence/<sha256>.<ext>)."""
+    return {"sha256": a.sha256, "name": a.name, "bytes": a.bytes, "taken": a.taken}
 
 
 def extension(ext, due: dt.date, decision: str) -> dict:
@@ -274,7 +280,7 @@ HEADERS = {
     "direction": "方向", "baseline": "基线", "baseline_from": "基线来源", "value": "最新值", "values": "记录数",
     "trend": "判断", "window_start": "旬报起", "window_end": "旬报止",
     "scored": "计入考核", "rate_target": "目标比率", "parts": "分项完成", "blocked": "受阻报告",
-    "supersedes": "更正的报告", "form": "填报表",
+    "supersedes": "更正的报告", "form": "填报表", "evidence_files": "佐证材料",
     "on_time_rate": "按时完成率", "unscored": "不计分", "unscored_overdue": "不计分已逾期", "overdue_share": "逾期比例",
     "held": "逐级督办所限", "last_measure": "最近措施",
 }

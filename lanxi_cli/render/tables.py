@@ -550,6 +550,9 @@ class ReportsView(View):
     def data(self):
         return [shapes.report(r, self.corrections) for r in self.reports]
 
+    def records(self):  # csv: each evidence file by the name it was sent under
+        return [{**row, "evidence_files": [f["name"] for f in row["evidence_files"]]} for row in self.data()]
+
     def text(self, width, colour):
         """A table with the id last; where the whole of it cannot fit, the id
         (date-unit-task-tail, broken only after a hyphen) stands first in place
@@ -567,7 +570,7 @@ class ReportsView(View):
         from lanxi_cli.render.grid import Column, Grid
 
         heads = [Column("任务"), Column("状态"), Column("数量", right=True), Column("报告人", wrap=True),
-                 Column("说明", wrap=True, grow=True)]
+                 Column("说明", wrap=True, grow=True), Column("佐证", right=True)]
         if compact:
             grid = Grid([id_column(), *heads], title=f"进展报告（{len(self.reports)}份；编号即 日期-单位-任务-尾号）")
         else:
@@ -583,7 +586,8 @@ class ReportsView(View):
                 mark = "\n（已撤回）"
             elif fixes is not None and r.id in fixes.superseded_by:
                 mark = "\n（已更正）"
-            cells = (r.task, STATUS_NAMES[r.status] + mark, count, r.by, r.note)
+            files = len(r.evidence_files)
+            cells = (r.task, STATUS_NAMES[r.status] + mark, count, r.by, r.note, f"{files}份" if files else "")
             grid.add(*((r.id, *cells) if compact else (r.date.isoformat(), cells[0], r.unit, *cells[1:], r.id)))
         return grid
 

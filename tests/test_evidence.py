@@ -1,0 +1,246 @@
+"""佐证材料 (issue 27): files attached to reports, stored once by content under
+data/evidence/, with their digests, names, sizes and a photo's EXIF time;
+the plan's limits, a sensitive task, `report amend --evidence`, and how
+every view shows them."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import git
+
+AS_OF = "2020-09-20"
+
+
+# ---- real files, made here ----------------------------------------------------------------
+
+
+def jpeg(path: Path, taken: str | None, colour=(200, 30, 30), size=(64, 48), noise: int = 0) -> Path:
+    """A real JPEG; `taken` (EXIF `2020:09:18 10:22:31`) as DateTimeOriginal."""
+    from PIL import Image
+
+    image = Image.new("RGB", size, colour)
+    if noise:
+        image = Image.frombytes("RGB", size, _random_bytes(size[0] * size[1] * 3, noise))
+    exif = Image.Exif()
+    if taken:
+        exif.get_ifd(0x8769)[0x9003] = taken
+        exif[0x0132] = "2000:01:01 00:00:00"  # DateTime (last edited): the original time wins
+    image.save(path, "JPEG", exif=exif, quality=95)
+    return path
+
+
+def _random_bytes(n: int, seed: int) -> bytes:
+    import random
+
+    return random.Random(seed).randbytes(n)
+
+
+def pdf(path: Path) -> Path:
+    """A minimal valid PDF of one empty page."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def docx(path: Path, text: str = "签到表：张三、李四") -> Path:
+    import docx as python_docx
+
+    document = python_docx.Document()
+    document.add_paragraph(text)
+    document.save(path)
+    return path
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def reports(data_dir: Path) -> list[Path]:
+    return sorted((data_dir / "reports").rglob("*.yaml"))
+
+
+def stored(data_dir: Path) -> list[str]:
+    folder = data_dir / "evidence"
+    return sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) if folder.exists() else []
+
+
+@pytest.fixture
+def files(tmp_path_factory) -> dict[str, Path]:
+    src = tmp_path_factory.mktemp("材料")  # outside the data repository
+    return {
+        "photo": jpeg(src / "签到.JPG", "2020:09:18 10:22:31"),
+        "late": jpeg(src / "晚拍.jpg", "2020:09:25 08:00:00", colour=(10, 200, 10)),
+        "old": jpeg(src / "旧照.jpeg", "2020:07:01 08:00:00", colour=(10, 10, 200)),
+        "plain": jpeg(src / "无时间.png".replace(".png", ".jpg"), None, colour=(90, 90, 90)),
+        "pdf": pdf(src / "方案.pdf"),
+        "docx": docx(src / "总结.docx"),
+    }
+
+
+def add(cli, data_dir, *args: str, as_of: str = AS_OF):
+    return cli("report", "add", "--data", str(data_dir), "--as-of", as_of, *args)
+
+
+def read(path: Path) -> dict:
+    import yaml
+
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+# ---- item 1: stored by content -------------------------------------------------------------
+
+
+def test_files_are_stored_by_digest_and_recorded(cli, git_data_dir, files):
+    data = git_data_dir
+    result = add(cli, data, "-t", "1.1", "-u", "苏家湖", "-s", "done", "-d", "2020-09-18",
+                 "-e", str(files["photo"]), "-e", str(files["pdf"]), "-e", str(files["docx"]),
+                 "-e", "https://example.org/签到", "--by", "张三")
+    assert result.exit_code == 0, result.output
+    [path] = reports(data)
+    assert result.stdout == f"data/reports/2020/09/{path.name}\n"  # stdout: the report's path alone
+    record = read(path)
+    assert record["evidence"] == ["https://example.org/签到"]  # a link stays a link
+    assert record["evidence_files"] == [
+        {"sha256": sha(files["photo"]), "name": "签到.JPG", "bytes": files["photo"].stat().st_size,
+         "taken": "2020-09-18T10:22:31"},
+        {"sha256": sha(files["pdf"]), "name": "方案.pdf", "bytes": files["pdf"].stat().st_size, "taken": None},
+        {"sha256": sha(files["docx"]), "name": "总结.docx", "bytes": files["docx"].stat().st_size, "taken": None},
+    ]
+    assert stored(data) == sorted([f"{sha(files['photo'])}.jpg", f"{sha(files['pdf'])}.pdf",
+                                   f"{sha(files['docx'])}.docx"])
+    for name in stored(data):  # each copy is the file itself
+        assert hashlib.sha256((data / "evidence" / name).read_bytes()).hexdigest() == name.split(".")[0]
+    # one commit holds the report, the files and the folder's attributes; nothing is left over
+    assert git("status", "--porcelain", cwd=data.parent) == ""
+    committed = git("show", "--name-only", "--format=", "HEAD", cwd=data.parent).split()
+    assert len(committed) == 5 and "data/evidence/.gitattributes" in committed
+    name = f"data/evidence/{stored(data)[0]}"
+    attributes = git("check-attr", "diff", "text", "--", name, cwd=data.parent)
+    assert attributes == f"{name}: diff: unset\n{name}: text: unset\n"
+
+
+def test_one_file_sent_twice_is_stored_once(cli, git_data_dir, files):
+    data = git_data_dir
+    copy = files["photo"].with_name("另一个名字.jpg")
+    copy.write_bytes(files["photo"].read_bytes())
+    assert add(cli, data, "-t", "1.1", "-u", "苏家湖", "-e", str(files["photo"]), "-e", str(copy)).exit_code == 0
+    assert add(cli, data, "-t", "1.1", "-u", "黄湖", "-e", str(copy)).exit_code == 0
+    assert add(cli, data, "-t", "5.3", "-u", "各村、社区", "-n", "1", "-e", str(files["photo"])).exit_code == 0
+    assert stored(data) == [f"{sha(files['photo'])}.jpg"]
+    first = read(reports(data)[0])
+    assert len(first["evidence_files"]) == 1  # the same content twice in one report: once
+    assert git("status", "--porcelain", cwd=data.parent) == ""
+
+
+def test_photo_dates_far_from_the_report_are_warned(cli, data_dir, files):
+    late = add(cli, data_dir, "-t", "1.1", "-u", "苏家湖", "-d", "2020-09-20", "-e", str(files["late"]),
+               "--no-commit", as_of="2020-09-20")
+    assert late.exit_code == 0
+    assert "照片“晚拍.jpg”拍摄于 2020-09-25，晚于报告日期 2020-09-20" in late.stderr
+    old = add(cli, data_dir, "-t", "1.1", "-u", "黄湖", "-d", "2020-09-20", "-e", str(files["old"]), "--no-commit")
+    assert "照片“旧照.jpeg”拍摄于 2020-07-01，早于报告日期 2020-09-20 超过 30 天" in old.stderr
+    fine = add(cli, data_dir, "-t", "1.1", "-u", "罗湖", "-d", "2020-09-20", "-e", str(files["photo"]),
+               "-e", str(files["plain"]), "--no-commit")
+    assert fine.exit_code == 0 and "拍摄于" not in fine.stderr
+    [mine] = [p for p in reports(data_dir) if "罗湖村" in p.name]
+    assert [f["taken"] for f in read(mine)["evidence_files"]] == ["2020-09-18T10:22:31", None]
+
+
+def _plan_with(data_dir: Path, text: str) -> None:
+    plan = data_dir / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def test_limits_from_the_plan_refuse_and_write_nothing(cli, data_dir, files):
+    tmp_path = files["photo"].parent
+    exe = tmp_path / "病毒.exe"
+    exe.write_bytes(b"MZ")
+    result = add(cli, data_dir, "-t", "1.1", "-u", "苏家湖", "-e", str(files["photo"]), "-e", str(exe))
+    assert result.exit_code == 2
+    assert "“.exe”" in result.stderr and "evidence.types" in result.stderr
+    big = tmp_path / "大.pdf"
+    big.write_bytes(b"%PDF" + b"0" * (20 * 1024 * 1024))
+    result = add(cli, data_dir, "-t", "1.1", "-u", "苏家湖", "-e", str(big))
+    assert result.exit_code == 2 and "上限 evidence.max_mb：20 MB" in result.stderr
+    _plan_with(data_dir, "\nevidence:\n  max_mb: 0.001\n  types: [docx]\n")
+    result = add(cli, data_dir, "-t", "1.1", "-u", "苏家湖", "-e", str(files["docx"]))
+    assert result.exit_code == 2 and "上限 evidence.max_mb：0.001 MB" in result.stderr
+    result = add(cli, data_dir, "-t", "1.1", "-u", "苏家湖", "-e", str(files["photo"]))
+    assert result.exit_code == 2 and "只收 docx" in result.stderr
+    missing = add(cli, data_dir, "-t", "1.1", "-u", "苏家湖", "-e", str(tmp_path / "没有.jpg"))
+    assert missing.exit_code == 2 and "没有.jpg" in missing.stderr
+    assert reports(data_dir) == [] and stored(data_dir) == []
+
+
+def test_a_sensitive_task_refuses_files(cli, data_dir, files):
+    from lanxi_cli.io.load import load_book
+
+    assert load_book(data_dir).task_by_id["6.2"].sensitive  # 6.2: people in drug rehabilitation
+    result = add(cli, data_dir, "-t", "6.2", "-u", "派出所", "-e", str(files["photo"]))
+    assert result.exit_code == 2 and "任务 6.2 涉及个人信息" in result.stderr
+    assert reports(data_dir) == [] and stored(data_dir) == []
+    assert add(cli, data_dir, "-t", "6.2", "-u", "派出所", "--note", "已开展教育 3 次", "--no-commit").exit_code == 0
+
+
+def test_amend_replaces_the_evidence(cli, git_data_dir, files):
+    data = git_data_dir
+    add(cli, data, "-t", "1.1", "-u", "苏家湖", "-e", str(files["photo"]))
+    [old] = reports(data)
+    result = cli("report", "amend", old.stem, "--data", str(data), "--as-of", AS_OF, "-e", str(files["pdf"]),
+                 "--reason", "传错了照片")
+    assert result.exit_code == 0, result.output
+    new = next(p for p in reports(data) if p != old)
+    assert [f["name"] for f in read(new)["evidence_files"]] == ["方案.pdf"]
+    assert git("status", "--porcelain", cwd=data.parent) == ""
+    kept = cli("report", "amend", new.stem, "--data", str(data), "--as-of", AS_OF, "--note", "补充说明",
+               "--reason", "补说明")
+    newest = next(p for p in reports(data) if p not in (old, new))
+    assert kept.exit_code == 0 and read(newest)["evidence_files"] == read(new)["evidence_files"]
+
+
+def test_report_list_counts_the_files(cli, data_dir, files):
+    add(cli, data_dir, "-t", "1.1", "-u", "苏家湖", "-e", str(files["photo"]), "-e", str(files["pdf"]), "--no-commit")
+    add(cli, data_dir, "-t", "1.1", "-u", "黄湖", "--no-commit")
+    table = cli("report", "list", "--data", str(data_dir), "--as-of", AS_OF)
+    lines = table.stdout.splitlines()
+    assert "佐证" in lines[1]
+    assert any("苏家湖村" in line and "2份" in line for line in lines)
+    assert not any("黄湖村" in line and "份" in line for line in lines)
+    rows = json.loads(cli("report", "list", "--data", str(data_dir), "--as-of", AS_OF, "--format", "json").stdout)
+    assert [len(r["evidence_files"]) for r in rows] == [2, 0]
+    assert rows[0]["evidence_files"][1] == {"sha256": sha(files["pdf"]), "name": "方案.pdf",
+                                            "bytes": files["pdf"].stat().st_size, "taken": None}
+    csv = cli("report", "list", "--data", str(data_dir), "--as-of", AS_OF, "--format", "csv").stdout
+    assert "签到.JPG、方案.pdf" in csv
+
+
+def test_a_digest_that_is_not_one_is_refused_on_reading(cli, data_dir):
+    folder = data_dir / "reports" / "2020" / "09"
+    folder.mkdir(parents=True)
+    (folder / "2020-09-18-苏家湖村-1.1-aaaaaa.yaml").write_text(
+        "task: '1.1'\nunit: 苏家湖村\ndate: 2020-09-18\nevidence_files:\n"
+        "- {sha256: ../../../../etc/passwd, name: x.jpg, bytes: 1}\n", encoding="utf-8")
+    result = cli("check", "--data", str(data_dir))
+    assert result.exit_code == 1
+    assert "2020-09-18-苏家湖村-1.1-aaaaaa.yaml:5: evidence_files.0.sha256: 应为 64 位小写十六进制的 SHA-256 摘要" \
+        in result.stdout
+
+
+def test_the_docx_made_here_is_a_real_one(files):
+    with zipfile.ZipFile(io.BytesIO(files["docx"].read_bytes())) as z:
+        assert "word/document.xml" in z.namelist()
