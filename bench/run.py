@@ -19,6 +19,8 @@ over rounds of that round's own pair (or quadruple), never a ratio of medians.
   task N    Taskwarrior's `task overdue` over N equivalent tasks (where `task`
             is installed: apt-get install taskwarrior)
   add N     lanxi report add --no-commit (the file it writes is removed after)
+  photo 0   the same with one 5 MB photo (--evidence; the stored copy is removed after)
+  hashcopy  python -c: SHA-256 of that photo and a copy of it (the bound's allowance)
   list N    lanxi report list, every report as a table at 80 columns, warm
   csv N     the same as --format csv: the table's bound (≤ 3×, issue 15)
   export N  lanxi export -o ledger.xlsx, warm (at 100k only)
@@ -90,6 +92,15 @@ book.save(sys.argv[2])
 """
 UNITS = 2000  # the plan of the `status` scale figure
 ADD = ["report", "add", "--task", "1.1", "--unit", "苏家湖村", "--status", "progress", "--note", "bench", "--no-commit"]
+HASH_COPY = """
+import hashlib, sys
+digest = hashlib.sha256()
+with open(sys.argv[1], "rb") as src, open(sys.argv[2], "wb") as dst:
+    while chunk := src.read(1 << 20):
+        digest.update(chunk)
+        dst.write(chunk)
+digest.hexdigest()
+"""
 
 
 class Command:
@@ -239,6 +250,26 @@ def _remove_added(data: Path, out: str) -> None:
     written[0].unlink()
 
 
+def photo(work: Path) -> Path:
+    """A 5 MB JPEG with an EXIF capture time (Pillow), made once."""
+    path = work / "photo-5mb.jpg"
+    if not path.exists():
+        from PIL import Image
+
+        size = (1900, 1500)
+        image = Image.frombytes("RGB", size, random.Random(5).randbytes(size[0] * size[1] * 3))
+        exif = Image.Exif()
+        exif.get_ifd(0x8769)[0x9003] = "2020:10:14 09:30:00"
+        image.save(path, "JPEG", exif=exif, quality=88)
+    return path
+
+
+def _remove_added_with_evidence(data: Path, out: str) -> None:
+    """As _remove_added, and the evidence it stored, so that every run hashes and copies the photo."""
+    _remove_added(data, out)
+    shutil.rmtree(data / "evidence")
+
+
 def commands(sizes: list[int], work: Path, seed: int) -> tuple[dict[str, Command], list[str], dict]:
     """Every command of a round, by name, notes on what could not be measured,
     and counts the figures divide by."""
@@ -265,6 +296,9 @@ def commands(sizes: list[int], work: Path, seed: int) -> tuple[dict[str, Command
                          after=partial(_remove_added, shipped)),
         "status 0": Command("status 0", [*lanxi, "status", "--format", "json", "--as-of", AS_OF,
                                          "--data", str(ROOT / "data")], env),
+        "photo 0": Command("photo 0", [*lanxi, *ADD, "--evidence", str(photo(work)), "--data", str(shipped),
+                                       "--as-of", AS_OF], env, after=partial(_remove_added_with_evidence, shipped)),
+        "hashcopy": Command("hashcopy", [PY, "-c", HASH_COPY, str(photo(work)), str(work / "photo-copy")], env),
     }
     counts["obligations 0"] = obligations_of(ROOT / "data", env)
     wide = data_for(10_000, work, seed, UNITS)
@@ -406,6 +440,9 @@ def targets(out: dict) -> list[dict]:
             per = [a / (a0 + w - p) for a, a0, w, p in zip(cpu[f"add {n}"], cpu["add 0"], cpu[f"walk {n}"],
                                                             cpu["pass"], strict=True)]
             add(f"report add --no-commit at {label} / (at 0 + bare walk of {label} − python -c pass)", per, 1.2)
+    allowance = [h - p for h, p in zip(cpu["hashcopy"], cpu["pass"], strict=True)]
+    add("report add with a 5 MB photo, less hashing and copying it, / without (issue 27)",
+        [(t - a) / t0 for t, a, t0 in zip(cpu["photo 0"], allowance, cpu["add 0"], strict=True)], 1.5)
     for n, label in ((10_000, "10k"), (100_000, "100k")):
         if f"list {n}" in cpu:
             add(f"report list over {label} reports: table / csv (issue 15)", ratio(f"list {n}", f"csv {n}"), 3.0)
