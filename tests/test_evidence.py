@@ -244,3 +244,81 @@ def test_a_digest_that_is_not_one_is_refused_on_reading(cli, data_dir):
 def test_the_docx_made_here_is_a_real_one(files):
     with zipfile.ZipFile(io.BytesIO(files["docx"].read_bytes())) as z:
         assert "word/document.xml" in z.namelist()
+
+
+# ---- item 2: evidence wherever a claim is judged ---------------------------------------------
+
+
+def _claim(cli, data, files) -> str:
+    result = add(cli, data, "-t", "1.1", "-u", "苏家湖", "-s", "done", "-d", "2020-09-18", "--by", "张三",
+                 "-e", str(files["photo"]), "-e", str(files["pdf"]), "-e", "https://example.org/会议")
+    assert result.exit_code == 0, result.output
+    return Path(result.stdout.strip()).stem
+
+
+def test_report_show_prints_the_evidence_reviews_and_corrections(cli, git_data_dir, files):
+    data = git_data_dir
+    rid = _claim(cli, data, files)
+    assert cli("report", "review", rid, "--reject", "--by", "禁毒办", "--note", "未见签到表", "--data", str(data),
+               "--as-of", AS_OF).exit_code == 0
+    (data / "evidence" / f"{sha(files['pdf'])}.pdf").unlink()
+    shown = cli("report", "show", rid, "--data", str(data), "--as-of", AS_OF)
+    assert shown.exit_code == 0, shown.output
+    text = shown.stdout
+    assert f"报告 {rid}" in text and "佐证材料（2 份）" in text
+    assert f"  1. 签到.JPG（1 KB，拍摄于 2020-09-18 10:22:31）\n     data/evidence/{sha(files['photo'])}.jpg" in text
+    assert f"  2. 方案.pdf（1 KB）  【文件不见了】\n     data/evidence/{sha(files['pdf'])}.pdf" in text
+    assert "链接或说明：https://example.org/会议" in text
+    assert "2020-09-20 禁毒办 退回：未见签到表" in text
+    fixed = cli("report", "amend", rid, "--note", "补签到表", "--reason", "补材料", "--data", str(data),
+                "--as-of", AS_OF)
+    new = Path(fixed.stdout.strip()).stem
+    again = json.loads(cli("report", "show", rid, "--data", str(data), "--as-of", AS_OF, "--format", "json").stdout)
+    assert again["superseded_by"] == new
+    assert [(f["name"], f["present"]) for f in again["evidence_files"]] == [("签到.JPG", True), ("方案.pdf", False)]
+    assert [(v["decision"], v["note"]) for v in again["reviews"]] == [("rejected", "未见签到表")]
+    assert f"已被报告 {new} 更正" in cli("report", "show", rid, "--data", str(data), "--as-of", AS_OF).stdout
+    missing = cli("report", "show", "2020-09-18-无此-1.1-000000", "--data", str(data), "--as-of", AS_OF)
+    assert missing.exit_code == 2
+
+
+def test_review_shows_the_evidence_before_asking(cli, git_data_dir, files, monkeypatch):
+    from lanxi_cli.cli import report
+
+    data = git_data_dir
+    rid = _claim(cli, data, files)
+    refused = cli("report", "review", rid, "--by", "禁毒办", "--data", str(data), "--as-of", AS_OF)
+    assert refused.exit_code == 2 and "--approve" in refused.stderr  # no terminal: the choice is required
+    monkeypatch.setattr(report, "_interactive", lambda: True)
+    result = cli("report", "review", rid, "--by", "禁毒办", "--data", str(data), "--as-of", AS_OF, input="也许\n退回\n")
+    assert result.exit_code == 0, result.output
+    shown = result.stderr
+    assert shown.index("签到.JPG") < shown.index("方案.pdf") < shown.index("同意还是退回") < shown.index("请回答")
+    decided = json.loads(cli("report", "show", rid, "--data", str(data), "--as-of", AS_OF, "--format", "json").stdout)
+    assert [v["decision"] for v in decided["reviews"]] == ["rejected"]
+
+
+def test_the_ledger_links_each_file_relatively(cli, git_data_dir, files, tmp_path_factory):
+    from openpyxl import load_workbook
+
+    data = git_data_dir
+    _claim(cli, data, files)
+    add(cli, data, "-t", "1.1", "-u", "黄湖", "-e", str(files["docx"]))
+    for where in (data.parent / "台账", tmp_path_factory.mktemp("别处")):  # beside the data, and far from it
+        where.mkdir(exist_ok=True)
+        out = where / "台账.xlsx"
+        assert cli("export", "-o", str(out), "--data", str(data), "--as-of", AS_OF).exit_code == 0
+        ledger = load_workbook(out)
+        rows = {r[0].value: r for r in ledger["报告"].iter_rows(min_row=3)}
+        [one] = [r for k, r in rows.items() if "黄湖村" in k]
+        target = one[11].hyperlink.target
+        assert not Path(target).is_absolute()
+        assert sha(out.parent / target) == sha(files["docx"])  # the link opens the very file
+        [several] = [r for k, r in rows.items() if "苏家湖村" in k]
+        assert several[11].value == "https://example.org/会议\n签到.JPG\n方案.pdf"
+        assert several[11].hyperlink.location == "'佐证材料'!A3"
+        listed = list(ledger["佐证材料"].iter_rows(min_row=3))
+        assert [r[4].value for r in listed] == ["签到.JPG", "方案.pdf", "总结.docx"]
+        for row, source in zip(listed, ("photo", "pdf", "docx"), strict=True):
+            assert sha(out.parent / row[8].hyperlink.target) == sha(files[source])
+        assert listed[0][6].value == "2020-09-18 10:22:31"

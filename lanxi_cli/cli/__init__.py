@@ -38,6 +38,7 @@ COMMANDS = {
     "remind": "lanxi_cli.cli.forms:remind",
     "report add": "lanxi_cli.cli.report:add",
     "report list": "lanxi_cli.cli.report:list_",
+    "report show": "lanxi_cli.cli.report:show",
     "report missing": "lanxi_cli.cli.report:missing",
     "report review": "lanxi_cli.cli.review:review",
     "report withdraw": "lanxi_cli.cli.corrections:withdraw_report",
@@ -67,7 +68,7 @@ SETTINGS = {
 }
 # Each group of sub-commands → its help line.
 GROUPS = {
-    "report": "进展报告：记录（add）、查看（list）、旬报未报（missing）、销号核验（review）。",
+    "report": "进展报告：记录（add）、列出（list）、查看一份（show）、旬报未报（missing）、销号核验（review）。",
     "extension": "延期：申请、审批、一览。",
     "exemption": "不适用：申请、审批、一览。",
     "measure": "督办措施：记录已采取的措施（record）、一览（list）。",

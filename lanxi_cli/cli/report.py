@@ -253,6 +253,38 @@ def list_(
     render(ReportsView(chosen, session.corrections if all_ else None), fmt.value)
 
 
+def show(
+    record: Annotated[str, typer.Argument(metavar="ID", help="报告编号（文件名去掉 .yaml）或文件路径")],
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+    fmt: FormatOpt = Format.table,
+) -> None:
+    """查看一份报告：各项内容、佐证材料（存放位置）、销号核验，以及更正和撤回。"""
+    from lanxi_cli.render.tables import render
+
+    session = open_session(data, as_of)
+    render(report_view(session, session.record(record, ("reports",), "报告")), fmt.value)
+
+
+def report_view(session, report):
+    """The ReportView of one report (shared with `report review`, which shows it before asking)."""
+    import os
+
+    from lanxi_cli.core.domain import record_order
+    from lanxi_cli.io import locate
+    from lanxi_cli.io.evidence import EVIDENCE_DIR
+    from lanxi_cli.render.tables import ReportView
+
+    folder = session.data_dir / EVIDENCE_DIR
+    files = [(a, locate.display_path(folder / a.stored, session.data_dir), os.path.isfile(folder / a.stored))
+             for a in report.evidence_files]
+    fixes = session.corrections
+    reviews = sorted((v for v in session.records("reviews") if v.subject == report.id), key=record_order)
+    task = session.book.task_by_id.get(report.task)
+    return ReportView(report, task.text if task else "", files, reviews, set(fixes.withdrawn),
+                      fixes.withdrawn.get(report.id), fixes.superseded_by.get(report.id))
+
+
 def missing(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
     """旬报未报：最近一个已截止的旬报周期内，什么报告都没交的单位（及其联络员）。"""
     from lanxi_cli.core import reporting

@@ -85,12 +85,36 @@ def review(
     """销号核验：牵头单位同意或退回一份完成申报。
 
     审核另写一个文件（data/reviews/），报告本身不改；退回的申报不计入完成。
+    在终端上不给 --approve 或 --reject 时，先列出报告和它的佐证材料，再询问。
     """
 
     session = open_session(data, as_of)
+    if not approve and not reject:
+        approve, reject = _ask_decision(session, record)
     path, rev, report = _decide(session, record, approve, reject, by, note, "reports", "报告")
     message = f"销号核验：{report.task} {report.unit} {report.date} {DECISIONS[rev.decision]}（{rev.by}）"
     publish(session.data_dir, path, message, no_commit)
+
+
+def _ask_decision(session, record: str) -> tuple[bool, bool]:
+    """On a terminal: the report, its evidence files first, on stderr, then the question
+    (同意/退回); elsewhere the choice is required."""
+    import sys
+
+    from lanxi_cli.cli import report as report_cli
+    from lanxi_cli.errors import UsageError
+    from lanxi_cli.render.tables import render
+
+    if not report_cli._interactive():
+        raise UsageError("请在 --approve（同意）和 --reject（退回）中选择一个")
+    render(report_cli.report_view(session, session.record(record, ("reports",), "报告")), "table", sys.stderr)
+    while True:
+        answer = typer.prompt("看过佐证材料后：同意还是退回？（同意/退回）", err=True).strip()
+        if answer in ("同意", "approve", "y"):
+            return True, False
+        if answer in ("退回", "reject", "n"):
+            return False, True
+        typer.echo("请回答 同意 或 退回", err=True)
 
 
 def request(

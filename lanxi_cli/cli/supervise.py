@@ -60,8 +60,23 @@ def export(output: Annotated[Path, typer.Option("--output", "-o", help="输出�
     summary = overview.compute(session.book, session.obligations(), session.as_of, session.measures)
     reports = sorted((r for r in session.records("reports") if r.date <= session.as_of), key=record_order)
     decided = reviews.decisions(session.reviews, session.as_of)
-    workbook.write(workbook.build(session.book, summary, reports, decided, session.corrections), output, kind)
+    evidence = evidence_link(session.data_dir, output)
+    workbook.write(workbook.build(session.book, summary, reports, decided, session.corrections, evidence), output,
+                   kind)
     typer.echo(str(output))  # an output the user named, shown as named
+
+
+def evidence_link(data_dir: Path, output: Path) -> str:
+    """data/evidence/ as a link relative to the folder `output` is written in (forward slashes)."""
+    import os
+
+    from lanxi_cli.io.evidence import EVIDENCE_DIR
+
+    folder = os.path.abspath(data_dir / EVIDENCE_DIR)
+    try:
+        return Path(os.path.relpath(folder, os.path.dirname(os.path.abspath(output)))).as_posix()
+    except ValueError:  # another drive (Windows): no relative way there
+        return Path(folder).as_uri()
 
 
 def dashboard(

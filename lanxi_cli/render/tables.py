@@ -701,3 +701,76 @@ class MeasuresView(View):
         if any(r.baseline is not None and r.measure.baseline is None for r in self.rows):
             out += "* plan.yaml 未给出基线，以最早一次记录的数值为基线。\n"
         return out
+
+
+@dataclass
+class ReportView(View):
+    """`report show`: one report with its evidence files (where each is stored,
+    whether it is there), its 销号 reviews and its corrections."""
+
+    report: object  # domain.Report
+    task_text: str
+    files: list  # (Attachment, shown path, present)
+    reviews: list  # domain.Review of this report, oldest first (withdrawn ones marked)
+    withdrawn: set  # ids of withdrawn reviews
+    withdrawal: object = None  # the report's own withdrawal, if any
+    superseded_by: str | None = None
+
+    def data(self):
+        r = self.report
+        out = shapes.report(r)
+        out["evidence_files"] = [{**shapes.attachment(a), "path": path, "present": present}
+                                 for a, path, present in self.files]
+        out["reviews"] = [{"id": v.id, "decision": v.decision, "by": v.by, "date": v.date.isoformat(),
+                           "note": v.note, "withdrawn": v.id in self.withdrawn} for v in self.reviews]
+        w = self.withdrawal
+        out["withdrawn"] = None if w is None else {"id": w.id, "date": w.date.isoformat(), "reason": w.reason,
+                                                   "by": w.by}
+        out["superseded_by"] = self.superseded_by
+        return out
+
+    def text(self, width, colour):
+        from lanxi_cli.render.words import STATUS_NAMES
+
+        r, safe = self.report, terminal_safe
+        lines = [f"报告 {r.id}", f"  任务：{r.task} {safe(self.task_text)}", f"  单位：{r.unit}",
+                 f"  日期：{r.date}    状态：{STATUS_NAMES[r.status]}" + (f"    周期：{r.period}" if r.period else "")]
+        if r.count is not None or r.rate is not None:
+            amount = " ".join(x for x in ("" if r.count is None else f"数量 {r.count}",
+                                          "" if r.rate is None else f"比率 {r.rate:.0%}") if x)
+            lines.append(f"  {amount}" + (f"（分项：{safe(r.part)}）" if r.part else ""))
+        if r.by:
+            lines.append(f"  报告人：{safe(r.by)}")
+        if r.note:
+            lines += ["  说明：" + safe(r.note).replace("\n", "\n        ")]
+        lines.append(f"  文件：{r.file}")
+        lines.append("")
+        lines.append(f"佐证材料（{len(self.files)} 份）" if self.files else "佐证材料：无")
+        for i, (a, path, present) in enumerate(self.files, 1):
+            from lanxi_cli.core.evidence import megabytes
+
+            shot = f"，拍摄于 {a.taken.replace('T', ' ')}" if a.taken else ""
+            gone = "" if present else "  【文件不见了】"
+            lines.append(f"  {i}. {safe(a.name)}（{megabytes(a.bytes)}{shot}）{gone}")
+            lines.append(f"     {path}")
+        for link in r.evidence:
+            lines.append(f"  链接或说明：{safe(link)}")
+        lines.append("")
+        if self.reviews:
+            lines.append("销号核验")
+            for v in self.reviews:
+                mark = "（已撤回）" if v.id in self.withdrawn else ""
+                note = f"：{safe(v.note)}" if v.note else ""
+                lines.append(f"  {v.date} {v.by} {'同意' if v.decision == 'approved' else '退回'}{note}{mark}  {v.id}")
+        else:
+            lines.append("销号核验：尚无")
+        fixes = []
+        if r.supersedes:
+            fixes.append(f"  更正了报告 {r.supersedes}" + (f"（理由：{safe(r.reason)}）" if r.reason else ""))
+        if self.superseded_by:
+            fixes.append(f"  已被报告 {self.superseded_by} 更正，不再计入")
+        if self.withdrawal is not None:
+            w = self.withdrawal
+            fixes.append(f"  已于 {w.date} 撤回，不再计入（理由：{safe(w.reason)}）  {w.id}")
+        lines += ["", "更正和撤回", *fixes] if fixes else []
+        return "\n".join(lines) + "\n"

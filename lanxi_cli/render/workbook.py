@@ -41,6 +41,7 @@ class Sheet:
     widths: list[int]
     rows: list[list] = field(default_factory=list)
     fills: dict[int, list[str | None]] = field(default_factory=dict)  # column → FILLS key per row
+    links: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) → hyperlink target
     chart: tuple | None = None  # (title, category column, first and last value columns)
     percent: tuple[int, ...] = ()  # columns (0-based) holding rates: fractions shown as percentages
 
@@ -51,10 +52,13 @@ class Ledger:
     sheets: list[Sheet]
 
 
-def build(book, overview, reports, decided: dict[str, str], corrections=None) -> Ledger:
+def build(book, overview, reports, decided: dict[str, str], corrections=None, evidence: str | None = None) -> Ledger:
     """The sheets. `reports` are those dated on or before the as-of day, oldest
     first, withdrawn and superseded ones too (`corrections` says which);
-    `decided` maps a reviewed record's id to the decision in force."""
+    `decided` maps a reviewed record's id to the decision in force; `evidence`
+    is data/evidence/ as a relative link from the workbook's folder (each
+    evidence file is linked by it, so the link opens wherever the folder and
+    the workbook move together)."""
     from lanxi_cli.core.assess import GROUP_NAMES
 
     as_of = overview.campaign.as_of
@@ -79,13 +83,28 @@ def build(book, overview, reports, decided: dict[str, str], corrections=None) ->
     reps = Sheet("报告", title("报告"), ["报告编号", "任务编号", "单位", "日期", "状态", "数量", "比率", "分项", "周期",
                                          "说明", "报告人", "佐证", "记录时间", "审核结果", "撤回或更正", "文件"],
                  [34, 9, 20, 11, 8, 6, 7, 10, 12, 40, 10, 30, 22, 14, 14, 50])
+    files = Sheet("佐证材料", title("佐证材料"), ["报告编号", "任务编号", "单位", "日期", "文件名", "大小（KB）",
+                                                 "拍摄时间", "SHA-256", "打开"],
+                  [34, 9, 20, 11, 30, 10, 19, 20, 12])
     for r in reports:
         superseded = corrections.superseded_by.get(r.id) if corrections else None
         withdrawn = corrections is not None and r.id in corrections.withdrawn
         fate = "已撤回" if withdrawn else f"已被 {superseded} 更正" if superseded else ""
+        shown = [*r.evidence, *(a.name for a in r.evidence_files)]
+        if r.evidence_files:  # one file: linked itself; several: linked to their first row in 佐证材料
+            target = _file_link(evidence, r.evidence_files[0]) if len(r.evidence_files) == 1 else \
+                f"#'{files.name}'!A{len(files.rows) + 3}"
+            if target:
+                reps.links[(len(reps.rows), 11)] = target
         reps.rows.append([r.id, r.task, r.unit, r.date, STATUS_NAMES[r.status], r.count, r.rate,
-                          r.part, period_name(r.period), r.note, r.by, "\n".join(r.evidence),
+                          r.part, period_name(r.period), r.note, r.by, "\n".join(shown),
                           r.recorded, REVIEW_NAMES[decided.get(r.id)], fate, r.file])
+        for a in r.evidence_files:
+            target = _file_link(evidence, a)
+            if target:
+                files.links[(len(files.rows), 8)] = target
+            files.rows.append([r.id, r.task, r.unit, r.date, a.name, round(a.bytes / 1024, 1),
+                               a.taken.replace("T", " ") if a.taken else None, a.sha256, "打开文件" if target else ""])
 
     units = Sheet("按单位", title("各单位完成情况"), ["单位", "类型", "总数", "按时完成", "逾期完成", "已逾期",
                                                      "即将到期", "未到期", "不适用", "不计分", "完成率", "按时完成率"],
@@ -108,7 +127,12 @@ def build(book, overview, reports, decided: dict[str, str], corrections=None) ->
                           t.overdue, t.due_soon, t.open, LIGHT_NAMES[s.light], s.measure, "，".join(s.reasons)])
         rank.fills.setdefault(14, []).append(s.light)
     rank.percent = (5, 6)
-    return Ledger(f"{town}专项行动工作台账（截至{as_of.isoformat()}）", [tasks, obs, reps, units, rank])
+    return Ledger(f"{town}专项行动工作台账（截至{as_of.isoformat()}）", [tasks, obs, reps, files, units, rank])
+
+
+def _file_link(evidence: str | None, attachment) -> str | None:
+    """A relative link to one stored evidence file (forward slashes: Excel and LibreOffice both read them)."""
+    return None if evidence is None else f"{evidence.rstrip('/')}/{attachment.stored}"
 
 
 def obligations_sheet(book, obligations, title: str) -> Sheet:
@@ -165,6 +189,7 @@ def workbook(ledger: Ledger):
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.hyperlink import Hyperlink
 
     book = Workbook()
     book.remove(book.active)
