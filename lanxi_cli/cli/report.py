@@ -270,7 +270,7 @@ def report_view(session, report):
     """The ReportView of one report (shared with `report review`, which shows it before asking)."""
     import os
 
-    from lanxi_cli.core.domain import record_order
+    from lanxi_cli.core.domain import record_order, task_label
     from lanxi_cli.io import locate
     from lanxi_cli.io.evidence import EVIDENCE_DIR
     from lanxi_cli.render.tables import ReportView
@@ -281,7 +281,8 @@ def report_view(session, report):
     fixes = session.corrections
     reviews = sorted((v for v in session.records("reviews") if v.subject == report.id), key=record_order)
     task = session.book.task_by_id.get(report.task)
-    return ReportView(report, task.text if task else "", files, reviews, set(fixes.withdrawn),
+    return ReportView(report, f"{task_label(task)}：{task.text}" if task else report.task, files, reviews,
+                      set(fixes.withdrawn),
                       fixes.withdrawn.get(report.id), fixes.superseded_by.get(report.id))
 
 

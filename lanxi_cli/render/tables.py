@@ -709,7 +709,7 @@ class ReportView(View):
     whether it is there), its 销号 reviews and its corrections."""
 
     report: object  # domain.Report
-    task_text: str
+    task_text: str  # `1.1 制定方案：<the task's text>`
     files: list  # (Attachment, shown path, present)
     reviews: list  # domain.Review of this report, oldest first (withdrawn ones marked)
     withdrawn: set  # ids of withdrawn reviews
@@ -733,7 +733,7 @@ class ReportView(View):
         from lanxi_cli.render.words import STATUS_NAMES
 
         r, safe = self.report, terminal_safe
-        lines = [f"报告 {r.id}", f"  任务：{r.task} {safe(self.task_text)}", f"  单位：{r.unit}",
+        lines = [f"报告 {r.id}", f"  任务：{safe(self.task_text)}", f"  单位：{r.unit}",
                  f"  日期：{r.date}    状态：{STATUS_NAMES[r.status]}" + (f"    周期：{r.period}" if r.period else "")]
         if r.count is not None or r.rate is not None:
             amount = " ".join(x for x in ("" if r.count is None else f"数量 {r.count}",
