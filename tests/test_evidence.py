@@ -322,3 +322,95 @@ def test_the_ledger_links_each_file_relatively(cli, git_data_dir, files, tmp_pat
         for row, source in zip(listed, ("photo", "pdf", "docx"), strict=True):
             assert sha(out.parent / row[8].hyperlink.target) == sha(files[source])
         assert listed[0][6].value == "2020-09-18 10:22:31"
+
+
+# ---- item 3: pictures pasted into a 填报表 -----------------------------------------------------
+
+FORM_AS_OF = "2020-09-15"
+_CELL_IMAGES = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<etc:cellImages xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing"
+ xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+ xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"
+ xmlns:etc="http://www.wps.cn/officeDocument/2017/etCustomData"><etc:cellImage><xdr:pic><xdr:nvPicPr>
+<xdr:cNvPr id="2" name="ID_3F2A9C" descr=""/><xdr:cNvPicPr/></xdr:nvPicPr><xdr:blipFill><a:blip r:embed="rId1"/>
+<a:stretch><a:fillRect/></a:stretch></xdr:blipFill><xdr:spPr/></xdr:pic></etc:cellImage></etc:cellImages>"""
+_CELL_RELS = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1"
+ Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/image9.jpeg"/>
+</Relationships>"""
+
+
+def _form(cli, data, unit: str) -> tuple[Path, dict]:
+    import tempfile
+
+    from openpyxl import load_workbook
+
+    out = Path(tempfile.mkdtemp(prefix="填报表", dir=data.parent.parent))  # outside the data repository
+    result = cli("form", "make", "-o", str(out), "--unit", unit, "--data", str(data), "--as-of", FORM_AS_OF)
+    assert result.exit_code == 0, result.output
+    path = out / f"{unit}-填报表-{FORM_AS_OF}.xlsx"
+    ws = load_workbook(path)["填报表"]
+    rows = {ws[f"B{r}"].value: r for r in range(5, ws.max_row + 1) if ws[f"B{r}"].value}
+    return path, rows
+
+
+def test_a_form_lets_pictures_be_pasted(cli, data_dir):
+    from openpyxl import load_workbook
+
+    path, _ = _form(cli, data_dir, "苏家湖村")
+    ws = load_workbook(path)["填报表"]
+    assert ws.protection.sheet and not ws.protection.objects  # protected, but pictures may be inserted
+
+
+def test_pictures_pasted_in_a_form_become_the_rows_evidence(cli, git_data_dir, files, tmp_path_factory):
+    from openpyxl import load_workbook
+    from openpyxl.drawing.image import Image
+
+    data = git_data_dir
+    path, rows = _form(cli, data, "苏家湖村")
+    book = load_workbook(path)
+    ws = book["填报表"]
+    for task in ("1.1", "1.2"):
+        ws[f"G{rows[task]}"], ws[f"J{rows[task]}"] = "完成", "2020-09-14"
+    picture = Image(str(files["photo"]))
+    picture.anchor = f"M{rows['1.1']}"  # Excel: a floating picture over the row's 佐证 cell
+    ws.add_image(picture)
+    ws[f"M{rows['1.2']}"] = '=_xlfn.DISPIMG("ID_3F2A9C",1)'  # WPS: a picture in the cell
+    filled = tmp_path_factory.mktemp("收回") / "苏家湖村.xlsx"
+    book.save(filled)
+    wps = files["late"].read_bytes()
+    with zipfile.ZipFile(filled, "a") as archive:  # what WPS adds beside the sheet, and openpyxl does not read
+        archive.writestr("xl/cellimages.xml", _CELL_IMAGES)
+        archive.writestr("xl/_rels/cellimages.xml.rels", _CELL_RELS)
+        archive.writestr("xl/media/image9.jpeg", wps)
+    result = cli("form", "import", str(filled), "--by", "王五", "--data", str(data), "--as-of", FORM_AS_OF)
+    assert result.exit_code == 0, result.output
+    made = {read(p)["task"]: read(p) for p in reports(data)}
+    [excel] = made["1.1"]["evidence_files"]
+    assert (excel["sha256"], excel["taken"]) == (sha(files["photo"]), "2020-09-18T10:22:31")
+    assert excel["name"].startswith(f"第{rows['1.1']}行-")
+    [cell] = made["1.2"]["evidence_files"]
+    assert cell == {"sha256": hashlib.sha256(wps).hexdigest(), "name": f"第{rows['1.2']}行-image9.jpeg",
+                    "bytes": len(wps), "taken": "2020-09-25T08:00:00"}
+    assert "evidence" not in made["1.2"]  # the DISPIMG formula is a picture, not text
+    assert {name.split(".")[0] for name in stored(data)} == {sha(files["photo"]), cell["sha256"]}
+    assert git("status", "--porcelain", cwd=data.parent) == ""  # one commit: the reports and the pictures
+
+
+def test_a_picture_on_a_sensitive_task_names_the_cell(cli, data_dir, files, tmp_path_factory):
+    from openpyxl import load_workbook
+    from openpyxl.drawing.image import Image
+
+    path, rows = _form(cli, data_dir, "兰溪派出所")
+    book = load_workbook(path)
+    ws = book["填报表"]
+    ws[f"G{rows['6.2']}"], ws[f"J{rows['6.2']}"] = "进行中", "2020-09-14"
+    picture = Image(str(files["photo"]))
+    picture.anchor = f"M{rows['6.2']}"
+    ws.add_image(picture)
+    filled = tmp_path_factory.mktemp("收回") / "派出所.xlsx"
+    book.save(filled)
+    result = cli("form", "import", str(filled), "--data", str(data_dir), "--as-of", FORM_AS_OF)
+    assert result.exit_code == 1
+    assert f"!填报表!M{rows['6.2']}: 任务 6.2 涉及个人信息" in result.output
+    assert reports(data_dir) == [] and stored(data_dir) == []

@@ -95,6 +95,21 @@ def _save_all(data_dir: Path, reports: list) -> list[Path]:
     return written
 
 
+def _save_with_pictures(data_dir: Path, reports: list, contents: dict) -> tuple[list[Path], list[Path]]:
+    """The pictures the reports name stored under data/evidence/, then the reports
+    (all or none): (report paths, evidence paths). Where the reports cannot be
+    written, the pictures this call stored are removed again."""
+    from lanxi_cli.io import evidence
+
+    named = {a.sha256: a for r in reports for a in r.evidence_files}
+    stored, created = evidence.keep(data_dir, [(contents[sha], a) for sha, a in named.items()]) if named else ([], [])
+    try:
+        return _save_all(data_dir, reports), stored
+    except BaseException:
+        evidence.discard(created)
+        raise
+
+
 class ImportFormat(StrEnum):
     table = "table"
     json = "json"
@@ -135,12 +150,12 @@ def import_(
         written: list[Path] = []
         if not outcome.errors and outcome.reports and not dry_run:
             try:
-                written = _save_all(session.data_dir, outcome.reports)
+                written, stored = _save_with_pictures(session.data_dir, outcome.reports, filled.contents)
             except LanxiError as exc:
                 outcome.errors.append(f"{shown}: {exc}")
             else:
                 if not no_commit:  # committed before anything is printed (see publish)
-                    commit_or_warn(session.data_dir, written, forms.commit_message(outcome, path.name),
+                    commit_or_warn(session.data_dir, [*written, *stored], forms.commit_message(outcome, path.name),
                                    f"{shown} 的报告")
         if not outcome.errors:
             earlier.update((r.form, r) for r in outcome.reports)  # the same form twice in one run

@@ -28,6 +28,8 @@ HEADER_ROW = 4
 # Shown (locked) columns, then the columns to fill. The reader finds columns by
 # these names, so a column deleted or moved by hand is still read right.
 SHOWN = ("序号", "任务编号", "任务内容", "周期", "截止日期", "当前状态")
+# WPS's picture in a cell: the cell holds =DISPIMG("ID_…",1), the picture lives in xl/cellimages.xml
+DISPIMG = re.compile(r"""^=?\s*(?:_xlfn\.)?DISPIMG\(\s*"([^"]+)"\s*(?:,\s*\d+\s*)?\)\s*$""", re.IGNORECASE)
 FILL = ("状态", "数量", "比率", "日期", "说明", "报告人", "佐证")
 REQUIRED = ("序号", "任务编号", "状态", "日期")  # a form without one of these cannot be read
 # A row is filled when one of these holds something (a date or a name alone reports nothing).
@@ -130,6 +132,8 @@ class Filled:
     keys: dict[int, tuple[str, str | None, str | None]]  # 序号 → (task, period, subject), from the hidden sheet
     header: dict[str, str]  # column name → its header cell (D4)
     rows: list[tuple[int, dict[str, Cell]]]  # (sheet row, column name → cell), below the header
+    pictures: dict = field(default_factory=dict)  # sheet row → (Attachment, …) of the pictures pasted in it
+    contents: dict = field(default_factory=dict)  # digest → the picture's bytes (io.evidence.Source), to store
 
 
 @dataclass(slots=True)
@@ -267,6 +271,8 @@ def _values(cells: dict[str, Cell]) -> tuple[dict[str, object], list[tuple[str, 
                 faults.append((name, str(exc)))
     for name in ("说明", "报告人", "佐证"):
         cell = cells.get(name)
+        if name == "佐证" and cell is not None and cell.formula and DISPIMG.match(str(cell.value)):
+            continue  # a picture in the cell (WPS): taken as a file, see read_rows
         if not _blank(cell):
             if cell.formula:
                 faults.append((name, "这一格是公式；请直接填写内容"))
@@ -277,6 +283,7 @@ def _values(cells: dict[str, Cell]) -> tuple[dict[str, object], list[tuple[str, 
 def read_rows(book, filled: Filled, as_of: dt.date, recorded: str, by: str = "") -> Outcome:
     """Every filled row of a form → a checked report (build_report, as `report add`
     checks one), or a fault on its cell. Nothing here consults earlier reports."""
+    from lanxi_cli.core.evidence import check_file, refuse_files
     from lanxi_cli.core.reporting import Draft, build_report
 
     out = Outcome(filled.form_id, filled.unit)
@@ -304,11 +311,19 @@ def read_rows(book, filled: Filled, as_of: dt.date, recorded: str, by: str = "")
             seen[seq] = number
         values, found = _values(cells)
         faults += found
+        pictures = filled.pictures.get(number, ())
+        if pictures and not faults:
+            try:
+                refuse_files(book.task_by_id[key[0]], len(pictures))
+                for picture in pictures:
+                    check_file(book.plan.evidence, picture.name, picture.bytes)
+            except UsageError as exc:
+                faults.append(("佐证", exc.message.replace("请只用 --note 写明情况", "请删去图片，只在说明中写明情况")))
         if not faults:
             draft = Draft(
                 task=key[0], unit=key[2] or filled.unit, date=values["日期"], status=values["状态"],
                 count=values.get("数量"), rate=values.get("比率"), period=key[1], note=values.get("说明", ""),
-                by=values.get("报告人") or by, evidence=values.get("佐证", ()),
+                by=values.get("报告人") or by, evidence=values.get("佐证", ()), files=tuple(pictures),
             )
             try:
                 report = build_report(book, draft, as_of, recorded)

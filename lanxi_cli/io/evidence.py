@@ -202,9 +202,16 @@ def attachments(book, task, sources: list[Source]) -> list[tuple[Source, object]
         check_file(book.plan.evidence, src.name, src.size)
     found: dict[str, tuple[Source, Attachment]] = {}
     for src in sources:
-        sha = _hash(src)
-        found.setdefault(sha, (src, Attachment(sha, src.name, src.size, taken(src))))
+        item = describe(src)
+        found.setdefault(item.sha256, (src, item))
     return list(found.values())
+
+
+def describe(src: Source):
+    """The Attachment a file is recorded as: its digest, name, size, EXIF time."""
+    from lanxi_cli.core.domain import Attachment
+
+    return Attachment(_hash(src), src.name, src.size, taken(src))
 
 
 def _hash(src: Source) -> str:

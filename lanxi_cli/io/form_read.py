@@ -41,7 +41,7 @@ def _open(path: Path):
         with warnings.catch_warnings():  # openpyxl's notes on WPS/LibreOffice extensions it drops
             warnings.simplefilter("ignore")
             # from bytes, so a name WeChat changed (or no .xlsx at all) does not matter
-            return load_workbook(io.BytesIO(data), data_only=False)
+            return load_workbook(io.BytesIO(data), data_only=False), data
     except FormError:
         raise
     except Exception:  # not a zip, not a workbook, or a broken one: openpyxl raises many kinds
@@ -66,7 +66,7 @@ def _meta(book) -> dict:
 
 def read(path: Path, shown: str) -> Filled:
     """The filled form at `path` (named `shown` in messages), or FormError."""
-    book = _open(path)
+    book, data = _open(path)
     meta = _meta(book)
     sheet = meta.get("sheet") or SHEET
     if sheet not in book.sheetnames:
@@ -93,5 +93,30 @@ def read(path: Path, shown: str) -> Filled:
             value = None if cell is None else cell.value
             found[name] = Cell(ref, value, getattr(cell, "data_type", None) == "f")
         rows.append((row, found))
+    formulas = {row: [str(c.value) for c in cells.values() if c.formula] for row, cells in rows}
+    pictures, contents = _pictures(data, sheet, {r: f for r, f in formulas.items() if f})
     return Filled(shown, sheet, meta["form_id"], meta.get("unit", ""), meta.get("as_of", ""), meta["keys"],
-                  header, rows)
+                  header, rows, pictures, contents)
+
+
+def _pictures(data: bytes, sheet: str, formulas: dict[int, list[str]]) -> tuple[dict, dict]:
+    """(sheet row → the pictures pasted in it, each an Attachment: digest, a name
+    saying where it was, size, EXIF time; digest → its bytes, for storing)."""
+    from lanxi_cli.io import evidence
+    from lanxi_cli.io.form_pictures import PictureError, pictures
+
+    try:
+        found = pictures(data, sheet, formulas)
+    except PictureError as exc:
+        raise FormError(f"无法读取表中的图片（{exc}）") from None
+    rows, contents = {}, {}
+    for row, items in found.items():
+        described = []
+        for name, content in items:
+            src = evidence.in_memory(f"第{row}行-{name}", content)
+            item = evidence.describe(src)
+            contents.setdefault(item.sha256, src)
+            if all(d.sha256 != item.sha256 for d in described):
+                described.append(item)
+        rows[row] = tuple(described)
+    return rows, contents

@@ -24,7 +24,8 @@ STATE_WORDS = {"overdue": "已逾期", "due_soon": "即将到期", "open": "未�
 STATE_FILLS = {"overdue": "FFC7CE", "due_soon": "FFF2CC"}
 TO_FILL = "FFFDE7"  # the shade of the cells to fill
 GUIDE = ("填写说明：只填浅黄色的格子，每个任务一行。状态从下拉框选（完成、进行中、受阻）；日期写 2020-09-20；"
-         "数量填整数；比率填百分数（如 85%）；多个佐证用分号隔开。没有进展的行留空即可。"
+         "数量填整数；比率填百分数（如 85%）；佐证可填网址（多个用分号隔开），照片可直接贴在该行。"
+         "没有进展的行留空即可。"
          "请勿增删行、列，也不要改动灰色的格子；填好后保存，原样发回。")
 
 
@@ -147,6 +148,7 @@ def workbook(form: Form, campaign_start: dt.date):
     ws.protection.sheet = True
     ws.protection.formatColumns = False  # widths and heights may be changed; nothing else
     ws.protection.formatRows = False
+    ws.protection.objects = False  # pictures (佐证) may be pasted in: Excel's floating ones, WPS's in a cell
 
     meta = book.create_sheet(META_SHEET)
     for row in ([META_MARK, "1"], ["form_id", form.id], ["unit", form.unit], ["as_of", form.as_of.isoformat()],
