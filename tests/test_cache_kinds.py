@@ -31,6 +31,8 @@ GOOD = {
     "indicators": "measure: 外流贩毒人数\nvalue: 3\ndate: 2020-09-20\nby: 苏家湖 村\n",
     "withdrawals": "subject: data/reports/subject.yaml\nreason: 填错了\ndate: 2020-09-20\n",
     "measures": "unit: 苏家湖 村\nkind: 提醒\ndate: 2020-09-20\n",
+    "removals": f"sha256: {'a' * 64}\nreason: 照片中有在戒人员\ndate: 2020-09-20\n",
+    "receipts": "unit: 苏家湖 村\ndate: 2020-09-20\nby: 张三\n",
 }
 # What the loader makes of each GOOD file: (field, value as written → canonical).
 CANONICAL = {
@@ -41,12 +43,15 @@ CANONICAL = {
     "indicators": {"by": "苏家湖村"},
     "withdrawals": {"subject": "subject"},
     "measures": {"unit": "苏家湖村"},
+    "removals": {},
+    "receipts": {"unit": "苏家湖村"},
 }
 # A fault only the book or another record shows (withdrawals have none of their own).
 FAULT = {
     "reports": ("苏家湖 村", "火星村"), "extensions": ("苏家湖 村", "火星村"), "exemptions": ("苏家湖 村", "火星村"),
     "reviews": ("data/reports/subject.yaml", "no-such-record"), "indicators": ("苏家湖 村", "火星村"),
     "measures": ("苏家湖 村", "火星村"),
+    "receipts": ("苏家湖 村", "火星村"),
 }
 
 

@@ -4,6 +4,7 @@ local folders or git addresses served by a real `git daemon` on loopback."""
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import shutil
@@ -88,6 +89,33 @@ def test_county_status_json_adds_up_each_town_as_its_own_commands_do(cli, county
     # the clone lives in the machine-local cache, outside every work tree
     assert not (county["file"].parent / ".git").exists()
     assert git("rev-parse", "HEAD", cwd=clone.parent) == git("rev-parse", "HEAD", cwd=county["shimen"])
+
+
+def test_the_county_never_copies_a_towns_evidence(cli, county, cache_home, tmp_path):
+    """佐证材料 (issue 27) show people: the county's copy of a town holds its reports, never its evidence,
+    on the first clone and on later fetches."""
+    work = county["shimen"]
+    photo = tmp_path / "签到.jpg"
+    photo.write_bytes(b"\xff\xd8 a photo of people \xff\xd9")
+
+    def evidence_report(task: str, as_of: str) -> None:
+        result = cli("report", "add", "-t", task, "-u", "青山村", "-e", str(photo), "--data", str(work / "data"),
+                     "--as-of", as_of)
+        assert result.exit_code == 0, result.output
+        git("push", "--quiet", county["url"], "HEAD:refs/heads/master", cwd=work)
+
+    evidence_report("1.1", "2021-03-21")
+    assert list((work / "data" / "evidence").glob("*.jpg"))  # the town has it
+    for round_ in range(2):  # cloned, then fetched after a new push
+        result = cli("county", "status", "--towns", str(county["file"]), "--as-of", AS_OF, "--format", "json")
+        assert result.exit_code == 0, result.output
+        clone = cache_home / "lanxi" / "towns" / hashlib.blake2b(county["url"].encode(), digest_size=8).hexdigest()
+        assert (clone / "data" / "reports").is_dir() and not (clone / "data" / "evidence").exists(), result.stderr
+        assert "无法" not in result.stderr, result.stderr
+        assert git("rev-parse", "HEAD", cwd=clone) == git("rev-parse", "HEAD", cwd=work)
+        if round_ == 0:
+            photo.write_bytes(b"\xff\xd8 another photo \xff\xd9")
+            evidence_report("2.3", "2021-06-21")
 
 
 def test_a_new_push_is_fetched_and_a_lost_server_falls_back_to_the_copy(cli, county, server):

@@ -414,3 +414,101 @@ def test_a_picture_on_a_sensitive_task_names_the_cell(cli, data_dir, files, tmp_
     assert result.exit_code == 1
     assert f"!填报表!M{rows['6.2']}: 任务 6.2 涉及个人信息" in result.output
     assert reports(data_dir) == [] and stored(data_dir) == []
+
+
+# ---- item 4: kept honest and lawful -----------------------------------------------------------
+
+
+def check(cli, data) -> tuple[int, list[str]]:
+    result = cli("check", "--data", str(data))
+    return result.exit_code, result.stdout.splitlines()
+
+
+def test_check_names_a_tampered_a_missing_and_an_unnamed_file(cli, git_data_dir, files):
+    data = git_data_dir
+    rid = _claim(cli, data, files)
+    assert check(cli, data)[0] == 0
+    photo, paper = data / "evidence" / f"{sha(files['photo'])}.jpg", data / "evidence" / f"{sha(files['pdf'])}.pdf"
+    photo.write_bytes(photo.read_bytes() + b"tampered")  # changed after it was stored
+    paper.unlink()  # gone without a record
+    stray = data / "evidence" / f"{sha(files['docx'])}.docx"
+    stray.write_bytes(files["docx"].read_bytes())  # no report names it
+    code, lines = check(cli, data)
+    assert code == 1
+    tampered = hashlib.sha256(photo.read_bytes()).hexdigest()
+    assert (f"data/evidence/{photo.name}: 文件内容的 SHA-256 摘要（{tampered[:12]}…）与文件名不符："
+            "文件已被改动或损坏") in lines
+    assert f"data/evidence/{stray.name}: 没有任何报告引用这份佐证材料（可用 lanxi evidence remove 删除）" in lines
+    [report] = reports(data)
+    assert (f"data/reports/2020/09/{report.name}: 佐证材料 data/evidence/{paper.name} 不见了"
+            "（没有 lanxi evidence remove 的删除记录）") in lines
+    assert rid in report.name
+
+
+def test_a_git_lfs_pointer_with_the_digest_is_valid(cli, data_dir, files):
+    add(cli, data_dir, "-t", "1.1", "-u", "苏家湖", "-e", str(files["photo"]), "--no-commit")
+    stored_file = data_dir / "evidence" / f"{sha(files['photo'])}.jpg"
+    size = stored_file.stat().st_size
+    pointer = "version https://git-lfs.github.com/spec/v1\noid sha256:{}\nsize {}\n"
+    stored_file.write_text(pointer.format(sha(files["photo"]), size), encoding="ascii")  # as an LFS clone leaves it
+    assert check(cli, data_dir)[0] == 0
+    stored_file.write_text(pointer.format("b" * 64, size), encoding="ascii")
+    code, lines = check(cli, data_dir)
+    assert code == 1 and any("Git LFS 指针所指的摘要（bbbbbbbbbbbb…）与文件名不符" in line for line in lines)
+
+
+def test_evidence_remove_deletes_the_file_and_keeps_its_digest(cli, git_data_dir, files):
+    data = git_data_dir
+    rid = _claim(cli, data, files)
+    digest = sha(files["photo"])
+    bad = cli("evidence", "remove", "../../etc/passwd", "--reason", "x", "--data", str(data), "--as-of", AS_OF)
+    assert bad.exit_code == 2
+    result = cli("evidence", "remove", digest, "--reason", "照片中有群众面部", "--by", "禁毒办",
+                 "--data", str(data), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert not (data / "evidence" / f"{digest}.jpg").exists()
+    [record] = sorted((data / "removals").rglob("*.yaml"))
+    assert read(record)["sha256"] == digest and read(record)["reason"] == "照片中有群众面部"
+    assert git("status", "--porcelain", cwd=data.parent) == ""  # the deletion and the record, one commit
+    changed = git("show", "--name-status", "--format=", "HEAD", cwd=data.parent)
+    assert f"D\tdata/evidence/{digest}.jpg" in changed
+    assert check(cli, data)[0] == 0  # the report still names it: gone on purpose
+    shown = cli("report", "show", rid, "--data", str(data), "--as-of", AS_OF).stdout
+    assert "签到.JPG（1 KB，拍摄于 2020-09-18 10:22:31）  【文件不见了】" in shown
+    again = cli("evidence", "remove", digest, "--reason", "x", "--data", str(data), "--as-of", AS_OF)
+    assert again.exit_code == 2
+
+
+def _lfs() -> bool:
+    import shutil
+    import subprocess
+
+    return shutil.which("git-lfs") is not None and subprocess.run(
+        ["git", "lfs", "version"], capture_output=True).returncode == 0
+
+
+@pytest.mark.skipif(not _lfs(), reason="git lfs is not installed (apt-get install git-lfs)")
+def test_lanxi_works_unchanged_on_git_lfs(cli, git_data_dir, files, tmp_path_factory):
+    """A town that moved data/evidence to Git LFS: report add commits a pointer, a clone without the
+    LFS objects holds pointer files, and check, report show and the 台账 still work there."""
+    import subprocess
+
+    data = git_data_dir
+    repo = data.parent
+    git("lfs", "install", "--local", cwd=repo)
+    git("lfs", "track", "data/evidence/*", cwd=repo)
+    git("add", ".gitattributes", cwd=repo)
+    git("commit", "-qm", "佐证材料用 Git LFS", cwd=repo)
+    rid = _claim(cli, data, files)
+    assert git("status", "--porcelain", cwd=repo) == ""
+    name = f"data/evidence/{sha(files['photo'])}.jpg"
+    blob = git("cat-file", "-p", f"HEAD:{name}", cwd=repo)
+    assert blob.startswith("version https://git-lfs.github.com/spec/v1\noid sha256:" + sha(files["photo"]))
+    assert check(cli, data)[0] == 0  # the work tree holds the photo itself
+    clone = tmp_path_factory.mktemp("副本") / "town"
+    subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True, capture_output=True,
+                   env={**__import__("os").environ, "GIT_LFS_SKIP_SMUDGE": "1"})
+    copied = clone / name
+    assert copied.read_text(encoding="ascii").startswith("version https://git-lfs")  # a pointer, not the photo
+    assert check(cli, clone / "data")[0] == 0
+    assert "签到.JPG" in cli("report", "show", rid, "--data", str(clone / "data"), "--as-of", AS_OF).stdout

@@ -75,7 +75,8 @@ def test_every_unit_with_an_overdue_item_is_named(cli, scenario):
             sorted(late, key=lambda o: (o["due"], o["task"]))
         assert f"\n{unit} · " in table
         text = "".join(m.split("）", 1)[1] if m.startswith("（") else m for m in named[unit]["sms"])
-        assert text.startswith(f"{unit}联络员{named[unit]['liaison']}：逾期{len(late)}项：")
+        ask = "请先签收专项行动通知；" if named[unit]["unacknowledged"] else ""  # asked first (issue 27)
+        assert text.startswith(f"{unit}联络员{named[unit]['liaison']}：{ask}逾期{len(late)}项：")
         assert all(o["task"] in text for o in late)
 
 
@@ -111,11 +112,25 @@ def test_a_missing_report_alone(cli, data_dir):
     assert rows == [{
         "unit": "中心校", "liaison": "", "phone": "",
         "overdue": [], "due_soon": [],
-        "missing_report": True, "window": {"start": "2020-09-01", "end": "2020-09-10"},
+        "missing_report": True, "unacknowledged": False, "window": {"start": "2020-09-01", "end": "2020-09-10"},
         "text": "中心校联络员：9月1日至10日旬报未报。请尽快报送。",
         "sms": ["中心校联络员：9月1日至10日旬报未报。请尽快报送。"],
     }]
     assert remind(cli, data_dir, "--unit", "禁毒协会", as_of="2020-09-11") == "截至 2020-09-11，没有需要催办的单位。\n"
+
+
+def test_a_unit_that_has_not_acknowledged_is_asked_to_first(cli, data_dir):
+    """签收 (issue 27): 2 days after the notice (09-01) a unit that neither acknowledged nor filed a report is
+    asked to acknowledge, before anything else; on 09-03 (the last day allowed) it is not yet. 邮政 owes
+    nothing else on 09-04 (its 8.2 falls due on 09-15)."""
+    assert json.loads(remind(cli, data_dir, "--unit", "邮政", "--format", "json", as_of="2020-09-03")) == []
+    [row] = json.loads(remind(cli, data_dir, "--unit", "邮政", "--format", "json", as_of="2020-09-04"))
+    assert (row["unacknowledged"], row["overdue"], row["due_soon"]) == (True, [], [])
+    assert row["sms"] == ["邮政联络员：请先签收专项行动通知。请回复已收到。"]
+    table = remind(cli, data_dir, "--unit", "邮政", as_of="2020-09-04")
+    assert "\n邮政 · 联络员未备案 · 未签收\n  邮政联络员：请先签收专项行动通知。请回复已收到。\n" in table
+    assert cli("ack", "-u", "邮政", "--data", str(data_dir), "--as-of", "2020-09-04", "--no-commit").exit_code == 0
+    assert json.loads(remind(cli, data_dir, "--unit", "邮政", "--format", "json", as_of="2020-09-04")) == []
 
 
 def test_a_long_list_is_summarised_in_one_message(cli, scenario):

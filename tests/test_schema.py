@@ -67,7 +67,7 @@ def test_a_plan_made_by_init_passes_too(cli, tmp_path):
 
 
 ALL_KINDS = ["plan", "tasks", "report", "review", "extension", "exemption", "indicator", "measure", "withdrawal",
-             "liaisons"]
+             "liaisons", "removal", "receipt"]
 
 
 def test_the_command_offers_every_kind_the_module_knows():

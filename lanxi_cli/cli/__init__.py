@@ -36,6 +36,7 @@ COMMANDS = {
     "goals": "lanxi_cli.cli.goals:list_values",
     "withdraw": "lanxi_cli.cli.corrections:withdraw",
     "remind": "lanxi_cli.cli.forms:remind",
+    "ack": "lanxi_cli.cli.receipts:ack",
     "report add": "lanxi_cli.cli.report:add",
     "report list": "lanxi_cli.cli.report:list_",
     "report show": "lanxi_cli.cli.report:show",
@@ -56,6 +57,7 @@ COMMANDS = {
     "form make": "lanxi_cli.cli.forms:make",
     "form import": "lanxi_cli.cli.forms:import_",
     "unit liaison": "lanxi_cli.cli.forms:liaison",
+    "evidence remove": "lanxi_cli.cli.receipts:remove",
     "sync": "lanxi_cli.cli.towns:sync",
     "init": "lanxi_cli.cli.towns:init",
     "schema": "lanxi_cli.cli.towns:schema",
@@ -75,6 +77,7 @@ GROUPS = {
     "indicator": "工作目标指标：记录数值、查看趋势。",
     "form": "填报表：生成（make）发给各单位填写，导入（import）填好的表。",
     "unit": "单位：备案联络员（liaison）。",
+    "evidence": "佐证材料：删除（remove）涉及个人信息或误传的文件，只留摘要。",
     "county": "全县汇总：各镇进展一览（status）、导出 Excel（export）。",
 }
 

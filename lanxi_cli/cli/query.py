@@ -68,8 +68,13 @@ def status(
         units, cell = engine.state_matrix(book, obligations)
         view = tables.MatrixView(campaign(book, session.as_of), [t.id for t in book.tasks], units, cell)
     else:
+        from lanxi_cli.core import receipts
+
         tallies = engine.tally(book, obligations, session.as_of)
-        view = tables.StatusView(campaign(book, session.as_of), tallies, GROUP_OF_KIND)
+        acks, late = receipts.state(book, session.records("receipts"), session.reports, session.as_of,
+                                    [t.unit for t in tallies])
+        view = tables.StatusView(campaign(book, session.as_of), tallies, GROUP_OF_KIND, acks, late,
+                                 receipts.deadline(book))
     tables.render(view, fmt.value)
 
 

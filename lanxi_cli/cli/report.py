@@ -55,7 +55,7 @@ UnitsOpt = Annotated[list[str] | None, typer.Option(
 )]
 EvidenceOpt = Annotated[list[str] | None, typer.Option(
     "--evidence", "-e", metavar="文件|网址",
-    help="佐证材料：文件（照片、PDF、Word 等，存入 data/evidence/）或网址",
+    help="佐证材料：照片、文档等文件（存入 data/evidence/），或网址",
 )]
 SinceOpt = Annotated[str | None, typer.Option("--since", help="只看这一天及以后（YYYY-MM-DD）")]
 

@@ -61,9 +61,18 @@ def export(output: Annotated[Path, typer.Option("--output", "-o", help="输出�
     reports = sorted((r for r in session.records("reports") if r.date <= session.as_of), key=record_order)
     decided = reviews.decisions(session.reviews, session.as_of)
     evidence = evidence_link(session.data_dir, output)
-    workbook.write(workbook.build(session.book, summary, reports, decided, session.corrections, evidence), output,
-                   kind)
+    acks = receipt_state(session, summary)[0]
+    workbook.write(workbook.build(session.book, summary, reports, decided, session.corrections, evidence, acks),
+                   output, kind)
     typer.echo(str(output))  # an output the user named, shown as named
+
+
+def receipt_state(session, summary):
+    """(each unit's 签收, the units late to acknowledge) over the units the overview shows."""
+    from lanxi_cli.core import receipts
+
+    return receipts.state(session.book, session.records("receipts"), session.reports, session.as_of,
+                          [t.unit for t in summary.units])
 
 
 def evidence_link(data_dir: Path, output: Path) -> str:
@@ -85,12 +94,14 @@ def dashboard(
     as_of: AsOfOpt = None,
 ) -> None:
     """进展看板：一个离线网页，含各组各单位进度、单位×任务红黄绿一览、逾期事项和完成进度曲线。"""
-    from lanxi_cli.core import overview
+    from lanxi_cli.core import overview, receipts
     from lanxi_cli.core.assess import GROUP_NAMES
     from lanxi_cli.render import dashboard as page
 
     page.output_kind(output)
     session = open_session(data, as_of)
     summary = overview.compute(session.book, session.obligations(), session.as_of, session.measures)
-    page.write(page.html(summary, GROUP_NAMES, [t.id for t in session.book.tasks]), output)
+    acks, late = receipt_state(session, summary)
+    page.write(page.html(summary, GROUP_NAMES, [t.id for t in session.book.tasks],
+                         (acks, late, receipts.deadline(session.book))), output)
     typer.echo(str(output))  # an output the user named, shown as named

@@ -279,7 +279,7 @@ class EvidenceRule:
 
 
 @dataclass(frozen=True, slots=True)
-class Receipt:
+class ReceiptRule:
     """签收: the days a unit has, after the notice's date (`Plan.issued`), to
     acknowledge receiving it (`lanxi ack`)."""
 
@@ -313,7 +313,7 @@ class Plan:
     liaison: LiaisonRule = field(default_factory=LiaisonRule)
     units_source: Source | None = None
     evidence: EvidenceRule = field(default_factory=EvidenceRule)
-    receipt: Receipt = field(default_factory=Receipt)
+    receipt: ReceiptRule = field(default_factory=ReceiptRule)
 
 
 # ---- tasks.yaml ------------------------------------------------------------
@@ -667,6 +667,35 @@ class Withdrawal(Record):
     subject: Text
     reason: Text
     date: dt.date  # the day it was withdrawn
+    by: str = ""
+    recorded: str = ""
+    file: str = ""  # set by the loader, never read from the file
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRemoval(Record):
+    """`evidence remove`: the file data/evidence/<sha256>.* was deleted (it showed
+    people, or was sent by mistake); its digest stays on record. Reports that
+    named it keep naming it: `check` knows it is gone on purpose."""
+
+    __pydantic_config__ = FORBID
+    sha256: Digest
+    reason: Text
+    date: dt.date  # the day it was removed
+    by: str = ""
+    recorded: str = ""
+    file: str = ""  # set by the loader, never read from the file
+
+
+@dataclass(frozen=True, slots=True)
+class Acknowledgement(Record):
+    """签收: `unit` received the notice (the plan), or with `of` a 督办通知单
+    (the id of its record under data/notices/), on `date`."""
+
+    __pydantic_config__ = FORBID
+    unit: Text
+    date: dt.date
+    of: str = ""  # a notice's id; empty: the campaign's notice itself
     by: str = ""
     recorded: str = ""
     file: str = ""  # set by the loader, never read from the file

@@ -87,10 +87,10 @@ class Stored:
     pointer: bool = False
 
 
-def evidence_problems(reports, stored: list[Stored], removed: set[str]) -> list[tuple[str, str]]:
+def evidence_problems(reports, stored: list[Stored], removed: set[str], folder: str) -> list[tuple[str, str]]:
     """(file, message) for `check`: a stored file whose content no longer matches
     its name, a report naming a file that is not there (unless `evidence remove`
-    removed it), a file that no report names."""
+    removed it), a file that no report names. `folder`: data/evidence as shown."""
     named: dict[str, str] = {}
     for report in reports:
         for item in report.evidence_files:
@@ -98,17 +98,18 @@ def evidence_problems(reports, stored: list[Stored], removed: set[str]) -> list[
     by_name = {s.name: s for s in stored}
     problems = []
     for s in stored:
+        where = f"{folder}/{s.name}"
         expected = s.name.split(".", 1)[0]
         if not DIGEST.fullmatch(expected):
-            problems.append((s.name, "不是 lanxi 存放的佐证材料（文件名应为 SHA-256 摘要加扩展名）"))
+            problems.append((where, "不是 lanxi 存放的佐证材料（文件名应为 SHA-256 摘要加扩展名）"))
         elif s.digest is None:
-            problems.append((s.name, "无法读取"))
+            problems.append((where, "无法读取（不是普通文件？）"))
         elif s.digest != expected:
             what = "Git LFS 指针所指的摘要" if s.pointer else "文件内容的 SHA-256 摘要"
-            problems.append((s.name, f"{what}（{s.digest[:12]}…）与文件名不符：文件已被改动或损坏"))
+            problems.append((where, f"{what}（{s.digest[:12]}…）与文件名不符：文件已被改动或损坏"))
         elif s.name not in named:
-            problems.append((s.name, "没有任何报告引用这份佐证材料（可用 lanxi evidence remove 删除）"))
+            problems.append((where, "没有任何报告引用这份佐证材料（可用 lanxi evidence remove 删除）"))
     for name, file in named.items():
         if name not in by_name and name.split(".", 1)[0] not in removed:
-            problems.append((file, f"佐证材料 evidence/{name} 不见了"))
+            problems.append((file, f"佐证材料 {folder}/{name} 不见了（没有 lanxi evidence remove 的删除记录）"))
     return problems

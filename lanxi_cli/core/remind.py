@@ -24,6 +24,7 @@ class Reminder:
     overdue: list = field(default_factory=list)  # engine Obligations, earliest due first
     due_soon: list = field(default_factory=list)
     missing_report: bool = False
+    unacknowledged: bool = False  # has not acknowledged the notice (签收) in the days allowed
     window: tuple[dt.date, dt.date] | None = None  # the 旬报 window checked
     messages: list[str] = field(default_factory=list)  # each one SMS
 
@@ -32,9 +33,11 @@ class Reminder:
         return "\n".join(self.messages)
 
 
-def reminders(book, obligations, reports, as_of: dt.date, unit: str | None = None) -> list[Reminder]:
+def reminders(book, obligations, reports, as_of: dt.date, unit: str | None = None,
+              unacknowledged=()) -> list[Reminder]:
     """A reminder for each unit (or the one named) that has something to be reminded of,
-    villages and communities first. The 旬报 is checked as `report missing` checks it."""
+    villages and communities first. The 旬报 is checked as `report missing` checks it;
+    `unacknowledged`: units late to acknowledge the notice (core.receipts), asked for that first."""
     from lanxi_cli.core.engine import unit_order
     from lanxi_cli.core.reporting import missing_units, season_window
 
@@ -56,6 +59,9 @@ def reminders(book, obligations, reports, as_of: dt.date, unit: str | None = Non
     for name in missing:
         if unit in (None, name):
             reminder(name).missing_report = True
+    for name in unacknowledged:
+        if unit in (None, name):
+            reminder(name).unacknowledged = True
     out = sorted(by_unit.values(), key=lambda r: unit_order(book, r.unit))
     for r in out:
         r.messages = messages(r, as_of)
@@ -100,18 +106,22 @@ def _items(label: str, obligations, as_of: dt.date) -> list[str]:
 def _pieces(r: Reminder, as_of: dt.date) -> list[str]:
     """The full message in pieces, each ending where a message may be split."""
     pieces = [f"{r.unit}联络员{r.liaison}："]
+    if r.unacknowledged:
+        pieces.append("请先签收专项行动通知；")
     for label, obligations in (("逾期", r.overdue), ("即将到期", r.due_soon)):
         if obligations:
             pieces += _items(label, obligations, as_of)
     if r.missing_report:
         pieces.append(f"{window_text(*r.window, as_of)}旬报未报；")
-    pieces[-1] = pieces[-1].removesuffix("；") + "。" + ("请抓紧办理。" if r.overdue or r.due_soon else "请尽快报送。")
+    ask = "请抓紧办理。" if r.overdue or r.due_soon else "请尽快报送。" if r.missing_report else "请回复已收到。"
+    pieces[-1] = pieces[-1].removesuffix("；") + "。" + ask
     return pieces
 
 
 def _summary(r: Reminder, as_of: dt.date) -> str:
-    parts = [f"{label}{len(obs)}项（最早{day_text(obs[0].due, as_of)}）"
-             for label, obs in (("逾期", r.overdue), ("即将到期", r.due_soon)) if obs]
+    parts = ["请先签收专项行动通知"] if r.unacknowledged else []
+    parts += [f"{label}{len(obs)}项（最早{day_text(obs[0].due, as_of)}）"
+              for label, obs in (("逾期", r.overdue), ("即将到期", r.due_soon)) if obs]
     if r.missing_report:
         parts.append(f"{window_text(*r.window, as_of)}旬报未报")
     return f"{r.unit}联络员{r.liaison}：{'，'.join(parts)}。明细见任务清单，请抓紧办理。"

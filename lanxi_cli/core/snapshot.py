@@ -22,6 +22,7 @@ _SKIPPED = {
     "reports": "已跳过此报告", "extensions": "已跳过此延期申请", "exemptions": "已跳过此不适用申请",
     "reviews": "已跳过此审核", "indicators": "已跳过此指标记录", "withdrawals": "已跳过此撤回记录",
     "measures": "已跳过此督办措施记录",
+    "removals": "已跳过此删除记录", "receipts": "已跳过此签收记录",
 }
 
 
@@ -292,6 +293,22 @@ def check(data_dir: Path) -> tuple[Book | None, list, list[Problem], list[Proble
     from lanxi_cli.io.load import obsolete_problems
 
     found += obsolete_problems(data_dir, snap.book)
+    found += _evidence_problems(data_dir, snap)
     counting = [r for r in snap.reports if snap.corrections.counts(r)]
     warnings = [Problem(r.file, None, text) for r, text in bare_done_warnings(snap.book, counting)]
     return snap.book, snap.reports, snap.problems + found, warnings
+
+
+
+def _evidence_problems(data_dir: Path, snap: Snapshot) -> list[Problem]:
+    """data/evidence/ against every report (withdrawn and superseded ones still name their files)."""
+    from lanxi_cli.core.evidence import evidence_problems
+    from lanxi_cli.io import evidence, locate
+
+    stored = evidence.stored(data_dir)
+    reports = snap.records("reports")
+    if not stored and not any(r.evidence_files for r in reports):
+        return []
+    removed = {r.sha256 for r in snap.records("removals")}
+    shown = locate.display_path(data_dir / evidence.EVIDENCE_DIR, data_dir)
+    return [Problem(file, None, message) for file, message in evidence_problems(reports, stored, removed, shown)]

@@ -14,6 +14,8 @@ from lanxi_cli.io.locate import (
     INDICATORS_DIR,
     MEASURES_DIR,
     PLAN_FILE,
+    RECEIPTS_DIR,
+    REMOVALS_DIR,
     REPORTS_DIR,
     REVIEWS_DIR,
     TASKS_FILE,
@@ -281,6 +283,7 @@ _CLASSES = {
     REPORTS_DIR: "Report", REVIEWS_DIR: "Review", EXTENSIONS_DIR: "Extension",
     EXEMPTIONS_DIR: "Exemption", INDICATORS_DIR: "IndicatorValue", WITHDRAWALS_DIR: "Withdrawal",
     MEASURES_DIR: "MeasureTaken",
+    REMOVALS_DIR: "EvidenceRemoval", RECEIPTS_DIR: "Acknowledgement",
 }
 KINDS = tuple(_CLASSES)
 
@@ -313,6 +316,12 @@ def record_faults(kind: str, book, subjects=None):
         return partial(measure_faults, book)
     if kind == WITHDRAWALS_DIR:
         return lambda w: (replace(w, subject=id_of(w.subject)), [])
+    if kind == REMOVALS_DIR:
+        return lambda r: (r, [])
+    if kind == RECEIPTS_DIR:
+        from lanxi_cli.core.receipts import receipt_faults
+
+        return partial(receipt_faults, book)
     if kind == REVIEWS_DIR:
         from lanxi_cli.core.reviews import review_faults
 

@@ -20,6 +20,9 @@ EXEMPTIONS_DIR = "exemptions"
 INDICATORS_DIR = "indicators"
 MEASURES_DIR = "measures"  # 督办措施 taken (lanxi measure record)
 WITHDRAWALS_DIR = "withdrawals"
+REMOVALS_DIR = "removals"  # `evidence remove`: the digest of a deleted evidence file
+RECEIPTS_DIR = "receipts"  # `ack`: 签收
+NOTICES_DIR = "notices"  # 督办通知单 records (`notice`), named by `ack --of`
 LIAISONS_FILE = "liaisons.yaml"  # written by `lanxi unit liaison`; overrides plan.yaml's liaisons
 
 

@@ -116,7 +116,7 @@ TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {
         "max_mb": "每个文件的大小上限（MB），默认 20", "types": "允许的扩展名（小写）",
         "photo_days": "照片拍摄早于报告日期超过这么多天时提醒，默认 30", "note": "说明",
     }),
-    "Receipt": ("签收", "各单位签收通知的期限（lanxi ack）。", {
+    "ReceiptRule": ("签收期限", "各单位签收通知的期限（lanxi ack）。", {
         "days": "通知印发之日（issued）后几天内应签收，默认 2", "note": "说明",
     }),
     "Source": ("出处", "资料来源。", {"title": "文件标题", "base_year": "基期年", "note": "说明"}),
@@ -200,6 +200,14 @@ TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {
         "unit": "单位", "kind": "措施：plan.yaml assessment.escalation 中的一项，如 提醒、约谈、述职、通报",
         "date": "采取措施的日期 YYYY-MM-DD", "note": "说明", "by": "经办人", "recorded": "写入时间（由 lanxi 填写）",
     }),
+    "EvidenceRemoval": ("删除佐证材料", "一份佐证材料已从数据目录删除，只留下它的摘要（每份一个文件）。", {
+        "sha256": "被删除文件的 SHA-256 摘要", "reason": "删除的原因（如涉及个人信息）", "date": "日期 YYYY-MM-DD",
+        "by": "删除人", "recorded": "写入时间（由 lanxi 填写）",
+    }),
+    "Acknowledgement": ("签收", "一个单位签收了通知（或一份督办通知单）（每份一个文件）。", {
+        "unit": "签收单位", "date": "签收日期 YYYY-MM-DD", "of": "所签收的督办通知单编号；空表示专项行动的通知本身",
+        "by": "签收人", "recorded": "写入时间（由 lanxi 填写）",
+    }),
     "Withdrawal": ("撤回", "撤回一份记录：它不再计入任何统计，原文件保留（每份一个文件）。", {
         "subject": "被撤回记录的编号（文件名去掉 .yaml）", "reason": "撤回的原因", "date": "日期 YYYY-MM-DD",
         "by": "撤回人", "recorded": "写入时间（由 lanxi 填写）",
@@ -213,7 +221,7 @@ LOADER_FIELDS = {"file"}  # set by the loader from the file's path, never writte
 KINDS = {
     "plan": "Plan", "tasks": "Task", "report": "Report", "review": "Review", "extension": "Extension",
     "exemption": "Exemption", "indicator": "IndicatorValue", "measure": "MeasureTaken",
-    "withdrawal": "Withdrawal", "liaisons": "LiaisonEntry",
+    "withdrawal": "Withdrawal", "liaisons": "LiaisonEntry", "removal": "EvidenceRemoval", "receipt": "Acknowledgement",
 }
 LISTS = {  # files that are a list of one dataclass: the file's own title
     "Task": ("任务清单（tasks.yaml）", "任务清单：每项任务一段，按类别和事项编号排列。"),

@@ -175,6 +175,14 @@ def is_url(text: str) -> bool:
     return bool(_URL.match(text))
 
 
+# The county never copies a town's evidence (photos of people, and large): its copy checks out
+# everything but data/evidence/ (where the server allows, those files are not even fetched).
+_WITHOUT_EVIDENCE = (
+    ["sparse-checkout", "set", "--no-cone", "/*", "!/data/evidence/"],
+    ["-c", "filter.lfs.smudge=", "-c", "filter.lfs.process=", "-c", "filter.lfs.required=false", "checkout", "--quiet"],
+)
+
+
 def mirror(url: str, root: Path) -> tuple[Path, str | None]:
     """A work tree of `url`'s default branch under `root` (the cache), cloned
     the first time and fetched afterwards: (its folder, a warning where the
@@ -186,8 +194,13 @@ def mirror(url: str, root: Path) -> tuple[Path, str | None]:
         scratch = folder.with_name(folder.name + f".{random.getrandbits(32):08x}.tmp")
         folder.parent.mkdir(parents=True, exist_ok=True)
         # symlinks are checked out as plain files: another town's data never points outside its folder
-        result = gitio._git(["-c", "protocol.ext.allow=never", "clone", "--quiet", "--depth", "1",
-                             "--config", "core.symlinks=false", "--", url, str(scratch)], folder.parent)
+        result = gitio._git(["-c", "protocol.ext.allow=never", "clone", "--quiet", "--depth", "1", "--no-checkout",
+                             "--filter=blob:none", "--config", "core.symlinks=false", "--", url, str(scratch)],
+                            folder.parent)
+        for step in _WITHOUT_EVIDENCE if result.returncode == 0 else ():
+            result = gitio._git(step, scratch)
+            if result.returncode != 0:
+                break
         if result.returncode != 0:
             shutil.rmtree(scratch, ignore_errors=True)
             raise SyncError(f"无法从 {url} 取得数据。{_said(result.stderr)}")

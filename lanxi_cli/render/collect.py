@@ -87,6 +87,8 @@ class RemindersView(View):
             what = [f"{label} {len(obs)}" for label, obs in (("逾期", r.overdue), ("即将到期", r.due_soon)) if obs]
             if r.missing_report:
                 what.append("旬报未报")
+            if r.unacknowledged:
+                what.insert(0, "未签收")
             who = f"联络员 {r.liaison} {r.phone}".rstrip() if r.liaison else "联络员未备案"
             lines += ["", f"{r.unit} · {who} · {'、'.join(what)}", *(f"  {m}" for m in r.messages)]
         return terminal_safe("\n".join(lines)) + "\n"

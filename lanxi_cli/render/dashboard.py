@@ -44,8 +44,8 @@ figure { margin: 8px 0; } figcaption { color: #555; font-size: 13px; } svg { max
 """.replace("FONTS", FONTS)
 
 
-def html(overview, group_names: dict[str, str], task_ids: list[str]) -> str:
-    """The page, whole."""
+def html(overview, group_names: dict[str, str], task_ids: list[str], receipts=None) -> str:
+    """The page, whole. `receipts`: (acks by unit, units late to acknowledge, the last day), for 签收."""
     c = overview.campaign
     title = f"{c.title.removesuffix('实施方案')}进展"
     parts = [
@@ -62,10 +62,26 @@ def html(overview, group_names: dict[str, str], task_ids: list[str]) -> str:
         "<h2>四、逾期事项</h2>", _overdue(overview),
         "<h2>五、完成进度曲线</h2>", _timeline(overview),
         "<h2>六、近期截止事项</h2>", _upcoming(overview),
+        *(["<h2>七、签收情况</h2>", _receipts(overview, *receipts)] if receipts else []),
         f'<p class="meta">数据截至 {c.as_of}，据各单位进展报告统计；由 lanxi 生成。</p>',
         "</body></html>",
     ]
     return "\n".join(parts) + "\n"
+
+
+def _receipts(overview, acks: dict, late: list, last_day) -> str:
+    """Each unit's 签收 of the notice: its day (a report stands for it where none was recorded), or 未签收."""
+    rows = []
+    for s in overview.units:
+        a = acks.get(s.unit)
+        if a is not None:
+            how = "签收" if a.by == "ack" else "以报告代签收"
+            cell = f"{a.date}<span class=\"meta\">（{how}）</span>"
+        else:
+            cell = '<span class="overdue">未签收</span>' if s.unit in late else "尚未签收"
+        rows.append(f"<tr><td>{escape(s.unit)}</td><td>{cell}</td></tr>")
+    return (f'<p class="meta">应于 {last_day} 前签收；{len(late)} 个单位逾期未签收。</p>'
+            f"<table><tr><th>单位</th><th>签收日期</th></tr>{''.join(rows)}</table>")
 
 
 def _where(c) -> str:

@@ -60,6 +60,11 @@ def unit_summary(tally) -> dict:
     }
 
 
+def ack(a) -> dict | None:
+    """A unit's 签收 of the notice: its day, and whether a report stands for it (`lanxi ack` or a report)."""
+    return None if a is None else {"date": a.date.isoformat(), "by": a.by}
+
+
 def part(p) -> dict:
     """A part's count and its target, or (a rate part) its best rate and its rate."""
     return {"name": p.name, "count": p.count, "target": p.target, "rate": p.rate, "rate_target": p.rate_target}
@@ -238,6 +243,7 @@ def reminder(r) -> dict:
         "overdue": items(r.overdue),
         "due_soon": items(r.due_soon),
         "missing_report": r.missing_report,
+        "unacknowledged": r.unacknowledged,
         "window": {"start": r.window[0].isoformat(), "end": r.window[1].isoformat()} if r.window else None,
         "text": r.text,
         "sms": list(r.messages),
@@ -280,7 +286,7 @@ HEADERS = {
     "direction": "方向", "baseline": "基线", "baseline_from": "基线来源", "value": "最新值", "values": "记录数",
     "trend": "判断", "window_start": "旬报起", "window_end": "旬报止",
     "scored": "计入考核", "rate_target": "目标比率", "parts": "分项完成", "blocked": "受阻报告",
-    "supersedes": "更正的报告", "form": "填报表", "evidence_files": "佐证材料",
+    "supersedes": "更正的报告", "form": "填报表", "evidence_files": "佐证材料", "ack": "签收",
     "on_time_rate": "按时完成率", "unscored": "不计分", "unscored_overdue": "不计分已逾期", "overdue_share": "逾期比例",
     "held": "逐级督办所限", "last_measure": "最近措施",
 }

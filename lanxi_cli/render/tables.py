@@ -276,14 +276,19 @@ class StatusView(View):
     campaign: object
     tallies: list  # engine.Tally, display order
     group_of: dict  # unit kind → display group
+    acks: dict = field(default_factory=dict)  # unit → core.receipts.Ack: its 签收 of the notice
+    unacknowledged: list = field(default_factory=list)  # units late to acknowledge it
+    ack_by: object = None  # the last day to acknowledge it
 
     headers = shapes.COUNT_HEADERS
 
     def data(self):
-        return {"as_of": self.campaign.as_of.isoformat(), "units": self.records()}
+        return {"as_of": self.campaign.as_of.isoformat(), "units": [
+            {**shapes.unit_summary(t), "ack": shapes.ack(self.acks.get(t.unit))} for t in self.tallies]}
 
-    def records(self):
-        return [shapes.unit_summary(t) for t in self.tallies]
+    def records(self):  # csv: the 签收 date alone
+        return [{**shapes.unit_summary(t), "ack": self.acks[t.unit].date if t.unit in self.acks else None}
+                for t in self.tallies]
 
     def text(self, width, colour):
         from lanxi_cli.render.grid import Column, Grid, render
@@ -307,6 +312,10 @@ class StatusView(View):
             out += prose("不计分：方案印发前到期或不计分任务的事项（括号内为其中已逾期的），照常显示状态，"
                          "但不计入得分、完成率和督办措施；总数、已逾期减去它们，即与考核排名（lanxi assess）一致。"
                          "完成率 =（按时完成 + 逾期完成）÷ 截至当日已到期的计分事项。", width)
+        if self.unacknowledged:
+            late = self.unacknowledged
+            out += prose(f"未签收 {len(late)} 个单位（应于 {self.ack_by} 前签收，lanxi ack 记录）："
+                         f"{'、'.join(late)}", width)
         completed = sum(t.completed for t in self.tallies)
         verified = sum(t.verified for t in self.tallies)
         if completed:

@@ -52,13 +52,14 @@ class Ledger:
     sheets: list[Sheet]
 
 
-def build(book, overview, reports, decided: dict[str, str], corrections=None, evidence: str | None = None) -> Ledger:
+def build(book, overview, reports, decided: dict[str, str], corrections=None, evidence: str | None = None,
+          acks: dict | None = None) -> Ledger:
     """The sheets. `reports` are those dated on or before the as-of day, oldest
     first, withdrawn and superseded ones too (`corrections` says which);
     `decided` maps a reviewed record's id to the decision in force; `evidence`
     is data/evidence/ as a relative link from the workbook's folder (each
     evidence file is linked by it, so the link opens wherever the folder and
-    the workbook move together)."""
+    the workbook move together); `acks`: each unit's 签收 of the notice (core.receipts.Ack)."""
     from lanxi_cli.core.assess import GROUP_NAMES
 
     as_of = overview.campaign.as_of
@@ -107,11 +108,14 @@ def build(book, overview, reports, decided: dict[str, str], corrections=None, ev
                                a.taken.replace("T", " ") if a.taken else None, a.sha256, "打开文件" if target else ""])
 
     units = Sheet("按单位", title("各单位完成情况"), ["单位", "类型", "总数", "按时完成", "逾期完成", "已逾期",
-                                                     "即将到期", "未到期", "不适用", "不计分", "完成率", "按时完成率"],
-                  [20, 6, 6, 8, 8, 8, 8, 8, 8, 8, 8, 10])
+                                                     "即将到期", "未到期", "不适用", "不计分", "完成率", "按时完成率",
+                                                     "签收"],
+                  [20, 6, 6, 8, 8, 8, 8, 8, 8, 8, 8, 10, 11])
+    acks = acks or {}
     for t in overview.units:  # total leaves exempt obligations out
         units.rows.append([t.unit, KIND_NAMES[t.kind], t.total, t.done, t.late, t.overdue, t.due_soon, t.open,
-                           t.exempt, t.unscored, fraction(t.rates.rate), fraction(t.rates.on_time_rate)])
+                           t.exempt, t.unscored, fraction(t.rates.rate), fraction(t.rates.on_time_rate),
+                           acks[t.unit].date if t.unit in acks else None])
     units.percent = (10, 11)
     units.chart = (f"各单位任务完成情况（截至{as_of.isoformat()}）", 1, 4, 8)
 
@@ -218,6 +222,13 @@ def workbook(ledger: Ledger):
         for column in sheet.percent:
             for offset in range(3, len(sheet.rows) + 3):
                 ws.cell(row=offset, column=column + 1).number_format = "0.0%"
+        for (row, column), target in sheet.links.items():
+            cell = ws.cell(row=row + 3, column=column + 1)
+            if target.startswith("#"):  # a place in this workbook
+                cell.hyperlink = Hyperlink(ref=cell.coordinate, location=target[1:])
+            else:
+                cell.hyperlink = target
+            cell.font = Font(color="0563C1", underline="single")
         for column, keys in sheet.fills.items():
             for offset, key in enumerate(keys, start=3):
                 if key in FILLS:
