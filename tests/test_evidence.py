@@ -512,3 +512,15 @@ def test_lanxi_works_unchanged_on_git_lfs(cli, git_data_dir, files, tmp_path_fac
     assert copied.read_text(encoding="ascii").startswith("version https://git-lfs")  # a pointer, not the photo
     assert check(cli, clone / "data")[0] == 0
     assert "签到.JPG" in cli("report", "show", rid, "--data", str(clone / "data"), "--as-of", AS_OF).stdout
+
+
+def test_the_bulletin_appendix_names_the_evidence(cli, data_dir, files):
+    add(cli, data_dir, "-t", "1.1", "-u", "苏家湖", "-s", "done", "-d", "2020-09-18", "-e", str(files["photo"]),
+        "-e", str(files["pdf"]), "--no-commit")
+    add(cli, data_dir, "-t", "1.1", "-u", "黄湖", "-s", "done", "-d", "2020-09-18", "--no-commit")
+    # the appendix comes with --appendix (issue 26), where that option has landed
+    appendix = ["--appendix"] if "--appendix" in cli("bulletin", "--help").stdout else []
+    text = cli("bulletin", *appendix, "--data", str(data_dir), "--as-of", AS_OF).stdout
+    [mine] = [p.stem for p in reports(data_dir) if "苏家湖村" in p.name]
+    assert "以上报告中有1份附有佐证材料" in text
+    assert f"- 苏家湖村 {mine}：签到.JPG、方案.pdf。" in text

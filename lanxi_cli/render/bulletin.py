@@ -333,6 +333,21 @@ def _appendix(book, overview, reports, decided: dict[str, str], corrections) -> 
     if more:
         out.append(Block("para", f"另有{more}份报告的编号未列出。全部报告编号可用"
                                  f"“lanxi report list --all --as-of {as_of.isoformat()} --format csv”导出。"))
+    listed = {i for ids in counted.values() for i in ids}
+    return out + _evidence([r for r in sorted(reports, key=record_order) if r.evidence_files and r.id in listed])
+
+
+def _evidence(reports) -> list[Block]:
+    """佐证材料: the files each counted report rests on, by the name they were sent
+    under (stored in data/evidence/ by digest; `lanxi report show ID` says where)."""
+    if not reports:
+        return []
+    out = [Block("para", f"以上报告中有{len(reports)}份附有佐证材料（存于数据目录 evidence/，"
+                         "可用“lanxi report show 报告编号”查看）：")]
+    for r in reports[-APPENDIX_IDS:]:
+        out.append(Block("item", f"{r.unit} {r.id}：{'、'.join(a.name for a in r.evidence_files)}。"))
+    if len(reports) > APPENDIX_IDS:
+        out.append(Block("para", f"另有{len(reports) - APPENDIX_IDS}份报告的佐证材料未列出。"))
     return out
 
 
