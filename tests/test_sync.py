@@ -237,3 +237,26 @@ def test_the_readme_s_way_out_of_a_conflict_keeps_every_report(server, tmp_path,
     for repo in (one, two):
         assert kept in (repo / "data" / "tasks.yaml").read_text(encoding="utf-8")
         assert len(reports(repo)) == 5
+
+
+def test_evidence_travels_with_its_reports_and_never_conflicts(server, tmp_path):
+    """佐证材料 (issue 27): two offices attach files, one photo by both, then sync: both end with every
+    report and every file, the shared photo stored once, and check passes in each."""
+    url = publish_town(server, tmp_path)
+    a, b = clone(url, tmp_path / "a"), clone(url, tmp_path / "b")
+    shared, only_a, only_b = (tmp_path / name for name in ("签到.jpg", "会议.pdf", "总结.docx"))
+    shared.write_bytes(b"\xff\xd8 the same photo \xff\xd9")
+    only_a.write_bytes(b"%PDF-1.4 minutes")
+    only_b.write_bytes(b"PK\x03\x04 a summary")
+    for repo, unit, own in ((a, "苏家湖村", only_a), (b, "黄湖村", only_b)):
+        result = run_lanxi("report", "add", "-t", "1.1", "-u", unit, "-e", str(shared), "-e", str(own),
+                           "--as-of", "2020-09-05", "--data", str(repo / "data"))
+        assert result.returncode == 0, result.stderr
+    for repo in (a, b, a):
+        assert sync(repo).returncode == 0
+    names = {p.name for p in (a / "data" / "evidence").iterdir()}
+    assert names == {p.name for p in (b / "data" / "evidence").iterdir()}
+    assert len(names - {".gitattributes"}) == 3 and reports(a) == reports(b) and len(reports(a)) == 2
+    for repo in (a, b):
+        assert run_lanxi("check", "--data", str(repo / "data")).returncode == 0
+        assert git("status", "--porcelain", cwd=repo) == ""
