@@ -524,3 +524,26 @@ def test_the_bulletin_appendix_names_the_evidence(cli, data_dir, files):
     [mine] = [p.stem for p in reports(data_dir) if "苏家湖村" in p.name]
     assert "以上报告中有1份附有佐证材料" in text
     assert f"- 苏家湖村 {mine}：签到.JPG、方案.pdf。" in text
+
+
+def test_a_heic_photo_has_its_time_where_pillow_heif_is_installed(cli, data_dir, tmp_path_factory):
+    """iPhones send HEIC: its EXIF time is read with pillow-heif (`pip install lanxi[heic]`); without it the
+    photo is stored all the same, with `taken: null`."""
+    import importlib.util
+
+    heif = importlib.util.find_spec("pillow_heif") is not None
+    path = tmp_path_factory.mktemp("heic") / "IMG_0001.HEIC"
+    if heif:
+        from PIL import Image
+        from pillow_heif import register_heif_opener
+
+        register_heif_opener()
+        exif = Image.Exif()
+        exif.get_ifd(0x8769)[0x9003] = "2020:09:18 10:22:31"
+        Image.new("RGB", (64, 48), (1, 2, 3)).save(path, exif=exif.tobytes())
+    else:
+        path.write_bytes(b"\x00\x00\x00\x18ftypheic not a real one")
+    assert add(cli, data_dir, "-t", "1.1", "-u", "苏家湖", "-e", str(path), "--no-commit").exit_code == 0
+    [item] = read(reports(data_dir)[0])["evidence_files"]
+    assert (item["name"], item["taken"]) == ("IMG_0001.HEIC", "2020-09-18T10:22:31" if heif else None)
+    assert stored(data_dir) == [f"{sha(path)}.heic"]
