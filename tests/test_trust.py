@@ -568,7 +568,7 @@ def test_a_cache_that_is_not_a_file_is_never_read(data_dir, cache_home, kind, na
 
 def test_report_add_refuses_what_the_loader_would_refuse(cli, data_dir):
     """300 evidence values of 990 characters once made a 298 KB file no reader would read."""
-    evidence = [arg for i in range(300) for arg in ("-e", f"{i:03d}" + "证" * 987)]
+    evidence = [arg for i in range(300) for arg in ("-e", f"https://example.org/{i:03d}" + "证" * 967)]
     result = cli(*ADD, "--data", str(data_dir), "--no-commit", *evidence)
     assert result.exit_code == 2
     assert re.fullmatch(r"记录过大（\d+ KB，上限 256 KB，超过的文件无法读回）；请精简说明或佐证，没有写入任何内容\n",

@@ -184,8 +184,9 @@ def prepare(book, task, values) -> tuple[tuple[str, ...], list[tuple[Source, obj
     file checked against the plan's limits before it is read, then hashed; a
     sensitive task refused any. Nothing is written."""
     from lanxi_cli.core.evidence import is_link
+    from lanxi_cli.core.reporting import MAX_EVIDENCE, check_text
 
-    values = [v for v in values if v.strip()]
+    values = [check_text(v, "--evidence", MAX_EVIDENCE) for v in values if v.strip()]
     links = tuple(dict.fromkeys(v.strip() for v in values if is_link(v)))
     sources = [source(v) for v in values if not is_link(v)]
     return links, attachments(book, task, sources)
