@@ -103,3 +103,11 @@ def test_the_ledger_and_the_dashboard_show_each_units_receipt(cli, data_dir, tmp
     part = page[page.index("七、签收情况"):]
     assert "<td>苏家湖村</td><td>2020-09-02" in part and "<td>黄湖村</td><td>2020-09-05" in part
     assert '<td>罗湖村</td><td><span class="overdue">未签收</span>' in part
+
+
+def test_an_inspection_under_a_villages_name_is_not_its_receipt(cli, data_dir):
+    """10.2 (`actor: lead`): 禁毒办 inspects 苏家湖村 and records it under the village's name; the village
+    has not thereby received the notice."""
+    result = run(cli, data_dir, "report", "add", "-t", "10.2", "-u", "苏家湖", "-d", "2020-09-03", "--no-commit")
+    assert result.exit_code == 0, result.output
+    assert status(cli, data_dir)["苏家湖村"]["ack"] is None

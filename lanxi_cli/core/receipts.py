@@ -39,9 +39,11 @@ def deadline(book) -> dt.date:
     return notice_day(book) + dt.timedelta(days=book.plan.receipt.days)
 
 
-def acks(records, reports, as_of: dt.date) -> dict[str, Ack]:
+def acks(records, reports, as_of: dt.date, book=None) -> dict[str, Ack]:
     """Each unit's 签收 of the notice as of `as_of`: its earliest `ack` of the
-    notice itself, or its earliest report, whichever came first."""
+    notice itself, or its earliest report, whichever came first. With `book`, a
+    report the lead made under the unit's name (10.2's inspection, `actor: lead`)
+    is not the unit's own."""
     found: dict[str, Ack] = {}
 
     def take(unit: str, day: dt.date, how: str) -> None:
@@ -52,7 +54,9 @@ def acks(records, reports, as_of: dt.date) -> dict[str, Ack]:
         if not record.of:
             take(record.unit, record.date, "ack")
     for report in reports:
-        take(report.unit, report.date, "report")
+        task = book.task_by_id.get(report.task) if book is not None and report.task else None
+        if task is None or book.owner(task, report.unit)[0] == report.unit:
+            take(report.unit, report.date, "report")
     return found
 
 
@@ -76,5 +80,5 @@ def unacknowledged(book, units, found: dict[str, Ack], as_of: dt.date) -> list[s
 
 def state(book, records, reports, as_of: dt.date, units) -> tuple[dict[str, Ack], list[str]]:
     """(each unit's 签收 of the notice, the units among `units` late to acknowledge it)."""
-    found = acks(records, reports, as_of)
+    found = acks(records, reports, as_of, book)
     return found, unacknowledged(book, units, found, as_of)
