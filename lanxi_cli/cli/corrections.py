@@ -129,7 +129,7 @@ def amend(
     session = open_session(data, as_of)
     old = _countable(session, record, ("reports",), "报告")
     if evidence is not None:
-        links, prepared = files.prepare(session.book, session.book.task_by_id[old.task], evidence)
+        links, prepared = files.prepare(session.book, session.book.task_by_id.get(old.task), evidence)
     else:
         links, prepared = old.evidence, []
     draft = reporting.Draft(

@@ -171,7 +171,7 @@ def add(
     day = parse_date(date, "--date") if date is not None else session.as_of
     units = _units(book, given)
     state, count = _ask_details(book, task, units[0], status, count)
-    links, prepared = files.prepare(book, book.resolve_task(task), evidence or ())
+    links, prepared = files.prepare(book, book.resolve_task(task) if task is not None else None, evidence or ())
     recorded = recorded_now()
     reports = []
     for name in units:  # every unit is checked before anything is written: all or nothing

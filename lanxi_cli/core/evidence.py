@@ -22,8 +22,8 @@ def is_link(text: str) -> bool:
 
 
 def refuse_files(task, count: int) -> None:
-    """A sensitive task (its records concern people, 6.2) takes no evidence at all."""
-    if count and task.sensitive:
+    """A sensitive task (its records concern people, 6.2) takes no evidence at all; a 旬报 (no task) may."""
+    if count and task is not None and task.sensitive:
         raise UsageError(f"任务 {task.id} 涉及个人信息（tasks.yaml 标为 sensitive），不收佐证材料："
                          "请只用 --note 写明情况，没有写入任何内容")
 
