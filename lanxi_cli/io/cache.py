@@ -327,7 +327,9 @@ class Cache:
         """The cached records of `kind`, checked for shape, or an empty entry."""
         layout = _layout(kind)
         try:
-            rels, raw, columns, bad = self.entries.setdefault(kind, self.stored(kind))
+            if kind not in self.entries:
+                self.entries[kind] = self.stored(kind)
+            rels, raw, columns, bad = self.entries[kind]
             stamps = array("q")
             stamps.frombytes(raw)
             if (

@@ -49,12 +49,13 @@ def index_path(data_dir: Path) -> Path:
     return cache_file(data_dir, "index")
 
 
-def _digest(data) -> bytes:
-    return blake2b(data, digest_size=16).digest()
-
-
 def files_key(rels: list[str], stamps) -> bytes:
-    return _digest(marshal.dumps(("\0".join(rels), stamps.tobytes())))
+    """A digest of the walk: every path and every stamp (no copy of them made to hash)."""
+    digest = blake2b(digest_size=16)
+    digest.update("\0".join(rels).encode())
+    digest.update(b"\1")
+    digest.update(stamps)
+    return digest.digest()
 
 
 class Stored:
