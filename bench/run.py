@@ -155,8 +155,8 @@ def ledger_rows(data: Path, out: Path) -> None:
     sys.path.insert(0, str(ROOT))
     from lanxi_cli.core import overview, reviews
     from lanxi_cli.core.domain import record_order
-    from lanxi_cli.core.snapshot import load
     from lanxi_cli.render import workbook
+    from lanxi_cli.store.snapshot import load
 
     session = load(data, dt.date.fromisoformat(AS_OF))
     summary = overview.compute(session.book, session.obligations(), session.as_of)
@@ -172,7 +172,7 @@ def ledger_rows(data: Path, out: Path) -> None:
 
 def obligations_of(data: Path, env: dict) -> int:
     """How many obligations the plan in `data` gives (the status figure's divisor)."""
-    code = ("import sys, datetime as dt; from lanxi_cli.core.snapshot import load; "
+    code = ("import sys, datetime as dt; from lanxi_cli.store.snapshot import load; "
             f"print(len(load(sys.argv[1], dt.date.fromisoformat('{AS_OF}')).obligations()))")
     return int(subprocess.run([PY, "-c", code, str(data)], env=env, capture_output=True, text=True,
                               check=True).stdout)
@@ -274,7 +274,8 @@ def commands(sizes: list[int], work: Path, seed: int) -> tuple[dict[str, Command
     for n in (n for n in sizes if n):
         data = data_for(n, work, seed)
         cache_dir = Path(subprocess.run(
-            [PY, "-c", "import sys; from lanxi_cli.io import cache; print(cache.cache_file(sys.argv[1], 'x').parent)",
+            [PY, "-c", "import sys; from lanxi_cli.store import cache as c; "
+             "print(c.cache_file(sys.argv[1], 'x').parent)",
              str(data)], env=env, capture_output=True, text=True, check=True).stdout.strip())
         found[f"json {n}"] = Command(f"json {n}", [*lanxi, *query, "--format", "json", "--data", str(data)], env)
         found[f"cold {n}"] = Command(f"cold {n}", [*lanxi, *query, "--format", "json", "--data", str(data)], env,

@@ -137,8 +137,9 @@ class Reads:
     def __init__(self, monkeypatch):
         from collections import Counter
 
-        from lanxi_cli.core import index
-        from lanxi_cli.io import cache, load, yamlio
+        from lanxi_cli.io import load, yamlio
+        from lanxi_cli.store import cache
+        from lanxi_cli.store import obligation_index as index
 
         self.files, self.cached = Counter(), Counter()
         self.validations = self.builds = 0

@@ -29,9 +29,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from lanxi_cli.core import reviews as review_rules
+from lanxi_cli.core.book import Book, fold
 from lanxi_cli.core.calendar import Occurrence
 from lanxi_cli.core.domain import COMPLETED, GROUP_OF_KIND, Report, State, Target, Task, record_order
-from lanxi_cli.core.plan_index import Book, fold
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from lanxi_cli.core.book import Book, fold
 from lanxi_cli.core.domain import IndicatorValue, Measure, record_order
-from lanxi_cli.core.plan_index import Book, fold
 from lanxi_cli.errors import UsageError
 
 

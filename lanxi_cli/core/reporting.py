@@ -10,9 +10,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from lanxi_cli.core.book import report_faults
 from lanxi_cli.core.calendar import day_in_month
 from lanxi_cli.core.domain import CONTROL, Report, State, record_order
-from lanxi_cli.core.plan_index import report_faults
 from lanxi_cli.errors import UsageError
 
 MAX_NOTE = 4000  # characters; a note is a few lines, not a document

@@ -19,8 +19,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from lanxi_cli.core.book import Book, period_choices, task_and_unit
 from lanxi_cli.core.domain import Exemption, Extension, Report, Review, Task, id_of, record_order
-from lanxi_cli.core.plan_index import Book, period_choices, task_and_unit
 
 # ---- what applies on the as-of day ------------------------------------------------
 

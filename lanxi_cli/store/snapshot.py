@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lanxi_cli.core.book import Book
 from lanxi_cli.core.domain import by_id, id_of
-from lanxi_cli.core.plan_index import Book
 from lanxi_cli.errors import Problem, UsageError
 
 # What a problem in each record folder means for the command that meets it.
@@ -78,11 +78,11 @@ class Snapshot:
         if "index" not in self._loaded:
             self._loaded["index"] = None  # while it is built, the records come from the files
             if self.cache is not None:
-                from lanxi_cli.io import index_store
+                from lanxi_cli.store import index_file
 
                 self._quiet += 1
                 try:
-                    found = index_store.load(
+                    found = index_file.load(
                         self.data_dir, self.book, self.cache.plan_stamps, self._reports_and_problems,
                         self._supervision, walk=lambda: self.cache.walk("reports", keep=True),
                     )
@@ -112,15 +112,15 @@ class Snapshot:
     def _renew_index(self) -> None:
         """Build the index anew once the corrections and reviews made since it
         was built are many (each costs the exact answer of its pair)."""
-        from lanxi_cli.io import index_store
+        from lanxi_cli.store import index_file
 
         index = self._loaded.get("index")
-        if index is not None and index.stale > index_store.JOURNAL:
+        if index is not None and index.stale > index_file.JOURNAL:
             reports, problems = self._reports_and_problems()
-            walked = index_store.walk_of(self.data_dir, lambda: self.cache.walk("reports"))  # the one read after
+            walked = index_file.walk_of(self.data_dir, lambda: self.cache.walk("reports"))  # the one read after
             self._quiet += 1
             try:
-                index_store.build(self.data_dir, self.book, reports, problems, *self._supervision(), walked,
+                index_file.build(self.data_dir, self.book, reports, problems, *self._supervision(), walked,
                                   self.cache.plan_stamps)
             finally:
                 self._quiet -= 1
@@ -259,7 +259,7 @@ def load(data_dir: Path, as_of: dt.date, warn: Callable[[str], None] | None = No
     """The data folder as of `as_of`: the book now (a broken plan raises
     DataError), the records when first asked for."""
     from lanxi_cli.io import load as files
-    from lanxi_cli.io.cache import Cache
+    from lanxi_cli.store.cache import Cache
 
     if not cached:
         return Snapshot(data_dir, as_of, files.load_book(data_dir))

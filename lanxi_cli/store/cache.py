@@ -243,7 +243,7 @@ class Cache:
 
     def load_book(self):
         """load.load_book, from the cache when plan.yaml and tasks.yaml are unchanged."""
-        from lanxi_cli.core.plan_index import Book
+        from lanxi_cli.core.book import Book
         from lanxi_cli.io import load
 
         stamps = self.plan_stamps = book_stamps(self.data_dir)
@@ -266,7 +266,7 @@ class Cache:
     def load_records(self, kind: str, book, subjects=None) -> tuple[list, list]:
         """load.load_folder for the folder `kind` (reports, reviews …), reading
         only the files the cache does not know: the same records and problems."""
-        from lanxi_cli.io.bulk import loading
+        from lanxi_cli.io.gc_pause import loading
 
         with loading():
             try:
