@@ -105,7 +105,7 @@ def read_report(path: Path, book):
 
 @pytest.fixture(autouse=True)
 def _unfreeze():
-    """A bulk load freezes the heap for the rest of its run (io/bulk.py); in-process
+    """A bulk load freezes the heap for the rest of its run (io/gc_pause.py); in-process
     runs share the test session's heap, so it is given back after each test."""
     import gc
 

@@ -183,7 +183,7 @@ def test_county_status_as_csv(cli, county):
 
 
 def test_no_town_s_records_stay_frozen_after_it_is_read(cli, county, monkeypatch):
-    """A town's loads freeze what they built (io/bulk); reading twenty towns in
+    """A town's loads freeze what they built (io/gc_pause); reading twenty towns in
     one process, each town's garbage must go back to the collector after it."""
     import gc
 

@@ -104,7 +104,7 @@ def counted(reports, reviews, withdrawals):
 
 
 def stored(sections: dict) -> index.Index:
-    """The index as a query reads it back: written by io.index_store, read
+    """The index as a query reads it back: written by store.index_file, read
     again, each section and row decoded from the file."""
     folder = Path(tempfile.mkdtemp())
     parts = index_file._parts(sections)

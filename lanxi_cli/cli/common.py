@@ -67,7 +67,7 @@ def today(as_of: str | None) -> dt.date:
 
 
 def open_session(data: Path | None, as_of: str | None):
-    """The options every command takes → the data as of that day (core.snapshot)."""
+    """The options every command takes → the data as of that day (store.snapshot)."""
     from lanxi_cli.io import locate
     from lanxi_cli.store import snapshot
 

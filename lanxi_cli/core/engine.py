@@ -214,7 +214,7 @@ class _Milestones:
 
 class PairFold:
     """Every occurrence of one (task, unit), its reports added in record order:
-    the one place the completion rules run (engine.compute, core.index)."""
+    the one place the completion rules run (engine.compute, store.obligation_index)."""
 
     __slots__ = ("book", "task", "occs", "milestones", "measured")
 

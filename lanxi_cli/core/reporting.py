@@ -64,7 +64,7 @@ class Draft:
 def build_report(book, draft: Draft, as_of: dt.date, recorded: str) -> Report:
     """A checked Report, with canonical unit and its period written out,
     or UsageError naming the first thing wrong. Its references are checked
-    as the loader checks them (plan_index.report_faults)."""
+    as the loader checks them (book.report_faults)."""
     task = book.resolve_task(draft.task)
     unit = book.resolve_unit(draft.unit)
     if draft.date > as_of:

@@ -65,15 +65,11 @@ except ImportError:  # a Python built without it
     from hashlib import blake2b
 
 
-def cache_root() -> Path:
-    """$XDG_CACHE_HOME/lanxi, else ~/.cache/lanxi: machine-local, outside every work tree."""
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "lanxi"
-
-
 def cache_file(data_dir: Path, name: str) -> Path:
     """The cache file `name` (book, reports, index …) of one data folder."""
     key = blake2b(os.fsencode(os.path.realpath(data_dir)), digest_size=8).hexdigest()
+    from lanxi_cli.io.locate import cache_root
+
     return cache_root() / key / f"{name}.marshal"
 
 

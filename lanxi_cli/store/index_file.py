@@ -1,8 +1,8 @@
-"""The per-obligation index (core.index) kept on disk, beside the cache files
-of the same data folder (io.cache): never the source of truth.
+"""The per-obligation index (store.obligation_index) kept on disk, beside the cache files
+of the same data folder (store.cache): never the source of truth.
 
 It answers for exactly the report files it knows: it keeps every report
-file's path and stamp (size, mtime_ns, ctime_ns, inode, as io.cache keeps
+file's path and stamp (size, mtime_ns, ctime_ns, inode, as store.cache keeps
 them) and a digest of them all, which the one fstatat walk every query
 makes is checked against; the plan files' stamps must match too.
 
@@ -12,7 +12,7 @@ makes is checked against; the plan files' stamps must match too.
   reports whose (task, unit) pairs the engine answers exactly; it is kept
   again with them, and built anew only once they exceed JOURNAL.
 - Anything else (a file edited, removed or renamed, another plan): built
-  again from the reports (which io.cache re-reads only where a file changed).
+  again from the reports (which store.cache re-reads only where a file changed).
 
 Files changed less than FRESH_NS ago are answered for but never kept.
 
@@ -21,12 +21,12 @@ the plan files' stamps, the digest of the report files, the report
 problems, [(section name, offset, length)], a CRC-32 of the sections), then
 each section's own marshal: a query decodes only the sections it needs (a
 report's row alone where one is needed). The list of report files it
-answers for is an ordinary cache file (io.cache: index-files.marshal,
+answers for is an ordinary cache file (store.cache: index-files.marshal,
 holding the same key), read only when the walk differs. Both are written
 atomically, that list first; a file that fails to read, or to match its
 CRC, identity (cache.identity) or key, is built
 again, and one that reads but holds nonsense makes the query use the engine
-over every report (core.snapshot): the same answers, slower.
+over every report (store.snapshot): the same answers, slower.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The per-obligation index: each obligation's progress as a step function
 of the as-of day, so that a query costs a bisect per obligation, not a pass
-over every report. Pure: plain values in, plain values out (io.index_store
+over every report. Pure: plain values in, plain values out (store.index_file
 keeps it).
 
 Built from every valid report, the corrections in force and the reviews, by
@@ -235,7 +235,7 @@ class _Sections(dict):
 
 
 class Index:
-    """An index's sections (any mapping: io.cache decodes each on first use) and
+    """An index's sections (any mapping: store.cache decodes each on first use) and
     the questions asked of it. `row(i)` gives the row of the report at index
     position i (by default from the section); only the reports a question
     needs are ever made."""

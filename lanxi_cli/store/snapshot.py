@@ -30,7 +30,7 @@ class Snapshot:
     data_dir: Path
     as_of: dt.date
     book: Book
-    cache: object = field(default=None, repr=False)  # an io.cache.Cache, or None to read every file
+    cache: object = field(default=None, repr=False)  # an store.cache.Cache, or None to read every file
     warn: Callable[[str], None] | None = field(default=None, repr=False)
     problems: list[Problem] = field(default_factory=list)
     _loaded: dict = field(default_factory=dict, repr=False)
@@ -73,7 +73,7 @@ class Snapshot:
 
     @property
     def index(self):
-        """The per-obligation index (core.index) of the reports, from the
+        """The per-obligation index (store.obligation_index) of the reports, from the
         cache where it answers for the files as they are; None uncached."""
         if "index" not in self._loaded:
             self._loaded["index"] = None  # while it is built, the records come from the files
