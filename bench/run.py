@@ -172,8 +172,8 @@ def ledger_rows(data: Path, out: Path) -> None:
 
 def obligations_of(data: Path, env: dict) -> int:
     """How many obligations the plan in `data` gives (the status figure's divisor)."""
-    code = ("import sys, datetime as dt; from lanxi_cli.store.snapshot import load; "
-            f"print(len(load(sys.argv[1], dt.date.fromisoformat('{AS_OF}')).obligations()))")
+    code = ("import sys, datetime as dt; from pathlib import Path; from lanxi_cli.store.snapshot import load; "
+            f"print(len(load(Path(sys.argv[1]), dt.date.fromisoformat('{AS_OF}')).obligations()))")
     return int(subprocess.run([PY, "-c", code, str(data)], env=env, capture_output=True, text=True,
                               check=True).stdout)
 
