@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from lanxi_cli.core import corrections, engine
 from lanxi_cli.core.domain import Exemption, Extension, Report, Review, Withdrawal
 from lanxi_cli.core.book import Book
+from lanxi_cli.core.engine import Progress
 from lanxi_cli.io import load, locate
 from lanxi_cli.store import index_file
 from lanxi_cli.store import obligation_index as index
@@ -167,7 +168,8 @@ def test_a_step_per_changed_day_only(day):
     first_of_pair = sum(len(BOOK.occurrences(BOOK.task_by_id[t])) for t, _ in sections["pairs"][:p])
     step_days, values = sections["steps"][first_of_pair]
     assert step_days == [0, day.toordinal(), day.toordinal() + 1]
-    assert [v[0] for v in values] == [None, None, day.toordinal() + 1]
+    completed = [Progress.of_plain(index.Step._make(v).progress).completed_on for v in values]
+    assert completed == [None, None, day + dt.timedelta(days=1)]
 
 
 def test_a_rejection_takes_a_report_out_of_every_milestone_it_stood_in():

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from lanxi_cli.core import reviews as review_rules
 from lanxi_cli.core.book import Book, fold
@@ -111,6 +111,17 @@ class Progress:
     rate: float | None = None
     parts: tuple[PartCount, ...] = ()
     decided: bool = False  # the target decides (a quantity, not a `done` alone)
+
+    def plain(self) -> tuple:
+        """As plain values (what a cache file can hold); Progress.of_plain reverses it."""
+        done = self.completed_on
+        return (done and done.toordinal(), self.count, self.rate,
+                tuple(astuple(p) for p in self.parts), self.decided)  # a PartCount by its fields, whatever they are
+
+    @classmethod
+    def of_plain(cls, values) -> Progress:
+        done, count, rate, parts, decided = values
+        return cls(done and dt.date.fromordinal(done), count, rate, tuple(PartCount(*p) for p in parts), decided)
 
 
 class _Measured:
