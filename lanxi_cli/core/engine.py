@@ -29,7 +29,7 @@ from collections import defaultdict
 from dataclasses import astuple, dataclass
 
 from lanxi_cli.core import reviews as review_rules
-from lanxi_cli.core.book import Book, fold
+from lanxi_cli.core.book import Book, name_key
 from lanxi_cli.core.calendar import Occurrence
 from lanxi_cli.core.domain import COMPLETED, GROUP_OF_KIND, Report, State, Target, Task, record_order
 
@@ -533,7 +533,7 @@ def filter_tasks(
             continue
         if due_within is not None and (row.next_due is None or (row.next_due - as_of).days > due_within):
             continue
-        if category is not None and fold(category) not in fold(row.task.category):
+        if category is not None and name_key(category) not in name_key(row.task.category):
             continue
         out.append(row)
     return out
