@@ -83,7 +83,8 @@ TownsOpt = Annotated[
 
 def _read_county(towns_file: Path, as_of: str | None):
     """Every town's row, and the towns that could not be read, with why."""
-    from lanxi_cli.core import county, snapshot
+    from lanxi_cli.core import county
+    from lanxi_cli.store import snapshot
     from lanxi_cli.errors import LanxiError, UsageError
     from lanxi_cli.io import gc_pause, towns
 
