@@ -84,9 +84,9 @@ TownsOpt = Annotated[
 def _read_county(towns_file: Path, as_of: str | None):
     """Every town's row, and the towns that could not be read, with why."""
     from lanxi_cli.core import county
-    from lanxi_cli.store import snapshot
     from lanxi_cli.errors import LanxiError, UsageError
     from lanxi_cli.io import gc_pause, towns
+    from lanxi_cli.store import snapshot
 
     day = today(as_of)
     if not towns_file.is_file():

@@ -154,9 +154,9 @@ def load_book(data_dir: Path):
 
 
 def obsolete_problems(data_dir: Path, book) -> list[Problem]:
-    """The keys plan.yaml still sets that lanxi no longer reads (plan_index.OBSOLETE),
+    """The keys plan.yaml still sets that lanxi no longer reads (book.OBSOLETE),
     each named with its replacement, for `check` alone: queries ignore them."""
-    from lanxi_cli.core.plan_index import obsolete_keys
+    from lanxi_cli.core.book import obsolete_keys
     from lanxi_cli.io import yamlio
 
     faults = obsolete_keys(book.plan)
