@@ -26,8 +26,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lanxi_cli.core import corrections, engine
-from lanxi_cli.core.domain import Exemption, Extension, Report, Review, Withdrawal
 from lanxi_cli.core.book import Book
+from lanxi_cli.core.domain import Exemption, Extension, Report, Review, Withdrawal
 from lanxi_cli.core.engine import Progress
 from lanxi_cli.io import load, locate
 from lanxi_cli.store import index_file
