@@ -206,11 +206,10 @@ def workbook(ledger: Ledger):
                     out[column] = made = cell(value)
                     if len(value) > 20:
                         made.alignment = wrap
-            for column in sheet.percent:
-                if row[column] is not None:
-                    if not isinstance(out[column], Cell):
-                        out[column] = cell(out[column])
-                    out[column].number_format = "0.0%"
+            for column in sheet.percent:  # every cell of the column, a blank one too
+                if not isinstance(out[column], Cell):
+                    out[column] = cell(out[column])
+                out[column].number_format = "0.0%"
             for column, keys in sheet.fills.items():
                 fill = fills.get(keys[n]) if n < len(keys) else None
                 if fill is not None:
