@@ -28,7 +28,7 @@ over rounds of that round's own pair (or quadruple), never a ratio of medians.
             rows, read from a marshal file made once (its floor, issue 23)
   status U  lanxi status --format json, warm, with the shipped 33 units and
             with a plan of 2,000 units (bench/generate.py --units): the cost
-            per obligation beyond the import floor is compared
+            per obligation beyond `python -c pass` is compared
 
 N = 0 is the shipped data (a copy of it for `report add`); 10k and 100k are
 made by bench/generate.py once and kept in --work. Prints the table and
@@ -166,8 +166,8 @@ def ledger_rows(data: Path, out: Path) -> None:
     sys.path.insert(0, str(ROOT))
     from lanxi_cli.core import overview, reviews
     from lanxi_cli.core.domain import record_order
-    from lanxi_cli.core.snapshot import load
     from lanxi_cli.render import workbook
+    from lanxi_cli.store.snapshot import load
 
     session = load(data, dt.date.fromisoformat(AS_OF))
     summary = overview.compute(session.book, session.obligations(), session.as_of)
@@ -183,8 +183,8 @@ def ledger_rows(data: Path, out: Path) -> None:
 
 def obligations_of(data: Path, env: dict) -> int:
     """How many obligations the plan in `data` gives (the status figure's divisor)."""
-    code = ("import sys, datetime as dt; from lanxi_cli.core.snapshot import load; "
-            f"print(len(load(sys.argv[1], dt.date.fromisoformat('{AS_OF}')).obligations()))")
+    code = ("import sys, datetime as dt; from pathlib import Path; from lanxi_cli.store.snapshot import load; "
+            f"print(len(load(Path(sys.argv[1]), dt.date.fromisoformat('{AS_OF}')).obligations()))")
     return int(subprocess.run([PY, "-c", code, str(data)], env=env, capture_output=True, text=True,
                               check=True).stdout)
 
@@ -308,7 +308,8 @@ def commands(sizes: list[int], work: Path, seed: int) -> tuple[dict[str, Command
     for n in (n for n in sizes if n):
         data = data_for(n, work, seed)
         cache_dir = Path(subprocess.run(
-            [PY, "-c", "import sys; from lanxi_cli.io import cache; print(cache.cache_file(sys.argv[1], 'x').parent)",
+            [PY, "-c", "import sys; from lanxi_cli.store import cache as c; "
+             "print(c.cache_file(sys.argv[1], 'x').parent)",
              str(data)], env=env, capture_output=True, text=True, check=True).stdout.strip())
         found[f"json {n}"] = Command(f"json {n}", [*lanxi, *query, "--format", "json", "--data", str(data)], env)
         found[f"cold {n}"] = Command(f"cold {n}", [*lanxi, *query, "--format", "json", "--data", str(data)], env,
@@ -453,9 +454,9 @@ def targets(out: dict) -> list[dict]:
     wide = f"status {UNITS}u"
     if wide in cpu:
         counts = out["counts"]
-        per = [((t - f) / counts[f"obligations {UNITS}u"]) / ((t0 - f) / counts["obligations 0"])
-               for t, t0, f in zip(cpu[wide], cpu["status 0"], cpu["floor"], strict=True)]
-        add(f"status per obligation beyond the import floor: {UNITS} units / the shipped 33", per, 2.0)
+        per = [((t - p) / counts[f"obligations {UNITS}u"]) / ((t0 - p) / counts["obligations 0"])
+               for t, t0, p in zip(cpu[wide], cpu["status 0"], cpu["pass"], strict=True)]
+        add(f"status per obligation beyond python -c pass: {UNITS} units / the shipped 33", per, 2.0)
     return rows
 
 

@@ -91,7 +91,7 @@ rm "$DATA/reports/link.yaml"
 
 say "a FIFO in place of every cache file: queries answer at once"
 for NAME in book reports index index-files; do
-  CACHE=$("$PY" -c 'import sys; from lanxi_cli.io import cache; print(cache.cache_file(*sys.argv[1:]))' "$DATA" $NAME)
+  CACHE=$("$PY" -c 'import sys; from lanxi_cli.store import cache; print(cache.cache_file(*sys.argv[1:]))' "$DATA" $NAME)
   rm -f "$CACHE" && mkdir -p "$(dirname "$CACHE")" && mkfifo "$CACHE"
   expect 0 timeout 30 "$PY" -m lanxi_cli tasks --overdue --data "$DATA"
   rm "$CACHE"

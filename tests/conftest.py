@@ -105,7 +105,7 @@ def read_report(path: Path, book):
 
 @pytest.fixture(autouse=True)
 def _unfreeze():
-    """A bulk load freezes the heap for the rest of its run (io/bulk.py); in-process
+    """A bulk load freezes the heap for the rest of its run (io/gc_pause.py); in-process
     runs share the test session's heap, so it is given back after each test."""
     import gc
 
@@ -137,8 +137,9 @@ class Reads:
     def __init__(self, monkeypatch):
         from collections import Counter
 
-        from lanxi_cli.core import index
-        from lanxi_cli.io import cache, load, yamlio
+        from lanxi_cli.io import load, yamlio
+        from lanxi_cli.store import cache
+        from lanxi_cli.store import obligation_index as index
 
         self.files, self.cached = Counter(), Counter()
         self.validations = self.builds = 0

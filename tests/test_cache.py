@@ -10,7 +10,8 @@ import time
 import pytest
 
 from lanxi_cli.core.domain import Layout, Report
-from lanxi_cli.io import cache, index_store, save
+from lanxi_cli.io import save
+from lanxi_cli.store import cache, index_file
 
 AS_OF = "2020-10-15"
 HOUR_AGO = time.time() - 3600
@@ -115,7 +116,7 @@ def test_a_corrupt_cache_changes_nothing_and_is_rebuilt(cli, data, damage):
         "empty": b"",
     }[damage]
     path.write_bytes(damaged)
-    index_store.index_path(data).unlink()  # so that the reports' cache is read
+    index_file.index_path(data).unlink()  # so that the reports' cache is read
     assert status(cli, data) == cold
     assert path.read_bytes() != damaged  # written again, whole
     assert status(cli, data) == cold
@@ -177,7 +178,7 @@ def test_check_reads_the_files_never_the_cache(cli, data):
         column[i] = row.get(name, Report.__dataclass_fields__[name].default)
     bad.pop(i)
     forged.store("reports", entry)
-    index_store.index_path(data).unlink()  # built again, from the forged cache
+    index_file.index_path(data).unlink()  # built again, from the forged cache
     _, stderr = status(cli, data)
     assert "bad.yaml" not in stderr
     # …but check validates every file itself.
@@ -210,11 +211,11 @@ def test_the_index_is_kept_and_a_damaged_one_changes_nothing(cli, data):
     add(data, count=1)
     add(data, task="1.1", status="done")
     cold = status(cli, data)
-    kept = index_store.index_path(data)
+    kept = index_file.index_path(data)
     assert kept.is_file()  # the warm runs read it
     assert status(cli, data) == cold
     blob = bytearray(kept.read_bytes())
-    for at in (len(index_store.HEADER) + 20, len(blob) // 2, len(blob) - 3):  # meta, a section, the last section
+    for at in (len(index_file.HEADER) + 20, len(blob) // 2, len(blob) - 3):  # meta, a section, the last section
         damaged = blob.copy()
         damaged[at] ^= 0xFF
         kept.write_bytes(bytes(damaged))
@@ -257,10 +258,10 @@ def test_past_the_journal_the_index_is_built_again(cli, data, monkeypatch, tmp_p
     add(data, count=1)
     status(cli, data)
     reads.reset()
-    many(data, index_store.JOURNAL)
+    many(data, index_file.JOURNAL)
     answer = status(cli, data)
     assert reads.builds == 0  # as many files added as the journal holds: taken as they are
-    many(data, 1, start=index_store.JOURNAL)
+    many(data, 1, start=index_file.JOURNAL)
     assert count_of(status(cli, data)[0]) == count_of(answer[0]) + 1
     assert reads.builds == 1  # one more: built again, once
     assert status(cli, data) == uncached(cli, data, monkeypatch, tmp_path)
@@ -278,7 +279,7 @@ def test_corrections_made_since_the_build_are_answered_then_built_in(cli, data, 
     answer = status(cli, data)  # one correction since: answered exactly, not built again
     assert count_of(answer[0]) == 2 and reads.builds == 0
     (data / "withdrawals" / "more").mkdir()
-    for n in range(index_store.JOURNAL):  # as many again, of nothing known: past the journal
+    for n in range(index_file.JOURNAL):  # as many again, of nothing known: past the journal
         write_bad(data, f"../withdrawals/more/w{n:04d}.yaml", f"subject: gone-{n}\nreason: 误报\ndate: 2020-09-07\n")
     assert status(cli, data) == answer and reads.builds == 1  # built anew, the withdrawals in it
     assert status(cli, data) == answer and reads.builds == 1
@@ -304,7 +305,7 @@ def test_report_add_never_reads_the_reports_cache_and_counts_what_is_there(cli, 
     add(data, count=1)
     status(cli, data)  # builds the index
     assert reads.files["reports"] == 1  # the control: a cold run reads the report
-    index_store.index_path(data).unlink()
+    index_file.index_path(data).unlink()
     reads.reset()
     status(cli, data)
     assert reads.cached["reports"] == 1  # and a run that builds the index, its cache

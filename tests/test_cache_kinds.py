@@ -9,9 +9,8 @@ import time
 
 import pytest
 
-from lanxi_cli.core import snapshot
 from lanxi_cli.errors import Problem
-from lanxi_cli.io import cache
+from lanxi_cli.store import cache, snapshot
 
 AS_OF = dt.date(2020, 10, 15)
 HOUR_AGO = time.time() - 3600

@@ -211,15 +211,15 @@ def test_county_status_as_csv(cli, county):
 
 
 def test_no_town_s_records_stay_frozen_after_it_is_read(cli, county, monkeypatch):
-    """A town's loads freeze what they built (io/bulk); reading twenty towns in
+    """A town's loads freeze what they built (io/gc_pause); reading twenty towns in
     one process, each town's garbage must go back to the collector after it."""
     import gc
 
-    from lanxi_cli.io import bulk
+    from lanxi_cli.io import gc_pause
 
     released = []
-    real = bulk.release
-    monkeypatch.setattr(bulk, "release", lambda: released.append(gc.get_freeze_count()) or real())
+    real = gc_pause.release
+    monkeypatch.setattr(gc_pause, "release", lambda: released.append(gc.get_freeze_count()) or real())
     result = cli("county", "status", "--towns", str(county["file"]), "--as-of", AS_OF, "--format", "json")
     assert result.exit_code == 0, result.output
     assert len(released) == 2 and released[0] > 0  # after each town, with its loads frozen

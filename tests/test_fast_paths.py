@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 
 from lanxi_cli.core.domain import Report
 from lanxi_cli.errors import DataError
-from lanxi_cli.io import cache, load, locate, save, yamlio
+from lanxi_cli.io import load, locate, save, yamlio
+from lanxi_cli.store import cache
 
 HOUR_AGO = time.time() - 3600
 GOOD = "task: '1.1'\nunit: 苏家湖村\ndate: 2020-09-02\nstatus: done\n"

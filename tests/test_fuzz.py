@@ -18,8 +18,8 @@ from conftest import SHIPPED, read_report
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lanxi_cli.core.book import Book
 from lanxi_cli.core.domain import Task
-from lanxi_cli.core.plan_index import Book
 from lanxi_cli.errors import DataError
 from lanxi_cli.io import load, yamlio
 

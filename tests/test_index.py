@@ -25,10 +25,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lanxi_cli.core import corrections, engine, index
+from lanxi_cli.core import corrections, engine
+from lanxi_cli.core.book import Book
 from lanxi_cli.core.domain import Exemption, Extension, Report, Review, Withdrawal
-from lanxi_cli.core.plan_index import Book
-from lanxi_cli.io import index_store, load, locate
+from lanxi_cli.core.engine import Progress
+from lanxi_cli.io import load, locate
+from lanxi_cli.store import index_file
+from lanxi_cli.store import obligation_index as index
 
 BOOK = load.load_book(locate.find_data_dir("data"))
 # The shipped plan has one task the lead does (10.2, milestones); this one has more, of every
@@ -102,13 +105,13 @@ def counted(reports, reviews, withdrawals):
 
 
 def stored(sections: dict) -> index.Index:
-    """The index as a query reads it back: written by io.index_store, read
+    """The index as a query reads it back: written by store.index_file, read
     again, each section and row decoded from the file."""
     folder = Path(tempfile.mkdtemp())
-    parts = index_store._parts(sections)
+    parts = index_file._parts(sections)
     parts.update(journal=marshal.dumps([]))
-    index_store.Stored(folder).write(("plan",), b"key", parts, [], ([], b""))
-    back = index_store.Stored(folder)
+    index_file.Stored(folder).write(("plan",), b"key", parts, [], ([], b""))
+    back = index_file.Stored(folder)
     assert back.read(("plan",)) and back.key == b"key"
     return index.Index(back, back.row)
 
@@ -165,7 +168,8 @@ def test_a_step_per_changed_day_only(day):
     first_of_pair = sum(len(BOOK.occurrences(BOOK.task_by_id[t])) for t, _ in sections["pairs"][:p])
     step_days, values = sections["steps"][first_of_pair]
     assert step_days == [0, day.toordinal(), day.toordinal() + 1]
-    assert [v[0] for v in values] == [None, None, day.toordinal() + 1]
+    completed = [Progress.of_plain(index.Step._make(v).progress).completed_on for v in values]
+    assert completed == [None, None, day + dt.timedelta(days=1)]
 
 
 def test_a_rejection_takes_a_report_out_of_every_milestone_it_stood_in():

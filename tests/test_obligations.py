@@ -10,8 +10,8 @@ import datetime as dt
 import pytest
 
 from lanxi_cli.core import assess, engine, reporting
+from lanxi_cli.core.book import report_faults
 from lanxi_cli.core.domain import Exemption, Report, Review, State
-from lanxi_cli.core.plan_index import report_faults
 from lanxi_cli.io import load, locate
 from lanxi_cli.render import shapes
 

@@ -536,7 +536,7 @@ def test_formula_text_never_becomes_a_formula(cli, data_dir, tmp_path):
 
 
 def _cache_file(data_dir: Path, cache_home: Path, name: str) -> Path:
-    from lanxi_cli.io.cache import cache_file
+    from lanxi_cli.store.cache import cache_file
 
     path = cache_file(data_dir, name)
     assert str(path).startswith(str(cache_home))
@@ -685,7 +685,7 @@ INTERRUPT_ON_IMPORT = textwrap.dedent("""
     [
         ("typer", "\n已中断，没有写入任何内容。\n"),  # while lanxi_cli.cli loads
         ("lanxi_cli.cli.common", "\n已中断。\n"),  # loaded with the command that runs (the lazy table)
-        ("lanxi_cli.io.cache", "\n已中断。\n"),  # inside the command (typer alone would say nothing)
+        ("lanxi_cli.store.cache", "\n已中断。\n"),  # inside the command (typer alone would say nothing)
         ("lanxi_cli.render.grid", "\n已中断。\n"),  # drawing the table (rich.console is no longer used)
     ],
 )

@@ -67,9 +67,9 @@ def today(as_of: str | None) -> dt.date:
 
 
 def open_session(data: Path | None, as_of: str | None):
-    """The options every command takes → the data as of that day (core.snapshot)."""
-    from lanxi_cli.core import snapshot
+    """The options every command takes → the data as of that day (store.snapshot)."""
     from lanxi_cli.io import locate
+    from lanxi_cli.store import snapshot
 
     day = today(as_of)  # a bad date is a usage error, before any file is read
     return snapshot.load(locate.find_data_dir(data), day, warn=warn)

@@ -93,9 +93,9 @@ def check(
     fmt: FormatOpt = Format.table,
 ) -> None:
     """校验 plan.yaml、tasks.yaml 和全部报告，列出发现的每一处问题。"""
-    from lanxi_cli.core import snapshot
     from lanxi_cli.io import locate
     from lanxi_cli.render.tables import CheckView, render
+    from lanxi_cli.store import snapshot
 
     if pending:
         from lanxi_cli.io import load

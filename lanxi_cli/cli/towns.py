@@ -83,9 +83,10 @@ TownsOpt = Annotated[
 
 def _read_county(towns_file: Path, as_of: str | None):
     """Every town's row, and the towns that could not be read, with why."""
-    from lanxi_cli.core import county, snapshot
+    from lanxi_cli.core import county
     from lanxi_cli.errors import LanxiError, UsageError
-    from lanxi_cli.io import bulk, towns
+    from lanxi_cli.io import gc_pause, towns
+    from lanxi_cli.store import snapshot
 
     day = today(as_of)
     if not towns_file.is_file():
@@ -99,7 +100,7 @@ def _read_county(towns_file: Path, as_of: str | None):
             snap = snapshot.load(data_dir.absolute(), day, warn=lambda text, town=source.name: warn(f"{town}：{text}"))
             rows.append(county.town_row(source.name, snap.book, snap.obligations(), day))
             del snap
-            bulk.release()  # this town's records go now, not at the end
+            gc_pause.release()  # this town's records go now, not at the end
         except LanxiError as exc:
             reason = str(exc)
             failed.append(county.Failed(source.name, reason))

@@ -72,7 +72,7 @@ _TEXT_EVERY_MONTH = re.compile(r"每(?:个)?月|按月|月度")
 _TEXT_QUARTERLY = re.compile(r"每(?:个)?季度|按季度?")
 
 
-def fold(text: str) -> str:
+def plain_digits(text: str) -> str:
     """Full-width digits and signs folded; Chinese numerals before 月/日 made digits."""
     text = unicodedata.normalize("NFKC", text or "").strip()
     return _CN_NUMBER.sub(lambda m: str(_cn_number(m[0])), text)
@@ -151,7 +151,7 @@ def named_dates(wording: str, year: int) -> list[dt.date]:
     """Every day the wording names, a month alone as its first and last day
     (for the campaign's default span)."""
     out = []
-    for token in _tokens(fold(wording)):
+    for token in _tokens(plain_digits(wording)):
         y = token.year or year
         try:
             if token.month_only:
@@ -165,7 +165,7 @@ def named_dates(wording: str, year: int) -> list[dt.date]:
 
 def named_year(wording: str) -> int | None:
     """The first year a wording names (2021年3月底前 → 2021), if any."""
-    for token in _tokens(fold(wording)):
+    for token in _tokens(plain_digits(wording)):
         if token.year:
             return token.year
     return None
@@ -242,10 +242,10 @@ def pending(ctx: Context, why: str, guess: Deadline | None = None) -> Reading:
 def read(wording: str, text: str, ctx: Context) -> Reading:
     """The structured rule a deadline wording gives, in the context of a campaign."""
     shown = (wording or "").strip()
-    folded = fold(wording)
+    folded = plain_digits(wording)
     if not folded:
         return pending(ctx, "完成时限空白")
-    body = fold(text)
+    body = plain_digits(text)
     try:
         reading = _read(folded, body, ctx, shown)
     except ValueError:  # a day that does not exist, such as 2月30日

@@ -26,12 +26,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from lanxi_cli.core import reviews as review_rules
+from lanxi_cli.core.book import Book, name_key
 from lanxi_cli.core.calendar import Occurrence
 from lanxi_cli.core.domain import COMPLETED, GROUP_OF_KIND, Report, State, Target, Task, record_order
-from lanxi_cli.core.plan_index import Book, fold
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +111,17 @@ class Progress:
     rate: float | None = None
     parts: tuple[PartCount, ...] = ()
     decided: bool = False  # the target decides (a quantity, not a `done` alone)
+
+    def plain(self) -> tuple:
+        """As plain values (what a cache file can hold); Progress.of_plain reverses it."""
+        done = self.completed_on
+        return (done and done.toordinal(), self.count, self.rate,
+                tuple(astuple(p) for p in self.parts), self.decided)  # a PartCount by its fields, whatever they are
+
+    @classmethod
+    def of_plain(cls, values) -> Progress:
+        done, count, rate, parts, decided = values
+        return cls(done and dt.date.fromordinal(done), count, rate, tuple(PartCount(*p) for p in parts), decided)
 
 
 class _Measured:
@@ -214,7 +225,7 @@ class _Milestones:
 
 class PairFold:
     """Every occurrence of one (task, unit), its reports added in record order:
-    the one place the completion rules run (engine.compute, core.index)."""
+    the one place the completion rules run (engine.compute, store.obligation_index)."""
 
     __slots__ = ("book", "task", "occs", "milestones", "measured")
 
@@ -522,7 +533,7 @@ def filter_tasks(
             continue
         if due_within is not None and (row.next_due is None or (row.next_due - as_of).days > due_within):
             continue
-        if category is not None and fold(category) not in fold(row.task.category):
+        if category is not None and name_key(category) not in name_key(row.task.category):
             continue
         out.append(row)
     return out

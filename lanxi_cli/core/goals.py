@@ -6,17 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from lanxi_cli.core.book import Book, name_key
 from lanxi_cli.core.domain import IndicatorValue, Measure, record_order
-from lanxi_cli.core.plan_index import Book, fold
 from lanxi_cli.errors import UsageError
 
 
 def resolve_measure(book: Book, text: str) -> Measure:
     """A measure by its name or a part of it (知晓率 → 公众对禁毒知识知晓率)."""
-    key = fold(text)
+    key = name_key(text)
     measures = book.plan.goals.measures
-    exact = [m for m in measures if fold(m.name) == key]
-    found = exact or [m for m in measures if key and key in fold(m.name)]
+    exact = [m for m in measures if name_key(m.name) == key]
+    found = exact or [m for m in measures if key and key in name_key(m.name)]
     if len(found) == 1:
         return found[0]
     if found:
@@ -38,8 +38,8 @@ def value_fault(measure: Measure, value: float) -> str | None:
 
 def indicator_faults(book: Book, value: IndicatorValue) -> tuple[IndicatorValue, list[tuple[str, str]]]:
     faults: list[tuple[str, str]] = []
-    by_name = {fold(m.name): m for m in book.plan.goals.measures}
-    found = by_name.get(fold(value.measure))
+    by_name = {name_key(m.name): m for m in book.plan.goals.measures}
+    found = by_name.get(name_key(value.measure))
     measure = found.name if found else None
     by = book.canonical(value.by)
     if found is None:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from lanxi_cli.core.book import Book
 from lanxi_cli.core.domain import MeasureTaken, record_order
-from lanxi_cli.core.plan_index import Book
 
 
 def kind_fault(book: Book, kind: str) -> str | None:

@@ -10,9 +10,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from lanxi_cli.core.book import report_faults
 from lanxi_cli.core.calendar import day_in_month
 from lanxi_cli.core.domain import CONTROL, Report, State, record_order
-from lanxi_cli.core.plan_index import report_faults
 from lanxi_cli.errors import UsageError
 
 MAX_NOTE = 4000  # characters; a note is a few lines, not a document
@@ -65,7 +65,7 @@ class Draft:
 def build_report(book, draft: Draft, as_of: dt.date, recorded: str) -> Report:
     """A checked Report, with canonical unit and its period written out,
     or UsageError naming the first thing wrong. Its references are checked
-    as the loader checks them (plan_index.report_faults)."""
+    as the loader checks them (book.report_faults)."""
     task = book.resolve_task(draft.task)
     unit = book.resolve_unit(draft.unit)
     if draft.date > as_of:

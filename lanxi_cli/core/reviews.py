@@ -19,19 +19,49 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from lanxi_cli.core.book import Book, period_choices, task_and_unit
 from lanxi_cli.core.domain import Exemption, Extension, Report, Review, Task, id_of, record_order
-from lanxi_cli.core.plan_index import Book, period_choices, task_and_unit
 
 # ---- what applies on the as-of day ------------------------------------------------
 
 
+class History:
+    """Each reviewed record's decisions in record order (by date first); the
+    one in force on a day is the latest dated on or before it. The one home
+    of that rule: decisions() and the obligation index ask it."""
+
+    def __init__(self, reviews):
+        self.of: dict[str, list[tuple[dt.date, str]]] = {}
+        for review in sorted(reviews, key=record_order):
+            self.of.setdefault(review.subject, []).append((review.date, review.decision))
+
+    def on(self, record_id: str, day: dt.date) -> str | None:
+        found = None
+        for date, decision in self.of.get(record_id, ()):
+            if date > day:
+                break
+            found = decision
+        return found
+
+    def as_of(self, day: dt.date) -> OnDay:
+        return OnDay(self, day)
+
+
+class OnDay:
+    """The decisions in force on one day, asked by id (.get, as of a dict)."""
+
+    def __init__(self, history: History, day: dt.date):
+        self.history, self.day = history, day
+
+    def get(self, record_id: str, default=None) -> str | None:
+        found = self.history.on(record_id, self.day)
+        return default if found is None else found
+
+
 def decisions(reviews, as_of: dt.date) -> dict[str, str]:
     """Each reviewed record's id → the decision in force on `as_of`."""
-    out: dict[str, str] = {}
-    for review in sorted(reviews, key=record_order):
-        if review.date <= as_of:
-            out[review.subject] = review.decision
-    return out
+    history = History(reviews)
+    return {record_id: found for record_id in history.of if (found := history.on(record_id, as_of)) is not None}
 
 
 def extended_dues(extensions, decided: dict[str, str], as_of: dt.date) -> dict[tuple, dt.date]:

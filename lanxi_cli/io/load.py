@@ -128,8 +128,8 @@ def load_document(path: Path, kind, limit: int, display: str | None = None, root
 
 def load_book(data_dir: Path):
     """plan.yaml + tasks.yaml (+ liaisons.yaml) → a cross-checked Book, or DataError listing every problem."""
+    from lanxi_cli.core.book import Book
     from lanxi_cli.core.domain import Plan, Task
-    from lanxi_cli.core.plan_index import Book
     from lanxi_cli.io import yamlio
 
     files = {
@@ -157,9 +157,9 @@ def load_book(data_dir: Path):
 
 
 def obsolete_problems(data_dir: Path, book) -> list[Problem]:
-    """The keys plan.yaml still sets that lanxi no longer reads (plan_index.OBSOLETE),
+    """The keys plan.yaml still sets that lanxi no longer reads (book.OBSOLETE),
     each named with its replacement, for `check` alone: queries ignore them."""
-    from lanxi_cli.core.plan_index import obsolete_keys
+    from lanxi_cli.core.book import obsolete_keys
     from lanxi_cli.io import yamlio
 
     faults = obsolete_keys(book.plan)
@@ -244,7 +244,7 @@ def place_reports(book, items, base: str) -> tuple[list, list[Problem]]:
     book, with its canonical unit; a problem for each file left out)."""
     from dataclasses import replace
 
-    from lanxi_cli.core.plan_index import report_faults
+    from lanxi_cli.core.book import report_faults
 
     reports, problems = [], []
     checked: dict[tuple, tuple] = {}  # (task, unit, period, part, early) → (canonical unit, period, faults)
@@ -402,7 +402,7 @@ def load_folder(data_dir: Path, kind: str, book, subjects=None) -> tuple[list, l
     """Every valid record under data/KIND/ in file order, and a problem for each
     file left out. Always from the files themselves (`lanxi check` relies on
     it); cache.py has the warm path, with the same answers."""
-    from lanxi_cli.io.bulk import loading
+    from lanxi_cli.io.gc_pause import loading
 
     shown, base = display_path(data_dir / kind, data_dir), os.fspath(data_dir.parent)
     files = [f"{shown}/{rel}" for rel, _ in scan_reports(data_dir, folder=kind)]

@@ -51,6 +51,13 @@ def display_path(path: Path, data_dir: Path) -> str:
     return Path(os.path.relpath(path, data_dir.parent)).as_posix()
 
 
+
+def cache_root() -> Path:
+    """$XDG_CACHE_HOME/lanxi, else ~/.cache/lanxi: machine-local, outside every
+    work tree (the store's cache files, the county's copies of towns)."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "lanxi"
+
 def inside(top: str, path: str | os.PathLike) -> bool:
     """Whether `path`, every symlink resolved, lies inside the folder `top`
     (itself already resolved with os.path.realpath)."""

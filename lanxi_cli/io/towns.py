@@ -37,7 +37,7 @@ def data_folder(source: str, base: Path) -> tuple[Path, str | None]:
     """A town's data folder (holding plan.yaml) and a warning, if any: a git
     address is brought up to date in the cache first."""
     from lanxi_cli.io import sync
-    from lanxi_cli.io.cache import cache_root
+    from lanxi_cli.io.locate import cache_root
 
     warning = None
     if sync.is_url(source):

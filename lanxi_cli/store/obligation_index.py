@@ -1,6 +1,6 @@
 """The per-obligation index: each obligation's progress as a step function
 of the as-of day, so that a query costs a bisect per obligation, not a pass
-over every report. Pure: plain values in, plain values out (io.index_store
+over every report. Pure: plain values in, plain values out (store.index_file
 keeps it).
 
 Built from every valid report, the corrections in force and the reviews, by
@@ -23,8 +23,8 @@ Asked on the day:
 
 Sections (plain values, each read only when a query needs it):
   pairs    [(task id, unit)], in plan order, as engine.compute goes
-  steps    per obligation in that order: ([day ordinals], [values]), the
-           first step the progress before any report (day 0)
+  steps    per obligation in that order: ([day ordinals], [Step as a tuple]),
+           the first step the progress before any report (day 0)
   basis    (the ids gone, sorted; every review as a sorted key), what it was built with
   pair_of  per report (index order: pairs in plan order, each pair's reports
            in record order), its pair
@@ -38,6 +38,7 @@ from __future__ import annotations
 import datetime as dt
 from array import array
 from bisect import bisect_left, bisect_right
+from typing import NamedTuple
 
 from lanxi_cli.core import engine
 from lanxi_cli.core import reviews as review_rules
@@ -70,36 +71,20 @@ def basis(gone, reviews) -> tuple:
     return sorted(gone), sorted(review_key(r) for r in reviews)
 
 
-class _Decisions:
-    """Each reviewed record's decisions in record order, and the one in force on a day."""
+class Step(NamedTuple):
+    """One obligation from a day on: what the engine's fold gives, as plain
+    values, shared by build (_timeline) and query (Index.obligations)."""
 
-    def __init__(self, reviews):
-        self.of: dict[str, list] = {}
-        for review in sorted(reviews, key=record_order):
-            self.of.setdefault(review.subject, []).append((review.date, review.decision))
-
-    def on(self, record_id: str, day: dt.date) -> str | None:
-        found = None
-        for date, decision in self.of.get(record_id, ()):
-            if date > day:
-                break
-            found = decision
-        return found
+    progress: tuple  # engine.Progress.plain()
+    last_report: int | None  # the date ordinal of its last report
+    blocked: int  # the index position of the report that blocks it, -1 for none
+    verification: str | None
 
 
-class _On:
-    """The decisions in force on one day, as review_rules.verification asks for them."""
-
-    def __init__(self, decisions: _Decisions, day: dt.date):
-        self.decisions, self.day = decisions, day
-
-    def get(self, record_id: str) -> str | None:
-        return self.decisions.on(record_id, self.day)
-
-
-def _timeline(book, task, unit, counted: list[Report], decisions: _Decisions, ids: dict, position: dict) -> list:
-    """Each occurrence's steps ([day ordinals], [values]) for one pair's reports
-    that count (`ids`, `position`: each report's id and index position, by id())."""
+def _timeline(book, task, unit, counted: list[Report], decisions, ids: dict, position: dict) -> list:
+    """Each occurrence's steps ([day ordinals], [Step values]) for one pair's
+    reports that count (`ids`, `position`: each report's id and index position,
+    by id()), under the reviews' `decisions` (core.reviews.History)."""
     occs = book.occurrences(task)
     reviewed = {key: ids[key] for key in map(id, counted) if ids[key] in decisions.of}  # the few a decision names
     # A day a report is rejected (or a rejection is undone) the pair is counted
@@ -126,12 +111,10 @@ def _timeline(book, task, unit, counted: list[Report], decisions: _Decisions, id
         got, own = fold.progress(k), fold.own(k)
         last = own[-1] if own else None
         blocked = engine.blocked_by(last, got)
-        return (
-            got.completed_on and got.completed_on.toordinal(), got.count, got.rate,
-            tuple((p.name, p.count, p.target, p.rate, p.rate_target) for p in got.parts),
-            last and last.date.toordinal(), -1 if blocked is None else position[id(blocked)], got.decided,
-            review_rules.verification(got.completed_on is not None, claims[k], k in reopened, _On(decisions, day)),
-        )
+        return tuple(Step(  # a plain tuple: what marshal keeps
+            got.plain(), last and last.date.toordinal(), -1 if blocked is None else position[id(blocked)],
+            review_rules.verification(got.completed_on is not None, claims[k], k in reopened, decisions.as_of(day)),
+        ))
 
     timeline = [([0], [value(k, dt.date.min)]) for k in range(len(occs))]
     for day in sorted({r.date for r in counted} | restart | approved.keys()):
@@ -171,7 +154,7 @@ def build(book, reports, gone=(), reviews=(), prefix: str = "") -> dict:
     those that count nowhere (`gone`, core.corrections) and the reviews in
     force; each report's file kept without `prefix` (see row)."""
     gone = set(gone)
-    decisions = _Decisions(reviews)
+    decisions = review_rules.History(reviews)
     by_pair: dict[tuple[str, str], list[Report]] = {}
     for report in reports:
         by_pair.setdefault((report.task, report.unit), []).append(report)
@@ -235,7 +218,7 @@ class _Sections(dict):
 
 
 class Index:
-    """An index's sections (any mapping: io.cache decodes each on first use) and
+    """An index's sections (any mapping: store.cache decodes each on first use) and
     the questions asked of it. `row(i)` gives the row of the report at index
     position i (by default from the section); only the reports a question
     needs are ever made."""
@@ -316,17 +299,12 @@ class Index:
                 continue
             for occ in occs:
                 step_days, values = next(steps)
-                completed, count, rate, parts, last_day, blocked, measured, verification = values[
-                    bisect_right(step_days, day) - 1
-                ]
-                got = engine.Progress(
-                    completed and dt.date.fromordinal(completed), count, rate,
-                    tuple(engine.PartCount(*part) for part in parts), measured,
-                )
+                step = Step._make(values[bisect_right(step_days, day) - 1])
                 exempt = (task_id, unit, None) in exempted or (task_id, unit, occ.label) in exempted
                 out.append(engine.obligation(
-                    book, task, unit, occ, got, last_day and dt.date.fromordinal(last_day),
-                    self.report(blocked) if blocked >= 0 else None, verification,
+                    book, task, unit, occ, engine.Progress.of_plain(step.progress),
+                    step.last_report and dt.date.fromordinal(step.last_report),
+                    self.report(step.blocked) if step.blocked >= 0 else None, step.verification,
                     dues.get((task_id, unit, occ.label), occ.due), exempt, as_of,
                 ))
         return out

@@ -65,15 +65,11 @@ except ImportError:  # a Python built without it
     from hashlib import blake2b
 
 
-def cache_root() -> Path:
-    """$XDG_CACHE_HOME/lanxi, else ~/.cache/lanxi: machine-local, outside every work tree."""
-    base = os.environ.get("XDG_CACHE_HOME", "")
-    return (Path(base) if os.path.isabs(base) else Path.home() / ".cache") / "lanxi"
-
-
 def cache_file(data_dir: Path, name: str) -> Path:
     """The cache file `name` (book, reports, index …) of one data folder."""
     key = blake2b(os.fsencode(os.path.realpath(data_dir)), digest_size=8).hexdigest()
+    from lanxi_cli.io.locate import cache_root
+
     return cache_root() / key / f"{name}.marshal"
 
 
@@ -243,7 +239,7 @@ class Cache:
 
     def load_book(self):
         """load.load_book, from the cache when plan.yaml and tasks.yaml are unchanged."""
-        from lanxi_cli.core.plan_index import Book
+        from lanxi_cli.core.book import Book
         from lanxi_cli.io import load
 
         stamps = self.plan_stamps = book_stamps(self.data_dir)
@@ -266,7 +262,7 @@ class Cache:
     def load_records(self, kind: str, book, subjects=None) -> tuple[list, list]:
         """load.load_folder for the folder `kind` (reports, reviews …), reading
         only the files the cache does not know: the same records and problems."""
-        from lanxi_cli.io.bulk import loading
+        from lanxi_cli.io.gc_pause import loading
 
         with loading():
             try:
@@ -327,7 +323,9 @@ class Cache:
         """The cached records of `kind`, checked for shape, or an empty entry."""
         layout = _layout(kind)
         try:
-            rels, raw, columns, bad = self.entries.setdefault(kind, self.stored(kind))
+            if kind not in self.entries:
+                self.entries[kind] = self.stored(kind)
+            rels, raw, columns, bad = self.entries[kind]
             stamps = array("q")
             stamps.frombytes(raw)
             if (

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lanxi_cli.core.book import Book
 from lanxi_cli.core.domain import by_id, id_of
-from lanxi_cli.core.plan_index import Book
 from lanxi_cli.errors import Problem, UsageError
 
 # What a problem in each record folder means for the command that meets it.
@@ -26,15 +26,31 @@ _SKIPPED = {
 }
 
 
+_UNASKED = object()  # the index not asked for yet
+
+
+@dataclass(slots=True)
+class Folder:
+    """One record folder as this command read it."""
+
+    records: list | None  # every valid record; None while only its problems were told (from the index's file)
+    problems: list
+    told: bool = False  # its problems told (warned) already
+    counted: list | None = None  # the records that count (Snapshot._counted), worked out once
+
+
 @dataclass
 class Snapshot:
     data_dir: Path
     as_of: dt.date
     book: Book
-    cache: object = field(default=None, repr=False)  # an io.cache.Cache, or None to read every file
+    cache: object = field(default=None, repr=False)  # an store.cache.Cache, or None to read every file
     warn: Callable[[str], None] | None = field(default=None, repr=False)
     problems: list[Problem] = field(default_factory=list)
-    _loaded: dict = field(default_factory=dict, repr=False)
+    _read_kinds: dict[str, Folder] = field(default_factory=dict, repr=False)  # by folder name, each read once
+    _index: object = field(default=_UNASKED, repr=False)  # the obligation index, None where there is none
+    _corrections: object = field(default=None, repr=False)
+    _obligations: list | None = field(default=None, repr=False)
     _quiet: int = field(default=0, repr=False)  # > 0 while the index is built: records read are not told
 
     # ---- records, each kind read once ---------------------------------------
@@ -44,14 +60,15 @@ class Snapshot:
         ones too; the problems met told (once) unless read for the index only."""
         found = self._read(kind)
         if not self._quiet:
-            self._tell(kind, self._loaded[f"problems {kind}"])
+            self._tell(kind, self._read_kinds[kind].problems)
         return found
 
     def _read(self, kind: str) -> list:
         """records(kind), its problems not told: what the index or a review's
         subjects need is told only where the command itself asks for it, so
         that a cold run (which builds the index) warns as a warm one does."""
-        if kind not in self._loaded:
+        folder = self._read_kinds.get(kind)
+        if folder is None or folder.records is None:
             from lanxi_cli.io import load
 
             subjects = {}  # what a review may name, by id
@@ -61,38 +78,39 @@ class Snapshot:
                 found = self.cache.load_records(kind, self.book, subjects)
             else:
                 found = load.load_folder(self.data_dir, kind, self.book, subjects)
-            self._loaded[kind], self._loaded[f"problems {kind}"] = found
-        return self._loaded[kind]
+            self._read_kinds[kind] = folder = Folder(*found, told=folder is not None and folder.told)
+        return folder.records
 
     def _tell(self, kind: str, problems) -> None:
-        if self._loaded.get(f"told {kind}"):  # the records' read and the index's file: told once
+        folder = self._read_kinds.setdefault(kind, Folder(None, []))  # the index may tell before a read
+        if folder.told:  # the records' read and the index's file: told once
             return
-        self._loaded[f"told {kind}"] = True
+        folder.told = True
         self.problems += problems
         for problem in problems if self.warn else ():
             self.warn(f"{problem}（{_SKIPPED[kind]}）")
 
     @property
     def index(self):
-        """The per-obligation index (core.index) of the reports, from the
+        """The per-obligation index (store.obligation_index) of the reports, from the
         cache where it answers for the files as they are; None uncached."""
-        if "index" not in self._loaded:
-            self._loaded["index"] = None  # while it is built, the records come from the files
+        if self._index is _UNASKED:
+            self._index = None  # while it is built, the records come from the files
             if self.cache is not None:
-                from lanxi_cli.io import index_store
+                from lanxi_cli.store import index_file
 
                 self._quiet += 1
                 try:
-                    found = index_store.load(
+                    found = index_file.load(
                         self.data_dir, self.book, self.cache.plan_stamps, self._reports_and_problems,
                         self._supervision, walk=lambda: self.cache.walk("reports", keep=True),
                     )
                 finally:
                     self._quiet -= 1
                 if found is not None:  # the reports' problems: from its file, or from the reports it was built of
-                    self._loaded["index"], problems = found
-                    self._tell("reports", self._loaded["problems reports"] if problems is None else problems)
-        return self._loaded["index"]
+                    self._index, problems = found
+                    self._tell("reports", self._read_kinds["reports"].problems if problems is None else problems)
+        return self._index
 
     def _supervision(self):
         """What the index is built with: the ids that count nowhere, and the reviews that count."""
@@ -107,51 +125,51 @@ class Snapshot:
             try:
                 return ask(index)
             except Exception:
-                self._loaded["index"] = None
+                self._index = None
         return otherwise()
 
     def _renew_index(self) -> None:
         """Build the index anew once the corrections and reviews made since it
         was built are many (each costs the exact answer of its pair)."""
-        from lanxi_cli.io import index_store
+        from lanxi_cli.store import index_file
 
-        index = self._loaded.get("index")
-        if index is not None and index.stale > index_store.JOURNAL:
+        index = None if self._index is _UNASKED else self._index
+        if index is not None and index.stale > index_file.JOURNAL:
             reports, problems = self._reports_and_problems()
-            walked = index_store.walk_of(self.data_dir, lambda: self.cache.walk("reports"))  # the one read after
+            walked = index_file.walk_of(self.data_dir, lambda: self.cache.walk("reports"))  # the one read after
             self._quiet += 1
             try:
-                index_store.build(self.data_dir, self.book, reports, problems, *self._supervision(), walked,
+                index_file.build(self.data_dir, self.book, reports, problems, *self._supervision(), walked,
                                   self.cache.plan_stamps)
             finally:
                 self._quiet -= 1
 
     def _reports_and_problems(self):
-        return self._read("reports"), self._loaded["problems reports"]
+        return self._read("reports"), self._read_kinds["reports"].problems
 
     @property
     def corrections(self):
         """Withdrawals and amendments in force (core.corrections), worked out once."""
-        if "corrections" not in self._loaded:
+        if self._corrections is None:
             from lanxi_cli.core import corrections
 
             amending = self._from_index(lambda index: index.amendments(), lambda: self.records("reports"))
-            self._loaded["corrections"] = corrections.resolve(amending, self.records("withdrawals"))
-        return self._loaded["corrections"]
+            self._corrections = corrections.resolve(amending, self.records("withdrawals"))
+        return self._corrections
 
     def _counted(self, kind: str) -> list:
         """The records of `kind` that count: neither withdrawn nor superseded."""
-        key = f"counted {kind}"
         kept = self.records(kind)  # told here, even where the index's build counted them already
-        if key not in self._loaded:
+        folder = self._read_kinds[kind]
+        if folder.counted is None:
             fixes = self.corrections
             if fixes.withdrawn or fixes.superseded_by:  # most days nothing was corrected: no id worked out
                 kept = [r for r in kept if fixes.counts(r)]
                 if kind == "reviews":  # a review of a record that counts nowhere counts nowhere
                     gone = fixes.withdrawn.keys() | fixes.superseded_by.keys()
                     kept = [r for r in kept if r.subject not in gone]
-            self._loaded[key] = kept
-        return self._loaded[key]
+            folder.counted = kept
+        return folder.counted
 
     def reports_of(self, pairs) -> list:
         """The reports that count of some (task id, unit) pairs: from the index
@@ -191,10 +209,10 @@ class Snapshot:
 
     def obligations(self) -> list:
         """Every obligation with its state on the as-of day (computed once)."""
-        if "obligations" not in self._loaded:
+        if self._obligations is None:
             from lanxi_cli.core import engine
 
-            self._loaded["obligations"] = self._from_index(
+            self._obligations = self._from_index(
                 lambda index: index.obligations(
                     self.book, self.as_of, self.reviews, self.extensions, self.exemptions, self.corrections
                 ),
@@ -203,7 +221,7 @@ class Snapshot:
                 ),
             )
             self._renew_index()
-        return self._loaded["obligations"]
+        return self._obligations
 
     # ---- what a user typed ---------------------------------------------------
 
@@ -250,7 +268,7 @@ class _Subjects:
             try:
                 return index.find(record_id)
             except Exception:  # an index holding nonsense: the reports themselves
-                self.snap._loaded["index"] = None
+                self.snap._index = None
         if self.reports is None:
             self.reports = by_id(self.snap.records("reports"))
         return self.reports.get(record_id)
@@ -260,7 +278,7 @@ def load(data_dir: Path, as_of: dt.date, warn: Callable[[str], None] | None = No
     """The data folder as of `as_of`: the book now (a broken plan raises
     DataError), the records when first asked for."""
     from lanxi_cli.io import load as files
-    from lanxi_cli.io.cache import Cache
+    from lanxi_cli.store.cache import Cache
 
     if not cached:
         return Snapshot(data_dir, as_of, files.load_book(data_dir))

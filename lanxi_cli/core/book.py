@@ -18,7 +18,7 @@ from lanxi_cli.errors import UsageError
 _TASK_ID = re.compile(r"^[1-9]\d*\.[1-9]\d*$")
 
 
-def fold(text: str) -> str:
+def name_key(text: str) -> str:
     """Compare names as a user types them: full-width forms folded, no spaces."""
     return "".join(unicodedata.normalize("NFKC", text).split())
 
@@ -74,7 +74,7 @@ class Book:
     def _index_units(self, faults: list[Fault]) -> None:
         for i, unit in enumerate(self.plan.units):
             for j, name in enumerate((unit.name, *unit.aliases)):
-                key = fold(name)
+                key = name_key(name)
                 where = ("units", i, "name") if j == 0 else ("units", i, "aliases", j - 1)
                 unsafe = name_fault(name)
                 if unsafe:
@@ -88,13 +88,13 @@ class Book:
         for i, group in enumerate(self.plan.groups):
             members = [u.name for u in self.plan.units if u.kind in group.kinds]
             for j, member in enumerate(group.members):
-                name = self._names.get(fold(member))
+                name = self._names.get(name_key(member))
                 if name is None:
                     faults.append(Fault("plan", ("groups", i, "members", j), f"未知单位“{member}”"))
                 elif name not in members:
                     members.append(name)
             for j, name in enumerate((group.name, *group.aliases)):
-                key = fold(name)
+                key = name_key(name)
                 if key in self._names or key in self._groups:
                     where = ("groups", i, "name") if j == 0 else ("groups", i, "aliases", j - 1)
                     faults.append(Fault("plan", where, f"名称“{name}”重复"))
@@ -146,7 +146,7 @@ class Book:
                 ))
             if task.short != task.short.strip() or any(c in task.short for c in "\n\r\t"):
                 faults.append(Fault("tasks", (i, "short"), f"简称“{task.short}”不能含有换行或首尾空格"))
-            if fold(task.lead) not in self._names:
+            if name_key(task.lead) not in self._names:
                 faults.append(Fault("tasks", (i, "lead"), f"未知牵头单位“{task.lead}”"))
             for j, name in enumerate(task.units):
                 if not self._known(name, True):
@@ -177,27 +177,27 @@ class Book:
         self.tasks = tuple(t for t in self.tasks if t.id in self._occurrences)
 
     def _known(self, name: str, groups_ok: bool) -> bool:
-        key = fold(name)
+        key = name_key(name)
         return key in self._names or (groups_ok and key in self._groups)
 
     # ---- queries ---------------------------------------------------------
 
     def canonical(self, name: str) -> str | None:
-        return self._names.get(fold(name))
+        return self._names.get(name_key(name))
 
     def expand(self, names) -> tuple[str, ...]:
         """Names as written (units, aliases, groups) → canonical units, plan order."""
         out: set[str] = set()
         for name in names:
-            key = fold(name)
+            key = name_key(name)
             out.update(self._groups.get(key) or ((self._names[key],) if key in self._names else ()))
         return tuple(sorted(out, key=self._order.__getitem__))
 
     def group(self, name: str) -> tuple[str, ...]:
-        return self._groups.get(fold(name), ())
+        return self._groups.get(name_key(name), ())
 
     def lead(self, task: Task) -> str:
-        return self._names[fold(task.lead)]
+        return self._names[name_key(task.lead)]
 
     def occurrences(self, task: Task) -> tuple[Occurrence, ...]:
         return self._occurrences[task.id]
@@ -268,7 +268,7 @@ class Book:
 
     def resolve_unit(self, text: str) -> str:
         """A canonical name, alias, or part of a name matching one unit."""
-        key = fold(text)
+        key = name_key(text)
         if not key:
             raise UsageError("单位名称不能为空")
         if key in self._names:
@@ -284,7 +284,7 @@ class Book:
         raise UsageError(f"未知单位“{text}”；用 lanxi units 查看全部单位")
 
     def resolve_task(self, text: str) -> Task:
-        task = self.task_by_id.get(fold(text).replace("。", "."))
+        task = self.task_by_id.get(name_key(text).replace("。", "."))
         if task is None:
             raise UsageError(f"未知任务编号“{text}”；用 lanxi tasks 查看全部任务（编号如 1.1、10.2）")
         return task

@@ -1,8 +1,8 @@
-"""The per-obligation index (core.index) kept on disk, beside the cache files
-of the same data folder (io.cache): never the source of truth.
+"""The per-obligation index (store.obligation_index) kept on disk, beside the cache files
+of the same data folder (store.cache): never the source of truth.
 
 It answers for exactly the report files it knows: it keeps every report
-file's path and stamp (size, mtime_ns, ctime_ns, inode, as io.cache keeps
+file's path and stamp (size, mtime_ns, ctime_ns, inode, as store.cache keeps
 them) and a digest of them all, which the one fstatat walk every query
 makes is checked against; the plan files' stamps must match too.
 
@@ -12,7 +12,7 @@ makes is checked against; the plan files' stamps must match too.
   reports whose (task, unit) pairs the engine answers exactly; it is kept
   again with them, and built anew only once they exceed JOURNAL.
 - Anything else (a file edited, removed or renamed, another plan): built
-  again from the reports (which io.cache re-reads only where a file changed).
+  again from the reports (which store.cache re-reads only where a file changed).
 
 Files changed less than FRESH_NS ago are answered for but never kept.
 
@@ -21,12 +21,12 @@ the plan files' stamps, the digest of the report files, the report
 problems, [(section name, offset, length)], a CRC-32 of the sections), then
 each section's own marshal: a query decodes only the sections it needs (a
 report's row alone where one is needed). The list of report files it
-answers for is an ordinary cache file (io.cache: index-files.marshal,
+answers for is an ordinary cache file (store.cache: index-files.marshal,
 holding the same key), read only when the walk differs. Both are written
 atomically, that list first; a file that fails to read, or to match its
 CRC, identity (cache.identity) or key, is built
 again, and one that reads but holds nonsense makes the query use the engine
-over every report (core.snapshot): the same answers, slower.
+over every report (store.snapshot): the same answers, slower.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ import zlib
 from pathlib import Path
 
 from lanxi_cli.errors import Problem
-from lanxi_cli.io.cache import FRESH_NS, MAX_BYTES, Cache, blake2b, cache_file, trusted
+from lanxi_cli.store.cache import FRESH_NS, MAX_BYTES, Cache, blake2b, cache_file, trusted
 
 HEADER = b"lanxi-index 4\n"
 _SIZE = 8  # bytes of the meta part's length, after the header
@@ -49,12 +49,13 @@ def index_path(data_dir: Path) -> Path:
     return cache_file(data_dir, "index")
 
 
-def _digest(data) -> bytes:
-    return blake2b(data, digest_size=16).digest()
-
-
 def files_key(rels: list[str], stamps) -> bytes:
-    return _digest(marshal.dumps(("\0".join(rels), stamps.tobytes())))
+    """A digest of the walk: every path and every stamp (no copy of them made to hash)."""
+    digest = blake2b(digest_size=16)
+    digest.update("\0".join(rels).encode())
+    digest.update(b"\1")
+    digest.update(stamps)
+    return digest.digest()
 
 
 class Stored:
@@ -151,11 +152,11 @@ def _strip(file: str, prefix: str) -> str:
 
 
 def _parts(sections: dict) -> dict[str, bytes]:
-    """Sections (core.index.build) → name → marshal; the rows as `rowdata`,
+    """Sections (core.obligation_index.build) → name → marshal; the rows as `rowdata`,
     each row's marshal one after the other, and `rowoff`, where each starts."""
     from array import array
 
-    from lanxi_cli.core.index import ARRAYS
+    from lanxi_cli.store.obligation_index import ARRAYS
 
     parts = {
         name: marshal.dumps(value.tobytes() if name in ARRAYS else value)
@@ -204,7 +205,7 @@ def walk_of(data_dir: Path, walk=None):
 
 
 def load(data_dir: Path, book, plan, reports, supervision, walk):
-    """(core.index.Index, the report problems) answering for the report files
+    """(core.obligation_index.Index, the report problems) answering for the report files
     as they are now: from the file when it knows them all or all but a few
     new ones; else built from `reports()` (every valid report, and the
     problems it has told already: then None) and `supervision()` (the ids
@@ -212,9 +213,9 @@ def load(data_dir: Path, book, plan, reports, supervision, walk):
     before the book was read) and the walk the reports were read after
     (`walk()`). None where the walk fails: the engine then reads the reports
     as ever."""
-    from lanxi_cli.core import index
     from lanxi_cli.io import load as files
     from lanxi_cli.io import locate
+    from lanxi_cli.store import obligation_index
 
     walked = walk_of(data_dir, walk)
     if walked is None:
@@ -225,9 +226,9 @@ def load(data_dir: Path, book, plan, reports, supervision, walk):
     stored = Stored(data_dir, prefix)
     if plan is not None and stored.read(plan):
         try:
-            journal = [index.from_row(values, prefix) for values in stored["journal"]]
+            journal = [obligation_index.from_row(values, prefix) for values in stored["journal"]]
             if stored.key == key:
-                return index.Index(stored, stored.row, journal, prefix), stored.problems
+                return obligation_index.Index(stored, stored.row, journal, prefix), stored.problems
             added = _added(stored, rels, stamps)
             if added is not None and len(journal) + len(added) <= JOURNAL:
                 base = os.fspath(data_dir.parent)
@@ -238,9 +239,9 @@ def load(data_dir: Path, book, plan, reports, supervision, walk):
                 problems = sorted(stored.problems + problems, key=lambda p: p.file)
                 if keep:
                     parts = {name: stored.raw(name) for name in stored.names() if name != "journal"}
-                    parts["journal"] = marshal.dumps([index.row(r, prefix) for r in journal])
+                    parts["journal"] = marshal.dumps([obligation_index.row(r, prefix) for r in journal])
                     stored.write(plan, key, parts, problems, (rels, stamps.tobytes()))
-                return index.Index(stored, stored.row, journal, prefix), problems
+                return obligation_index.Index(stored, stored.row, journal, prefix), problems
         except Exception:  # a file that reads but holds nonsense: built again
             pass
     found, problems = reports()
@@ -248,19 +249,19 @@ def load(data_dir: Path, book, plan, reports, supervision, walk):
 
 
 def build(data_dir: Path, book, reports, problems, gone, reviews, walked, plan, keep=True):
-    """core.index.build of every report, with the corrections and reviews in
+    """core.obligation_index.build of every report, with the corrections and reviews in
     force, kept for `walked` (walk_of: the walk the reports were read after)
     and `plan` (the stamps the book was read after), never for a later walk."""
-    from lanxi_cli.core import index
+    from lanxi_cli.store import obligation_index
 
     prefix = _prefix(data_dir)
-    sections = index.build(book, reports, gone, reviews, prefix)
+    sections = obligation_index.build(book, reports, gone, reviews, prefix)
     if walked is not None and walked[3] and keep and plan is not None and trusted(plan):
         rels, stamps, key, _ = walked
         parts = _parts(sections)
         parts["journal"] = marshal.dumps([])
         Stored(data_dir, prefix).write(plan, key, parts, problems, (rels, stamps.tobytes()))
-    return index.Index(sections, prefix=prefix)
+    return obligation_index.Index(sections, prefix=prefix)
 
 
 def _prefix(data_dir: Path) -> str:
