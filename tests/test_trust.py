@@ -44,6 +44,15 @@ def stray(folder: Path) -> list[str]:
     return sorted(str(p) for p in folder.rglob(".*.tmp"))
 
 
+def remedy(repo: Path, *files: str) -> str:
+    """What the warning of a failed commit adds after the files it names: their state and how to commit them."""
+    import shlex
+
+    paths, where = " ".join(shlex.quote(f) for f in files), shlex.quote(str(repo))
+    return (f"（未暂存，仍在磁盘上，git reset --hard 不会删除它；问题解决后补交：git -C {where} add -- {paths}"
+            f" && git -C {where} commit -m 补交 -- {paths}）")
+
+
 def branch(repo: Path) -> str:
     return git("rev-parse", "--abbrev-ref", "HEAD", cwd=repo).strip()
 
@@ -200,7 +209,8 @@ def test_a_failed_commit_leaves_the_report_unstaged_and_named(cli, git_data_dir)
     [path] = reports(git_data_dir)
     assert result.stdout == f"{shown(path, git_data_dir)}\n"
     assert result.stderr == (f"警告：报告已保存，但没有提交到 git：git commit 失败：1；"
-                             f"未提交的文件：{shown(path, git_data_dir)}\n" + LEAD_ONLY)
+                             f"未提交的文件：{shown(path, git_data_dir)}"
+                             f"{remedy(repo, shown(path, git_data_dir))}\n" + LEAD_ONLY)
     assert git("diff", "--cached", "--name-only", cwd=repo) == ""
     git("reset", "-q", "--hard", cwd=repo)
     assert reports(git_data_dir) == [path]
@@ -219,11 +229,13 @@ def test_a_failed_commit_of_several_files_leaves_each_unstaged_and_named(cli, gi
     two = [shown(path, git_data_dir) for path in reports(git_data_dir)]
     assert sorted(added.stdout.splitlines()) == two
     assert added.stderr.splitlines()[0] == (
-        f"警告：报告已保存，但没有提交到 git：git commit 失败：1；未提交的文件：{'、'.join(added.stdout.splitlines())}")
+        f"警告：报告已保存，但没有提交到 git：git commit 失败：1；未提交的文件：{'、'.join(added.stdout.splitlines())}"
+        f"{remedy(repo, *added.stdout.splitlines())}")
     imported = cli("form", "import", str(form), "--by", "王五", *data)
     assert imported.exit_code == 0, imported.output
     [new] = [shown(path, git_data_dir) for path in reports(git_data_dir) if shown(path, git_data_dir) not in two]
-    assert imported.stderr == f"警告：{form} 的报告已保存，但没有提交到 git：git commit 失败：1；未提交的文件：{new}\n"
+    assert imported.stderr == (f"警告：{form} 的报告已保存，但没有提交到 git：git commit 失败：1；未提交的文件：{new}"
+                               f"{remedy(repo, new)}\n")
     assert git("diff", "--cached", "--name-only", cwd=repo) == ""
     git("reset", "-q", "--hard", cwd=repo)
     assert len(reports(git_data_dir)) == 3
@@ -612,7 +624,8 @@ def test_a_folder_at_the_commit_lock_keeps_the_report(cli, git_data_dir):
     assert result.exit_code == 0
     [path] = reports(git_data_dir)
     assert result.stderr == (f"警告：报告已保存，但没有提交到 git：无法创建提交锁 {lock}（这是一个目录）；"
-                             f"未提交的文件：{shown(path, git_data_dir)}\n" + LEAD_ONLY)
+                             f"未提交的文件：{shown(path, git_data_dir)}"
+                             f"{remedy(git_data_dir.parent, shown(path, git_data_dir))}\n" + LEAD_ONLY)
 
 
 def test_a_read_only_git_folder_keeps_the_report(git_data_dir):
@@ -632,7 +645,7 @@ def test_a_read_only_git_folder_keeps_the_report(git_data_dir):
     assert result.returncode == 0
     assert result.stderr == (
         f"警告：报告已保存，但没有提交到 git：无法创建提交锁 {repo}/.git/lanxi-commit.lock（文件系统只读）；"
-        f"未提交的文件：{shown(path, git_data_dir)}\n" + LEAD_ONLY
+        f"未提交的文件：{shown(path, git_data_dir)}{remedy(repo, shown(path, git_data_dir))}\n" + LEAD_ONLY
     )
 
 

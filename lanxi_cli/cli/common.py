@@ -104,8 +104,11 @@ def commit_or_warn(data_dir: Path, paths: list[Path], message: str, what: str = 
     shown = "、".join(locate.display_path(path, data_dir) for path in paths)
     try:
         gitio.commit_files(paths, message)
+    except gitio.IndexBehind as exc:
+        warn(f"{what}已保存。{exc}")
     except gitio.GitError as exc:
-        warn(f"{what}已保存，但没有提交到 git：{exc}；未提交的文件：{shown}")
+        warn(f"{what}已保存，但没有提交到 git：{exc}；未提交的文件：{shown}"
+             + (f"（{exc.remedy}）" if exc.remedy else ""))
     except KeyboardInterrupt:
         warn(f"已中断：{what}已保存，但没有提交到 git；未提交的文件：{shown}")
         raise typer.Exit(130) from None

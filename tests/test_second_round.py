@@ -1,0 +1,136 @@
+"""Trust, second round (issue 24): what a fresh outside attack found.
+
+Real git repositories, a real small file system where the machine lets the
+test mount one, real bare remotes."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import git, run_lanxi
+
+AS_OF = "2020-09-20"
+
+
+def reports(data_dir: Path) -> list[Path]:
+    return sorted((data_dir / "reports").rglob("*.yaml"))
+
+
+def staged(repo: Path) -> str:
+    return git("diff", "--cached", "--name-status", cwd=repo)
+
+
+# ---- 1. nothing staged is left behind ------------------------------------------------------
+
+
+def _steps(fail_at: int, monkeypatch):
+    """Fail the `fail_at`-th step as a full disk would: 0 `git add` in the
+    private index, 1 the commit, 2 the private index taking the index's place."""
+    from lanxi_cli.io import gitio
+
+    calls = []
+
+    def run(args, cwd, index=None):
+        calls.append(args[0])
+        if len(calls) - 1 == fail_at:
+            return subprocess.CompletedProcess(args, 128, "", "fatal: write error: No space left on device")
+        return gitio._git(args, cwd, index)
+
+    def install(private, real):
+        calls.append("install")
+        raise OSError(28, "No space left on device")
+
+    if fail_at == 2:
+        monkeypatch.setattr(gitio, "_install", install)
+    return run, calls
+
+
+@pytest.mark.parametrize("step", [0, 1, 2])
+def test_a_failure_at_each_git_step_leaves_nothing_staged(git_data_dir, step, monkeypatch):
+    """add, commit, and the index catching up: a failure at any of them leaves
+    the report on disk, the index never holding it staged, and `git reset --hard` harmless."""
+    from lanxi_cli.io import gitio
+
+    repo = git_data_dir.parent
+    path = git_data_dir / "reports" / "r.yaml"
+    path.write_text("task: '1.1'\nunit: 苏家湖村\ndate: 2020-09-02\nstatus: done\n", encoding="utf-8")
+    run, calls = _steps(step, monkeypatch)
+    with pytest.raises(gitio.GitError) as raised:
+        gitio.commit_file(path, "报告", run=run, sleep=lambda _: None)
+    assert calls == ["add", "commit", "install"][: step + 1]
+    said = str(raised.value) + raised.value.remedy
+    assert "data/reports/r.yaml" in said
+    if step < 2:
+        assert git("status", "--porcelain", cwd=repo) == "?? data/reports/\n"
+        assert "git reset --hard 不会删除它" in said and f"git -C {repo} add -- data/reports/r.yaml" in said
+        assert git("rev-list", "--count", "HEAD", cwd=repo) == "1\n"
+    else:  # committed; the index lags and the warning says how to bring it level
+        assert isinstance(raised.value, gitio.IndexBehind)
+        assert git("rev-list", "--count", "HEAD", cwd=repo) == "2\n"
+        assert staged(repo) == "D\tdata/reports/r.yaml\n"
+        command = said.split("请运行 ")[1].split(" 使暂存区")[0]
+        subprocess.run(command, shell=True, check=True)
+        assert git("status", "--porcelain", cwd=repo) == ""
+    git("reset", "-q", "--hard", cwd=repo)
+    assert path.read_text(encoding="utf-8").startswith("task: '1.1'")
+    assert not list((repo / ".git").glob("lanxi-index*")) and not (repo / ".git" / "index.lock").exists()
+
+
+def _tmpfs(folder: Path) -> bool:
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        return False
+    return subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(folder)],
+                          capture_output=True).returncode == 0
+
+
+def test_a_full_disk_at_any_git_step_leaves_nothing_staged(git_data_dir, tmp_path_factory):
+    """The finding: with 12–28 KB free, `git add` succeeded, the commit and the
+    unstaging failed, and `git reset --hard` deleted the report. On a real
+    3 MB file system left with 4 … 60 KB free: the report survives `git reset
+    --hard` every time, and is never left staged without a warning saying so."""
+    small = tmp_path_factory.mktemp("small")
+    if not _tmpfs(small):
+        pytest.skip("cannot mount a tmpfs here (not root); the injected faults above cover each step")
+    try:
+        outcomes = set()
+        for free in range(4, 64, 4):
+            repo = small / "town"
+            shutil.copytree(git_data_dir.parent, repo, symlinks=True)
+            fill = small / "fill"
+            stat = os.statvfs(small)
+            with open(fill, "wb") as handle, contextlib.suppress(OSError):
+                handle.truncate(0)
+                left = stat.f_bavail * stat.f_frsize - free * 1024
+                chunk = b"\0" * (1 << 20)
+                while left > 0:
+                    left -= handle.write(chunk[: min(left, len(chunk))])
+            result = run_lanxi("report", "add", "--task", "1.2", "--unit", "苏家湖", "-s", "done", "--by", "x",
+                               "--as-of", AS_OF, "--data", str(repo / "data"))
+            fill.unlink()
+            written = reports(repo / "data")
+            if result.returncode != 0:  # the file itself could not be written: nothing is
+                assert "未保存任何内容" in result.stderr, result.stderr
+                assert written == [] and git("status", "--porcelain", cwd=repo) == ""
+                outcomes.add("refused")
+            else:
+                [path] = written
+                if "没有提交到 git" in result.stderr:
+                    assert staged(repo) == "" and "git reset --hard 不会删除它" in result.stderr
+                    outcomes.add("untracked")
+                elif "暂存区没能随之更新" in result.stderr:
+                    assert staged(repo).startswith("D\t") and "reset -q --" in result.stderr
+                    outcomes.add("index behind")
+                else:
+                    assert result.stderr.count("警告") == 0 and staged(repo) == ""
+                    outcomes.add("committed")
+                git("reset", "-q", "--hard", cwd=repo)
+                assert path.exists(), (free, result.stderr)
+            shutil.rmtree(repo)
+        assert {"untracked", "committed"} <= outcomes, outcomes  # the range reaches both sides
+    finally:
+        subprocess.run(["umount", "-l", str(small)], capture_output=True)
