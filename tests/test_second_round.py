@@ -12,7 +12,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import git, run_lanxi
+from conftest import SHIPPED, git, run_lanxi
 
 AS_OF = "2020-09-20"
 
@@ -134,3 +134,49 @@ def test_a_full_disk_at_any_git_step_leaves_nothing_staged(git_data_dir, tmp_pat
         assert {"untracked", "committed"} <= outcomes, outcomes  # the range reaches both sides
     finally:
         subprocess.run(["umount", "-l", str(small)], capture_output=True)
+
+
+# ---- 8. sync runs no hook of the remote's --------------------------------------------------
+
+
+def _office(tmp_path: Path, name: str, shared: Path) -> Path:
+    """An office's data repository: the first pushes the shipped plan to the
+    bare repository `shared`, the next ones clone it."""
+    repo = tmp_path / name
+    if git("for-each-ref", cwd=shared):
+        git("clone", "-q", str(shared), str(repo), cwd=tmp_path)
+    else:
+        (repo / "data").mkdir(parents=True)
+        for file in ("plan.yaml", "tasks.yaml"):
+            shutil.copy(SHIPPED / file, repo / "data" / file)
+        git("init", "-q", "--initial-branch=main", cwd=repo)
+    for key, value in (("user.name", name), ("user.email", f"{name}@example.org"), ("commit.gpgsign", "false")):
+        git("config", key, value, cwd=repo)
+    if not git("for-each-ref", cwd=shared):
+        git("add", "data", cwd=repo)
+        git("commit", "-q", "-m", "计划", cwd=repo)
+        git("remote", "add", "origin", str(shared), cwd=repo)
+        git("push", "-q", "-u", "origin", "HEAD", cwd=repo)
+    return repo
+
+
+def test_sync_runs_no_hook_of_a_folder_remote(tmp_path):
+    """The finding: an executable hooks/post-receive in a bare repository on a
+    shared drive ran as the clerk during `lanxi sync`."""
+    shared = tmp_path / "shared.git"
+    git("init", "-q", "--bare", "--initial-branch=main", str(shared), cwd=tmp_path)
+    office = _office(tmp_path, "a", shared)
+    ran = tmp_path / "ran"
+    for hook in ("pre-receive", "update", "post-receive", "post-update", "reference-transaction", "push-to-checkout"):
+        path = shared / "hooks" / hook
+        path.write_text(f"#!/bin/sh\necho {hook} >>{ran}\n")
+        path.chmod(0o755)
+    added = run_lanxi("report", "add", "--task", "1.1", "--unit", "苏家湖", "-s", "done", "--as-of", AS_OF,
+                      "--data", str(office / "data"))
+    assert added.returncode == 0, added.stderr
+    synced = run_lanxi("sync", "--data", str(office / "data"))
+    assert synced.returncode == 0, synced.stderr
+    assert git("rev-parse", "main", cwd=shared) == git("rev-parse", "HEAD", cwd=office)  # the push went through
+    assert not ran.exists(), ran.read_text()
+    git("push", "-q", "origin", "HEAD:other", cwd=office)  # the control: plain git does run them
+    assert "post-receive" in ran.read_text()
