@@ -180,3 +180,68 @@ def test_sync_runs_no_hook_of_a_folder_remote(tmp_path):
     assert not ran.exists(), ran.read_text()
     git("push", "-q", "origin", "HEAD:other", cwd=office)  # the control: plain git does run them
     assert "post-receive" in ran.read_text()
+
+
+# ---- 7. every field to its type and bounds; only plain YAML ---------------------------------
+
+
+HUGE = "9" * 5000
+QUERIES = [("status", "--format", "json"), ("tasks", "--format", "json"), ("report", "list", "--format", "json"),
+           ("assess", "--format", "json"), ("report", "missing", "--format", "json"), ("bulletin",),
+           ("remind", "--format", "json")]
+
+
+def _add(cli, data_dir: Path, *args: str) -> Path:
+    result = cli("report", "add", "--data", str(data_dir), "--as-of", AS_OF, *args)
+    assert result.exit_code == 0, result.output
+    return data_dir.parent / result.stdout.strip()
+
+
+def _every_query_skips(cli, data_dir: Path, bad: Path, said: str) -> None:
+    shown = bad.relative_to(data_dir.parent).as_posix()
+    checked = cli("check", "--data", str(data_dir))
+    assert checked.exit_code == 1 and f"{shown}:" in checked.stdout and said in checked.stdout, checked.output
+    for query in QUERIES:
+        result = cli(*query, "--data", str(data_dir), "--as-of", AS_OF)
+        assert result.exit_code == 0, (query, result.output)
+        assert f"警告：{shown}:" in result.stderr, query
+        assert "Traceback" not in result.output and "\x1b" not in result.stderr
+
+
+@pytest.mark.parametrize(("field", "value", "said"), [
+    ("count", HUGE, "数字位数过多"),
+    ("count", "1000000001", "count: 应不大于 1000000000"),
+    ("count", "true", "count: 应为整数"),
+    ("rate", "true", "rate: 应为数字"),
+    ("note", HUGE, "数字位数过多"),
+    ("note", "!!binary GwowO1BXTkVEBxtbMzFtUkVE", "不允许的 YAML 标签 !!binary"),
+    ("note", "!!set {a: null}", "不允许的 YAML 标签 !!set"),
+    ("note", "!!timestamp 2020-09-01", "不允许的 YAML 标签 !!timestamp"),
+], ids=["huge-count", "count-over-bound", "bool-count", "bool-rate", "huge-note", "binary", "set", "timestamp"])
+def test_a_report_field_out_of_type_or_bounds_is_named_and_skipped(cli, data_dir, field, value, said):
+    """The findings: a 4,301-digit count or note broke every query with a
+    traceback; `count: true` read as 1; `!!binary` carried escape codes past
+    `check` into a traceback of export and bulletin."""
+    path = _add(cli, data_dir, "--task", "5.3", "--unit", "苏家湖", "--count", "1")
+    text = path.read_text(encoding="utf-8").replace("count: 1\n", "" if field != "count" else f"count: {value}\n")
+    path.write_text(text + (f"{field}: {value}\n" if field != "count" else ""), encoding="utf-8")
+    _every_query_skips(cli, data_dir, path, said)
+
+
+def test_a_huge_number_in_a_review_is_named_and_skipped(cli, data_dir):
+    report = _add(cli, data_dir, "--task", "1.1", "--unit", "苏家湖", "-s", "done", "--date", "2020-09-02")
+    reviewed = cli("report", "review", report.stem, "--reject", "--by", "禁毒办", "--note", "x",
+                   "--data", str(data_dir), "--as-of", AS_OF)
+    assert reviewed.exit_code == 0, reviewed.output
+    [review] = (data_dir / "reviews").rglob("*.yaml")
+    review.write_text(review.read_text(encoding="utf-8").replace("note: x", f"note: {HUGE}"), encoding="utf-8")
+    _every_query_skips(cli, data_dir, review, "数字位数过多")
+
+
+def test_a_boolean_is_no_number_in_the_plan(cli, data_dir):
+    plan = data_dir / "plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    assert "due_soon_days: 7" in text
+    plan.write_text(text.replace("due_soon_days: 7", "due_soon_days: true"), encoding="utf-8")
+    result = cli("check", "--data", str(data_dir))
+    assert result.exit_code == 1 and "due_soon_days: 应为整数" in result.stdout, result.output
