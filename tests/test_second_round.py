@@ -6,6 +6,7 @@ test mount one, real bare remotes."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import subprocess
@@ -245,3 +246,50 @@ def test_a_boolean_is_no_number_in_the_plan(cli, data_dir):
     plan.write_text(text.replace("due_soon_days: 7", "due_soon_days: true"), encoding="utf-8")
     result = cli("check", "--data", str(data_dir))
     assert result.exit_code == 1 and "due_soon_days: 应为整数" in result.stdout, result.output
+
+
+# ---- 2. liaisons as records: two offices and sync ----------------------------------------------
+
+
+def test_two_offices_recording_liaisons_both_keep_theirs_after_sync(tmp_path):
+    """The finding: both appended to data/liaisons.yaml, sync stopped on a
+    conflict, and its advice (`git rebase -X ours`) dropped 李四 silently."""
+    shared = tmp_path / "shared.git"
+    git("init", "-q", "--bare", "--initial-branch=main", str(shared), cwd=tmp_path)
+    a = _office(tmp_path, "a", shared)
+    b = _office(tmp_path, "b", shared)
+
+    def lanxi(repo: Path, *args: str):
+        result = run_lanxi(*args, "--data", str(repo / "data"))
+        assert result.returncode == 0, result.stderr
+        return result
+
+    lanxi(a, "unit", "liaison", "苏家湖", "--name", "张三", "--phone", "13812345678")
+    lanxi(a, "sync")
+    lanxi(b, "unit", "liaison", "黄湖", "--name", "李四", "--phone", "13912345678")
+    lanxi(b, "sync")
+    lanxi(a, "sync")
+    for repo in (a, b):
+        shown = {u["name"]: u["liaison"]["name"] for u in json.loads(lanxi(repo, "units", "--format", "json").stdout)}
+        assert (shown["苏家湖村"], shown["黄湖村"]) == ("张三", "李四")
+        assert git("status", "--porcelain", cwd=repo) == ""
+    assert git("rev-parse", "HEAD", cwd=a) == git("rev-parse", "HEAD", cwd=b)
+
+
+def test_the_advice_after_a_real_conflict_keeps_both_sides(tmp_path):
+    """Two offices change one line of tasks.yaml: sync refuses and its advice
+    is a merge by hand, never `-X ours`/`-X theirs`, which drop one side."""
+    shared = tmp_path / "shared.git"
+    git("init", "-q", "--bare", "--initial-branch=main", str(shared), cwd=tmp_path)
+    a = _office(tmp_path, "a", shared)
+    b = _office(tmp_path, "b", shared)
+    for repo, text in ((a, "（甲）"), (b, "（乙）")):
+        tasks = repo / "data" / "tasks.yaml"
+        old = "结合本镇实际制定专项行动实施方案"
+        tasks.write_text(tasks.read_text(encoding="utf-8").replace(old, f"{old}{text}", 1), encoding="utf-8")
+        git("commit", "-qam", f"改 {text}", cwd=repo)
+    assert run_lanxi("sync", "--data", str(a / "data")).returncode == 0
+    refused = run_lanxi("sync", "--data", str(b / "data"))
+    assert refused.returncode == 1
+    assert "-X" not in refused.stderr and "git rebase @{upstream}" in refused.stderr
+    assert "git rebase --continue" in refused.stderr and "两边的内容都不会丢失" in refused.stderr

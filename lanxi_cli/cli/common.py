@@ -75,9 +75,10 @@ def open_session(data: Path | None, as_of: str | None):
     return snapshot.load(locate.find_data_dir(data), day, warn=warn)
 
 
-def recorded_now() -> str:
-    """When a record is written: local time with its offset, to the second."""
-    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+def recorded_now(timespec: str = "seconds") -> str:
+    """When a record is written: local time with its offset, to the second
+    (or as `timespec` says, where the newest of two records decides)."""
+    return dt.datetime.now().astimezone().isoformat(timespec=timespec)
 
 
 def publish(data_dir: Path, paths: Path | list[Path], message: str, no_commit: bool, what: str = "文件",

@@ -199,12 +199,12 @@ def liaison(
     data: DataOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
-    """备案单位联络员：写入 data/liaisons.yaml（覆盖 plan.yaml 中的联络员）并提交到 git。"""
+    """备案单位联络员：在 data/liaisons/ 写入一份记录（覆盖 plan.yaml 中的联络员）并提交到 git。"""
     from lanxi_cli.core import liaisons
-    from lanxi_cli.io import liaisons as liaison_file
+    from lanxi_cli.io import liaisons as liaison_files
 
     session = open_session(data, as_of)
     unit = session.unit(name)
-    entry = liaisons.make_entry(unit, person, phone, recorded_now())
-    path = liaison_file.append(session.data_dir, session.book, entry)
-    publish(session.data_dir, path, f"联络员：{unit} {entry.name} {entry.phone}".rstrip(), no_commit, "联络员备案")
+    record = liaisons.make_record(unit, person, phone, session.as_of, recorded_now("microseconds"))
+    path = liaison_files.save(session.data_dir, record)
+    publish(session.data_dir, path, f"联络员：{unit} {record.name} {record.phone}".rstrip(), no_commit, "联络员备案")

@@ -153,12 +153,13 @@ class SchemaKind(StrEnum):  # io.schema.KINDS (tested equal), named here so no m
     liaisons = "liaisons"
     removal = "removal"
     receipt = "receipt"
+    liaison = "liaison"
 
 
 def schema(
     kind: Annotated[SchemaKind, typer.Argument(
         help="哪种文件：plan、tasks、report，或 review、extension、exemption、indicator、measure、withdrawal、"
-             "liaisons、 removal、receipt")],
+             "liaisons（旧的 liaisons.yaml）、liaison（data/liaisons/ 中的一条）、removal、receipt")],
 ) -> None:
     """打印数据文件的 JSON Schema（格式说明），供编辑器边写边检查（见 README.md）。"""
     import sys

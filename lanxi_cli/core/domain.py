@@ -585,6 +585,22 @@ class LiaisonEntry:
     recorded: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class LiaisonRecord(Record):
+    """A liaison recorded by `lanxi unit liaison`, one file each under
+    data/liaisons/ (so two offices recording at once never conflict on sync);
+    for a unit the newest by `recorded` counts (ties by id)."""
+
+    __pydantic_config__ = FORBID
+    unit: Text
+    name: Text
+    date: dt.date  # the day it was recorded
+    phone: str | Digits = ""
+    by: str = ""
+    recorded: str = ""
+    file: str = ""  # set by the loader, never read from the file
+
+
 # ---- supervision: data/reviews/, data/extensions/, data/indicators/ ------------
 
 Decision = Literal["approved", "rejected"]

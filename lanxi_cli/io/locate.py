@@ -23,7 +23,8 @@ WITHDRAWALS_DIR = "withdrawals"
 REMOVALS_DIR = "removals"  # `evidence remove`: the digest of a deleted evidence file
 RECEIPTS_DIR = "receipts"  # `ack`: 签收
 NOTICES_DIR = "notices"  # 督办通知单 records (`notice`), named by `ack --of`
-LIAISONS_FILE = "liaisons.yaml"  # written by `lanxi unit liaison`; overrides plan.yaml's liaisons
+LIAISONS_FILE = "liaisons.yaml"  # written by `lanxi unit liaison` before issue 24: still read, never written
+LIAISONS_DIR = "liaisons"  # `lanxi unit liaison` records, one file each; they override liaisons.yaml
 
 
 def find_data_dir(explicit: str | os.PathLike | None) -> Path:
