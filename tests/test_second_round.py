@@ -10,10 +10,11 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import SHIPPED, git, run_lanxi
+from conftest import ROOT, SHIPPED, git, run_lanxi
 
 AS_OF = "2020-09-20"
 
@@ -293,3 +294,94 @@ def test_the_advice_after_a_real_conflict_keeps_both_sides(tmp_path):
     assert refused.returncode == 1
     assert "-X" not in refused.stderr and "git rebase @{upstream}" in refused.stderr
     assert "git rebase --continue" in refused.stderr and "两边的内容都不会丢失" in refused.stderr
+
+
+# ---- 5, 6, 9. tables and forms: no row lost, bounded reads, the source cell named -----------------
+
+
+def _limited_run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """lanxi in a subprocess held to 1.5 GB and 60 s: what hung or exhausted memory fails here instead."""
+    import resource
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (1536 << 20, 1536 << 20))
+
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", "LANXI_TODAY": AS_OF}
+    return subprocess.run([sys.executable, "-m", "lanxi_cli", *args], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=60, preexec_fn=limit)
+
+
+def _csv(path: Path, *lines: str) -> Path:
+    path.write_text("\n".join(("序号,类别,工作任务,完成时限,牵头单位,责任单位", *lines)) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("lines", "said"), [
+    (("1,组织保障,成立工作专班。,2021年3月15日前,安监站,双溪村", "2,组织保障,,2021年3月15日前,安监站,双溪村"),
+     "t.csv!C3: 任务栏空白，但这一行写有内容（2021年3月15日前、双溪村、安监站、组织保障）；请填上任务，或删去这一行"),
+    (("1,组织保障,成立工作专班。,2021年3月15日前,\"安监站,双溪村", "2,宣传,宣传。,2021年3月15日前,安监站,双溪村"),
+     "t.csv!E2: 引号没有闭合：从这个单元格起，后面的内容都会被当成一个单元格；"
+     "请补上右引号（\"）再试，没有写入任何文件"),
+    (("1,组织保障,成立" + "专" * 200_000 + "。,2021年3月15日前,安监站,双溪村",),
+     "t.csv!C2: 单元格过长（超过 128 KB），不像是任务清单；没有写入任何文件"),
+    (("1,组织保障,成立\x1b[2J专班。,2021年3月15日前,安监站,双溪村",), "t.csv!C2: 含有控制字符 U+001B；请删去"),
+], ids=["blank-task", "unclosed-quote", "5MB-field", "control"])
+def test_init_from_loses_no_row_and_names_the_source_cell(tmp_path, lines, said):
+    """The findings: a row with a blank task cell was skipped, an unclosed quote
+    swallowed the rest ("1 项任务", exit 0), a 5 MB field said "(Error)", a
+    control character was blamed on tasks.yaml:12, a file never written."""
+    table = _csv(tmp_path / "t.csv", *lines)
+    result = _limited_run("init", str(tmp_path / "z"), "--town", "石门镇", "--from", str(table))
+    assert result.returncode == 1, result.stdout
+    assert said in result.stderr.splitlines(), result.stderr
+    assert not (tmp_path / "z").exists()
+
+
+def _table_xlsx(path: Path, far: str) -> Path:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "清单"
+    sheet.append(["序号", "类别", "工作任务", "完成时限", "牵头单位", "责任单位"])
+    sheet.append([1, "组织保障", "成立工作专班。", "2021年3月15日前", "安监站", "双溪村"])
+    sheet[far] = "x"
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("far", ["XFD300", "XFD1048576", "A6000"])
+def test_init_from_a_stray_far_cell_is_refused_at_once(tmp_path, far):
+    table = _table_xlsx(tmp_path / "t.xlsx", far)
+    result = _limited_run("init", str(tmp_path / "z"), "--town", "石门镇", "--from", str(table))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"t.xlsx!清单!{far}: 这个单元格远在任务清单之外"), result.stderr
+    assert not (tmp_path / "z").exists()
+
+
+@pytest.mark.parametrize(("sheet", "far", "refused"), [
+    ("填报表", "XFD300", False), ("填报表", "XFD2004", False), ("填报表", "A9000", True),
+    ("lanxi", "XFD1048576", False), ("lanxi", "A1048576", True),
+])
+def test_a_form_with_a_stray_far_cell_is_read_at_once(cli, git_data_dir, tmp_path_factory, sheet, far, refused):
+    """The finding: one cell at column XFD made form import build every cell up
+    to it (XFD300: 30 s and 1.2 GB; XFD2004: MemoryError; XFD1048576 on the
+    hidden sheet: never ended). Columns beyond the form's are not read; a row far below is refused."""
+    from openpyxl import load_workbook
+
+    folder = tmp_path_factory.mktemp("forms")
+    made = cli("form", "make", "-o", str(folder), "--unit", "苏家湖村", "--data", str(git_data_dir), "--as-of", AS_OF)
+    assert made.exit_code == 0, made.output
+    [path] = folder.glob("*.xlsx")
+    book = load_workbook(path)
+    main = book["填报表"]
+    [row] = [r for r in range(5, main.max_row + 1) if main[f"B{r}"].value == "1.1"]
+    main[f"G{row}"], main[f"J{row}"] = "完成", "2020-09-02"
+    book[sheet][far] = "x"
+    book.save(path)
+    result = _limited_run("form", "import", str(path), "--dry-run", "--by", "王五", "--data", str(git_data_dir))
+    if refused:
+        assert result.returncode == 1 and f"{far} 远在表格之外" in result.stderr, result.stderr
+    else:
+        assert result.returncode == 0, result.stderr
+        assert "将新增 1 份报告" in result.stdout

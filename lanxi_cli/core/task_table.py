@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from lanxi_cli.core import deadline_text
 from lanxi_cli.core.calendar import CalendarError, last_day, occurrences
 from lanxi_cli.core.domain import Deadline, Span
+from lanxi_cli.errors import DataError, Problem
 
 # Column key → the names a header may give it (compared without spaces or a
 # trailing parenthesis: 牵头\n单位, 责任单位（部门）).
@@ -60,6 +61,7 @@ class Row:
 
     where: str
     cells: dict[str, str]
+    refs: dict[str, str] = field(default_factory=dict)  # column key → the source cell (任务清单.csv!C7)
 
 
 @dataclass(slots=True)
@@ -136,15 +138,16 @@ def find_header(rows: list[list[str]], scan: int = 12) -> tuple[int, dict[str, i
     return None
 
 
-def table_rows(grid: list[list[str]], header: int, columns: dict[str, int], where) -> list[Row]:
+def table_rows(grid: list[list[str]], header: int, columns: dict[str, int], where, ref=None) -> list[Row]:
     """The rows below the header as Rows (blank rows and repeated headers left
-    out); `where(i)` names row i of the grid for messages."""
+    out); `where(i)` names row i of the grid for a person, `ref(i, column)` a cell."""
     rows = []
     for i in range(header + 1, len(grid)):
         cells = grid[i]
         if not any(c.strip() for c in cells) or header_columns(cells):
             continue
-        rows.append(Row(where(i), {k: (cells[c] if c < len(cells) else "") for k, c in columns.items()}))
+        refs = {k: ref(i, c) for k, c in columns.items()} if ref else {}
+        rows.append(Row(where(i), {k: (cells[c] if c < len(cells) else "") for k, c in columns.items()}, refs))
     return rows
 
 
@@ -313,7 +316,7 @@ def _continue_cells(rows: list[Row]) -> list[tuple[Row, dict[str, str], list[str
     """Rows with a task, their blank 类别 and 时限 filled from above: (row,
     cells by key, notes). A row with no task text but one value is a heading:
     it names the category of the rows below it."""
-    out = []
+    out, lost = [], []
     category, deadline = DEFAULT_CATEGORY, ""
     for row in rows:
         text = strip_item_number(row.cells.get("text", ""))
@@ -321,6 +324,10 @@ def _continue_cells(rows: list[Row]) -> list[tuple[Row, dict[str, str], list[str
             values = {v.strip() for v in row.cells.values() if v.strip()}
             if len(values) == 1:  # a heading row (一、组织领导), often merged across
                 category, deadline = strip_item_number(_lines(values.pop())) or category, ""
+            elif values:  # content but no task: never dropped without a word
+                lost.append(Problem(row.refs.get("text", row.where), None,
+                                    f"任务栏空白，但这一行写有内容（{'、'.join(sorted(values))[:60]}）；"
+                                    "请填上任务，或删去这一行"))
             continue
         notes: list[str] = []
         written = strip_item_number(_lines(row.cells.get("category", "")))
@@ -336,6 +343,8 @@ def _continue_cells(rows: list[Row]) -> list[tuple[Row, dict[str, str], list[str
             "lead": row.cells.get("lead", "").strip(), "units": row.cells.get("units", "").strip(),
             "helpers": row.cells.get("helpers", "").strip(),
         }, notes))
+    if lost:
+        raise DataError(f"任务清单有 {len(lost)} 行有内容但没有任务，没有写入任何文件", lost)
     return out
 
 
