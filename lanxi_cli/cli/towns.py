@@ -35,11 +35,14 @@ def init(
 ) -> None:
     """新建一个镇（或一次专项行动）的数据仓库：plan.yaml、tasks.yaml、reports/，并提交到 git。"""
     from lanxi_cli.core import task_table
+    from lanxi_cli.core.plan_index import clean_name, name_fault
     from lanxi_cli.errors import UsageError
     from lanxi_cli.io import scaffold
-    town = town.strip()
-    if not town or any(bad in town for bad in ("/", "\\", "..")) or town.startswith(".") or not town.isprintable():
-        raise UsageError(f"镇名“{town}”无效：不能为空，不能含 / \\ .. 或控制字符，不能以 . 开头")
+
+    town = clean_name(town)
+    fault = name_fault(town) if town else "不能为空"
+    if fault or not town.isprintable():
+        raise UsageError(f"镇名“{town}”无效：{fault or '含有控制字符'}")
     scaffold.refuse_existing(folder / "data")
     options = task_table.Options(
         town=town, title=title.strip() if title else None, year=year,

@@ -40,7 +40,7 @@ DEFAULT_CATEGORY = "工作任务"
 _ITEM_NUMBER = re.compile(
     r"^\s*(?:\d{1,3}\s*[、.．](?!\d)|[（(]\s*\d{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．])\s*"
 )
-_SPLIT = re.compile(r"[、，,；;/\\\s]+")
+_SPLIT = re.compile(r"[、，,；;/\\\n\r]+")  # never a space: 安 监 站 is one name, never three
 _VILLAGE_GROUPS = ("各村、社区", "各村（社区）", "各村(社区)", "村（社区）", "村(社区)", "各村社区", "各村和社区",
                    "各村及社区", "各村居", "各村（居）", "各村(居)", "各村、居")
 _GROUP_KINDS = {
@@ -165,8 +165,11 @@ def strip_item_number(text: str) -> str:
 
 def split_units(cell: str) -> list[str]:
     """Names in a 牵头/责任单位 cell, as written, in order; group names holding a
-    separator (各村、社区) kept whole."""
-    text, names, i = (cell or "").strip(), [], 0
+    separator (各村、社区) kept whole; invisible characters and surrounding
+    spaces removed (plan_index.clean_name), a space inside a name kept."""
+    from lanxi_cli.core.plan_index import INVISIBLE, clean_name
+
+    text, names, i = INVISIBLE.sub("", cell or "").strip(), [], 0
     groups = sorted(_VILLAGE_GROUPS, key=len, reverse=True)
     while i < len(text):
         whole = next((g for g in groups if text.startswith(g, i)), None)
@@ -177,7 +180,7 @@ def split_units(cell: str) -> list[str]:
         match = _SPLIT.search(text, i)
         end = match.start() if match else len(text)
         if end > i:
-            names.append(text[i:end])
+            names.append(clean_name(text[i:end]))
         i = match.end() if match else len(text)
     return [n for n in names if n]
 
@@ -292,7 +295,10 @@ def draft(rows: list[Row], options: Options, table_title: str = "") -> PlanDraft
             note="".join(n for n in notes if n), where=row.where,
         ))
     office = leads.most_common(1)[0][0] if leads else None
-    units = _units(named, options.town)
+    from lanxi_cli.core.plan_index import fold
+
+    spelled: dict[str, str] = {}  # 安 监 站 and 安监站 are one unit, named as first written
+    units = _units([spelled.setdefault(fold(name), name) for name in named], options.town)
     return PlanDraft(
         town=options.town,
         title=options.title or table_title or f"{options.town}工作任务清单",
