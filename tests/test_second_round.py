@@ -390,3 +390,90 @@ def test_a_form_with_a_stray_far_cell_is_read_at_once(cli, git_data_dir, tmp_pat
     else:
         assert result.returncode == 0, result.stderr
         assert "将新增 1 份报告" in result.stdout
+
+
+# ---- 4. names cleaned or refused ---------------------------------------------------------------
+
+
+def test_invisible_characters_make_no_look_alike_unit_from_a_table(tmp_path):
+    """The finding: 安监站 followed by U+200B (or U+FEFF) gave two units that
+    print alike, and `安 监 站` became a unit named 安."""
+    table = _csv(tmp_path / "zw.csv",
+                 "1,组织保障,成立工作专班。,2021年3月15日前,安监站,双溪村",
+                 "2,组织保障,制定方案。,2021年3月15日前,安监站\u200b,\ufeff双溪村 ",
+                 "3,组织保障,宣传。,2021年3月15日前,安 监 站,双溪村\u2060")
+    made = _limited_run("init", str(tmp_path / "z1"), "--town", "石门镇", "--from", str(table))
+    assert made.returncode == 0, made.stderr
+    listed = _limited_run("units", "--format", "json", "--data", str(tmp_path / "z1" / "data"))
+    assert [u["name"] for u in json.loads(listed.stdout)] == ["安监站", "双溪村"]
+    assert _limited_run("check", "--data", str(tmp_path / "z1" / "data")).returncode == 0
+
+
+@pytest.mark.parametrize(("cell", "said"), [
+    ("安", "名称“安”只有一个字，不像是单位或指标的名称"),
+    ("双溪<村", "名称“双溪<村”不能含有 <（它会成为文件名的一部分，Windows 不允许）"),
+    ('安"监站', '名称“安"监站”不能含有 "（它会成为文件名的一部分，Windows 不允许）'),
+])
+def test_a_name_from_a_table_that_cannot_be_a_file_name_is_named_by_its_cell(tmp_path, cell, said):
+    quoted = cell.replace('"', '""')
+    table = _csv(tmp_path / "t.csv", f'1,组织保障,成立工作专班。,2021年3月15日前,"{quoted}",双溪村')
+    result = _limited_run("init", str(tmp_path / "z"), "--town", "石门镇", "--from", str(table))
+    assert result.returncode == 1
+    assert f"t.csv!E2: {said}" in result.stderr.splitlines(), result.stderr
+    assert not (tmp_path / "z").exists()
+
+
+def _plan_unit(data_dir: Path, entry: str) -> None:
+    plan = data_dir / "plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    anchor = "  - {name: 黄湖村, kind: village"
+    assert anchor in text
+    plan.write_text(text.replace(anchor, f"  - {entry}\n{anchor}", 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(("entry", "said"), [
+    ('{name: "苏家湖村\\u200b", kind: village}',
+     "单位名称“苏家湖村<U+200B>”与“苏家湖村”只差看不见的字符，是同一个名称"),
+    ('{name: "\\ufeff金石", kind: village}', "名称“<U+FEFF>金石”含有看不见的字符 U+FEFF；请删去"),
+    ("{name: 石, kind: village}", "名称“石”只有一个字，不像是单位或指标的名称"),
+    ("{name: 石门:村, kind: village}", "名称“石门:村”不能含有 :（它会成为文件名的一部分，Windows 不允许）"),
+    ("{name: 石门村, kind: village, aliases: ['石门*']}",
+     "名称“石门*”不能含有 *（它会成为文件名的一部分，Windows 不允许）"),
+])
+def test_a_look_alike_or_unfit_name_in_the_plan_is_refused_by_name(cli, data_dir, entry, said):
+    """The finding: "金石村\\u200b" beside 金石村 passed `check`, and `status` showed two 金石村."""
+    _plan_unit(data_dir, entry)
+    result = cli("check", "--data", str(data_dir))
+    assert result.exit_code == 1
+    assert said in result.stdout, result.stdout
+
+
+def test_an_option_with_invisible_characters_names_the_unit(cli, data_dir):
+    path = _add(cli, data_dir, "--task", "1.1", "--unit", "\ufeff苏家湖\u200b ", "-s", "done", "--date", "2020-09-02")
+    assert "苏家湖村" in path.name
+
+
+def test_a_town_name_that_cannot_be_a_file_name_is_refused(cli, tmp_path):
+    result = cli("init", str(tmp_path / "z"), "--town", "石门:镇")
+    assert result.exit_code == 2
+    assert result.stderr == "镇名“石门:镇”无效：名称“石门:镇”不能含有 :（它会成为文件名的一部分，Windows 不允许）\n"
+    assert not (tmp_path / "z").exists()
+
+
+# ---- 9. the smaller messages -------------------------------------------------------------------
+
+
+def test_a_data_folder_name_too_long_says_so_and_not_that_a_result_could_not_be_written(cli):
+    result = cli("status", "--data", "a" * 300)
+    assert result.exit_code == 1
+    assert result.stderr == f"数据目录“{'a' * 300}”无法使用（文件名过长）\n"
+
+
+@pytest.mark.parametrize(("option", "value", "said"), [
+    ("--number", "-1", "--number“-1”无效：文号的序号应为正整数，如 5"),
+    ("--issue", "-1", "--issue“-1”无效：期数应为正整数，如 5"),
+    ("--issue", "0", "--issue“0”无效：期数应为正整数，如 5"),
+])
+def test_bulletin_refuses_a_serial_number_below_one(cli, data_dir, option, value, said):
+    result = cli("bulletin", option, value, "--data", str(data_dir), "--as-of", AS_OF)
+    assert (result.exit_code, result.stderr) == (2, said + "\n")

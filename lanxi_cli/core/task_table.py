@@ -260,6 +260,7 @@ def draft(rows: list[Row], options: Options, table_title: str = "") -> PlanDraft
     tasks: list[TaskDraft] = []
     numbers: dict[str, int] = {}
     items: Counter = Counter()
+    refused: list[Problem] = []
     for row, cells, notes in filled:
         category = cells["category"]
         number = numbers.setdefault(category, len(numbers) + 1)
@@ -267,6 +268,7 @@ def draft(rows: list[Row], options: Options, table_title: str = "") -> PlanDraft
         units = split_units(cells["units"])
         lead_names = split_units(cells["lead"])
         helpers = split_units(cells["helpers"])
+        refused += _name_faults(row, {"units": units, "lead": lead_names, "helpers": helpers})
         lead = next((n for n in lead_names if group_kinds(n) is None), None)
         if lead is None:
             lead = next((n for n in units if group_kinds(n) is None), None) or options.town
@@ -294,6 +296,8 @@ def draft(rows: list[Row], options: Options, table_title: str = "") -> PlanDraft
             deadline_text=cells["deadline"], deadline=reading.deadline, lead=lead, units=units,
             note="".join(n for n in notes if n), where=row.where,
         ))
+    if refused:
+        raise DataError(f"任务清单有 {len(refused)} 个单位名称不能用，没有写入任何文件", refused)
     office = leads.most_common(1)[0][0] if leads else None
     from lanxi_cli.core.plan_index import fold
 
@@ -305,6 +309,19 @@ def draft(rows: list[Row], options: Options, table_title: str = "") -> PlanDraft
         campaign=(start, end), campaign_note=campaign_note, issued=issued,
         units=units, groups=list(groups.values()), tasks=tasks, office=office,
     )
+
+
+def _name_faults(row: Row, names: dict[str, list[str]]) -> list[Problem]:
+    """A unit name the plan would refuse (one character, < > : " | ? *…), named by its source cell."""
+    from lanxi_cli.core.plan_index import name_fault
+
+    found = []
+    for key, written in names.items():
+        for name in written:
+            fault = name_fault(name) if group_kinds(name) is None else None
+            if fault:
+                found.append(Problem(row.refs.get(key, row.where), None, fault))
+    return found
 
 
 def _add_group(groups: dict[str, GroupDraft], name: str, kinds: tuple[str, ...]) -> None:

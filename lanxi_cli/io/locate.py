@@ -31,7 +31,13 @@ def find_data_dir(explicit: str | os.PathLike | None) -> Path:
     """--data or LANXI_DATA, else the nearest data/ holding plan.yaml upwards."""
     if explicit:
         path = Path(explicit)
-        if not (path / PLAN_FILE).is_file():
+        try:
+            found = (path / PLAN_FILE).is_file()
+        except OSError as exc:  # a name too long, a loop of links: nothing is written either way
+            from lanxi_cli.errors import os_reason
+
+            raise DataError(f"数据目录“{path}”无法使用（{os_reason(exc)}）") from None
+        if not found:
             raise DataError(f"数据目录 {path} 中没有 {PLAN_FILE}")
         return Path(os.path.abspath(path))  # every answer is then the same from any folder
     here = Path.cwd()
