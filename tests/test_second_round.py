@@ -477,3 +477,72 @@ def test_a_data_folder_name_too_long_says_so_and_not_that_a_result_could_not_be_
 def test_bulletin_refuses_a_serial_number_below_one(cli, data_dir, option, value, said):
     result = cli("bulletin", option, value, "--data", str(data_dir), "--as-of", AS_OF)
     assert (result.exit_code, result.stderr) == (2, said + "\n")
+
+
+# ---- 3. forms know their plan; the same row twice counts once ------------------------------------
+
+
+def _form(cli, data_dir: Path, folder: Path, as_of: str, task: str, **cells) -> Path:
+    """苏家湖村's form made on `as_of`, the row of `task` filled (column letter → value)."""
+    from openpyxl import load_workbook
+
+    made = cli("form", "make", "-o", str(folder), "--unit", "苏家湖", "--data", str(data_dir), "--as-of", as_of)
+    assert made.exit_code == 0, made.output
+    [path] = folder.glob("*.xlsx")
+    book = load_workbook(path)
+    sheet = book["填报表"]
+    [row] = [r for r in range(5, sheet.max_row + 1) if sheet[f"B{r}"].value == task]
+    for column, value in cells.items():
+        sheet[f"{column}{row}"] = value
+    book.save(path)
+    return path
+
+
+def test_a_form_made_from_another_plan_is_refused_naming_both(cli, data_dir, tmp_path_factory):
+    """The finding: a 兰溪 form filled for 1.2 completed an unrelated task of another campaign."""
+    form = _form(cli, data_dir, tmp_path_factory.mktemp("a"), AS_OF, "1.2", G="完成", J="2020-09-18", L="张三")
+    other = tmp_path_factory.mktemp("b") / "data"
+    shutil.copytree(data_dir, other)
+    plan, tasks = other / "plan.yaml", other / "tasks.yaml"
+    old_title = "兰溪镇深入推进毒品预防教育宣传专项行动实施方案"
+    new_title = "兰溪镇秋季防火专项行动方案"
+    plan.write_text(plan.read_text(encoding="utf-8").replace(f"title: {old_title}", f"title: {new_title}"),
+                    encoding="utf-8")
+    result = cli("form", "import", str(form), "--by", "王五", "--data", str(other), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert (f"{form}: 这张表是按另一份计划生成的（兰溪镇“{old_title}”），"
+            "不是本数据的计划（兰溪镇“兰溪镇秋季防火专项行动方案”）") in result.stderr
+    assert not list((other / "reports").rglob("*.yaml"))
+    # the same town and title, but task 1.2 says something else
+    plan.write_text(plan.read_text(encoding="utf-8").replace(f"title: {new_title}", f"title: {old_title}"),
+                    encoding="utf-8")
+    text = tasks.read_text(encoding="utf-8")
+    [line] = [t for t in text.splitlines() if t.startswith("  text: ")][1:2]
+    tasks.write_text(text.replace(line, "  text: 清理林区可燃物。", 1), encoding="utf-8")
+    result = cli("form", "import", str(form), "--by", "王五", "--data", str(other), "--as-of", AS_OF)
+    assert result.exit_code == 1
+    assert "表中任务 1.2 的内容（“" in result.stderr and "与本计划的任务 1.2（“清理林区可燃物。”）不同" in result.stderr
+    assert not list((other / "reports").rglob("*.yaml"))
+    # the control: the plan it was made from takes it
+    assert cli("form", "import", str(form), "--by", "王五", "--data", str(data_dir), "--as-of", AS_OF).exit_code == 0
+
+
+def test_the_same_row_on_the_next_round_s_form_counts_once(cli, data_dir, tmp_path_factory):
+    """The finding: 5.3 filled alike on two rounds' forms (进行中, 2, 09-14, 宣传2场) counted 4 of 3, 已完成."""
+    row = {"G": "进行中", "H": 2, "J": "2020-09-14", "K": "宣传2场"}
+    first = _form(cli, data_dir, tmp_path_factory.mktemp("a"), "2020-09-15", "5.3", **row)
+    second = _form(cli, data_dir, tmp_path_factory.mktemp("b"), AS_OF, "5.3", **row)
+    done = cli("form", "import", str(first), "--by", "王五", "--data", str(data_dir), "--as-of", AS_OF)
+    assert done.exit_code == 0, done.output
+    [report] = reports(data_dir)
+    again = cli("form", "import", str(second), "--by", "王五", "--data", str(data_dir), "--as-of", AS_OF)
+    assert again.exit_code == 0, again.output
+    assert reports(data_dir) == [report]
+    assert f"与已记录的报告 {report.stem} 完全相同" in again.stderr and "已跳过" in again.stderr
+    status = cli("status", "--unit", "苏家湖", "--data", str(data_dir), "--as-of", AS_OF, "--format", "json")
+    [row53] = [o for o in json.loads(status.stdout)["obligations"] if o["task"] == "5.3"]
+    assert row53["count"] == 2 and row53["state"] != "done"
+    # a different note is another piece of work: recorded
+    third = _form(cli, data_dir, tmp_path_factory.mktemp("c"), AS_OF, "5.3", **{**row, "K": "宣传2场（第二批）"})
+    assert cli("form", "import", str(third), "--data", str(data_dir), "--as-of", AS_OF).exit_code == 0
+    assert len(reports(data_dir)) == 2

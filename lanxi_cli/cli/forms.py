@@ -136,6 +136,7 @@ def import_(
     check_text(by, "--by", MAX_FIELD)
     session = open_session(data, as_of)
     earlier = {r.form: r for r in session.reports if r.form}
+    said = {forms.same_report(r): r for r in session.reports}
     recorded = recorded_now()
     results = []
     for path in _progress(files, "导入填报表"):
@@ -146,7 +147,7 @@ def import_(
             outcome = forms.Outcome(errors=[f"{shown}: {exc}"])
         else:
             outcome = forms.read_rows(session.book, filled, session.as_of, recorded, by.strip())
-            forms.sort_out(outcome, earlier)
+            forms.sort_out(outcome, earlier, said)
         written: list[Path] = []
         if not outcome.errors and outcome.reports and not dry_run:
             try:
@@ -157,8 +158,17 @@ def import_(
                 if not no_commit:  # committed before anything is printed (see publish)
                     commit_or_warn(session.data_dir, [*written, *stored], forms.commit_message(outcome, path.name),
                                    f"{shown} 的报告")
+        for line in outcome.repeated:
+            warn(line)
         if not outcome.errors:
             earlier.update((r.form, r) for r in outcome.reports)  # the same form twice in one run
+            from dataclasses import replace
+
+            from lanxi_cli.io.locate import display_path
+
+            named = [replace(r, file=display_path(p, session.data_dir))
+                     for r, p in zip(outcome.reports, written, strict=True)]
+            said.update((forms.same_report(r), r) for r in named or outcome.reports)
         results.append((shown, outcome, written))
     render(ImportsView(session.data_dir, results, dry_run), fmt.value)
     if any(outcome.errors for _, outcome, _ in results):

@@ -68,18 +68,20 @@ def _meta(book) -> dict:
     """The hidden sheet: the form's id, unit, day, and 序号 → (task, period, subject)."""
     if META_SHEET not in book.sheetnames:
         raise FormError("不是 lanxi 生成的填报表（找不到其隐藏的表单信息）；请用 lanxi form make 生成的表填写")
-    values = _values(book[META_SHEET], 4, MAX_ROWS + 20)
+    values = _values(book[META_SHEET], 5, MAX_ROWS + 20)
     height = max((row for row, _ in values), default=0)
-    rows = [["" if values.get((r, c)) is None else str(values[r, c]).strip() for c in (1, 2, 3, 4)]
+    rows = [["" if values.get((r, c)) is None else str(values[r, c]).strip() for c in (1, 2, 3, 4, 5)]
             for r in range(1, height + 1)]
-    fields = {row[0]: row[1] for row in rows[:6]}
+    head = next((i for i, row in enumerate(rows) if row[0] == "序号"), min(len(rows), 6))
+    fields = {row[0]: row[1] for row in rows[:head]}
     if not rows or rows[0][0] != META_MARK or not fields.get("form_id"):
         raise FormError("填报表的隐藏信息不完整；请用 lanxi form make 生成的表重新填写")
-    keys = {}
-    for row in rows[7:]:
+    keys, texts = {}, {}
+    for row in rows[head + 1:]:
         if row[0].isdigit():
             keys[int(row[0])] = (row[1], row[2] or None, row[3] or None)
-    return {**fields, "keys": keys}
+            texts[int(row[0])] = row[4]
+    return {**fields, "keys": keys, "texts": texts}
 
 
 def read(path: Path, shown: str) -> Filled:
@@ -112,7 +114,7 @@ def read(path: Path, shown: str) -> Filled:
     formulas = {row: [str(c.value) for c in cells.values() if c.formula] for row, cells in rows}
     pictures, contents = _pictures(data, sheet, {r: f for r, f in formulas.items() if f})
     return Filled(shown, sheet, meta["form_id"], meta.get("unit", ""), meta.get("as_of", ""), meta["keys"],
-                  header, rows, pictures, contents)
+                  header, rows, pictures, contents, meta.get("town", ""), meta.get("campaign", ""), meta["texts"])
 
 
 def _pictures(data: bytes, sheet: str, formulas: dict[int, list[str]]) -> tuple[dict, dict]:
