@@ -167,8 +167,8 @@ def import_(
             from lanxi_cli.io.locate import display_path
 
             named = [replace(r, file=display_path(p, session.data_dir))
-                     for r, p in zip(outcome.reports, written, strict=True)]
-            said.update((forms.same_report(r), r) for r in named or outcome.reports)
+                     for r, p in zip(outcome.reports, written, strict=True)] if written else outcome.reports
+            said.update((forms.same_report(r), r) for r in named)
         results.append((shown, outcome, written))
     render(ImportsView(session.data_dir, results, dry_run), fmt.value)
     if any(outcome.errors for _, outcome, _ in results):
