@@ -546,3 +546,17 @@ def test_the_same_row_on_the_next_round_s_form_counts_once(cli, data_dir, tmp_pa
     third = _form(cli, data_dir, tmp_path_factory.mktemp("c"), AS_OF, "5.3", **{**row, "K": "宣传2场（第二批）"})
     assert cli("form", "import", str(third), "--data", str(data_dir), "--as-of", AS_OF).exit_code == 0
     assert len(reports(data_dir)) == 2
+
+
+def test_a_failed_commit_of_a_changed_tracked_file_leaves_it_unstaged(git_data_dir, monkeypatch):
+    """The set-up commands commit plan.yaml and tasks.yaml, which git already tracks: a failure
+    leaves the change in the work tree, never staged (HEAD holding an older version is no commit)."""
+    from lanxi_cli.io import gitio
+
+    repo = git_data_dir.parent
+    plan = git_data_dir / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8") + "# 改动\n", encoding="utf-8")
+    run, _ = _steps(1, monkeypatch)
+    with pytest.raises(gitio.GitError):
+        gitio.commit_file(plan, "改计划", run=run, sleep=lambda _: None)
+    assert staged(repo) == "" and git("status", "--porcelain", cwd=repo) == " M data/plan.yaml\n"

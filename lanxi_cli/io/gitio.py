@@ -152,7 +152,7 @@ def _commit(top: Path, rels: list[str], message: str, run, sleep) -> Path:
                     _retrying(["commit", "--only", "--quiet", "-m", message, "--", *rels], top, run, sleep,
                               index=private)
                 except GitError:
-                    if not _in_head(top, rels):  # a failure after the branch moved still committed them
+                    if not _in_head(top, rels, private):  # a failure after the branch moved still committed them
                         raise
                 try:
                     _install(private, real)
@@ -222,9 +222,12 @@ def _index_locked(real: Path, sleep, wait: float = LOCK_WAIT):
             lock.unlink()
 
 
-def _in_head(top: Path, rels: list[str]) -> bool:
+def _in_head(top: Path, rels: list[str], index: Path) -> bool:
+    """Whether HEAD holds the files as `index` stages them (the commit went through after all)."""
     listed = _git(["-c", "core.quotePath=false", "ls-tree", "--name-only", "HEAD", "--", *rels], top)
-    return listed.returncode == 0 and set(listed.stdout.splitlines()) == set(rels)
+    if listed.returncode != 0 or set(listed.stdout.splitlines()) != set(rels):
+        return False
+    return _git(["diff", "--cached", "--quiet", "HEAD", "--", *rels], top, index).returncode == 0
 
 
 def _quoted(text: str) -> str:
