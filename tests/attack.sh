@@ -209,7 +209,7 @@ expect 0 lanxi units --data "$WORK/zw/data" --format json
 
 say "a full disk at commit time leaves nothing staged (needs root to mount a tmpfs; skipped otherwise)"
 if mkdir "$WORK/small" && mount -t tmpfs -o size=3m tmpfs "$WORK/small" 2>/dev/null; then
-    for FREE in 8 16 24 40; do  # git add fails; the commit fails; the commit goes through
+    for FREE in 8 16 28 64; do  # (KB free) git add fails; the commit fails (twice); the commit goes through
         mkdir -p "$WORK/small/town/data" && cp "$ROOT/data/plan.yaml" "$ROOT/data/tasks.yaml" "$WORK/small/town/data/"
         git -C "$WORK/small/town" init -q && git -C "$WORK/small/town" add data
         git -C "$WORK/small/town" -c user.name=t -c user.email=t@e commit -q -m plan
