@@ -14,7 +14,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PY=${PYTHON:-python3}
 WRITES=${ATTACK_WRITES:-200}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/lanxi-attack.XXXXXX")
-trap 'umount "$WORK/small" 2>/dev/null; rm -rf "$WORK"' EXIT
+trap 'umount "$WORK/small" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}" NO_COLOR=1 COLUMNS=120
 export XDG_CACHE_HOME="$WORK/cache" LANXI_TODAY=2020-09-20
