@@ -14,7 +14,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 PY=${PYTHON:-python3}
 WRITES=${ATTACK_WRITES:-200}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/lanxi-attack.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+trap 'umount "$WORK/small" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}" NO_COLOR=1 COLUMNS=120
 export XDG_CACHE_HOME="$WORK/cache" LANXI_TODAY=2020-09-20
@@ -140,6 +140,99 @@ done
 written=$(find "$DATA/reports" -name '*黄湖村-1.4-*.yaml' | wc -l)
 committed=$(g log --format=%s | grep -c '^报告：1.4 黄湖村' || true)
 echo "   a report add takes $span ms: $written of $WRITES reports written, $committed committed"
+
+# ---- the second round (issue 24) ------------------------------------------------------------
+
+say "a 4,301-digit number and a !!binary escape in report files: named and skipped, never a traceback"
+BIG="$DATA/reports/2020/09/2020-09-20-attack-big.yaml"
+BIN="$DATA/reports/2020/09/2020-09-20-attack-bin.yaml"
+mkdir -p "$(dirname "$BIG")"
+printf "task: '5.3'\nunit: 苏家湖村\ndate: 2020-09-20\ncount: %s\n" "$(printf '9%.0s' $(seq 5000))" >"$BIG"
+printf "task: '5.3'\nunit: 苏家湖村\ndate: 2020-09-20\nnote: !!binary GwowO1BXTkVEBxtbMzFtUkVE\n" >"$BIN"
+for q in status tasks "report list" assess; do
+    expect 0 lanxi $q --data "$DATA"
+    grep -q "Traceback" "$WORK/err" && fail "lanxi $q ended in a traceback"
+    grep -q $'\x1b' "$WORK/err" && fail "lanxi $q let a raw escape reach stderr"
+    grep -q "attack-big.yaml:4: 数字位数过多" "$WORK/err" || fail "lanxi $q did not name the huge number"
+done
+expect 0 lanxi export -o "$WORK/big.xlsx" --data "$DATA"
+expect 0 lanxi bulletin -o "$WORK/big.docx" --data "$DATA"
+expect 1 lanxi check --data "$DATA"
+grep -q "attack-bin.yaml:4: 不允许的 YAML 标签 !!binary" "$WORK/out" || fail "check did not name the !!binary tag"
+rm "$BIG" "$BIN"
+
+say "a folder remote's hooks never run during sync; two offices' liaisons both survive it"
+git init -q --bare "$WORK/shared.git"
+g remote add origin "$WORK/shared.git" && g push -q -u origin "$MAIN"
+git clone -q "$WORK/shared.git" "$WORK/office-b"
+for hook in pre-receive update post-receive post-update reference-transaction; do  # left by someone on the drive
+    printf '#!/bin/sh\ntouch "%s/hook-ran"\n' "$WORK" >"$WORK/shared.git/hooks/$hook"
+    chmod +x "$WORK/shared.git/hooks/$hook"
+done
+git -C "$WORK/office-b" config user.name 乙 && git -C "$WORK/office-b" config user.email b@example.org
+expect 0 lanxi unit liaison 苏家湖 --name 张三 --phone 13812345678 --data "$DATA"
+expect 0 lanxi sync --data "$DATA"
+expect 0 lanxi unit liaison 黄湖 --name 李四 --phone 13912345678 --data "$WORK/office-b/data"
+expect 0 lanxi sync --data "$WORK/office-b/data"
+expect 0 lanxi sync --data "$DATA"
+[ ! -e "$WORK/hook-ran" ] || fail "a hook of the shared repository ran during lanxi sync"
+for d in "$DATA" "$WORK/office-b/data"; do
+    expect 0 lanxi units --data "$d" --format json
+    grep -q '"name": "张三"' "$WORK/out" && grep -q '"name": "李四"' "$WORK/out" || fail "a liaison was lost on sync ($d)"
+done
+
+say "tables for init --from: a stray far cell, a blank task, an unclosed quote, look-alike names"
+"$PY" - "$WORK/far.xlsx" <<'PY'
+import sys
+from openpyxl import Workbook
+book = Workbook()
+sheet = book.active
+sheet.append(["序号", "类别", "工作任务", "完成时限", "牵头单位", "责任单位"])
+sheet.append([1, "组织保障", "成立工作专班。", "2021年3月15日前", "安监站", "双溪村"])
+sheet["XFD1048576"] = "x"
+book.save(sys.argv[1])
+PY
+expect 1 timeout 60 "$PY" -m lanxi_cli init "$WORK/far" --town 石门镇 --from "$WORK/far.xlsx"
+grep -q "XFD1048576: 这个单元格远在任务清单之外" "$WORK/err" || fail "the far cell was not named"
+HEAD_ROW='序号,类别,工作任务,完成时限,牵头单位,责任单位'
+printf '%s\n1,组织保障,成立工作专班。,2021年3月15日前,安监站,双溪村\n2,组织保障,,2021年3月15日前,安监站,双溪村\n' "$HEAD_ROW" >"$WORK/blank.csv"
+expect 1 lanxi init "$WORK/blank" --town 石门镇 --from "$WORK/blank.csv"
+grep -q "blank.csv!C3: 任务栏空白" "$WORK/err" || fail "the row without a task was not named"
+printf '%s\n1,组织保障,成立工作专班。,2021年3月15日前,"安监站,双溪村\n2,宣传,宣传。,2021年3月15日前,安监站,双溪村\n' "$HEAD_ROW" >"$WORK/quote.csv"
+expect 1 lanxi init "$WORK/quote" --town 石门镇 --from "$WORK/quote.csv"
+grep -q "quote.csv!E2: 引号没有闭合" "$WORK/err" || fail "the unclosed quote was not named"
+printf '%s\n1,组织保障,成立工作专班。,2021年3月15日前,安监站,双溪村\n2,组织保障,制定方案。,2021年3月15日前,安监站\xe2\x80\x8b,安 监 站\n' "$HEAD_ROW" >"$WORK/zw.csv"
+expect 0 lanxi init "$WORK/zw" --town 石门镇 --from "$WORK/zw.csv"
+expect 0 lanxi units --data "$WORK/zw/data" --format json
+[ "$(grep -c '"name": "安监站"' "$WORK/out")" = 1 ] || fail "invisible characters or a space made a second 安监站"
+[ -z "$(ls -A "$WORK" | grep -E '^(far|blank|quote)$')" ] || fail "a refused init wrote a folder"
+
+say "a full disk at commit time leaves nothing staged (needs root to mount a tmpfs; skipped otherwise)"
+if mkdir "$WORK/small" && mount -t tmpfs -o size=3m tmpfs "$WORK/small" 2>/dev/null; then
+    for FREE in 8 16 28 64; do  # (KB free) git add fails; the commit fails (twice); the commit goes through
+        mkdir -p "$WORK/small/town/data" && cp "$ROOT/data/plan.yaml" "$ROOT/data/tasks.yaml" "$WORK/small/town/data/"
+        git -C "$WORK/small/town" init -q && git -C "$WORK/small/town" add data
+        git -C "$WORK/small/town" -c user.name=t -c user.email=t@e commit -q -m plan
+        git -C "$WORK/small/town" config user.name t && git -C "$WORK/small/town" config user.email t@e
+        "$PY" -c 'import os,sys; s=os.statvfs(sys.argv[1]); n=s.f_bavail*s.f_frsize-int(sys.argv[2])*1024
+f=open(sys.argv[1]+"/fill","wb")
+try:
+    while n>0: n-=f.write(b"\0"*min(n,1<<20))
+except OSError: pass' "$WORK/small" "$FREE" 2>/dev/null || true
+        lanxi report add --task 1.2 --unit 苏家湖 -s done --by x --data "$WORK/small/town/data" >/dev/null 2>&1 || true
+        rm -f "$WORK/small/fill"
+        found=$(find "$WORK/small/town/data/reports" -name '*.yaml' 2>/dev/null | wc -l)
+        [ -z "$(git -C "$WORK/small/town" diff --cached --name-only)" ] || fail "a report was left staged with $FREE KB free"
+        git -C "$WORK/small/town" reset -q --hard
+        [ "$(find "$WORK/small/town/data/reports" -name '*.yaml' 2>/dev/null | wc -l)" = "$found" ] \
+            || fail "git reset --hard deleted a report after a full disk ($FREE KB free)"
+        rm -rf "$WORK/small/town"
+    done
+    umount "$WORK/small"
+else
+    echo "   (no tmpfs here: the suite's injected faults cover each git step)"
+fi
+rmdir "$WORK/small" 2>/dev/null || true
 
 say "the end: git fsck clean, no stray files, lanxi check passing"
 g fsck --no-progress --strict >/dev/null 2>"$WORK/fsck" || { cat "$WORK/fsck" >&2; fail "git fsck"; }

@@ -145,15 +145,20 @@ def test_the_form_layout(cli, data_dir, tmp_path):
     assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
     assert ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.print_title_rows == "$4:$4"
-    # the hidden sheet: form id, unit, day, and each row's task and period
+    # the hidden sheet: form id, unit, day, the plan (town, campaign), and each row's task, period and text
     assert meta.sheet_state == "hidden" and wb.security.lockStructure
     values = [[c for c in row] for row in meta.iter_rows(values_only=True)]
-    assert values[:7] == [["lanxi 填报表", "1", None, None], ["form_id", form_id, None, None],
-                          ["unit", "苏家湖村", None, None], ["as_of", AS_OF, None, None],
-                          ["sheet", "填报表", None, None], ["header_row", "4", None, None],
-                          ["序号", "任务编号", "周期", "对象"]]
-    assert [(int(s), t, p or None, u) for s, t, p, u in values[7:]] == [
-        (i, t, p, None) for i, (t, p, _, _) in enumerate(expected, start=1)]  # the village acts on every row
+    title = "兰溪镇深入推进毒品预防教育宣传专项行动实施方案"
+    assert values[:9] == [["lanxi 填报表", "1", None, None, None], ["form_id", form_id, None, None, None],
+                          ["unit", "苏家湖村", None, None, None], ["as_of", AS_OF, None, None, None],
+                          ["sheet", "填报表", None, None, None], ["header_row", "4", None, None, None],
+                          ["town", "兰溪镇", None, None, None], ["campaign", title, None, None, None],
+                          ["序号", "任务编号", "周期", "对象", "任务内容"]]
+    from lanxi_cli.io import load
+
+    texts = {t.id: t.text for t in load.load_book(data_dir).tasks}
+    assert [(int(s), t, p or None, u, x) for s, t, p, u, x in values[9:]] == [
+        (i, t, p, None, texts[t]) for i, (t, p, _, _) in enumerate(expected, start=1)]  # the village acts on every row
 
 
 def test_the_same_rows_on_the_same_day_make_the_same_form_id(cli, data_dir, tmp_path):

@@ -21,10 +21,10 @@ def test_report_add_without_git_identity_says_how_to_set_it(data_dir, tmp_path):
     warning = [line for line in result.stderr.splitlines() if line.startswith("警告：")]
     assert len(warning) == 1
     assert warning[0].startswith("警告：报告已保存，但没有提交到 git：git commit 失败：fatal: ")
-    assert warning[0].endswith("；请先告诉 git 您是谁（只需一次）：git config --global user.name \"张三\" 和 "
-                               "git config --global user.email \"zhangsan@example.org\"；"
-                               "已保存的文件随后可用 git add 和 git commit 补交；"
-                               f"未提交的文件：{result.stdout.strip()}")
+    assert f"；请先告诉 git 您是谁（只需一次）：git config --global user.name \"张三\" 和 " \
+           "git config --global user.email \"zhangsan@example.org\"；" \
+           f"未提交的文件：{result.stdout.strip()}（未暂存，仍在磁盘上，git reset --hard 不会删除它；" \
+           f"问题解决后补交：git -C {repo} add -- '{result.stdout.strip()}'" in warning[0]
     assert git("status", "--porcelain", cwd=repo).startswith("?? ")  # kept, unstaged, so no reset can delete it
 
 

@@ -1,4 +1,5 @@
-"""`lanxi unit liaison`: data/liaisons.yaml, appended to and committed; it overrides plan.yaml."""
+"""`lanxi unit liaison`: one record file each under data/liaisons/, committed;
+it overrides data/liaisons.yaml (written by earlier versions, still read), which overrides plan.yaml."""
 
 from __future__ import annotations
 
@@ -48,32 +49,77 @@ def test_phone_numbers_refused(typed):
     assert normal_phone(typed) is None
 
 
+def records(data_dir) -> list:
+    return sorted((data_dir / "liaisons").rglob("*.yaml"))
+
+
 def test_recorded_committed_and_shown(cli, git_data_dir):
     result = liaison(cli, git_data_dir, "苏家湖", "--name", "张三", "--phone", "138 1234 5678")
     assert result.exit_code == 0, result.output
-    path = git_data_dir / "liaisons.yaml"
-    assert result.stdout == "data/liaisons.yaml\n"  # relative to the data folder's parent, from anywhere
+    [path] = records(git_data_dir)
+    assert path.parent == git_data_dir / "liaisons" / "2020" / "09" and path.name.startswith("2020-09-15-苏家湖村-")
+    assert result.stdout == f"{path.relative_to(git_data_dir.parent).as_posix()}\n"  # as every record's path
     text = path.read_text(encoding="utf-8")
     recorded = text.split("recorded: '")[1].split("'")[0]
-    assert text == (
-        "# 联络员备案，由 lanxi unit liaison 写入：每个单位以最后一条为准，覆盖 plan.yaml 中的联络员。\n"
-        "# 可以手工更正；lanxi 只在文件末尾追加新的一条，不改动已有内容。\n"
-        "- unit: 苏家湖村\n  name: 张三\n  phone: '13812345678'\n"
-        f"  recorded: '{recorded}'\n"
-    )
+    assert text == f"unit: 苏家湖村\nname: 张三\ndate: 2020-09-15\nphone: '13812345678'\nrecorded: '{recorded}'\n"
     assert git("log", "-1", "--format=%s", cwd=git_data_dir.parent) == "联络员：苏家湖村 张三 13812345678\n"
     assert git("status", "--porcelain", cwd=git_data_dir.parent) == ""
     assert units(cli, git_data_dir)["苏家湖村"] == {"name": "张三", "phone": "13812345678"}
-    # a later entry wins; the earlier one stays in the file (and in git)
+    # a later record wins; the earlier one stays (a file of its own, and in git)
     assert liaison(cli, git_data_dir, "苏家湖村", "--name", "张 三丰").exit_code == 0
     assert units(cli, git_data_dir)["苏家湖村"] == {"name": "张 三丰", "phone": ""}
-    assert path.read_text(encoding="utf-8").startswith(text)
+    assert path.read_text(encoding="utf-8") == text and len(records(git_data_dir)) == 2
+    assert not (git_data_dir / "liaisons.yaml").exists()
     # `report missing` names the liaison too
     result = cli("report", "missing", "--data", str(git_data_dir), "--as-of", "2020-09-15", "--format", "csv")
     assert "苏家湖村,village,张 三丰,\n" in result.stdout
     result = cli("units", "--data", str(git_data_dir))
     [row] = [line for line in result.stdout.splitlines() if line.startswith("苏家湖村")]
     assert row.split() == ["苏家湖村", "村", "张", "三丰"]
+
+
+def _record(data_dir, name: str, recorded: str, unit: str = "苏家湖村", suffix: str = "a") -> None:
+    folder = data_dir / "liaisons" / "2020" / "09"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"2020-09-15-{unit}-{suffix}.yaml").write_text(
+        f"unit: {unit}\nname: {name}\ndate: 2020-09-15\nrecorded: '{recorded}'\n", encoding="utf-8")
+
+
+def test_the_newest_record_counts_ties_by_id(cli, data_dir):
+    """Two offices' records met after sync: the newest by `recorded`, whatever the file order; a tie by id."""
+    _record(data_dir, "后来", "2020-09-15T10:00:00+08:00", suffix="0")
+    _record(data_dir, "先前", "2020-09-15T09:00:00+08:00", suffix="f")
+    assert units(cli, data_dir)["苏家湖村"]["name"] == "后来"
+    _record(data_dir, "同时甲", "2020-09-16T09:00:00+08:00", suffix="b")
+    _record(data_dir, "同时乙", "2020-09-16T09:00:00+08:00", suffix="c")
+    assert units(cli, data_dir)["苏家湖村"]["name"] == "同时乙"
+
+
+def test_a_record_overrides_the_old_file_which_overrides_the_plan(cli, data_dir):
+    plan = data_dir / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace(
+        "{name: 黄湖村, kind: village, liaison: {name: '', phone: ''}}",
+        "{name: 黄湖村, kind: village, liaison: {name: 计划, phone: ''}}"), encoding="utf-8")
+    assert units(cli, data_dir)["黄湖村"]["name"] == "计划"
+    (data_dir / "liaisons.yaml").write_text("- unit: 黄湖村\n  name: 旧文件\n", encoding="utf-8")
+    assert units(cli, data_dir)["黄湖村"]["name"] == "旧文件"
+    _record(data_dir, "记录", "2019-01-01T00:00:00+08:00", unit="黄湖村")  # older than the file, still over it
+    assert units(cli, data_dir)["黄湖村"]["name"] == "记录"
+
+
+def test_a_bad_record_is_named_and_skipped(cli, data_dir):
+    _record(data_dir, "好", "2020-09-15T10:00:00+08:00", suffix="0")
+    bad = data_dir / "liaisons" / "2020" / "09" / "2020-09-15-苏家湖村-1.yaml"
+    bad.write_text("unit: 苏家湖村\nname: 坏\ndate: 2020-09-15\nphone: '12345'\nrecorded: '2099'\n", encoding="utf-8")
+    result = cli("units", "--data", str(data_dir), "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)[0]  # answered
+    said = "data/liaisons/2020/09/2020-09-15-苏家湖村-1.yaml:4: phone: 电话“12345”无效："
+    assert result.stderr.startswith(f"警告：{said}")
+    assert result.stderr.endswith("（已跳过此联络员备案）\n")
+    assert units(cli, data_dir)["苏家湖村"]["name"] == "好"
+    checked = cli("check", "--data", str(data_dir))
+    assert checked.exit_code == 1 and said in checked.stdout
 
 
 def test_a_plan_liaison_is_overridden(cli, data_dir):
@@ -99,22 +145,21 @@ def test_refusals_write_nothing(cli, git_data_dir, args, message):
     result = liaison(cli, git_data_dir, *args)
     assert result.exit_code == 2
     assert result.stderr == message
-    assert not (git_data_dir / "liaisons.yaml").exists()
+    assert not (git_data_dir / "liaisons.yaml").exists() and not (git_data_dir / "liaisons").exists()
 
 
-def test_hand_edits_are_kept_byte_for_byte(cli, data_dir):
+def test_the_old_file_is_read_and_never_written(cli, data_dir):
     path = data_dir / "liaisons.yaml"
     # CRLF line ends, a comment, a phone typed without quotes (a number to YAML), and no final newline
     hand = "# 我们村的联络员\r\n- unit: 罗湖村   # 2020年9月换人\r\n  name: 王五\r\n  phone: 13700000000"
     path.write_bytes(hand.encode())
     assert liaison(cli, data_dir, "苏家湖", "--name", "张三", "--no-commit").exit_code == 0
-    raw = path.read_bytes()
-    assert raw.startswith(hand.encode() + b"\r\n- unit: ")
+    assert path.read_bytes() == hand.encode()
     assert units(cli, data_dir)["罗湖村"] == {"name": "王五", "phone": "13700000000"}
     assert units(cli, data_dir)["苏家湖村"]["name"] == "张三"
 
 
-def test_a_broken_hand_edit_stops_commands_and_is_never_appended_to(cli, data_dir):
+def test_a_broken_old_file_stops_commands_and_is_never_written(cli, data_dir):
     path = data_dir / "liaisons.yaml"
     broken = "- unit: 罗湖村\n  name: 王五\n  phone: 12345\n- unit: 火星村\n  name: 赵六\n"
     path.write_text(broken, encoding="utf-8")
@@ -133,17 +178,14 @@ def test_a_broken_hand_edit_stops_commands_and_is_never_appended_to(cli, data_di
     assert path.read_text(encoding="utf-8") == broken
 
 
-def test_a_file_that_cannot_be_appended_to_is_left_alone(cli, data_dir):
+def test_an_old_file_in_flow_style_is_read_and_left_alone(cli, data_dir):
     path = data_dir / "liaisons.yaml"
     flow = "[{unit: 罗湖村, name: 王五}]\n"
     path.write_text(flow, encoding="utf-8")
     assert units(cli, data_dir)["罗湖村"]["name"] == "王五"
-    result = liaison(cli, data_dir, "苏家湖", "--name", "张三")
-    assert result.exit_code == 1
-    assert result.stderr == (
-        "data/liaisons.yaml: 文件末尾的写法无法接着追加（应为每条以“- ”开头的列表）；没有写入任何内容\n"
-    )
+    assert liaison(cli, data_dir, "苏家湖", "--name", "张三", "--no-commit").exit_code == 0
     assert path.read_text(encoding="utf-8") == flow
+    assert units(cli, data_dir)["苏家湖村"]["name"] == "张三"
 
 
 def test_a_symlinked_file_is_refused(cli, data_dir, tmp_path):
@@ -172,5 +214,6 @@ def test_many_at_once_lose_nothing(data_dir):
                                "--no-commit", "--data", str(data_dir)], env=env, stderr=subprocess.PIPE)
              for name in names]
     assert [p.wait(timeout=120) for p in procs] == [0] * len(names)
-    text = (data_dir / "liaisons.yaml").read_text(encoding="utf-8")
-    assert sorted(line.split(": ")[1] for line in text.splitlines() if line.startswith("  name: ")) == names
+    found = [line.split(": ")[1] for path in records(data_dir)
+             for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("name: ")]
+    assert sorted(found) == names

@@ -67,7 +67,7 @@ def test_a_plan_made_by_init_passes_too(cli, tmp_path):
 
 
 ALL_KINDS = ["plan", "tasks", "report", "review", "extension", "exemption", "indicator", "measure", "withdrawal",
-             "liaisons", "removal", "receipt"]
+             "liaisons", "removal", "receipt", "liaison"]
 
 
 def test_the_command_offers_every_kind_the_module_knows():
@@ -108,7 +108,8 @@ def test_every_kind_of_record_lanxi_writes_passes_its_schema(cli, data_dir):
             seen |= document.keys()
             assert errors(check, document) == [], path
     assert {"part", "supersedes", "reason"} <= seen
-    assert errors(validator(cli, "liaisons"), yaml_file(data_dir / "liaisons.yaml")) == []
+    [liaison] = (data_dir / "liaisons").rglob("*.yaml")
+    assert errors(validator(cli, "liaison"), yaml_file(liaison)) == []
 
 
 @pytest.mark.parametrize("kind", ALL_KINDS)
@@ -125,7 +126,7 @@ def test_every_field_is_described_in_chinese(cli, kind):
             assert "title" not in value, f"{name}.{field} keeps pydantic's English title"
 
 
-@pytest.mark.parametrize("kind", [k for k in ALL_KINDS if k not in ("plan", "tasks", "liaisons")])
+@pytest.mark.parametrize("kind", [k for k in ALL_KINDS if k not in ("plan", "tasks", "liaisons", "liaison")])
 def test_the_loader_s_own_field_is_not_offered(kind):
     from lanxi_cli.io.schema import schema
 

@@ -219,10 +219,14 @@ def test_uncommitted_edits_or_an_unfinished_rebase_are_refused(server, tmp_path)
     git("bisect", "reset", cwd=repo)
 
 
-@pytest.mark.parametrize(("option", "kept"), [("ours", "（一）"), ("theirs", "（二）")])
-def test_the_readme_s_way_out_of_a_conflict_keeps_every_report(server, tmp_path, option, kept):
-    """After a conflict: `git rebase -X ours @{upstream}` takes the upstream's
-    lines, `-X theirs` this office's; then sync. No report is lost either way."""
+@pytest.mark.parametrize(("choice", "kept"),
+                         [("upstream", "（一）。"), ("ours", "（二）。"), ("both", "（一）（二）。")])
+def test_the_readme_s_way_out_of_a_conflict_keeps_every_report(server, tmp_path, choice, kept):
+    """After a conflict, the README's way: `git rebase @{upstream}`, leave the
+    agreed lines between the markers, `git add`, `git rebase --continue`; then
+    sync. No report is lost, and no line is dropped that nobody chose to drop."""
+    import re
+
     url = publish_town(server, tmp_path)
     one, two = clone(url, tmp_path / "one"), clone(url, tmp_path / "two")
     _edit_task_text(one, "结合本镇实际制定方案（一）。", "改任务1.1")
@@ -230,8 +234,18 @@ def test_the_readme_s_way_out_of_a_conflict_keeps_every_report(server, tmp_path,
     assert sync(one).returncode == 0
     _edit_task_text(two, "结合本镇实际制定方案（二）。", "改任务1.1的另一种改法")
     _record(two, "苏家湖村", 3)
-    assert sync(two).returncode == 1
-    git("rebase", "-X", option, "@{upstream}", cwd=two)
+    refused = sync(two)
+    assert refused.returncode == 1 and "git rebase @{upstream}" in refused.stderr
+    stopped = subprocess.run(["git", "rebase", "@{upstream}"], cwd=two, capture_output=True, text=True)
+    assert stopped.returncode != 0
+    tasks = two / "data" / "tasks.yaml"
+    text = tasks.read_text(encoding="utf-8")
+    conflict = re.compile(r"<<<<<<< [^\n]*\n(.*?)=======\n(.*?)>>>>>>> [^\n]*\n", re.S)
+    upstream, ours = conflict.search(text).groups()
+    chosen = {"upstream": upstream, "ours": ours, "both": upstream.replace("（一）", "（一）（二）")}[choice]
+    tasks.write_text(conflict.sub(lambda _: chosen, text), encoding="utf-8")
+    git("add", "data/tasks.yaml", cwd=two)
+    subprocess.run(["git", "-c", "core.editor=true", "rebase", "--continue"], cwd=two, check=True, capture_output=True)
     assert run_lanxi("check", "--data", str(two / "data")).returncode == 0
     assert sync(two).returncode == 0 and sync(one).returncode == 0
     for repo in (one, two):

@@ -75,9 +75,10 @@ def open_session(data: Path | None, as_of: str | None):
     return snapshot.load(locate.find_data_dir(data), day, warn=warn)
 
 
-def recorded_now() -> str:
-    """When a record is written: local time with its offset, to the second."""
-    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+def recorded_now(timespec: str = "seconds") -> str:
+    """When a record is written: local time with its offset, to the second
+    (or as `timespec` says, where the newest of two records decides)."""
+    return dt.datetime.now().astimezone().isoformat(timespec=timespec)
 
 
 def publish(data_dir: Path, paths: Path | list[Path], message: str, no_commit: bool, what: str = "文件",
@@ -104,8 +105,11 @@ def commit_or_warn(data_dir: Path, paths: list[Path], message: str, what: str = 
     shown = "、".join(locate.display_path(path, data_dir) for path in paths)
     try:
         gitio.commit_files(paths, message)
+    except gitio.IndexBehind as exc:
+        warn(f"{what}已保存。{exc}")
     except gitio.GitError as exc:
-        warn(f"{what}已保存，但没有提交到 git：{exc}；未提交的文件：{shown}")
+        warn(f"{what}已保存，但没有提交到 git：{exc}；未提交的文件：{shown}"
+             + (f"（{exc.remedy}）" if exc.remedy else ""))
     except KeyboardInterrupt:
         warn(f"已中断：{what}已保存，但没有提交到 git；未提交的文件：{shown}")
         raise typer.Exit(130) from None

@@ -136,6 +136,7 @@ def import_(
     check_text(by, "--by", MAX_FIELD)
     session = open_session(data, as_of)
     earlier = {r.form: r for r in session.reports if r.form}
+    said = {forms.same_report(r): r for r in session.reports}
     recorded = recorded_now()
     results = []
     for path in _progress(files, "导入填报表"):
@@ -146,7 +147,7 @@ def import_(
             outcome = forms.Outcome(errors=[f"{shown}: {exc}"])
         else:
             outcome = forms.read_rows(session.book, filled, session.as_of, recorded, by.strip())
-            forms.sort_out(outcome, earlier)
+            forms.sort_out(outcome, earlier, said)
         written: list[Path] = []
         if not outcome.errors and outcome.reports and not dry_run:
             try:
@@ -157,8 +158,17 @@ def import_(
                 if not no_commit:  # committed before anything is printed (see publish)
                     commit_or_warn(session.data_dir, [*written, *stored], forms.commit_message(outcome, path.name),
                                    f"{shown} 的报告")
+        for line in outcome.repeated:
+            warn(line)
         if not outcome.errors:
             earlier.update((r.form, r) for r in outcome.reports)  # the same form twice in one run
+            from dataclasses import replace
+
+            from lanxi_cli.io.locate import display_path
+
+            named = [replace(r, file=display_path(p, session.data_dir))
+                     for r, p in zip(outcome.reports, written, strict=True)] if written else outcome.reports
+            said.update((forms.same_report(r), r) for r in named)
         results.append((shown, outcome, written))
     render(ImportsView(session.data_dir, results, dry_run), fmt.value)
     if any(outcome.errors for _, outcome, _ in results):
@@ -199,12 +209,12 @@ def liaison(
     data: DataOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
-    """备案单位联络员：写入 data/liaisons.yaml（覆盖 plan.yaml 中的联络员）并提交到 git。"""
+    """备案单位联络员：在 data/liaisons/ 写入一份记录（覆盖 plan.yaml 中的联络员）并提交到 git。"""
     from lanxi_cli.core import liaisons
-    from lanxi_cli.io import liaisons as liaison_file
+    from lanxi_cli.io import liaisons as liaison_files
 
     session = open_session(data, as_of)
     unit = session.unit(name)
-    entry = liaisons.make_entry(unit, person, phone, recorded_now())
-    path = liaison_file.append(session.data_dir, session.book, entry)
-    publish(session.data_dir, path, f"联络员：{unit} {entry.name} {entry.phone}".rstrip(), no_commit, "联络员备案")
+    record = liaisons.make_record(unit, person, phone, session.as_of, recorded_now("microseconds"))
+    path = liaison_files.save(session.data_dir, record)
+    publish(session.data_dir, path, f"联络员：{unit} {record.name} {record.phone}".rstrip(), no_commit, "联络员备案")

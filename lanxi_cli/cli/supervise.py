@@ -26,6 +26,20 @@ def assess(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.
            fmt.value)
 
 
+def _serial(text: str | None, option: str, what: str) -> str | None:
+    """--number / --issue as typed; a bare number must be a positive whole one (never 第-1期)."""
+    import re
+
+    from lanxi_cli.errors import UsageError
+
+    if text is None:
+        return None
+    text = text.strip()
+    if re.fullmatch(r"[-+−－]?\s*\d+(?:\.\d*)?", text) and not (text.isdigit() and int(text) > 0):
+        raise UsageError(f"{option}“{text}”无效：{what}应为正整数，如 5")
+    return text
+
+
 def bulletin(
     output: OutOpt = None,
     number: Annotated[str | None, typer.Option("--number", metavar="文号",
@@ -39,6 +53,7 @@ def bulletin(
     from lanxi_cli.render import bulletin as doc
 
     kind = doc.output_kind(output)  # a bad file name is a usage error, before any data is read
+    number, issue = _serial(number, "--number", "文号的序号"), _serial(issue, "--issue", "期数")
     session = open_session(data, as_of)
     summary = overview.compute(session.book, session.obligations(), session.as_of, session.measures)
     reports = [r for r in session.records("reports") if r.date <= session.as_of]

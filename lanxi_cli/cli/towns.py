@@ -35,11 +35,14 @@ def init(
 ) -> None:
     """新建一个镇（或一次专项行动）的数据仓库：plan.yaml、tasks.yaml、reports/，并提交到 git。"""
     from lanxi_cli.core import task_table
+    from lanxi_cli.core.book import clean_name, name_fault
     from lanxi_cli.errors import UsageError
     from lanxi_cli.io import scaffold
-    town = town.strip()
-    if not town or any(bad in town for bad in ("/", "\\", "..")) or town.startswith(".") or not town.isprintable():
-        raise UsageError(f"镇名“{town}”无效：不能为空，不能含 / \\ .. 或控制字符，不能以 . 开头")
+
+    town = clean_name(town)
+    fault = name_fault(town) if town else "不能为空"
+    if fault or not town.isprintable():
+        raise UsageError(f"镇名“{town}”无效：{fault or '含有控制字符'}")
     scaffold.refuse_existing(folder / "data")
     options = task_table.Options(
         town=town, title=title.strip() if title else None, year=year,
@@ -154,12 +157,13 @@ class SchemaKind(StrEnum):  # io.schema.KINDS (tested equal), named here so no m
     liaisons = "liaisons"
     removal = "removal"
     receipt = "receipt"
+    liaison = "liaison"
 
 
 def schema(
     kind: Annotated[SchemaKind, typer.Argument(
         help="哪种文件：plan、tasks、report，或 review、extension、exemption、indicator、measure、withdrawal、"
-             "liaisons、 removal、receipt")],
+             "liaisons（旧的 liaisons.yaml）、liaison（data/liaisons/ 中的一条）、removal、receipt")],
 ) -> None:
     """打印数据文件的 JSON Schema（格式说明），供编辑器边写边检查（见 README.md）。"""
     import sys

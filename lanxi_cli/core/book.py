@@ -18,15 +18,46 @@ from lanxi_cli.errors import UsageError
 _TASK_ID = re.compile(r"^[1-9]\d*\.[1-9]\d*$")
 
 
+# Characters that show nothing: zero-width spaces and joiners, direction marks,
+# word joiners, the byte-order mark, the soft hyphen. Removed from names
+# wherever they are read (a table's cell, an option, a form): two names that
+# print alike are one name.
+INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u2060-\u2064\ufeff]")
+WINDOWS_RESERVED = '<>:"|?*'  # never in a Windows file name
+
+
+def clean_name(text: str) -> str:
+    """A name as read from a table, an option or a form: invisible characters
+    removed, surrounding spaces (full-width too) stripped; inner spaces kept."""
+    return INVISIBLE.sub("", text).strip()
+
+
+def visible(name: str) -> str:
+    """A name with its invisible characters shown as <U+200B>, for a message."""
+    return INVISIBLE.sub(lambda m: f"<U+{ord(m[0]):04X}>", name)
+
+
 def name_key(text: str) -> str:
-    """Compare names as a user types them: full-width forms folded, no spaces."""
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    """Compare names as a user types them: full-width forms folded, no spaces, nothing invisible."""
+    return "".join(unicodedata.normalize("NFKC", INVISIBLE.sub("", text)).split())
 
 
 def name_fault(name: str) -> str | None:
     """Why a name cannot become part of a file name (units and their aliases,
     measures: record files are named after them), or None. A `/`, `\\` or
-    `..` could lead out of the data folder, a leading dot hides the file."""
+    `..` could lead out of the data folder, a leading dot hides the file,
+    Windows refuses `< > : " | ? *`; a character that shows nothing makes a
+    look-alike, and a one-character name is no name (安 of 安 监 站)."""
+    hidden = INVISIBLE.search(name)
+    if hidden:
+        return f"名称“{visible(name)}”含有看不见的字符 U+{ord(hidden[0]):04X}；请删去"
+    if name != name.strip():
+        return f"名称“{name}”前后有空格；请删去"
+    if len(name) < 2:
+        return f"名称“{name}”只有一个字，不像是单位或指标的名称"
+    reserved = [c for c in WINDOWS_RESERVED if c in name]
+    if reserved:
+        return f"名称“{name}”不能含有 {' '.join(reserved)}（它会成为文件名的一部分，Windows 不允许）"
     if "/" in name or "\\" in name:
         return f"名称“{name}”不能含有 / 或 \\（它会成为文件名的一部分）"
     if ".." in name:
@@ -80,7 +111,11 @@ class Book:
                 if unsafe:
                     faults.append(Fault("plan", where, unsafe))
                 if key in self._names:
-                    faults.append(Fault("plan", where, f"单位名称“{name}”重复"))
+                    other = self._names[key]
+                    alike = name_key(other) == key and INVISIBLE.search(name + other)
+                    said = (f"单位名称“{visible(name)}”与“{visible(other)}”只差看不见的字符，是同一个名称" if alike
+                            else f"单位名称“{name}”重复")
+                    faults.append(Fault("plan", where, said))
                     continue
                 self._names[key] = unit.name
             self.units.setdefault(unit.name, unit)

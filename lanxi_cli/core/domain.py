@@ -15,11 +15,21 @@ from enum import StrEnum
 from operator import attrgetter
 from typing import TYPE_CHECKING, Annotated, Literal
 
+# Every number in a file is a number (never true/false, never text) and at most
+# this large: a count, a day, a year or a weight, never a 4,301-digit integer.
+MAX_NUMBER = 10**9
+
 if TYPE_CHECKING:  # at run time, put here by schema_names() when pydantic first needs them
     from annotated_types import Ge, Gt, Le, Lt, MaxLen, MinLen
+    from pydantic import Strict
 
     Text = Annotated[str, MinLen(1)]
     Digest = str
+    Int = Annotated[int, Strict(), Ge(-MAX_NUMBER), Le(MAX_NUMBER)]
+    Real = Annotated[float, Strict(), Ge(-MAX_NUMBER), Le(MAX_NUMBER)]
+    Flag = Annotated[bool, Strict()]
+    Digits = Annotated[int, Strict(), Ge(0), Lt(10**15)]
+
 
 # Text that would drive a terminal or reorder what it shows: C0 controls but
 # newline and tab, DEL, C1, and the bidi embeddings, overrides and isolates
@@ -120,7 +130,7 @@ class Measure:
     __pydantic_config__ = FORBID
     name: Text
     direction: Literal["rise", "fall"]
-    baseline: float | None = None
+    baseline: Real | None = None
     unit: str = ""
     kind: Literal["rate", "count", "growth"] | None = None
 
@@ -172,8 +182,8 @@ class Scoring:
     """
 
     __pydantic_config__ = FORBID
-    late: Annotated[float, Gt(0), Lt(1)] = 0.6
-    punctual: Annotated[float, Ge(0), Lt(0.5)] = 0.3
+    late: Annotated[Real, Gt(0), Lt(1)] = 0.6
+    punctual: Annotated[Real, Ge(0), Lt(0.5)] = 0.3
     text: str = ""
     basis: str = ""  # where the rule comes from: the plan's text, or the project's own reading
 
@@ -184,9 +194,9 @@ class Lights:
     green with none, yellow up to `red_above`, red above it."""
 
     __pydantic_config__ = FORBID
-    red_above: Annotated[float, Gt(0), Lt(1)] = 0.2
-    yellow: int | None = None  # obsolete: counts of overdue items; `check` names the replacement
-    red: int | None = None  # obsolete, as `yellow`
+    red_above: Annotated[Real, Gt(0), Lt(1)] = 0.2
+    yellow: Int | None = None  # obsolete: counts of overdue items; `check` names the replacement
+    red: Int | None = None  # obsolete, as `yellow`
     text: str = ""
     basis: str = ""
 
@@ -198,9 +208,9 @@ class Escalate:
     scored obligations due that are overdue."""
 
     __pydantic_config__ = FORBID
-    overdue_share: tuple[Annotated[float, Gt(0), Le(1)], ...] = (0.2, 0.4, 0.6, 0.8)
-    overdue: tuple[int, ...] | None = None  # obsolete: counts of overdue items; `check` names the replacement
-    bottom: Annotated[int, Ge(0)] = 0  # the last N of a ranking group get at least the mildest measure
+    overdue_share: tuple[Annotated[Real, Gt(0), Le(1)], ...] = (0.2, 0.4, 0.6, 0.8)
+    overdue: tuple[Int, ...] | None = None  # obsolete: counts of overdue items; `check` names the replacement
+    bottom: Annotated[Int, Ge(0)] = 0  # the last N of a ranking group get at least the mildest measure
     kinds: tuple[UnitKind, ...] = ("village", "community")  # who measures are proposed for
     text: str = ""
     basis: str = ""
@@ -231,7 +241,7 @@ class ProgressReports:
     `start` (default: the campaign's start); no window ends after the campaign."""
 
     __pydantic_config__ = FORBID
-    days: Annotated[tuple[Annotated[int, Ge(1), Le(31)], ...], MinLen(1)] = (10, 20, 30)
+    days: Annotated[tuple[Annotated[Int, Ge(1), Le(31)], ...], MinLen(1)] = (10, 20, 30)
     start: dt.date | None = None
     owed_by: tuple[Text, ...] = ()
     exempt: tuple[Text, ...] = ()
@@ -252,7 +262,7 @@ class LiaisonRule:
 class Source:
     __pydantic_config__ = FORBID
     title: Text
-    base_year: int | None = None
+    base_year: Int | None = None
     note: str = ""
 
 
@@ -272,9 +282,9 @@ class EvidenceRule:
     large each may be; how long before its report a photo may have been taken."""
 
     __pydantic_config__ = FORBID
-    max_mb: Annotated[float, Gt(0), Le(2048)] = 20
+    max_mb: Annotated[Real, Gt(0), Le(2048)] = 20
     types: Annotated[tuple[Text, ...], MinLen(1)] = EVIDENCE_TYPES
-    photo_days: Annotated[int, Ge(0), Le(3660)] = 30  # a photo taken longer before its report is warned
+    photo_days: Annotated[Int, Ge(0), Le(3660)] = 30  # a photo taken longer before its report is warned
     note: str = ""
 
 
@@ -284,7 +294,7 @@ class ReceiptRule:
     acknowledge receiving it (`lanxi ack`)."""
 
     __pydantic_config__ = FORBID
-    days: Annotated[int, Ge(0), Le(366)] = 2
+    days: Annotated[Int, Ge(0), Le(366)] = 2
     note: str = ""
 
 
@@ -303,7 +313,7 @@ class Plan:
     issued: dt.date | None = None
     addressees: str = ""
     implements: Issuer | None = None
-    due_soon_days: Annotated[int, Ge(0), Le(366)] = 7
+    due_soon_days: Annotated[Int, Ge(0), Le(366)] = 7
     goals: Goals = field(default_factory=Goals)
     organisation: Organisation = field(default_factory=Organisation)
     phases: tuple[Phase, ...] = ()
@@ -323,7 +333,7 @@ class Plan:
 class Milestone:
     __pydantic_config__ = FORBID
     due: dt.date
-    count: Annotated[int, Gt(0)] | None = None  # cumulative from the campaign's start
+    count: Annotated[Int, Gt(0)] | None = None  # cumulative from the campaign's start
 
 
 @dataclass(frozen=True, slots=True)
@@ -341,12 +351,12 @@ class Deadline:
     due: dt.date | None = None
     start: dt.date | None = None
     end: dt.date | None = None
-    day: Annotated[int, Ge(1), Le(31)] | None = None
+    day: Annotated[Int, Ge(1), Le(31)] | None = None
     first: str | None = None
     last: str | None = None
     dues: dict[str, dt.date] = field(default_factory=dict)
     points: tuple[Milestone, ...] = ()
-    pending: bool = False  # 待核实: a reading made by `lanxi init`, to be confirmed by a person
+    pending: Flag = False  # 待核实: a reading made by `lanxi init`, to be confirmed by a person
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,8 +367,8 @@ class TargetPart:
     __pydantic_config__ = FORBID
     name: Text
     what: Text
-    count: Annotated[int, Gt(0)] | None = None
-    rate: Annotated[float, Gt(0), Le(1)] | None = None
+    count: Annotated[Int, Gt(0)] | None = None
+    rate: Annotated[Real, Gt(0), Le(1)] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,8 +380,8 @@ class Target:
     __pydantic_config__ = FORBID
     what: str = ""
     units: tuple[Text, ...] = ()
-    count: Annotated[int, Gt(0)] | None = None
-    rate: Annotated[float, Gt(0), Le(1)] | None = None
+    count: Annotated[Int, Gt(0)] | None = None
+    rate: Annotated[Real, Gt(0), Le(1)] | None = None
     parts: tuple[TargetPart, ...] = ()
 
     @property
@@ -401,14 +411,14 @@ class Task:
     lead: Text
     units: tuple[Text, ...] = ()
     targets: tuple[Target, ...] = ()
-    scored: bool = True  # false: shown with its states, but counts toward no score or measure
+    scored: Flag = True  # false: shown with its states, but counts toward no score or measure
     # "lead": the lead does the task to each responsible unit (10.2: 禁毒办 inspects each
     # village), so the lead owes one obligation per such unit (its subject), which does not act
     actor: Literal["lead"] | None = None
-    sensitive: bool = False  # its records concern people (6.2): reports carry no evidence files
+    sensitive: Flag = False  # its records concern people (6.2): reports carry no evidence files
     note: str = ""
     short: Annotated[str, MaxLen(SHORT_MAX)] = ""  # the name a liaison reads beside the id
-    short_pending: bool = False  # 待核实: proposed by `lanxi init`, to be confirmed by a person
+    short_pending: Flag = False  # 待核实: proposed by `lanxi init`, to be confirmed by a person
 
 
 def task_label(task: Task) -> str:
@@ -514,7 +524,7 @@ class Attachment:
     __pydantic_config__ = FORBID
     sha256: Digest
     name: Text
-    bytes: Annotated[int, Ge(0)]
+    bytes: Digits  # a file of up to 2 GB (max_mb), beyond MAX_NUMBER
     taken: str | None = None
 
     @property
@@ -546,8 +556,8 @@ class Report(Record):
     unit: Text
     date: dt.date
     status: Status = "progress"
-    count: Annotated[int, Ge(0)] | None = None
-    rate: Annotated[float, Ge(0), Le(1)] | None = None
+    count: Annotated[Int, Ge(0)] | None = None
+    rate: Annotated[Real, Ge(0), Le(1)] | None = None
     period: str | None = None
     part: str | None = None  # the part of a parted target its count goes to (7.1: 中央省级)
     note: str = ""
@@ -571,8 +581,24 @@ class LiaisonEntry:
     __pydantic_config__ = FORBID
     unit: Text
     name: Text
-    phone: str | int = ""  # a mobile number typed by hand without quotes reads as a number
+    phone: str | Digits = ""  # a mobile number typed by hand without quotes reads as a number
     recorded: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LiaisonRecord(Record):
+    """A liaison recorded by `lanxi unit liaison`, one file each under
+    data/liaisons/ (so two offices recording at once never conflict on sync);
+    for a unit the newest by `recorded` counts (ties by id)."""
+
+    __pydantic_config__ = FORBID
+    unit: Text
+    name: Text
+    date: dt.date  # the day it was recorded
+    phone: str | Digits = ""
+    by: str = ""
+    recorded: str = ""
+    file: str = ""  # set by the loader, never read from the file
 
 
 # ---- supervision: data/reviews/, data/extensions/, data/indicators/ ------------
@@ -634,7 +660,7 @@ class IndicatorValue(Record):
 
     __pydantic_config__ = FORBID
     measure: Text
-    value: float
+    value: Real
     date: dt.date
     by: Text
     note: str = ""
@@ -710,9 +736,13 @@ def schema_names() -> None:
     if "Text" in globals():
         return
     from annotated_types import Ge, Gt, Le, Lt, MaxLen, MinLen, Predicate
+    from pydantic import Strict
 
+    number = (Strict(), Ge(-MAX_NUMBER), Le(MAX_NUMBER))
     globals().update(Ge=Ge, Gt=Gt, Le=Le, Lt=Lt, MaxLen=MaxLen, MinLen=MinLen, Text=Annotated[str, MinLen(1)],
-                     Digest=Annotated[str, Predicate(is_digest)])
+                     Digest=Annotated[str, Predicate(is_digest)],
+                     Int=Annotated[(int, *number)], Real=Annotated[(float, *number)], Flag=Annotated[bool, Strict()],
+                     Digits=Annotated[int, Strict(), Ge(0), Lt(10**15)])
 
 
 def is_digest(text: str) -> bool:

@@ -63,6 +63,8 @@ class Form:
     window: tuple[dt.date, dt.date]  # the 旬报 window the form is due back in
     title: str
     rows: tuple[FormRow, ...]
+    town: str = ""  # the plan it was made from: its town and campaign title (and each row's task text)
+    campaign: str = ""
 
 
 def form_id(unit: str, as_of: dt.date, keys) -> str:
@@ -97,7 +99,8 @@ def make_form(book, obligations, unit: str, as_of: dt.date) -> Form:
     )
     fid = form_id(unit, as_of, [(r.seq, r.task, r.period, r.subject) for r in rows])
     title = f"{book.plan.title.removesuffix('实施方案')}进展填报表"
-    return Form(fid, unit, as_of, current_window(as_of, book.plan.progress_reports.days), title, rows)
+    return Form(fid, unit, as_of, current_window(as_of, book.plan.progress_reports.days), title, rows,
+                book.plan.town, book.plan.title)
 
 
 def forms_for(book, obligations, as_of: dt.date, units=None) -> list[Form]:
@@ -134,6 +137,9 @@ class Filled:
     rows: list[tuple[int, dict[str, Cell]]]  # (sheet row, column name → cell), below the header
     pictures: dict = field(default_factory=dict)  # sheet row → (Attachment, …) of the pictures pasted in it
     contents: dict = field(default_factory=dict)  # digest → the picture's bytes (io.evidence.Source), to store
+    town: str = ""  # the plan the form was made from (a form made before issue 24 holds none)
+    campaign: str = ""
+    texts: dict[int, str] = field(default_factory=dict)  # 序号 → the task's text
 
 
 @dataclass(slots=True)
@@ -147,6 +153,7 @@ class Outcome:
     already: int = 0  # rows imported before, unchanged
     errors: list[str] = field(default_factory=list)  # `FILE!SHEET!C7: reason`, or `FILE: reason`
     places: dict[str, str] = field(default_factory=dict)  # a report's form key → its row's first cell
+    repeated: list[str] = field(default_factory=list)  # rows left out: a report says the same already
 
 
 def _blank(cell: Cell | None) -> bool:
@@ -241,6 +248,15 @@ def form_fault(book, filled: Filled) -> str | None:
     keys = [(seq, *key) for seq, key in sorted(filled.keys.items())]
     if form_id(filled.unit, _as_of(filled.as_of), keys) != filled.form_id:
         return f"表单的隐藏信息与表单编号 {filled.form_id} 不符（被改动过？）；请用原表重新填写"
+    plan = book.plan
+    if (filled.town or filled.campaign) and (filled.town, filled.campaign) != (plan.town, plan.title):
+        return (f"这张表是按另一份计划生成的（{filled.town}“{filled.campaign}”），"
+                f"不是本数据的计划（{plan.town}“{plan.title}”）；请用本计划的 lanxi form make 生成的表填写")
+    for seq, text in sorted(filled.texts.items()):
+        task = book.task_by_id.get(filled.keys.get(seq, ("", None))[0])
+        if task is not None and text and text != task.text:
+            return (f"表中任务 {task.id} 的内容（“{text[:40]}”）与本计划的任务 {task.id}（“{task.text[:40]}”）不同："
+                    "这张表是按另一份计划生成的；请用本计划的 lanxi form make 生成的表填写")
     if book.canonical(filled.unit) is None:
         return f"表单的单位“{filled.unit}”不在计划中"
     missing = [name for name in REQUIRED if name not in filled.header]
@@ -360,14 +376,27 @@ _COMPARED = {"task": "任务", "unit": "单位", "period": "周期", "date": "�
              "rate": "比率", "note": "说明", "evidence": "佐证"}
 
 
-def sort_out(outcome: Outcome, earlier: dict[str, Report]) -> None:
+def same_report(report: Report) -> tuple:
+    """What makes two reports say the same: task, unit, date, status, count, rate and note."""
+    return (report.task, report.unit, report.date, report.status, report.count, report.rate, report.note)
+
+
+def sort_out(outcome: Outcome, earlier: dict[str, Report], said: dict[tuple, Report] | None = None) -> None:
     """Leave out the rows imported before (`earlier`: form key → report); a row
-    changed since is a conflict naming the earlier report, never a second one."""
+    changed since is a conflict naming the earlier report, never a second one.
+    A row saying what a report recorded already says (`said`: same_report →
+    report, from any form or command) is left out too, with a warning naming it:
+    the next round's form sent back with the same rows counts nothing twice."""
     fresh = []
     for report in outcome.reports:
         before = earlier.get(report.form)
         changed = [name for f, name in _COMPARED.items() if before and getattr(before, f) != getattr(report, f)]
-        if before is None:
+        twin = (said or {}).get(same_report(report)) if before is None else None
+        if twin is not None:
+            outcome.repeated.append(
+                f"{outcome.places[report.form]}: 与已记录的报告 {twin.id} 完全相同"
+                "（任务、单位、日期、状态、数量、比率、说明），已跳过；若确是又一次完成，请在说明中写明")
+        elif before is None:
             fresh.append(report)
         elif not changed:
             outcome.already += 1

@@ -1,8 +1,9 @@
-"""Liaisons (联络员): phone numbers checked, and data/liaisons.yaml laid over
-plan.yaml's liaisons. Pure: no files here.
+"""Liaisons (联络员): phone numbers checked, and the liaisons recorded laid
+over plan.yaml's. Pure: no files here.
 
-data/liaisons.yaml is a list of entries in the order they were recorded; for
-each unit the last entry wins (the file only grows: see io/liaisons.py).
+Entries come in the order they were recorded (data/liaisons.yaml's list, then
+the records of data/liaisons/ by `recorded` time and id); for each unit the
+last one wins (see io/liaisons.py).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import replace
 
-from lanxi_cli.core.domain import Liaison, LiaisonEntry
+from lanxi_cli.core.domain import Liaison, LiaisonEntry, LiaisonRecord
 
 MAX_NAME = 20  # a person's name, perhaps with a title (张三主任)
 
@@ -49,7 +50,7 @@ def entry_faults(book, entry: LiaisonEntry) -> list[tuple[str, str]]:
     return faults
 
 
-def overlay(book, entries: tuple[LiaisonEntry, ...]):
+def overlay(book, entries: tuple[LiaisonEntry | LiaisonRecord, ...]):
     """The book with each unit's liaison taken from its last entry (entries are
     checked: entry_faults found nothing). plan.yaml's stay where none is recorded."""
     latest = {book.canonical(e.unit): Liaison(e.name.strip(), normal_phone(str(e.phone)) or "") for e in entries}
@@ -60,7 +61,7 @@ def overlay(book, entries: tuple[LiaisonEntry, ...]):
     return replace(book, plan=plan, units={u.name: u for u in units if u.name in book.units})
 
 
-def make_entry(unit: str, name: str, phone: str, recorded: str) -> LiaisonEntry:
+def make_record(unit: str, name: str, phone: str, day, recorded: str, by: str = "") -> LiaisonRecord:
     """What `unit liaison` records, checked: a name, and a phone that is a real number."""
     from lanxi_cli.core.reporting import check_text
     from lanxi_cli.errors import UsageError
@@ -71,4 +72,4 @@ def make_entry(unit: str, name: str, phone: str, recorded: str) -> LiaisonEntry:
     number = normal_phone(phone) if phone.strip() else ""
     if number is None:
         raise UsageError(f"--phone“{phone}”无效：{PHONE_HINT}")
-    return LiaisonEntry(unit=unit, name=name, phone=number, recorded=recorded)
+    return LiaisonRecord(unit=unit, name=name, date=day, phone=number, by=by, recorded=recorded)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from lanxi_cli.core import deadline_text
 from lanxi_cli.core.calendar import CalendarError, last_day, occurrences
 from lanxi_cli.core.domain import Deadline, Span
+from lanxi_cli.errors import DataError, Problem
 
 # Column key → the names a header may give it (compared without spaces or a
 # trailing parenthesis: 牵头\n单位, 责任单位（部门）).
@@ -39,7 +40,7 @@ DEFAULT_CATEGORY = "工作任务"
 _ITEM_NUMBER = re.compile(
     r"^\s*(?:\d{1,3}\s*[、.．](?!\d)|[（(]\s*\d{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．])\s*"
 )
-_SPLIT = re.compile(r"[、，,；;/\\\s]+")
+_SPLIT = re.compile(r"[、，,；;/\\\n\r]+")  # never a space: 安 监 站 is one name, never three
 _VILLAGE_GROUPS = ("各村、社区", "各村（社区）", "各村(社区)", "村（社区）", "村(社区)", "各村社区", "各村和社区",
                    "各村及社区", "各村居", "各村（居）", "各村(居)", "各村、居")
 _GROUP_KINDS = {
@@ -60,6 +61,7 @@ class Row:
 
     where: str
     cells: dict[str, str]
+    refs: dict[str, str] = field(default_factory=dict)  # column key → the source cell (任务清单.csv!C7)
 
 
 @dataclass(slots=True)
@@ -136,15 +138,16 @@ def find_header(rows: list[list[str]], scan: int = 12) -> tuple[int, dict[str, i
     return None
 
 
-def table_rows(grid: list[list[str]], header: int, columns: dict[str, int], where) -> list[Row]:
+def table_rows(grid: list[list[str]], header: int, columns: dict[str, int], where, ref=None) -> list[Row]:
     """The rows below the header as Rows (blank rows and repeated headers left
-    out); `where(i)` names row i of the grid for messages."""
+    out); `where(i)` names row i of the grid for a person, `ref(i, column)` a cell."""
     rows = []
     for i in range(header + 1, len(grid)):
         cells = grid[i]
         if not any(c.strip() for c in cells) or header_columns(cells):
             continue
-        rows.append(Row(where(i), {k: (cells[c] if c < len(cells) else "") for k, c in columns.items()}))
+        refs = {k: ref(i, c) for k, c in columns.items()} if ref else {}
+        rows.append(Row(where(i), {k: (cells[c] if c < len(cells) else "") for k, c in columns.items()}, refs))
     return rows
 
 
@@ -162,8 +165,11 @@ def strip_item_number(text: str) -> str:
 
 def split_units(cell: str) -> list[str]:
     """Names in a 牵头/责任单位 cell, as written, in order; group names holding a
-    separator (各村、社区) kept whole."""
-    text, names, i = (cell or "").strip(), [], 0
+    separator (各村、社区) kept whole; invisible characters and surrounding
+    spaces removed (book.clean_name), a space inside a name kept."""
+    from lanxi_cli.core.book import INVISIBLE, clean_name
+
+    text, names, i = INVISIBLE.sub("", cell or "").strip(), [], 0
     groups = sorted(_VILLAGE_GROUPS, key=len, reverse=True)
     while i < len(text):
         whole = next((g for g in groups if text.startswith(g, i)), None)
@@ -174,7 +180,7 @@ def split_units(cell: str) -> list[str]:
         match = _SPLIT.search(text, i)
         end = match.start() if match else len(text)
         if end > i:
-            names.append(text[i:end])
+            names.append(clean_name(text[i:end]))
         i = match.end() if match else len(text)
     return [n for n in names if n]
 
@@ -254,6 +260,7 @@ def draft(rows: list[Row], options: Options, table_title: str = "") -> PlanDraft
     tasks: list[TaskDraft] = []
     numbers: dict[str, int] = {}
     items: Counter = Counter()
+    refused: list[Problem] = []
     for row, cells, notes in filled:
         category = cells["category"]
         number = numbers.setdefault(category, len(numbers) + 1)
@@ -261,6 +268,7 @@ def draft(rows: list[Row], options: Options, table_title: str = "") -> PlanDraft
         units = split_units(cells["units"])
         lead_names = split_units(cells["lead"])
         helpers = split_units(cells["helpers"])
+        refused += _name_faults(row, {"units": units, "lead": lead_names, "helpers": helpers})
         lead = next((n for n in lead_names if group_kinds(n) is None), None)
         if lead is None:
             lead = next((n for n in units if group_kinds(n) is None), None) or options.town
@@ -288,14 +296,32 @@ def draft(rows: list[Row], options: Options, table_title: str = "") -> PlanDraft
             deadline_text=cells["deadline"], deadline=reading.deadline, lead=lead, units=units,
             note="".join(n for n in notes if n), where=row.where,
         ))
+    if refused:
+        raise DataError(f"任务清单有 {len(refused)} 个单位名称不能用，没有写入任何文件", refused)
     office = leads.most_common(1)[0][0] if leads else None
-    units = _units(named, options.town)
+    from lanxi_cli.core.book import name_key
+
+    spelled: dict[str, str] = {}  # 安 监 站 and 安监站 are one unit, named as first written
+    units = _units([spelled.setdefault(name_key(name), name) for name in named], options.town)
     return PlanDraft(
         town=options.town,
         title=options.title or table_title or f"{options.town}工作任务清单",
         campaign=(start, end), campaign_note=campaign_note, issued=issued,
         units=units, groups=list(groups.values()), tasks=tasks, office=office,
     )
+
+
+def _name_faults(row: Row, names: dict[str, list[str]]) -> list[Problem]:
+    """A unit name the plan would refuse (one character, < > : " | ? *…), named by its source cell."""
+    from lanxi_cli.core.book import name_fault
+
+    found = []
+    for key, written in names.items():
+        for name in written:
+            fault = name_fault(name) if group_kinds(name) is None else None
+            if fault:
+                found.append(Problem(row.refs.get(key, row.where), None, fault))
+    return found
 
 
 def _add_group(groups: dict[str, GroupDraft], name: str, kinds: tuple[str, ...]) -> None:
@@ -313,7 +339,7 @@ def _continue_cells(rows: list[Row]) -> list[tuple[Row, dict[str, str], list[str
     """Rows with a task, their blank 类别 and 时限 filled from above: (row,
     cells by key, notes). A row with no task text but one value is a heading:
     it names the category of the rows below it."""
-    out = []
+    out, lost = [], []
     category, deadline = DEFAULT_CATEGORY, ""
     for row in rows:
         text = strip_item_number(row.cells.get("text", ""))
@@ -321,6 +347,10 @@ def _continue_cells(rows: list[Row]) -> list[tuple[Row, dict[str, str], list[str
             values = {v.strip() for v in row.cells.values() if v.strip()}
             if len(values) == 1:  # a heading row (一、组织领导), often merged across
                 category, deadline = strip_item_number(_lines(values.pop())) or category, ""
+            elif values:  # content but no task: never dropped without a word
+                lost.append(Problem(row.refs.get("text", row.where), None,
+                                    f"任务栏空白，但这一行写有内容（{'、'.join(sorted(values))[:60]}）；"
+                                    "请填上任务，或删去这一行"))
             continue
         notes: list[str] = []
         written = strip_item_number(_lines(row.cells.get("category", "")))
@@ -336,6 +366,8 @@ def _continue_cells(rows: list[Row]) -> list[tuple[Row, dict[str, str], list[str
             "lead": row.cells.get("lead", "").strip(), "units": row.cells.get("units", "").strip(),
             "helpers": row.cells.get("helpers", "").strip(),
         }, notes))
+    if lost:
+        raise DataError(f"任务清单有 {len(lost)} 行有内容但没有任务，没有写入任何文件", lost)
     return out
 
 

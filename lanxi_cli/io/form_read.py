@@ -48,20 +48,40 @@ def _open(path: Path):
         raise FormError("不是有效的 .xlsx 文件（若是 .xls 或 WPS 格式，请另存为 .xlsx 再导入）") from None
 
 
+def _values(ws, columns: int, rows: int) -> dict[tuple[int, int], object]:
+    """The cells of `ws` holding a value, by (row, column), from the cells the
+    file holds: never one made per place up to the farthest (a stray value at
+    XFD1048576 would make 17 billion). Values beyond `columns` are not read;
+    one below `rows` makes the sheet no form."""
+    found = {}
+    for (row, column), cell in ws._cells.items():
+        if cell.value is None or column > columns:
+            continue
+        if row > rows:
+            raise FormError(f"工作表“{ws.title}”的 {cell.coordinate} 远在表格之外（第 {row} 行），不像是填报表；"
+                            "请删去它的内容")
+        found[row, column] = cell.value
+    return found
+
+
 def _meta(book) -> dict:
     """The hidden sheet: the form's id, unit, day, and 序号 → (task, period, subject)."""
     if META_SHEET not in book.sheetnames:
         raise FormError("不是 lanxi 生成的填报表（找不到其隐藏的表单信息）；请用 lanxi form make 生成的表填写")
-    rows = [["" if v is None else str(v).strip() for v in row] for row in book[META_SHEET].iter_rows(values_only=True)]
-    rows = [row + ["", "", ""] for row in rows]
-    fields = {row[0]: row[1] for row in rows[:6]}
+    values = _values(book[META_SHEET], 5, MAX_ROWS + 20)
+    height = max((row for row, _ in values), default=0)
+    rows = [["" if values.get((r, c)) is None else str(values[r, c]).strip() for c in (1, 2, 3, 4, 5)]
+            for r in range(1, height + 1)]
+    head = next((i for i, row in enumerate(rows) if row[0] == "序号"), min(len(rows), 6))
+    fields = {row[0]: row[1] for row in rows[:head]}
     if not rows or rows[0][0] != META_MARK or not fields.get("form_id"):
         raise FormError("填报表的隐藏信息不完整；请用 lanxi form make 生成的表重新填写")
-    keys = {}
-    for row in rows[7:]:
+    keys, texts = {}, {}
+    for row in rows[head + 1:]:
         if row[0].isdigit():
             keys[int(row[0])] = (row[1], row[2] or None, row[3] or None)
-    return {**fields, "keys": keys}
+            texts[int(row[0])] = row[4]
+    return {**fields, "keys": keys, "texts": texts}
 
 
 def read(path: Path, shown: str) -> Filled:
@@ -72,31 +92,29 @@ def read(path: Path, shown: str) -> Filled:
     if sheet not in book.sheetnames:
         raise FormError(f"找不到工作表“{sheet}”（被改名或删除了？）；请用原表填写")
     ws = book[sheet]
+    from openpyxl.utils import get_column_letter
+
     header = {}
-    for cell in ws[HEADER_ROW]:
-        if isinstance(cell.value, str) and cell.value.strip() and cell.value.strip() not in header:
+    for (row, _), cell in sorted(ws._cells.items()):  # the header row, from the cells the file holds
+        if row == HEADER_ROW and isinstance(cell.value, str) and cell.value.strip() not in ("", *header):
             header[cell.value.strip()] = cell.coordinate
-    # the last row holding a value: a style given to a whole column may reach row 1048576 without one
-    # (openpyxl keeps a sheet's cells in `_cells`; iterating to max_row would make a cell for each place)
-    last = max((row for (row, _), cell in ws._cells.items() if cell.value is not None), default=HEADER_ROW)
-    if last - HEADER_ROW > MAX_ROWS:
-        raise FormError(f"表中行数过多（{last - HEADER_ROW} 行），不像是填报表")
     columns = {name: ws[ref].column for name, ref in header.items()}
+    # the last row holding a value: a style given to a whole column may reach row 1048576 without one,
+    # and a stray value far out is refused before any row is built
+    values = _values(ws, max(columns.values(), default=0), HEADER_ROW + MAX_ROWS)
+    last = max((row for row, _ in values), default=HEADER_ROW)
     rows = []
-    for cells in ws.iter_rows(min_row=HEADER_ROW + 1, max_row=max(last, HEADER_ROW)):
-        by_column = {cell.column: cell for cell in cells}
-        row = cells[0].row
+    for row in range(HEADER_ROW + 1, max(last, HEADER_ROW) + 1):
         found = {}
         for name, column in columns.items():
-            cell = by_column.get(column)
-            ref = f"{ws.cell(row=row, column=column).coordinate}" if cell is None else cell.coordinate
-            value = None if cell is None else cell.value
-            found[name] = Cell(ref, value, getattr(cell, "data_type", None) == "f")
+            cell = ws._cells.get((row, column))
+            ref = f"{get_column_letter(column)}{row}"
+            found[name] = Cell(ref, None if cell is None else cell.value, getattr(cell, "data_type", None) == "f")
         rows.append((row, found))
     formulas = {row: [str(c.value) for c in cells.values() if c.formula] for row, cells in rows}
     pictures, contents = _pictures(data, sheet, {r: f for r, f in formulas.items() if f})
     return Filled(shown, sheet, meta["form_id"], meta.get("unit", ""), meta.get("as_of", ""), meta["keys"],
-                  header, rows, pictures, contents)
+                  header, rows, pictures, contents, meta.get("town", ""), meta.get("campaign", ""), meta["texts"])
 
 
 def _pictures(data: bytes, sheet: str, formulas: dict[int, list[str]]) -> tuple[dict, dict]:

@@ -12,6 +12,7 @@ import contextlib
 import datetime as dt
 import os
 import random
+import shutil
 import subprocess
 import time
 from dataclasses import dataclass
@@ -25,12 +26,14 @@ _LOCKED = ("index.lock", "cannot lock ref", "Unable to create", "unable to lock"
 _NO_IDENTITY = ("Author identity unknown", "Committer identity unknown", "Please tell me who you are",
                 "unable to auto-detect email address", "empty ident name")
 IDENTITY_HINT = ("；请先告诉 git 您是谁（只需一次）：git config --global user.name \"张三\" 和 "
-                 "git config --global user.email \"zhangsan@example.org\"；"
-                 "已保存的文件随后可用 git add 和 git commit 补交")
+                 "git config --global user.email \"zhangsan@example.org\"")
 
 
 class GitError(Exception):
-    """git is missing, or a git call failed; `str()` is a sentence for the user."""
+    """git is missing, or a git call failed; `str()` is a sentence for the user.
+    `remedy`, where commit_files sets it: the files' state and the commands that commit them."""
+
+    remedy = ""
 
 
 # The only GIT_* variables passed on: who is committing, and how to reach a remote.
@@ -50,8 +53,11 @@ def git_environment() -> dict[str, str]:
     return {**env, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
 
 
-def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+def _git(args: list[str], cwd: Path, index: Path | None = None) -> subprocess.CompletedProcess:
+    """Run git in `cwd`; with `index`, on that index file instead of the repository's."""
     env = git_environment()
+    if index is not None:
+        env["GIT_INDEX_FILE"] = str(index)
     try:
         return subprocess.run(
             ["git", *args], cwd=cwd, env=env, capture_output=True,
@@ -70,12 +76,13 @@ def work_tree(path: Path) -> Path | None:
     return Path(result.stdout.strip()) if result.returncode == 0 and result.stdout.strip() else None
 
 
-def _retrying(args: list[str], cwd: Path, run=_git, sleep=time.sleep, wait: float = LOCK_WAIT):
+def _retrying(args: list[str], cwd: Path, run=_git, sleep=time.sleep, wait: float = LOCK_WAIT,
+              index: Path | None = None):
     """Run a git command, retrying with jittered backoff while a lock is held."""
     deadline = time.monotonic() + wait
     delay = 0.02
     while True:
-        result = run(args, cwd)
+        result = run(args, cwd) if index is None else run(args, cwd, index=index)
         if result.returncode == 0:
             return result
         text = result.stderr.strip()
@@ -94,23 +101,140 @@ def commit_file(path: Path, message: str, run=_git, sleep=time.sleep) -> Path:
     return commit_files([path], message, run, sleep)
 
 
+class IndexBehind(GitError):
+    """The commit was made, but the repository's index could not be brought
+    level with it: `str()` says the files' state and the command that fixes it."""
+
+
 def commit_files(paths: list[Path], message: str, run=_git, sleep=time.sleep) -> Path:
-    """Commit exactly these files (all in one work tree) in one commit; return the work tree top."""
+    """Commit exactly these files (all in one work tree) in one commit; return the work tree top.
+
+    The files are staged and committed in a private copy of the index, so the
+    repository's own index never holds them staged-but-uncommitted: whatever
+    git step fails (a hook, a lock, a full disk, Ctrl-C), a new file stays on
+    disk untracked, and `git reset --hard` cannot delete it. Only after the
+    commit is the index brought level with it; if that last step fails
+    (IndexBehind), the files are committed and `git status` shows them as
+    deleted and untracked until the command the error names is run."""
     paths = [Path(path).resolve() for path in paths]
     top = work_tree(paths[0].parent)
     if top is None:
         raise GitError(f"{paths[0].parent} 不在 git 仓库中")
     rels = [str(path.relative_to(top.resolve())) for path in paths]
+    try:
+        return _commit(top, rels, message, run, sleep)
+    except IndexBehind:
+        raise
+    except GitError as exc:
+        shown = " ".join(_quoted(rel) for rel in rels)
+        where = _quoted(str(top))
+        exc.remedy = (f"未暂存，仍在磁盘上，git reset --hard 不会删除它；问题解决后补交：git -C {where} add -- {shown}"
+                      f" && git -C {where} commit -m 补交 -- {shown}")
+        raise
+
+
+def _commit(top: Path, rels: list[str], message: str, run, sleep) -> Path:
     with _one_at_a_time(top, sleep):
-        try:
-            _retrying(["add", "--", *rels], top, run, sleep)
-            _retrying(["commit", "--only", "--quiet", "-m", message, "--", *rels], top, run, sleep)
-        except BaseException:  # a failed hook, a lock, Ctrl-C: the files stay, unstaged
-            # The index entries go back to HEAD's: a new file not committed is
-            # unstaged, one the commit did take (Ctrl-C just after) stays as it is.
-            run(["reset", "--quiet", "--", *rels], top)
-            raise
+        found = _git(["rev-parse", "--absolute-git-dir", "--git-path", "index"], top).stdout.split("\n")
+        if len(found) < 2 or not found[0]:
+            raise GitError(f"找不到 {top} 的 .git 目录")
+        real = top / found[1]
+        private = Path(found[0]) / f"lanxi-index.{os.getpid()}"
+        with _index_locked(real, sleep):
+            try:
+                try:
+                    if real.exists():
+                        shutil.copyfile(real, private)
+                except OSError as exc:  # a full disk: nothing is staged anywhere
+                    raise GitError(f"无法准备提交（{os_reason(exc)}）") from None
+                _retrying(["add", "--", *rels], top, run, sleep, index=private)
+                try:
+                    _retrying(["commit", "--only", "--quiet", "-m", message, "--", *rels], top, run, sleep,
+                              index=private)
+                except GitError:
+                    if not _in_head(top, rels, private):  # a failure after the branch moved still committed them
+                        raise
+                try:
+                    _install(private, real)
+                except OSError as exc:
+                    shown = " ".join(_quoted(rel) for rel in rels)
+                    raise IndexBehind(
+                        f"已提交到 git，但 git 暂存区没能随之更新（{os_reason(exc)}）："
+                        f"git status 会把 {'、'.join(rels)} 显示为已删除（D）和未跟踪（??），文件本身完好，"
+                        f"也已在提交中；请运行 git -C {_quoted(str(top))} reset -q -- {shown} 使暂存区与提交一致"
+                    ) from None
+            finally:
+                for leftover in (private, private.with_name(private.name + ".lock")):
+                    with contextlib.suppress(OSError):
+                        leftover.unlink()
     return top
+
+
+def _install(private: Path, real: Path) -> None:
+    """The private index, now level with the new commit, becomes the repository's."""
+    os.replace(private, real)
+
+
+_OURS = b"lanxi\n"  # what lanxi writes in the index.lock it holds (git's own starts with DIRC)
+
+
+def _left_by_lanxi(lock: Path) -> bool:
+    try:
+        with open(lock, "rb") as handle:
+            return handle.read(16) == _OURS
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def _index_locked(real: Path, sleep, wait: float = LOCK_WAIT):
+    """Hold git's own lock on the index (`index.lock`, created exclusively as
+    git does) from the copy to its replacement, so no other git process
+    changes the index in between; waited for while someone else holds it."""
+    lock = real.with_name(real.name + ".lock")
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            try:
+                os.write(fd, _OURS)
+            except OSError:  # a full disk: no lock of ours stays behind
+                lock.unlink()
+                raise
+            finally:
+                os.close(fd)
+            break
+        except FileExistsError:
+            if _left_by_lanxi(lock):  # by a lanxi killed meanwhile: we hold the commit lock, so no other runs
+                with contextlib.suppress(OSError):
+                    lock.unlink()
+                continue
+            if time.monotonic() >= deadline:
+                raise GitError(f"git 索引被占用（{lock.name} 已存在）；若确认没有其他 git 进程在运行，"
+                               f"可删除 {lock} 后重试") from None
+            sleep(random.uniform(0.01, 0.05))
+        except OSError as exc:
+            raise GitError(f"无法锁定 git 索引（{os_reason(exc)}）") from None
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            lock.unlink()
+
+
+def _in_head(top: Path, rels: list[str], index: Path) -> bool:
+    """Whether HEAD holds the files as `index` stages them (the commit went through after all)."""
+    listed = _git(["-c", "core.quotePath=false", "ls-tree", "--name-only", "HEAD", "--", *rels], top)
+    if listed.returncode != 0 or set(listed.stdout.splitlines()) != set(rels):
+        return False
+    return _git(["diff", "--cached", "--quiet", "HEAD", "--", *rels], top, index).returncode == 0
+
+
+def _quoted(text: str) -> str:
+    """`text` as one shell word."""
+    import shlex
+
+    return shlex.quote(text)
 
 
 _UNFINISHED = (  # (file or folder in the git dir, what is under way, the git command to finish it)

@@ -1,26 +1,15 @@
-"""data/liaisons.yaml: read (every fault named by line) and grown by one entry.
-
-lanxi writes this file, but it is plain YAML in git, and a clerk may well
-correct a name in it by hand. So lanxi never regenerates it from what it
-read: it appends the new entry after the last byte of the file as it stands
-(comments and hand edits kept), writes the whole beside it and renames it
-over (a reader never sees half an entry), and refuses to append to a file it
-cannot read, such as a hand edit left half-done, rather than guess.
+"""Liaisons recorded by `lanxi unit liaison`: one record file each under
+data/liaisons/ (like reports: two offices recording at once never conflict
+on sync), and data/liaisons.yaml, the list earlier versions appended to,
+still read (every fault named by line) and never written again.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 from pathlib import Path
 
 from lanxi_cli.errors import DataError, Problem
-from lanxi_cli.io.locate import LIAISONS_FILE, display_path
-
-HEADER = (
-    "# 联络员备案，由 lanxi unit liaison 写入：每个单位以最后一条为准，覆盖 plan.yaml 中的联络员。\n"
-    "# 可以手工更正；lanxi 只在文件末尾追加新的一条，不改动已有内容。\n"
-)
+from lanxi_cli.io.locate import LIAISONS_DIR, LIAISONS_FILE, display_path
 
 
 def _text(path: Path, shown: str) -> str | None:
@@ -50,8 +39,12 @@ def _entries(text: str, shown: str, book) -> tuple[tuple, list[Problem]]:
     return (entries or ()), problems
 
 
-def laid_over(data_dir: Path, book):
-    """(the book with data/liaisons.yaml laid over plan.yaml's liaisons, problems)."""
+def laid_over(data_dir: Path, book, skipped: list | None = None):
+    """(the book with the liaisons recorded laid over plan.yaml's, problems):
+    data/liaisons.yaml over plan.yaml, and the records under data/liaisons/
+    over both, the newest by `recorded` last (ties by id). A fault in
+    liaisons.yaml is a problem of the plan; a bad record file is left out and
+    its problems go to `skipped`, as a bad report's would."""
     from lanxi_cli.core.liaisons import overlay
 
     path = data_dir / LIAISONS_FILE
@@ -61,51 +54,57 @@ def laid_over(data_dir: Path, book):
         entries, problems = _entries(text, shown, book) if text is not None else ((), [])
     except DataError as exc:
         return book, exc.problems
-    return (book if problems else overlay(book, entries)), problems
+    if problems:
+        return book, problems
+    records, bad = read_records(data_dir, book)
+    if skipped is not None:
+        skipped += bad
+    return overlay(book, (*entries, *records)), []
 
 
-def append(data_dir: Path, book, entry) -> Path:
-    """Add `entry` (a checked LiaisonEntry) at the end of data/liaisons.yaml; its path."""
-    from lanxi_cli.io import load, save, yamlio
+def read_records(data_dir: Path, book) -> tuple[list, list[Problem]]:
+    """The sound liaison records under data/liaisons/, oldest first (by
+    `recorded`, then id), and the problems of the others."""
+    from lanxi_cli.core.domain import LiaisonRecord
+    from lanxi_cli.core.liaisons import entry_faults
+    from lanxi_cli.io import load, locate, yamlio
 
-    path = data_dir / LIAISONS_FILE
-    shown = display_path(path, data_dir)
-    with _one_writer(data_dir):
-        old = _text(path, shown)
-        entries, problems = _entries(old, shown, book) if old is not None else ((), [])
-        if problems:
-            raise DataError(f"{shown} 有问题，请先修正；没有写入任何内容", problems)
-        newline = "\r\n" if old and "\r\n" in old else "\n"
-        lines = yamlio.record_document(entry).splitlines()
-        item = "".join(f"{'- ' if i == 0 else '  '}{line}{newline}" for i, line in enumerate(lines))
-        head = HEADER.replace("\n", newline) if old is None else old
-        if head and not head.endswith("\n"):
-            head += newline
-        text = head + item
-        try:
-            after, problems = _entries(text, shown, book)
-        except DataError:  # the old text ends in a way the new entry cannot follow
-            after, problems = (), ["unreadable"]
-        if problems or len(after) != len(entries) + 1 or after[-1] != entry:
-            raise DataError.at(shown, None, "文件末尾的写法无法接着追加（应为每条以“- ”开头的列表）；没有写入任何内容")
-        save.refuse_unsafe(data_dir, text, load.MAX_PLAN_BYTES, "联络员备案")  # as every writer: size, git state
-        save.write_replace(path, lambda handle: handle.write(text.encode("utf-8")))
-    return path
-
-
-@contextlib.contextmanager
-def _one_writer(data_dir: Path):
-    """Two `unit liaison` at once would each append to the same old text and
-    the second rename would drop the first entry: they take turns on an OS lock
-    held on the data folder itself (no lock file is left behind)."""
+    found, problems = [], []
     try:
-        import fcntl
-    except ImportError:  # Windows: no lock, as for the git index
-        yield
-        return
-    fd = os.open(data_dir, os.O_RDONLY)
+        files = locate.scan_reports(data_dir, folder=LIAISONS_DIR)
+    except DataError as exc:
+        return [], exc.problems
+    base = data_dir / LIAISONS_DIR
+    for rel, _ in files:
+        path = base / rel
+        shown = display_path(path, data_dir)
+        record, lines, faults = load.load_document(path, LiaisonRecord, load.MAX_REPORT_BYTES, shown, data_dir)
+        if record is not None and not faults:
+            faults = [Problem(shown, yamlio.line_of(lines, (field,)), f"{field}: {message}")
+                      for field, message in entry_faults(book, record)]
+        if faults:
+            problems += faults
+        else:
+            from dataclasses import replace
+
+            found.append(replace(record, file=shown))
+    found.sort(key=lambda r: (_instant(r.recorded), r.id))
+    return found, problems
+
+
+def _instant(recorded: str):
+    """A record's `recorded` time as a moment (two offices' clocks may differ in offset); the earliest if unreadable."""
+    import datetime as dt
+
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(fd)
+        moment = dt.datetime.fromisoformat(recorded)
+    except ValueError:
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def save(data_dir: Path, record) -> Path:
+    """Write a new liaison record (exclusive, atomic) under data/liaisons/; its path."""
+    from lanxi_cli.io import save as saving
+
+    return saving.save_record(data_dir, LIAISONS_DIR, record, record.unit)

@@ -126,8 +126,10 @@ def load_document(path: Path, kind, limit: int, display: str | None = None, root
     return value, lines, problems + yamlio.control_problems(data, file, lines)
 
 
-def load_book(data_dir: Path):
-    """plan.yaml + tasks.yaml (+ liaisons.yaml) → a cross-checked Book, or DataError listing every problem."""
+def load_book(data_dir: Path, skipped: list | None = None):
+    """plan.yaml + tasks.yaml (+ the liaisons recorded) → a cross-checked Book,
+    or DataError listing every problem; a liaison record file left out for its
+    problems has them added to `skipped`."""
     from lanxi_cli.core.book import Book
     from lanxi_cli.core.domain import Plan, Task
     from lanxi_cli.io import yamlio
@@ -150,7 +152,7 @@ def load_book(data_dir: Path):
     if not problems:
         from lanxi_cli.io import liaisons
 
-        book, problems = liaisons.laid_over(data_dir, book)  # data/liaisons.yaml overrides plan.yaml's
+        book, problems = liaisons.laid_over(data_dir, book, skipped)  # the liaisons recorded override plan.yaml's
     if problems:
         raise DataError(f"计划数据有 {len(problems)} 处问题，请先修正", problems)
     return book

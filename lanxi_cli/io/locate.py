@@ -23,14 +23,21 @@ WITHDRAWALS_DIR = "withdrawals"
 REMOVALS_DIR = "removals"  # `evidence remove`: the digest of a deleted evidence file
 RECEIPTS_DIR = "receipts"  # `ack`: 签收
 NOTICES_DIR = "notices"  # 督办通知单 records (`notice`), named by `ack --of`
-LIAISONS_FILE = "liaisons.yaml"  # written by `lanxi unit liaison`; overrides plan.yaml's liaisons
+LIAISONS_FILE = "liaisons.yaml"  # written by `lanxi unit liaison` before issue 24: still read, never written
+LIAISONS_DIR = "liaisons"  # `lanxi unit liaison` records, one file each; they override liaisons.yaml
 
 
 def find_data_dir(explicit: str | os.PathLike | None) -> Path:
     """--data or LANXI_DATA, else the nearest data/ holding plan.yaml upwards."""
     if explicit:
         path = Path(explicit)
-        if not (path / PLAN_FILE).is_file():
+        try:
+            found = (path / PLAN_FILE).is_file()
+        except OSError as exc:  # a name too long, a loop of links: nothing is written either way
+            from lanxi_cli.errors import os_reason
+
+            raise DataError(f"数据目录“{path}”无法使用（{os_reason(exc)}）") from None
+        if not found:
             raise DataError(f"数据目录 {path} 中没有 {PLAN_FILE}")
         return Path(os.path.abspath(path))  # every answer is then the same from any folder
     here = Path.cwd()

@@ -215,6 +215,11 @@ TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "LiaisonEntry": ("联络员备案", "一条联络员备案；每个单位以最后一条为准。", {
         "unit": "单位", "name": "联络员姓名", "phone": "电话", "recorded": "写入时间（由 lanxi 填写）",
     }),
+    "LiaisonRecord": ("联络员备案记录（data/liaisons/）", "由 lanxi unit liaison 写入，每条一个文件；"
+                      "每个单位以写入时间最新的一条为准，覆盖 liaisons.yaml 和 plan.yaml 中的联络员。", {
+        "unit": "单位", "name": "联络员姓名", "date": "备案日期", "phone": "电话", "by": "记录人",
+        "recorded": "写入时间（由 lanxi 填写）",
+    }),
 }
 LOADER_FIELDS = {"file"}  # set by the loader from the file's path, never written in a file
 # kind (as `lanxi schema KIND` names it) → the domain dataclass that validates that file
@@ -222,10 +227,12 @@ KINDS = {
     "plan": "Plan", "tasks": "Task", "report": "Report", "review": "Review", "extension": "Extension",
     "exemption": "Exemption", "indicator": "IndicatorValue", "measure": "MeasureTaken",
     "withdrawal": "Withdrawal", "liaisons": "LiaisonEntry", "removal": "EvidenceRemoval", "receipt": "Acknowledgement",
+    "liaison": "LiaisonRecord",
 }
 LISTS = {  # files that are a list of one dataclass: the file's own title
     "Task": ("任务清单（tasks.yaml）", "任务清单：每项任务一段，按类别和事项编号排列。"),
-    "LiaisonEntry": ("联络员备案（liaisons.yaml）", "联络员备案，由 lanxi unit liaison 追加；每个单位以最后一条为准。"),
+    "LiaisonEntry": ("联络员备案（liaisons.yaml）",
+                     "旧版 lanxi unit liaison 追加的联络员备案，仍然读取；每个单位以最后一条为准。"),
 }
 
 

@@ -100,9 +100,9 @@ def sync(data_dir: Path, attempts: int = ATTEMPTS, sleep=time.sleep) -> Outcome:
         ahead = int(_must(["rev-list", "--count", "@{upstream}..HEAD"], top, "比较提交"))
         if not ahead:
             return Outcome(upstream, fetched, 0, attempt)
-        ok, _, err = _run(["push", "--quiet", remote, f"HEAD:{merge}"], top)
+        ok, _, err = _run(["push", "--quiet", *_no_hooks(top, remote, "receive-pack"), remote, f"HEAD:{merge}"], top)
         if ok:
-            _run(["fetch", "--quiet", remote], top)  # the remote-tracking branch now shows the push
+            _run(["fetch", "--quiet", *_no_hooks(top, remote, "upload-pack"), remote], top)  # shows the push
             return Outcome(upstream, fetched, ahead, attempt)
         if not any(sign in err for sign in _RACE):
             _restore(top, start, ours)
@@ -112,8 +112,19 @@ def sync(data_dir: Path, attempts: int = ATTEMPTS, sleep=time.sleep) -> Outcome:
     raise SyncError(f"上游仓库更新频繁，试了 {attempts} 次都被别人抢先推送；仓库保持原样，请稍后再运行 lanxi sync。")
 
 
+def _no_hooks(top: Path, remote: str, side: str) -> list[str]:
+    """For a remote that is a folder on this machine (a bare repository on a
+    shared drive), the option that runs its side of git with hooks off: its
+    `hooks/post-receive` would otherwise run here, as the clerk. A server's
+    hooks (ssh, http, git://) run on the server and are its business."""
+    url = _run(["remote", "get-url", *(["--push"] if side == "receive-pack" else []), remote], top)[1] or remote
+    if is_url(url) and not url.lower().startswith("file://"):
+        return []
+    return [f"--{side}=git -c core.hooksPath=/dev/null {side}"]
+
+
 def _fetch(top: Path, remote: str) -> None:
-    ok, _, err = _run(["fetch", "--quiet", remote], top)
+    ok, _, err = _run(["fetch", "--quiet", *_no_hooks(top, remote, "upload-pack"), remote], top)
     if not ok:
         url = _run(["remote", "get-url", remote], top)[1] or remote
         raise SyncError(f"无法连接上游仓库 {remote}（{url}），没有同步；请检查网络和仓库地址。{_said(err)}")
@@ -144,8 +155,9 @@ def _rebase(top: Path, upstream: str) -> str:
     if conflicts:
         raise SyncError(
             f"与上游有冲突：{'、'.join(conflicts)} 在本地和上游都被修改过。已撤销本次同步，仓库保持原样。"
-            "请与修改它的同事商定以哪一版为准：以上游为准，运行 git rebase -X ours @{upstream}；"
-            "以本地为准，运行 git rebase -X theirs @{upstream}（两种都保留全部报告）；然后 lanxi check，再 lanxi sync。"
+            "请与修改它的同事商定以哪一版为准，再手工合并（两边的内容都不会丢失）：运行 git rebase @{upstream}，"
+            "在冲突的文件里 <<<<<<< 与 >>>>>>> 之间留下商定的内容，git add 该文件，git rebase --continue"
+            "（想放弃就 git rebase --abort，回到现在的样子）；然后 lanxi check，再 lanxi sync。"
         )
     blocked = re.findall(r"^\s+(\S.*)$", err, re.MULTILINE)
     if "would be overwritten" in err and blocked:

@@ -20,6 +20,10 @@ from lanxi_cli.errors import DataError, UsageError, os_reason
 
 SUFFIXES = (".xlsx", ".docx", ".csv")
 MAX_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED = 200 * 1024 * 1024  # an xlsx or docx is a zip: refuse one that unpacks into more
+MAX_ROWS = 5000  # a task list has dozens of rows; a cell far below them is a stray
+MAX_COLUMNS = 60
+MAX_CELL = 128 * 1024  # characters in one cell (csv's own limit)
 _ATTACHMENT = re.compile(r"^附件\s*\d*\s*[:：]?\s*")
 
 
@@ -43,6 +47,8 @@ def read_table(path: Path) -> TaskTable:
     try:
         if path.stat().st_size > MAX_BYTES:
             raise DataError(f"{file}: 文件过大（超过 {MAX_BYTES // 1024 // 1024} MB），不像是任务清单")
+        if suffix != ".csv":
+            _refuse_zip_bomb(path)
         grids = list({".xlsx": _xlsx, ".docx": _docx, ".csv": _csv}[suffix](path))
     except OSError as exc:
         raise DataError(f"{file}: 无法读取（{os_reason(exc)}）") from None
@@ -55,15 +61,62 @@ def read_table(path: Path) -> TaskTable:
         if found is None:
             continue
         index, columns = found
+        prefix = f"{path.name}!" + (f"{name}!" if name else "")
+        _refuse_controls(grid, index, prefix)
         above = [_one_value(cells) for cells in grid[:index]]
         title = next((t for t in reversed([*title_lines, *above]) if t), "")
-        rows = table_rows(grid, index, columns, lambda i, name=name: f"{path.name} {name}第{i + 1}行")
+        rows = table_rows(grid, index, columns, lambda i, name=name: f"{path.name} {_shown(name)}第{i + 1}行",
+                          lambda i, c, prefix=prefix: f"{prefix}{column_letter(c)}{i + 1}")
         return TaskTable(file, _ATTACHMENT.sub("", title).strip(), columns, rows)
     wanted = "、".join(COLUMN_NAMES[k] for k in ("category", "deadline", "lead", "units"))
     raise DataError(
         f"{file}: 找不到任务清单的表头：表头行应写明“任务”（或 工作任务、任务内容、工作任务及要求），"
         f"以及 {wanted} 中的至少一项"
     )
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA: a column as a spreadsheet names it."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _shown(name: str) -> str:
+    return f"工作表“{name}”" if name and not name.startswith("表格") else name
+
+
+def _refuse_zip_bomb(path: Path) -> None:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        return  # openpyxl or python-docx says what it is not
+    if unpacked > MAX_UNPACKED:
+        raise DataError(f"{path}: 文件解压后过大（{unpacked // 1024 // 1024} MB，上限 "
+                        f"{MAX_UNPACKED // 1024 // 1024} MB），不像是任务清单")
+
+
+def _refuse_controls(grid: list[list[str]], header: int, prefix: str) -> None:
+    """A control character in any cell of the table, named by its cell (it
+    would reach a terminal or be refused in tasks.yaml, a file not yet written)."""
+    from lanxi_cli.core.domain import CONTROL
+    from lanxi_cli.errors import Problem
+
+    problems = []
+    for i, cells in enumerate(grid[header:], start=header):
+        for c, text in enumerate(cells):
+            bad = CONTROL.search(text)
+            if bad:
+                problems.append(Problem(f"{prefix}{column_letter(c)}{i + 1}", None,
+                                        f"含有控制字符 U+{ord(bad[0]):04X}；请删去"))
+    if problems:
+        raise DataError(f"任务清单有 {len(problems)} 个单元格含有控制字符，没有写入任何文件", problems)
 
 
 def _one_value(cells: list[str]) -> str:
@@ -89,13 +142,35 @@ def _xlsx(path: Path):
 
     book = load_workbook(path, data_only=True)  # cached values; no formula is computed
     for sheet in book.worksheets:
-        grid = [[_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        grid = _sparse_grid(sheet, path)
         for merged in sheet.merged_cells.ranges:
             value = _text(sheet.cell(merged.min_row, merged.min_col).value)
             for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
                 for c in range(merged.min_col - 1, min(merged.max_col, len(grid[r]))):
                     grid[r][c] = value
         yield f"工作表“{sheet.title}”", [], grid
+
+
+def _sparse_grid(sheet, path: Path) -> list[list[str]]:
+    """The sheet's cells holding a value, as a grid: built from the cells the
+    file holds, never one per place up to the farthest (one stray cell at
+    XFD1048576 would make 17 billion); a value beyond MAX_ROWS or MAX_COLUMNS
+    is refused, naming its cell."""
+    present = {key: cell.value for key, cell in sheet._cells.items() if cell.value not in (None, "")}
+    if not present:
+        return []
+    rows = max(r for r, _ in present)
+    columns = max(c for _, c in present)
+    if rows > MAX_ROWS or columns > MAX_COLUMNS:
+        far = max(present, key=lambda key: (key[0] > MAX_ROWS or key[1] > MAX_COLUMNS, key))
+        raise DataError(
+            f"{path.name}!{sheet.title}!{column_letter(far[1] - 1)}{far[0]}: 这个单元格远在任务清单之外"
+            f"（第 {far[0]} 行、第 {far[1]} 列；任务清单最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列）：请删去它的内容，"
+            "没有写入任何文件")
+    grid = [[""] * columns for _ in range(rows)]
+    for (r, c), value in present.items():
+        grid[r - 1][c - 1] = _text(value)
+    return grid
 
 
 def _docx(path: Path):
@@ -135,5 +210,45 @@ def _csv(path: Path):
         raise DataError(f"{path}: 文件既不是 UTF-8 也不是 GBK 编码，请另存为 UTF-8 的 CSV")
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    grid = [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    csv.field_size_limit(MAX_CELL)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    grid: list[list[str]] = []
+    try:
+        for row in reader:
+            grid.append(row)
+            if len(grid) > MAX_ROWS or len(row) > MAX_COLUMNS:
+                raise DataError(f"{path.name}!{column_letter(min(len(row), MAX_COLUMNS + 1) - 1)}{len(grid)}: "
+                                f"任务清单最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列，这里已经超出；没有写入任何文件")
+    except csv.Error as exc:
+        start = text.splitlines()[reader.line_num - 1 if "end of data" not in str(exc) else _record_start(grid)]
+        column = _open_quote_column(start, delimiter)
+        if "field larger" in str(exc):
+            column = next((i for i, part in enumerate(start.split(delimiter)) if len(part) > MAX_CELL), column)
+        cell = f"{path.name}!{column_letter(column)}{len(grid) + 1}"
+        if "field larger" in str(exc):
+            raise DataError(f"{cell}: 单元格过长（超过 {MAX_CELL // 1024} KB），不像是任务清单；"
+                            "没有写入任何文件") from None
+        if "end of data" in str(exc):
+            raise DataError(f"{cell}: 引号没有闭合：从这个单元格起，后面的内容都会被当成一个单元格；"
+                            "请补上右引号（\"）再试，没有写入任何文件") from None
+        raise DataError(f"{cell}: 引号的用法不对（{exc}）；没有写入任何文件") from None
     yield "", [], grid
+
+
+def _record_start(grid: list[list[str]]) -> int:
+    """The line (0-based) where the record after `grid`'s rows starts: each row
+    ends its line count by its own newlines (quoted cells may hold some)."""
+    return sum(1 + sum(cell.count("\n") for cell in row) for row in grid)
+
+
+def _open_quote_column(line: str, delimiter: str) -> int:
+    """The column (0-based) of the cell whose quote opens on `line` and never closes."""
+    column, quoted, last = 0, False, 0
+    for char in line:
+        if char == '"':
+            quoted = not quoted
+            if quoted:
+                last = column
+        elif char == delimiter and not quoted:
+            column += 1
+    return last if quoted else column

@@ -52,12 +52,15 @@ class Loader(_Base):  # type: ignore[misc, valid-type]
             raise yaml.constructor.ConstructorError(
                 None, None, "不支持 YAML 锚点和别名（&、*）", node.start_mark
             )
+        if node.tag not in _PLAIN_TAGS:  # !!binary, !!set, !!timestamp…: data is text, numbers, lists, mappings
+            raise yaml.constructor.ConstructorError(
+                None, None, f"不允许的 YAML 标签 {_tag_name(node.tag)}（lanxi 只读普通的文字、数字、列表和键值）",
+                node.start_mark,
+            )
         try:
             return super().construct_object(node, deep)
-        except (ValueError, OverflowError) as exc:  # a 5000-digit number, !!timestamp 2020-13-45
-            raise yaml.constructor.ConstructorError(
-                None, None, f"无法读取的值（{exc}）", node.start_mark
-            ) from None
+        except (ValueError, OverflowError) as exc:  # a 5000-digit number
+            raise yaml.constructor.ConstructorError(None, None, _unreadable(exc), node.start_mark) from None
 
     def construct_mapping(self, node, deep=False):
         seen = set()
@@ -69,6 +72,20 @@ class Loader(_Base):  # type: ignore[misc, valid-type]
                     )
                 seen.add(key_node.value)
         return super().construct_mapping(node, deep)
+
+
+_PLAIN_TAGS = frozenset(f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq"))
+MAX_DIGITS = 100  # a number written with more digits than this is no count, rate or year
+
+
+def _tag_name(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def _unreadable(exc: Exception) -> str:
+    if "digits" in str(exc):
+        return "数字位数过多，无法读取"
+    return f"无法读取的值（{exc}）"
 
 
 # ---- reading YAML ------------------------------------------------------------
@@ -218,6 +235,8 @@ def _flat(loader, node) -> dict | None:
         if key in out:  # a duplicate: the loader names it
             return None
         tag = value_node.tag
+        if tag != _STR and len(value_node.value) > MAX_DIGITS:  # a number too long: the loader names it
+            return None
         out[key] = value_node.value if tag == _STR else constructors[tag](loader, value_node)
     return out
 

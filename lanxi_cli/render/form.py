@@ -152,10 +152,11 @@ def workbook(form: Form, campaign_start: dt.date):
 
     meta = book.create_sheet(META_SHEET)
     for row in ([META_MARK, "1"], ["form_id", form.id], ["unit", form.unit], ["as_of", form.as_of.isoformat()],
-                ["sheet", SHEET], ["header_row", str(HEADER_ROW)], ["序号", "任务编号", "周期", "对象"]):
+                ["sheet", SHEET], ["header_row", str(HEADER_ROW)], ["town", form.town], ["campaign", form.campaign],
+                ["序号", "任务编号", "周期", "对象", "任务内容"]):
         meta.append(row)
     for row in form.rows:
-        meta.append([str(row.seq), row.task, row.period or "", row.subject or ""])
+        meta.append([str(row.seq), row.task, row.period or "", row.subject or "", row.text])
     for cells in meta.iter_rows():
         for cell in cells:
             cell.data_type = "s"

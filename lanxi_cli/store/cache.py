@@ -44,6 +44,7 @@ from pathlib import Path
 
 from lanxi_cli import __version__
 from lanxi_cli.core import domain
+from lanxi_cli.errors import DataError, Problem
 
 HEADER = b"lanxi-cache 3\n"
 MAX_BYTES = 256 << 20  # far above a million reports; a larger file is not our cache
@@ -92,9 +93,13 @@ def book_stamps(data_dir: Path) -> tuple | None:
 
     try:
         found = tuple(stamp(os.stat(data_dir / name)) for name in (locate.PLAN_FILE, locate.TASKS_FILE))
-        return found + (_stamp_if_any(data_dir / locate.LIAISONS_FILE),)
-    except OSError:
+        found += (_stamp_if_any(data_dir / locate.LIAISONS_FILE),)
+        records = locate.scan_reports(data_dir, stat=True, folder=locate.LIAISONS_DIR)
+    except (OSError, DataError):
         return None
+    if any(key is None for _, key in records):  # a file that cannot be stat'ed, a symlink out: read every time
+        return None
+    return found + tuple((*key, rel) for rel, key in records)  # (size, mtime_ns, ctime_ns, inode, name)
 
 
 def trusted(stamps) -> bool:
@@ -181,6 +186,7 @@ class Cache:
     (the book alone never reads the reports)."""
 
     def __init__(self, data_dir: Path):
+        self.book_problems: list = []  # liaison record files load_book left out
         self.data_dir = data_dir
         self.identity = identity(data_dir)
         # For each record folder (reports, reviews …), apart: (paths under it, their
@@ -243,18 +249,22 @@ class Cache:
         from lanxi_cli.io import load
 
         stamps = self.plan_stamps = book_stamps(self.data_dir)
-        entry = self.stored("book")  # (stamps, encoded (plan, tasks))
+        entry = self.stored("book")  # (stamps, encoded (plan, tasks), liaison records left out)
         if stamps is not None and entry is not None and entry[0] == stamps:
             try:
                 plan, tasks = decode(entry[1])
                 book, faults = Book.build(plan, tasks)
                 if not faults:
+                    self.book_problems = [Problem(*p) for p in entry[2]]
                     return book
             except Exception:
                 pass
-        book = load.load_book(self.data_dir)  # a broken plan raises here, as without a cache
+        skipped: list = []
+        book = load.load_book(self.data_dir, skipped)  # a broken plan raises here, as without a cache
+        self.book_problems = skipped
         if stamps is not None and trusted(stamps):
-            self.store("book", (stamps, encode((book.plan, book.tasks))))
+            kept = [(p.file, p.line, p.message) for p in skipped]
+            self.store("book", (stamps, encode((book.plan, book.tasks)), kept))
         return book
 
     # ---- the records, kind by kind -------------------------------------

@@ -23,6 +23,7 @@ _SKIPPED = {
     "reviews": "已跳过此审核", "indicators": "已跳过此指标记录", "withdrawals": "已跳过此撤回记录",
     "measures": "已跳过此督办措施记录",
     "removals": "已跳过此删除记录", "receipts": "已跳过此签收记录",
+    "liaisons": "已跳过此联络员备案",
 }
 
 
@@ -247,7 +248,7 @@ class Snapshot:
         raise UsageError(f"找不到{what}“{text}”（应为记录编号，即文件名去掉 .yaml，或其路径）")
 
 
-KINDS = tuple(_SKIPPED)
+KINDS = tuple(kind for kind in _SKIPPED if kind != "liaisons")  # liaisons are read with the book
 
 
 class _Subjects:
@@ -281,9 +282,14 @@ def load(data_dir: Path, as_of: dt.date, warn: Callable[[str], None] | None = No
     from lanxi_cli.store.cache import Cache
 
     if not cached:
-        return Snapshot(data_dir, as_of, files.load_book(data_dir))
-    cache = Cache(data_dir)
-    return Snapshot(data_dir, as_of, cache.load_book(), cache, warn)
+        skipped: list = []
+        snap = Snapshot(data_dir, as_of, files.load_book(data_dir, skipped), warn=warn)
+    else:
+        cache = Cache(data_dir)
+        snap = Snapshot(data_dir, as_of, cache.load_book(), cache, warn)
+        skipped = cache.book_problems
+    snap._tell("liaisons", skipped)  # the liaison records left out, read with the book
+    return snap
 
 
 def check(data_dir: Path) -> tuple[Book | None, list, list[Problem], list[Problem]]:
