@@ -55,6 +55,11 @@ COMMANDS = {
     "form make": "lanxi_cli.cli.forms:make",
     "form import": "lanxi_cli.cli.forms:import_",
     "unit liaison": "lanxi_cli.cli.forms:liaison",
+    "unit add": "lanxi_cli.cli.setup:unit_add",
+    "unit rename": "lanxi_cli.cli.setup:unit_rename",
+    "unit remove": "lanxi_cli.cli.setup:unit_remove",
+    "task deadline": "lanxi_cli.cli.setup:task_deadline",
+    "task short": "lanxi_cli.cli.setup:task_short",
     "sync": "lanxi_cli.cli.towns:sync",
     "init": "lanxi_cli.cli.towns:init",
     "schema": "lanxi_cli.cli.towns:schema",
@@ -73,7 +78,8 @@ GROUPS = {
     "measure": "督办措施：记录已采取的措施（record）、一览（list）。",
     "indicator": "工作目标指标：记录数值、查看趋势。",
     "form": "填报表：生成（make）发给各单位填写，导入（import）填好的表。",
-    "unit": "单位：备案联络员（liaison）。",
+    "unit": "单位：添加（add）、改名（rename）、删除（remove），备案联络员（liaison）。",
+    "task": "任务：改定完成时限（deadline）和简称（short）。",
     "county": "全县汇总：各镇进展一览（status）、导出 Excel（export）。",
 }
 

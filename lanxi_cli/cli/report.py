@@ -166,7 +166,7 @@ def add(
     session = open_session(data, as_of)
     book = session.book
     task, given = _ask(book, task, list(unit or ()))
-    day = parse_date(date, "--date") if date is not None else session.as_of
+    day = parse_date(date, "--date", session.as_of) if date is not None else session.as_of
     units = _units(book, given)
     state, count = _ask_details(book, task, units[0], status, count)
     recorded = recorded_now()
@@ -218,8 +218,8 @@ def list_(
         session.records("reports") if all_ else session.reports,
         unit=session.unit(unit),
         task=session.task_id(task),
-        since=parse_date(since, "--since") if since is not None else None,
-        until=min(parse_date(until, "--until"), session.as_of) if until is not None else session.as_of,
+        since=parse_date(since, "--since", session.as_of) if since is not None else None,
+        until=min(parse_date(until, "--until", session.as_of), session.as_of) if until is not None else session.as_of,
     )
     render(ReportsView(chosen, session.corrections if all_ else None), fmt.value)
 

@@ -289,9 +289,9 @@ def check(data_dir: Path) -> tuple[Book | None, list, list[Problem], list[Proble
                 message = f"记录编号 {record.id} 与 {first.file} 重复；编号（文件名）须在数据目录中唯一"
                 found.append(Problem(record.file, None, message))
     found += corrections.problems(snap.corrections, seen, snap.records("reports"))
-    from lanxi_cli.io.load import obsolete_problems
+    from lanxi_cli.io.load import obsolete_problems, placed
 
     found += obsolete_problems(data_dir, snap.book)
     counting = [r for r in snap.reports if snap.corrections.counts(r)]
     warnings = [Problem(r.file, None, text) for r, text in bare_done_warnings(snap.book, counting)]
-    return snap.book, snap.reports, snap.problems + found, warnings
+    return snap.book, snap.reports, placed(data_dir, snap.book.empty_groups()) + snap.problems + found, warnings
