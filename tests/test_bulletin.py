@@ -270,7 +270,8 @@ def test_blocked_reports_are_for_the_lead_to_act_on(cli, data_dir):
         encoding="utf-8")
     text = cli("bulletin", "--data", str(data_dir), "--as-of", AS_OF).stdout
     stuck = text.split("## 六、需牵头单位协调解决的问题", 1)[1].split("请各单位", 1)[0]
-    assert stuck.strip() == ("- 黄湖村 5.1 交通运输培训：对交通运输行业从业人员开展禁毒知识培训，包含“两客一危”、校车、出租车、"
+    assert stuck.strip() == ("- 黄湖村 5.1 交通运输培训：对交通运输行业从业人员开展禁毒知识培训，"
+                             "包含“两客一危”、校车、出租车、"
                              "网约车、货车等从业人员，要求完成3场以上培训，2020年9月12日报告受阻："
                              "辖区内无客运企业，无法组织培训（报告编号 b）。请兰溪派出所协调解决。")
     # a later report that is not blocked clears it
