@@ -154,6 +154,12 @@ class LazyGroup(TyperGroup):
         helptext.localise(self)  # its usage line and options (lanxi's own: completion) in Chinese
 
 
+def _typed(value: str) -> str:
+    from lanxi_cli.cli.helptext import typed
+
+    return typed(value)
+
+
 class LanxiGroup(LazyGroup):
     """Turns a LanxiError into its sentence on stderr and its exit code, and
     click's usage errors into Chinese (exit 2, as click gives them)."""
@@ -213,7 +219,7 @@ app = typer.Typer(
     help="兰溪：乡镇任务清单跟踪工具——截止日期、进展报告、考核通报。",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": ["-h", "--help"], "token_normalize_func": _typed},
 )
 
 

@@ -32,11 +32,13 @@ DataOpt = Annotated[
 AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", envvar="LANXI_TODAY", show_envvar=True,
-                 help="按哪一天计算截止状态（YYYY-MM-DD），默认今天"),
+                 help="按哪一天计算截止状态，默认今天"),
 ]
+TASK_HELP = "任务编号或简称（lanxi tasks 列出）"
+PERIOD_HELP = "计入哪个周期：某月（年-月）、某季度（年-Q季度）或第几次"
 NoCommitOpt = Annotated[bool, typer.Option("--no-commit", help="只写文件，不提交到 git")]
 FormatOpt = Annotated[
-    Format, typer.Option("--format", "-f", help="输出格式：table 表格、json、csv")
+    Format, typer.Option("--format", "-f", help="输出格式：表格，或供其他程序读取的 json、csv")
 ]
 
 

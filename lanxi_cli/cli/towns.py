@@ -25,7 +25,7 @@ def sync(data: DataOpt = None) -> None:
 
 def init(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="新数据仓库的目录（在其中建立 data/）")],
-    town: Annotated[str, typer.Option("--town", help="镇（乡、街道）名称，如 兰溪镇")],
+    town: Annotated[str, typer.Option("--town", help="镇（乡、街道）的名称")],
     table: Annotated[Path | None, typer.Option("--from", help="任务清单表格：.xlsx、.docx 或 .csv")] = None,
     title: Annotated[str | None, typer.Option("--title", help="方案标题；默认取表格上方的标题")] = None,
     year: Annotated[int | None, typer.Option("--year", min=1900, max=2999, help="时限未写年份时所属的年份")] = None,
