@@ -150,7 +150,8 @@ def add(
     rate: Annotated[float | None, typer.Option("--rate", help="达到的比率，0 到 1（如 0.85）")] = None,
     period: Annotated[str | None, typer.Option("--period", "-p", help=PERIOD_HELP)]
     = None,
-    part: Annotated[str | None, typer.Option("--part", help="数量计入目标的哪个分项（分项名见 lanxi tasks --format json）")]
+    part: Annotated[str | None, typer.Option(
+        "--part", help="数量计入目标的哪个分项（分项名见 lanxi tasks --format json）")]
     = None,
     note: Annotated[str, typer.Option("--note", help="说明（可多行）")] = "",
     by: Annotated[str, typer.Option("--by", help="报告人")] = "",

@@ -225,7 +225,10 @@ class Snapshot:
         broken = [p for p in self.problems if id_of(p.file) == wanted]
         if broken:
             raise UsageError(f"{what}“{text}”有误，不能使用：{broken[0]}")
-        raise UsageError(f"找不到{what}“{text}”（应为记录编号，即文件名去掉 .yaml，或其路径）")
+        stem = wanted.rsplit("-", 1)[0]  # a copied id with another random tail: the same day, unit and task
+        alike = [r.id for kind in kinds for r in self.records(kind) if r.id.rsplit("-", 1)[0] == stem]
+        offer = f"是不是要找 {'、'.join(alike[:3])}？" if alike else ""
+        raise UsageError(f"找不到{what}“{text}”（应为记录编号，即文件名去掉 .yaml，或其路径）{offer}")
 
 
 KINDS = tuple(_SKIPPED)
