@@ -387,7 +387,7 @@ def test_overdue_items_name_their_due_days_not_the_deadline_wording(cli, data_di
     third quarter due 09-30 while the cell reads 12月20日前: the 通报 gives the days."""
     text = cli("bulletin", "--data", str(data_dir), "--as-of", "2020-10-05").stdout
     behind = section(text, "## 三、进度滞后的单位", "## 四、")
-    assert "1.3（9月25日到期）" in behind and "9.1（2020年第三季度，9月30日到期）" in behind
+    assert "1.3 动员部署会（9月25日到期）" in behind and "9.1 季度专题培训（2020年第三季度，9月30日到期）" in behind
     assert "每月25日前" not in behind and "12月20日前" not in behind
     assert "（逾期事项的截止日期：2020年9月25日）" in behind and "（逾期事项的截止日期：2020年9月30日）" in behind
 

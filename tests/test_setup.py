@@ -83,7 +83,7 @@ def test_a_new_town_from_its_own_table_is_set_up_and_spoken_to_in_its_words(cli,
     assert any("9" in row and any(str(c).startswith("【服务管理台账】") for c in row) for row in rows), rows
     bulletin = cli("bulletin", "--data", data, "--as-of", "2021-08-02")
     behind = next(line for line in bulletin.stdout.splitlines() if line.startswith("- 东岸社区"))
-    assert behind.endswith("、9 服务管理台账。"), behind
+    assert behind.endswith("、9 服务管理台账（7月31日到期）。"), behind
     # every set-up step was its own commit, with a Chinese subject
     subjects = git("log", "--format=%s", cwd=town.parent).splitlines()
     assert subjects[-6:] == ["任务9：简称改为“服务管理台账”", "任务8：完成时限改为“6月30日前和11月30日前各一次”",
