@@ -257,7 +257,8 @@ def test_no_unit_under_two_contradictory_headings(cli, data_dir):
     assert "苏家湖村" not in behind and "苏家湖村" not in measures
     assert "苏家湖村" in unscored and "6.3 新媒体发布（2020年8月，8月31日到期）" in unscored
     # 10.2 is 禁毒办's to do: the village is never asked to do it
-    assert "禁毒办（24项）：6.3 新媒体发布（2020年8月，8月31日到期）、10.2 督导各村（第1次，8月30日到期：苏家湖村" in unscored
+    assert ("禁毒办（24项）：6.3 新媒体发布（2020年8月，8月31日到期）、"
+            "10.2 督导各村（第1次，8月30日到期：苏家湖村") in unscored
     rows = json.loads(cli("assess", "--data", str(data_dir), "--as-of", AS_OF, "--format", "json").stdout)
     for row in rows:
         if f"{row['unit']}（" in ahead:
