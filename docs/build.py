@@ -71,6 +71,8 @@ def _section(command, ctx, path: str) -> list[str]:
             names = f"`{param.human_readable_name}`"
         default = param.default
         shown = "" if default in (None, False, "", (), []) or callable(default) else f"`{default}`"
+        if isinstance(getattr(param, "show_default", None), str):  # the word help shows (表格, not table)
+            shown = f"`{param.show_default}`"
         if getattr(param, "envvar", None):
             shown = (shown + " " if shown else "") + f"环境变量 `{param.envvar}`"
         metavar = "" if getattr(param, "is_flag", False) else f"`{param.make_metavar(ctx)}`"

@@ -34,7 +34,7 @@ def test_markdown_names_every_unit_behind(cli, data_dir):
     assert "中心校" not in behind  # reported its only due item on time
     assert "邮政" not in behind
     # the overdue task of the departments is named with its period
-    assert "6.3（2020年8月，8月31日到期）" in behind  # periods as a document says them
+    assert "6.3 新媒体发布（2020年8月，8月31日到期）" in behind  # periods as a document says them
     for heading in ("一、总体进展", "二、进度较快的单位", "四、督办措施", "五、近期截止事项"):
         assert f"## {heading}" in text
     ahead = section(text, "## 二、进度较快的单位", "## 三、")
@@ -184,8 +184,8 @@ def test_docx_names_every_unit_behind_with_full_task_texts(word, cli, data_dir):
                                                           "--format", "json").stdout)}
     assert tasks["4.1"] in body  # the longest text, whole
     assert "…" not in body
-    assert "6.3（2020年8月，8月31日到期）" in body
-    assert "10.2（第1次，8月30日到期：苏家湖村、黄湖村、罗湖村、北岸新村等23个单位）" in body
+    assert "6.3 新媒体发布（2020年8月，8月31日到期）" in body
+    assert "10.2 督导各村（第1次，8月30日到期：苏家湖村、黄湖村、罗湖村、北岸新村等23个单位）" in body
 
 
 def test_docx_has_a_native_completion_chart_per_group(word, cli, data_dir):
@@ -255,9 +255,10 @@ def test_no_unit_under_two_contradictory_headings(cli, data_dir):
     measures = section(text, "## 四、督办措施", "## 五、")
     assert "苏家湖村（" in ahead  # completed everything scored that is due; owes 6.3 for August
     assert "苏家湖村" not in behind and "苏家湖村" not in measures
-    assert "苏家湖村" in unscored and "6.3（2020年8月，8月31日到期）" in unscored
+    assert "苏家湖村" in unscored and "6.3 新媒体发布（2020年8月，8月31日到期）" in unscored
     # 10.2 is 禁毒办's to do: the village is never asked to do it
-    assert "禁毒办（24项）：6.3（2020年8月，8月31日到期）、10.2（第1次，8月30日到期：苏家湖村" in unscored
+    assert ("禁毒办（24项）：6.3 新媒体发布（2020年8月，8月31日到期）、"
+            "10.2 督导各村（第1次，8月30日到期：苏家湖村") in unscored
     rows = json.loads(cli("assess", "--data", str(data_dir), "--as-of", AS_OF, "--format", "json").stdout)
     for row in rows:
         if f"{row['unit']}（" in ahead:
@@ -270,7 +271,8 @@ def test_blocked_reports_are_for_the_lead_to_act_on(cli, data_dir):
         encoding="utf-8")
     text = cli("bulletin", "--data", str(data_dir), "--as-of", AS_OF).stdout
     stuck = text.split("## 六、需牵头单位协调解决的问题", 1)[1].split("请各单位", 1)[0]
-    assert stuck.strip() == ("- 黄湖村 5.1 对交通运输行业从业人员开展禁毒知识培训，包含“两客一危”、校车、出租车、"
+    assert stuck.strip() == ("- 黄湖村 5.1 交通运输培训：对交通运输行业从业人员开展禁毒知识培训，"
+                             "包含“两客一危”、校车、出租车、"
                              "网约车、货车等从业人员，要求完成3场以上培训，2020年9月12日报告受阻："
                              "辖区内无客运企业，无法组织培训（报告编号 b）。请兰溪派出所协调解决。")
     # a later report that is not blocked clears it
@@ -386,7 +388,7 @@ def test_overdue_items_name_their_due_days_not_the_deadline_wording(cli, data_di
     third quarter due 09-30 while the cell reads 12月20日前: the 通报 gives the days."""
     text = cli("bulletin", "--data", str(data_dir), "--as-of", "2020-10-05").stdout
     behind = section(text, "## 三、进度滞后的单位", "## 四、")
-    assert "1.3（9月25日到期）" in behind and "9.1（2020年第三季度，9月30日到期）" in behind
+    assert "1.3 动员部署会（9月25日到期）" in behind and "9.1 季度专题培训（2020年第三季度，9月30日到期）" in behind
     assert "每月25日前" not in behind and "12月20日前" not in behind
     assert "（逾期事项的截止日期：2020年9月25日）" in behind and "（逾期事项的截止日期：2020年9月30日）" in behind
 

@@ -32,8 +32,8 @@ def shimen_on_server(cli, server: GitServer, tmp_path: Path) -> tuple[str, Path]
     work = tmp_path / "石门镇"
     assert cli("init", str(work), "--town", "石门镇", "--from", str(FIXTURES / "石门镇任务清单.csv")).exit_code == 0
     identify(work)
-    report(cli, work / "data", "2.3", "双溪村", "2021-06-20")
-    report(cli, work / "data", "1.1", "青山村", "2021-03-20")
+    report(cli, work / "data", "6", "双溪村", "2021-06-20")
+    report(cli, work / "data", "1", "青山村", "2021-03-20")
     bare = server.base / "shimen.git"
     git("init", "--quiet", "--bare", str(bare), cwd=server.base)
     git("push", "--quiet", server.url("shimen.git"), "HEAD:refs/heads/master", cwd=work)
@@ -120,7 +120,7 @@ def test_the_county_never_copies_a_towns_evidence(cli, county, cache_home, tmp_p
 
 def test_a_new_push_is_fetched_and_a_lost_server_falls_back_to_the_copy(cli, county, server):
     first = json.loads(cli("county", "status", "--towns", str(county["file"]), "--as-of", AS_OF, "-f", "json").stdout)
-    report(cli, county["shimen"] / "data", "1.1", "双溪村", "2021-03-10")
+    report(cli, county["shimen"] / "data", "1", "双溪村", "2021-03-10")
     git("push", "--quiet", county["url"], "HEAD:refs/heads/master", cwd=county["shimen"])
     second = json.loads(cli("county", "status", "--towns", str(county["file"]), "--as-of", AS_OF, "-f", "json").stdout)
     assert second["towns"][1]["done"] == first["towns"][1]["done"] + 1

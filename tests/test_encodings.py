@@ -106,12 +106,18 @@ def test_full_width_date_in_environment(cli, data_dir):
     assert folded.stdout == plain.stdout
 
 
-@pytest.mark.parametrize("typed", ["２０２０年９月４日", "2020-09-04 10:00", "２０２０－０２－３０", "二〇二〇-九-四"])
+@pytest.mark.parametrize("typed", ["2020-09-04 10:00", "２０２０－０２－３０", "二〇二〇-九-四", "２０２０年９月４号"])
 def test_unreadable_date_is_a_usage_error(cli, data_dir, typed):
     result = cli("tasks", "--data", str(data_dir), "--as-of", typed)
     assert result.exit_code == 2
     assert result.stdout == ""
     assert f"--as-of 的日期“{typed}”无效" in result.stderr
+
+
+def test_a_date_in_chinese_words_full_width_is_read(cli, data_dir):
+    """２０２０年９月４日 is a date as offices write it (issue 25), full-width folded first."""
+    plain = cli("tasks", "--data", str(data_dir), "--as-of", "2020-09-04", "-f", "json")
+    assert cli("tasks", "--data", str(data_dir), "--as-of", "２０２０年９月４日", "-f", "json").stdout == plain.stdout
 
 
 @pytest.mark.parametrize("typed", ["苏家湖　村", " 苏家湖村 ", "苏家湖", "苏家湖村　"])

@@ -126,7 +126,7 @@ def test_the_form_layout(cli, data_dir, tmp_path):
     assert ws.max_row == 4 + len(expected)
     first = ws[5]
     assert [c.value for c in first[:6]] == [
-        1, "1.1", "结合本镇实际制定专项行动实施方案。", "全程", dt.datetime(2020, 9, 3), "已逾期"]
+        1, "1.1", "【制定方案】结合本镇实际制定专项行动实施方案。", "全程", dt.datetime(2020, 9, 3), "已逾期"]
     assert first[1].data_type == "s"  # the task id is text: 1.10 stays 1.10
     # only the cells to fill are unlocked; the sheet is protected, with no password
     assert ws.protection.sheet is True and not ws.protection.password
@@ -237,7 +237,8 @@ def test_round_trip(cli, git_data_dir, tmp_path):
         ("1.1", "全程"): {"状态": "完成", "日期": "2020-09-31"},  # a wrong date
         ("1.2", "全程"): {"状态": "完成", "日期": D(2020, 9, 2)},  # a good row, not written either
     })
-    bad["罗湖村"] = [f"J{rows[('1.1', '全程')]}: 日期应为真实存在的日期，如 2020-09-20（而不是“2020-09-31”）"]
+    bad["罗湖村"] = [f"J{rows[('1.1', '全程')]}: 日期应为真实存在的日期，如 2020-09-20 或 2020年9月20日"
+                  "（而不是“2020-09-31”）"]
     rows = fill(form_path(out, "北岸新村"), {
         ("5.1", "全程"): {"状态": "进行中", "数量": "三次", "日期": D(2020, 9, 9)},  # a count in words
     })

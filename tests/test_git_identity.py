@@ -20,7 +20,9 @@ def test_report_add_without_git_identity_says_how_to_set_it(data_dir, tmp_path):
     assert path.is_file()  # the report is kept
     warning = [line for line in result.stderr.splitlines() if line.startswith("警告：")]
     assert len(warning) == 1
-    assert warning[0].startswith("警告：报告已保存，但没有提交到 git：git commit 失败：fatal: ")
+    # in Chinese, never git's own English (fatal: unable to auto-detect email address …)
+    assert warning[0].startswith("警告：报告已保存，但没有提交到 git：git commit 失败：git 不知道提交人是谁；")
+    assert "fatal" not in warning[0] and "email address" not in warning[0]
     assert f"；请先告诉 git 您是谁（只需一次）：git config --global user.name \"张三\" 和 " \
            "git config --global user.email \"zhangsan@example.org\"；" \
            f"未提交的文件：{result.stdout.strip()}（未暂存，仍在磁盘上，git reset --hard 不会删除它；" \

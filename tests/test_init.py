@@ -81,16 +81,26 @@ def test_a_blank_cell_says_it_continues_the_one_above(cli, tmp_path):
     assert tasks["9.2"].units == () and tasks["9.2"].note.startswith("责任单位栏空白，由牵头单位自行承担。")
 
 
-def test_check_passes_and_lists_the_pending_rules(cli, tmp_path):
+def test_check_fails_until_the_villages_are_listed_and_lists_the_pending_rules(cli, tmp_path):
     table = write_xlsx(attachment_rows(), tmp_path / "t.xlsx")
     cli("init", str(tmp_path / "n"), "--town", "兰溪镇", "--from", str(table), "--issued", "2020-09-01")
     data = str(tmp_path / "n" / "data")
     check = cli("check", "--data", data)
+    assert check.exit_code == 1  # 各村、社区 has no members: 26 tasks have no one to do them
+    assert "单位组“各村、社区”还没有成员，26 项任务（1.1–1.4、2.1–2.3、" in check.stdout
+    villages = write_csv([["名称", "类型"], ["苏家湖村", "村"], ["枫林社区", "社区"]], tmp_path / "units.csv")
+    cli("init", str(tmp_path / "m"), "--town", "兰溪镇", "--from", str(table), "--issued", "2020-09-01",
+        "--units", str(villages))
+    check = cli("check", "--data", str(tmp_path / "m" / "data"))
     assert check.exit_code == 0, check.output
-    assert check.stdout == "检查通过：29 项任务，11 个单位，0 份报告。\n"
+    assert check.stdout == "检查通过：29 项任务，13 个单位，0 份报告。\n"
     pending = cli("check", "--pending", "--data", data, "--format", "json")
     assert pending.exit_code == 0
-    assert json.loads(pending.stdout) == [{"task": k, "deadline": v} for k, v in LANXI_PENDING.items()]
+    listed = json.loads(pending.stdout)
+    assert [p for p in listed if "deadline" in p] == [{"task": k, "deadline": v} for k, v in LANXI_PENDING.items()]
+    # every short name init proposed waits for a person, in plan order
+    assert [p["task"] for p in listed if "short" in p] == [t.id for t in load_book(SHIPPED).tasks]
+    assert {"task": "1.1", "short": "结合本镇实际制定专项"} in listed
     # the shipped plan has none
     assert json.loads(cli("check", "--pending", "--data", str(SHIPPED), "--format", "json").stdout) == []
 
@@ -115,13 +125,15 @@ def test_an_invented_town_gets_a_plan_on_which_status_works(cli, tmp_path):
     book = load_book(data)
     assert book.plan.title == "石门镇2021年安全生产大排查大整治专项行动任务清单"
     assert (book.plan.campaign.start.isoformat(), book.plan.campaign.end.isoformat()) == ("2021-03-01", "2021-11-30")
+    # its 序号 column numbers the tasks 1 … 11 down the sheet: those are the ids
     assert {t.id: t.deadline.rule for t in book.tasks if not t.deadline.pending} == {
-        "1.1": "once", "1.2": "quarterly", "1.3": "monthly", "2.1": "window", "2.2": "once",
-        "2.3": "milestones", "3.1": "window", "3.2": "quarterly"}
-    assert json.loads(cli("check", "--pending", "--data", str(data), "-f", "json").stdout) == [
-        {"task": "3.3", "deadline": "及时"}, {"task": "4.1", "deadline": ""}, {"task": "4.2", "deadline": "按上级要求"}]
-    assert book.task_by_id["2.1"].note.startswith("配合单位：石门派出所（未列为责任单位）。")
-    report = cli("report", "add", "--task", "2.3", "--unit", "双溪村", "--status", "done", "--date", "2021-06-20",
+        "1": "once", "2": "quarterly", "3": "monthly", "4": "window", "5": "once",
+        "6": "milestones", "7": "window", "8": "quarterly"}
+    pending = json.loads(cli("check", "--pending", "--data", str(data), "-f", "json").stdout)
+    assert [p for p in pending if "deadline" in p] == [
+        {"task": "9", "deadline": "及时"}, {"task": "10", "deadline": ""}, {"task": "11", "deadline": "按上级要求"}]
+    assert book.task_by_id["4"].note.startswith("配合单位：石门派出所（未列为责任单位）。")
+    report = cli("report", "add", "--task", "6", "--unit", "双溪村", "--status", "done", "--date", "2021-06-20",
                  "--data", str(data), "--as-of", "2021-07-01")
     assert report.exit_code == 0, report.output
     status = cli("status", "--data", str(data), "--as-of", "2021-07-01")
@@ -137,15 +149,19 @@ def test_a_table_without_deadlines_and_with_open_groups_gives_a_valid_plan(cli, 
     result = cli("init", str(tmp_path / "ty"), "--town", "桃源区", "--from", str(table), "--year", "2021")
     assert result.exit_code == 0, result.output
     data = tmp_path / "ty" / "data"
-    assert cli("check", "--data", str(data)).exit_code == 0
+    check = cli("check", "--data", str(data))
+    assert check.exit_code == 1
+    assert "单位组“各街道”还没有成员，3 项任务（1–2、4）无人承担：请在 plan.yaml 的 groups 中列出它的成员" \
+        in check.stdout
     book = load_book(data)
     assert all(t.deadline.pending and t.deadline_text == "" for t in book.tasks)
     assert [t.category for t in book.tasks] == ["工作任务"] * 5
-    assert book.task_by_id["1.1"].text == "健全区、街道两级禁毒工作领导机构，落实专人负责。"
+    assert [t.id for t in book.tasks] == ["1", "2", "3", "4", "5"]  # its 序号 column
+    assert book.task_by_id["1"].text == "健全区、街道两级禁毒工作领导机构，落实专人负责。"
     assert book.group("区直各部门") == ("区禁毒办", "区教育局", "区卫健局", "区公安分局", "区应急管理局",
                                        "区市场监管局", "区司法局")
     assert book.group("各街道") == ()
-    assert "2 项任务（1.4、" not in result.stderr and "1 项任务（1.4）派给的单位组还没有成员" in result.stderr
+    assert "单位组“各街道”还没有成员，3 项任务（1、2、4）无人承担" in result.stderr
     status = cli("status", "--data", str(data), "--as-of", "2021-07-01", "--format", "json")
     assert status.exit_code == 0
     assert [row["unit"] for row in json.loads(status.stdout)["units"]][:2] == ["区禁毒办", "区教育局"]

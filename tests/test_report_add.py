@@ -163,7 +163,7 @@ def test_missing_options_are_asked_for_on_a_terminal(cli, data_dir, monkeypatch)
     assert result.exit_code == 0, result.output
     assert "10.2" in result.stderr  # the task choices were shown
     assert "兰溪派出所" in result.stderr and "苏家湖村" in result.stderr  # and the units of 5.1
-    assert "未知任务编号“99.9”" in result.stderr and "未知单位“火星村”" in result.stderr
+    assert "未知任务“99.9”" in result.stderr and "未知单位“火星村”" in result.stderr
     assert result.stderr.count("请重新输入") == 2
     report = load(data_dir, report_files(data_dir)[0])
     assert (report.task, report.unit, report.status, report.count) == ("5.1", "兰溪派出所", "progress", None)

@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, git, run_lanxi
 
+from lanxi_cli.core.typed import DATE_FORMS
+
 AS_OF = "2020-09-20"
 ADD = ["report", "add", "--as-of", AS_OF, "--task", "5.1", "--unit", "派出所", "--status", "done"]
 
@@ -511,7 +513,7 @@ def test_what_a_user_typed_reaches_the_terminal_escaped(cli, data_dir):
     assert result.stderr == "未知单位“\\x1b]0;title\\x07\\x1b[2J红”；用 lanxi units 查看全部单位\n"
     bad = cli("tasks", "--data", str(data_dir), "--as-of", "\u202e2020-09-20")
     assert bad.exit_code == 2
-    assert bad.stderr == "--as-of 的日期“\\u202e2020-09-20”无效，应为真实存在的日期 YYYY-MM-DD\n"
+    assert bad.stderr == f"--as-of 的日期“\\u202e2020-09-20”无效，应为真实存在的日期，如 {DATE_FORMS}\n"
 
 
 def test_markup_in_a_note_is_shown_as_written(cli, data_dir):
@@ -834,7 +836,7 @@ def test_dates_are_digits_and_separators_only(cli, data_dir, text):
             "tasks", "--data", str(data_dir), "--as-of", text)
         result = cli(*args)
         assert result.exit_code == 2
-        assert result.stderr == f"{option} 的日期“{text}”无效，应为真实存在的日期 YYYY-MM-DD\n"
+        assert result.stderr == f"{option} 的日期“{text}”无效，应为真实存在的日期，如 {DATE_FORMS}\n"
     assert reports(data_dir) == []
 
 

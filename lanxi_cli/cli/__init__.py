@@ -58,6 +58,11 @@ COMMANDS = {
     "form import": "lanxi_cli.cli.forms:import_",
     "unit liaison": "lanxi_cli.cli.forms:liaison",
     "evidence remove": "lanxi_cli.cli.receipts:remove",
+    "unit add": "lanxi_cli.cli.setup:unit_add",
+    "unit rename": "lanxi_cli.cli.setup:unit_rename",
+    "unit remove": "lanxi_cli.cli.setup:unit_remove",
+    "task deadline": "lanxi_cli.cli.setup:task_deadline",
+    "task short": "lanxi_cli.cli.setup:task_short",
     "sync": "lanxi_cli.cli.towns:sync",
     "init": "lanxi_cli.cli.towns:init",
     "schema": "lanxi_cli.cli.towns:schema",
@@ -76,7 +81,8 @@ GROUPS = {
     "measure": "督办措施：记录已采取的措施（record）、一览（list）。",
     "indicator": "工作目标指标：记录数值、查看趋势。",
     "form": "填报表：生成（make）发给各单位填写，导入（import）填好的表。",
-    "unit": "单位：备案联络员（liaison）。",
+    "unit": "单位：添加（add）、改名（rename）、删除（remove），备案联络员（liaison）。",
+    "task": "任务：改定完成时限（deadline）和简称（short）。",
     "evidence": "佐证材料：删除（remove）涉及个人信息或误传的文件，只留摘要。",
     "county": "全县汇总：各镇进展一览（status）、导出 Excel（export）。",
 }
@@ -152,6 +158,12 @@ class LazyGroup(TyperGroup):
         helptext.localise(self)  # its usage line and options (lanxi's own: completion) in Chinese
 
 
+def _typed(value: str) -> str:
+    from lanxi_cli.cli.helptext import typed
+
+    return typed(value)
+
+
 class LanxiGroup(LazyGroup):
     """Turns a LanxiError into its sentence on stderr and its exit code, and
     click's usage errors into Chinese (exit 2, as click gives them)."""
@@ -211,7 +223,7 @@ app = typer.Typer(
     help="兰溪：乡镇任务清单跟踪工具——截止日期、进展报告、考核通报。",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
+    context_settings={"help_option_names": ["-h", "--help"], "token_normalize_func": _typed},
 )
 
 

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import sys
-import unicodedata
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -34,29 +32,30 @@ DataOpt = Annotated[
 AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", envvar="LANXI_TODAY", show_envvar=True,
-                 help="按哪一天计算截止状态（YYYY-MM-DD），默认今天"),
+                 help="按哪一天计算截止状态，默认今天"),
 ]
+TASK_HELP = "任务编号或简称（lanxi tasks 列出）"
+PERIOD_HELP = "计入哪个周期：某月（年-月）、某季度（年-Q季度）或第几次"
 NoCommitOpt = Annotated[bool, typer.Option("--no-commit", help="只写文件，不提交到 git")]
 FormatOpt = Annotated[
-    Format, typer.Option("--format", "-f", help="输出格式：table 表格、json、csv")
+    Format, typer.Option("--format", "-f", help="输出格式：表格，或供其他程序读取的 json、csv")
 ]
 
 
-_DATE = re.compile(r"([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})")
 YEARS = (1900, 2099)  # a date outside these is a typo (0001-01-05), never meant
 
 
-def parse_date(text: str, option: str) -> dt.date:
-    """YYYY-MM-DD (or / . as separators), digits only; full-width digits and
-    separators are folded first. Not int(): it would take 2_0 and +9."""
-    folded = unicodedata.normalize("NFKC", text).strip()
-    match = _DATE.fullmatch(folded)
+def parse_date(text: str, option: str, as_of: dt.date | None = None) -> dt.date:
+    """A date as offices write it (core.typed.read_day: 2021-07-01, 2021/7/1,
+    2021.7.1, 2021年7月1日, or 7月1日, the latest such day not after `as_of`,
+    default today); digits only, full-width folded first. Not int(): it
+    would take 2_0 and +9."""
+    from lanxi_cli.core.typed import DATE_FORMS, read_day
+
     try:
-        if match is None:
-            raise ValueError(text)
-        day = dt.date(*(int(part) for part in match.groups()))
+        day = read_day(text, as_of or dt.date.today())
     except ValueError:
-        raise UsageError(f"{option} 的日期“{text}”无效，应为真实存在的日期 YYYY-MM-DD") from None
+        raise UsageError(f"{option} 的日期“{text}”无效，应为真实存在的日期，如 {DATE_FORMS}") from None
     if not YEARS[0] <= day.year <= YEARS[1]:
         raise UsageError(f"{option} 的日期“{text}”年份不对，应在 {YEARS[0]} 到 {YEARS[1]} 年之间")
     return day

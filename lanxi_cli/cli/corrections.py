@@ -21,7 +21,7 @@ from lanxi_cli.cli.common import (
     recorded_now,
 )
 
-ReasonOpt = Annotated[str, typer.Option("--reason", help="撤回或更正的理由（必填）")]
+ReasonOpt = Annotated[str, typer.Option("--reason", help="撤回或更正的理由")]
 ByOpt = Annotated[str, typer.Option("--by", help="经办人")]
 # Record folders a withdrawal may name, with what each holds (for messages).
 KINDS = {
@@ -99,7 +99,7 @@ def amend(
     reason: ReasonOpt = ...,
     date: Annotated[str | None, typer.Option("--date", "-d", help="改正后的报告日期；默认沿用原日期")] = None,
     status: Annotated[str | None, typer.Option(
-        "--status", "-s", metavar="状态", help="改正后的状态：完成、进行中或受阻（或 done、progress、blocked）")]
+        "--status", "-s", metavar="状态", help="改正后的状态：完成、进行中或受阻")]
     = None,
     count: Annotated[int | None, typer.Option("--count", "-n", help="改正后的数量，0 或正整数")] = None,
     rate: Annotated[float | None, typer.Option("--rate", help="改正后的比率，0 到 1")] = None,

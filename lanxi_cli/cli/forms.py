@@ -122,7 +122,7 @@ def import_(
     no_commit: NoCommitOpt = False,
     data: DataOpt = None,
     as_of: AsOfOpt = None,
-    fmt: Annotated[ImportFormat, typer.Option("--format", "-f", help="输出格式：table 文字、json")]
+    fmt: Annotated[ImportFormat, typer.Option("--format", "-f", help="输出格式：表格，或供其他程序读取的 json")]
     = ImportFormat.table,
 ) -> None:
     """导入填好的填报表：每个填写的行成为一份进展报告；有错的文件整份不导入，并指明出错的格子。"""

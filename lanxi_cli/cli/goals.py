@@ -63,7 +63,7 @@ def set_value(
     fault = goal_rules.value_fault(measure, number)
     if fault:
         raise UsageError(fault)
-    day = parse_date(date, "--date") if date else session.as_of
+    day = parse_date(date, "--date", session.as_of) if date else session.as_of
     if day > session.as_of:
         raise UsageError(f"--date {day} 晚于 --as-of {session.as_of}：不能记录将来的数值")
     record = IndicatorValue(

@@ -18,7 +18,18 @@ TYPE_METAVARS = {"str": "文本", "text": "文本", "path": "路径", "int": "�
                  "int range": "整数", "float range": "数字", "filename": "文件"}
 # Value names the commands spell in English.
 METAVARS = {"DAYS": "天数", "PATH|URL": "路径或网址", "ID": "编号", "NAME": "名称", "DIR": "目录", "FILE...": "文件..."}
-BY_NAME = {"as_of": "日期", "date": "日期", "since": "日期", "until": "日期", "unit": "单位", "task": "任务编号",
+# The words a help screen shows for a choice's values and a default (`<表格|json|csv>`, `默认：表格`);
+# the same words are accepted where the value is typed (see TYPED).
+CHOICE_WORDS = {"table": "表格"}
+TYPED = {word: value for value, word in CHOICE_WORDS.items()}
+DEFAULT_WORD = "[默认："
+
+
+def typed(value: str) -> str:
+    """A choice typed in the words the help shows (`-f 表格`) → its value."""
+    return TYPED.get(value, value)
+BY_NAME = {"as_of": "日期", "date": "日期", "since": "日期", "until": "日期", "start": "日期", "end": "日期",
+           "issued": "日期", "unit": "单位", "task": "任务编号",
            "by": "单位或姓名", "period": "周期", "output": "文件", "file": "文件", "name": "名称", "value": "数值",
            "towns": "文件", "dir": "目录", "kind": "种类"}
 COMPLETION_HELP = {
@@ -57,12 +68,30 @@ def localise(command) -> None:
             param.type.name = shown
             if hasattr(param.type, "choices"):  # not <plan|tasks|…> beside it: the help text lists them
                 param.type.get_metavar = lambda *args, **kwargs: None
+        elif hasattr(param.type, "choices") and any(str(c) in CHOICE_WORDS for c in param.type.choices):
+            words = [CHOICE_WORDS.get(str(c), str(c)) for c in param.type.choices]
+            param.metavar = f"<{'|'.join(words)}>"
+            default = getattr(param.default, "value", param.default)
+            if default in CHOICE_WORDS:
+                param.show_default = CHOICE_WORDS[default]
         elif param.metavar in METAVARS:
             param.metavar = METAVARS[param.metavar]
         elif param.metavar is None and param.name in BY_NAME and not getattr(param, "is_flag", 0):
             param.metavar = BY_NAME[param.name]
         elif param.metavar is None and param.type.name.lower() in TYPE_METAVARS and not getattr(param, "is_flag", 0):
             param.metavar = TYPE_METAVARS[param.type.name.lower()]
+        if hasattr(param.type, "_describe_range"):  # 0 到 3660, not [0<=x<=3660]
+            param.type = copy.copy(param.type)
+            param.type._describe_range = _range_words(param.type)
+
+
+def _range_words(kind):
+    def describe() -> str:
+        low = "" if kind.min is None else f"{kind.min}"
+        high = "" if kind.max is None else f"{kind.max}"
+        return f"{low} 到 {high}" if low and high else (f"至少 {low}" if low else f"至多 {high}")
+
+    return describe
 
 
 def _install_completion(ctx, param, value):
@@ -76,6 +105,37 @@ def _install_completion(ctx, param, value):
     sys.exit(0)
 
 
+def _fold_help(rich_utils) -> None:
+    """Descriptions wrap, never end in "…": typer lays an option's help out in
+    rich Columns, which cut a line with no space to break at (Chinese has
+    none) and cut a command's description in the commands table too. One
+    Text, folded where no space falls, keeps every word."""
+    if getattr(rich_utils, "_lanxi_folded", False):  # once per process (tests show many help screens)
+        return
+    rich_utils._lanxi_folded = True
+    parameter_help, command_help = rich_utils._get_parameter_help, rich_utils._make_command_help
+
+    def folded_parameter_help(**kwargs):
+        columns = parameter_help(**kwargs)
+        parts = list(columns.renderables)
+        if not parts or not all(isinstance(p, rich_utils.Text) for p in parts):
+            return columns
+        parts = [rich_utils.Text(p.plain.replace("：(", "：").replace(")]", "]"), style=p.style)
+                 if p.plain.startswith(DEFAULT_WORD) else p for p in parts]  # typer puts a default word in ()
+        text = rich_utils.Text(" ").join(parts)
+        text.overflow = "fold"
+        return text
+
+    def folded_command_help(**kwargs):
+        text = command_help(**kwargs)
+        if isinstance(text, rich_utils.Text):
+            text.overflow = "fold"
+        return text
+
+    rich_utils._get_parameter_help = folded_parameter_help
+    rich_utils._make_command_help = folded_command_help
+
+
 def install() -> None:
     """Replace typer's English help words with Chinese ones (typer 0.26–0.28)."""
     try:
@@ -86,7 +146,8 @@ def install() -> None:
     rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
     rich_utils.OPTIONS_PANEL_TITLE = "选项"
     rich_utils.COMMANDS_PANEL_TITLE = "命令"
-    rich_utils.DEFAULT_STRING = "[默认：{}]"
+    rich_utils.DEFAULT_STRING = DEFAULT_WORD + "{}]"
+    _fold_help(rich_utils)
     rich_utils.ENVVAR_STRING = "[环境变量：{}]"
     rich_utils.REQUIRED_LONG_STRING = "[必填]"
     rich_utils.DEPRECATED_STRING = "（已弃用）"

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from lanxi_cli.cli.common import AsOfOpt, DataOpt, Format, FormatOpt, complete_unit, open_session
+from lanxi_cli.cli.common import AsOfOpt, DataOpt, Format, FormatOpt, complete_unit, open_session, warn
 
 
 def tasks(
@@ -88,7 +88,7 @@ def units(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.t
 
 
 def check(
-    pending: Annotated[bool, typer.Option("--pending", help="只列出标为“待核实”的截止规则")] = False,
+    pending: Annotated[bool, typer.Option("--pending", help="只列出待核实的截止规则和待确认的简称")] = False,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> None:
@@ -102,8 +102,14 @@ def check(
         from lanxi_cli.render.towns import PendingView
 
         return render(PendingView(load.load_book(locate.find_data_dir(data))), fmt.value)
-    book, reports, problems, warnings = snapshot.check(locate.find_data_dir(data))
+    from lanxi_cli.io.plan_edit import uncommitted
+
+    data_dir = locate.find_data_dir(data)
+    book, reports, problems, warnings = snapshot.check(data_dir)
     counts = (len(book.tasks), len(book.units)) if book else (None, None)
     render(CheckView(problems, *counts, len(reports), warnings), fmt.value)
+    for path, command in uncommitted(data_dir):
+        warn(f"{locate.display_path(path, data_dir)} 有尚未提交的修改（手工编辑后没有提交）；"
+             f"核对无误后提交，别人同步时才看得到：{command}")
     if problems:
         raise typer.Exit(1)

@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 
 from lanxi_cli.cli.common import (
+    PERIOD_HELP,
+    TASK_HELP,
     AsOfOpt,
     DataOpt,
     Format,
@@ -45,9 +47,9 @@ def _complete_status(incomplete: str) -> list[tuple[str, str]]:
 
 StatusOpt = Annotated[str | None, typer.Option(
     "--status", "-s", callback=_status, autocompletion=_complete_status, metavar="状态",
-    help="完成（done）、进行中（progress，默认；在终端上未给出则询问）或受阻（blocked），中英文皆可",
+    help="完成、进行中（默认；在终端上未给出则询问）或受阻",
 )]
-TaskOpt = Annotated[str | None, typer.Option("--task", "-t", autocompletion=complete_task, help="任务编号，如 5.1")]
+TaskOpt = Annotated[str | None, typer.Option("--task", "-t", autocompletion=complete_task, help=TASK_HELP)]
 UnitOpt = Annotated[str | None, typer.Option("--unit", "-u", shell_complete=complete_unit, help="单位名称或别名")]
 UnitsOpt = Annotated[list[str] | None, typer.Option(
     "--unit", "-u", shell_complete=complete_unit,
@@ -57,7 +59,7 @@ EvidenceOpt = Annotated[list[str] | None, typer.Option(
     "--evidence", "-e", metavar="文件|网址",
     help="佐证材料：照片、文档等文件（存入 data/evidence/），或网址",
 )]
-SinceOpt = Annotated[str | None, typer.Option("--since", help="只看这一天及以后（YYYY-MM-DD）")]
+SinceOpt = Annotated[str | None, typer.Option("--since", help="只看这一天及以后")]
 
 
 # ---- asking on a terminal ------------------------------------------------------------------
@@ -145,14 +147,15 @@ def _units(book, given: list[str]) -> list[str]:
 def add(
     task: TaskOpt = None,
     unit: UnitsOpt = None,
-    date: Annotated[str | None, typer.Option("--date", "-d", help="报告日期 YYYY-MM-DD，默认 --as-of 那天（今天）")]
+    date: Annotated[str | None, typer.Option("--date", "-d", help="报告日期，默认 --as-of 那天（今天）")]
     = None,
     status: StatusOpt = None,
     count: Annotated[int | None, typer.Option("--count", "-n", help="本次完成的数量，0 或正整数")] = None,
     rate: Annotated[float | None, typer.Option("--rate", help="达到的比率，0 到 1（如 0.85）")] = None,
-    period: Annotated[str | None, typer.Option("--period", "-p", help="计入哪个周期（如 2020-09、2020-Q3、第2次）")]
+    period: Annotated[str | None, typer.Option("--period", "-p", help=PERIOD_HELP)]
     = None,
-    part: Annotated[str | None, typer.Option("--part", help="数量计入目标的哪个分项（如 7.1 的 中央省级、省内其他）")]
+    part: Annotated[str | None, typer.Option(
+        "--part", help="数量计入目标的哪个分项（分项名见 lanxi tasks --format json）")]
     = None,
     note: Annotated[str, typer.Option("--note", help="说明（可多行）")] = "",
     by: Annotated[str, typer.Option("--by", help="报告人")] = "",
@@ -168,7 +171,7 @@ def add(
     session = open_session(data, as_of)
     book = session.book
     task, given = _ask(book, task, list(unit or ()))
-    day = parse_date(date, "--date") if date is not None else session.as_of
+    day = parse_date(date, "--date", session.as_of) if date is not None else session.as_of
     units = _units(book, given)
     state, count = _ask_details(book, task, units[0], status, count)
     links, prepared = files.prepare(book, book.resolve_task(task) if task is not None else None, evidence or ())
@@ -232,7 +235,7 @@ def list_(
     unit: UnitOpt = None,
     task: TaskOpt = None,
     since: SinceOpt = None,
-    until: Annotated[str | None, typer.Option("--until", help="只看这一天及以前（YYYY-MM-DD）")] = None,
+    until: Annotated[str | None, typer.Option("--until", help="只看这一天及以前")] = None,
     all_: Annotated[bool, typer.Option("--all", help="也列出已撤回和已被更正的报告（并注明）")] = False,
     data: DataOpt = None,
     as_of: AsOfOpt = None,
@@ -247,8 +250,8 @@ def list_(
         session.records("reports") if all_ else session.reports,
         unit=session.unit(unit),
         task=session.task_id(task),
-        since=parse_date(since, "--since") if since is not None else None,
-        until=min(parse_date(until, "--until"), session.as_of) if until is not None else session.as_of,
+        since=parse_date(since, "--since", session.as_of) if since is not None else None,
+        until=min(parse_date(until, "--until", session.as_of), session.as_of) if until is not None else session.as_of,
     )
     render(ReportsView(chosen, session.corrections if all_ else None), fmt.value)
 

@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from lanxi_cli.cli.common import (
+    TASK_HELP,
     AsOfOpt,
     DataOpt,
     Format,
@@ -118,9 +119,9 @@ def _ask_decision(session, record: str) -> tuple[bool, bool]:
 
 
 def request(
-    task: Annotated[str, typer.Option("--task", "-t", autocompletion=complete_task, help="任务编号，如 5.1")],
+    task: Annotated[str, typer.Option("--task", "-t", autocompletion=complete_task, help=TASK_HELP)],
     unit: Annotated[str, typer.Option("--unit", "-u", shell_complete=complete_unit, help="申请延期的单位")],
-    until: Annotated[str, typer.Option("--until", help="申请延至哪一天（YYYY-MM-DD）")],
+    until: Annotated[str, typer.Option("--until", help="申请延至哪一天")],
     reason: Annotated[str, typer.Option("--reason", help="延期理由")],
     period: Annotated[str | None, typer.Option("--period", "-p", help="哪一期，默认最近未到期的一期")] = None,
     by: Annotated[str, typer.Option("--by", help="经办人")] = "",
@@ -188,7 +189,7 @@ def list_extensions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt 
 
 
 def request_exemption(
-    task: Annotated[str, typer.Option("--task", "-t", autocompletion=complete_task, help="任务编号，如 3.3")],
+    task: Annotated[str, typer.Option("--task", "-t", autocompletion=complete_task, help=TASK_HELP)],
     unit: Annotated[str, typer.Option("--unit", "-u", shell_complete=complete_unit, help="申请不适用的单位")],
     reason: Annotated[str, typer.Option("--reason", help="不适用的理由（如：本村无高中）")],
     period: Annotated[str | None, typer.Option("--period", "-p", help="哪一期；不写则该任务的每一期")] = None,

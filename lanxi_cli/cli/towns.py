@@ -25,13 +25,15 @@ def sync(data: DataOpt = None) -> None:
 
 def init(
     folder: Annotated[Path, typer.Argument(metavar="DIR", help="新数据仓库的目录（在其中建立 data/）")],
-    town: Annotated[str, typer.Option("--town", help="镇（乡、街道）名称，如 兰溪镇")],
+    town: Annotated[str, typer.Option("--town", help="镇（乡、街道）的名称")],
     table: Annotated[Path | None, typer.Option("--from", help="任务清单表格：.xlsx、.docx 或 .csv")] = None,
     title: Annotated[str | None, typer.Option("--title", help="方案标题；默认取表格上方的标题")] = None,
     year: Annotated[int | None, typer.Option("--year", min=1900, max=2999, help="时限未写年份时所属的年份")] = None,
     start: Annotated[str | None, typer.Option("--start", help="活动开始日期；默认取时限所列的最早月份")] = None,
     end: Annotated[str | None, typer.Option("--end", help="活动结束日期；默认取时限所列的最晚月份")] = None,
     issued: Annotated[str | None, typer.Option("--issued", help="通知印发日期：按月、按季度的任务自此起算")] = None,
+    units_file: Annotated[Path | None, typer.Option(
+        "--units", help="本镇的单位名册：.xlsx 或 .csv，列“名称”“类型”（村、社区、部门、其他）")] = None,
 ) -> None:
     """新建一个镇（或一次专项行动）的数据仓库：plan.yaml、tasks.yaml、reports/，并提交到 git。"""
     from lanxi_cli.core import task_table
@@ -58,6 +60,11 @@ def init(
         found = read_table(table)
         rows, table_title, source = found.rows, found.title, table.name
     draft = task_table.draft(rows, options, table_title)
+    if units_file is not None:
+        from lanxi_cli.io.table_read import read_units
+
+        known = {u.name for u in draft.units} | {a for u in draft.units for a in u.aliases}
+        draft.units += [task_table.UnitDraft(name, kind) for name, kind in read_units(units_file) if name not in known]
     plan_text, tasks_text = scaffold.plan_text(draft, source), scaffold.tasks_text(draft, source or "")
     book = scaffold.validate(plan_text, tasks_text, (folder / "data").as_posix())
     pending = sum(t.pending for t in draft.tasks)
@@ -68,11 +75,20 @@ def init(
     if draft.tasks:
         typer.echo(f"完成时限：{len(draft.tasks) - pending} 项已识别，{pending} 项待核实"
                    + ("（lanxi check --pending 列出）。" if pending else "。"))
+        typer.echo(f"简称：{len(draft.tasks)} 项已按规则拟定，待确认"
+                   "（lanxi check --pending 列出，lanxi task short 改定）。")
     typer.echo(f"请核对 {(data_dir / 'plan.yaml').as_posix()} 中的单位和日期，再运行 lanxi check。")
-    idle = [t.id for t in book.tasks if not book.task_units(t)]
-    if idle:
-        warn(f"{len(idle)} 项任务（{'、'.join(idle[:5])}{'等' if len(idle) > 5 else ''}）派给的单位组还没有成员："
-             "请在 plan.yaml 的 units 中补上各村（社区）等单位，否则这些任务没有责任单位。")
+    empty: dict[str, list[str]] = {}  # each group with no members → the tasks given to it
+    groups = {n for g in book.plan.groups for n in (g.name, *g.aliases)}
+    for task in book.tasks:
+        for name in task.units:
+            if name in groups and not book.group(name):
+                empty.setdefault(name, []).append(task.id)
+    for name, ids in empty.items():
+        shown = "、".join(ids[:5]) + ("等" if len(ids) > 5 else "")
+        warn(f"单位组“{name}”还没有成员，{len(ids)} 项任务（{shown}）无人承担，"
+             f"lanxi check 会报错：{book.how_to_fill(name)}，"
+             "或带上单位名册重新建立（lanxi init … --units 名册.xlsx）。")
     if failure:
         warn(f"文件已写入，但没有提交到 git：{failure}")
 

@@ -15,7 +15,9 @@ from lanxi_cli.core.calendar import CalendarError, Occurrence, find_period, occu
 from lanxi_cli.core.domain import CONTROL, Plan, Target, Task, Unit, id_order
 from lanxi_cli.errors import UsageError
 
-_TASK_ID = re.compile(r"^[1-9]\d*\.[1-9]\d*$")
+# A task id as the table printed it: `<category>.<item>` (1.1 … 10.2), or the
+# item's number down the whole sheet (1 … n).
+_TASK_ID = re.compile(r"^[1-9]\d*(?:\.[1-9]\d*)?$")
 
 
 # Characters that show nothing: zero-width spaces and joiners, direction marks,
@@ -90,6 +92,7 @@ class Book:
     _order: dict[str, int] = field(default_factory=dict)
     _occurrences: dict[str, tuple[Occurrence, ...]] = field(default_factory=dict)
     _task_units: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _position: dict[str, int] = field(default_factory=dict)  # task id → its place in tasks.yaml
 
     # ---- building --------------------------------------------------------
 
@@ -167,14 +170,16 @@ class Book:
         categories: dict[str, str] = {}
         for i, task in enumerate(tasks):
             if not _TASK_ID.match(task.id):
-                faults.append(Fault("tasks", (i, "id"), f"任务编号“{task.id}”应为 类别序号.事项序号，如 1.1"))
+                message = f"任务编号“{task.id}”应为 类别序号.事项序号（如 1.1）或序号（如 9）"
+                faults.append(Fault("tasks", (i, "id"), message))
                 continue
             if task.id in self.task_by_id:
                 faults.append(Fault("tasks", (i, "id"), f"任务编号“{task.id}”重复"))
                 continue
             self.task_by_id[task.id] = task
+            self._position[task.id] = i
             number = task.id.split(".")[0]
-            if categories.setdefault(number, task.category) != task.category:
+            if "." in task.id and categories.setdefault(number, task.category) != task.category:
                 faults.append(Fault(
                     "tasks", (i, "category"),
                     f"第{number}类已名为“{categories[number]}”，与“{task.category}”不一致",
@@ -291,6 +296,28 @@ class Book:
                 return target
         return fallback
 
+    def empty_groups(self) -> list[Fault]:
+        """Each place a task is given to a group that has no members (各村（社区）
+        in a town whose villages are not listed yet): the task has no one to do it.
+        Not a fault of the files (every command still runs); `check` fails on it."""
+        first: dict[str, tuple] = {}  # each empty group → where a task first names it
+        given: dict[str, list[str]] = {}  # → the tasks given to it
+        for task in self.tasks:
+            for j, name in enumerate(task.units):
+                if name_key(name) in self._groups and not self._groups[name_key(name)]:
+                    first.setdefault(name, (self._position[task.id], "units", j))
+                    given.setdefault(name, []).append(task.id)
+        return [Fault("tasks", first[name], f"单位组“{name}”还没有成员，{len(ids)} 项任务（{id_ranges(ids)}）无人承担："
+                      f"{self.how_to_fill(name)}") for name, ids in given.items()]
+
+    def how_to_fill(self, name: str) -> str:
+        """The command that gives an empty group members: one per kind it takes."""
+        kinds = next((g.kinds for g in self.plan.groups if name_key(name) in map(name_key, (g.name, *g.aliases))), ())
+        words = {"village": "村", "community": "社区", "department": "部门", "other": "其他"}
+        if not kinds:
+            return "请在 plan.yaml 的 groups 中列出它的成员（members），并提交"
+        return f"用 lanxi unit add 名称 --kind {' 或 --kind '.join(words[k] for k in kinds)} 添加它的成员"
+
     def unit_order(self, name: str) -> int:
         return self._order[name]
 
@@ -316,13 +343,61 @@ class Book:
             return found[0]
         if found:
             raise UsageError(f"单位“{text}”不明确，可能是：{'、'.join(found)}")
-        raise UsageError(f"未知单位“{text}”；用 lanxi units 查看全部单位")
+        from lanxi_cli.core.typed import closest
+
+        near = closest(text, self._names)
+        near = list(dict.fromkeys(self._names[name_key(n)] for n in near))
+        offer = f"，是不是要找 {'、'.join(near)}？" if near else "；"
+        raise UsageError(f"未知单位“{text}”{offer}用 lanxi units 查看全部单位")
 
     def resolve_task(self, text: str) -> Task:
-        task = self.task_by_id.get(name_key(text).replace("。", "."))
+        """A task by its id (`9`, `1.1`, full-width or with 。) or its short name."""
+        key = name_key(text).replace("。", ".")
+        task = self.task_by_id.get(key) or self._by_short().get(key)
         if task is None:
-            raise UsageError(f"未知任务编号“{text}”；用 lanxi tasks 查看全部任务（编号如 1.1、10.2）")
+            from lanxi_cli.core.domain import task_label
+            from lanxi_cli.core.typed import closest
+
+            labels = {t.id: task_label(t) for t in self.tasks}
+            shorts = {t.short: t.id for t in self.tasks if t.short}
+            near = [*(i for i in self.tasks_near(key)), *(shorts[n] for n in closest(key, shorts))]
+            near = list(dict.fromkeys(near))[:3]
+            offer = f"是不是要找 {'、'.join(labels[i] for i in near)}？" if near else ""
+            raise UsageError(f"未知任务“{text}”；{offer}本方案的任务编号为 {id_ranges(list(labels))}"
+                             "（lanxi tasks 列出全部任务）")
         return task
+
+    def _by_short(self) -> dict[str, Task]:
+        """Tasks by their short name, where no two tasks share it."""
+        seen: dict[str, list[Task]] = {}
+        for task in self.tasks:
+            if task.short:
+                seen.setdefault(name_key(task.short), []).append(task)
+        return {name: tasks[0] for name, tasks in seen.items() if len(tasks) == 1}
+
+    def tasks_near(self, key: str) -> list[str]:
+        """Ids close to a mistyped one: 9 → 9.1 … in a plan numbered by
+        category; 32 → 3.2; 1.10 → 10.1's neighbours by characters."""
+        from lanxi_cli.core.typed import closest
+
+        ids = [t.id for t in self.tasks]
+        inside = [i for i in ids if i.split(".")[0] == key and "." in i]
+        undotted = [i for i in ids if i.replace(".", "") == key.replace(".", "")]
+        return [*undotted, *inside, *closest(key, ids, limit=2)] if key else []
+
+
+def id_ranges(ids: list[str]) -> str:
+    """Task ids in runs, as a person reads a list: `1–12`, `1.1–1.4、2.1–2.3、10.1–10.2`."""
+    runs: list[list[str]] = []
+    for task_id in ids:
+        head, _, item = task_id.rpartition(".")
+        if runs:
+            last_head, _, last_item = runs[-1][-1].rpartition(".")
+            if last_head == head and item.isdigit() and last_item.isdigit() and int(item) == int(last_item) + 1:
+                runs[-1].append(task_id)
+                continue
+        runs.append([task_id])
+    return "、".join(run[0] if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs)
 
 
 def _assessment_faults(rules) -> list[Fault]:

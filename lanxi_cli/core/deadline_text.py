@@ -236,7 +236,10 @@ def pending(ctx: Context, why: str, guess: Deadline | None = None) -> Reading:
 
     rule = guess or Deadline(rule="once", due=ctx.end)
     fallback = "" if guess else f"暂按活动结束日 {ctx.end.isoformat()} 截止，"
-    return Reading(replace(rule, pending=True), f"{PENDING}：{why}；{fallback}请核实后改写 deadline 并删去 pending。")
+    return Reading(replace(rule, pending=True), f"{PENDING}：{why}；{fallback}{CONFIRM}")
+
+
+CONFIRM = "请核实后用 lanxi task deadline 编号 时限 改定。"  # ends every 待核实 note: task deadline takes it away
 
 
 def read(wording: str, text: str, ctx: Context) -> Reading:

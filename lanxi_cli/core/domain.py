@@ -403,7 +403,7 @@ def _amount(count, rate) -> str:
 @dataclass(frozen=True, slots=True)
 class Task:
     __pydantic_config__ = FORBID
-    id: Annotated[str, MinLen(3)]
+    id: Annotated[str, MinLen(1)]
     category: Text
     text: Text
     deadline_text: str  # verbatim; blank where the table's cell is

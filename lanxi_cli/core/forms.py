@@ -34,8 +34,6 @@ FILL = ("状态", "数量", "比率", "日期", "说明", "报告人", "佐证")
 REQUIRED = ("序号", "任务编号", "状态", "日期")  # a form without one of these cannot be read
 # A row is filled when one of these holds something (a date or a name alone reports nothing).
 CONTENT = ("状态", "数量", "比率", "说明", "佐证")
-STATUS_WORDS = {"完成": "done", "已完成": "done", "进行中": "progress", "受阻": "blocked",
-                "done": "done", "progress": "progress", "blocked": "blocked"}
 STATUS_CHOICES = ("完成", "进行中", "受阻")
 
 
@@ -67,6 +65,11 @@ class Form:
     campaign: str = ""
 
 
+def labelled_text(task) -> str:
+    """A form's 任务内容: the short name the liaison knows the task by, then its text."""
+    return f"【{task.short}】{task.text}" if task.short else task.text
+
+
 def form_id(unit: str, as_of: dt.date, keys) -> str:
     """`20200915-3fa2c1d4`: the day, and a digest of the unit and the rows' (task,
     period, subject); a row without a subject is digested as before subjects were."""
@@ -94,7 +97,7 @@ def make_form(book, obligations, unit: str, as_of: dt.date) -> Form:
     none for a period not yet begun (a report may not name one)."""
     pending = [o for o in obligations if o.unit == unit and o.state in PENDING and o.occ.start <= as_of]
     rows = tuple(
-        FormRow(seq, o.task.id, o.occ.label, o.task.text, o.due, o.state, o.count, o.target, o.subject)
+        FormRow(seq, o.task.id, o.occ.label, labelled_text(o.task), o.due, o.state, o.count, o.target, o.subject)
         for seq, o in enumerate(pending, start=1)
     )
     fid = form_id(unit, as_of, [(r.seq, r.task, r.period, r.subject) for r in rows])
@@ -165,10 +168,12 @@ def _fold(text: str) -> str:
 
 
 def parse_status(value) -> str:
-    word = _fold(str(value))
-    if word not in STATUS_WORDS:
-        raise ValueError(f"状态应为 {'、'.join(STATUS_CHOICES)} 之一（而不是“{word}”）")
-    return STATUS_WORDS[word]
+    from lanxi_cli.core.typed import status_code
+
+    code = status_code(value)
+    if code is None:
+        raise ValueError(f"状态应为 {'、'.join(STATUS_CHOICES)} 之一（而不是“{_fold(str(value))}”）")
+    return code
 
 
 def parse_count(value) -> int:
@@ -198,22 +203,19 @@ def parse_rate(value) -> float:
     raise ValueError(f"比率应为百分数（如 85%）或 0 到 1 之间的小数（而不是“{value}”）")
 
 
-_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+def parse_date(value, as_of: dt.date | None = None) -> dt.date:
+    from lanxi_cli.core.typed import read_day
 
-
-def parse_date(value) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        match = _DATE.fullmatch(_fold(value))
-        if match:
-            try:
-                return dt.date(int(match[1]), int(match[2]), int(match[3]))
-            except ValueError:
-                pass
-    raise ValueError(f"日期应为真实存在的日期，如 2020-09-20（而不是“{value}”）")
+        try:
+            return read_day(value, as_of)
+        except ValueError:
+            pass
+    raise ValueError(f"日期应为真实存在的日期，如 2020-09-20 或 2020年9月20日（而不是“{value}”）")
 
 
 def _text(value) -> str:
@@ -269,7 +271,7 @@ _PARSERS = (("状态", parse_status), ("数量", parse_count), ("比率", parse_
 _ASK = {"状态": "请选择状态：完成、进行中或受阻", "日期": "请填写日期，如 2020-09-20"}
 
 
-def _values(cells: dict[str, Cell]) -> tuple[dict[str, object], list[tuple[str, str]]]:
+def _values(cells: dict[str, Cell], as_of: dt.date) -> tuple[dict[str, object], list[tuple[str, str]]]:
     """A row's cells to fill, parsed: ({column: value}, [(column, reason)])."""
     values: dict[str, object] = {}
     faults = []
@@ -282,7 +284,7 @@ def _values(cells: dict[str, Cell]) -> tuple[dict[str, object], list[tuple[str, 
             faults.append((name, "这一格是公式；请直接填写内容"))
         else:
             try:
-                values[name] = parse(cell.value)
+                values[name] = parse(cell.value, as_of) if parse is parse_date else parse(cell.value)
             except ValueError as exc:
                 faults.append((name, str(exc)))
     for name in ("说明", "报告人", "佐证"):
@@ -325,7 +327,7 @@ def read_rows(book, filled: Filled, as_of: dt.date, recorded: str, by: str = "")
         else:
             faults = []
             seen[seq] = number
-        values, found = _values(cells)
+        values, found = _values(cells, as_of)
         faults += found
         pictures = filled.pictures.get(number, ())
         if pictures and not faults:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from lanxi_cli.core.domain import task_label
+
 SMS_CHARS = 70
 MAX_PARTS = 3
 
@@ -92,13 +94,14 @@ def _items(label: str, obligations, as_of: dt.date) -> list[str]:
     pieces = []
     for i, (due, task_id) in enumerate(keys):
         obs = shown[due, task_id]
+        named = task_label(obs[0].task)
         subjects = [ob.subject for ob in obs if ob.subject]
         who = (subjects[0] if len(subjects) == 1 else f"{len(subjects)}个单位") + "，" if subjects else ""
         last = i + 1 == len(keys)
         if last or keys[i + 1][0] != due:
-            pieces.append(f"{task_id}（{who}{day_text(due, as_of)}）{'；' if last else '，'}")
+            pieces.append(f"{named}（{who}{day_text(due, as_of)}）{'；' if last else '，'}")
         else:
-            pieces.append(f"{task_id}（{who.rstrip('，')}）、" if who else f"{task_id}、")
+            pieces.append(f"{named}（{who.rstrip('，')}）、" if who else f"{named}、")
     pieces[0] = f"{label}{len(obligations)}项：{pieces[0]}"
     return pieces
 

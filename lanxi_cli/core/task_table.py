@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
 from lanxi_cli.core import deadline_text
 from lanxi_cli.core.calendar import CalendarError, last_day, occurrences
-from lanxi_cli.core.domain import Deadline, Span
+from lanxi_cli.core.domain import SHORT_MAX, Deadline, Span
 from lanxi_cli.errors import DataError, Problem
 
 # Column key → the names a header may give it (compared without spaces or a
 # trailing parenthesis: 牵头\n单位, 责任单位（部门）).
 COLUMNS = {
+    "number": ("序号", "编号", "项次", "序", "任务编号"),
     "category": ("类别", "项目", "项目指标", "类型", "分类", "工作类别", "任务类别", "工作项目", "板块"),
     "text": ("任务", "工作任务", "任务内容", "工作任务及要求", "工作内容", "主要任务", "具体任务", "任务要求",
              "重点任务", "工作措施", "工作要求", "具体措施", "主要内容", "任务名称", "事项"),
@@ -33,13 +35,21 @@ COLUMNS = {
     "units": ("责任单位", "责任部门", "责任主体", "承办单位", "实施单位"),
     "helpers": ("配合单位", "配合部门", "协办单位", "协助单位"),
 }
-COLUMN_NAMES = {"category": "类别", "text": "任务", "deadline": "时限", "lead": "牵头单位", "units": "责任单位",
+COLUMN_NAMES = {"number": "序号", "category": "类别",
+                "text": "任务", "deadline": "时限", "lead": "牵头单位", "units": "责任单位",
                 "helpers": "配合单位"}
 DEFAULT_CATEGORY = "工作任务"
 
 _ITEM_NUMBER = re.compile(
-    r"^\s*(?:\d{1,3}\s*[、.．](?!\d)|[（(]\s*\d{1,3}\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．])\s*"
+    r"^\s*(?:(\d{1,3})\s*[、.．](?!\d)|[（(]\s*(\d{1,3})\s*[)）]|[一二三四五六七八九十]{1,3}\s*[、.．])\s*"
 )
+# What a short name leaves out: the units a task begins by naming, quotation
+# marks, and a leading "must" (see propose_short).
+_GROUPS_AT_HEAD = re.compile(
+    r"^(?:(?:各村[、（(]?社区[）)]?|各村|各社区|镇属各部门|镇直各部门|各部门|各单位|各地)(?:及|和|、)?)+"
+)
+_CLAUSE_END = re.compile(r"[，。；：,;:！!？?（(【\[]")
+_MUST = re.compile(r"^(?:要|应|须|必须|均要)")
 _SPLIT = re.compile(r"[、，,；;/\\\n\r]+")  # never a space: 安 监 站 is one name, never three
 _VILLAGE_GROUPS = ("各村、社区", "各村（社区）", "各村(社区)", "村（社区）", "村(社区)", "各村社区", "各村和社区",
                    "各村及社区", "各村居", "各村（居）", "各村(居)", "各村、居")
@@ -81,6 +91,7 @@ class GroupDraft:
 @dataclass(slots=True)
 class TaskDraft:
     id: str
+    short: str  # proposed by propose_short, 待核实 until a person confirms it
     category: str
     text: str
     deadline_text: str
@@ -161,6 +172,51 @@ def _lines(text: str) -> str:
 
 def strip_item_number(text: str) -> str:
     return _ITEM_NUMBER.sub("", text.strip(), count=1).strip()
+
+
+def item_number(text: str) -> str | None:
+    """The number a cell begins with (`9、`, `9.`, `（9）`), or None."""
+    match = _ITEM_NUMBER.match(text.strip())
+    return (match[1] or match[2]) if match and (match[1] or match[2]) else None
+
+
+def propose_short(text: str) -> str:
+    """A short name for a task, proposed from its text (README: 任务的简称):
+    the first clause (up to the first punctuation mark), without the units it
+    begins by naming (各村（社区）、镇属各部门…), quotation marks, or the words up
+    to a 要 among its first 12 characters; its first SHORT_MAX characters."""
+    body = _GROUPS_AT_HEAD.sub("", re.sub("[“”\"‘’']|[（(]社区[)）]", "", text.strip()))
+    clause = _CLAUSE_END.split(body, 1)[0].strip()
+    _, must, rest = clause[:12].partition("要")
+    if must and rest + clause[12:]:
+        clause = rest + clause[12:]
+    clause = _MUST.sub("", clause) or clause
+    return clause[:SHORT_MAX] or text.strip()[:SHORT_MAX]
+
+
+def task_ids(numbers: list[list[str | None]], categories: list[str]) -> list[str]:
+    """Each task's id as the table printed it. `numbers` holds, per source
+    (the 序号 column, then the number the text begins with), each row's number.
+    The first source that numbers every row 1 … n down the sheet gives `1` …
+    `n`; one that numbers inside each category gives `<category>.<item>`;
+    otherwise (no numbers, or out of order) the rows are counted that way."""
+    order = {c: i for i, c in enumerate(dict.fromkeys(categories), start=1)}
+    counted, items = [], Counter()
+    for category in categories:
+        items[category] += 1
+        counted.append(f"{order[category]}.{items[category]}")
+    for written in numbers:
+        if written and all(n and re.fullmatch(r"[1-9]\d*\.[1-9]\d*", n) for n in written) \
+                and len(set(written)) == len(written):
+            return list(written)  # the table's own <category>.<item>
+        if not written or any(n is None or not n.isdigit() for n in written):
+            continue
+        values = [int(n) for n in written]
+        if values == list(range(1, len(values) + 1)):
+            return [str(v) for v in values]
+        if [int(i.split(".")[1]) for i in counted] == values:
+            return counted
+    return counted
 
 
 def split_units(cell: str) -> list[str]:
@@ -258,13 +314,11 @@ def draft(rows: list[Row], options: Options, table_title: str = "") -> PlanDraft
     groups: dict[str, GroupDraft] = {}
     leads: Counter = Counter()
     tasks: list[TaskDraft] = []
-    numbers: dict[str, int] = {}
-    items: Counter = Counter()
     refused: list[Problem] = []
-    for row, cells, notes in filled:
+    ids = task_ids([[cells["number"] for _, cells, _ in filled], [cells["item"] for _, cells, _ in filled]],
+                   [cells["category"] for _, cells, _ in filled])
+    for (row, cells, notes), task_id in zip(filled, ids, strict=True):
         category = cells["category"]
-        number = numbers.setdefault(category, len(numbers) + 1)
-        items[category] += 1
         units = split_units(cells["units"])
         lead_names = split_units(cells["lead"])
         helpers = split_units(cells["helpers"])
@@ -288,11 +342,11 @@ def draft(rows: list[Row], options: Options, table_title: str = "") -> PlanDraft
             else:
                 _add_group(groups, name, kinds)
         leads[lead] += 1
-        reading = _reading(cells["deadline"], cells["text"], ctx)
+        reading = read_deadline(cells["deadline"], cells["text"], ctx)
         if reading.note:
             notes.append(reading.note)
         tasks.append(TaskDraft(
-            id=f"{number}.{items[category]}", category=category, text=cells["text"],
+            id=task_id, short=propose_short(cells["text"]), category=category, text=cells["text"],
             deadline_text=cells["deadline"], deadline=reading.deadline, lead=lead, units=units,
             note="".join(n for n in notes if n), where=row.where,
         ))
@@ -342,7 +396,8 @@ def _continue_cells(rows: list[Row]) -> list[tuple[Row, dict[str, str], list[str
     out, lost = [], []
     category, deadline = DEFAULT_CATEGORY, ""
     for row in rows:
-        text = strip_item_number(row.cells.get("text", ""))
+        raw_text = row.cells.get("text", "")
+        text = strip_item_number(raw_text)
         if not text:
             values = {v.strip() for v in row.cells.values() if v.strip()}
             if len(values) == 1:  # a heading row (一、组织领导), often merged across
@@ -361,7 +416,9 @@ def _continue_cells(rows: list[Row]) -> list[tuple[Row, dict[str, str], list[str
             deadline = wording
         elif deadline:
             notes.append(f"完成时间栏空白，沿用上一行“{deadline}”。")
+        number = unicodedata.normalize("NFKC", row.cells.get("number", "")).strip().rstrip("、.")
         out.append((row, {
+            "number": number or None, "item": item_number(raw_text),
             "category": category, "text": text, "deadline": deadline,
             "lead": row.cells.get("lead", "").strip(), "units": row.cells.get("units", "").strip(),
             "helpers": row.cells.get("helpers", "").strip(),
@@ -394,7 +451,7 @@ def _campaign(wordings: list[str], options: Options) -> tuple[int, dt.date, dt.d
     return year, start, end, note
 
 
-def _reading(wording: str, text: str, ctx: deadline_text.Context) -> deadline_text.Reading:
+def read_deadline(wording: str, text: str, ctx: deadline_text.Context) -> deadline_text.Reading:
     """The wording's reading; one that the campaign cannot hold is 待核实 too."""
     reading = deadline_text.read(wording, text, ctx)
     try:

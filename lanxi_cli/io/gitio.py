@@ -89,9 +89,10 @@ def _retrying(args: list[str], cwd: Path, run=_git, sleep=time.sleep, wait: floa
         locked = any(sign in text for sign in _LOCKED)
         if not locked or time.monotonic() >= deadline:
             hint = "；若确认没有其他 git 进程在运行，可删除 .git/index.lock 后重试" if locked else ""
-            if any(sign in text for sign in _NO_IDENTITY):
-                hint = IDENTITY_HINT
-            raise GitError(f"git {args[0]} 失败：{text.splitlines()[-1] if text else result.returncode}{hint}")
+            said = text.splitlines()[-1] if text else result.returncode
+            if any(sign in text for sign in _NO_IDENTITY):  # said in Chinese, not in git's English
+                said, hint = "git 不知道提交人是谁", IDENTITY_HINT
+            raise GitError(f"git {args[0]} 失败：{said}{hint}")
         sleep(random.uniform(delay / 2, delay * 1.5))
         delay = min(delay * 2, 0.5)
 

@@ -173,6 +173,21 @@ def obsolete_problems(data_dir: Path, book) -> list[Problem]:
     return [Problem(shown, yamlio.line_of(lines, f.path), f"{yamlio.dotted(f.path)}: {f.message}") for f in faults]
 
 
+def placed(data_dir: Path, faults) -> list[Problem]:
+    """Book faults found after loading (Book.empty_groups) as FILE:LINE problems."""
+    from lanxi_cli.io import yamlio
+
+    problems, lines = [], {}
+    for fault in faults:
+        path = data_dir / {"plan": PLAN_FILE, "tasks": TASKS_FILE}[fault.file]
+        if fault.file not in lines:
+            lines[fault.file] = yamlio.parse(yamlio.read_text(path, MAX_PLAN_BYTES, None, data_dir), str(path),
+                                             lines=True)[1]
+        problems.append(Problem(display_path(path, data_dir), yamlio.line_of(lines[fault.file], fault.path),
+                                f"{yamlio.dotted(fault.path)}: {fault.message}"))
+    return problems
+
+
 _CHUNK = 1000  # files validated in one pydantic call; bounds the memory held
 
 

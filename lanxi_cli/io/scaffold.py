@@ -25,7 +25,7 @@ def _flow(value) -> str:
     return text.removesuffix("\n...\n").rstrip("\n")
 
 
-def _deadline(rule) -> dict:
+def deadline_fields(rule) -> dict:
     from dataclasses import fields
 
     out = {}
@@ -43,8 +43,10 @@ def tasks_text(draft, source: str) -> str:
     lines = [
         f"# {draft.title}：任务清单，由 lanxi init 从 {source} 生成。",
         "# category、text、deadline_text、lead、units 照录原表；deadline 是对完成时限的解读，",
-        "# 标有 pending: true 的是“待核实”的解读（lanxi check --pending 列出），请核实后改写并删去 pending。",
+        "# 标有 pending: true 的是“待核实”的解读（lanxi check --pending 列出），请核实后用 lanxi task deadline 改定。",
         "# 责任单位栏空白时 units 为 []，由牵头单位自行承担。",
+        "# id 照原表的编号；short 是联络员看到的简称（至多 10 个字），由 lanxi init 按 README 的规则拟定，",
+        "# 标有 short_pending: true 的尚待确认：用 lanxi task short 编号 简称 改定，或确认后删去 short_pending。",
     ]
     if not draft.tasks:
         lines += ["# 每项任务一段，例如：", *(f"# {line}" for line in _example_task()), "[]"]
@@ -54,10 +56,12 @@ def tasks_text(draft, source: str) -> str:
             "",
             f"# 原表：{task.where}",
             f"- id: {_flow(task.id)}",
+            f"  short: {_flow(task.short)}",
+            "  short_pending: true",
             f"  category: {_flow(task.category)}",
             f"  text: {_flow(task.text)}",
             f"  deadline_text: {_flow(task.deadline_text)}",
-            f"  deadline: {_flow(_deadline(task.deadline))}",
+            f"  deadline: {_flow(deadline_fields(task.deadline))}",
             f"  lead: {_flow(task.lead)}",
             f"  units: {_flow(list(task.units))}",
         ]
@@ -68,7 +72,8 @@ def tasks_text(draft, source: str) -> str:
 
 def _example_task() -> list[str]:
     return [
-        "- id: '1.1'",
+        "- id: '1'",
+        "  short: 制定方案",
         "  category: 组织领导",
         "  text: 制定专项行动实施方案。",
         "  deadline_text: 9月3日前",

@@ -252,3 +252,58 @@ def _open_quote_column(line: str, delimiter: str) -> int:
         elif char == delimiter and not quoted:
             column += 1
     return last if quoted else column
+
+
+# ---- the town's units (init --units) ---------------------------------------------------------
+
+_NAME_HEADERS = ("名称", "单位", "单位名称", "名字", "村（社区）", "村社区")
+_KIND_HEADERS = ("类型", "类别", "性质", "单位类型", "种类")
+KIND_WORDS = {
+    "村": "village", "行政村": "village", "village": "village",
+    "社区": "community", "居委会": "community", "community": "community",
+    "部门": "department", "站所": "department", "单位": "department", "department": "department",
+    "其他": "other", "其他单位": "other", "企业": "other", "other": "other",
+}
+
+
+def read_units(path: Path) -> list[tuple[str, str]]:
+    """(name, kind) of each row of a units list (.xlsx or .csv, columns 名称 and
+    类型, any order; a blank 类型 is guessed from the name: …村, …社区). A row
+    that cannot be read is named (`FILE 第N行`) and nothing is taken."""
+    from lanxi_cli.core.task_table import unit_kind
+
+    file = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".xlsx", ".csv"):
+        raise UsageError(f"单位名册“{file}”应为 .xlsx 或 .csv 文件")
+    if not path.is_file():
+        raise UsageError(f"找不到单位名册文件“{file}”")
+    try:
+        grids = list({".xlsx": _xlsx, ".csv": _csv}[suffix](path))
+    except OSError as exc:
+        raise DataError(f"{file}: 无法读取（{os_reason(exc)}）") from None
+    except (DataError, UsageError):
+        raise
+    except Exception as exc:
+        raise DataError(f"{file}: 无法读取，文件可能已损坏或不是 {suffix} 格式（{type(exc).__name__}）") from None
+    for sheet, _, grid in grids:
+        for index, cells in enumerate(grid[:12]):
+            keys = ["".join(c.split()) for c in cells]
+            name_col = next((i for i, k in enumerate(keys) if k in _NAME_HEADERS), None)
+            if name_col is None:
+                continue
+            kind_col = next((i for i, k in enumerate(keys) if k in _KIND_HEADERS), None)
+            units, bad = [], []
+            for number, row in enumerate(grid[index + 1:], start=index + 2):
+                name = row[name_col].strip() if name_col < len(row) else ""
+                word = "".join(row[kind_col].split()) if kind_col is not None and kind_col < len(row) else ""
+                if not name:
+                    continue
+                kind = KIND_WORDS.get(word.lower()) if word else unit_kind(name)
+                if kind is None:
+                    bad.append(f"{path.name} {sheet}第{number}行：类型“{word}”应为 村、社区、部门 或 其他")
+                units.append((name, kind))
+            if bad:
+                raise DataError(f"{file}: 单位名册有 {len(bad)} 处问题，没有导入任何单位\n" + "\n".join(bad))
+            return units
+    raise DataError(f"{file}: 找不到单位名册的表头：应有“名称”一列（可另有“类型”一列：村、社区、部门 或 其他）")

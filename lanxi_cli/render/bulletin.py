@@ -25,7 +25,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from lanxi_cli.core.domain import State, id_order
+from lanxi_cli.core.domain import State, id_order, task_label
 from lanxi_cli.core.overview import cn_date
 from lanxi_cli.render.words import percent, period_name
 
@@ -193,7 +193,7 @@ def _behind(overview) -> list[Block]:
     out.append(Block("para", "上述逾期事项的任务要求如下："))
     for task_id in sorted(tasks, key=id_order):
         days = "、".join(cn_date(day) for day in sorted(dues[task_id]))
-        out.append(Block("item", f"{task_id} {tasks[task_id].text}（逾期事项的截止日期：{days}）"))
+        out.append(Block("item", f"{task_label(tasks[task_id])}：{tasks[task_id].text}（逾期事项的截止日期：{days}）"))
     return out
 
 
@@ -222,15 +222,15 @@ def _overdue_items(obligations) -> str:
     where the lead acts, the units it owes it to."""
     by_task: dict[str, list] = defaultdict(list)
     for ob in obligations:
-        by_task[ob.task.id].append(ob)
+        by_task[task_label(ob.task)].append(ob)
     parts = []
-    for task_id, obs in by_task.items():
+    for label, obs in by_task.items():
         groups: dict[tuple, list[str]] = defaultdict(list)  # (period, due) → the units it is owed to
         for o in obs:
             groups[(o.occ.label, o.due)].extend(filter(None, [o.subject]))
         days = [f"{period_name(label)}，" * bool(label) + f"{due.month}月{due.day}日到期"
                 + (f"：{_names(names)}" if names else "") for (label, due), names in groups.items()]
-        parts.append(f"{task_id}（{'；'.join(days)}）")
+        parts.append(f"{label}（{'；'.join(days)}）")
     return "、".join(parts)
 
 
@@ -270,7 +270,8 @@ def _next(book, upcoming) -> list[Block]:
     if not upcoming:
         return [Block("para", "任务清单中已无未到期事项。")]
     return [
-        Block("item", f"{cn_date(due)}前：{task.id} {task.text.rstrip('。；;，')}（{unit_list(book, units, limit=4)}）")
+        Block("item", f"{cn_date(due)}前：{task_label(task)}：{task.text.rstrip('。；;，')}"
+                      f"（{unit_list(book, units, limit=4)}）")
         for due, task, units in upcoming
     ]
 
@@ -284,7 +285,7 @@ def _blocked(book, obligations) -> list[Block]:
     for ob in blocked(obligations):
         period = f"（{period_name(ob.occ.label)}）" if ob.occ.label else ""
         note = f"：{short(ob.blocked.note.replace(chr(10), ' '), 40)}" if ob.blocked.note else ""
-        out.append(Block("item", f"{ob.named} {ob.task.id}{period} {ob.task.text.rstrip('。；;，')}，"
+        out.append(Block("item", f"{ob.named} {task_label(ob.task)}{period}：{ob.task.text.rstrip('。；;，')}，"
                                  f"{cn_date(ob.blocked.date)}报告受阻{note}（报告编号 {ob.blocked.id}）。"
                                  f"请{book.lead(ob.task)}协调解决。"))
     return out

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from html import escape
 
+from lanxi_cli.core.domain import task_label
 from lanxi_cli.render.words import STATE_COLOURS, STATE_MARKS, STATE_NAMES, STATE_ORDER, percent, period_name
 
 # Strong colours for charts and matrix cells: green, amber, red as offices mark them.
@@ -182,7 +183,7 @@ def _overdue(overview) -> str:
     rows, tasks, owing = [], {}, {}
     for unit, obligations in overview.overdue.items():
         items = "、".join(
-            f'<span title="{escape(ob.task.text)}">{escape(ob.task.id)}'
+            f'<span title="{escape(ob.task.text)}">{escape(task_label(ob.task))}'
             + (f"（{escape(' '.join(filter(None, (ob.subject, period_name(ob.occ.label)))))}）"
                if ob.occ.label or ob.subject else "") + "</span>"
             for ob in obligations
@@ -251,7 +252,7 @@ def _upcoming(overview) -> str:
     if not overview.upcoming:
         return "<p>任务清单中已无未到期事项。</p>"
     rows = "".join(
-        f"<tr><td>{due}</td><td>{escape(task.id)}</td><td>{escape(task.text)}</td>"
+        f"<tr><td>{due}</td><td>{escape(task_label(task))}</td><td>{escape(task.text)}</td>"
         f"<td>{escape('、'.join(units))}</td></tr>"
         for due, task, units in overview.upcoming
     )

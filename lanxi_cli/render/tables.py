@@ -428,10 +428,12 @@ class MatrixView(View):
         shown = {u: terminal_safe(u) for u in self.units}
         name_width = max(cell_len(u) for u in shown.values()) + 2 if self.units else 8
         pad = lambda text: text + " " * (name_width - cell_len(text))  # noqa: E731
-        step = max((len(t.split(".")[1]) for t in self.task_ids), default=1) + 1  # item numbers ≥ 10 widen
+        flat = any("." not in t for t in self.task_ids)  # ids 1 … n: tens above, units below
+        split = (lambda t: (t[:-1], t[-1])) if flat else (lambda t: t.split("."))  # noqa: E731
+        step = max((len(split(t)[1]) for t in self.task_ids), default=1) + 1  # item numbers ≥ 10 widen
         head_cat, head_item, last_cat = pad(""), pad("单位"), None
         for task_id in self.task_ids:
-            cat, item = task_id.split(".")
+            cat, item = split(task_id)
             head_cat += (cat if cat != last_cat else "").ljust(step)
             head_item += item.ljust(step)
             last_cat = cat
@@ -446,7 +448,7 @@ class MatrixView(View):
             lines.append(line.rstrip())
         legend = " ".join(f"{STATE_MARKS[s]} {STATE_NAMES[s]}" for s in STATE_ORDER)
         lines.append(f"图例：{legend}  空白 无此任务")
-        lines.append("表头：上行为类别序号，下行为事项序号")
+        lines.append("表头：上行为序号的十位，下行为个位" if flat else "表头：上行为类别序号，下行为事项序号")
         return "\n".join(lines) + "\n"
 
 

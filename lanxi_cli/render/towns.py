@@ -86,26 +86,40 @@ def county_ledger(rows, failed, as_of: dt.date):
 
 @dataclass
 class PendingView(View):
-    """check --pending: the deadline readings marked 待核实, in plan order."""
+    """check --pending: the deadline readings marked 待核实, then the short
+    names `init` proposed and no person has confirmed yet, each in plan order."""
 
     book: object
-    columns = ("task", "deadline")
+    columns = ("task", "deadline", "short")
 
     def _tasks(self):
         return [t for t in self.book.tasks if t.deadline.pending]
 
+    def _shorts(self):
+        return [t for t in self.book.tasks if t.short_pending]
+
     def data(self):
-        return [{"task": t.id, "deadline": t.deadline_text} for t in self._tasks()]
+        return [*({"task": t.id, "deadline": t.deadline_text} for t in self._tasks()),
+                *({"task": t.id, "short": t.short} for t in self._shorts())]
 
     def text(self, width, colour):
         from lanxi_cli.render.grid import Column, Grid, render
 
-        tasks = self._tasks()
-        if not tasks:
-            return "没有待核实的截止规则。\n"
-        grid = Grid([Column("编号"), Column("完成时限（原文）", wrap=True), Column("说明", wrap=True, grow=True)],
-                    title=f"待核实的截止规则（{len(tasks)}项）")
-        for task in tasks:
-            why = task.note[task.note.find("待核实"):] if "待核实" in task.note else task.note  # the note's own part
-            grid.add(task.id, task.deadline_text or "（空白）", why)
-        return render(grid, width, colour)
+        tasks, shorts = self._tasks(), self._shorts()
+        if not tasks and not shorts:
+            return "没有待核实的截止规则，也没有待确认的简称。\n"
+        out = ""
+        if tasks:
+            grid = Grid([Column("编号"), Column("完成时限（原文）", wrap=True), Column("说明", wrap=True, grow=True)],
+                        title=f"待核实的截止规则（{len(tasks)}项）：用 lanxi task deadline 编号 时限 改定")
+            for task in tasks:
+                why = task.note[task.note.find("待核实"):] if "待核实" in task.note else task.note  # its own part
+                grid.add(task.id, task.deadline_text or "（空白）", why)
+            out += render(grid, width, colour)
+        if shorts:
+            grid = Grid([Column("编号"), Column("拟定的简称"), Column("任务", wrap=True, grow=True)],
+                        title=f"待确认的简称（{len(shorts)}项）：用 lanxi task short 编号 简称 改定或确认")
+            for task in shorts:
+                grid.add(task.id, task.short, task.text)
+            out += ("\n" if out else "") + render(grid, width, colour)
+        return out

@@ -38,11 +38,10 @@ TREND_NAMES = {"met": "达标", "unmet": "未达标", "no_data": "无数据"}
 
 
 def status_code(text: str) -> str | None:
-    """A report status typed as its code or its Chinese word (done, 完成); None if neither."""
-    word = text.strip().lower()
-    if word in STATUS_NAMES:
-        return word
-    return next((code for code, name in STATUS_NAMES.items() if name == text.strip()), None)
+    """A report status as typed (done, 完成, 已完成 …), read by core.typed; None if no status."""
+    from lanxi_cli.core.typed import status_code as code
+
+    return code(text)
 
 
 def choices(names: dict[str, str]) -> str:

@@ -245,7 +245,10 @@ class Snapshot:
         broken = [p for p in self.problems if id_of(p.file) == wanted]
         if broken:
             raise UsageError(f"{what}“{text}”有误，不能使用：{broken[0]}")
-        raise UsageError(f"找不到{what}“{text}”（应为记录编号，即文件名去掉 .yaml，或其路径）")
+        stem = wanted.rsplit("-", 1)[0]  # a copied id with another random tail: the same day, unit and task
+        alike = [r.id for kind in kinds for r in self.records(kind) if r.id.rsplit("-", 1)[0] == stem]
+        offer = f"是不是要找 {'、'.join(alike[:3])}？" if alike else ""
+        raise UsageError(f"找不到{what}“{text}”（应为记录编号，即文件名去掉 .yaml，或其路径）{offer}")
 
 
 KINDS = tuple(kind for kind in _SKIPPED if kind != "liaisons")  # liaisons are read with the book
@@ -314,14 +317,14 @@ def check(data_dir: Path) -> tuple[Book | None, list, list[Problem], list[Proble
                 message = f"记录编号 {record.id} 与 {first.file} 重复；编号（文件名）须在数据目录中唯一"
                 found.append(Problem(record.file, None, message))
     found += corrections.problems(snap.corrections, seen, snap.records("reports"))
-    from lanxi_cli.io.load import obsolete_problems
+    from lanxi_cli.io.load import obsolete_problems, placed
 
     found += obsolete_problems(data_dir, snap.book)
     found += _evidence_problems(data_dir, snap)
     counting = [r for r in snap.reports if snap.corrections.counts(r)]
     warnings = [Problem(r.file, None, text) for r, text in bare_done_warnings(snap.book, counting)]
-    return snap.book, snap.reports, snap.problems + found, warnings
-
+    return (snap.book, snap.reports, placed(data_dir, snap.book.empty_groups()) + snap.problems + found,
+            warnings)
 
 
 def _evidence_problems(data_dir: Path, snap: Snapshot) -> list[Problem]:
