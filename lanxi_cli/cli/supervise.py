@@ -28,8 +28,10 @@ def assess(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.
 def bulletin(
     output: OutOpt = None,
     number: Annotated[str | None, typer.Option("--number", metavar="文号",
-                                               help="发文字号，如 兰禁毒办〔2020〕5号（只写数字则按年份补全）")] = None,
+                                               help="发文字号：只写数字如 5，按 plan.yaml 的机关代字和年份补全为 "
+                                                    "兰禁毒办〔2020〕5号；也可写全")] = None,
     issue: Annotated[str | None, typer.Option("--issue", metavar="期数", help="期数，如 5（即第5期）")] = None,
+    appendix: Annotated[bool, typer.Option("--appendix", help="附上统计所依据的报告编号清单（附件）")] = False,
     data: DataOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
@@ -40,10 +42,21 @@ def bulletin(
     kind = doc.output_kind(output)  # a bad file name is a usage error, before any data is read
     session = open_session(data, as_of)
     summary = overview.compute(session.book, session.obligations(), session.as_of)
-    reports = [r for r in session.records("reports") if r.date <= session.as_of]
-    decided = reviews.decisions(session.reviews, session.as_of)
-    doc.write(doc.build(session.book, summary, reports, decided, session.corrections, number, issue), output, kind)
-    if output is not None:
+    basis = None
+    if appendix:
+        reports = [r for r in session.records("reports") if r.date <= session.as_of]
+        basis = overview.basis(session.book, summary.obligations, reports,
+                               reviews.decisions(session.reviews, session.as_of), session.corrections)
+    built = doc.build(session.book, summary, basis, number, issue)
+    if output is None:
+        from lanxi_cli.render.tables import terminal_safe
+
+        typer.echo(terminal_safe(doc.markdown(built)), nl=False)
+    else:
+        from lanxi_cli.io import save
+
+        content = doc.render(built, kind)
+        save.write_replace(output, lambda handle: handle.write(content))
         typer.echo(str(output))  # an output the user named, shown as named
 
 

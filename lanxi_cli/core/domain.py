@@ -268,10 +268,13 @@ class Plan:
     county: str = ""
     city: str = ""
     issuer: str = ""
+    doc_code: str = ""  # 机关代字 of the issuing office (兰禁毒办): the 文号 兰禁毒办〔2020〕5号
     notice_title: str = ""
     issued: dt.date | None = None
     addressees: str = ""
     implements: Issuer | None = None
+    timezone: str = "Asia/Shanghai"  # where times are shown to people (the 台账's 记录时间)
+    reply_days: Annotated[int, Ge(1), Le(60)] = 3  # a 督办通知单's 回复时限, days after it is issued
     due_soon_days: Annotated[int, Ge(0), Le(366)] = 7
     goals: Goals = field(default_factory=Goals)
     organisation: Organisation = field(default_factory=Organisation)

@@ -123,3 +123,66 @@ def upcoming(book, obligations, as_of: dt.date) -> list[tuple[dt.date, object, l
         grouped[(ob.due, ob.task.id)].append(ob.unit)
         tasks[ob.task.id] = ob.task
     return [(due, tasks[task_id], units) for (due, task_id), units in grouped.items()]
+
+
+# ---- what a document says of itself ------------------------------------------------------
+
+NAME_ENDINGS = ("实施方案", "工作方案", "行动方案", "方案", "任务清单", "推进情况")
+
+
+def campaign_name(plan) -> str:
+    """The campaign's own name, for a document's title (关于{name}推进情况的通报): the plan's
+    title without the word for the paper it is written on (实施方案, 任务清单)."""
+    name = plan.title.strip().strip("《》")
+    changed = True
+    while changed:  # 任务清单 of a 实施方案: both go
+        changed = False
+        for ending in NAME_ENDINGS:
+            if name.endswith(ending) and len(name) > len(ending):
+                name, changed = name.removesuffix(ending), True
+    return name
+
+
+def document_number(plan, number: str | None, year: int) -> str | None:
+    """The 文号 of a document: a bare number N becomes {机关代字}〔year〕N号 (兰禁毒办〔2020〕5号),
+    the 机关代字 being plan.yaml's `doc_code` (else the issuing office's name); other text stands as given."""
+    if not number:
+        return None
+    number = number.strip()
+    if not number.isdigit():
+        return number
+    office = plan.organisation.office.unit if plan.organisation.office else ""
+    code = plan.doc_code or f"{plan.town}{office or plan.assessment.assessor or plan.organisation.lead_unit}"
+    return f"{code}〔{year}〕{int(number)}号"
+
+
+@dataclass(frozen=True, slots=True)
+class Basis:
+    """The reports a document's figures rest on: unit → ids of those counted (record
+    order), and those that count nowhere, each (unit, id, why, the record that says so)."""
+
+    counted: dict[str, list[str]]
+    left_out: list[tuple[str, str, str, str | None]]  # why: withdrawn, superseded, rejected
+
+
+def basis(book, obligations, reports, decided: dict[str, str], corrections) -> Basis:
+    """Which of `reports` (all dated on or before the as-of day, withdrawn and superseded
+    ones too) count toward the figures, and why the others do not. A report toward no
+    obligation counts in no figure; one left out by a correction or a rejected review is named."""
+    from lanxi_cli.core.corrections import newest
+    from lanxi_cli.core.domain import record_order
+    from lanxi_cli.core.engine import unit_order
+
+    owed = {(ob.task.id, ob.unit) for ob in obligations}
+    counted: dict[str, list[str]] = defaultdict(list)
+    left_out = []
+    for r in sorted(reports, key=record_order):
+        if r.id in corrections.withdrawn:
+            left_out.append((r.unit, r.id, "withdrawn", corrections.withdrawn[r.id].id))
+        elif r.id in corrections.superseded_by:
+            left_out.append((r.unit, r.id, "superseded", newest(corrections, r.id)))
+        elif decided.get(r.id) == "rejected":
+            left_out.append((r.unit, r.id, "rejected", None))
+        elif (r.task, r.unit) in owed:
+            counted[r.unit].append(r.id)
+    return Basis({u: counted[u] for u in sorted(counted, key=lambda u: unit_order(book, u))}, left_out)

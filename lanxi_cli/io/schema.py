@@ -19,6 +19,7 @@ TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {
         "county": "所属县（区）",
         "city": "所属市",
         "issuer": "发文机关",
+        "doc_code": "发文机关代字，如 兰禁毒办：通报的文号即 兰禁毒办〔2020〕5号",
         "notice_title": "通知标题",
         "issued": "印发日期 YYYY-MM-DD",
         "addressees": "主送单位",
@@ -32,6 +33,8 @@ TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {
         "progress_reports": "旬报规则：谁在每月哪几天前向谁报告进展",
         "liaison": "联络员要求",
         "units_source": "单位名单的出处",
+        "timezone": "显示时间所用的时区，默认 Asia/Shanghai（北京时间）",
+        "reply_days": "督办通知单的回复时限：印发后几日内回复，默认 3",
     }),
     "Liaison": ("联络员", "单位的专项行动联络员。", {"name": "姓名", "phone": "电话"}),
     "Unit": ("单位", "一个村、社区、部门或其他单位。", {
