@@ -136,6 +136,6 @@ def test_split_keeps_every_character_in_order_within_the_limit(pieces):
 def test_csv_is_one_row_per_message(cli, scenario):
     lines = remind(cli, scenario, "--unit", "黄湖", "--format", "csv").splitlines()
     assert lines == [
-        "单位,联络员,电话,内容",
-        "黄湖村,李四,0737-4281234,黄湖村联络员李四：逾期5项：2.1、2.2、2.3、4.1、4.2（9月3日）；即将到期1项：8.2（9月15日）。请抓紧办理。",
+        "单位,联络员,电话,内容,备注",
+        "黄湖村,李四,0737-4281234,黄湖村联络员李四：逾期5项：2.1、2.2、2.3、4.1、4.2（9月3日）；即将到期1项：8.2（9月15日）。请抓紧办理。,",
     ]
