@@ -75,15 +75,18 @@ def window_text(start: dt.date, end: dt.date, as_of: dt.date) -> str:
 
 
 def _items(label: str, obligations, as_of: dt.date) -> list[str]:
-    """`逾期3项：1.1、`, `1.2（9月3日），`, `5.1（9月30日）；`: a piece per task;
-    the tasks due on one day share their date, written after the last of them."""
+    """`逾期3项：1.1 制定方案、`, `1.2 成立专班（9月3日），`, `5.1 交通培训（9月30日）；`: a piece
+    per task, named by its label (id and short name); the tasks due on one day share their date,
+    written after the last of them."""
+    from lanxi_cli.core.domain import task_label
+
     pieces = []
     for i, ob in enumerate(obligations):
         last = i + 1 == len(obligations)
         if last or obligations[i + 1].due != ob.due:
-            pieces.append(f"{ob.task.id}（{day_text(ob.due, as_of)}）{'；' if last else '，'}")
+            pieces.append(f"{task_label(ob.task)}（{day_text(ob.due, as_of)}）{'；' if last else '，'}")
         else:
-            pieces.append(f"{ob.task.id}、")
+            pieces.append(f"{task_label(ob.task)}、")
     pieces[0] = f"{label}{len(obligations)}项：{pieces[0]}"
     return pieces
 

@@ -30,7 +30,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from lanxi_cli.core.domain import State, id_order
+from lanxi_cli.core.domain import State, id_order, task_label
 from lanxi_cli.render.words import LIGHT_NAMES, period_name
 
 SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "markdown", ".docx": "docx"}
@@ -269,14 +269,15 @@ def _owing(overdue: dict[str, list]) -> list[Block]:
 
 
 def _overdue_items(obligations) -> str:
-    """`1.1、6.3（2020年8月）、10.2（第1次）`: the tasks, with the periods of recurring ones."""
+    """`1.1 制定方案、6.3 新媒体发布（2020年8月）`: the tasks by their labels, with the periods of recurring ones."""
     by_task: dict[str, list] = defaultdict(list)
     for ob in obligations:
         by_task[ob.task.id].append(ob)
     parts = []
-    for task_id, obs in by_task.items():
+    for obs in by_task.values():
         labels = [period_name(o.occ.label) for o in obs if o.occ.label]
-        parts.append(f"{task_id}（{'、'.join(labels)}）" if labels else task_id)
+        name = task_label(obs[0].task)
+        parts.append(f"{name}（{'、'.join(labels)}）" if labels else name)
     return "、".join(parts)
 
 
