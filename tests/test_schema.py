@@ -62,7 +62,8 @@ def test_a_plan_made_by_init_passes_too(cli, tmp_path):
     assert errors(validator(cli, "tasks"), yaml_file(tmp_path / "n" / "data" / "tasks.yaml")) == []
 
 
-ALL_KINDS = ["plan", "tasks", "report", "review", "extension", "exemption", "indicator", "withdrawal", "liaisons"]
+ALL_KINDS = ["plan", "tasks", "report", "review", "extension", "exemption", "indicator", "withdrawal", "liaisons",
+             "notice"]
 
 
 def test_the_command_offers_every_kind_the_module_knows():
@@ -90,8 +91,9 @@ def test_every_kind_of_record_lanxi_writes_passes_its_schema(cli, data_dir):
     run("indicator", "set", "知晓率", "0.9", "--by", "禁毒办")
     run("withdraw", amended, "--reason", "重复")
     run("unit", "liaison", "黄湖村", "--name", "张三", "--phone", "13800000000")
+    run("notice", "--unit", "罗湖村", "-o", str(data_dir.parent / "督办.docx"))
     folders = {"report": "reports", "review": "reviews", "extension": "extensions", "exemption": "exemptions",
-               "indicator": "indicators", "withdrawal": "withdrawals"}
+               "indicator": "indicators", "withdrawal": "withdrawals", "notice": "notices"}
     written = {kind: sorted((data_dir / folder).rglob("*.yaml")) for kind, folder in folders.items()}
     assert {kind: len(files) for kind, files in written.items()} == dict.fromkeys(folders, 1) | {"report": 3}
     seen = set()

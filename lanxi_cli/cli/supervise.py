@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from lanxi_cli.cli.common import AsOfOpt, DataOpt, Format, FormatOpt, open_session
+from lanxi_cli.cli.common import AsOfOpt, DataOpt, Format, FormatOpt, NoCommitOpt, open_session
 
 OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="输出文件（已存在则覆盖）")]
 
@@ -91,3 +91,66 @@ def dashboard(
     summary = overview.compute(session.book, session.obligations(), session.as_of)
     page.write(page.html(summary, GROUP_NAMES, [t.id for t in session.book.tasks]), output)
     typer.echo(str(output))  # an output the user named, shown as named
+
+
+def notice(
+    output: Annotated[Path, typer.Option("--output", "-o",
+                                         help="输出的 Word 文件（.docx）；与 --all 同用时为一个目录")],
+    unit: Annotated[str | None, typer.Option("--unit", "-u", help="被督办的单位")] = None,
+    every: Annotated[bool, typer.Option("--all", help="给每个亮黄灯、红灯的单位各发一份")] = False,
+    by: Annotated[str, typer.Option("--by", help="经办人")] = "",
+    no_commit: NoCommitOpt = False,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """督办通知单：一个单位的逾期和即将到期事项、回复时限、联络员和灯色，一页 Word。
+
+    同时在 data/notices/ 留一份记录并提交，通知单的编号即该记录的编号（输出在标准输出）。"""
+    from dataclasses import replace
+
+    from lanxi_cli.cli.common import commit_or_warn, recorded_now, warn
+    from lanxi_cli.core import notice as notices
+    from lanxi_cli.core.assess import assess as standings_of
+    from lanxi_cli.core.remind import reminders
+    from lanxi_cli.errors import UsageError
+    from lanxi_cli.io import locate, save
+    from lanxi_cli.render import bulletin
+    from lanxi_cli.render import notice as page
+    from lanxi_cli.render.tables import terminal_safe
+
+    if every == (unit is not None):
+        raise UsageError("请用 --unit 指定一个单位，或用 --all 给每个亮黄灯、红灯的单位各发一份")
+    if every and not output.is_dir():
+        raise UsageError(f"与 --all 同用时，-o 应为一个已有的目录：“{output}”不是")
+    if not every:
+        save.check_output(output, {".docx": "docx"})
+    session = open_session(data, as_of)
+    book, day = session.book, session.as_of
+    obligations = session.obligations()
+    standings = standings_of(book, obligations, day)
+    units = [session.unit(unit)] if unit else notices.lagging(standings)
+    found = {r.unit: r for r in reminders(book, obligations, session.reports, day)}
+    issuer = bulletin.issuer_of(book.plan)
+    records = []
+    for name in units:
+        chased = found.get(name)
+        if chased is None or not (chased.overdue or chased.due_soon):
+            if unit:
+                raise UsageError(f"{name} 截至 {day} 没有逾期或即将到期的事项，无需督办")
+            continue
+        record = notices.make(book, chased, standings, day, by.strip(), recorded_now())
+        path = save.save_record(session.data_dir, locate.NOTICES_DIR, record, name)
+        record = replace(record, file=path.name)
+        target = output / f"督办通知单-{name}-{day.isoformat()}.docx" if every else output
+        content = page.docx(book, record, chased.liaison, chased.phone, issuer)
+        save.write_replace(target, lambda handle, content=content: handle.write(content))
+        records.append((path, record, target))
+    if not records:
+        warn(f"截至 {day} 没有亮黄灯、红灯且有逾期或即将到期事项的单位，未发督办通知单")
+        return
+    if not no_commit:
+        commit_or_warn(session.data_dir, [path for path, _, _ in records],
+                       f"督办通知单：{'、'.join(r.unit for _, r, _ in records)}", "督办通知单记录")
+    for _path, record, target in records:
+        typer.echo(record.id)  # stdout holds the ids alone, one a line: `ack --of` names one
+        typer.echo(terminal_safe(f"{record.unit} 督办通知单（编号 {record.id}）已写入 {target}"), err=True)

@@ -558,6 +558,37 @@ class Withdrawal(Record):
     file: str = ""  # set by the loader, never read from the file
 
 
+# ---- data/notices/ -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeItem:
+    """One item a 督办通知单 names: an obligation overdue or due soon when it was issued."""
+
+    __pydantic_config__ = FORBID
+    task: Text
+    due: dt.date
+    state: Literal["overdue", "due_soon"]
+    period: str | None = None
+    subject: str | None = None  # the inspected unit, where the task's actor is the lead
+
+
+@dataclass(frozen=True, slots=True)
+class Notice(Record):
+    """督办通知单: a unit was sent a notice naming `items`, to be answered by `reply_by`.
+    Its id stands on the document as 编号, so an acknowledgement can name it."""
+
+    __pydantic_config__ = FORBID
+    unit: Text
+    date: dt.date  # the day it was issued
+    reply_by: dt.date
+    light: Literal["green", "yellow", "red"] | None = None  # None: a unit that is not assessed
+    items: tuple[NoticeItem, ...] = ()
+    by: str = ""
+    recorded: str = ""
+    file: str = ""  # set by the loader, never read from the file
+
+
 def schema_names() -> None:
     """Make this module's annotations resolvable: the field constraints (Ge, MinLen,
     Text …) come from annotated_types, which only pydantic needs. The annotations

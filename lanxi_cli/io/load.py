@@ -12,6 +12,7 @@ from lanxi_cli.io.locate import (
     EXEMPTIONS_DIR,
     EXTENSIONS_DIR,
     INDICATORS_DIR,
+    NOTICES_DIR,
     PLAN_FILE,
     REPORTS_DIR,
     REVIEWS_DIR,
@@ -263,6 +264,7 @@ def record_class(kind: str):
 _CLASSES = {
     REPORTS_DIR: "Report", REVIEWS_DIR: "Review", EXTENSIONS_DIR: "Extension",
     EXEMPTIONS_DIR: "Exemption", INDICATORS_DIR: "IndicatorValue", WITHDRAWALS_DIR: "Withdrawal",
+    NOTICES_DIR: "Notice",
 }
 KINDS = tuple(_CLASSES)
 
@@ -289,6 +291,8 @@ def record_faults(kind: str, book, subjects=None):
         from lanxi_cli.core.goals import indicator_faults
 
         return partial(indicator_faults, book)
+    if kind == NOTICES_DIR:
+        return partial(notice_faults, book)
     if kind == WITHDRAWALS_DIR:
         return lambda w: (replace(w, subject=id_of(w.subject)), [])
     if kind == REVIEWS_DIR:
@@ -385,3 +389,10 @@ def load_reports(data_dir: Path, book) -> tuple[list, list[Problem]]:
     """Every valid report, and a problem for each file left out."""
     return load_folder(data_dir, REPORTS_DIR, book)
 
+
+def notice_faults(book, notice):
+    """A 督办通知单 record made canonical: its unit by its canonical name, else the fault."""
+    from dataclasses import replace
+
+    unit = book.canonical(notice.unit)
+    return (replace(notice, unit=unit), []) if unit else (notice, [("unit", f"未知单位“{notice.unit}”")])

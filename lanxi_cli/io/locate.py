@@ -19,6 +19,7 @@ EXTENSIONS_DIR = "extensions"
 EXEMPTIONS_DIR = "exemptions"
 INDICATORS_DIR = "indicators"
 WITHDRAWALS_DIR = "withdrawals"
+NOTICES_DIR = "notices"  # 督办通知单 issued, one file each
 LIAISONS_FILE = "liaisons.yaml"  # written by `lanxi unit liaison`; overrides plan.yaml's liaisons
 
 

@@ -182,6 +182,15 @@ TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {
         "subject": "被撤回记录的编号（文件名去掉 .yaml）", "reason": "撤回的原因", "date": "日期 YYYY-MM-DD",
         "by": "撤回人", "recorded": "写入时间（由 lanxi 填写）",
     }),
+    "NoticeItem": ("督办事项", "督办通知单所列的一项逾期或即将到期的事项。", {
+        "task": "任务编号", "due": "截止日期 YYYY-MM-DD", "state": "状态：overdue 已逾期、due_soon 即将到期",
+        "period": "周期（一次性任务不填）", "subject": "被督导的单位（由牵头单位开展的任务）",
+    }),
+    "Notice": ("督办通知单", "向一个单位发出的督办通知单（每份一个文件）；编号即文件名去掉 .yaml。", {
+        "unit": "被督办单位", "date": "印发日期 YYYY-MM-DD", "reply_by": "回复时限 YYYY-MM-DD",
+        "light": "发出时的灯：green 绿、yellow 黄、red 红", "items": "督办事项", "by": "经办人",
+        "recorded": "写入时间（由 lanxi 填写）",
+    }),
     "LiaisonEntry": ("联络员备案", "一条联络员备案；每个单位以最后一条为准。", {
         "unit": "单位", "name": "联络员姓名", "phone": "电话", "recorded": "写入时间（由 lanxi 填写）",
     }),
@@ -191,6 +200,7 @@ LOADER_FIELDS = {"file"}  # set by the loader from the file's path, never writte
 KINDS = {
     "plan": "Plan", "tasks": "Task", "report": "Report", "review": "Review", "extension": "Extension",
     "exemption": "Exemption", "indicator": "IndicatorValue", "withdrawal": "Withdrawal", "liaisons": "LiaisonEntry",
+    "notice": "Notice",
 }
 LISTS = {  # files that are a list of one dataclass: the file's own title
     "Task": ("任务清单（tasks.yaml）", "任务清单：每项任务一段，按类别和事项编号排列。"),

@@ -437,50 +437,40 @@ def docx(doc: Bulletin, made: dt.datetime | None = None) -> bytes:
     """The bulletin as a Word document laid out to GB/T 9704; `made` dates its properties (now)."""
     import io
 
-    from docx import Document
-    from docx.shared import Mm
+    document = official(doc.title, doc.issuer, "通报", made)
+    page_numbers(document)
 
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.footer_distance = Mm(28 - 7)  # page numbers 7 mm below the type area
-    _fonts(document)
-    _page_numbers(document)
-    _properties(document, doc, made or dt.datetime.now(dt.UTC))
-
-    _para(document, "mark", doc.issuer, colour=RED)
+    paragraph(document, "mark", doc.issuer, colour=RED)
     for text in (doc.issue, doc.number):
         if text:
-            _para(document, "head", text)
-    _red_rule(_para(document, "head", ""))
-    _para(document, "head", "")  # the title on the second line below the rule
+            paragraph(document, "head", text)
+    red_rule(paragraph(document, "head", ""))
+    paragraph(document, "head", "")  # the title on the second line below the rule
     charts = iter(doc.charts)
     date = next((b.text for b in doc.blocks if b.kind == "date"), "")
     for block in doc.blocks:
         kind = block.kind
         if kind == "chart":
             _chart(document, next(charts))
-            _para(document, "caption", block.text)
+            paragraph(document, "caption", block.text)
         elif kind == "table":
             _table(document, block)
         elif kind == "addressee":
-            _para(document, "para", "")  # a blank line between the title and the 主送
-            _para(document, kind, block.text)
+            paragraph(document, "para", "")  # a blank line between the title and the 主送
+            paragraph(document, kind, block.text)
         elif kind == "signature":
-            _para(document, "para", "", keep=True)  # one line below the body
-            _para(document, kind, block.text, right=_centred_over(block.text, date))
+            paragraph(document, "para", "", keep=True)  # one line below the body
+            paragraph(document, kind, block.text, right=_centred_over(block.text, date))
         elif kind == "date":
-            _para(document, kind, block.text, right=2)
+            paragraph(document, kind, block.text, right=2)
         elif kind == "attachment":
-            _para(document, "para", "", keep=True)  # one line below the body
-            _para(document, kind, block.text)
+            paragraph(document, "para", "", keep=True)  # one line below the body
+            paragraph(document, kind, block.text)
         elif kind == "appendix":
-            _para(document, kind, block.text).paragraph_format.page_break_before = True
-            _para(document, "para", "", keep=True)  # the title on the third line
+            paragraph(document, kind, block.text).paragraph_format.page_break_before = True
+            paragraph(document, "para", "", keep=True)  # the title on the third line
         else:
-            _para(document, kind, block.text)
+            paragraph(document, kind, block.text)
     _record(document, doc)
     out = io.BytesIO()
     document.save(out)
@@ -495,16 +485,30 @@ def _centred_over(signature: str, date: str) -> float:
     return 2 + max(0, cell_len(date) - cell_len(signature)) / 4
 
 
-def _properties(document, doc: Bulletin, made: dt.datetime) -> None:
+def official(title: str, author: str, category: str, made: dt.datetime | None = None):
+    """A new Word document for an official paper: A4 with GB/T 9704's margins, the office's faces,
+    its properties naming the issuing office and dated when made (now), not the library's template."""
+    from docx import Document
+    from docx.shared import Mm
+
+    document = Document()
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.footer_distance = Mm(28 - 7)  # page numbers 7 mm below the type area
+    office_fonts(document)
     props = document.core_properties
-    props.author = props.last_modified_by = doc.issuer
-    props.title, props.subject, props.category = doc.title, doc.title, "通报"
+    props.author = props.last_modified_by = author
+    props.title, props.subject, props.category = title, title, category
     props.comments = props.keywords = ""
-    props.created = props.modified = made.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
+    made = (made or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    props.created = props.modified = made.replace(tzinfo=None, microsecond=0)
     props.revision = 1
+    return document
 
 
-def _fonts(document) -> None:
+def office_fonts(document) -> None:
     """The body font as the document's default (empty lines and table cells included), Chinese as
     its language, and each font in the font table with the face to take where it is missing."""
     from docx.opc.constants import RELATIONSHIP_TYPE
@@ -536,7 +540,7 @@ def _fonts(document) -> None:
     table._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _set_font(run, font: str, size: float) -> None:
+def set_font(run, font: str, size: float) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
@@ -548,7 +552,7 @@ def _set_font(run, font: str, size: float) -> None:
     fonts.set(qn("w:hint"), "eastAsia")
 
 
-def _para(document, kind: str, text: str, colour: str | None = None, right: float = 0, keep: bool = False,
+def paragraph(document, kind: str, text: str, colour: str | None = None, right: float = 0, keep: bool = False,
           container=None):
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.shared import Pt, RGBColor
@@ -569,7 +573,7 @@ def _para(document, kind: str, text: str, colour: str | None = None, right: floa
     if text:
         run = para.add_run(text)
         run.bold = bold
-        _set_font(run, font, size)
+        set_font(run, font, size)
         if colour:
             run.font.color.rgb = RGBColor.from_string(colour)
     return para
@@ -603,13 +607,13 @@ def _table(document, block: Block) -> None:
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
             para.paragraph_format.keep_with_next = i == 0  # the head row with the first row
             run = para.add_run(value)
-            _set_font(run, FONTS[kind][0], FONTS[kind][1])
+            set_font(run, FONTS[kind][0], FONTS[kind][1])
             if i and j == len(values) - 1 and block.light:
                 run.font.color.rgb = RGBColor.from_string(LIGHT_COLOURS[block.light[i - 1]])
-    _para(document, "caption", "")  # a line between the table and what follows
+    paragraph(document, "caption", "")  # a line between the table and what follows
 
 
-def _red_rule(para) -> None:
+def red_rule(para) -> None:
     """The red separator line under the issuing office's mark."""
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
@@ -627,9 +631,9 @@ def _record(document, doc: Bulletin) -> None:
     from docx.oxml.ns import nsdecls
 
     document.add_section(WD_SECTION.EVEN_PAGE)
-    para = _para(document, "record", "")
+    para = paragraph(document, "record", "")
     run = para.add_run(f"{doc.issuer}\t{cn_date(doc.date)}印发")
-    _set_font(run, FONTS["record"][0], FONTS["record"][1])
+    set_font(run, FONTS["record"][0], FONTS["record"][1])
     width = TEXT_WIDTH * 567 // 10  # twentieths of a point
     props = para._p.get_or_add_pPr()
     props.insert(0, parse_xml(
@@ -644,7 +648,7 @@ def _record(document, doc: Bulletin) -> None:
     props.append(parse_xml(f'<w:ind {nsdecls("w")} w:left="280"/>'))  # one character in from each side
 
 
-def _page_numbers(document) -> None:
+def page_numbers(document) -> None:
     """"— 1 —" in 宋体 14 pt: odd pages on the right, even pages on the left, one character in."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
@@ -661,7 +665,7 @@ def _page_numbers(document) -> None:
             para.paragraph_format.left_indent = Pt(14)
         for text in ("— ", None, " —"):
             run = para.add_run(text or "")
-            _set_font(run, NUMBER_FONT, 14)
+            set_font(run, NUMBER_FONT, 14)
             if text is None:  # the PAGE field
                 for xml in ('<w:fldChar w:fldCharType="begin"/>',
                             '<w:instrText xml:space="preserve">PAGE</w:instrText>',
@@ -735,7 +739,7 @@ def _chart(document, chart: GroupChart) -> None:
     rid = document.part.relate_to(part, RELATIONSHIP_TYPE.CHART)
     width = 156 * MM  # the type area's width
     height = min(200, 18 + 5 * len(chart.units)) * MM
-    para = _para(document, "caption", "", keep=True)  # the chart with its caption
+    para = paragraph(document, "caption", "", keep=True)  # the chart with its caption
     para.paragraph_format.line_spacing = None
     para.add_run()._r.append(parse_xml(
         f'<w:drawing {nsdecls("w", "wp", "a", "r")}><wp:inline distT="0" distB="0" distL="0" distR="0">'
