@@ -14,7 +14,6 @@ csv cells go through `shapes.csv_cell`.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
 from lanxi_cli.render.words import (
@@ -153,43 +152,59 @@ def csv_text(sheet: Sheet) -> str:
 
 
 def workbook(ledger: Ledger):
+    """The workbook, written as a stream (openpyxl's write-only mode): each
+    row goes to the file as it is appended, so a ledger of 10⁵ reports never
+    holds a worksheet of cell objects. Only the cells that carry a style (the
+    title and header, a long text wrapped, a state's colour) or must be kept
+    from being read as a formula are made as cells of their own."""
     from openpyxl import Workbook
+    from openpyxl.cell import Cell, WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    book.remove(book.active)
+    book = Workbook(write_only=True)
     book.properties.title = ledger.title
     book.properties.creator = book.properties.lastModifiedBy = "lanxi"
-    bold = Font(bold=True)
+    bold, big = Font(bold=True), Font(bold=True, size=13)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    fills = {key: PatternFill("solid", fgColor=colour) for key, colour in FILLS.items()}
     for sheet in ledger.sheets:
         ws = book.create_sheet(sheet.name)
-        ws.append([sheet.title])
-        ws["A1"].font = Font(bold=True, size=13)
-        ws.append(sheet.columns)
-        for cell in ws[2]:
-            cell.font = bold
-        for row in sheet.rows:
-            ws.append(row)
         for i, width in enumerate(sheet.widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
-        for row in ws.iter_rows(min_row=1):
-            for cell in row:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # text stays text: "=1+1" from a note is never a formula
-                    if len(cell.value) > 20 and cell.row > 2:
-                        cell.alignment = Alignment(wrap_text=True, vertical="top")
-                elif isinstance(cell.value, dt.date):
-                    cell.number_format = "yyyy-mm-dd"
-        for column, keys in sheet.fills.items():
-            for offset, key in enumerate(keys, start=3):
-                if key in FILLS:
-                    ws.cell(row=offset, column=column + 1).fill = PatternFill("solid", fgColor=FILLS[key])
         ws.freeze_panes = "A3"
         last = get_column_letter(len(sheet.columns))
         ws.auto_filter.ref = f"A2:{last}{len(sheet.rows) + 2}"
         if sheet.chart:
             _chart(ws, sheet)
+
+        def cell(value, font=None, fill=None, ws=ws):
+            made = WriteOnlyCell(ws, value)
+            if isinstance(value, str):
+                made.data_type = "s"  # text stays text: "=1+1" from a note is never a formula
+            if font is not None:
+                made.font = font
+            if fill is not None:
+                made.fill = fill
+            return made
+
+        ws.append([cell(sheet.title, big)])
+        ws.append([cell(name, bold) for name in sheet.columns])
+        for n, row in enumerate(sheet.rows):
+            out = list(row)
+            for column, value in enumerate(row):
+                if isinstance(value, str) and (len(value) > 20 or value[:1] == "="):
+                    out[column] = made = cell(value)
+                    if len(value) > 20:
+                        made.alignment = wrap
+            for column, keys in sheet.fills.items():
+                fill = fills.get(keys[n]) if n < len(keys) else None
+                if fill is not None:
+                    value = out[column]
+                    if not isinstance(value, Cell):
+                        value = out[column] = cell(value)
+                    value.fill = fill
+            ws.append(out)
     return book
 
 
