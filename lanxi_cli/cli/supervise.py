@@ -65,6 +65,7 @@ def export(output: Annotated[Path, typer.Option("--output", "-o", help="输出�
     """导出工作台账：.xlsx（任务、义务、报告、按单位、考核五张表，附完成情况图表）或 .csv（义务）。"""
     from lanxi_cli.core import overview, reviews
     from lanxi_cli.core.domain import record_order
+    from lanxi_cli.io import save
     from lanxi_cli.render import workbook
 
     kind = workbook.output_kind(output)
@@ -72,7 +73,11 @@ def export(output: Annotated[Path, typer.Option("--output", "-o", help="输出�
     summary = overview.compute(session.book, session.obligations(), session.as_of)
     reports = sorted((r for r in session.records("reports") if r.date <= session.as_of), key=record_order)
     decided = reviews.decisions(session.reviews, session.as_of)
-    workbook.write(workbook.build(session.book, summary, reports, decided, session.corrections), output, kind)
+    kept = overview.records(session.book, summary.obligations, session.reports, session.reviews, decided,
+                            session.as_of)
+    content = workbook.render(workbook.build(session.book, summary, reports, decided, session.corrections, kept),
+                              kind)
+    save.write_replace(output, lambda handle: handle.write(content))
     typer.echo(str(output))  # an output the user named, shown as named
 
 

@@ -68,6 +68,7 @@ class Liaison:
     __pydantic_config__ = FORBID
     name: str = ""
     phone: str = ""
+    leader: str = ""  # the unit's 分管领导: the 台账's 责任领导
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,15 +390,19 @@ class Layout:
     every field: the first field is required in every record class, so a
     record never has None there."""
 
-    __slots__ = ("cls", "fields", "dates", "values")
+    __slots__ = ("cls", "fields", "dates", "values", "nested")
 
     def __init__(self, cls):
         from dataclasses import MISSING
 
         self.cls = cls
-        self.fields = stored_fields(cls)
         types = cls.__dataclass_fields__
+        self.fields = stored_fields(cls) if "file" in types else tuple(types)  # a nested record has no file
         self.dates = tuple(i for i, name in enumerate(self.fields) if types[name].type in ("dt.date", dt.date))
+        # fields holding records of their own (a notice's items): position → their Layout
+        self.nested = {i: Layout(globals()[m[1]]) for i, name in enumerate(self.fields)
+                       if (m := re.fullmatch(r"tuple\[(\w+), \.\.\.\]", str(types[name].type)))
+                       and hasattr(globals().get(m[1]), "__dataclass_fields__")}
         self.values = attrgetter(*self.fields)
         first = types[self.fields[0]]
         if first.default is not MISSING or "None" in str(first.type):
@@ -411,6 +416,8 @@ class Layout:
             row = [sys.intern(v) if type(v) is str and len(v) < 64 else v for v in row]
         for i in self.dates:
             row[i] = row[i].toordinal()
+        for i, inner in self.nested.items():
+            row[i] = tuple(inner.row(item) for item in row[i])
         return tuple(row)
 
     def record(self, row, file: str, days: dict | None = None):
@@ -424,7 +431,9 @@ class Layout:
                 if days is not None:
                     days[day] = date
             row[i] = date
-        return self.cls(*row, file=file)  # `file` is the last field (stored_fields)
+        for i, inner in self.nested.items():
+            row[i] = tuple(inner.record(item, None) for item in row[i])
+        return self.cls(*row, file=file) if file is not None else self.cls(*row)
 
 
 class Record:

@@ -186,3 +186,51 @@ def basis(book, obligations, reports, decided: dict[str, str], corrections) -> B
         elif (r.task, r.unit) in owed:
             counted[r.unit].append(r.id)
     return Basis({u: counted[u] for u in sorted(counted, key=lambda u: unit_order(book, u))}, left_out)
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """What a 台账 row says of one obligation beyond its state: the latest report toward
+    it (进展情况), the evidence filed toward it (佐证材料), and the review that closed it (销号)."""
+
+    latest: object = None  # domain.Report, or None
+    evidence: tuple[str, ...] = ()
+    closed: object = None  # domain.Review approving a report toward it, where its completion is verified
+
+
+def records(book, obligations, reports, reviews, decided: dict[str, str], as_of: dt.date) -> dict[tuple, Record]:
+    """Each obligation's Record, keyed (task id, unit, occurrence index); `reports` and
+    `reviews` are those that count (corrections applied), `decided` the decisions in force.
+    A report counts toward the occurrence the one rule says (book.occurrence_for)."""
+    toward: dict[tuple, list] = defaultdict(list)
+    for r in reports:
+        task = book.task_by_id.get(r.task)
+        occ = book.occurrence_for(task, r.period, r.date) if task and r.date <= as_of else None
+        if occ is not None:
+            toward[(r.task, r.unit, occ.index)].append(r)
+    approving: dict[str, object] = {}
+    for review in sorted(reviews, key=lambda v: v.date):  # the latest approval of a report stands
+        if review.date <= as_of and review.decision == "approved" and decided.get(review.subject) == "approved":
+            approving[review.subject] = review
+    out = {}
+    for ob in obligations:
+        key = (ob.task.id, ob.unit, ob.occ.index)
+        mine = sorted(toward.get(key, ()), key=lambda r: (r.date, r.recorded))
+        if not mine:
+            continue
+        evidence = tuple(dict.fromkeys(name for r in mine for name in r.evidence))
+        closing = [approving[r.id] for r in mine if r.id in approving] if ob.verification == "verified" else []
+        out[key] = Record(mine[-1], evidence, max(closing, key=lambda v: v.date) if closing else None)
+    return out
+
+
+def unit_rates(overview, unit: str) -> tuple[float | None, float | None]:
+    """完成率 and 按时完成率 of `unit`, as the contract defines them: (done + late) ÷ scored obligations
+    due and done ÷ the same, "due" being due before the as-of day or due on it and completed; exempt
+    ones left out; None while nothing is due. (The tally's rates, issue 22, take this place once landed.)"""
+    as_of = overview.campaign.as_of
+    due = [ob for ob in overview.obligations if ob.unit == unit and ob.scored and not ob.exempt
+           and (ob.due < as_of or (ob.due == as_of and ob.completed))]
+    if not due:
+        return None, None
+    return (sum(ob.completed for ob in due) / len(due), sum(ob.state == State.done for ob in due) / len(due))

@@ -36,7 +36,9 @@ TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {
         "timezone": "显示时间所用的时区，默认 Asia/Shanghai（北京时间）",
         "reply_days": "督办通知单的回复时限：印发后几日内回复，默认 3",
     }),
-    "Liaison": ("联络员", "单位的专项行动联络员。", {"name": "姓名", "phone": "电话"}),
+    "Liaison": ("联络员", "单位的专项行动联络员。", {
+        "name": "姓名", "phone": "电话", "leader": "分管领导（台账的责任领导）",
+    }),
     "Unit": ("单位", "一个村、社区、部门或其他单位。", {
         "name": "规范名称（不含 / \\ .. 等字符）",
         "kind": "类型：village 村、community 社区、department 部门、other 其他单位",

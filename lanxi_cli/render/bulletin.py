@@ -169,18 +169,12 @@ def _progress(overview, plan) -> list[Block]:
     return blocks
 
 
-def _rate(tally, overview) -> str:
+def _rate(unit: str, overview) -> str:
     """完成率 of a unit, as people read it."""
-    rates = getattr(tally, "rates", None)
-    if rates is None:  # interim, until the one core rate (issue 22) lands: the contract's definition
-        as_of = overview.campaign.as_of
-        due = [ob for ob in overview.obligations if ob.unit == tally.unit and ob.scored and not ob.exempt
-               and (ob.due < as_of or (ob.due == as_of and ob.state in (State.done, State.late)))]
-        done = sum(ob.state in (State.done, State.late) for ob in due)
-        return f"{100 * done / len(due):.1f}%" if due else "—"
-    from lanxi_cli.render.words import percent
+    from lanxi_cli.core.overview import unit_rates
 
-    return percent(rates.rate)
+    rate = unit_rates(overview, unit)[0]
+    return "—" if rate is None else f"{100 * rate:.1f}%"
 
 
 def _ranking(overview, group_names, charts) -> list[Block]:
@@ -196,7 +190,7 @@ def _ranking(overview, group_names, charts) -> list[Block]:
             out.append(Block("subheading", f"（{NUMERALS[i]}）{name}"))
         rows = [RANKING_HEAD] + [
             ("—" if s.rank is None else str(s.rank), s.unit, "—" if s.score is None else f"{float(s.score):.1f}",
-             _rate(s.tally, overview), LIGHT_NAMES[s.light]) for s in members]
+             _rate(s.unit, overview), LIGHT_NAMES[s.light]) for s in members]
         out.append(Block("table", f"{name}排名", tuple(rows), tuple(s.light for s in members)))
         chart = by_title.get(_chart_title(name, overview.campaign.as_of))
         if chart:

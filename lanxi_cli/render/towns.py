@@ -61,7 +61,7 @@ class CountyView(View):
 
 
 def county_ledger(rows, failed, as_of: dt.date):
-    from lanxi_cli.render.workbook import Ledger, Sheet
+    from lanxi_cli.render.workbook import PERCENT, Ledger, Sheet
 
     title = f"全县各镇进展（截至{as_of.isoformat()}）"
     towns = Sheet("各镇", title, COUNTY_COLUMNS, [14, 8, 10, 8, 8, 8, 8, 8, 8, 20, 10])
@@ -71,11 +71,12 @@ def county_ledger(rows, failed, as_of: dt.date):
                            None if r.rate is None else round(r.rate, 4), _worst(r) if r.worst else None,
                            r.worst.overdue if r.worst else None])
         towns.fills.setdefault(5, []).append("overdue" if c["overdue"] else None)
+    towns.formats[8] = PERCENT
     sheets = [towns]
     if failed:
         sheets.append(Sheet("无法读取", f"无法读取的镇（截至{as_of.isoformat()}）", ["镇", "原因"], [14, 80],
                             [[f.town, f.reason] for f in failed]))
-    return Ledger(title, sheets)
+    return Ledger(title, sheets, as_of)
 
 
 @dataclass
