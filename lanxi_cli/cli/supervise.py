@@ -89,12 +89,14 @@ def dashboard(
     """进展看板：一个离线网页，含各组各单位进度、单位×任务红黄绿一览、逾期事项和完成进度曲线。"""
     from lanxi_cli.core import overview
     from lanxi_cli.core.assess import GROUP_NAMES
+    from lanxi_cli.io import save
     from lanxi_cli.render import dashboard as page
 
     page.output_kind(output)
     session = open_session(data, as_of)
     summary = overview.compute(session.book, session.obligations(), session.as_of)
-    page.write(page.html(summary, GROUP_NAMES, [t.id for t in session.book.tasks]), output)
+    content = page.html(summary, GROUP_NAMES, session.book.tasks).encode("utf-8")
+    save.write_replace(output, lambda handle: handle.write(content))
     typer.echo(str(output))  # an output the user named, shown as named
 
 

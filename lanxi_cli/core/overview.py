@@ -58,7 +58,7 @@ class Overview:
     overdue: dict[str, list] = field(default_factory=dict)  # unit → its overdue obligations, display order
     timeline: list[Point] = field(default_factory=list)
     upcoming: list = field(default_factory=list)  # (due day, task, [units]) for the next deadlines
-    matrix: tuple = ((), {})  # (units in display order, {(unit, task id): worst state})
+    matrix: tuple = ((), {})  # (units in display order, {(unit, task id): the current occurrence's state})
 
 
 NEXT_DAYS = 14  # upcoming deadlines: those within two weeks of the as-of day
@@ -84,7 +84,7 @@ def compute(book, obligations, as_of: dt.date) -> Overview:
         overdue={unit: overdue[unit] for unit in order},
         timeline=timeline(book, counted, as_of),
         upcoming=upcoming(book, counted, as_of),
-        matrix=engine.state_matrix(book, obligations),
+        matrix=engine.state_matrix(book, obligations, as_of),
     )
 
 
