@@ -599,7 +599,6 @@ def _table(document, block: Block) -> None:
             cell._tc.get_or_add_tcPr().append(parse_xml(f'<w:vAlign {nsdecls("w")} w:val="center"/>'))
             para = cell.paragraphs[0]
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            para.paragraph_format.keep_with_next = i == 0  # the head row with the first row
             run = para.add_run(value)
             set_font(run, FONTS[kind][0], FONTS[kind][1])
             if i and j == len(values) - 1 and block.light:
@@ -732,7 +731,7 @@ def _chart(document, chart: GroupChart) -> None:
     part = Part(PackURI(f"/word/charts/chart{number}.xml"), CONTENT_TYPE.DML_CHART, chart_xml(chart), package)
     rid = document.part.relate_to(part, RELATIONSHIP_TYPE.CHART)
     width = 156 * MM  # the type area's width
-    height = min(200, 18 + 5 * len(chart.units)) * MM
+    height = int(min(200, 16 + 4.5 * len(chart.units)) * MM)
     para = paragraph(document, "caption", "", keep=True)  # the chart with its caption
     para.paragraph_format.line_spacing = None
     para.add_run()._r.append(parse_xml(
