@@ -3,6 +3,7 @@ the assess, bulletin and export tests."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 AS_OF = "2020-09-15"
@@ -28,3 +29,26 @@ def write_reports(data_dir: Path, reports=REPORTS) -> None:
         if period:
             lines.append(f"period: {period}")
         (data_dir / "reports" / f"{i:02d}-{task}-{unit}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def complete_on_time(cli, data_dir, unit, as_of):
+    """Report every scored obligation of `unit` due by `as_of` done on its due day, its
+    target met (a count, a rate, or each part), as report files."""
+    result = cli("status", "--unit", unit, "--data", str(data_dir), "--as-of", as_of, "--format", "json")
+    done = 0
+    for ob in json.loads(result.stdout)["obligations"]:
+        if not ob["scored"] or ob["due"] > as_of:
+            continue
+        base = [f"task: '{ob['task']}'", f"unit: {unit}", f"date: {ob['due']}", "status: done"]
+        base += [f"period: '{ob['period']}'"] if ob["period"] else []
+        pieces = [[f"part: {p['name']}", f"count: {p['target']}"] for p in ob["parts"]] or [[]]
+        for i, piece in enumerate(pieces):
+            extra = list(piece)
+            if ob["target"] is not None and not piece:
+                extra.append(f"count: {ob['target']}")
+            if ob["rate_target"] is not None and not piece:
+                extra.append(f"rate: {ob['rate_target']}")
+            name = f"{ob['task']}-{ob['period'] or 'once'}-{i}-{unit}.yaml"
+            (data_dir / "reports" / name).write_text("\n".join(base + extra) + "\n", encoding="utf-8")
+        done += 1
+    return done

@@ -35,11 +35,13 @@ def test_markdown_names_every_unit_behind(cli, data_dir):
     assert "中心校" not in behind  # reported its only due item on time
     assert "邮政" not in behind
     # the overdue task of the departments is named with its period
-    assert "6.3 新媒体发布（2020年8月）" in behind  # periods as a document says them
+    assert "6.3 新媒体发布（2020年8月，8月31日到期）" in behind  # periods as a document says them
     for heading in ("一、总体进展", "二、考核排名", "三、进度较快的单位", "五、督办措施", "六、近期截止事项"):
         assert f"## {heading}" in text
     ahead = section(text, "## 三、进度较快的单位", "## 四、")
-    assert ahead.strip() == "- 镇属部门：中心校（18.9分）。"  # every village still owes a scored overdue item
+    # every village still owes a scored overdue item; 中心校 finished its September item early, but
+    # with nothing due yet it has no score and no rank, and is not praised
+    assert ahead.strip() == "本期暂无排名靠前、已有完成事项且无逾期事项的单位。"
     assert "专项行动自2020年8月1日至2020年12月31日" in text
 
 
@@ -215,10 +217,11 @@ def test_docx_ranking_table_per_group(word, cli, data_dir):
         seen += cells[1:]
     assert [r[1] for r in seen] == [r["unit"] for r in rows]
     for (rank, _unit, score, rate, light), row in zip(seen, rows, strict=True):
-        assert rank == str(row["rank"]) and score == f"{row['score']:.1f}"
+        assert rank == ("—" if row["rank"] is None else str(row["rank"]))  # nothing due yet: unranked
+        assert score == ("—" if row["score"] is None else f"{row['score']:.1f}")
         assert light == {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}[row["light"]]
-        assert rate == "—" or rate.endswith("%")
-    assert tuple(next(r for r in seen if r[1] == "中心校")[:2]) == ("1", "中心校")
+        assert rate == ("—" if row["rate"] is None else f"{100 * row['rate']:.1f}%")
+    assert tuple(next(r for r in seen if r[1] == "中心校")[:2]) == ("—", "中心校")  # nothing due yet
 
 
 def test_docx_number_from_the_plans_doc_code_and_properties_dated_when_made(cli, data_dir, tmp_path):
@@ -282,7 +285,7 @@ def test_docx_names_every_unit_behind_with_full_task_texts(word, cli, data_dir):
                                                           "--format", "json").stdout)}
     assert tasks["4.1"] in body  # the longest text, whole
     assert "…" not in body
-    assert "6.3 新媒体发布（2020年8月）" in body and "10.2 督导各村（第1次）" in body
+    assert "6.3 新媒体发布（2020年8月，8月31日到期）" in body and "10.2 督导各村（第1次，8月30日到期）" in body
 
 
 def test_docx_has_a_native_completion_chart_per_group(word, cli, data_dir):
@@ -310,7 +313,7 @@ def test_docx_has_a_native_completion_chart_per_group(word, cli, data_dir):
 
 
 HEADING = re.compile(r"^\s*([一二三四五六七八九十]、|（[一二三四五六七八九十]）)")
-FOOTER = re.compile(r"^\s*—\s*\d+\s*—\s*$")
+FOOTER = re.compile(r"^\s*—\s*(\d+)\s*—\s*$", re.M)
 
 
 @pytest.mark.parametrize("as_of,appendix", [(AS_OF, False), ("2020-10-20", True)])
@@ -329,7 +332,10 @@ def test_libreoffice_prints_the_docx_as_the_standard_lays_it_out(cli, data_dir, 
     pdf, pages = to_pdf(out, tmp_path)
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "(A4)" in info and len(pages) == int(re.search(r"Pages:\s+(\d+)", info)[1])
-    assert len(pages) >= 4 and len(pages) % 2 == 0  # the 版记 on the back of the last sheet
+    # the 版记 on the back of the last sheet: an even page (LibreOffice leaves a blank page it inserts
+    # out of the PDF, but numbers past it)
+    last_number = int(FOOTER.search(pages[-1])[1])
+    assert len(pages) >= 4 and last_number % 2 == 0 and last_number in (len(pages), len(pages) + 1)
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "NotoSerifCJK" in fonts and "NotoSansCJK" in fonts and "UKai" in fonts  # 仿宋/宋体, 黑体, 楷体
     flat = "".join("".join(pages).split())
@@ -367,7 +373,8 @@ def test_no_unit_under_two_contradictory_headings(cli, data_dir):
     measures = section(text, "## 五、督办措施", "## 六、")
     assert "苏家湖村（" in ahead  # completed everything scored that is due; owes 6.3 for August and 10.2
     assert "苏家湖村" not in behind and "苏家湖村" not in measures
-    assert "苏家湖村" in unscored and "6.3 新媒体发布（2020年8月）" in unscored and "10.2 督导各村（第1次）" in unscored
+    assert "苏家湖村" in unscored
+    assert "6.3 新媒体发布（2020年8月，8月31日到期）" in unscored and "10.2 督导各村（第1次，8月30日到期）" in unscored
     rows = json.loads(cli("assess", "--data", str(data_dir), "--as-of", AS_OF, "--format", "json").stdout)
     for row in rows:
         if f"{row['unit']}（" in ahead:
@@ -476,3 +483,44 @@ def test_appendix_is_bounded_and_says_where_the_rest_is(cli, data_dir, monkeypat
         "\n"
         "另有2份报告的编号未列出。全部报告编号可用“lanxi report list --all --as-of 2020-09-15 --format csv”导出。\n"
     )
+
+
+def test_praise_goes_to_the_assessed_never_to_the_assessor(cli, data_dir):
+    """09-30: 苏家湖村 and 禁毒办 have each completed on time all they owe that is due. The 通报
+    praises 苏家湖村 (100 points) and never 禁毒办, the assessing office."""
+    from scenario import complete_on_time
+
+    assert complete_on_time(cli, data_dir, "苏家湖村", "2020-09-30")
+    assert complete_on_time(cli, data_dir, "禁毒办", "2020-09-30")
+    text = cli("bulletin", "--data", str(data_dir), "--as-of", "2020-09-30").stdout
+    ahead = section(text, "## 三、进度较快的单位", "## 四、")
+    assert "苏家湖村（100.0分）" in ahead and "禁毒办" not in ahead
+    assert "禁毒办" not in section(text, "## 五、督办措施", "## 六、")
+
+
+def test_overdue_items_name_their_due_days_not_the_deadline_wording(cli, data_dir):
+    """1.3 is a one-off due 09-25 whose table cell reads 每月25日前; 9.1 is quarterly, its
+    third quarter due 09-30 while the cell reads 12月20日前: the 通报 gives the days."""
+    text = cli("bulletin", "--data", str(data_dir), "--as-of", "2020-10-05").stdout
+    behind = section(text, "## 四、进度滞后的单位", "## 五、")
+    assert "1.3 动员部署会（9月25日到期）" in behind and "9.1 季度专题培训（2020年第三季度，9月30日到期）" in behind
+    assert "每月25日前" not in behind and "12月20日前" not in behind
+    assert "（逾期事项的截止日期：2020年9月25日）" in behind and "（逾期事项的截止日期：2020年9月30日）" in behind
+
+
+def test_the_campaign_sentence_fits_the_day_with_and_without_phases(cli, data_dir):
+    def said(as_of):
+        text = cli("bulletin", "--data", str(data_dir), "--as-of", as_of).stdout
+        return section(text, "## 一、总体进展", "全镇各单位").strip()
+
+    span = "本次专项行动自2020年8月1日至2020年12月31日"
+    assert said("2020-09-30") == f"{span}，现处于全面推进阶段，距活动结束还有92天。"
+    assert said("2020-12-31") == f"{span}，现处于巩固总结阶段，今天是活动的最后一天。"
+    assert said("2021-01-05") == f"{span}，已于2020年12月31日结束。"
+    plan = data_dir / "plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    start, end = text.index("phases:"), text.index("assessment:")
+    plan.write_text(text[:start] + text[end:], encoding="utf-8")  # a plan without phases
+    assert said("2020-09-30") == f"{span}，正在进行，距活动结束还有92天。"  # not 活动已结束
+    assert said("2021-01-05") == f"{span}，已于2020年12月31日结束。"
+    assert said("2020-07-22") == f"{span}，尚未开始，距活动开始还有10天。"

@@ -32,6 +32,7 @@ GOOD = {
     "withdrawals": "subject: data/reports/subject.yaml\nreason: 填错了\ndate: 2020-09-20\n",
     "notices": "unit: 苏家湖 村\ndate: 2020-09-20\nreply_by: 2020-09-23\nlight: red\nitems:\n"
                "- task: '6.3'\n  due: 2020-09-30\n  state: due_soon\n  period: 2020-09\n",
+    "measures": "unit: 苏家湖 村\nkind: 提醒\ndate: 2020-09-20\n",
 }
 # What the loader makes of each GOOD file: (field, value as written → canonical).
 CANONICAL = {
@@ -42,12 +43,14 @@ CANONICAL = {
     "indicators": {"by": "苏家湖村"},
     "withdrawals": {"subject": "subject"},
     "notices": {"unit": "苏家湖村"},
+    "measures": {"unit": "苏家湖村"},
 }
 # A fault only the book or another record shows (withdrawals have none of their own).
 FAULT = {
     "reports": ("苏家湖 村", "火星村"), "extensions": ("苏家湖 村", "火星村"), "exemptions": ("苏家湖 村", "火星村"),
     "reviews": ("data/reports/subject.yaml", "no-such-record"), "indicators": ("苏家湖 村", "火星村"),
     "notices": ("苏家湖 村", "火星村"),
+    "measures": ("苏家湖 村", "火星村"),
 }
 
 

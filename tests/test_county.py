@@ -61,9 +61,12 @@ def expected_row(cli, town: str, data: Path, as_of: str) -> dict:
     row = {"town": town, "units": len(units)}
     for key in ("total", "done", "late", "overdue", "due_soon", "open"):
         row[key] = sum(u[key] for u in units)
-    row["rate"] = round((row["done"] + row["late"]) / row["total"], 4)
+    due = sum(u["due"] for u in units)  # the rates over the scored obligations due, as status gives them
+    completed = sum(round(u["rate"] * u["due"]) for u in units if u["due"])
+    on_time = sum(round(u["on_time_rate"] * u["due"]) for u in units if u["due"])
+    row["rate"], row["on_time_rate"] = round(completed / due, 4), round(on_time / due, 4)
     standings = json.loads(cli("assess", "--data", str(data), "--as-of", as_of, "-f", "json").stdout)
-    villages = [s for s in standings if s["kind"] in ("village", "community")]
+    villages = [s for s in standings if s["kind"] in ("village", "community") and s["score"] is not None]
     lowest = min(s["score"] for s in villages)
     tied = [s for s in villages if s["score"] == lowest]
     worst = next(s for s in tied if s["overdue"] == max(t["overdue"] for t in tied))  # the first of the worst
@@ -140,13 +143,15 @@ def test_county_export_writes_the_same_rows_to_a_workbook(cli, county, tmp_path)
     title, *values = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert title[0] == f"全县各镇进展（截至{AS_OF}）"  # the as-of day in the title row, as in every ledger
     assert values[0] == ["镇", "单位数", "义务总数", "已完成", "逾期完成", "已逾期", "即将到期", "未到期", "完成率",
-                         "最差村（社区）", "其逾期项数"]
-    assert [v[:9] for v in values[1:]] == [
-        [t["town"], t["units"], t["total"], t["done"], t["late"], t["overdue"], t["due_soon"], t["open"], t["rate"]]
+                         "按时完成率", "最差村（社区）", "其逾期项数"]
+    assert [v[:10] for v in values[1:]] == [
+        [t["town"], t["units"], t["total"], t["done"], t["late"], t["overdue"], t["due_soon"], t["open"], t["rate"],
+         t["on_time_rate"]]
         for t in rows["towns"]
     ]
+    assert sheet["I3"].number_format == sheet["J3"].number_format == "0.0%"  # fractions shown as percentages
     worst = rows["towns"][0]["worst"]
-    assert values[1][9:] == [f"{worst['unit']} {worst['score']:g}分", worst["overdue"]]
+    assert values[1][10:] == [f"{worst['unit']} {worst['score']:g}分", worst["overdue"]]
 
 
 @pytest.mark.parametrize(("content", "message"), [

@@ -62,7 +62,8 @@ def test_the_lanxi_table_gives_the_hand_made_tasks_or_pending(cli, tmp_path, lan
     assert made.plan.progress_reports.start == hand.plan.progress_reports.start == dt.date(2020, 9, 1)
     # lanxi's own assessment rules written out, each saying so, for the same units as 兰溪's
     rules = made.plan.assessment
-    assert (rules.scoring.late, rules.scoring.punctual, rules.lights.yellow, rules.lights.red) == (0.6, 0.3, 1, 3)
+    assert (rules.scoring.late, rules.scoring.punctual, rules.lights.red_above) == (0.6, 0.3, 0.2)
+    assert rules.escalate.overdue_share == (0.2, 0.4, 0.6, 0.8)
     assert rules.escalate.kinds == hand.plan.assessment.escalate.kinds
     assert all(r.basis.startswith("本项目规则") for r in (rules.scoring, rules.lights, rules.escalate))
     # every unit the table names is known, 派出所 as 兰溪派出所's alias (as the contract names it)

@@ -250,8 +250,9 @@ def test_exempt_counts_in_no_total_tally_or_score(book):
     exempted = engine.compute(book, [], as_of, exemptions=[ex], reviews=[decision(ex)])
     before = {t.unit: t for t in engine.tally(book, plain, as_of)}["苏家湖村"]
     after = {t.unit: t for t in engine.tally(book, exempted, as_of)}["苏家湖村"]
-    assert (after.total, after.overdue, after.past_due, after.exempt) == (
-        before.total - 1, before.overdue - 1, before.past_due - 1, 1)
+    assert (after.total, after.overdue, after.scored_due, after.exempt) == (
+        before.total - 1, before.overdue - 1, before.scored_due - 1, 1)
+    assert after.rates.rate == 0 and after.rates.due == before.rates.due - 1  # in no rate either
     # the same score as a unit that never held 3.3
     without = [o for o in plain if not (o.unit == "苏家湖村" and o.task.id == "3.3")]
     score = {s.unit: s.score for s in assess.assess(book, exempted, as_of)}

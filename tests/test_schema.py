@@ -62,8 +62,8 @@ def test_a_plan_made_by_init_passes_too(cli, tmp_path):
     assert errors(validator(cli, "tasks"), yaml_file(tmp_path / "n" / "data" / "tasks.yaml")) == []
 
 
-ALL_KINDS = ["plan", "tasks", "report", "review", "extension", "exemption", "indicator", "withdrawal", "liaisons",
-             "notice"]
+ALL_KINDS = ["plan", "tasks", "report", "review", "extension", "exemption", "indicator", "measure", "withdrawal",
+             "liaisons", "notice"]
 
 
 def test_the_command_offers_every_kind_the_module_knows():
@@ -89,11 +89,12 @@ def test_every_kind_of_record_lanxi_writes_passes_its_schema(cli, data_dir):
     run("extension", "request", "-t", "5.1", "-u", "黄湖村", "--until", "2020-12-20", "--reason", "人手不足")
     run("exemption", "request", "-t", "3.3", "-u", "黄湖村", "--reason", "本村无高中")
     run("indicator", "set", "知晓率", "0.9", "--by", "禁毒办")
+    run("measure", "record", "-u", "黄湖村", "-k", "提醒", "--note", "电话提醒", "--by", "孙军")
     run("withdraw", amended, "--reason", "重复")
     run("unit", "liaison", "黄湖村", "--name", "张三", "--phone", "13800000000")
     run("notice", "--unit", "罗湖村", "-o", str(data_dir.parent / "督办.docx"))
     folders = {"report": "reports", "review": "reviews", "extension": "extensions", "exemption": "exemptions",
-               "indicator": "indicators", "withdrawal": "withdrawals", "notice": "notices"}
+               "indicator": "indicators", "measure": "measures", "withdrawal": "withdrawals", "notice": "notices"}
     written = {kind: sorted((data_dir / folder).rglob("*.yaml")) for kind, folder in folders.items()}
     assert {kind: len(files) for kind, files in written.items()} == dict.fromkeys(folders, 1) | {"report": 3}
     seen = set()

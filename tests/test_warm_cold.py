@@ -232,3 +232,27 @@ def test_a_report_changed_while_a_cold_query_runs_leaves_no_wrong_answer(
     assert warm == cold
     found = json.loads(cold[1])["obligations"]
     assert [o["state"] for o in found if o["task"] == "6.3" and o["period"] == "2020-09"] != ["done"]
+
+
+def test_measures_taken_answer_warm_as_cold(cli, data_dir, monkeypatch, cache_home, tmp_path):
+    """Measures recorded, one withdrawn and one edited in place (its mtime put back): assess,
+    measure list, status --unit and the 通报 answer warm as cold, and the edit is seen."""
+    day = ("--as-of", "2020-09-30", "--data", str(data_dir))
+    paths = [cli("measure", "record", "-u", unit, "-k", kind, "-d", date, "--no-commit", *day).stdout.strip()
+             for unit, kind, date in (("苏家湖村", "提醒", "2020-09-04"), ("黄湖村", "提醒", "2020-09-10"),
+                                      ("苏家湖村", "约谈", "2020-09-20"))]
+    assert cli("withdraw", paths[1], "--reason", "记错", "--no-commit", *day).exit_code == 0
+    queries = (("assess", "--format", "json", "--as-of", "2020-09-30"),
+               ("measure", "list", "--format", "json", "--as-of", "2020-09-30"),
+               ("status", "--unit", "苏家湖村", "--format", "json", "--as-of", "2020-09-30"),
+               ("bulletin", "--as-of", "2020-09-30"))
+    before = same_warm_and_cold(cli, monkeypatch, cache_home, tmp_path, data_dir, queries)
+    assert [m["kind"] for m in json.loads(before[1][1])] == ["提醒", "约谈"]
+    path = data_dir.parent / paths[2]
+    stamp = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("kind: 约谈", "kind: 述职"), encoding="utf-8")
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    after = same_warm_and_cold(cli, monkeypatch, cache_home, tmp_path, data_dir, queries)
+    assert [m["kind"] for m in json.loads(after[1][1])] == ["提醒", "述职"]
+    assessed = {r["unit"]: r for r in json.loads(after[0][1])}
+    assert assessed["苏家湖村"]["measure"] == "通报" and assessed["黄湖村"]["measure"] == "提醒"

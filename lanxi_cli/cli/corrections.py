@@ -26,7 +26,7 @@ ByOpt = Annotated[str, typer.Option("--by", help="经办人")]
 # Record folders a withdrawal may name, with what each holds (for messages).
 KINDS = {
     "reports": "报告", "reviews": "审核", "extensions": "延期申请",
-    "exemptions": "不适用申请", "indicators": "指标记录",
+    "exemptions": "不适用申请", "indicators": "指标记录", "measures": "督办措施记录",
 }
 
 

@@ -57,8 +57,12 @@ def status(
     obligations = session.obligations()
     if unit_name is not None:
         own = [o for o in obligations if o.unit == unit_name]
+        from lanxi_cli.core.measures import taken
+
         leads = engine.lead_summaries(book, obligations, unit_name)
-        view = tables.UnitStatusView(session.as_of, book.units[unit_name], own, leads)
+        rates = engine.town_tally(own, session.as_of).rates
+        view = tables.UnitStatusView(session.as_of, book.units[unit_name], own, leads, rates,
+                                     taken(session.measures, session.as_of, unit_name))
     elif matrix:
         units, cell = engine.state_matrix(book, obligations)
         view = tables.MatrixView(campaign(book, session.as_of), [t.id for t in book.tasks], units, cell)

@@ -20,8 +20,9 @@ def assess(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.
 
     session = open_session(data, as_of)
     book = session.book
-    standings = scoring.assess(book, session.obligations(), session.as_of)
-    render(AssessView(campaign(book, session.as_of), standings, scoring.GROUP_NAMES, book.plan.assessment.scoring),
+    standings = scoring.assess(book, session.obligations(), session.as_of, session.measures)
+    rules = book.plan.assessment
+    render(AssessView(campaign(book, session.as_of), standings, scoring.GROUP_NAMES, rules.scoring, rules.escalation),
            fmt.value)
 
 
@@ -41,7 +42,7 @@ def bulletin(
 
     kind = doc.output_kind(output)  # a bad file name is a usage error, before any data is read
     session = open_session(data, as_of)
-    summary = overview.compute(session.book, session.obligations(), session.as_of)
+    summary = overview.compute(session.book, session.obligations(), session.as_of, session.measures)
     basis = None
     if appendix:
         reports = [r for r in session.records("reports") if r.date <= session.as_of]
@@ -70,7 +71,7 @@ def export(output: Annotated[Path, typer.Option("--output", "-o", help="输出�
 
     kind = workbook.output_kind(output)
     session = open_session(data, as_of)
-    summary = overview.compute(session.book, session.obligations(), session.as_of)
+    summary = overview.compute(session.book, session.obligations(), session.as_of, session.measures)
     reports = sorted((r for r in session.records("reports") if r.date <= session.as_of), key=record_order)
     decided = reviews.decisions(session.reviews, session.as_of)
     kept = overview.records(session.book, summary.obligations, session.reports, session.reviews, decided,
@@ -94,7 +95,7 @@ def dashboard(
 
     page.output_kind(output)
     session = open_session(data, as_of)
-    summary = overview.compute(session.book, session.obligations(), session.as_of)
+    summary = overview.compute(session.book, session.obligations(), session.as_of, session.measures)
     content = page.html(summary, GROUP_NAMES, session.book.tasks).encode("utf-8")
     save.write_replace(output, lambda handle: handle.write(content))
     typer.echo(str(output))  # an output the user named, shown as named

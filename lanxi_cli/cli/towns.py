@@ -148,6 +148,7 @@ class SchemaKind(StrEnum):  # io.schema.KINDS (tested equal), named here so no m
     extension = "extension"
     exemption = "exemption"
     indicator = "indicator"
+    measure = "measure"
     withdrawal = "withdrawal"
     liaisons = "liaisons"
     notice = "notice"
@@ -155,8 +156,8 @@ class SchemaKind(StrEnum):  # io.schema.KINDS (tested equal), named here so no m
 
 def schema(
     kind: Annotated[SchemaKind, typer.Argument(
-        help="哪种文件：plan、tasks、report，或 review、extension、exemption、indicator、withdrawal、liaisons、"
-             "notice")],
+        help="哪种文件：plan、tasks、report，或 review、extension、exemption、indicator、measure、withdrawal、"
+             "liaisons、notice")],
 ) -> None:
     """打印数据文件的 JSON Schema（格式说明），供编辑器边写边检查（见 README.md）。"""
     import sys

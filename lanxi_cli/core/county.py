@@ -52,6 +52,7 @@ class TownRow:
     units: int  # units holding obligations, as `status` lists them
     counts: dict[str, int]
     worst: Worst | None  # the lowest-scored village or community, if the town has any
+    rates: object = None  # engine.Rates of the whole town, as every other output counts them
 
     @property
     def total(self) -> int:
@@ -59,8 +60,12 @@ class TownRow:
 
     @property
     def rate(self) -> float | None:
-        """Completed (on time or late) over all obligations; None when there are none."""
-        return (self.counts["done"] + self.counts["late"]) / self.total if self.total else None
+        """完成率: completed over the scored obligations due (engine.Rates); None while nothing is due."""
+        return self.rates.rate if self.rates is not None else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.rates.on_time_rate if self.rates is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,11 +81,12 @@ def town_row(town: str, book, obligations, as_of: dt.date) -> TownRow:
     from lanxi_cli.core.engine import tally, town_tally
 
     whole = town_tally(obligations, as_of)
-    villages = [s for s in assess(book, obligations, as_of) if s.group == "villages"]
+    villages = [s for s in assess(book, obligations, as_of) if s.group == "villages" and s.score is not None]
     worst = min(villages, key=lambda s: (s.score, -s.tally.overdue), default=None)
     return TownRow(
         town, len(tally(book, obligations, as_of)), {state: getattr(whole, state) for state in STATES},
         None if worst is None else Worst(worst.unit, round(float(worst.score), 2), worst.tally.overdue),
+        whole.rates,
     )
 
 

@@ -163,12 +163,12 @@ class Organisation:
 
 @dataclass(frozen=True, slots=True)
 class Scoring:
-    """The assessment score, on 100 points (see lanxi_cli.core.assess for the formula).
+    """The assessment score, on 100 points, over the scored obligations due by
+    the as-of day (see lanxi_cli.core.assess for the formula).
 
     An obligation completed on time earns 1, a late one `late`; `punctual`
-    weighs the share of already-due obligations that are not overdue.
-    `book` checks punctual <= late and punctual < 1 - late, which keeps the
-    contract's ranking properties.
+    weighs the share of those due that are not overdue. `book` checks
+    punctual <= late and punctual < 1 - late.
     """
 
     __pydantic_config__ = FORBID
@@ -180,21 +180,26 @@ class Scoring:
 
 @dataclass(frozen=True, slots=True)
 class Lights:
-    """红黄绿: a unit's light from its number of overdue obligations."""
+    """红黄绿 by the share of a unit's scored obligations due that are overdue:
+    green with none, yellow up to `red_above`, red above it."""
 
     __pydantic_config__ = FORBID
-    yellow: Annotated[int, Ge(1)] = 1  # overdue items from which the light is yellow
-    red: Annotated[int, Ge(1)] = 3  # ... and red
+    red_above: Annotated[float, Gt(0), Lt(1)] = 0.2
+    yellow: int | None = None  # obsolete: counts of overdue items; `check` names the replacement
+    red: int | None = None  # obsolete, as `yellow`
     text: str = ""
     basis: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Escalate:
-    """When a unit is proposed for a measure of `Assessment.escalation`."""
+    """When a unit is proposed for a measure of `Assessment.escalation`: one
+    threshold per measure, mildest first, rising, each a share of the unit's
+    scored obligations due that are overdue."""
 
     __pydantic_config__ = FORBID
-    overdue: tuple[Annotated[int, Ge(1)], ...] = ()  # one threshold per measure, mildest first, rising
+    overdue_share: tuple[Annotated[float, Gt(0), Le(1)], ...] = (0.2, 0.4, 0.6, 0.8)
+    overdue: tuple[int, ...] | None = None  # obsolete: counts of overdue items; `check` names the replacement
     bottom: Annotated[int, Ge(0)] = 0  # the last N of a ranking group get at least the mildest measure
     kinds: tuple[UnitKind, ...] = ("village", "community")  # who measures are proposed for
     text: str = ""
@@ -549,6 +554,22 @@ class IndicatorValue(Record):
     date: dt.date
     by: Text
     note: str = ""
+    recorded: str = ""
+    file: str = ""  # set by the loader, never read from the file
+
+
+@dataclass(frozen=True, slots=True)
+class MeasureTaken(Record):
+    """A 督办 measure actually taken on a unit (提醒, 约谈, 述职, 通报: plan.yaml
+    `assessment.escalation`), counting from its date: `assess` proposes at most
+    one step above the last one recorded."""
+
+    __pydantic_config__ = FORBID
+    unit: Text
+    kind: Text
+    date: dt.date
+    note: str = ""
+    by: str = ""
     recorded: str = ""
     file: str = ""  # set by the loader, never read from the file
 

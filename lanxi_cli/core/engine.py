@@ -296,9 +296,12 @@ def compute(
 
 @dataclass(slots=True)
 class Tally:
-    """One unit's obligations counted by state. `total` and `past_due` (due
-    before the as-of day) leave exempt obligations out; `verified` counts
-    completions whose claim the lead approved."""
+    """One unit's obligations counted by state. `total` leaves exempt
+    obligations out; `verified` counts completions whose claim the lead
+    approved. `unscored` counts the
+    obligations (exempt ones aside) that count toward no score or rate, and
+    `scored_due`, `scored_done` and `scored_late` the scored ones that are
+    due by the as-of day (`is_due`), which the rates are worked out over."""
 
     unit: str
     kind: str
@@ -308,8 +311,12 @@ class Tally:
     due_soon: int = 0
     open: int = 0
     exempt: int = 0
-    past_due: int = 0
     verified: int = 0
+    unscored: int = 0
+    unscored_overdue: int = 0
+    scored_due: int = 0
+    scored_done: int = 0
+    scored_late: int = 0
 
     @property
     def total(self) -> int:
@@ -319,11 +326,57 @@ class Tally:
     def completed(self) -> int:
         return self.done + self.late
 
+    @property
+    def scored_overdue(self) -> int:
+        return self.overdue - self.unscored_overdue
+
+    @property
+    def rates(self) -> Rates:
+        return Rates(self.scored_due, self.scored_done, self.scored_late)
+
     def add(self, ob: Obligation, as_of: dt.date) -> None:
         setattr(self, ob.state, getattr(self, ob.state) + 1)
-        if not ob.exempt:
-            self.past_due += ob.due < as_of
-            self.verified += ob.verification == "verified"
+        if ob.exempt:
+            return
+        self.verified += ob.verification == "verified"
+        if not ob.scored:
+            self.unscored += 1
+            self.unscored_overdue += ob.state == State.overdue
+        elif is_due(ob, as_of):
+            self.scored_due += 1
+            self.scored_done += ob.state == State.done
+            self.scored_late += ob.state == State.late
+
+    def __iadd__(self, other: Tally) -> Tally:
+        for name in self.__dataclass_fields__:
+            if name not in ("unit", "kind"):
+                setattr(self, name, getattr(self, name) + getattr(other, name))
+        return self
+
+
+def is_due(ob: Obligation, as_of: dt.date) -> bool:
+    """Due by the as-of day, as the rates and the score count it: due before
+    it, or due on it and already completed (a task due today is not yet late)."""
+    return ob.due < as_of or (ob.due == as_of and ob.completed)
+
+
+@dataclass(frozen=True, slots=True)
+class Rates:
+    """The contract's two completion rates, one meaning everywhere, over the
+    scored obligations due by the as-of day (exempt ones left out):
+    完成率 = (done + late) ÷ due, 按时完成率 = done ÷ due; None while nothing is due."""
+
+    due: int
+    done: int
+    late: int
+
+    @property
+    def rate(self) -> float | None:
+        return (self.done + self.late) / self.due if self.due else None
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return self.done / self.due if self.due else None
 
 
 def tally(book: Book, obligations, as_of: dt.date, scored_only: bool = False) -> list[Tally]:
@@ -341,7 +394,7 @@ def tally(book: Book, obligations, as_of: dt.date, scored_only: bool = False) ->
 
 
 def town_tally(obligations, as_of: dt.date) -> Tally:
-    """Every obligation of the town in one tally."""
+    """Every obligation of the town in one tally (its rates are the town's)."""
     total = Tally("", "")
     for ob in obligations:
         total.add(ob, as_of)

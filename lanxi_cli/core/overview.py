@@ -30,6 +30,22 @@ class Campaign:
     def days_left(self) -> int:
         return max(0, (self.end - self.as_of).days)
 
+    def sentence(self) -> str:
+        """Where the campaign stands, as the 通报 says it: right before, during
+        and after it, with or without phases."""
+        span = f"本次专项行动自{cn_date(self.start)}至{cn_date(self.end)}"
+        if self.stage == "before":
+            return f"{span}，尚未开始，距活动开始还有{(self.start - self.as_of).days}天。"
+        if self.stage == "after":
+            return f"{span}，已于{cn_date(self.end)}结束。"
+        now = f"现处于{self.phase}" if self.phase else "正在进行"
+        left = f"距活动结束还有{self.days_left}天" if self.days_left else "今天是活动的最后一天"
+        return f"{span}，{now}，{left}。"
+
+
+def cn_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
 
 def campaign(book, as_of: dt.date) -> Campaign:
     plan = book.plan
@@ -53,8 +69,10 @@ class Overview:
     obligations: list  # engine.Obligation, plan order
     tasks: list  # engine.TaskRow
     units: list  # engine.Tally, one per unit, display order
-    standings: list  # assess.Standing
-    totals: object  # engine.Tally of the whole town: exempt obligations in no total, past_due among them
+    standings: list  # assess.Standing, the assessor left out
+    totals: object  # engine.Tally of the whole town: exempt obligations in no total; its rates are the town's
+    taken: list = field(default_factory=list)  # domain.MeasureTaken recorded on or before the as-of day, oldest first
+    praised: dict = field(default_factory=dict)  # group → its 进度较快的单位 (assess.praised)
     overdue: dict[str, list] = field(default_factory=dict)  # unit → its overdue obligations, display order
     timeline: list[Point] = field(default_factory=list)
     upcoming: list = field(default_factory=list)  # (due day, task, [units]) for the next deadlines
@@ -62,11 +80,14 @@ class Overview:
 
 
 NEXT_DAYS = 14  # upcoming deadlines: those within two weeks of the as-of day
+LEADERS = 3  # 进度较快的单位: at most the first this many places of each ranking group
 
 
-def compute(book, obligations, as_of: dt.date) -> Overview:
+def compute(book, obligations, as_of: dt.date, measures=()) -> Overview:
+    """`measures`: the 督办 measures recorded that count (snapshot.measures), any date."""
     from lanxi_cli.core import engine
-    from lanxi_cli.core.assess import assess
+    from lanxi_cli.core.assess import assess, praised
+    from lanxi_cli.core.measures import taken
 
     counted = [ob for ob in obligations if ob.state != State.exempt]
     overdue: dict[str, list] = defaultdict(list)
@@ -74,13 +95,16 @@ def compute(book, obligations, as_of: dt.date) -> Overview:
         if ob.state == State.overdue:
             overdue[ob.unit].append(ob)
     order = sorted(overdue, key=lambda n: engine.unit_order(book, n))
+    standings = assess(book, obligations, as_of, measures)
     return Overview(
         campaign=campaign(book, as_of),
         obligations=obligations,
         tasks=engine.task_rows(book, obligations),
         units=engine.tally(book, obligations, as_of),
-        standings=assess(book, obligations, as_of),
+        standings=standings,
         totals=engine.town_tally(obligations, as_of),
+        taken=taken(measures, as_of),
+        praised=praised(standings, LEADERS),
         overdue={unit: overdue[unit] for unit in order},
         timeline=timeline(book, counted, as_of),
         upcoming=upcoming(book, counted, as_of),
@@ -223,14 +247,3 @@ def records(book, obligations, reports, reviews, decided: dict[str, str], as_of:
         out[key] = Record(mine[-1], evidence, max(closing, key=lambda v: v.date) if closing else None)
     return out
 
-
-def unit_rates(overview, unit: str) -> tuple[float | None, float | None]:
-    """完成率 and 按时完成率 of `unit`, as the contract defines them: (done + late) ÷ scored obligations
-    due and done ÷ the same, "due" being due before the as-of day or due on it and completed; exempt
-    ones left out; None while nothing is due. (The tally's rates, issue 22, take this place once landed.)"""
-    as_of = overview.campaign.as_of
-    due = [ob for ob in overview.obligations if ob.unit == unit and ob.scored and not ob.exempt
-           and (ob.due < as_of or (ob.due == as_of and ob.completed))]
-    if not due:
-        return None, None
-    return (sum(ob.completed for ob in due) / len(due), sum(ob.state == State.done for ob in due) / len(due))

@@ -272,18 +272,33 @@ class Book:
 def _assessment_faults(rules) -> list[Fault]:
     """Cross-field rules of plan.yaml `assessment` that a field type cannot say."""
     faults = []
-    scoring, lights, escalate = rules.scoring, rules.lights, rules.escalate
+    scoring, escalate = rules.scoring, rules.escalate
     if scoring.punctual > scoring.late or scoring.punctual >= 1 - scoring.late:
         faults.append(Fault("plan", ("assessment", "scoring", "punctual"),
-                            "punctual 不得大于 late，且须小于 1 − late，否则排名可能违背“按时完成多者在前”"))
-    if lights.red < lights.yellow:
-        faults.append(Fault("plan", ("assessment", "lights", "red"), "red 不得小于 yellow"))
-    if escalate.overdue and len(escalate.overdue) != len(rules.escalation):
-        faults.append(Fault("plan", ("assessment", "escalate", "overdue"),
-                            f"应为 escalation 的每项措施各给一个门槛（共{len(rules.escalation)}个）"))
-    if any(a >= b for a, b in zip(escalate.overdue, escalate.overdue[1:], strict=False)):
-        faults.append(Fault("plan", ("assessment", "escalate", "overdue"), "门槛应由轻到重逐项递增"))
+                            "punctual 不得大于 late，且须小于 1 − late"))
+    shares = escalate.overdue_share
+    if any(a >= b for a, b in zip(shares, shares[1:], strict=False)):
+        faults.append(Fault("plan", ("assessment", "escalate", "overdue_share"), "门槛应由轻到重逐项递增"))
     return faults
+
+
+# Keys plan.yaml no longer reads, with what replaced them (`check` names them; queries ignore them).
+OBSOLETE = {
+    ("assessment", "escalate", "overdue"): "已不再使用（原为已逾期项数门槛）；请改用 overdue_share："
+                                           "已到期计分事项中已逾期的比例，每项措施一个，如 [0.2, 0.4, 0.6, 0.8]",
+    ("assessment", "lights", "yellow"): "已不再使用（原为已逾期项数）；请改用 red_above：已到期计分事项中"
+                                        "已逾期的比例超过此值亮红灯，不超过亮黄灯，无逾期亮绿灯，如 0.2",
+    ("assessment", "lights", "red"): "已不再使用（原为已逾期项数）；请改用 red_above，如 0.2",
+}
+
+
+def obsolete_keys(plan) -> list[Fault]:
+    """The keys of OBSOLETE that plan.yaml still sets."""
+    rules = plan.assessment
+    found = {("assessment", "escalate", "overdue"): rules.escalate.overdue,
+             ("assessment", "lights", "yellow"): rules.lights.yellow,
+             ("assessment", "lights", "red"): rules.lights.red}
+    return [Fault("plan", path, OBSOLETE[path]) for path, value in found.items() if value is not None]
 
 
 def period_choices(book: Book, task: Task, option: str = "period") -> str:

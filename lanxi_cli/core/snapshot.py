@@ -22,6 +22,7 @@ _SKIPPED = {
     "reports": "已跳过此报告", "extensions": "已跳过此延期申请", "exemptions": "已跳过此不适用申请",
     "reviews": "已跳过此审核", "indicators": "已跳过此指标记录", "withdrawals": "已跳过此撤回记录",
     "notices": "已跳过此督办通知单记录",
+    "measures": "已跳过此督办措施记录",
 }
 
 
@@ -183,6 +184,11 @@ class Snapshot:
     def indicators(self) -> list:
         return self._counted("indicators")
 
+    @property
+    def measures(self) -> list:
+        """督办 measures recorded (lanxi measure record) that count, any date."""
+        return self._counted("measures")
+
     def obligations(self) -> list:
         """Every obligation with its state on the as-of day (computed once)."""
         if "obligations" not in self._loaded:
@@ -282,4 +288,7 @@ def check(data_dir: Path) -> tuple[Book | None, list, list[Problem]]:
                 message = f"记录编号 {record.id} 与 {first.file} 重复；编号（文件名）须在数据目录中唯一"
                 found.append(Problem(record.file, None, message))
     found += corrections.problems(snap.corrections, seen, snap.records("reports"))
+    from lanxi_cli.io.load import obsolete_problems
+
+    found += obsolete_problems(data_dir, snap.book)
     return snap.book, snap.reports, snap.problems + found

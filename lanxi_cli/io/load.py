@@ -12,6 +12,7 @@ from lanxi_cli.io.locate import (
     EXEMPTIONS_DIR,
     EXTENSIONS_DIR,
     INDICATORS_DIR,
+    MEASURES_DIR,
     NOTICES_DIR,
     PLAN_FILE,
     REPORTS_DIR,
@@ -153,6 +154,21 @@ def load_book(data_dir: Path):
     return book
 
 
+def obsolete_problems(data_dir: Path, book) -> list[Problem]:
+    """The keys plan.yaml still sets that lanxi no longer reads (plan_index.OBSOLETE),
+    each named with its replacement, for `check` alone: queries ignore them."""
+    from lanxi_cli.core.plan_index import obsolete_keys
+    from lanxi_cli.io import yamlio
+
+    faults = obsolete_keys(book.plan)
+    if not faults:
+        return []
+    path = data_dir / PLAN_FILE
+    shown = display_path(path, data_dir)
+    _data, lines = yamlio.parse(yamlio.read_text(path, MAX_PLAN_BYTES, shown, data_dir), shown, lines=True)
+    return [Problem(shown, yamlio.line_of(lines, f.path), f"{yamlio.dotted(f.path)}: {f.message}") for f in faults]
+
+
 _CHUNK = 1000  # files validated in one pydantic call; bounds the memory held
 
 
@@ -265,6 +281,7 @@ _CLASSES = {
     REPORTS_DIR: "Report", REVIEWS_DIR: "Review", EXTENSIONS_DIR: "Extension",
     EXEMPTIONS_DIR: "Exemption", INDICATORS_DIR: "IndicatorValue", WITHDRAWALS_DIR: "Withdrawal",
     NOTICES_DIR: "Notice",
+    MEASURES_DIR: "MeasureTaken",
 }
 KINDS = tuple(_CLASSES)
 
@@ -293,6 +310,10 @@ def record_faults(kind: str, book, subjects=None):
         return partial(indicator_faults, book)
     if kind == NOTICES_DIR:
         return partial(notice_faults, book)
+    if kind == MEASURES_DIR:
+        from lanxi_cli.core.measures import measure_faults
+
+        return partial(measure_faults, book)
     if kind == WITHDRAWALS_DIR:
         return lambda w: (replace(w, subject=id_of(w.subject)), [])
     if kind == REVIEWS_DIR:

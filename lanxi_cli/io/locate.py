@@ -18,6 +18,7 @@ REVIEWS_DIR = "reviews"
 EXTENSIONS_DIR = "extensions"
 EXEMPTIONS_DIR = "exemptions"
 INDICATORS_DIR = "indicators"
+MEASURES_DIR = "measures"  # 督办措施 taken (lanxi measure record)
 WITHDRAWALS_DIR = "withdrawals"
 NOTICES_DIR = "notices"  # 督办通知单 issued, one file each
 LIAISONS_FILE = "liaisons.yaml"  # written by `lanxi unit liaison`; overrides plan.yaml's liaisons

@@ -125,12 +125,13 @@ def _assessment(draft) -> list[str]:
     return [
         "# 考核评估：计分、亮灯和督办的规则。下面是 lanxi 的默认规则，basis 说明出处；",
         "# 通知规定了考核单位（assessor）或督办措施（escalation，由轻到重，如 [提醒, 约谈, 通报]）时请补上，",
-        "# 并在 escalate.overdue 中为每项措施给一个已逾期项数门槛（由轻到重递增）。",
+        "# 并在 escalate.overdue_share 中为每项措施给一个门槛：已到期计分事项中已逾期的比例（由轻到重递增）。",
         "assessment:",
         "  escalation: []",
         f"  scoring: {_flow({'late': 0.6, 'punctual': 0.3, 'basis': own})}",
-        f"  lights: {_flow({'yellow': 1, 'red': 3, 'basis': own})}",
-        f"  escalate: {_flow({'overdue': [], 'bottom': 0, 'kinds': ['village', 'community'], 'basis': own})}",
+        f"  lights: {_flow({'red_above': 0.2, 'basis': own})}",
+        "  escalate: " + _flow({"overdue_share": [0.2, 0.4, 0.6, 0.8], "bottom": 0, "kinds": ["village", "community"],
+                                "basis": own}),
     ]
 
 

@@ -72,18 +72,22 @@ TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {
         "text": "原文", "lead_unit": "牵头单位", "leader": "组长", "deputies": "副组长",
         "office": "办公室", "task_forces": "工作专班", "village_offices": "各村（社区）的专项办",
     }),
-    "Scoring": ("计分", "百分制考核得分的参数。", {
+    "Scoring": ("计分", "百分制考核得分的参数（按截至当日已到期的计分事项计）。", {
         "late": "逾期完成一项计几分（0 到 1 之间，按时完成计 1）",
-        "punctual": "守时分的权重（须不大于 late，且小于 1 − late）",
+        "punctual": "守时分的权重：乘以已到期事项中未逾期的比例（须不大于 late，且小于 1 − late）",
         "text": "说明",
         "basis": "依据：出自方案原文，还是本项目自定的规则",
     }),
-    "Lights": ("亮灯", "按已逾期项数亮红黄绿灯。", {
-        "yellow": "已逾期达到几项亮黄灯", "red": "已逾期达到几项亮红灯", "text": "说明",
+    "Lights": ("亮灯", "按已到期计分事项中已逾期的比例亮红黄绿灯。", {
+        "red_above": "已逾期比例超过此值亮红灯（0 到 1，如 0.2）；有逾期而不超过此值亮黄灯，无逾期亮绿灯",
+        "yellow": "已不再使用（原为亮黄灯的已逾期项数），请改用 red_above",
+        "red": "已不再使用（原为亮红灯的已逾期项数），请改用 red_above", "text": "说明",
         "basis": "依据：出自方案原文，还是本项目自定的规则",
     }),
     "Escalate": ("督办", "何时提请督办措施。", {
-        "overdue": "每项措施的已逾期项数门槛，由轻到重递增",
+        "overdue_share": "每项措施的门槛：已到期计分事项中已逾期的比例（0 到 1），由轻到重递增，"
+                         "默认 [0.2, 0.4, 0.6, 0.8]",
+        "overdue": "已不再使用（原为已逾期项数门槛），请改用 overdue_share",
         "bottom": "各排名组末几名中有逾期事项的单位至少提请最轻的措施",
         "kinds": "对哪些类型的单位提请措施，默认 [village, community]（村、社区）",
         "text": "说明",
@@ -180,6 +184,10 @@ TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {
         "measure": "指标名称", "value": "测量值", "date": "日期 YYYY-MM-DD", "by": "记录人", "note": "说明",
         "recorded": "写入时间（由 lanxi 填写）",
     }),
+    "MeasureTaken": ("督办措施记录", "对一个单位实际采取的督办措施（每份一个文件），自其日期起计。", {
+        "unit": "单位", "kind": "措施：plan.yaml assessment.escalation 中的一项，如 提醒、约谈、述职、通报",
+        "date": "采取措施的日期 YYYY-MM-DD", "note": "说明", "by": "经办人", "recorded": "写入时间（由 lanxi 填写）",
+    }),
     "Withdrawal": ("撤回", "撤回一份记录：它不再计入任何统计，原文件保留（每份一个文件）。", {
         "subject": "被撤回记录的编号（文件名去掉 .yaml）", "reason": "撤回的原因", "date": "日期 YYYY-MM-DD",
         "by": "撤回人", "recorded": "写入时间（由 lanxi 填写）",
@@ -201,8 +209,8 @@ LOADER_FIELDS = {"file"}  # set by the loader from the file's path, never writte
 # kind (as `lanxi schema KIND` names it) → the domain dataclass that validates that file
 KINDS = {
     "plan": "Plan", "tasks": "Task", "report": "Report", "review": "Review", "extension": "Extension",
-    "exemption": "Exemption", "indicator": "IndicatorValue", "withdrawal": "Withdrawal", "liaisons": "LiaisonEntry",
-    "notice": "Notice",
+    "exemption": "Exemption", "indicator": "IndicatorValue", "measure": "MeasureTaken",
+    "withdrawal": "Withdrawal", "liaisons": "LiaisonEntry", "notice": "Notice",
 }
 LISTS = {  # files that are a list of one dataclass: the file's own title
     "Task": ("任务清单（tasks.yaml）", "任务清单：每项任务一段，按类别和事项编号排列。"),

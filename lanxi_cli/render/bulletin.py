@@ -31,10 +31,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from lanxi_cli.core.domain import State, id_order, task_label
-from lanxi_cli.render.words import LIGHT_NAMES, period_name
+from lanxi_cli.core.overview import cn_date
+from lanxi_cli.render.words import LIGHT_NAMES, percent, period_name
 
 SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "markdown", ".docx": "docx"}
-LEADERS = 3  # units ahead: at most this many per ranking group
 NUMERALS = "一二三四五六七八九十"
 CHART_SERIES = (("done", "按时完成"), ("late", "逾期完成"), ("overdue", "已逾期"), ("pending", "未到期"))
 RANKING_HEAD = ("名次", "单位", "得分", "完成率", "灯")
@@ -73,10 +73,6 @@ class Bulletin:
     charts: list[GroupChart] = field(default_factory=list)  # one per `chart` block, in order
 
 
-def cn_date(day: dt.date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def issuer_of(plan) -> str:
     """The office that issues the 通报: the campaign office's unit (else the assessor), in the town."""
     office = plan.organisation.office.unit if plan.organisation.office else ""
@@ -99,9 +95,9 @@ def build(book, overview, basis=None, number: str | None = None, issue: str | No
     sections = [
         ("总体进展", _progress(overview, plan)),
         ("考核排名", _ranking(overview, GROUP_NAMES, charts)),
-        ("进度较快的单位", _ahead(overview, GROUP_NAMES)),
+        ("进度较快的单位", _ahead(overview.praised, GROUP_NAMES)),
         ("进度滞后的单位", _behind(overview)),
-        ("督办措施", _escalations(plan, overview.standings)),
+        ("督办措施", _taken(overview.taken) + _escalations(plan, overview.standings)),
         ("近期截止事项", _next(book, overview.upcoming)),
     ]
     stuck = _blocked(book, overview.obligations)
@@ -149,32 +145,22 @@ def _charts(overview, group_names) -> list[GroupChart]:
 
 
 def _progress(overview, plan) -> list[Block]:
-    c = overview.campaign
-    when = f"现处于{c.phase}" if c.phase else ("活动尚未开始" if c.stage == "before" else "活动已结束")
     count = overview.totals  # exempt obligations count in no total
-    due = count.past_due
+    rates = count.rates
     tasks_done = sum(1 for r in overview.tasks if r.state == State.done)
     tasks_overdue = sum(1 for r in overview.tasks if r.state == State.overdue)
-    rate = f"，已到期事项完成率{100 * (due - count.overdue) / due:.1f}%" if due else ""
+    rate = (f"，完成率{percent(rates.rate)}、按时完成率{percent(rates.on_time_rate)}"
+            f"（按截至当日已到期的{rates.due}项计分事项计）") if rates.due else "，尚无已到期的计分事项"
     exempt = f"（另有{count.exempt}项经批准不适用，不计入）" if count.exempt else ""
     blocks = [
-        Block("para", f"本次专项行动自{cn_date(c.start)}至{cn_date(c.end)}，{when}"
-                      + (f"，距活动结束还有{c.days_left}天。" if c.stage == "during" else "。")),
-        Block("para", f"全镇各单位承担任务事项（单位×任务×周期）共{count.total}项{exempt}，已到期{due}项{rate}。"
+        Block("para", overview.campaign.sentence()),
+        Block("para", f"全镇各单位承担任务事项（单位×任务×周期）共{count.total}项{exempt}{rate}。"
                       f"已完成{count.completed}项，其中按时完成{count.done}项、逾期完成{count.late}项；"
                       f"逾期未完成{count.overdue}项；{plan.due_soon_days}日内到期{count.due_soon}项。"
                       f"任务清单{len(overview.tasks)}项任务中，已全部完成{tasks_done}项，"
                       f"有单位逾期未完成{tasks_overdue}项。"),
     ]
     return blocks
-
-
-def _rate(unit: str, overview) -> str:
-    """完成率 of a unit, as people read it."""
-    from lanxi_cli.core.overview import unit_rates
-
-    rate = unit_rates(overview, unit)[0]
-    return "—" if rate is None else f"{100 * rate:.1f}%"
 
 
 def _ranking(overview, group_names, charts) -> list[Block]:
@@ -190,7 +176,7 @@ def _ranking(overview, group_names, charts) -> list[Block]:
             out.append(Block("subheading", f"（{NUMERALS[i]}）{name}"))
         rows = [RANKING_HEAD] + [
             ("—" if s.rank is None else str(s.rank), s.unit, "—" if s.score is None else f"{float(s.score):.1f}",
-             _rate(s.unit, overview), LIGHT_NAMES[s.light]) for s in members]
+             percent(s.tally.rates.rate), LIGHT_NAMES[s.light]) for s in members]
         out.append(Block("table", f"{name}排名", tuple(rows), tuple(s.light for s in members)))
         chart = by_title.get(_chart_title(name, overview.campaign.as_of))
         if chart:
@@ -202,19 +188,15 @@ def _chart_title(group_name: str, as_of: dt.date) -> str:
     return f"{group_name}任务完成情况（截至{cn_date(as_of)}）"
 
 
-def _ahead(overview, group_names) -> list[Block]:
-    """The best-placed units of each group that have completed something and owe
-    nothing overdue that is scored: a unit named here is never named as behind
-    or for a measure."""
-    behind = {unit for unit, obs in overview.overdue.items() if any(ob.scored for ob in obs)}
+def _ahead(praised, group_names) -> list[Block]:
+    """The units core.assess.praised names, group by group."""
     out = []
     for group, name in group_names.items():
-        leaders = [s for s in overview.standings if s.group == group and s.rank <= LEADERS
-                   and s.tally.completed and s.unit not in behind]
+        leaders = praised.get(group)
         if leaders:
             names = "、".join(f"{s.unit}（{float(s.score):.1f}分）" for s in leaders)
             out.append(Block("item", f"{name}：{names}。"))
-    return out or [Block("para", "本期暂无已完成事项且无逾期事项的单位。")]
+    return out or [Block("para", "本期暂无排名靠前、已有完成事项且无逾期事项的单位。")]
 
 
 def _behind(overview) -> list[Block]:
@@ -235,11 +217,14 @@ def _behind(overview) -> list[Block]:
         out.append(Block("para", "以下逾期事项不计入考核（方案印发前到期，或由牵头单位开展、不计分的任务），"
                                  "仍请办理："))
         out += _owing(unscored)
-    tasks = {ob.task.id: ob.task for obs in overview.overdue.values() for ob in obs}
+    tasks, dues = {}, defaultdict(set)
+    for ob in (ob for obs in overview.overdue.values() for ob in obs):
+        tasks[ob.task.id] = ob.task
+        dues[ob.task.id].add(ob.due)
     out.append(Block("para", "上述逾期事项的任务要求如下："))
     for task_id in sorted(tasks, key=id_order):
-        task = tasks[task_id]
-        out.append(Block("item", f"{task.id} {task.text}（完成时限：{task.deadline_text}）"))
+        days = "、".join(cn_date(day) for day in sorted(dues[task_id]))
+        out.append(Block("item", f"{task_id} {tasks[task_id].text}（逾期事项的截止日期：{days}）"))
     return out
 
 
@@ -263,16 +248,24 @@ def _owing(overdue: dict[str, list]) -> list[Block]:
 
 
 def _overdue_items(obligations) -> str:
-    """`1.1 制定方案、6.3 新媒体发布（2020年8月）`: the tasks by their labels, with the periods of recurring ones."""
+    """`1.1 制定方案（9月3日到期）、6.3 新媒体发布（2020年8月，8月31日到期）`: the tasks by their labels,
+    each overdue occurrence with its period (recurring tasks) and the day it fell due."""
     by_task: dict[str, list] = defaultdict(list)
     for ob in obligations:
         by_task[ob.task.id].append(ob)
     parts = []
     for obs in by_task.values():
-        labels = [period_name(o.occ.label) for o in obs if o.occ.label]
-        name = task_label(obs[0].task)
-        parts.append(f"{name}（{'、'.join(labels)}）" if labels else name)
+        days = [f"{period_name(o.occ.label)}，" * bool(o.occ.label) + f"{o.due.month}月{o.due.day}日到期" for o in obs]
+        parts.append(f"{task_label(obs[0].task)}（{'；'.join(days)}）")
     return "、".join(parts)
+
+
+def _taken(taken) -> list[Block]:
+    """The measures recorded so far (lanxi measure record), oldest first."""
+    if not taken:
+        return []
+    lines = [f"{cn_date(m.date)}，{m.unit}：{m.kind}" + (f"（{m.note}）" if m.note else "") + "。" for m in taken]
+    return [Block("para", "已采取的督办措施："), *(Block("item", line) for line in lines)]
 
 
 def _escalations(plan, standings) -> list[Block]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from html import escape
 
-from lanxi_cli.render.words import LIGHT_NAMES, STATE_INKS, STATE_MARKS, STATE_NAMES, STATE_ORDER, period_name
+from lanxi_cli.render.words import LIGHT_NAMES, STATE_INKS, STATE_MARKS, STATE_NAMES, STATE_ORDER, percent, period_name
 
 # The states' colours, as in the matrix: told apart with any colour-vision deficiency (words.STATE_INKS).
 CHART_COLOURS = {state: f"#{ink}" for state, ink in STATE_INKS.items()}
@@ -82,8 +82,6 @@ def _light(light: str) -> str:
 
 def _ranking(overview, group_names) -> str:
     """Each group's ranking: 名次, 单位, 得分, 完成率, 灯 (a word and a mark besides the colour)."""
-    from lanxi_cli.core.overview import unit_rates
-
     out = []
     for group, name in group_names.items():
         members = [s for s in overview.standings if s.group == group]
@@ -91,10 +89,9 @@ def _ranking(overview, group_names) -> str:
             continue
         rows = []
         for s in members:
-            rate = unit_rates(overview, s.unit)[0]
-            rows.append(f'<tr data-unit="{escape(s.unit)}"><td class=num>{s.rank}</td><td>{escape(s.unit)}</td>'
-                        f"<td class=num>{float(s.score):.1f}</td>"
-                        f"<td class=num>{'—' if rate is None else f'{100 * rate:.1f}%'}</td>"
+            rows.append(f'<tr data-unit="{escape(s.unit)}"><td class=num>{s.rank or "—"}</td><td>{escape(s.unit)}</td>'
+                        f"<td class=num>{'—' if s.score is None else f'{float(s.score):.1f}'}</td>"
+                        f"<td class=num>{percent(s.rates.rate)}</td>"
                         f"<td>{_light(s.light)}</td></tr>")
         out.append(f'<h3>{escape(name)}</h3><table class="ranking"><tr><th>名次</th><th>单位</th><th>得分</th>'
                    f"<th>完成率</th><th>灯</th></tr>{''.join(rows)}</table>")
@@ -120,13 +117,18 @@ def _blocked(overview) -> str:
 
 
 def _measures(overview) -> str:
-    """The 督办 steps the assessment proposes, unit by unit, with the reasons."""
+    """The 督办 measures taken (lanxi measure record), then those the assessment proposes now."""
+    taken = "".join(f"<tr><td>{m.date}</td><td>{escape(m.unit)}</td><td>{escape(m.kind)}</td>"
+                    f"<td>{escape(m.note)}</td></tr>" for m in overview.taken)
+    head = "<tr><th>日期</th><th>单位</th><th>措施</th><th>说明</th></tr>"
+    out = f"<p>已采取的督办措施：</p><table>{head}{taken}</table>" if taken else "<p>尚未记录已采取的督办措施。</p>"
     chosen = [s for s in overview.standings if s.measure]
     if not chosen:
-        return "<p>本期无需提请督办措施。</p>"
+        return out + "<p>本期无需提请督办措施。</p>"
     rows = "".join(f"<tr><td>{escape(s.unit)}</td><td>{escape(s.measure)}</td><td>{escape('，'.join(s.reasons))}</td>"
                    f"<td>{_light(s.light)}</td></tr>" for s in chosen)
-    return f"<table><tr><th>单位</th><th>建议措施</th><th>理由</th><th>灯</th></tr>{rows}</table>"
+    return out + ("<p>建议提请的督办措施：</p><table><tr><th>单位</th><th>建议措施</th><th>理由</th><th>灯</th></tr>"
+                  f"{rows}</table>")
 
 
 def _where(c) -> str:
@@ -140,27 +142,35 @@ def _where(c) -> str:
 def _cards(overview) -> str:
     t = overview.totals  # exempt obligations count in no total
     cards = [("全部事项", t.total), ("已完成", t.completed), ("其中逾期完成", t.late), ("逾期未完成", t.overdue),
-             ("即将到期", t.due_soon), ("有逾期的单位", len(overview.overdue))]
+             ("即将到期", t.due_soon), ("有逾期的单位", len(overview.overdue)),
+             ("完成率", percent(t.rates.rate)), ("按时完成率", percent(t.rates.on_time_rate))]
     body = "".join(f'<div class="card">{escape(name)}<b>{n}</b></div>' for name, n in cards)
     return f'<div class="cards">{body}</div>'
 
 
 def _groups(overview, group_names) -> str:
-    kinds = {s.unit: s.group for s in overview.standings}
+    """Each group's units (by kind, the assessor among them) added up; 完成率 as everywhere (engine.Rates)."""
+    from lanxi_cli.core.domain import UNIT_GROUPS
+    from lanxi_cli.core.engine import Tally
+
+    kinds = {key: kinds for key, _, kinds in UNIT_GROUPS}
     rows = []
     for group, name in group_names.items():
-        members = [s for s in overview.units if kinds.get(s.unit) == group]
+        members = [t for t in overview.units if t.kind in kinds[group]]
         if not members:
             continue
-        total = sum(t.total for t in members)
-        done = sum(t.completed for t in members)
-        overdue = sum(t.overdue for t in members)
-        pct = 100 * done / total if total else 0
-        rows.append(f"<tr><td>{escape(name)}</td><td class=num>{len(members)}</td><td class=num>{total}</td>"
-                    f"<td class=num>{done}</td><td class=num>{overdue}</td>"
-                    f'<td><span class="bar"><i style="width:{pct:.1f}%"></i></span> {pct:.1f}%</td></tr>')
+        sums = Tally(name, "")
+        for t in members:
+            sums += t
+        rate = sums.rates.rate
+        width = f"{100 * rate:.1f}%" if rate is not None else "0"
+        rows.append(f"<tr><td>{escape(name)}</td><td class=num>{len(members)}</td><td class=num>{sums.total}</td>"
+                    f"<td class=num>{sums.completed}</td><td class=num>{sums.overdue}</td>"
+                    f'<td><span class="bar"><i style="width:{width}"></i></span> {percent(rate)}</td></tr>')
     head = "<tr><th>组别</th><th>单位数</th><th>事项</th><th>已完成</th><th>逾期未完成</th><th>完成率</th></tr>"
-    return f"<table>{head}{''.join(rows)}</table>"
+    note = ("<p class=meta>完成率 =（按时完成 + 逾期完成）÷ 截至当日已到期的计分事项"
+            "（方案印发前到期和不计分任务的事项、经批准不适用的事项不计入）；尚无已到期事项时为“—”。</p>")
+    return f"<table>{head}{''.join(rows)}</table>{note}"
 
 
 def _style(keys):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from lanxi_cli.render.bulletin import cn_date
+from lanxi_cli.core.overview import cn_date
 
 MAX_ROWS = 8  # tasks listed at most; the rest are counted
 LIGHT_BANDS = {  # light → (band colour, text colour, words)

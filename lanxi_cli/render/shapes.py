@@ -40,12 +40,21 @@ def task(row) -> dict:
 STATES = ("done", "late", "overdue", "due_soon", "open", "exempt")
 
 
+def rates(r) -> dict:
+    """The contract's two rates (engine.Rates) as fractions, null while nothing is due."""
+    from lanxi_cli.render.words import fraction
+
+    return {"rate": fraction(r.rate), "on_time_rate": fraction(r.on_time_rate)}
+
+
 def unit_summary(tally) -> dict:
-    """One unit's engine.Tally; `total` leaves exempt obligations out."""
+    """One unit's engine.Tally; `total` leaves exempt obligations out, `unscored`
+    counts those of the others that count toward no score or rate."""
     return {
         "unit": tally.unit, "kind": tally.kind, "total": tally.total,
         **{state: getattr(tally, state) for state in STATES},
-        "verified": tally.verified,
+        "verified": tally.verified, "unscored": tally.unscored, "unscored_overdue": tally.unscored_overdue,
+        "due": tally.scored_due, **rates(tally.rates),
     }
 
 
@@ -92,11 +101,15 @@ def lead(summary) -> dict:
 
 
 def standing(s) -> dict:
-    t = s.tally
+    """One unit of `assess`: its counts are of its scored obligations; `due` those due by the as-of day."""
+    t, last = s.tally, s.last
     return {
-        "unit": t.unit, "kind": t.kind, "score": round(float(s.score), 4), "rank": s.rank, "group": s.group,
-        "total": t.total, "done": t.done, "late": t.late, "overdue": t.overdue, "due_soon": t.due_soon,
-        "open": t.open, "exempt": t.exempt, "light": s.light, "measure": s.measure, "reasons": list(s.reasons),
+        "unit": t.unit, "kind": t.kind, "score": None if s.score is None else round(float(s.score), 4),
+        "rank": s.rank, "group": s.group, "total": t.total, "due": t.scored_due, "done": t.done, "late": t.late,
+        "overdue": t.overdue, "due_soon": t.due_soon, "open": t.open, "exempt": t.exempt, **rates(s.rates),
+        "overdue_share": None if s.share is None else round(float(s.share), 4), "light": s.light,
+        "measure": s.measure, "reasons": list(s.reasons), "held": s.held,
+        "last_measure": None if last is None else {"kind": last.kind, "date": last.date.isoformat(), "id": last.id},
     }
 
 
@@ -138,6 +151,12 @@ def exemption(ex, decision: str | None) -> dict:
             "decision": decision, "date": ex.date.isoformat(), "by": ex.by, "file": ex.file}
 
 
+def measure_taken(m) -> dict:
+    """A 督办 measure recorded (domain.MeasureTaken)."""
+    return {"id": m.id, "unit": m.unit, "kind": m.kind, "date": m.date.isoformat(), "note": m.note, "by": m.by,
+            "file": m.file}
+
+
 def missing(window: tuple[dt.date, dt.date] | None, units: list[str], owed: int) -> dict:
     shown = {"start": window[0].isoformat(), "end": window[1].isoformat()} if window else None
     return {"window": shown, "units": units, "owed": owed}
@@ -173,8 +192,7 @@ def problem(p) -> dict:
 def town(r) -> dict:
     """One town of `county status`: its units, obligations by state, completion, worst village."""
     return {
-        "town": r.town, "units": r.units, "total": r.total, **r.counts,
-        "rate": None if r.rate is None else round(r.rate, 4),
+        "town": r.town, "units": r.units, "total": r.total, **r.counts, **rates(r.rates),
         "worst": None if r.worst is None else {
             "unit": r.worst.unit, "score": r.worst.score, "overdue": r.worst.overdue},
     }
@@ -240,7 +258,11 @@ HEADERS = {
     "trend": "判断", "window_start": "旬报起", "window_end": "旬报止",
     "scored": "计入考核", "rate_target": "目标比率", "parts": "分项完成", "blocked": "受阻报告",
     "supersedes": "更正的报告", "form": "填报表",
+    "on_time_rate": "按时完成率", "unscored": "不计分", "unscored_overdue": "不计分已逾期", "overdue_share": "逾期比例",
+    "held": "逐级督办所限", "last_measure": "最近措施",
 }
+# Fields of `status` and `assess` rows that HEADERS names otherwise (there: a report's rate, a due day).
+COUNT_HEADERS = {"rate": "完成率", "due": "已到期"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 

@@ -30,6 +30,7 @@ from lanxi_cli.render.words import (  # noqa: F401  (names other modules take fr
     STATUS_NAMES,
     TREND_NAMES,
     VERIFICATION_NAMES,
+    percent,
 )
 
 # ---- the one switch ----------------------------------------------------------------
@@ -194,11 +195,8 @@ def amount(ob) -> str:
     return ""
 
 
-def bar(done: int, total: int, width: int = 10) -> str:
-    """A completion bar in plain ASCII: `#####-----  50%`."""
-    filled = round(width * done / total) if total else 0
-    pct = round(100 * done / total) if total else 0
-    return f"{'#' * filled}{'-' * (width - filled)} {pct:>3}%"
+def _unscored(t) -> str:
+    return f"{t.unscored}({t.unscored_overdue})" if t.unscored_overdue else str(t.unscored)
 
 
 def short(text: str, cells: int = 24) -> str:
@@ -289,6 +287,8 @@ class StatusView(View):
     tallies: list  # engine.Tally, display order
     group_of: dict  # unit kind → display group
 
+    headers = shapes.COUNT_HEADERS
+
     def data(self):
         return {"as_of": self.campaign.as_of.isoformat(), "units": self.records()}
 
@@ -299,8 +299,10 @@ class StatusView(View):
         from lanxi_cli.render.grid import Column, Grid, render
 
         exempt = any(t.exempt for t in self.tallies)  # the column shows only where an exemption was approved
-        heads = ["总数", "已完成", "逾期\n完成", "已逾期", "即将\n到期", "未到期", *(["不适\n用"] if exempt else [])]
-        grid = Grid([Column("单位", wrap=True), *(Column(h, right=True) for h in heads), Column("完成进度")])
+        unscored = any(t.unscored for t in self.tallies)
+        heads = ["总数", "已完成", "逾期\n完成", "已逾期", "即将\n到期", "未到期", *(["不适\n用"] if exempt else []),
+                 *(["不计\n分"] if unscored else [])]
+        grid = Grid([Column("单位", wrap=True), *(Column(h, right=True) for h in [*heads, "完成率"])])
         group = None
         for t in self.tallies:
             if group is not None and self.group_of[t.kind] != group:
@@ -308,8 +310,13 @@ class StatusView(View):
             group = self.group_of[t.kind]
             grid.add(t.unit, str(t.total), str(t.done), str(t.late), count_cell(t.overdue, "overdue"),
                      count_cell(t.due_soon, "due_soon"), str(t.open),
-                     *([str(t.exempt) if t.exempt else ""] if exempt else []), bar(t.completed, t.total, width=5))
+                     *([str(t.exempt) if t.exempt else ""] if exempt else []),
+                     *([_unscored(t)] if unscored else []), percent(t.rates.rate))
         out = campaign_header(self.campaign) + render(grid, width, colour)
+        if unscored:
+            out += prose("不计分：方案印发前到期或不计分任务的事项（括号内为其中已逾期的），照常显示状态，"
+                         "但不计入得分、完成率和督办措施；总数、已逾期减去它们，即与考核排名（lanxi assess）一致。"
+                         "完成率 =（按时完成 + 逾期完成）÷ 截至当日已到期的计分事项。", width)
         completed = sum(t.completed for t in self.tallies)
         verified = sum(t.verified for t in self.tallies)
         if completed:
@@ -323,6 +330,8 @@ class UnitStatusView(View):
     unit: object  # domain.Unit
     obligations: list
     leads: list
+    rates: object = None  # engine.Rates of the unit's obligations
+    measures: list = field(default_factory=list)  # domain.MeasureTaken for the unit, oldest first
 
     def data(self):
         return {
@@ -331,6 +340,8 @@ class UnitStatusView(View):
             "kind": self.unit.kind,
             "obligations": [shapes.obligation(o) for o in self.obligations],
             "leads": [shapes.lead(lead) for lead in self.leads],
+            **(shapes.rates(self.rates) if self.rates is not None else {}),
+            "measures": [shapes.measure_taken(m) for m in self.measures],
         }
 
     def records(self):
@@ -356,9 +367,14 @@ class UnitStatusView(View):
                 last = ob.task.id
             out += render(grid, width, colour)
             if not all(ob.scored for ob in self.obligations):
-                out += "* 不计入考核（方案印发前到期，或该任务不计分）。\n"
+                out += "* 不计分：不计入得分、完成率和督办措施（方案印发前到期，或该任务不计分）。\n"
+            if self.rates is not None and self.rates.due:
+                out += prose(f"完成率 {percent(self.rates.rate)}，按时完成率 {percent(self.rates.on_time_rate)}"
+                             f"（按截至当日已到期的 {self.rates.due} 项计分事项计）。", width)
         else:
             out += "本单位没有承担任务。\n"
+        for m in self.measures:
+            out += prose(f"已采取督办措施：{m.date} {m.kind}" + (f"（{m.note}）" if m.note else "") + "。", width)
         if self.leads:
             grid = Grid([Column("任务"), Column("内容", wrap=True, grow=True), Column("单位数", right=True),
                          Column("已全部\n完成", right=True), Column("有逾期", right=True),
@@ -434,9 +450,16 @@ class AssessView(View):
     standings: list
     groups: dict  # group key → its Chinese name, in display order
     scoring: object  # plan.yaml assessment.scoring
+    measures: tuple = ()  # plan.yaml assessment.escalation, mildest first
+
+    headers = shapes.COUNT_HEADERS
 
     def data(self):
         return [shapes.standing(s) for s in self.standings]
+
+    def records(self):
+        return [{**row, "last_measure": f"{row['last_measure']['kind']} {row['last_measure']['date']}"
+                 if row["last_measure"] else None} for row in self.data()]
 
     def text(self, width, colour):
         from lanxi_cli.render.grid import Column, Grid, render
@@ -447,16 +470,24 @@ class AssessView(View):
             if not members:
                 continue
             grid = Grid([Column("名次", right=True), Column("单位", wrap=True), Column("得分", right=True),
-                         Column("按时", right=True), Column("逾期\n完成", right=True), Column("已逾期", right=True),
-                         Column("亮灯"), Column("措施")], title=f"{name}考核排名（{len(members)}个）")
+                         Column("完成率", right=True), Column("到期", right=True), Column("按时", right=True),
+                         Column("逾期\n完成", right=True), Column("已逾期", right=True), Column("亮灯"),
+                         Column("措施")], title=f"{name}考核排名（{len(members)}个）")
             for s in members:
                 t = s.tally
-                grid.add(str(s.rank), s.unit, f"{float(s.score):.2f}", str(t.done), str(t.late),
-                         count_cell(t.overdue, "overdue"), (LIGHT_NAMES[s.light], LIGHT_STYLES[s.light]),
-                         s.measure or "")
+                grid.add("—" if s.rank is None else str(s.rank), s.unit,
+                         "—" if s.score is None else f"{float(s.score):.2f}", percent(s.rates.rate),
+                         str(t.scored_due), str(t.scored_done), str(t.scored_late), count_cell(t.overdue, "overdue"),
+                         (LIGHT_NAMES[s.light], LIGHT_STYLES[s.light]), (s.measure or "") + ("*" if s.held else ""))
             out += render(grid, width, colour) + "\n"
-        return out + prose(f"计分：按时完成1分，逾期完成{self.scoring.late:g}分，守时分{self.scoring.punctual:g}，"
-                           "折合百分制（详见 plan.yaml assessment.scoring）。", width)
+        if any(s.held for s in self.standings):
+            out += prose("* 逐级督办：提请的措施最多比该单位最近一次记录的措施重一级，尚无记录时最多提请"
+                         f"{self.measures[0]}（已采取的措施用 lanxi measure record 记录）。", width)
+        if any(s.rank is None for s in self.standings):
+            out += prose("名次为“—”的单位截至当日尚无已到期的计分事项，不计分、不排名。", width)
+        return out + prose(f"计分：只计截至当日已到期的计分事项，按时完成1分，逾期完成{self.scoring.late:g}分，"
+                           f"另加守时分{self.scoring.punctual:g}，折合百分制；已到期事项全部按时完成即为100分"
+                           "（详见 plan.yaml assessment.scoring）。完成率 =（按时完成 + 逾期完成）÷ 已到期。", width)
 
 
 # ---- lanxi units / check ------------------------------------------------------------

@@ -10,7 +10,7 @@ from lanxi_cli.render import shapes
 from lanxi_cli.render.tables import View, count_cell
 
 COUNTY_COLUMNS = ["镇", "单位数", "义务总数", "已完成", "逾期完成", "已逾期", "即将到期", "未到期", "完成率",
-                  "最差村（社区）", "其逾期项数"]
+                  "按时完成率", "最差村（社区）", "其逾期项数"]
 
 
 def _worst(row) -> str:
@@ -18,7 +18,9 @@ def _worst(row) -> str:
 
 
 def _rate(row) -> str:
-    return "—" if row.rate is None else f"{row.rate:.0%}"
+    from lanxi_cli.render.words import percent
+
+    return percent(row.rate)
 
 
 @dataclass
@@ -28,7 +30,8 @@ class CountyView(View):
     rows: list  # core.county.TownRow
     failed: list  # core.county.Failed
     as_of: dt.date
-    columns = ("town", "units", "total", "done", "late", "overdue", "due_soon", "open", "rate", "worst")
+    columns = ("town", "units", "total", "done", "late", "overdue", "due_soon", "open", "rate", "on_time_rate",
+               "worst")
     headers = {"town": "镇", "units": "单位数", "total": "义务总数", "rate": "完成率",  # noqa: RUF012
                "worst": "最差村（社区）"}
 
@@ -63,15 +66,17 @@ class CountyView(View):
 def county_ledger(rows, failed, as_of: dt.date):
     from lanxi_cli.render.workbook import PERCENT, Ledger, Sheet
 
+    from lanxi_cli.render.words import fraction
+
     title = f"全县各镇进展（截至{as_of.isoformat()}）"
-    towns = Sheet("各镇", title, COUNTY_COLUMNS, [14, 8, 10, 8, 8, 8, 8, 8, 8, 20, 10])
+    towns = Sheet("各镇", title, COUNTY_COLUMNS, [14, 8, 10, 8, 8, 8, 8, 8, 8, 10, 20, 10])
+    towns.formats |= {8: PERCENT, 9: PERCENT}
     for r in rows:
         c = r.counts
         towns.rows.append([r.town, r.units, r.total, c["done"], c["late"], c["overdue"], c["due_soon"], c["open"],
-                           None if r.rate is None else round(r.rate, 4), _worst(r) if r.worst else None,
+                           fraction(r.rate), fraction(r.on_time_rate), _worst(r) if r.worst else None,
                            r.worst.overdue if r.worst else None])
         towns.fills.setdefault(5, []).append("overdue" if c["overdue"] else None)
-    towns.formats[8] = PERCENT
     sheets = [towns]
     if failed:
         sheets.append(Sheet("无法读取", f"无法读取的镇（截至{as_of.isoformat()}）", ["镇", "原因"], [14, 80],

@@ -74,3 +74,13 @@ def period_name(label: str | None) -> str:
     if quarter:
         return f"{quarter[1]}年第{QUARTERS[int(quarter[2]) - 1]}季度"
     return label
+
+
+def percent(rate: float | None) -> str:
+    """A rate as people read it: 0.6944 → 69.4%; no rate (nothing due yet) → —."""
+    return "—" if rate is None else f"{100 * rate:.1f}%"
+
+
+def fraction(rate: float | None) -> float | None:
+    """A rate as JSON and spreadsheets hold it: a fraction between 0 and 1."""
+    return None if rate is None else round(rate, 4)

@@ -24,6 +24,7 @@ from lanxi_cli.render.words import (
     STATE_NAMES,
     STATUS_NAMES,
     VERIFICATION_NAMES,
+    fraction,
     period_name,
 )
 
@@ -63,7 +64,6 @@ def build(book, overview, reports, decided: dict[str, str], corrections=None,
     `decided` maps a reviewed record's id to the decision in force; `kept`
     (core.overview.records) what each obligation's row says of its reports."""
     from lanxi_cli.core.assess import GROUP_NAMES
-    from lanxi_cli.core.overview import unit_rates
 
     as_of = overview.campaign.as_of
     town = book.plan.town
@@ -99,24 +99,25 @@ def build(book, overview, reports, decided: dict[str, str], corrections=None,
     reps.formats[6] = PERCENT
 
     units = Sheet("按单位", title("各单位完成情况"), ["单位", "类型", "总数", "按时完成", "逾期完成", "已逾期",
-                                                     "即将到期", "未到期", "不适用", "完成率", "按时完成率"],
-                  [20, 6, 6, 8, 8, 8, 8, 8, 8, 8, 10])
+                                                     "即将到期", "未到期", "不适用", "不计分", "完成率", "按时完成率"],
+                  [20, 6, 6, 8, 8, 8, 8, 8, 8, 8, 8, 10])
     for t in overview.units:  # total leaves exempt obligations out
         units.rows.append([t.unit, KIND_NAMES[t.kind], t.total, t.done, t.late, t.overdue, t.due_soon, t.open,
-                           t.exempt, *unit_rates(overview, t.unit)])
-    units.formats |= {9: PERCENT, 10: PERCENT}
+                           t.exempt, t.unscored, fraction(t.rates.rate), fraction(t.rates.on_time_rate)])
+    units.formats |= {10: PERCENT, 11: PERCENT}
     units.chart = (f"各单位任务完成情况（截至{as_of.isoformat()}）", 1, 4, 8)
 
     rank = Sheet("考核", title("考核"), ["分组", "名次", "单位", "类型", "得分", "完成率", "按时完成率", "计分义务数",
-                                        "按时完成", "逾期完成", "已逾期", "即将到期", "未到期", "亮灯", "督办措施",
-                                        "理由"],
-                 [10, 6, 20, 6, 8, 8, 10, 8, 8, 8, 8, 8, 8, 6, 8, 30])
-    for s in overview.standings:
+                                        "已到期", "按时完成", "逾期完成", "已逾期", "即将到期", "未到期", "亮灯",
+                                        "督办措施", "理由"],
+                 [10, 6, 20, 6, 8, 8, 10, 8, 8, 8, 8, 8, 8, 8, 6, 8, 30])
+    for s in overview.standings:  # the assessor is not among them
         t = s.tally
-        rank.rows.append([GROUP_NAMES[s.group], s.rank, s.unit, KIND_NAMES[t.kind], round(float(s.score), 2),
-                          *unit_rates(overview, s.unit), t.total, t.done, t.late, t.overdue, t.due_soon, t.open,
-                          LIGHT_NAMES[s.light], s.measure, "，".join(s.reasons)])
-        rank.fills.setdefault(13, []).append(s.light)
+        rank.rows.append([GROUP_NAMES[s.group], s.rank, s.unit, KIND_NAMES[t.kind],
+                          None if s.score is None else round(float(s.score), 2), fraction(s.rates.rate),
+                          fraction(s.rates.on_time_rate), t.total, t.scored_due, t.scored_done, t.scored_late,
+                          t.overdue, t.due_soon, t.open, LIGHT_NAMES[s.light], s.measure, "，".join(s.reasons)])
+        rank.fills.setdefault(14, []).append(s.light)
     rank.formats |= {5: PERCENT, 6: PERCENT}
     return Ledger(f"{town}专项行动工作台账（截至{as_of.isoformat()}）", [tasks, obs, reps, units, rank], as_of)
 
@@ -252,7 +253,7 @@ def workbook(ledger: Ledger):
                     out[column] = made = cell(value)
                     if len(value) > 20:
                         made.alignment = wrap
-                elif column in sheet.formats and value is not None:
+                elif column in sheet.formats:  # no rate yet (None) keeps the format, for one typed later
                     out[column] = made = cell(value)
                     made.number_format = sheet.formats[column]  # a rate: the number, shown 69.4%
             for column, keys in sheet.fills.items():
