@@ -64,9 +64,8 @@ class CountyView(View):
 
 
 def county_ledger(rows, failed, as_of: dt.date):
-    from lanxi_cli.render.workbook import PERCENT, Ledger, Sheet
-
     from lanxi_cli.render.words import fraction
+    from lanxi_cli.render.workbook import PERCENT, Ledger, Sheet
 
     title = f"全县各镇进展（截至{as_of.isoformat()}）"
     towns = Sheet("各镇", title, COUNTY_COLUMNS, [14, 8, 10, 8, 8, 8, 8, 8, 8, 10, 20, 10])
