@@ -26,7 +26,7 @@ def report(task, unit, day, status="progress", count=None, period=None, n=0):
 def obligations(book, reports, as_of, task=None, unit=None):
     return [
         o for o in engine.compute(book, reports, as_of)
-        if (task is None or o.task.id == task) and (unit is None or o.unit == unit)
+        if (task is None or o.task.id == task) and (unit is None or o.named == unit)
     ]
 
 

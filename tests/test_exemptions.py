@@ -1,5 +1,5 @@
 """Exemptions (不适用): a unit asks that an obligation not apply to it; the lead or 禁毒办
-decides; an approved one is `exempt` everywhere and counts in no total."""
+decides; an approved one is `exempt` from its approval's date and counts in no total."""
 
 from __future__ import annotations
 
@@ -48,13 +48,18 @@ def test_a_request_is_its_own_file_and_listed(cli, data_dir):
         "id": rid, "task": "3.3", "unit": "苏家湖村", "period": None, "reason": "本村无高中", "decision": None}
 
 
-def test_an_approved_exemption_is_exempt_on_every_day(cli, data_dir):
+def test_an_approved_exemption_is_exempt_from_its_approval_s_date(cli, data_dir):
+    """Asked on 09-20, approved on 09-21: before 09-21 every answer is as if it had not been made."""
     rid = request_high_school(cli, data_dir)
     assert obligation(cli, data_dir, "苏家湖村", "3.3", "2020-10-05")["state"] == "overdue"  # asked, not decided
     result = decide(cli, data_dir, rid, "--approve", "--by", "禁毒办", "--note", "情况属实")
     assert result.exit_code == 0, result.output
     assert listed(cli, data_dir)[0]["decision"] == "approved"
-    for as_of in ("2020-08-01", "2020-09-20", "2020-10-05", "2021-01-01"):
+    assert listed(cli, data_dir, "2020-09-20")[0]["decision"] is None
+    assert listed(cli, data_dir, "2020-09-19") == []
+    for as_of in ("2020-08-01", "2020-09-20"):
+        assert obligation(cli, data_dir, "苏家湖村", "3.3", as_of)["state"] != "exempt"
+    for as_of in ("2020-09-21", "2020-10-05", "2021-01-01"):
         assert obligation(cli, data_dir, "苏家湖村", "3.3", as_of)["state"] == "exempt"
     assert obligation(cli, data_dir, "黄湖村", "3.3", "2020-10-05")["state"] == "overdue"
 

@@ -70,10 +70,11 @@ def report_docs(data_dir: Path) -> dict[str, dict]:
 
 
 def pending(cli, data_dir: Path, unit: str) -> list[tuple]:
-    """The unit's overdue, due-soon and open obligations that count, as `status --unit` shows them."""
+    """The unit's overdue, due-soon and open obligations, scored or not, as `status --unit` shows them
+    (the period as the form shows it: where the lead acts, after the unit it acts on)."""
     result = cli("status", "--unit", unit, "--data", str(data_dir), "--as-of", AS_OF, "--format", "json")
-    return [(o["task"], o["period"], o["due"], o["state"]) for o in json.loads(result.stdout)["obligations"]
-            if o["state"] in ("overdue", "due_soon", "open") and o["scored"]]
+    return [(o["task"], " ".join(filter(None, (o["subject"], o["period"]))) or None, o["due"], o["state"])
+            for o in json.loads(result.stdout)["obligations"] if o["state"] in ("overdue", "due_soon", "open")]
 
 
 # ---- the form going out ----------------------------------------------------------------------
@@ -136,11 +137,12 @@ def test_the_form_layout(cli, data_dir, tmp_path):
     # the hidden sheet: form id, unit, day, and each row's task and period
     assert meta.sheet_state == "hidden" and wb.security.lockStructure
     values = [[c for c in row] for row in meta.iter_rows(values_only=True)]
-    assert values[:7] == [["lanxi 填报表", "1", None], ["form_id", form_id, None], ["unit", "苏家湖村", None],
-                          ["as_of", AS_OF, None], ["sheet", "填报表", None], ["header_row", "4", None],
-                          ["序号", "任务编号", "周期"]]
-    assert [(int(s), t, p or None) for s, t, p in values[7:]] == [
-        (i, t, p) for i, (t, p, _, _) in enumerate(expected, start=1)]
+    assert values[:7] == [["lanxi 填报表", "1", None, None], ["form_id", form_id, None, None],
+                          ["unit", "苏家湖村", None, None], ["as_of", AS_OF, None, None],
+                          ["sheet", "填报表", None, None], ["header_row", "4", None, None],
+                          ["序号", "任务编号", "周期", "对象"]]
+    assert [(int(s), t, p or None, u) for s, t, p, u in values[7:]] == [
+        (i, t, p, None) for i, (t, p, _, _) in enumerate(expected, start=1)]  # the village acts on every row
 
 
 def test_the_same_rows_on_the_same_day_make_the_same_form_id(cli, data_dir, tmp_path):
@@ -419,7 +421,7 @@ def test_files_that_are_no_form(cli, git_data_dir, tmp_path):
     [path] = report_docs(git_data_dir)
     lines = result.stdout.splitlines()
     assert lines[0].startswith(f"{files[3]}：表单 20200915-")
-    assert lines[0].endswith("（苏家湖村）新增 1 份报告，空行 34，已导入过 0")
+    assert lines[0].endswith("（苏家湖村）新增 1 份报告，空行 35，已导入过 0")
     assert lines[1:] == [f"  {path}"]  # shown relative to the data folder's parent, from anywhere
 
 
@@ -463,7 +465,7 @@ def test_dry_run_writes_nothing(cli, git_data_dir, tmp_path):
     result = cli("form", "import", str(path), "--dry-run", "--data", str(git_data_dir), "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0].endswith("（苏家湖村）将新增 2 份报告，空行 33，已导入过 0")
+    assert lines[0].endswith("（苏家湖村）将新增 2 份报告，空行 34，已导入过 0")
     assert lines[1:] == ["  1.1 2020-09-02 完成", "  1.4（2020-09） 2020-09-03 进行中"]
     assert result.stderr == "试运行：没有写入任何内容。\n"
     assert report_docs(git_data_dir) == {}
@@ -528,4 +530,4 @@ def test_a_style_down_a_whole_column_is_no_extra_row(cli, git_data_dir, tmp_path
     fill(path, {("1.1", "全程"): {"状态": "完成", "日期": D(2020, 9, 2)}}, edit=style_far_down)
     result, [entry] = import_(cli, git_data_dir, path)
     assert result.exit_code == 0, result.output
-    assert (entry["new"], entry["empty"]) == (1, 34)
+    assert (entry["new"], entry["empty"]) == (1, 35)

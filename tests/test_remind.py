@@ -51,24 +51,26 @@ def test_the_scenario(cli, scenario, fmt):
 
 
 def test_every_unit_with_an_overdue_item_is_named(cli, scenario):
-    """Every unit with an overdue obligation that counts (not 10.2's inspected villages, nothing
-    due before the notice) is named with exactly those items."""
+    """Every unit with an overdue obligation of its own, scored or not (a duty is reminded either
+    way; 10.2 is 禁毒办's, never its inspected villages'), is named with exactly those items."""
     status = json.loads(cli("status", "--data", str(scenario), "--as-of", AS_OF, "--format", "json").stdout)
 
     def counted(unit):
         own = json.loads(cli("status", "--unit", unit, "--data", str(scenario), "--as-of", AS_OF,
                              "--format", "json").stdout)["obligations"]
-        return [o for o in own if o["state"] == "overdue" and o["scored"]]
+        return [o for o in own if o["state"] == "overdue"]
 
     overdue = [u["unit"] for u in status["units"] if u["overdue"] and counted(u["unit"])]
-    # the villages and the community: the departments' only overdue item, 6.3 for August, fell due before the notice
-    assert len(overdue) == 23
+    # the villages and the community, 禁毒办 (10.2 第1次 for each village), and the departments but
+    # 中心校 (6.3 for August, unscored but owed)
+    assert len(overdue) == 23 + 1 + 7
+    assert all(o["owner"] == "禁毒办" and o["subject"] for o in counted("禁毒办") if o["task"] == "10.2")
     rows = json.loads(remind(cli, scenario, "--format", "json"))
     named = {r["unit"]: r for r in rows}
     assert set(overdue) <= set(named)
     table = remind(cli, scenario)
     for unit in overdue:
-        late = [{"task": o["task"], "period": o["period"], "due": o["due"]} for o in counted(unit)]
+        late = [{key: o[key] for key in ("task", "period", "due", "owner", "subject")} for o in counted(unit)]
         assert sorted(named[unit]["overdue"], key=lambda o: (o["due"], o["task"])) == \
             sorted(late, key=lambda o: (o["due"], o["task"]))
         assert f"\n{unit} · " in table
@@ -82,15 +84,32 @@ def test_one_unit(cli, scenario):
         "催办提醒 · 截至 2020-09-15 · 旬报 9月1日至10日 · 1 个单位\n"
         "（短信每行一条，每条不超过 70 字）\n"
         "\n"
-        "苏家湖村 · 联络员 张三 13812345678 · 逾期 5、即将到期 1\n"
-        "  （1/2）苏家湖村联络员张三：逾期5项：2.1 专题学习、2.2 纳入轮训、2.3 公职人员培训、4.1 娱乐场所宣传、\n"
-        "  （2/2）4.2 公共场所宣传（9月3日）；即将到期1项：8.2 禁毒协会建设（9月15日）。请抓紧办理。\n"
+        "苏家湖村 · 联络员 张三 13812345678 · 逾期 6、即将到期 1\n"
+        "  （1/2）苏家湖村联络员张三：逾期6项：6.3 新媒体发布（8月31日），2.1 专题学习、2.2 纳入轮训、"
+        "2.3 公职人员培训、\n"
+        "  （2/2）4.1 娱乐场所宣传、4.2 公共场所宣传（9月3日）；即将到期1项：8.2 禁毒协会建设（9月15日）。"
+        "请抓紧办理。\n"
     )
+
+
+def test_the_lead_is_reminded_of_what_it_owes_each_unit(cli, scenario):
+    """10.2: 禁毒办 owes 第1次 to each of the 23 villages and communities (due 08-30), named once."""
+    [row] = json.loads(remind(cli, scenario, "--unit", "禁毒办", "--format", "json"))
+    inspections = [o for o in row["overdue"] if o["task"] == "10.2"]
+    assert len(inspections) == 23 and {o["owner"] for o in inspections} == {"禁毒办"}
+    assert [o["subject"] for o in inspections][:2] == ["苏家湖村", "黄湖村"]
+    assert row["sms"] == ["禁毒办联络员：逾期24项：10.2 督导各村（23个单位，8月30日），6.3 新媒体发布（8月31日）。"
+                          "请抓紧办理。"]
+    village = json.loads(remind(cli, scenario, "--unit", "苏家湖村", "--format", "json"))[0]["overdue"]
+    assert "10.2" not in [o["task"] for o in village]
 
 
 def test_a_missing_report_alone(cli, data_dir):
     """禁毒协会 owes no 旬报 and nothing is overdue on 09-11; 中心校 filed nothing in 09-01..09-10
-    (its August 6.3, due before the notice, counts toward nothing and is not chased)."""
+    (its August 6.3 was done in August)."""
+    write_reports(data_dir, [])
+    (data_dir / "reports" / "6.3.yaml").write_text(
+        "task: '6.3'\nunit: 中心校\ndate: 2020-08-20\nstatus: done\ncount: 4\n", encoding="utf-8")
     rows = json.loads(remind(cli, data_dir, "--unit", "中心校", "--format", "json", as_of="2020-09-11"))
     assert rows == [{
         "unit": "中心校", "liaison": "", "phone": "",
@@ -104,8 +123,8 @@ def test_a_missing_report_alone(cli, data_dir):
 
 def test_a_long_list_is_summarised_in_one_message(cli, scenario):
     [row] = json.loads(remind(cli, scenario, "--unit", "苏家湖村", "--format", "json", as_of="2020-12-15"))
-    assert len(row["overdue"]) == 26  # 29 overdue, less 10.2 第1次–第3次 (the villages are inspected, not acting)
-    assert row["sms"] == ["苏家湖村联络员张三：逾期26项（最早9月3日），即将到期3项（最早12月15日），"
+    assert len(row["overdue"]) == 27  # 6.3 for August among them; 10.2 is 禁毒办's, not the inspected village's
+    assert row["sms"] == ["苏家湖村联络员张三：逾期27项（最早8月31日），即将到期3项（最早12月15日），"
                           "12月1日至10日旬报未报。明细见任务清单，请抓紧办理。"]
 
 
@@ -138,10 +157,10 @@ def test_csv_is_one_row_per_message(cli, scenario):
     lines = remind(cli, scenario, "--unit", "黄湖", "--format", "csv").splitlines()
     assert lines == [
         "单位,联络员,电话,内容,备注",
-        "黄湖村,李四,0737-4281234,（1/2）黄湖村联络员李四：逾期5项：2.1 专题学习、2.2 纳入轮训、2.3 公职人员培训、"
-        "4.1 娱乐场所宣传、,",
-        "黄湖村,李四,0737-4281234,（2/2）4.2 公共场所宣传（9月3日）；即将到期1项：8.2 禁毒协会建设（9月15日）。"
-        "请抓紧办理。,",
+        "黄湖村,李四,0737-4281234,（1/2）黄湖村联络员李四：逾期6项：6.3 新媒体发布（8月31日），2.1 专题学习、"
+        "2.2 纳入轮训、2.3 公职人员培训、,",
+        "黄湖村,李四,0737-4281234,（2/2）4.1 娱乐场所宣传、4.2 公共场所宣传（9月3日）；即将到期1项："
+        "8.2 禁毒协会建设（9月15日）。请抓紧办理。,",
     ]
 
 
@@ -166,7 +185,7 @@ def test_one_sms_of_each_kind(shipped_book):
     tasks = {t.id: t for t in shipped_book.tasks}
 
     def obs(*pairs):
-        return [SimpleNamespace(task=tasks[t], due=dt.date(2020, m, d)) for t, (m, d) in pairs]
+        return [SimpleNamespace(task=tasks[t], due=dt.date(2020, m, d), subject=None) for t, (m, d) in pairs]
 
     # earliest due first, as core.remind.reminders orders them
     many = obs(*[(t, (9, 3)) for t in ("1.1", "1.2", "2.1", "2.2", "2.3", "4.1", "4.2")])

@@ -59,10 +59,11 @@ def status(
         own = [o for o in obligations if o.unit == unit_name]
         from lanxi_cli.core.measures import taken
 
+        inspected = [o for o in obligations if o.subject == unit_name]  # the lead acts on it: apart, in no tally
         leads = engine.lead_summaries(book, obligations, unit_name)
         rates = engine.town_tally(own, session.as_of).rates
         view = tables.UnitStatusView(session.as_of, book.units[unit_name], own, leads, rates,
-                                     taken(session.measures, session.as_of, unit_name))
+                                     taken(session.measures, session.as_of, unit_name), inspected)
     elif matrix:
         units, cell = engine.state_matrix(book, obligations)
         view = tables.MatrixView(campaign(book, session.as_of), [t.id for t in book.tasks], units, cell)

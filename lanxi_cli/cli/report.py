@@ -79,7 +79,8 @@ def _ask(book, task: str | None, units: list[str]) -> tuple[str, list[str]]:
         task = _ask_until(lambda text: book.resolve_task(text).id, "任务编号")
     if not units:
         chosen = book.resolve_task(task)
-        choices = dict.fromkeys((book.lead(chosen), *book.task_units(chosen)))
+        leads = () if chosen.actor == "lead" else (book.lead(chosen),)  # where the lead acts: the units it acted on
+        choices = dict.fromkeys((*leads, *book.task_units(chosen)))
         typer.echo(f"可报告任务 {chosen.id} 的单位：{'、'.join(choices)}", err=True)
         units = [_ask_until(lambda text: _units(book, [text])[0] and text, "单位")]
     return task, units

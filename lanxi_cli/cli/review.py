@@ -217,7 +217,8 @@ def list_exemptions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt 
     from lanxi_cli.render.tables import DECISION_NAMES, Listing, render
 
     session = open_session(data, as_of)
-    rows = [shapes.exemption(*row) for row in reviews.exemption_rows(session.exemptions, session.reviews)]
+    found = reviews.exemption_rows(session.exemptions, session.reviews, session.as_of)
+    rows = [shapes.exemption(*row) for row in found]
     table = [("task", "任务", False), ("unit", "单位", False), ("period", "周期", False), ("date", "申请日期", False),
              ("decision", "审批", False), ("reason", "理由", True), ("id", "编号", True)]
     columns = ("id", "task", "unit", "period", "reason", "decision", "date", "by", "file")

@@ -359,6 +359,9 @@ class Task:
     units: tuple[Text, ...] = ()
     targets: tuple[Target, ...] = ()
     scored: bool = True  # false: shown with its states, but counts toward no score or measure
+    # "lead": the lead does the task to each responsible unit (10.2: 禁毒办 inspects each
+    # village), so the lead owes one obligation per such unit (its subject), which does not act
+    actor: Literal["lead"] | None = None
     note: str = ""
     short: Annotated[str, MaxLen(SHORT_MAX)] = ""  # the name a liaison reads beside the id
     short_pending: bool = False  # 待核实: proposed by `lanxi init`, to be confirmed by a person

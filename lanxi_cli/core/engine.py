@@ -14,8 +14,8 @@ contract's "Obligation states"):
   the first `done` report of the period completes it (a claim, open to 销号
   review).
 - `done` if completed on or before the due day, `late` after it; else
-  overdue, due_soon or open by the as-of day; `exempt` where an approved
-  exemption says it does not apply (on every as-of day).
+  overdue, due_soon or open by the as-of day; `exempt` where an exemption
+  approved by the as-of day says it does not apply (from the approval's date).
 
 Obligations due before the notice's date and tasks marked unscored are shown
 but not `scored`; exempt ones count in no total at all (see `Tally`).
@@ -45,7 +45,7 @@ class PartCount:
 @dataclass(slots=True)
 class Obligation:
     task: Task
-    unit: str
+    unit: str  # the owner: the unit that must act (where the lead acts, the lead)
     occ: Occurrence
     due: dt.date
     state: State
@@ -60,6 +60,16 @@ class Obligation:
     parts: tuple[PartCount, ...] = ()
     blocked: Report | None = None  # the period's latest report, when it says blocked and nothing completed it
     measured: bool = False  # counts (or a rate) were reported, so the target decides, not a `done` alone
+    subject: str | None = None  # where the lead acts (tasks.yaml actor: lead): the unit it acts on
+
+    @property
+    def owner(self) -> str:
+        return self.unit
+
+    @property
+    def named(self) -> str:
+        """The unit its records name (reports, extensions, exemptions): the subject, else the owner."""
+        return self.subject or self.unit
 
     @property
     def completed(self) -> bool:
@@ -223,7 +233,8 @@ def obligation(
     book: Book, task: Task, unit: str, occ: Occurrence, got: Progress, last_day: dt.date | None,
     blocked: Report | None, verification, due: dt.date, exempt: bool, as_of: dt.date,
 ) -> Obligation:
-    """One obligation on `as_of` from what its reports add up to (`got`), the
+    """One obligation on `as_of` of the (task, unit) records name `unit` under,
+    from what its reports add up to (`got`), the
     day of its latest own report (`blocked`: that report, where it says
     blocked and nothing completed the obligation) and its due day: the one
     place an Obligation is made."""
@@ -231,8 +242,9 @@ def obligation(
     target = None if cumulative else book.target(task, unit)
     goal = occ.count if cumulative else (target.count if target else None)
     state = State.exempt if exempt else state_of(due, got.completed_on, as_of, book.plan.due_soon_days)
+    owner, subject = book.owner(task, unit)
     return Obligation(
-        task=task, unit=unit, occ=occ, due=due, state=state,
+        task=task, unit=owner, subject=subject, occ=occ, due=due, state=state,
         target=goal,
         count=got.count if goal is not None else None,
         completed_on=got.completed_on,
@@ -258,10 +270,10 @@ def compute(
 
     `reviews`, `extensions`, `exemptions` (see reviews): a rejected report is
     left out, an approved extension moves its obligation's due date, an
-    approved exemption makes it exempt."""
+    approved exemption makes it exempt, each from its decision's date."""
     decided = review_rules.decisions(reviews, as_of)
     dues = review_rules.extended_dues(extensions, decided, as_of)
-    exempted = review_rules.exempted(exemptions, reviews)
+    exempted = review_rules.exempted(exemptions, decided, as_of)
     by_pair: dict[tuple[str, str], list[Report]] = defaultdict(list)
     rejected: dict[tuple[str, str], list[Report]] = defaultdict(list)
     for report in reports:
@@ -413,11 +425,12 @@ def unit_order(book: Book, name: str) -> tuple[int, int]:
 class TaskRow:
     task: Task
     lead: str
-    units: tuple[str, ...]
+    units: tuple[str, ...]  # the owners: the units that must act
     due: dt.date | None
     state: State
     overdue_units: tuple[str, ...]
     obligations: list[Obligation]
+    subjects: tuple[str, ...] = ()  # where the lead acts: the units it acts on
 
     @property
     def verification(self) -> str | None:
@@ -427,8 +440,8 @@ class TaskRow:
         return next((v for v in ("rejected", "claimed", "verified") if v in seen), None)
 
     def unit_complete(self, unit: str, verified: bool = False) -> bool:
-        """All the unit's obligations in this row are completed (or exempt)."""
-        mine = [o for o in self.obligations if o.unit == unit]
+        """All the unit's obligations in this row, as owner or subject, are completed (or exempt)."""
+        mine = [o for o in self.obligations if unit in (o.unit, o.subject)]
         return bool(mine) and all(
             o.exempt or (o.completed and (not verified or o.verification == "verified")) for o in mine
         )
@@ -444,7 +457,7 @@ def task_rows(book: Book, obligations: list[Obligation], unit: str | None = None
     rows = []
     for task in book.tasks:
         obs = by_task.get(task.id, [])
-        units = book.task_units(task)
+        units = book.owners(task)
         if unit is not None:
             if unit in units:
                 obs = [o for o in obs if o.unit == unit]
@@ -464,6 +477,7 @@ def task_rows(book: Book, obligations: list[Obligation], unit: str | None = None
             state=State.done if state in COMPLETED else state,  # a task knows no "late"
             overdue_units=tuple(u for u in units if u in overdue),
             obligations=obs,
+            subjects=book.subjects(task),
         ))
     return rows
 
@@ -507,17 +521,20 @@ class LeadSummary:
 
 
 def lead_summaries(book: Book, obligations: list[Obligation], unit: str) -> list[LeadSummary]:
-    """How the units stand on each task that `unit` leads."""
+    """How the units stand on each task that `unit` leads (where the lead acts:
+    the units it acts on)."""
     out = []
     for row in task_rows(book, obligations):
         if row.lead != unit:
             continue
-        held = [u for u in row.units if any(o.unit == u and not o.exempt for o in row.obligations)]
+        held = [u for u in row.subjects or row.units
+                if any(u in (o.unit, o.subject) and not o.exempt for o in row.obligations)]
+        overdue = {o.named for o in row.obligations if o.state == State.overdue}
         out.append(LeadSummary(
             task=row.task,
             units_total=len(held),
             units_done=sum(1 for u in held if row.unit_complete(u)),
-            overdue_units=row.overdue_units,
+            overdue_units=tuple(u for u in held if u in overdue),
             blocked=tuple(o for o in row.obligations if o.blocked is not None),
         ))
     return out

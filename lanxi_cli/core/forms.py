@@ -50,6 +50,7 @@ class FormRow:
     state: str
     count: int | None = None
     target: int | None = None
+    subject: str | None = None  # where the lead acts (10.2): the unit the row is about
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +64,11 @@ class Form:
 
 
 def form_id(unit: str, as_of: dt.date, keys) -> str:
-    """`20200915-3fa2c1d4`: the day, and a digest of the unit and the rows' (task, period)."""
-    text = "\n".join([unit, as_of.isoformat(), *(f"{seq}|{task}|{period or ''}" for seq, task, period in keys)])
+    """`20200915-3fa2c1d4`: the day, and a digest of the unit and the rows' (task,
+    period, subject); a row without a subject is digested as before subjects were."""
+    text = "\n".join([unit, as_of.isoformat(), *(
+        f"{seq}|{task}|{period or ''}" + (f"|{subject}" if subject else "") for seq, task, period, subject in keys
+    )])
     return f"{as_of:%Y%m%d}-{hashlib.blake2b(text.encode(), digest_size=4).hexdigest()}"
 
 
@@ -83,12 +87,12 @@ def current_window(as_of: dt.date, days: tuple[int, ...]) -> tuple[dt.date, dt.d
 def make_form(book, obligations, unit: str, as_of: dt.date) -> Form:
     """The form for `unit`: a row per obligation of its that is overdue, due soon
     or open, in plan order (obligations come in plan order from the engine)."""
-    pending = [o for o in obligations if o.unit == unit and o.state in PENDING and o.scored]
+    pending = [o for o in obligations if o.unit == unit and o.state in PENDING]
     rows = tuple(
-        FormRow(seq, o.task.id, o.occ.label, o.task.text, o.due, o.state, o.count, o.target)
+        FormRow(seq, o.task.id, o.occ.label, o.task.text, o.due, o.state, o.count, o.target, o.subject)
         for seq, o in enumerate(pending, start=1)
     )
-    fid = form_id(unit, as_of, [(r.seq, r.task, r.period) for r in rows])
+    fid = form_id(unit, as_of, [(r.seq, r.task, r.period, r.subject) for r in rows])
     title = f"{book.plan.title.removesuffix('实施方案')}进展填报表"
     return Form(fid, unit, as_of, current_window(as_of, book.plan.progress_reports.days), title, rows)
 
@@ -98,7 +102,7 @@ def forms_for(book, obligations, as_of: dt.date, units=None) -> list[Form]:
     from lanxi_cli.core.engine import unit_order
 
     if units is None:
-        units = sorted({o.unit for o in obligations if o.state in PENDING and o.scored},
+        units = sorted({o.unit for o in obligations if o.state in PENDING},
                        key=lambda u: unit_order(book, u))
     return [make_form(book, obligations, unit, as_of) for unit in units]
 
@@ -122,7 +126,7 @@ class Filled:
     form_id: str
     unit: str
     as_of: str
-    keys: dict[int, tuple[str, str | None]]  # 序号 → (task, period), from the hidden sheet
+    keys: dict[int, tuple[str, str | None, str | None]]  # 序号 → (task, period, subject), from the hidden sheet
     header: dict[str, str]  # column name → its header cell (D4)
     rows: list[tuple[int, dict[str, Cell]]]  # (sheet row, column name → cell), below the header
 
@@ -229,7 +233,7 @@ def _refusal_cell(message: str) -> tuple[str, str]:
 
 def form_fault(book, filled: Filled) -> str | None:
     """Why a form cannot be read at all (its id, unit or header), or None."""
-    keys = [(seq, task, period) for seq, (task, period) in sorted(filled.keys.items())]
+    keys = [(seq, *key) for seq, key in sorted(filled.keys.items())]
     if form_id(filled.unit, _as_of(filled.as_of), keys) != filled.form_id:
         return f"表单的隐藏信息与表单编号 {filled.form_id} 不符（被改动过？）；请用原表重新填写"
     if book.canonical(filled.unit) is None:
@@ -301,7 +305,7 @@ def read_rows(book, filled: Filled, as_of: dt.date, recorded: str, by: str = "")
         faults += found
         if not faults:
             draft = Draft(
-                task=key[0], unit=filled.unit, date=values["日期"], status=values["状态"],
+                task=key[0], unit=key[2] or filled.unit, date=values["日期"], status=values["状态"],
                 count=values.get("数量"), rate=values.get("比率"), period=key[1], note=values.get("说明", ""),
                 by=values.get("报告人") or by, evidence=values.get("佐证", ()),
             )

@@ -299,7 +299,7 @@ class Index:
         extensions, exemptions), from the steps where they suffice."""
         decided = review_rules.decisions(reviews, as_of)
         dues = review_rules.extended_dues(extensions, decided, as_of)
-        exempted = review_rules.exempted(exemptions, reviews)
+        exempted = review_rules.exempted(exemptions, decided, as_of)
         gone = set(corrections.withdrawn) | set(corrections.superseded_by) if corrections else set()
         touched = set(self._extra_of) | self._changed(gone, reviews)
         exact = iter(self._exact(book, touched, as_of, reviews, extensions, exemptions, gone))

@@ -141,12 +141,12 @@ def upcoming(book, obligations, as_of: dt.date) -> list[tuple[dt.date, object, l
     if not soon and pending:
         first = min(ob.due for ob in pending)
         soon = [ob for ob in pending if ob.due == first]
-    grouped: dict[tuple, list[str]] = defaultdict(list)
+    grouped: dict[tuple, dict[str, None]] = defaultdict(dict)
     tasks = {}
     for ob in sorted(soon, key=lambda o: (o.due, id_order(o.task.id))):
-        grouped[(ob.due, ob.task.id)].append(ob.unit)
+        grouped[(ob.due, ob.task.id)][ob.unit] = None  # a lead owing one per unit it acts on, once
         tasks[ob.task.id] = ob.task
-    return [(due, tasks[task_id], units) for (due, task_id), units in grouped.items()]
+    return [(due, tasks[task_id], list(units)) for (due, task_id), units in grouped.items()]
 
 
 # ---- what a document says of itself ------------------------------------------------------
@@ -197,7 +197,7 @@ def basis(book, obligations, reports, decided: dict[str, str], corrections) -> B
     from lanxi_cli.core.domain import record_order
     from lanxi_cli.core.engine import unit_order
 
-    owed = {(ob.task.id, ob.unit) for ob in obligations}
+    owed = {(ob.task.id, ob.named) for ob in obligations}
     counted: dict[str, list[str]] = defaultdict(list)
     left_out = []
     for r in sorted(reports, key=record_order):
@@ -238,7 +238,7 @@ def records(book, obligations, reports, reviews, decided: dict[str, str], as_of:
             approving[review.subject] = review
     out = {}
     for ob in obligations:
-        key = (ob.task.id, ob.unit, ob.occ.index)
+        key = (ob.task.id, ob.named, ob.occ.index)  # the unit its reports name
         mine = sorted(toward.get(key, ()), key=lambda r: (r.date, r.recorded))
         if not mine:
             continue

@@ -163,6 +163,9 @@ class Book:
                 for k, name in enumerate(names):
                     if name in names[:k]:
                         faults.append(Fault("tasks", (i, "targets", j, "parts", k, "name"), f"分项名称“{name}”重复"))
+            if task.actor == "lead" and not task.units:
+                faults.append(Fault("tasks", (i, "actor"),
+                                    "actor: lead 表示由牵头单位对各责任单位开展，须写明责任单位"))
             try:
                 self._occurrences[task.id] = occurrences(task.deadline, self.plan.campaign)
             except CalendarError as exc:
@@ -217,13 +220,28 @@ class Book:
         return task.scored and (issued is None or occ.due >= issued)
 
     def task_units(self, task: Task) -> tuple[str, ...]:
-        """Every unit holding obligations on the task: the responsible units
-        (the lead where none are written) and any unit a target names."""
+        """Every unit that records on the task name (each keys its obligations):
+        the responsible units (the lead where none are written) and any unit a
+        target names. Where the lead acts, these are its subjects (see owners)."""
         units = self._task_units.get(task.id)
         if units is None:
             named = [*(task.units or (task.lead,)), *(n for t in task.targets for n in t.units)]
             units = self._task_units[task.id] = self.expand(named)
         return units
+
+    def owners(self, task: Task) -> tuple[str, ...]:
+        """The units that must act on the task: its lead where the lead acts
+        (tasks.yaml `actor: lead`), else the units holding its obligations."""
+        return (self.lead(task),) if task.actor == "lead" else self.task_units(task)
+
+    def subjects(self, task: Task) -> tuple[str, ...]:
+        """The units the lead acts on (10.2: the villages inspected), or () where the units act."""
+        return self.task_units(task) if task.actor == "lead" else ()
+
+    def owner(self, task: Task, unit: str) -> tuple[str, str | None]:
+        """(owner, subject) of the obligations records name `unit` under: the
+        lead and `unit` where the lead acts, else `unit` and None."""
+        return (self.lead(task), unit) if task.actor == "lead" else (unit, None)
 
     def target(self, task: Task, unit: str) -> Target | None:
         """The target that applies to `unit`: one naming it, else one naming no units."""
@@ -307,6 +325,13 @@ def period_choices(book: Book, task: Task, option: str = "period") -> str:
     return f"；可选：{'、'.join(labels)}" if labels else f"；该任务只有一个周期，不需要 {option}"
 
 
+def lead_acts(book: Book, task: Task) -> str:
+    """Why a record on a task the lead does must name the unit it was done to."""
+    subjects = book.task_units(task)
+    return (f"任务 {task.id} 由{book.lead(task)}对各单位开展，单位应写被督导的单位"
+            f"（{'、'.join(task.units)}：{'、'.join(subjects)}）")
+
+
 def task_and_unit(book: Book, record) -> tuple[Task | None, str | None, list[tuple[str, str]]]:
     """A record's task and canonical unit, with a fault for each that is unknown."""
     task = book.task_by_id.get(record.task)
@@ -325,7 +350,9 @@ def report_faults(book: Book, report, options: bool = False) -> tuple[object, li
     task, unit, faults = task_and_unit(book, report)
     if task is None or unit is None:
         return report, faults
-    if unit != book.lead(task) and unit not in book.task_units(task):
+    if task.actor == "lead" and unit not in book.task_units(task):
+        faults.append(("unit", lead_acts(book, task)))
+    elif unit != book.lead(task) and unit not in book.task_units(task):
         faults.append(("unit", f"{unit} 既不牵头也不负责任务 {task.id}"))
     start = book.plan.campaign.start
     if report.date < start:

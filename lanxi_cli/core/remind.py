@@ -49,8 +49,9 @@ def reminders(book, obligations, reports, as_of: dt.date, unit: str | None = Non
         return by_unit[name]
 
     for ob in sorted(obligations, key=lambda o: o.due):  # stable: plan order within a day
-        # only what counts: not 10.2's villages (inspected, not acting), nor what fell due before the notice
-        if ob.state in ("overdue", "due_soon") and ob.scored and unit in (None, ob.unit):
+        # what the unit owns, scored or not (a duty is reminded either way); where the lead
+        # acts (10.2), that is the lead's, never the inspected unit's
+        if ob.state in ("overdue", "due_soon") and unit in (None, ob.unit):
             getattr(reminder(ob.unit), ob.state).append(ob)
     for name in missing:
         if unit in (None, name):
@@ -76,17 +77,26 @@ def window_text(start: dt.date, end: dt.date, as_of: dt.date) -> str:
 
 def _items(label: str, obligations, as_of: dt.date) -> list[str]:
     """`逾期3项：1.1 制定方案、`, `1.2 成立专班（9月3日），`, `5.1 交通培训（9月30日）；`: a piece
-    per task, named by its label (id and short name); the tasks due on one day share their date,
-    written after the last of them."""
+    per task, named by its label (id and short name);
+    the tasks due on one day share their date, written after the last of them.
+    A lead owing a task to several units on one day names it once (`10.2（23个单位，8月30日）`)."""
     from lanxi_cli.core.domain import task_label
 
+    shown: dict[tuple, list] = {}  # (due, task id) → its obligations, in order
+    for ob in obligations:
+        shown.setdefault((ob.due, ob.task.id), []).append(ob)
+    keys = list(shown)
     pieces = []
-    for i, ob in enumerate(obligations):
-        last = i + 1 == len(obligations)
-        if last or obligations[i + 1].due != ob.due:
-            pieces.append(f"{task_label(ob.task)}（{day_text(ob.due, as_of)}）{'；' if last else '，'}")
+    for i, (due, task_id) in enumerate(keys):
+        obs = shown[due, task_id]
+        name = task_label(obs[0].task)
+        subjects = [ob.subject for ob in obs if ob.subject]
+        who = (subjects[0] if len(subjects) == 1 else f"{len(subjects)}个单位") + "，" if subjects else ""
+        last = i + 1 == len(keys)
+        if last or keys[i + 1][0] != due:
+            pieces.append(f"{name}（{who}{day_text(due, as_of)}）{'；' if last else '，'}")
         else:
-            pieces.append(f"{task_label(ob.task)}、")
+            pieces.append(f"{name}（{who.rstrip('，')}）、" if who else f"{name}、")
     pieces[0] = f"{label}{len(obligations)}项：{pieces[0]}"
     return pieces
 

@@ -90,7 +90,7 @@ def build_report(book, draft: Draft, as_of: dt.date, recorded: str) -> Report:
     report, faults = report_faults(book, report, options=True)
     if faults:
         field, message = faults[0]
-        hint = f"；负责单位见 lanxi tasks --unit {unit}" if field == "unit" else ""
+        hint = f"；负责单位见 lanxi tasks --unit {unit}" if field == "unit" and task.actor != "lead" else ""
         raise UsageError(message + hint)
     if report.period is None:
         from dataclasses import replace
@@ -118,7 +118,7 @@ class Feedback:
 def feedback(book, report: Report, obligations) -> Feedback:
     """`obligations`: the engine's answer with the new report among the reports."""
     task = book.task_by_id[report.task]
-    mine = [o for o in obligations if o.task.id == task.id and o.unit == report.unit]
+    mine = [o for o in obligations if o.task.id == task.id and o.named == report.unit]
     if not mine:
         return Feedback(report, None, lead_only=True)
     if task.deadline.rule == "milestones":  # the first milestone it was not yet reached before

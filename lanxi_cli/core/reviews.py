@@ -4,8 +4,9 @@ which obligations, and who may decide them. Pure: no files, no printing.
 - A review (data/reviews/) is a lead's decision on a filed request: a
   completion claim (a report), an extension request (data/extensions/) or an
   exemption request (data/exemptions/). For each request the latest review
-  dated on or before the as-of day counts (for an exemption: the latest
-  review, on every as-of day).
+  dated on or before the as-of day counts: a decision changes answers from
+  its own date (valid time), never before it. A withdrawal corrects a record
+  and applies on every day (the snapshot leaves withdrawn records out).
 - A rejected report is left out of the engine entirely (its counts too), so
   the obligation it claimed reopens; an approved one verifies the obligation.
 - An approved extension moves its one obligation's due date to `until`.
@@ -43,18 +44,19 @@ def extended_dues(extensions, decided: dict[str, str], as_of: dt.date) -> dict[t
     return out
 
 
-def exempted(exemptions, reviews) -> set[tuple]:
-    """(task, unit, period label or None for every period) of each approved
-    exemption. An exemption holds on every as-of day, so the latest review of
-    each request counts, whatever its date."""
-    decided = decisions(reviews, dt.date.max)
-    return {(ex.task, ex.unit, ex.period) for ex in exemptions if decided.get(ex.id) == "approved"}
+def exempted(exemptions, decided: dict[str, str], as_of: dt.date) -> set[tuple]:
+    """(task, unit, period label or None for every period) of each exemption
+    approved on `as_of` (`decided`: the decisions in force that day): from the
+    approval's date on, as every decision."""
+    return {(ex.task, ex.unit, ex.period) for ex in exemptions
+            if ex.date <= as_of and decided.get(ex.id) == "approved"}
 
 
-def exemption_rows(exemptions, reviews) -> list[tuple]:
-    """Exemption requests, oldest first, each with the decision in force (None while pending)."""
-    decided = decisions(reviews, dt.date.max)
-    return [(ex, decided.get(ex.id)) for ex in sorted(exemptions, key=record_order)]
+def exemption_rows(exemptions, reviews, as_of: dt.date) -> list[tuple]:
+    """Exemption requests made by `as_of`, oldest first, each with the decision
+    in force that day (None while pending)."""
+    decided = decisions(reviews, as_of)
+    return [(ex, decided.get(ex.id)) for ex in sorted(exemptions, key=record_order) if ex.date <= as_of]
 
 
 

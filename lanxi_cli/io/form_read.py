@@ -49,18 +49,18 @@ def _open(path: Path):
 
 
 def _meta(book) -> dict:
-    """The hidden sheet: the form's id, unit, day, and 序号 → (task, period)."""
+    """The hidden sheet: the form's id, unit, day, and 序号 → (task, period, subject)."""
     if META_SHEET not in book.sheetnames:
         raise FormError("不是 lanxi 生成的填报表（找不到其隐藏的表单信息）；请用 lanxi form make 生成的表填写")
     rows = [["" if v is None else str(v).strip() for v in row] for row in book[META_SHEET].iter_rows(values_only=True)]
-    rows = [row + ["", ""] for row in rows]
+    rows = [row + ["", "", ""] for row in rows]
     fields = {row[0]: row[1] for row in rows[:6]}
     if not rows or rows[0][0] != META_MARK or not fields.get("form_id"):
         raise FormError("填报表的隐藏信息不完整；请用 lanxi form make 生成的表重新填写")
     keys = {}
     for row in rows[7:]:
         if row[0].isdigit():
-            keys[int(row[0])] = (row[1], row[2] or None)
+            keys[int(row[0])] = (row[1], row[2] or None, row[3] or None)
     return {**fields, "keys": keys}
 
 

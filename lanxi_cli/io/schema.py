@@ -122,6 +122,7 @@ TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {
         "units": "责任单位（原文，单位或单位组）；空表示由牵头单位自行承担",
         "targets": "数量或比率目标",
         "scored": "是否计分；false 表示只显示状态，不计入得分和督办措施",
+        "actor": "lead 表示由牵头单位对各责任单位开展（如督导）：义务归牵头单位，每个被督导单位一项",
         "note": "说明（解读的理由）",
         "short": "简称：联络员看到的任务名，写在编号旁（如“1.1 制定方案”），至多 10 个字",
         "short_pending": "待核实：lanxi init 拟定、尚待人工确认的简称；确认后删去（或用 lanxi task short 改写）",

@@ -214,7 +214,7 @@ def _behind(overview) -> list[Block]:
     else:
         out.append(Block("para", "截至目前，各单位均无计入考核的逾期未完成事项。"))
     if unscored:
-        out.append(Block("para", "以下逾期事项不计入考核（方案印发前到期，或由牵头单位开展、不计分的任务），"
+        out.append(Block("para", "以下逾期事项不计入考核（方案印发前到期，或不计分的任务），"
                                  "仍请办理："))
         out += _owing(unscored)
     tasks, dues = {}, defaultdict(set)
@@ -248,16 +248,26 @@ def _owing(overdue: dict[str, list]) -> list[Block]:
 
 
 def _overdue_items(obligations) -> str:
-    """`1.1 制定方案（9月3日到期）、6.3 新媒体发布（2020年8月，8月31日到期）`: the tasks by their labels,
-    each overdue occurrence with its period (recurring tasks) and the day it fell due."""
+    """`1.1 制定方案（9月3日到期）、6.3 新媒体发布（2020年8月，8月31日到期）、10.2 督导各村（第1次，8月30日到期：
+    苏家湖村、黄湖村）`: the tasks by their labels, each overdue occurrence with its period (recurring tasks)
+    and the day it fell due, and, where the lead acts, the units it owes it to."""
     by_task: dict[str, list] = defaultdict(list)
     for ob in obligations:
         by_task[ob.task.id].append(ob)
     parts = []
     for obs in by_task.values():
-        days = [f"{period_name(o.occ.label)}，" * bool(o.occ.label) + f"{o.due.month}月{o.due.day}日到期" for o in obs]
+        groups: dict[tuple, list[str]] = defaultdict(list)  # (period, due) → the units it is owed to
+        for o in obs:
+            groups[(o.occ.label, o.due)].extend(filter(None, [o.subject]))
+        days = [f"{period_name(label)}，" * bool(label) + f"{due.month}月{due.day}日到期"
+                + (f"：{_names(names)}" if names else "") for (label, due), names in groups.items()]
         parts.append(f"{task_label(obs[0].task)}（{'；'.join(days)}）")
     return "、".join(parts)
+
+
+def _names(names: list[str], limit: int = 4) -> str:
+    shown = "、".join(names[:limit])
+    return shown if len(names) <= limit else f"{shown}等{len(names)}个单位"
 
 
 def _taken(taken) -> list[Block]:
@@ -305,7 +315,7 @@ def _blocked(book, obligations) -> list[Block]:
     for ob in blocked(obligations):
         period = f"（{period_name(ob.occ.label)}）" if ob.occ.label else ""
         note = f"：{short(ob.blocked.note.replace(chr(10), ' '), 40)}" if ob.blocked.note else ""
-        out.append(Block("item", f"{ob.unit} {ob.task.id}{period} {ob.task.text.rstrip('。；;，')}，"
+        out.append(Block("item", f"{ob.named} {ob.task.id}{period} {ob.task.text.rstrip('。；;，')}，"
                                  f"{cn_date(ob.blocked.date)}报告受阻{note}（报告编号 {ob.blocked.id}）。"
                                  f"请{book.lead(ob.task)}协调解决。"))
     return out

@@ -230,7 +230,8 @@ def _overdue(overview) -> str:
     for unit, obligations in overview.overdue.items():
         items = "、".join(
             f'<span title="{escape(ob.task.text)}">{escape(ob.task.id)}'
-            + (f"（{escape(period_name(ob.occ.label))}）" if ob.occ.label else "") + "</span>"
+            + (f"（{escape(' '.join(filter(None, (ob.subject, period_name(ob.occ.label)))))}）"
+               if ob.occ.label or ob.subject else "") + "</span>"
             for ob in obligations
         )
         for ob in obligations:

@@ -96,7 +96,7 @@ def workbook(form: Form, campaign_start: dt.date):
         _text(ws[f"{letter['任务编号']}{r}"], row.task)
         ws[f"{letter['任务编号']}{r}"].number_format = "@"
         _text(ws[f"{letter['任务内容']}{r}"], row.text)
-        _text(ws[f"{letter['周期']}{r}"], row.period or "全程")
+        _text(ws[f"{letter['周期']}{r}"], " ".join(filter(None, (row.subject, row.period))) or "全程")
         ws[f"{letter['截止日期']}{r}"] = row.due
         ws[f"{letter['截止日期']}{r}"].number_format = "yyyy-mm-dd"
         _text(ws[f"{letter['当前状态']}{r}"], state)
@@ -150,10 +150,10 @@ def workbook(form: Form, campaign_start: dt.date):
 
     meta = book.create_sheet(META_SHEET)
     for row in ([META_MARK, "1"], ["form_id", form.id], ["unit", form.unit], ["as_of", form.as_of.isoformat()],
-                ["sheet", SHEET], ["header_row", str(HEADER_ROW)], ["序号", "任务编号", "周期"]):
+                ["sheet", SHEET], ["header_row", str(HEADER_ROW)], ["序号", "任务编号", "周期", "对象"]):
         meta.append(row)
     for row in form.rows:
-        meta.append([str(row.seq), row.task, row.period or ""])
+        meta.append([str(row.seq), row.task, row.period or "", row.subject or ""])
     for cells in meta.iter_rows():
         for cell in cells:
             cell.data_type = "s"

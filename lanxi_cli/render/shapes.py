@@ -28,6 +28,7 @@ def task(row) -> dict:
         "deadline": row.task.deadline_text,
         "lead": row.lead,
         "units": list(units),
+        "subjects": list(row.subjects),
         "due": iso(row.due),
         "state": row.state,
         "overdue_units": list(row.overdue_units),
@@ -63,9 +64,13 @@ def part(p) -> dict:
 
 
 def obligation(ob) -> dict:
+    """An obligation; `owner` the unit that must act, `subject` the unit it acts
+    on where the lead acts (else null)."""
     return {
         "task": ob.task.id,
         "unit": ob.unit,
+        "owner": ob.owner,
+        "subject": ob.subject,
         "period": ob.occ.label,
         "due": ob.due.isoformat(),
         "state": ob.state,
@@ -96,7 +101,7 @@ def lead(summary) -> dict:
         "units_total": summary.units_total,
         "units_done": summary.units_done,
         "units_overdue": summary.units_overdue,
-        "units_blocked": sorted({o.unit for o in summary.blocked}),
+        "units_blocked": sorted({o.named for o in summary.blocked}),
     }
 
 
@@ -207,7 +212,8 @@ def failed(f) -> dict:
 
 def reminder(r) -> dict:
     def items(obligations):
-        return [{"task": o.task.id, "period": o.occ.label, "due": o.due.isoformat()} for o in obligations]
+        return [{"task": o.task.id, "period": o.occ.label, "due": o.due.isoformat(), "owner": o.owner,
+                 "subject": o.subject} for o in obligations]
 
     return {
         "unit": r.unit,

@@ -332,6 +332,7 @@ class UnitStatusView(View):
     leads: list
     rates: object = None  # engine.Rates of the unit's obligations
     measures: list = field(default_factory=list)  # domain.MeasureTaken for the unit, oldest first
+    inspected: list = field(default_factory=list)  # obligations of a lead acting on this unit (10.2)
 
     def data(self):
         return {
@@ -342,6 +343,7 @@ class UnitStatusView(View):
             "leads": [shapes.lead(lead) for lead in self.leads],
             **(shapes.rates(self.rates) if self.rates is not None else {}),
             "measures": [shapes.measure_taken(m) for m in self.measures],
+            "inspected": [shapes.obligation(o) for o in self.inspected],
         }
 
     def records(self):
@@ -361,7 +363,7 @@ class UnitStatusView(View):
             for ob in self.obligations:
                 same = ob.task.id == last  # a recurring task: its text once, over its first period
                 grid.add("" if same else ob.task.id + ("" if ob.scored else "*"), "" if same else ob.task.text,
-                         ob.occ.label or "", ob.due.isoformat(),
+                         " ".join(filter(None, (ob.subject, ob.occ.label))), ob.due.isoformat(),
                          state_cell(ob.state, ob.verification, ob.blocked is not None), amount(ob),
                          ob.last_report.isoformat() if ob.last_report else "")
                 last = ob.task.id
@@ -386,6 +388,13 @@ class UnitStatusView(View):
             out += "\n" + render(grid, width, colour)
             stuck = [ob for lead in self.leads for ob in lead.blocked]
             out += "".join(prose(line, width) for line in blocked_lines(stuck))
+        if self.inspected:
+            grid = Grid([Column("任务"), Column("内容", wrap=True, grow=True), Column("开展单位"), Column("周期"),
+                         Column("截止"), Column("状态")], title="对本单位开展的任务（本单位不承担，不计入本单位统计）")
+            for ob in self.inspected:
+                grid.add(ob.task.id, ob.task.text, ob.owner, ob.occ.label or "", ob.due.isoformat(),
+                         state_cell(ob.state, ob.verification))
+            out += "\n" + render(grid, width, colour)
         return out
 
 
@@ -395,7 +404,7 @@ def blocked_lines(obligations) -> list[str]:
     for ob in obligations:
         note = short(ob.blocked.note.replace("\n", " "), 40) if ob.blocked.note else "未说明原因"
         period = f"（{ob.occ.label}）" if ob.occ.label else ""
-        lines.append(f"待协调：{ob.task.id}{period} {ob.unit} {ob.blocked.date} 报告受阻：{note}")
+        lines.append(f"待协调：{ob.task.id}{period} {ob.named} {ob.blocked.date} 报告受阻：{note}")
     return lines
 
 
@@ -649,7 +658,7 @@ def feedback_lines(fb) -> list[str]:
                 "本报告只作记录，不计入任何义务的完成。"]
     period = f" {ob.occ.label}" if ob.occ.label else ""
     got = amount(ob)
-    lines = [f"计入：任务 {ob.task.id}{period}（{ob.unit}，截止 {ob.due}），现为{STATE_NAMES[ob.state]}"
+    lines = [f"计入：任务 {ob.task.id}{period}（{ob.named}，截止 {ob.due}），现为{STATE_NAMES[ob.state]}"
              + (f"，{got}" if got else "") + "。"]
     if fb.short:
         lines.append(f"提示：本报告申报完成，但已报{got or '的数量'}未达目标；"

@@ -150,12 +150,12 @@ def obligations_sheet(book, obligations, title: str, kept: dict | None = None, s
     sheet = Sheet("义务", title, ["任务来源", "任务编号", "任务", "任务内容", "单位", "单位类型", "责任领导", "责任人",
                                  "周期", "截止日期", "状态", "进展情况", "佐证材料", "核验", "销号日期", "销号人",
                                  "数量", "目标", "比率", "目标比率", "分项完成", "完成日期", "最近报告", "受阻",
-                                 "计入考核"],
-                  [16, 9, 16, 50, 14, 8, 10, 10, 12, 11, 9, 30, 24, 8, 11, 10, 6, 6, 7, 8, 20, 11, 11, 24, 8])
+                                 "计入考核", "被督导单位"],
+                  [16, 9, 16, 50, 14, 8, 10, 10, 12, 11, 9, 30, 24, 8, 11, 10, 6, 6, 7, 8, 20, 11, 11, 24, 8, 12])
     for ob in obligations:
         blocked = f"{ob.blocked.date.isoformat()} {ob.blocked.note}".strip() if ob.blocked else ""
         unit = book.units[ob.unit]
-        record = kept.get((ob.task.id, ob.unit, ob.occ.index))
+        record = kept.get((ob.task.id, ob.named, ob.occ.index))
         latest = record.latest if record else None
         progress = (f"{latest.date.isoformat()} {STATUS_NAMES[latest.status]} {latest.note}".strip()
                     if latest else "")
@@ -166,7 +166,7 @@ def obligations_sheet(book, obligations, title: str, kept: dict | None = None, s
                            VERIFICATION_NAMES.get(ob.verification, ""), closed.date if closed else None,
                            closed.by if closed else "", ob.count, ob.target, ob.rate, ob.rate_target,
                            "、".join(f"{p.name} {p.count}/{p.target}" for p in ob.parts), ob.completed_on,
-                           ob.last_report, blocked, "是" if ob.scored else "否"])
+                           ob.last_report, blocked, "是" if ob.scored else "否", ob.subject])
         sheet.fills.setdefault(10, []).append(ob.state)
     sheet.formats |= {18: PERCENT, 19: PERCENT}
     return sheet
