@@ -24,7 +24,7 @@ LIGHT_BANDS = {  # light → (band colour, text colour, words)
     None: ("D9D9D9", "000000", "督办"),
 }
 ITEM_HEAD = ("序号", "任务", "任务要求", "截止日期", "状态")
-ITEM_WIDTHS = (9, 27, 86, 20, 14)  # millimetres, 156 in all
+ITEM_WIDTHS = (9, 26, 80, 25, 16)  # millimetres, 156 in all
 
 
 def docx(book, notice, liaison: str, phone: str, issuer: str, made: dt.datetime | None = None) -> bytes:
@@ -41,7 +41,7 @@ def docx(book, notice, liaison: str, phone: str, issuer: str, made: dt.datetime 
     section = document.sections[0]
     from docx.shared import Mm
 
-    section.top_margin, section.bottom_margin = Mm(20), Mm(20)  # one page holds the form
+    section.top_margin, section.bottom_margin = Mm(15), Mm(15)  # one page holds the form
     paragraph(document, "mark", issuer, colour=RED)
     red_rule(paragraph(document, "head", ""))
     paragraph(document, "title", "督办通知单")
@@ -67,10 +67,15 @@ def docx(book, notice, liaison: str, phone: str, issuer: str, made: dt.datetime 
     for i, (task_id, items) in enumerate(shown, start=1):
         task = tasks.get(task_id)
         dues, states = [], []
+        occurrences: dict[tuple, list] = {}  # (period, due, state) → the units inspected (a lead's task)
         for item in items:
-            which = "、".join(x for x in (period_name(item.period) if item.period else "", item.subject or "") if x)
-            dues.append(day_text(item.due, notice.date) + (f"（{which}）" if which else ""))
-            states.append(f"已逾期{(notice.date - item.due).days}天" if item.state == "overdue" else "即将到期")
+            occurrences.setdefault((item.period, item.due, item.state), []).append(item.subject)
+        for (period, due, state), subjects in occurrences.items():
+            names = [n for n in subjects if n]
+            who = (names[0] if len(names) == 1 else f"{names[0]}等{len(names)}个单位") if names else ""
+            which = "、".join(x for x in (period_name(period) if period else "", who) if x)
+            dues.append(day_text(due, notice.date) + (f"（{which}）" if which else ""))
+            states.append(f"已逾期{(notice.date - due).days}天" if state == "overdue" else "即将到期")
         rows.append((str(i), task_label(task) if task else task_id, task.text if task else "",
                      "\n".join(dues), "\n".join(states)))
     _items(document, rows, size)
