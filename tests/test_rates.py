@@ -123,3 +123,16 @@ def test_nothing_due_means_no_rate(cli, data_dir):
     table = cli("status", "--data", str(data_dir), "--as-of", "2020-08-01").stdout
     rows = [line for line in table.splitlines() if re.match(r"^\S+村 ", line)]
     assert rows and all(line.endswith("—") for line in rows)
+
+
+def test_the_issues_village_reconciles_by_hand(cli, data_dir):
+    """Issue 22's case, 09-30 with nothing reported: 苏家湖村 has 13 overdue in status and 12 in
+    assess. The 12 scored ones: 1.1, 1.2, 2.1, 2.2, 2.3, 4.1, 4.2 (due 09-03), 8.2 (09-15), 1.3,
+    1.4, 5.4, 8.1 (09-25); the 13th is 6.3 for August, due before the notice: unscored."""
+    status = {r["unit"]: r for r in run_json(cli, data_dir, "status")["units"]}["苏家湖村"]
+    assessed = {r["unit"]: r for r in run_json(cli, data_dir, "assess")}["苏家湖村"]
+    assert (status["overdue"], status["unscored"], status["unscored_overdue"]) == (13, 1, 1)
+    assert (assessed["overdue"], assessed["due"], assessed["rate"], assessed["score"]) == (12, 12, 0, 0)
+    mine = run_json(cli, data_dir, "status", "--unit", "苏家湖村")["obligations"]
+    scored = sorted(o["task"] for o in mine if o["state"] == "overdue" and o["scored"])
+    assert scored == sorted(["1.1", "1.2", "2.1", "2.2", "2.3", "4.1", "4.2", "8.2", "1.3", "1.4", "5.4", "8.1"])
