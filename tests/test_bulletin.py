@@ -365,7 +365,9 @@ def test_no_unit_under_two_contradictory_headings(cli, data_dir):
     from scenario import REPORTS
 
     due_0903 = ("1.1", "1.2", "2.1", "2.2", "2.3", "4.1", "4.2")
-    extra = [(task, "苏家湖村", "2020-09-02", "done", None) for task in due_0903 if task not in ("1.1", "1.2")]
+    quantity = {"4.1": [{"count": 2}], "2.3": [{"rate": 1.0, "part": "知晓率"}, {"rate": 1.0, "part": "竞赛参与率"}]}
+    extra = [(task, "苏家湖村", "2020-09-02", "done", None, more)
+             for task in due_0903 if task not in ("1.1", "1.2") for more in quantity.get(task, [{}])]
     write_reports(data_dir, [*REPORTS, *extra])
     text = cli("bulletin", "--data", str(data_dir), "--as-of", AS_OF).stdout
     ahead = section(text, "## 三、进度较快的单位", "## 四、")

@@ -202,7 +202,7 @@ def test_withdrawing_a_decision_undoes_it(cli, data_dir):
 
 def test_a_group_report_writes_one_file_per_unit_in_one_commit(cli, git_data_dir):
     repo = git_data_dir.parent
-    result = run(cli, git_data_dir, "report", "add", "-t", "5.1", "-u", "各村、社区", "-s", "done",
+    result = run(cli, git_data_dir, "report", "add", "-t", "5.1", "-u", "各村、社区", "-s", "done", "-n", "3",
                  "-d", "2020-09-20", "--note", "全镇统一培训")
     assert result.exit_code == 0, result.output
     paths = result.stdout.splitlines()
@@ -291,7 +291,8 @@ def id_cells(table: str) -> dict[str, tuple[list[str], str]]:
 
 @pytest.mark.parametrize("columns", [80, 120])
 def test_the_table_marks_what_counts_nowhere_and_never_splits_a_name_in_an_id(cli, data_dir, columns):
-    kept = record_id(add(cli, data_dir, "-t", "6.1", "-u", "社会治安和应急管理办", "-s", "done", "-d", "2020-09-10",
+    kept = record_id(add(cli, data_dir, "-t", "6.1", "-u", "社会治安和应急管理办", "-s", "done", "--rate", "0.6",
+                         "-d", "2020-09-10",
                          "--note", "第一场培训已完成，参训人员包括客运、货运、出租车司机共三十二人"))
     old = record_id(add(cli, data_dir, "-t", "1.1", "-u", "苏家湖村", "-d", "2020-09-02"))
     new = record_id(ok(run(cli, data_dir, "report", "amend", old, "-s", "完成", "--reason", "漏报完成", "--no-commit")))

@@ -73,9 +73,10 @@ def test_nobody_reported(cli, data_dir):
     ("as_of", "inside", "outside"),
     [
         ("2020-09-21", ["2020-09-11", "2020-09-20"], ["2020-09-10", "2020-09-21"]),
-        ("2020-09-10", ["2020-09-01", "2020-09-10"], ["2020-08-31"]),  # the first window opens with the rule
-        ("2020-09-11", ["2020-09-01", "2020-09-10"], ["2020-08-31", "2020-09-11"]),
-        ("2020-09-30", ["2020-09-21", "2020-09-30"], ["2020-09-20"]),
+        ("2020-09-11", ["2020-09-01", "2020-09-10"], ["2020-08-31", "2020-09-11"]),  # the first opens with the rule
+        # a window's last day: that window is not yet missed, the one before it is checked
+        ("2020-09-20", ["2020-09-01", "2020-09-10"], ["2020-09-11", "2020-09-20"]),
+        ("2020-10-01", ["2020-09-21", "2020-09-30"], ["2020-09-20", "2020-10-01"]),
         ("2020-10-31", ["2020-10-21", "2020-10-30"], ["2020-10-20", "2020-10-31"]),
     ],
 )
@@ -95,8 +96,9 @@ def test_reports_at_the_window_edges(cli, data_dir, as_of, inside, outside):
         ("2020-08-15", None),  # before the rule begins
         ("2020-09-01", None),  # the rule has begun, but no reporting day has come yet
         ("2020-09-09", None),
-        ("2020-09-10", ("2020-09-01", "2020-09-10")),  # the first window starts on the notice's date
-        ("2020-12-30", ("2020-12-21", "2020-12-30")),
+        ("2020-09-10", None),  # the first window's last day: not yet missed, as a task due that day is not overdue
+        ("2020-09-11", ("2020-09-01", "2020-09-10")),  # the first window starts on the notice's date
+        ("2020-12-30", ("2020-12-11", "2020-12-20")),
         ("2020-12-31", ("2020-12-21", "2020-12-30")),  # 12-31 would open a window ending after the campaign
         ("2021-01-15", ("2020-12-21", "2020-12-30")),  # after the campaign: the last window
         ("1900-01-05", None),  # the earliest year --as-of takes (0001 is refused: test_trust)
@@ -117,10 +119,10 @@ def test_the_season_starts_where_plan_yaml_says(cli, data_dir):
     rule = "  days: [10, 20, 30]\n  start: 2020-09-01\n"
     assert rule in text
     plan.write_text(text.replace(rule, rule.replace("09-01", "09-15")), encoding="utf-8")
-    assert missing(cli, data_dir, "2020-09-19")["window"] is None
-    assert missing(cli, data_dir, "2020-09-20")["window"] == {"start": "2020-09-15", "end": "2020-09-20"}
-    text = missing(cli, data_dir, "2020-09-19", fmt="table")
-    assert text == "旬报尚未到第一个报告日，还没有应报的旬报。\n"
+    assert missing(cli, data_dir, "2020-09-20")["window"] is None
+    assert missing(cli, data_dir, "2020-09-21")["window"] == {"start": "2020-09-15", "end": "2020-09-20"}
+    text = missing(cli, data_dir, "2020-09-20", fmt="table")
+    assert text == "第一个旬报期尚未结束，还没有应报而未报的旬报。\n"
 
 
 def test_season_bounds_of_the_pure_rule():
@@ -149,6 +151,17 @@ def test_february(cli, data_dir):
 def test_any_task_counts(cli, data_dir):
     add(cli, data_dir, "兰溪派出所", "2020-09-15", task="5.1", as_of="2020-09-21")
     assert "兰溪派出所" not in missing(cli, data_dir, "2020-09-21")["units"]
+
+
+def test_an_inspection_is_not_the_village_s_report(cli, data_dir):
+    """金石村 filed nothing in 09-21..09-30; 禁毒办 recorded its 10.2 visit there on 09-26. The window
+    is missed (from 10-01, never on its last day 09-30); 罗湖村's own report files its window."""
+    add(cli, data_dir, "金石村", "2020-09-26", task="10.2", as_of="2020-09-26")
+    add(cli, data_dir, "罗湖村", "2020-09-26", task="1.4", as_of="2020-09-26")
+    found = missing(cli, data_dir, "2020-10-01")
+    assert found["window"] == {"start": "2020-09-21", "end": "2020-09-30"}
+    assert "金石村" in found["units"] and "罗湖村" not in found["units"]
+    assert missing(cli, data_dir, "2020-09-30")["window"] == {"start": "2020-09-11", "end": "2020-09-20"}
 
 
 def test_table_names_each_missing_units_liaison(cli, data_dir):

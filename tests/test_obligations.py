@@ -109,10 +109,45 @@ def test_progress_without_a_count_adds_nothing_to_a_milestone(book):
 # ---- quantity targets (5.3: at least 3 trainings; 6.1: a rate of 50%) -----------------------
 
 
-def test_a_done_claim_completes_where_no_count_was_reported(book):
-    claim = report("5.3", "黄湖村", D(2020, 10, 1), "done")
-    ob = one(book, [claim], D(2020, 10, 2), "5.3", "黄湖村")
-    assert (ob.state, ob.count, ob.target, ob.measured) == (State.done, 0, 3, False)
+def test_a_bare_done_completes_nothing_where_a_quantity_is_set(book):
+    """The issue's 0/2: 4.1 asks for 2 trainings; a `done` saying none is not 2 (a bare `done` used to
+    complete it, while an honest "1 of 3" did not: the rule rewarded reporting less)."""
+    claim = report("4.1", "黄湖村", D(2020, 9, 1), "done")
+    ob = one(book, [claim], D(2020, 9, 2), "4.1", "黄湖村")
+    assert (ob.state, ob.count, ob.target, ob.measured, ob.completed_on) == (State.due_soon, 0, 2, True, None)
+    assert one(book, [claim], D(2020, 9, 4), "4.1", "黄湖村").state == State.overdue
+    honest = report("4.1", "黄湖村", D(2020, 9, 1), "done", count=2)
+    assert one(book, [claim, honest], D(2020, 9, 4), "4.1", "黄湖村").state == State.done
+    # a rate: 6.1 asks for 50%; a `done` without a rate completes nothing
+    assert one(book, [report("6.1", "黄湖村", D(2020, 10, 1), "done")], D(2020, 10, 2), "6.1", "黄湖村").state \
+        == State.open
+
+
+def test_a_count_target_of_1_takes_a_bare_done_as_1(book):
+    """7.1 for a village (1 article) and 7.3 for 禁毒办 (1 作品展播): a `done` counts 1."""
+    ob = one(book, [report("7.1", "枫林社区", D(2020, 11, 1), "done")], D(2020, 11, 2), "7.1", "枫林社区")
+    assert (ob.state, ob.count, ob.target) == (State.done, 1, 1)
+    ob = one(book, [report("7.3", "禁毒办", D(2020, 9, 28), "done")], D(2020, 9, 29), "7.3", "禁毒办")
+    assert (ob.state, ob.count, ob.target) == (State.done, 1, 1)
+
+
+def test_several_rates_are_parts_each_met_on_its_own(book):
+    """2.3: 知晓率 and 竞赛参与率, each 100%; 3.1: three rates. Complete only when every one is met."""
+    first = report("2.3", "金石村", D(2020, 9, 1), "done", rate=1.0, part="知晓率")
+    ob = one(book, [first], D(2020, 9, 2), "2.3", "金石村")
+    assert ob.state == State.due_soon
+    assert [shapes.part(p) for p in ob.parts] == [
+        {"name": "知晓率", "count": None, "target": None, "rate": 1.0, "rate_target": 1.0},
+        {"name": "竞赛参与率", "count": None, "target": None, "rate": None, "rate_target": 1.0}]
+    short = report("2.3", "金石村", D(2020, 9, 2), "done", rate=0.9, part="竞赛参与率")
+    assert one(book, [first, short], D(2020, 9, 3), "2.3", "金石村").state == State.due_soon
+    full = report("2.3", "金石村", D(2020, 9, 5), "progress", rate=1.0, part="竞赛参与率")
+    ob = one(book, [first, short, full], D(2020, 9, 6), "2.3", "金石村")
+    assert (ob.state, ob.completed_on) == (State.late, D(2020, 9, 5))
+    # a rate without a part counts toward no part; a bare done toward none at all
+    loose = [report("3.1", "金石村", D(2020, 9, 1), "done", rate=1.0), report("3.1", "金石村", D(2020, 9, 1), "done")]
+    ob = one(book, loose, D(2020, 9, 2), "3.1", "金石村")
+    assert ob.state == State.open and [p.rate for p in ob.parts] == [None, None, None]
 
 
 def test_the_issues_done_short_of_its_count(book):
@@ -123,11 +158,12 @@ def test_the_issues_done_short_of_its_count(book):
     assert one(book, [short], D(2020, 10, 26), "5.3", "黄湖村").state == State.overdue
 
 
-def test_a_count_makes_an_earlier_claim_stand_short(book):
+def test_a_claim_without_a_count_adds_nothing_to_the_counts(book):
     claim = report("5.3", "黄湖村", D(2020, 9, 5), "done")
     count = report("5.3", "黄湖村", D(2020, 9, 10), count=1)
-    assert one(book, [claim, count], D(2020, 9, 6), "5.3", "黄湖村").state == State.done  # the count is not known yet
-    assert one(book, [claim, count], D(2020, 9, 11), "5.3", "黄湖村").state == State.open
+    assert one(book, [claim, count], D(2020, 9, 6), "5.3", "黄湖村").state == State.open
+    ob = one(book, [claim, count], D(2020, 9, 11), "5.3", "黄湖村")
+    assert (ob.state, ob.count) == (State.open, 1)
 
 
 def test_counts_complete_on_the_day_they_add_up(book):
@@ -148,9 +184,9 @@ def test_the_issues_rate_short_of_its_target(book):
 
 def test_a_measure_the_target_does_not_set_is_recorded_and_read_against_nothing(book):
     on_rate_task = report("6.1", "罗湖村", D(2020, 10, 1), "done", count=5)  # 6.1 sets a rate, not a count
-    assert one(book, [on_rate_task], D(2020, 10, 2), "6.1", "罗湖村").state == State.done
+    assert one(book, [on_rate_task], D(2020, 10, 2), "6.1", "罗湖村").state == State.open  # still no rate
     on_count_task = report("5.1", "罗湖村", D(2020, 10, 1), "done", rate=0.2)  # 5.1 sets a count, not a rate
-    assert one(book, [on_count_task], D(2020, 10, 2), "5.1", "罗湖村").state == State.done
+    assert one(book, [on_count_task], D(2020, 10, 2), "5.1", "罗湖村").state == State.open  # still no count
     no_target = report("1.1", "罗湖村", D(2020, 9, 2), "done", count=2)  # 1.1 sets none
     ob = one(book, [no_target], D(2020, 9, 4), "1.1", "罗湖村")
     assert (ob.state, ob.count, ob.target) == (State.done, None, None)
@@ -163,7 +199,8 @@ def test_every_part_must_be_met(book):
     unparted = report("7.1", "禁毒办", D(2020, 11, 1), count=3)
     ob = one(book, [unparted], D(2020, 11, 2), "7.1", "禁毒办")
     assert (ob.state, ob.count, [shapes.part(p) for p in ob.parts]) == (State.open, 3, [
-        {"name": "中央省级", "count": 0, "target": 1}, {"name": "省内其他", "count": 0, "target": 2}])
+        {"name": "中央省级", "count": 0, "target": 1, "rate": None, "rate_target": None},
+        {"name": "省内其他", "count": 0, "target": 2, "rate": None, "rate_target": None}])
     wrong_mix = [report("7.1", "禁毒办", D(2020, 11, 1), count=3, part="中央省级")]
     assert one(book, wrong_mix, D(2020, 11, 2), "7.1", "禁毒办").state == State.open  # 3 + 0: 省内其他 unmet
     parts = [report("7.1", "禁毒办", D(2020, 11, 1), count=1, part="中央省级"),
@@ -353,5 +390,5 @@ def test_feedback_for_a_lead_and_for_a_short_done(book):
     assert said(book, [], report("5.1", "兰溪派出所", D(2020, 9, 20), "done"), D(2020, 9, 20)).lead_only
     fb = said(book, [], report("5.3", "黄湖村", D(2020, 9, 20), "done", count=1), D(2020, 9, 20))
     assert (fb.short, fb.obligation.state, fb.obligation.count) == (True, "open", 1)
-    fb = said(book, [], report("5.3", "黄湖村", D(2020, 9, 20), "done"), D(2020, 9, 20))
-    assert (fb.short, fb.obligation.state) == (False, "done")
+    fb = said(book, [], report("5.3", "黄湖村", D(2020, 9, 20), "done"), D(2020, 9, 20))  # a bare done: on disk only
+    assert (fb.short, fb.obligation.state) == (True, "open")

@@ -104,10 +104,10 @@ def test_named_period_and_rate(cli, data_dir):
     result = add(cli, data_dir, "--task", "6.1", "--unit", "罗湖村", "--rate", "0.6", "--no-commit")
     assert result.exit_code == 0, result.output
     assert load(data_dir, report_files(data_dir)[0]).rate == 0.6
-    result = add(cli, data_dir, "--task", "9.1", "--unit", "罗湖村", "--period", "2020-q4", "--no-commit")
+    result = add(cli, data_dir, "--task", "9.1", "--unit", "罗湖村", "--period", "2020-q3", "--no-commit")
     assert result.exit_code == 0, result.output
     periods = sorted(str(load(data_dir, p).period) for p in report_files(data_dir))
-    assert periods == ["2020-Q4", "None"]
+    assert periods == ["2020-Q3", "None"]
 
 
 # ---- refusals write nothing ------------------------------------------------------------------
@@ -431,11 +431,11 @@ def test_says_when_a_done_falls_short_and_when_a_lead_reports(cli, data_dir):
 
 def test_parts_are_written_and_counted_apart(cli, data_dir):
     assert said(cli, data_dir, "-t", "7.1", "-u", "禁毒办", "-n", "1", "--part", "中央省级") == [
-        "计入：任务 7.1（禁毒办，截止 2020-12-15），现为未到期，中央省级1/1 省内其他0/2。"]
+        "计入：任务 7.1（禁毒办，截止 2020-12-15），现为未到期，中央省级 1/1 省内其他 0/2。"]
     report = load(data_dir, report_files(data_dir)[0])
     assert (report.part, report.count) == ("中央省级", 1)
     assert said(cli, data_dir, "-t", "7.1", "-u", "禁毒办", "-n", "2", "--part", "省内其他") == [
-        "计入：任务 7.1（禁毒办，截止 2020-12-15），现为已完成，中央省级1/1 省内其他2/2。"]
+        "计入：任务 7.1（禁毒办，截止 2020-12-15），现为已完成，中央省级 1/1 省内其他 2/2。"]
 
 
 def test_shell_completion_of_a_unit_matches_any_part_and_ids_complete(data_dir):

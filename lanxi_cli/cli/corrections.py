@@ -137,6 +137,7 @@ def amend(
         note if note is not None else old.note,
         by.strip() or old.by,
         tuple(evidence) if evidence is not None else old.evidence,
+        old.part,
     )
     new = reporting.build_report(session.book, draft, session.as_of, recorded_now())
     new = replace(new, supersedes=old.id, reason=reporting.reason_text(reason, "更正的理由"))

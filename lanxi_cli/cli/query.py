@@ -97,8 +97,8 @@ def check(
         from lanxi_cli.render.towns import PendingView
 
         return render(PendingView(load.load_book(locate.find_data_dir(data))), fmt.value)
-    book, reports, problems = snapshot.check(locate.find_data_dir(data))
+    book, reports, problems, warnings = snapshot.check(locate.find_data_dir(data))
     counts = (len(book.tasks), len(book.units)) if book else (None, None)
-    render(CheckView(problems, *counts, len(reports)), fmt.value)
+    render(CheckView(problems, *counts, len(reports), warnings), fmt.value)
     if problems:
         raise typer.Exit(1)

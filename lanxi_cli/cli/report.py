@@ -232,7 +232,7 @@ def missing(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format
     session = open_session(data, as_of)
     owed = session.book.owes_progress_reports()
     window = reporting.season_window(session.book, session.as_of)
-    units = reporting.missing_units(owed, session.reports, *window) if window else []
+    units = reporting.missing_units(session.book, session.reports, *window) if window else []
     render(MissingView(window, units, len(owed), session.book), fmt.value)
 
 

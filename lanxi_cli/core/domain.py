@@ -327,17 +327,21 @@ class Deadline:
 
 @dataclass(frozen=True, slots=True)
 class TargetPart:
-    """One named part of a count target, counted on its own (report add --part NAME)."""
+    """One named part of a target, counted on its own (report add --part NAME):
+    a count (7.1: 中央省级 1 article) or a rate (2.3: 知晓率 100%)."""
 
     __pydantic_config__ = FORBID
     name: Text
-    count: Annotated[int, Gt(0)]
     what: Text
+    count: Annotated[int, Gt(0)] | None = None
+    rate: Annotated[float, Gt(0), Le(1)] | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """A quantity (count per occurrence) or a rate; for `units`, or for all."""
+    """A quantity (count per occurrence) or a rate; for `units`, or for all.
+    A quantity target needs a quantity: a bare `done` completes nothing there,
+    except where the target is a count of 1 (see `needs_quantity`)."""
 
     __pydantic_config__ = FORBID
     what: str = ""
@@ -345,6 +349,21 @@ class Target:
     count: Annotated[int, Gt(0)] | None = None
     rate: Annotated[float, Gt(0), Le(1)] | None = None
     parts: tuple[TargetPart, ...] = ()
+
+    @property
+    def needs_quantity(self) -> bool:
+        """A count or rate decides here: a `done` must say how many (a count of 1 excepted)."""
+        return bool(self.parts) or self.rate is not None or (self.count or 0) > 1
+
+    def words(self) -> str:
+        """`每期至少 4 条`-like: what the target asks, for a refusal naming it."""
+        if self.parts:
+            return "，".join(f"{p.name} {_amount(p.count, p.rate)}" for p in self.parts)
+        return f"{self.what or '数量'} {_amount(self.count, self.rate)}"
+
+
+def _amount(count, rate) -> str:
+    return f"至少 {count}" if count is not None else f"达到 {rate:.0%}"
 
 
 @dataclass(frozen=True, slots=True)

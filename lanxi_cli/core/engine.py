@@ -8,11 +8,12 @@ contract's "Obligation states"):
 - Milestones are cumulative: milestone k is completed on the first day the
   counts reported for the task and unit, summed from the campaign's start,
   reach its count (a `done` without a count adds 1); periods play no part.
-- Elsewhere, where the unit's target sets a count (or parts) or a rate and
-  such a measure was reported for the period, the target decides: completed
-  on the day every measure reported is met (each part on its own). Otherwise
-  the first `done` report of the period completes it (a claim, open to 销号
-  review).
+- Elsewhere, where the unit's target needs a quantity (a count above 1, a
+  rate, parts), the target decides: completed on the day the counts and
+  rates reported for the period meet it (each part on its own); a bare
+  `done` completes nothing there. A count target of 1 takes a bare `done` as
+  1. Otherwise the first `done` report of the period completes it (a claim,
+  open to 销号 review).
 - `done` if completed on or before the due day, `late` after it; else
   overdue, due_soon or open by the as-of day; `exempt` where an exemption
   approved by the as-of day says it does not apply (from the approval's date).
@@ -35,11 +36,14 @@ from lanxi_cli.core.plan_index import Book, fold
 
 @dataclass(frozen=True, slots=True)
 class PartCount:
-    """One part of a parted target: counted so far, and its target."""
+    """One part of a parted target: counted so far and its count, or (a rate
+    part) the best rate reported and its rate."""
 
     name: str
-    count: int
-    target: int
+    count: int | None
+    target: int | None
+    rate: float | None = None
+    rate_target: float | None = None
 
 
 @dataclass(slots=True)
@@ -59,7 +63,7 @@ class Obligation:
     rate_target: float | None = None
     parts: tuple[PartCount, ...] = ()
     blocked: Report | None = None  # the period's latest report, when it says blocked and nothing completed it
-    measured: bool = False  # counts (or a rate) were reported, so the target decides, not a `done` alone
+    measured: bool = False  # a quantity target decides, not a `done` alone
     subject: str | None = None  # where the lead acts (tasks.yaml actor: lead): the unit it acts on
 
     @property
@@ -106,20 +110,27 @@ class Progress:
     count: int | None = None
     rate: float | None = None
     parts: tuple[PartCount, ...] = ()
-    decided: bool = False  # a measure was reported, so the target decides (a `done` alone does not)
+    decided: bool = False  # the target decides (a quantity, not a `done` alone)
 
 
 class _Measured:
-    """One non-milestone occurrence, its reports added one by one in record order."""
+    """One non-milestone occurrence, its reports added one by one in record order.
 
-    __slots__ = ("target", "own", "done", "counts", "rates", "total", "by_part", "count_day", "rate_day", "best")
+    Where the target needs a quantity (a count above 1, a rate, parts), the
+    target decides: completed on the day the counts add up to it and every
+    rate reported reaches its own, each part on its own; a bare `done` there
+    completes nothing. A count target of 1: a bare `done` counts 1. No target
+    (or one naming no quantity): the first `done` completes it."""
+
+    __slots__ = ("target", "own", "done", "total", "by_part", "best", "best_part", "met")
 
     def __init__(self, target: Target | None):
         self.target, self.own = target, []
-        self.done = self.count_day = self.rate_day = self.best = None
-        self.counts = self.rates = False
+        self.done = self.best = self.met = None
         self.total = 0
-        self.by_part = dict.fromkeys((p.name for p in target.parts), 0) if target else {}
+        parts = target.parts if target else ()
+        self.by_part = {p.name: 0 for p in parts if p.count is not None}
+        self.best_part = dict.fromkeys(p.name for p in parts if p.rate is not None)
 
     def add(self, report: Report) -> None:
         self.own.append(report)
@@ -128,32 +139,44 @@ class _Measured:
         target = self.target
         if target is None:
             return
-        if report.count is not None:
-            self.counts = self.counts or target.count is not None
-            self.total += report.count
+        count = report.count
+        if count is None and report.status == "done" and target.count == 1 and not target.parts:
+            count = 1  # a count target of 1: a bare `done` counts 1
+        if count is not None:
+            self.total += count
             if report.part in self.by_part:
-                self.by_part[report.part] += report.count
-            if self.count_day is None and self.total >= (target.count or 0) and all(
-                self.by_part[p.name] >= p.count for p in target.parts
-            ):
-                self.count_day = report.date
+                self.by_part[report.part] += count
         if report.rate is not None:
-            self.rates = self.rates or target.rate is not None
-            self.best = report.rate if self.best is None else max(self.best, report.rate)
-            if self.rate_day is None and target.rate is not None and report.rate >= target.rate:
-                self.rate_day = report.date
+            if report.part in self.best_part:
+                old = self.best_part[report.part]
+                self.best_part[report.part] = report.rate if old is None else max(old, report.rate)
+            elif not target.parts:
+                self.best = report.rate if self.best is None else max(self.best, report.rate)
+        if self.met is None and self._met():
+            self.met = report.date
+
+    def _met(self) -> bool:
+        target = self.target
+        if target.parts:
+            return all(
+                self.by_part[p.name] >= p.count if p.count is not None
+                else (self.best_part[p.name] or 0) >= p.rate
+                for p in target.parts
+            )
+        if target.count is not None and self.total < target.count:
+            return False
+        return target.rate is None or (self.best is not None and self.best >= target.rate)
 
     def progress(self) -> Progress:
         target = self.target
-        if target is None:
+        if target is None or not (target.count or target.rate or target.parts):
             return Progress(self.done, None)
-        parts = tuple(PartCount(p.name, self.by_part[p.name], p.count) for p in target.parts)
-        decided = self.counts or self.rates
-        progress = Progress(self.done, self.total if target.count is not None else None, self.best, parts, decided)
-        if decided:
-            days = [day for day, used in ((self.count_day, self.counts), (self.rate_day, self.rates)) if used]
-            progress.completed_on = None if None in days else max(days)
-        return progress
+        parts = tuple(
+            PartCount(p.name, self.by_part[p.name], p.count) if p.count is not None
+            else PartCount(p.name, None, None, self.best_part[p.name], p.rate)
+            for p in target.parts
+        )
+        return Progress(self.met, self.total if target.count is not None else None, self.best, parts, True)
 
 
 class _Milestones:
@@ -431,6 +454,7 @@ class TaskRow:
     overdue_units: tuple[str, ...]
     obligations: list[Obligation]
     subjects: tuple[str, ...] = ()  # where the lead acts: the units it acts on
+    next_due: dt.date | None = None  # the earliest uncompleted occurrence due on or after the as-of day
 
     @property
     def verification(self) -> str | None:
@@ -468,6 +492,7 @@ def task_rows(book: Book, obligations: list[Obligation], unit: str | None = None
         # an approved extension moves one unit's due day: the task shows the earliest
         due = min((o.due for o in pending if o.occ.index == first_open), default=None)
         overdue = {o.unit for o in obs if o.state == State.overdue}
+        upcoming = [o.due for o in pending if o.state != State.overdue]  # due on or after the as-of day
         state = worst(o.state for o in obs)
         rows.append(TaskRow(
             task=task,
@@ -478,6 +503,7 @@ def task_rows(book: Book, obligations: list[Obligation], unit: str | None = None
             overdue_units=tuple(u for u in units if u in overdue),
             obligations=obs,
             subjects=book.subjects(task),
+            next_due=min(upcoming, default=None),
         ))
     return rows
 
@@ -494,9 +520,7 @@ def filter_tasks(
     for row in rows:
         if overdue and row.state != State.overdue:
             continue
-        if due_within is not None and not any(
-            not o.completed and not o.exempt and 0 <= (o.due - as_of).days <= due_within for o in row.obligations
-        ):
+        if due_within is not None and (row.next_due is None or (row.next_due - as_of).days > due_within):
             continue
         if category is not None and fold(category) not in fold(row.task.category):
             continue

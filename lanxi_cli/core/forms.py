@@ -86,8 +86,9 @@ def current_window(as_of: dt.date, days: tuple[int, ...]) -> tuple[dt.date, dt.d
 
 def make_form(book, obligations, unit: str, as_of: dt.date) -> Form:
     """The form for `unit`: a row per obligation of its that is overdue, due soon
-    or open, in plan order (obligations come in plan order from the engine)."""
-    pending = [o for o in obligations if o.unit == unit and o.state in PENDING]
+    or open, in plan order (obligations come in plan order from the engine),
+    none for a period not yet begun (a report may not name one)."""
+    pending = [o for o in obligations if o.unit == unit and o.state in PENDING and o.occ.start <= as_of]
     rows = tuple(
         FormRow(seq, o.task.id, o.occ.label, o.task.text, o.due, o.state, o.count, o.target, o.subject)
         for seq, o in enumerate(pending, start=1)
@@ -102,7 +103,7 @@ def forms_for(book, obligations, as_of: dt.date, units=None) -> list[Form]:
     from lanxi_cli.core.engine import unit_order
 
     if units is None:
-        units = sorted({o.unit for o in obligations if o.state in PENDING},
+        units = sorted({o.unit for o in obligations if o.state in PENDING and o.occ.start <= as_of},
                        key=lambda u: unit_order(book, u))
     return [make_form(book, obligations, unit, as_of) for unit in units]
 

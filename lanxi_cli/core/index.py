@@ -128,7 +128,7 @@ def _timeline(book, task, unit, counted: list[Report], decisions: _Decisions, id
         blocked = engine.blocked_by(last, got)
         return (
             got.completed_on and got.completed_on.toordinal(), got.count, got.rate,
-            tuple((p.name, p.count, p.target) for p in got.parts),
+            tuple((p.name, p.count, p.target, p.rate, p.rate_target) for p in got.parts),
             last and last.date.toordinal(), -1 if blocked is None else position[id(blocked)], got.decided,
             review_rules.verification(got.completed_on is not None, claims[k], k in reopened, _On(decisions, day)),
         )

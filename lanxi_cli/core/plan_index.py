@@ -157,8 +157,13 @@ class Book:
                 for k, name in enumerate(target.units):
                     if not self._known(name, True):
                         faults.append(Fault("tasks", (i, "targets", j, "units", k), f"未知单位或单位组“{name}”"))
-                if target.parts and target.count != sum(p.count for p in target.parts):
+                counted = [p.count for p in target.parts if p.count is not None]
+                if counted and target.count != sum(counted):
                     faults.append(Fault("tasks", (i, "targets", j, "count"), "count 应等于各 parts 之和"))
+                for k, part in enumerate(target.parts):
+                    if (part.count is None) == (part.rate is None):
+                        faults.append(Fault("tasks", (i, "targets", j, "parts", k),
+                                            f"分项“{part.name}”应有 count 或 rate 之一"))
                 names = [p.name for p in target.parts]
                 for k, name in enumerate(names):
                     if name in names[:k]:
@@ -362,6 +367,9 @@ def report_faults(book: Book, report, options: bool = False) -> tuple[object, li
         occ = book.occurrence_for(task, period)
         if occ is None:
             faults.append(("period", f"任务 {task.id} 没有周期“{period}”{period_choices(book, task, dash + 'period')}"))
+        elif occ.start > report.date:
+            faults.append(("period", f"周期“{occ.label}”自 {occ.start} 开始，报告日期 {report.date} 时尚未开始；"
+                                     "只能为已开始的周期报告"))
         else:
             period = occ.label
     if report.part is not None:

@@ -38,8 +38,8 @@ def reminders(book, obligations, reports, as_of: dt.date, unit: str | None = Non
     from lanxi_cli.core.engine import unit_order
     from lanxi_cli.core.reporting import missing_units, season_window
 
-    window = season_window(book, as_of)  # None before the season's first reporting day
-    missing = set(missing_units(book.owes_progress_reports(), reports, *window)) if window else set()
+    window = season_window(book, as_of)  # None until the season's first window has ended
+    missing = set(missing_units(book, reports, *window)) if window else set()
     by_unit: dict[str, Reminder] = {}
 
     def reminder(name: str) -> Reminder:

@@ -92,11 +92,55 @@ def build_report(book, draft: Draft, as_of: dt.date, recorded: str) -> Report:
         field, message = faults[0]
         hint = f"；负责单位见 lanxi tasks --unit {unit}" if field == "unit" and task.actor != "lead" else ""
         raise UsageError(message + hint)
+    lacking = quantity_lacking(book, report)
+    if lacking:
+        raise UsageError(lacking)
     if report.period is None:
         from dataclasses import replace
 
         report = replace(report, period=book.occurrence_for(task, None, report.date).label)
     return report
+
+
+def bare_done_warnings(book, reports) -> list[tuple[Report, str]]:
+    """Each `done` report on disk that says too little for its target (it
+    completes nothing), with the `report amend` that would fix it."""
+    out = []
+    for report in sorted(reports, key=record_order):
+        lacking = quantity_lacking(book, report)
+        if lacking:
+            option = ("--part 分项 " if "--part" in lacking else "") + (
+                "--rate R" if "--rate" in lacking or "比率" in lacking else "--count N")
+            out.append((report, f"{lacking.split('：')[0]}，这份“完成”报告没有写明，不计入完成；"
+                                f"更正：lanxi report amend {report.id} {option} --reason 补报数量"))
+    return out
+
+
+def quantity_lacking(book, report: Report) -> str | None:
+    """Why a `done` report says too little for its target, or None. A target
+    needing a quantity (a count above 1, a rate, parts) decides; a bare `done`
+    there completes nothing, so it is refused (a count target of 1 takes it as 1).
+    Milestones keep "a `done` adds 1"."""
+    task = book.task_by_id[report.task]
+    if report.status != "done" or task.deadline.rule == "milestones" or report.unit not in book.task_units(task):
+        return None
+    target = book.target(task, report.unit)
+    if target is None or not target.needs_quantity:
+        return None
+    if target.parts:
+        part = next((p for p in target.parts if p.name == report.part), None)
+        if part is None:
+            names = "、".join(p.name for p in target.parts)
+            return (f"任务 {task.id} 的目标分项计算（{target.words()}）：请用 --part 指明分项（{names}），"
+                    f"并写明{'比率（--rate）' if target.parts[0].rate is not None else '数量（--count）'}")
+        counted = part.count is not None
+    else:
+        counted = target.count is not None
+    if counted and report.count is None:
+        return f"任务 {task.id} 的目标是{target.words()}：请用 --count 写明本次完成的数量"
+    if not counted and report.rate is None:
+        return f"任务 {task.id} 的目标是{target.words()}：请用 --rate 写明达到的比率（如 0.85）"
+    return None
 
 
 # ---- what a new report counts toward (report add's feedback) ---------------------------
@@ -176,17 +220,22 @@ def latest_window(
 
 
 def season_window(book, as_of: dt.date) -> tuple[dt.date, dt.date] | None:
-    """The latest 旬报 window of the plan's reporting season on `as_of`: from the
-    day the rule begins (plan.yaml progress_reports.start, else the campaign's
-    start) to the campaign's last day."""
+    """The latest 旬报 window of the plan's reporting season that has ended
+    before `as_of` (a window ending on the as-of day is not yet missed, as a
+    task due that day is not yet overdue): from the day the rule begins
+    (plan.yaml progress_reports.start, else the campaign's start) to the
+    campaign's last day."""
     rule, campaign = book.plan.progress_reports, book.plan.campaign
-    return latest_window(as_of, rule.days, rule.start or campaign.start, campaign.end)
+    return latest_window(as_of - dt.timedelta(days=1), rule.days, rule.start or campaign.start, campaign.end)
 
 
-def missing_units(owed: tuple[str, ...], reports, start: dt.date, end: dt.date) -> list[str]:
-    """Units (in the order given) with no report dated inside start..end."""
-    filed = {r.unit for r in reports if start <= r.date <= end}
-    return [u for u in owed if u not in filed]
+def missing_units(book, reports, start: dt.date, end: dt.date) -> list[str]:
+    """The units owing 旬报 (book order) that filed none dated inside start..end.
+    Any report of the unit files its window, except one on a task the lead
+    does (an inspection recorded under a village's name is not its 旬报)."""
+    led = {t.id for t in book.tasks if t.actor == "lead"}
+    filed = {r.unit for r in reports if start <= r.date <= end and r.task not in led}
+    return [u for u in book.owes_progress_reports() if u not in filed]
 
 
 # ---- listing -------------------------------------------------------------------------

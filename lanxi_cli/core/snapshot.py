@@ -268,16 +268,18 @@ def load(data_dir: Path, as_of: dt.date, warn: Callable[[str], None] | None = No
     return Snapshot(data_dir, as_of, cache.load_book(), cache, warn)
 
 
-def check(data_dir: Path) -> tuple[Book | None, list, list[Problem]]:
+def check(data_dir: Path) -> tuple[Book | None, list, list[Problem], list[Problem]]:
     """Everything `lanxi check` validates, always from the files themselves:
-    (the book or None, the valid reports, every problem found), ids included."""
+    (the book or None, the valid reports, every problem found, ids included,
+    and warnings: what is valid but counts for less than it says)."""
     from lanxi_cli.errors import DataError
 
     try:
         snap = load(data_dir, dt.date.today(), cached=False)
     except DataError as exc:
-        return None, [], exc.problems
+        return None, [], exc.problems, []
     from lanxi_cli.core import corrections
+    from lanxi_cli.core.reporting import bare_done_warnings
 
     seen: dict[str, object] = {}
     found = []
@@ -291,4 +293,6 @@ def check(data_dir: Path) -> tuple[Book | None, list, list[Problem]]:
     from lanxi_cli.io.load import obsolete_problems
 
     found += obsolete_problems(data_dir, snap.book)
-    return snap.book, snap.reports, snap.problems + found
+    counting = [r for r in snap.reports if snap.corrections.counts(r)]
+    warnings = [Problem(r.file, None, text) for r, text in bare_done_warnings(snap.book, counting)]
+    return snap.book, snap.reports, snap.problems + found, warnings

@@ -80,7 +80,7 @@ class RemindersView(View):
         if not self.found:
             return f"截至 {self.as_of}，没有需要催办的单位。\n"
         window = self.found[0].window  # None before the 旬报 season's first reporting day
-        checked = f"旬报 {window_text(*window, self.as_of)}" if window else "旬报尚未到第一个报告日"
+        checked = f"旬报 {window_text(*window, self.as_of)}" if window else "第一个旬报期尚未结束"
         lines = [f"催办提醒 · 截至 {self.as_of} · {checked} · {len(self.found)} 个单位",
                  "（短信每行一条，每条不超过 70 字）"]
         for r in self.found:

@@ -30,6 +30,7 @@ def task(row) -> dict:
         "units": list(units),
         "subjects": list(row.subjects),
         "due": iso(row.due),
+        "next_due": iso(row.next_due),
         "state": row.state,
         "overdue_units": list(row.overdue_units),
         "units_done": sum(1 for u in units if row.unit_complete(u)),
@@ -60,7 +61,8 @@ def unit_summary(tally) -> dict:
 
 
 def part(p) -> dict:
-    return {"name": p.name, "count": p.count, "target": p.target}
+    """A part's count and its target, or (a rate part) its best rate and its rate."""
+    return {"name": p.name, "count": p.count, "target": p.target, "rate": p.rate, "rate_target": p.rate_target}
 
 
 def obligation(ob) -> dict:
@@ -91,8 +93,16 @@ def obligation(ob) -> dict:
 def flat_obligation(row: dict) -> dict:
     """An obligation's dict for a csv row: its parts and the blocking report in one cell each."""
     blocked = row["blocked"]
-    parts = "、".join(f"{p['name']} {p['count']}/{p['target']}" for p in row["parts"])
+    parts = "、".join(f"{p['name']} {part_text(p['count'], p['target'], p['rate'], p['rate_target'])}"
+                     for p in row["parts"])
     return {**row, "parts": parts, "blocked": f"{blocked['date']} {blocked['note']}".strip() if blocked else ""}
+
+
+def part_text(count, target, rate, rate_target) -> str:
+    """`2/3`, or a rate part's `60%/100%` (`—/100%` while none is reported)."""
+    if rate_target is None:
+        return f"{count}/{target}"
+    return f"{rate:.0%}/{rate_target:.0%}" if rate is not None else f"—/{rate_target:.0%}"
 
 
 def lead(summary) -> dict:
@@ -248,7 +258,8 @@ def form_import(shown: str, outcome, reports: list[str], dry_run: bool) -> dict:
 
 HEADERS = {
     "id": "编号", "category": "类别", "text": "任务内容", "deadline": "完成时限", "lead": "牵头单位",
-    "units": "责任单位", "due": "截止日期", "state": "状态", "overdue_units": "逾期单位",
+    "units": "责任单位", "subjects": "被督导单位", "due": "截止日期", "next_due": "下次截止", "state": "状态",
+    "overdue_units": "逾期单位",
     "units_done": "已完成单位数", "units_verified": "已核验单位数",
     "unit": "单位", "kind": "类型", "total": "总数", "done": "按时完成", "late": "逾期完成", "overdue": "已逾期",
     "due_soon": "即将到期", "open": "未到期", "exempt": "不适用", "verified": "已核验",

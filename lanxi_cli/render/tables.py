@@ -187,7 +187,7 @@ def count_cell(number: int, state: str) -> tuple[str, str]:
 def amount(ob) -> str:
     """An obligation's quantity against its target: 2/3, a rate 60%/50%, each part on its own."""
     if ob.parts:
-        return " ".join(f"{p.name}{p.count}/{p.target}" for p in ob.parts)
+        return " ".join(f"{p.name} {shapes.part_text(p.count, p.target, p.rate, p.rate_target)}" for p in ob.parts)
     if ob.target is not None:
         return f"{ob.count}/{ob.target}"
     if ob.rate_target is not None:
@@ -273,7 +273,10 @@ class TasksView(View):
         grid = Grid([Column("编号"), Column("任务", wrap=True, grow=True), Column("牵头", wrap=True), Column("截止"),
                      Column("状态"), Column("逾期单位", wrap=True, words=True)], title=f"任务清单（截至 {self.as_of}）")
         for row in self.rows:
-            grid.add(row.task.id, row.task.text, row.lead, row.due.isoformat() if row.due else "—",
+            due = row.due.isoformat() if row.due else "—"
+            if row.next_due and row.due and row.next_due != row.due:  # an older one overdue: the next beside it
+                due += f"\n下次\n{row.next_due.isoformat()}"
+            grid.add(row.task.id, row.task.text, row.lead, due,
                      state_cell(row.state, row.verification), unit_list(self.book, row.overdue_units, limit=3))
         return render(grid, width, colour)
 
@@ -530,16 +533,19 @@ class CheckView(View):
     tasks: int | None
     units: int | None
     reports: int
+    warnings: list = field(default_factory=list)  # valid, but counting for less than they say (exit 0)
     columns = ("file", "line", "message")
 
     def data(self):
         return {"ok": not self.problems, "problems": self.records(), "tasks": self.tasks, "units": self.units,
-                "reports": self.reports}
+                "reports": self.reports, "warnings": [shapes.problem(p) for p in self.warnings]}
 
     def records(self):
         return [shapes.problem(p) for p in self.problems]
 
     def text(self, width, colour):
+        for p in self.warnings:
+            sys.stderr.write(f"警告：{terminal_safe(str(p))}\n")
         if self.problems:
             sys.stderr.write(f"发现 {len(self.problems)} 处问题。\n")
             return "".join(f"{terminal_safe(str(p))}\n" for p in self.problems)
@@ -614,7 +620,7 @@ class MissingView(View):
         from lanxi_cli.render.grid import Column, Grid, render
 
         if self.window is None:
-            return "旬报尚未到第一个报告日，还没有应报的旬报。\n"
+            return "第一个旬报期尚未结束，还没有应报而未报的旬报。\n"
         start, end = self.window
         if not self.units:
             return f"旬报 {start} 至 {end}：应报的 {self.owed} 个单位都已报告。\n"

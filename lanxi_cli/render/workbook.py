@@ -145,6 +145,7 @@ def obligations_sheet(book, obligations, title: str, kept: dict | None = None, s
     """The 督查台账 proper: one row per obligation, with the standard columns (任务来源, 责任领导,
     责任人, 进展情况, 佐证材料, 销号) beside its state."""
     from lanxi_cli.core.domain import task_label
+    from lanxi_cli.render.shapes import part_text
 
     kept = kept or {}
     sheet = Sheet("义务", title, ["任务来源", "任务编号", "任务", "任务内容", "单位", "单位类型", "责任领导", "责任人",
@@ -165,7 +166,8 @@ def obligations_sheet(book, obligations, title: str, kept: dict | None = None, s
                            STATE_NAMES[ob.state], progress, "\n".join(record.evidence) if record else "",
                            VERIFICATION_NAMES.get(ob.verification, ""), closed.date if closed else None,
                            closed.by if closed else "", ob.count, ob.target, ob.rate, ob.rate_target,
-                           "、".join(f"{p.name} {p.count}/{p.target}" for p in ob.parts), ob.completed_on,
+                           "、".join(f"{p.name} {part_text(p.count, p.target, p.rate, p.rate_target)}"
+                                    for p in ob.parts), ob.completed_on,
                            ob.last_report, blocked, "是" if ob.scored else "否", ob.subject])
         sheet.fills.setdefault(10, []).append(ob.state)
     sheet.formats |= {18: PERCENT, 19: PERCENT}
