@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from conftest import run_lanxi
@@ -24,10 +25,10 @@ def test_markdown_names_every_unit_behind(cli, data_dir):
     assert result.exit_code == 0, result.output
     text = result.stdout
     assert text.startswith("# 关于兰溪镇深入推进毒品预防教育宣传专项行动推进情况的通报\n")
-    assert AS_OF in text and "2020年9月15日" in text
+    assert "2020年9月15日" in text  # the as-of day, as a document writes it
     assert "兰溪镇禁毒办" in text  # the issuer signs
     behind_units = overdue_units(cli, data_dir)
-    behind = section(text, "## 三、进度滞后的单位", "## 四、")
+    behind = section(text, "## 四、进度滞后的单位", "## 五、")
     assert len(behind_units) > 20
     for unit in behind_units:
         assert unit in behind, unit
@@ -35,9 +36,9 @@ def test_markdown_names_every_unit_behind(cli, data_dir):
     assert "邮政" not in behind
     # the overdue task of the departments is named with its period
     assert "6.3 新媒体发布（2020年8月，8月31日到期）" in behind  # periods as a document says them
-    for heading in ("一、总体进展", "二、进度较快的单位", "四、督办措施", "五、近期截止事项"):
+    for heading in ("一、总体进展", "二、考核排名", "三、进度较快的单位", "五、督办措施", "六、近期截止事项"):
         assert f"## {heading}" in text
-    ahead = section(text, "## 二、进度较快的单位", "## 三、")
+    ahead = section(text, "## 三、进度较快的单位", "## 四、")
     # every village still owes a scored overdue item; 中心校 finished its September item early, but
     # with nothing due yet it has no score and no rank, and is not praised
     assert ahead.strip() == "本期暂无排名靠前、已有完成事项且无逾期事项的单位。"
@@ -47,13 +48,13 @@ def test_markdown_names_every_unit_behind(cli, data_dir):
 def test_escalations_and_next_deadlines(cli, data_dir):
     write_reports(data_dir)
     text = cli("bulletin", "--data", str(data_dir), "--as-of", AS_OF).stdout
-    measures = section(text, "## 四、督办措施", "## 五、")
+    measures = section(text, "## 五、督办措施", "## 六、")
     rows = json.loads(cli("assess", "--data", str(data_dir), "--as-of", AS_OF, "--format", "json").stdout)
     for row in rows:
         if row["measure"]:
             line = next(x for x in measures.splitlines() if row["unit"] in x)
             assert line.startswith(f"- {row['measure']}："), line
-    upcoming = section(text, "## 五、近期截止事项", "请各单位")
+    upcoming = section(text, "## 六、近期截止事项", "请各单位")
     assert "2020年9月25日前：1.3" in upcoming  # 动员部署会, due 09-25, within two weeks
     assert "2020年10月" not in upcoming
 
@@ -78,7 +79,7 @@ def test_file_outputs_markdown_and_docx(cli, data_dir, tmp_path):
     body = "\n".join(paragraphs)
     for unit in overdue_units(cli, data_dir):
         assert unit in body
-    assert "2020年9月15日" in paragraphs and AS_OF in body
+    assert "2020年9月15日" in paragraphs
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temp file left
 
 
@@ -148,16 +149,116 @@ def test_docx_fonts_title_body_and_line_pitch(word):
 
     paragraphs = Document(str(word)).paragraphs
     title = next(p for p in paragraphs if p.text.startswith("关于兰溪镇"))
-    assert [(east_asian_font(r), r.font.size) for r in title.runs] == [("宋体", Pt(22))]
+    assert [(east_asian_font(r), r.font.size) for r in title.runs] == [("方正小标宋简体", Pt(22))]
     body = [p for p in paragraphs if p.text.startswith(("本次专项行动", "全镇各单位", "现将截至"))]
     assert len(body) == 3
     for para in body:
-        assert [(east_asian_font(r), r.font.size) for r in para.runs] == [("仿宋", Pt(16))]
+        assert [(east_asian_font(r), r.font.size) for r in para.runs] == [("仿宋_GB2312", Pt(16))]
         assert para.paragraph_format.line_spacing_rule == WD_LINE_SPACING.EXACTLY
         assert para.paragraph_format.line_spacing == Pt(28.95)  # 22 lines in the 225 mm type area
         assert para.paragraph_format.first_line_indent == Pt(32)  # two characters
-    headings = [p for p in paragraphs if p.text[:2] in ("一、", "二、", "三、", "四、", "五、")]
-    assert len(headings) == 5 and all(east_asian_font(p.runs[0]) == "黑体" for p in headings)
+    headings = [p for p in paragraphs if p.text[:2] in [f"{n}、" for n in "一二三四五六七"]]
+    assert len(headings) == 6 and all(east_asian_font(p.runs[0]) == "黑体" for p in headings)
+    subheadings = [p for p in paragraphs if p.text.startswith("（一）")]
+    assert [p.text for p in subheadings] == ["（一）村（社区）"]
+    assert east_asian_font(subheadings[0].runs[0]) == "楷体_GB2312"
+    for para in (*headings, *subheadings):
+        assert para.paragraph_format.keep_with_next  # a heading stays with its text
+
+
+def test_docx_fonts_are_named_for_east_asian_text_with_their_substitutes(word):
+    """Every run names its Chinese face in w:eastAsia; the document's default is the body face, in
+    Chinese; the font table names the face Word and WPS take where 仿宋_GB2312 or 方正小标宋 is missing."""
+    import zipfile
+
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    with zipfile.ZipFile(word) as z:
+        body, styles, fonts = (etree.fromstring(z.read(f"word/{n}.xml")) for n in ("document", "styles", "fontTable"))
+    runs = [r for r in body.iter(f"{w}r") if "".join(t.text or "" for t in r.iter(f"{w}t")).strip()]
+    assert runs and all(r.find(f"{w}rPr/{w}rFonts").get(f"{w}eastAsia") for r in runs)
+    default = styles.find(f"{w}docDefaults/{w}rPrDefault/{w}rPr")
+    assert default.find(f"{w}rFonts").get(f"{w}eastAsia") == "仿宋_GB2312"
+    assert default.find(f"{w}lang").get(f"{w}eastAsia") == "zh-CN"
+    alt = {f.get(f"{w}name"): f.find(f"{w}altName").get(f"{w}val") for f in fonts if f.find(f"{w}altName") is not None}
+    assert alt["仿宋_GB2312"] == "仿宋" and alt["方正小标宋简体"] == "宋体" and alt["楷体_GB2312"] == "楷体"
+
+
+def test_docx_title_is_the_campaigns_name_two_lines_below_the_rule_then_a_blank_line(cli, data_dir, tmp_path):
+    """The title names the campaign, not the paper it is written on (a plan titled …任务清单)."""
+    from docx import Document
+
+    plan = data_dir / "plan.yaml"
+    title = "title: 兰溪镇深入推进毒品预防教育宣传专项行动"
+    plan.write_text(plan.read_text(encoding="utf-8").replace(f"{title}实施方案", f"{title}任务清单"), encoding="utf-8")
+    out = tmp_path / "b.docx"
+    assert cli("bulletin", "-o", str(out), "--data", str(data_dir), "--as-of", AS_OF).exit_code == 0
+    texts = [p.text for p in Document(str(out)).paragraphs]
+    title = texts.index("关于兰溪镇深入推进毒品预防教育宣传专项行动推进情况的通报")
+    assert texts[title - 2:title] == ["", ""]  # the red rule's line, then one blank: the title on the second
+    assert texts[title + 1:title + 3] == ["", "各村（社区）、各部门单位："]  # a blank line, then the 主送
+    assert not any("任务清单推进情况" in t for t in texts)
+
+
+def test_docx_ranking_table_per_group(word, cli, data_dir):
+    """名次, 单位, 得分, 完成率, 灯 for every ranked unit, as `assess` ranks them; the head row repeats."""
+    from docx import Document
+
+    rows = json.loads(cli("assess", "--data", str(data_dir), "--as-of", AS_OF, "--format", "json").stdout)
+    tables = Document(str(word)).tables
+    assert len(tables) == 3  # 村（社区）, 镇属部门, 其他单位
+    seen = []
+    for table in tables:
+        cells = [[c.text for c in row.cells] for row in table.rows]
+        assert cells[0] == ["名次", "单位", "得分", "完成率", "灯"]
+        assert table.rows[0]._tr.trPr.find(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tblHeader") is not None
+        seen += cells[1:]
+    assert [r[1] for r in seen] == [r["unit"] for r in rows]
+    for (rank, _unit, score, rate, light), row in zip(seen, rows, strict=True):
+        assert rank == ("—" if row["rank"] is None else str(row["rank"]))  # nothing due yet: unranked
+        assert score == ("—" if row["score"] is None else f"{row['score']:.1f}")
+        assert light == {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}[row["light"]]
+        assert rate == ("—" if row["rate"] is None else f"{100 * row['rate']:.1f}%")
+    assert tuple(next(r for r in seen if r[1] == "中心校")[:2]) == ("—", "中心校")  # nothing due yet
+
+
+def test_docx_number_from_the_plans_doc_code_and_properties_dated_when_made(cli, data_dir, tmp_path):
+    import datetime as dt
+
+    from docx import Document
+
+    out = tmp_path / "b.docx"
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+    assert cli("bulletin", "-o", str(out), "--number", "5", "--data", str(data_dir), "--as-of", AS_OF).exit_code == 0
+    document = Document(str(out))
+    assert "兰禁毒办〔2020〕5号" in [p.text for p in document.paragraphs]  # plan.yaml doc_code: 兰禁毒办
+    props = document.core_properties
+    assert props.author == "兰溪镇禁毒办"
+    assert before <= props.created.replace(tzinfo=None) <= dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    assert props.modified == props.created
+
+
+def test_the_closing_keeps_the_signature_with_the_last_paragraph_and_the_record_ends_an_even_page(word):
+    """The last paragraph, the blank line and the 落款 hold together (keep with next); the 版记 is in
+    a section that starts on an even page, framed at the foot of the type area."""
+    from docx import Document
+    from docx.enum.section import WD_SECTION
+
+    document = Document(str(word))
+    paragraphs = document.paragraphs
+    texts = [p.text for p in paragraphs]
+    closing = next(i for i, t in enumerate(texts) if t.startswith("请各单位对照任务清单"))
+    assert texts[closing + 1:closing + 4] == ["", "兰溪镇禁毒办", "2020年9月15日"]
+    assert all(paragraphs[i].paragraph_format.keep_with_next for i in range(closing, closing + 3))
+    assert "附件" not in texts  # no appendix unless asked for
+    assert document.sections[-1].start_type == WD_SECTION.EVEN_PAGE
+    record = paragraphs[-1]
+    assert record.text == "兰溪镇禁毒办\t2020年9月15日印发"
+    frame = record._p.pPr.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}framePr")
+    assert frame is not None and frame.get(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}yAlign") == "bottom"
 
 
 def test_docx_head_number_issue_author_and_signature(word):
@@ -212,30 +313,50 @@ def test_docx_has_a_native_completion_chart_per_group(word, cli, data_dir):
     assert "图1" in "\n".join(p.text for p in document.paragraphs)
 
 
-def test_libreoffice_renders_the_docx_on_a4_pages(word, tmp_path):
-    """LibreOffice (as offices open it) turns the 通报 into A4 pages naming every unit behind."""
+HEADING = re.compile(r"^\s*([一二三四五六七八九十]、|（[一二三四五六七八九十]）)")
+FOOTER = re.compile(r"^\s*—\s*(\d+)\s*—\s*$", re.M)
+
+
+@pytest.mark.parametrize("as_of,appendix", [(AS_OF, False), ("2020-10-20", True)])
+def test_libreoffice_prints_the_docx_as_the_standard_lays_it_out(cli, data_dir, tmp_path, as_of, appendix):
+    """LibreOffice (as offices open it), with free faces standing in for 宋体, 仿宋, 黑体 and 楷体:
+    A4 pages in serif CJK faces, numbered; no heading last on its page; no page holding only
+    the 落款; the 版记 alone at the foot of the last page, an even one."""
     import subprocess
 
-    from debian import ensure, ensure_chinese_fonts
+    from debian import to_pdf
 
-    soffice = ensure("soffice", "libreoffice-writer")
-    pdfinfo = ensure("pdfinfo", "poppler-utils")
-    ensure_chinese_fonts()
-    profile = tmp_path / "lo-profile"
-    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(word)], capture_output=True, check=True, timeout=300)
-    pdf = tmp_path / "通报.pdf"
-    info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True, check=True).stdout
-    assert "(A4)" in info
-    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
-    assert pages >= 3
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    flat = "".join(text.split())
-    assert "关于兰溪镇深入推进毒品预防教育宣传专项行动推进情况的通报" in flat
-    assert "三河口村" in flat and "—2—" in flat and f"—{pages}—" in flat  # units named; pages numbered
-    last = subprocess.run(["pdftotext", "-f", str(pages), "-l", str(pages), str(pdf), "-"],
-                          capture_output=True, text=True, check=True).stdout.split()
-    assert last[:2] == ["附件", "报告编号清单"]  # the appendix begins a page of its own
+    write_reports(data_dir)
+    out = tmp_path / "通报.docx"
+    args = ["--appendix"] if appendix else []
+    assert cli("bulletin", "-o", str(out), *args, "--data", str(data_dir), "--as-of", as_of).exit_code == 0
+    pdf, pages = to_pdf(out, tmp_path)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "(A4)" in info and len(pages) == int(re.search(r"Pages:\s+(\d+)", info)[1])
+    # the 版记 on the back of the last sheet: an even page (LibreOffice leaves a blank page it inserts
+    # out of the PDF, but numbers past it)
+    last_number = int(FOOTER.search(pages[-1])[1])
+    assert len(pages) >= 4 and last_number % 2 == 0 and last_number in (len(pages), len(pages) + 1)
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "NotoSerifCJK" in fonts and "NotoSansCJK" in fonts and "UKai" in fonts  # 仿宋/宋体, 黑体, 楷体
+    flat = "".join("".join(pages).split())
+    assert "关于兰溪镇深入推进毒品预防教育宣传专项行动推进情况的通报" in flat and "三河口村" in flat
+    assert ("报告编号清单" in flat) == appendix
+    signature = {"兰溪镇禁毒办", f"{int(as_of[:4])}年{int(as_of[5:7])}月{int(as_of[8:])}日"}
+    for number, page in enumerate(pages[:-1], start=1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        body = [line for line in lines if not FOOTER.match(line)]
+        if not body:
+            continue  # the blank page before a 版记 page
+        assert any(FOOTER.match(line) and str(number) in line for line in lines), number  # — N —
+        assert not HEADING.match(body[-1]), (number, body[-1])
+        assert not set(body) - {"（"} <= signature | {line for line in body if line.startswith("（数据截至")}, number
+    last = [line.strip() for line in pages[-1].splitlines() if line.strip() and not FOOTER.match(line)]
+    assert ["".join(line.split()) for line in last] == [f"兰溪镇禁毒办{''.join(sorted(signature)[0].split())}印发"]
+    layout = subprocess.run(["pdftotext", "-bbox", "-f", str(len(pages)), "-l", str(len(pages)), str(pdf), "-"],
+                            capture_output=True, text=True, check=True).stdout
+    tops = [float(y) for y in re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)"[^>]*>[^<]*印发', layout)]
+    assert tops and tops[0] > 0.75 * 842  # at the foot of the page (A4: 842 points high)
 
 
 def test_no_unit_under_two_contradictory_headings(cli, data_dir):
@@ -249,16 +370,16 @@ def test_no_unit_under_two_contradictory_headings(cli, data_dir):
              for task in due_0903 if task not in ("1.1", "1.2") for more in quantity.get(task, [{}])]
     write_reports(data_dir, [*REPORTS, *extra])
     text = cli("bulletin", "--data", str(data_dir), "--as-of", AS_OF).stdout
-    ahead = section(text, "## 二、进度较快的单位", "## 三、")
-    behind = section(text, "## 三、进度滞后的单位", "以下逾期事项不计入考核")
-    unscored = section(text, "以下逾期事项不计入考核", "## 四、")
-    measures = section(text, "## 四、督办措施", "## 五、")
+    ahead = section(text, "## 三、进度较快的单位", "## 四、")
+    behind = section(text, "## 四、进度滞后的单位", "以下逾期事项不计入考核")
+    unscored = section(text, "以下逾期事项不计入考核", "## 五、")
+    measures = section(text, "## 五、督办措施", "## 六、")
     assert "苏家湖村（" in ahead  # completed everything scored that is due; owes 6.3 for August
     assert "苏家湖村" not in behind and "苏家湖村" not in measures
     assert "苏家湖村" in unscored and "6.3 新媒体发布（2020年8月，8月31日到期）" in unscored
     # 10.2 is 禁毒办's to do: the village is never asked to do it
-    assert ("禁毒办（24项）：6.3 新媒体发布（2020年8月，8月31日到期）、"
-            "10.2 督导各村（第1次，8月30日到期：苏家湖村") in unscored
+    assert ("禁毒办（24项）：6.3 新媒体发布（2020年8月，8月31日到期）、10.2 督导各村（第1次，8月30日到期：苏家湖村"
+            in unscored)
     rows = json.loads(cli("assess", "--data", str(data_dir), "--as-of", AS_OF, "--format", "json").stdout)
     for row in rows:
         if f"{row['unit']}（" in ahead:
@@ -270,14 +391,14 @@ def test_blocked_reports_are_for_the_lead_to_act_on(cli, data_dir):
         "task: '5.1'\nunit: 黄湖村\ndate: 2020-09-12\nstatus: blocked\nnote: 辖区内无客运企业，无法组织培训\n",
         encoding="utf-8")
     text = cli("bulletin", "--data", str(data_dir), "--as-of", AS_OF).stdout
-    stuck = text.split("## 六、需牵头单位协调解决的问题", 1)[1].split("请各单位", 1)[0]
+    stuck = text.split("## 七、需牵头单位协调解决的问题", 1)[1].split("请各单位", 1)[0]
     assert stuck.strip() == ("- 黄湖村 5.1 交通运输培训：对交通运输行业从业人员开展禁毒知识培训，"
                              "包含“两客一危”、校车、出租车、"
                              "网约车、货车等从业人员，要求完成3场以上培训，2020年9月12日报告受阻："
                              "辖区内无客运企业，无法组织培训（报告编号 b）。请兰溪派出所协调解决。")
     # a later report that is not blocked clears it
     (data_dir / "reports" / "c.yaml").write_text("task: '5.1'\nunit: 黄湖村\ndate: 2020-09-14\n", encoding="utf-8")
-    assert "## 六、" not in cli("bulletin", "--data", str(data_dir), "--as-of", AS_OF).stdout
+    assert "## 七、" not in cli("bulletin", "--data", str(data_dir), "--as-of", AS_OF).stdout
 
 
 # ---- the appendix: the ids every figure rests on ------------------------------------------
@@ -308,7 +429,7 @@ def test_docx_appendix_lists_the_ids_every_figure_rests_on(cli, data_dir, tmp_pa
 
     corrected(data_dir)
     out = tmp_path / "通报.docx"
-    result = cli("bulletin", "-o", str(out), "--data", str(data_dir), "--as-of", AS_OF)
+    result = cli("bulletin", "-o", str(out), "--appendix", "--data", str(data_dir), "--as-of", AS_OF)
     assert result.exit_code == 0, result.output
     paragraphs = Document(str(out)).paragraphs
     texts = [p.text for p in paragraphs]
@@ -333,7 +454,7 @@ def test_docx_appendix_lists_the_ids_every_figure_rests_on(cli, data_dir, tmp_pa
         "罗湖村 c：已更正，以报告 d 为准。",
         "罗湖村 e：审核未通过。",
         "",
-        "兰溪镇禁毒办　　　　　　　　　　2020年9月15日印发",  # the 版记 follows the appendix
+        "兰溪镇禁毒办\t2020年9月15日印发",  # the 版记 follows the appendix
     ]
     # the body's figures agree: 苏家湖村 done, 罗湖村 late through d; b, c and e count nowhere
     status = {r["unit"]: r for r in json.loads(cli("status", "--data", str(data_dir), "--as-of", AS_OF,
@@ -354,7 +475,7 @@ def test_appendix_is_bounded_and_says_where_the_rest_is(cli, data_dir, monkeypat
             write(reports, f"{unit}-{day}", f"task: '1.1'\nunit: {unit}\ndate: 2020-09-0{day}\nstatus: progress\n")
     write(data_dir / "withdrawals", "w1", "subject: 黄湖村-1\nreason: 重复\ndate: 2020-09-05\n")
     write(data_dir / "withdrawals", "w2", "subject: 罗湖村-1\nreason: 重复\ndate: 2020-09-05\n")
-    text = cli("bulletin", "--data", str(data_dir), "--as-of", AS_OF).stdout
+    text = cli("bulletin", "--appendix", "--data", str(data_dir), "--as-of", AS_OF).stdout
     assert text.split("# 报告编号清单\n\n", 1)[1] == (
         "本通报的统计依据截至2020年9月15日的以下6份报告，按单位列出报告编号（即报告文件名去掉 .yaml）：\n"
         "\n"
@@ -378,16 +499,16 @@ def test_praise_goes_to_the_assessed_never_to_the_assessor(cli, data_dir):
     assert complete_on_time(cli, data_dir, "苏家湖村", "2020-09-30")
     assert complete_on_time(cli, data_dir, "禁毒办", "2020-09-30")
     text = cli("bulletin", "--data", str(data_dir), "--as-of", "2020-09-30").stdout
-    ahead = section(text, "## 二、进度较快的单位", "## 三、")
+    ahead = section(text, "## 三、进度较快的单位", "## 四、")
     assert "苏家湖村（100.0分）" in ahead and "禁毒办" not in ahead
-    assert "禁毒办" not in section(text, "## 四、督办措施", "## 五、")
+    assert "禁毒办" not in section(text, "## 五、督办措施", "## 六、")
 
 
 def test_overdue_items_name_their_due_days_not_the_deadline_wording(cli, data_dir):
     """1.3 is a one-off due 09-25 whose table cell reads 每月25日前; 9.1 is quarterly, its
     third quarter due 09-30 while the cell reads 12月20日前: the 通报 gives the days."""
     text = cli("bulletin", "--data", str(data_dir), "--as-of", "2020-10-05").stdout
-    behind = section(text, "## 三、进度滞后的单位", "## 四、")
+    behind = section(text, "## 四、进度滞后的单位", "## 五、")
     assert "1.3 动员部署会（9月25日到期）" in behind and "9.1 季度专题培训（2020年第三季度，9月30日到期）" in behind
     assert "每月25日前" not in behind and "12月20日前" not in behind
     assert "（逾期事项的截止日期：2020年9月25日）" in behind and "（逾期事项的截止日期：2020年9月30日）" in behind

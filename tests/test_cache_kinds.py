@@ -29,6 +29,8 @@ GOOD = {
     "reviews": "subject: data/reports/subject.yaml\ndecision: approved\nby: 镇禁毒办\ndate: 2020-09-20\n",
     "indicators": "measure: 外流贩毒人数\nvalue: 3\ndate: 2020-09-20\nby: 苏家湖 村\n",
     "withdrawals": "subject: data/reports/subject.yaml\nreason: 填错了\ndate: 2020-09-20\n",
+    "notices": "unit: 苏家湖 村\ndate: 2020-09-20\nreply_by: 2020-09-23\nlight: red\nitems:\n"
+               "- task: '6.3'\n  due: 2020-09-30\n  state: due_soon\n  period: 2020-09\n",
     "measures": "unit: 苏家湖 村\nkind: 提醒\ndate: 2020-09-20\n",
     "removals": f"sha256: {'a' * 64}\nreason: 照片中有在戒人员\ndate: 2020-09-20\n",
     "receipts": "unit: 苏家湖 村\ndate: 2020-09-20\nby: 张三\n",
@@ -41,6 +43,7 @@ CANONICAL = {
     "reviews": {"by": "禁毒办", "subject": "subject"},
     "indicators": {"by": "苏家湖村"},
     "withdrawals": {"subject": "subject"},
+    "notices": {"unit": "苏家湖村"},
     "measures": {"unit": "苏家湖村"},
     "removals": {},
     "receipts": {"unit": "苏家湖村"},
@@ -49,6 +52,7 @@ CANONICAL = {
 FAULT = {
     "reports": ("苏家湖 村", "火星村"), "extensions": ("苏家湖 村", "火星村"), "exemptions": ("苏家湖 村", "火星村"),
     "reviews": ("data/reports/subject.yaml", "no-such-record"), "indicators": ("苏家湖 村", "火星村"),
+    "notices": ("苏家湖 村", "火星村"),
     "measures": ("苏家湖 村", "火星村"),
     "receipts": ("苏家湖 村", "火星村"),
 }

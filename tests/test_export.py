@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
+from zoneinfo import ZoneInfo
 
 import pytest
 from scenario import AS_OF, REPORTS, write_reports
@@ -34,10 +36,10 @@ def cli_json(cli, data_dir, *args):
 
 
 def test_workbook_sheets_title_rows_and_creator(ledger):
-    assert ledger.sheetnames == ["任务", "义务", "报告", "佐证材料", "按单位", "考核"]
+    assert ledger.sheetnames == ["任务", "义务", "报告", "佐证材料", "按单位", "考核", "完成情况图"]
     assert AS_OF in ledger.properties.title
     assert ledger.properties.creator == "lanxi"
-    for sheet in ledger:
+    for sheet in ledger.worksheets[:-1]:  # the last holds the chart alone
         what = "各单位完成情况" if sheet.title == "按单位" else sheet.title
         assert sheet["A1"].value == f"兰溪镇专项行动工作台账 · {what}（截至{AS_OF}）"
 
@@ -212,7 +214,9 @@ def test_reports_sheet_has_every_report_field_and_its_review(cli, reviewed, tmp_
     assert row["周期"] is None and src["period"] is None  # 6.1 is a one-off task
     assert (row["说明"], row["报告人"]) == (HOSTILE, "=1+1")
     assert row["佐证"] == "https://example.org/m\n=1+1 墙报.jpg"  # links, then the files by name
-    assert row["记录时间"] == src["recorded"] and row["文件"] == src["file"]
+    local = dt.datetime.fromisoformat(src["recorded"]).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert row["记录时间"] == local.strftime("%Y-%m-%d %H:%M")  # plan.yaml timezone, to the minute
+    assert row["文件"] == src["file"]
     assert rows[Path(approved).stem]["审核结果"] == "已同意（已核验）"
     assert rows[Path(rejected).stem]["审核结果"] == "已退回"
 
@@ -266,7 +270,7 @@ def test_a_native_chart_of_completion_by_unit(ledger, cli, data_dir):
         s = status[r["单位"]]
         counts = (r["按时完成"], r["逾期完成"], r["已逾期"], r["即将到期"], r["未到期"])
         assert counts == (s["done"], s["late"], s["overdue"], s["due_soon"], s["open"])
-    [chart] = sheet._charts
+    [chart] = ledger["完成情况图"]._charts
     assert chart.tagname == "barChart" and chart.grouping == "stacked"
     refs = [s.val.numRef.f for s in chart.series]
     assert refs[0] == f"'按单位'!$D$3:$D${len(rows) + 2}" and len(refs) == 5
@@ -281,3 +285,80 @@ def test_every_unit_behind_is_in_the_ledger(ledger, cli, data_dir):
     scored = {r["单位"] for r in obligations if r["状态"] == "已逾期" and r["计入考核"] == "是"}
     # the assessment counts only what is scored
     assert {r["单位"] for r in rows_of(ledger["考核"]) if r["已逾期"]} == scored < behind
+
+
+# ---- ready to print and to file ------------------------------------------------------------
+
+
+def test_every_sheet_prints_on_a4_landscape_one_page_wide_with_header_and_footer(ledger):
+    for sheet in ledger.worksheets:
+        setup = sheet.page_setup
+        assert str(setup.paperSize) == "9", sheet.title  # A4
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth == 1, sheet.title
+        assert "&P" in sheet.oddFooter.center.text and "&N" in sheet.oddFooter.center.text, sheet.title
+        assert sheet.oddFooter.right.text == "截至2020年9月15日", sheet.title
+        if sheet.title == "完成情况图":  # the chart alone, on one page, tall enough to name every unit
+            assert setup.fitToHeight == 1 and setup.orientation == "portrait"
+            [chart] = sheet._charts
+            assert chart.x_axis.tickLblSkip == 1
+            continue
+        assert setup.orientation == "landscape", sheet.title
+        assert sheet.print_title_rows == "$2:$2", sheet.title  # the header row on every page
+        assert setup.fitToHeight == (1 if sheet.max_row - 2 <= 40 else 0), sheet.title
+
+
+def test_rates_are_numbers_shown_as_percentages(ledger):
+    for name, columns in (("按单位", ("完成率", "按时完成率")), ("考核", ("完成率", "按时完成率"))):
+        sheet = ledger[name]
+        header = [c.value for c in sheet[2]]
+        for column in columns:
+            cells = [row[header.index(column)] for row in sheet.iter_rows(min_row=3)]
+            rated = [c for c in cells if c.value is not None]
+            assert rated, (name, column)
+            assert all(c.number_format == "0.0%" and 0 <= c.value <= 1 for c in rated), (name, column)
+    rows = {r["单位"]: r for r in rows_of(ledger["考核"])}
+    assert rows["苏家湖村"]["完成率"] == rows["苏家湖村"]["按时完成率"] > 0  # both due items done on time
+    assert rows["黄湖村"]["完成率"] > rows["黄湖村"]["按时完成率"]  # 1.1 late
+
+
+def test_the_obligations_sheet_has_the_standard_ledger_columns(cli, reviewed, tmp_path):
+    data_dir, full, approved, _rejected = reviewed
+    plan = data_dir / "plan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace(
+        "{name: 苏家湖村, kind: village, liaison: {name: '', phone: ''}}",
+        "{name: 苏家湖村, kind: village, liaison: {name: 张三, leader: 李书记}}"), encoding="utf-8")
+    sheet = export_xlsx(cli, data_dir, tmp_path)["义务"]
+    header = [c.value for c in sheet[2]]
+    for column in ("任务来源", "责任领导", "责任人", "进展情况", "佐证材料", "销号日期", "销号人"):
+        assert column in header
+    rows = rows_of(sheet)
+    source = {r["任务来源"] for r in rows}
+    assert source == {"关于印发《兰溪镇深入推进毒品预防教育宣传专项行动实施方案》的通知"}
+    mine = {r["任务编号"]: r for r in rows if r["单位"] == "苏家湖村"}
+    closed = mine["1.1"]
+    assert (closed["销号日期"].date(), closed["销号人"]) == (dt.date(2020, 9, 15), "禁毒办")  # the review's day
+    assert closed["任务"] == "1.1 制定方案" and closed["进展情况"].startswith("2020-09-02 完成")
+    assert mine["6.1"]["佐证材料"] == "photos/wall.jpg\nhttps://example.org/m"
+    assert mine["6.1"]["销号日期"] is None and mine["6.1"]["进展情况"].startswith("2020-09-05 进行中")
+    assert {r["责任人"] for r in rows if r["单位"] == "苏家湖村"} == {"张三"}
+    assert {r["责任领导"] for r in rows if r["单位"] == "苏家湖村"} == {"李书记"}
+
+
+def test_libreoffice_prints_the_tasks_and_assessment_sheets_one_page_wide(ledger, tmp_path):
+    """Printed through LibreOffice, each page of 任务 and of 考核 holds the whole header row, first
+    column to last (nothing cut off to a page of its own), with the footer's page and day."""
+    from debian import to_pdf
+
+    path = tmp_path / "台账.xlsx"
+    ledger.save(path)
+    _pdf, pages = to_pdf(path, tmp_path)
+    for first, last in (("类别", "已核验单位"), ("分组", "理由")):  # columns only these sheets have
+        mine = [p for p in pages if first in p or last in p]
+        assert mine, first
+        for page in mine:
+            assert first in page and last in page, (first, last)
+    flat = ["".join(p.split()) for p in pages]
+    assert all("截至2020年9月15日" in p and "共" in p for p in flat)
+    assert any("%" in p for p in flat)
+    chart = [p for p in flat if "各单位任务完成情况" in p]
+    assert len(chart) == 1 and all(unit in chart[0] for unit in ("苏家湖村", "黄湖村", "罗湖村", "邮政"))

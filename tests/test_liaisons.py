@@ -72,7 +72,7 @@ def test_recorded_committed_and_shown(cli, git_data_dir):
     assert not (git_data_dir / "liaisons.yaml").exists()
     # `report missing` names the liaison too
     result = cli("report", "missing", "--data", str(git_data_dir), "--as-of", "2020-09-15", "--format", "csv")
-    assert "苏家湖村,village,张 三丰,\n" in result.stdout
+    assert "苏家湖村,村,张 三丰,\n" in result.stdout
     result = cli("units", "--data", str(git_data_dir))
     [row] = [line for line in result.stdout.splitlines() if line.startswith("苏家湖村")]
     assert row.split() == ["苏家湖村", "村", "张", "三丰"]

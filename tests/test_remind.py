@@ -88,8 +88,8 @@ def test_one_unit(cli, scenario):
         "苏家湖村 · 联络员 张三 13812345678 · 逾期 6、即将到期 1\n"
         "  （1/2）苏家湖村联络员张三：逾期6项：6.3 新媒体发布（8月31日），2.1 专题学习、2.2 纳入轮训、"
         "2.3 公职人员培训、\n"
-        "  （2/2）4.1 娱乐场所宣传、4.2 公共场所宣传（9月3日）；"
-        "即将到期1项：8.2 禁毒协会建设（9月15日）。请抓紧办理。\n"
+        "  （2/2）4.1 娱乐场所宣传、4.2 公共场所宣传（9月3日）；即将到期1项：8.2 禁毒协会建设（9月15日）。"
+        "请抓紧办理。\n"
     )
 
 
@@ -171,9 +171,55 @@ def test_split_keeps_every_character_in_order_within_the_limit(pieces):
 def test_csv_is_one_row_per_message(cli, scenario):
     lines = remind(cli, scenario, "--unit", "黄湖", "--format", "csv").splitlines()
     assert lines == [
-        "单位,联络员,电话,内容",
+        "单位,联络员,电话,内容,备注",
         "黄湖村,李四,0737-4281234,（1/2）黄湖村联络员李四：逾期6项：6.3 新媒体发布（8月31日），2.1 专题学习、"
-        "2.2 纳入轮训、2.3 公职人员培训、",
-        "黄湖村,李四,0737-4281234,（2/2）4.1 娱乐场所宣传、4.2 公共场所宣传（9月3日）；"
-        "即将到期1项：8.2 禁毒协会建设（9月15日）。请抓紧办理。",
+        "2.2 纳入轮训、2.3 公职人员培训、,",
+        "黄湖村,李四,0737-4281234,（2/2）4.1 娱乐场所宣传、4.2 公共场所宣传（9月3日）；即将到期1项："
+        "8.2 禁毒协会建设（9月15日）。请抓紧办理。,",
     ]
+
+
+@pytest.fixture(scope="module")
+def shipped_book():
+    from lanxi_cli.io import load, locate
+
+    return load.load_book(locate.find_data_dir(str(Path(__file__).resolve().parent.parent / "data")))
+
+
+def test_one_sms_of_each_kind(shipped_book):
+    """One message of every kind a liaison receives, each task named by its label (id and short
+    name): overdue, due soon, both (tasks due on one day share it), a missing 旬报 alone and with
+    items, a liaison not recorded, a message split into parts, and one summarised."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from lanxi_cli.core.remind import Reminder, messages
+
+    as_of = dt.date(2020, 9, 15)
+    window = (dt.date(2020, 9, 1), dt.date(2020, 9, 10))
+    tasks = {t.id: t for t in shipped_book.tasks}
+
+    def obs(*pairs):
+        return [SimpleNamespace(task=tasks[t], due=dt.date(2020, m, d), subject=None) for t, (m, d) in pairs]
+
+    # earliest due first, as core.remind.reminders orders them
+    many = obs(*[(t, (9, 3)) for t in ("1.1", "1.2", "2.1", "2.2", "2.3", "4.1", "4.2")])
+    kinds = {
+        "逾期": Reminder("苏家湖村", "张三", "13812345678", overdue=obs(("1.1", (9, 3)))),
+        "即将到期": Reminder("黄湖村", "李四", "", due_soon=obs(("8.2", (9, 15)))),
+        "逾期和即将到期": Reminder("罗湖村", "王五", "",
+                               overdue=obs(("6.3", (8, 31)), ("1.1", (9, 3)), ("1.2", (9, 3))),
+                               due_soon=obs(("8.2", (9, 15)))),
+        "旬报未报": Reminder("中心校", "赵六", "", missing_report=True, window=window),
+        "逾期和旬报未报": Reminder("枫林社区", "钱七", "", overdue=obs(("2.1", (9, 3))), missing_report=True,
+                               window=window),
+        "联络员未备案": Reminder("千家洲村", "", "", overdue=obs(("4.1", (9, 3)))),
+        "分条发送": Reminder("北岸新村", "孙八", "", overdue=many, due_soon=obs(("8.2", (9, 15))),
+                         missing_report=True, window=window),
+        "摘要": Reminder("双港子村", "周九", "", overdue=many + obs(*[(t, (9, 10)) for t in ("3.1", "3.2", "3.3",
+                                                                                            "5.1", "5.2")]),
+                       due_soon=obs(("8.2", (9, 15))), missing_report=True, window=window),
+    }
+    text = "".join(f"# {kind}\n" + "".join(f"{m}\n" for m in messages(r, as_of)) for kind, r in kinds.items())
+    assert all(len(m) <= SMS_CHARS for r in kinds.values() for m in messages(r, as_of))
+    golden("sms-kinds.txt", text)

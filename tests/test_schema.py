@@ -67,7 +67,7 @@ def test_a_plan_made_by_init_passes_too(cli, tmp_path):
 
 
 ALL_KINDS = ["plan", "tasks", "report", "review", "extension", "exemption", "indicator", "measure", "withdrawal",
-             "liaisons", "removal", "receipt", "liaison"]
+             "liaisons", "removal", "receipt", "liaison", "notice"]
 
 
 def test_the_command_offers_every_kind_the_module_knows():
@@ -96,8 +96,9 @@ def test_every_kind_of_record_lanxi_writes_passes_its_schema(cli, data_dir):
     run("measure", "record", "-u", "黄湖村", "-k", "提醒", "--note", "电话提醒", "--by", "孙军")
     run("withdraw", amended, "--reason", "重复")
     run("unit", "liaison", "黄湖村", "--name", "张三", "--phone", "13800000000")
+    run("notice", "--unit", "罗湖村", "-o", str(data_dir.parent / "督办.docx"))
     folders = {"report": "reports", "review": "reviews", "extension": "extensions", "exemption": "exemptions",
-               "indicator": "indicators", "measure": "measures", "withdrawal": "withdrawals"}
+               "indicator": "indicators", "measure": "measures", "withdrawal": "withdrawals", "notice": "notices"}
     written = {kind: sorted((data_dir / folder).rglob("*.yaml")) for kind, folder in folders.items()}
     assert {kind: len(files) for kind, files in written.items()} == dict.fromkeys(folders, 1) | {"report": 3}
     seen = set()

@@ -103,7 +103,7 @@ def lead_report(cli, data_dir) -> str:
 
 
 QUERIES = (
-    ("bulletin", "--as-of", "2020-09-30"),
+    ("bulletin", "--appendix", "--as-of", "2020-09-30"),  # the appendix names the reports behind it
     ("report", "list", "--all", "--format", "json", "--as-of", "2020-09-30"),
     ("report", "missing", "--as-of", "2020-09-30"),
     ("status", "--as-of", "2020-09-30", "--format", "json"),

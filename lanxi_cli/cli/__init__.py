@@ -31,6 +31,7 @@ COMMANDS = {
     "log": "lanxi_cli.cli.report:log",
     "assess": "lanxi_cli.cli.supervise:assess",
     "bulletin": "lanxi_cli.cli.supervise:bulletin",
+    "notice": "lanxi_cli.cli.supervise:notice",
     "export": "lanxi_cli.cli.supervise:export",
     "dashboard": "lanxi_cli.cli.supervise:dashboard",
     "goals": "lanxi_cli.cli.goals:list_values",

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from lanxi_cli.cli.common import AsOfOpt, DataOpt, Format, FormatOpt, open_session
+from lanxi_cli.cli.common import AsOfOpt, DataOpt, Format, FormatOpt, NoCommitOpt, open_session
 
 OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="输出文件（已存在则覆盖）")]
 
@@ -43,8 +43,10 @@ def _serial(text: str | None, option: str, what: str) -> str | None:
 def bulletin(
     output: OutOpt = None,
     number: Annotated[str | None, typer.Option("--number", metavar="文号",
-                                               help="发文字号，如 兰禁毒办〔2020〕5号（只写数字则按年份补全）")] = None,
+                                               help="发文字号：只写数字如 5，按 plan.yaml 的机关代字和年份补全为 "
+                                                    "兰禁毒办〔2020〕5号；也可写全")] = None,
     issue: Annotated[str | None, typer.Option("--issue", metavar="期数", help="期数，如 5（即第5期）")] = None,
+    appendix: Annotated[bool, typer.Option("--appendix", help="附上统计所依据的报告编号清单（附件）")] = False,
     data: DataOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
@@ -56,10 +58,21 @@ def bulletin(
     number, issue = _serial(number, "--number", "文号的序号"), _serial(issue, "--issue", "期数")
     session = open_session(data, as_of)
     summary = overview.compute(session.book, session.obligations(), session.as_of, session.measures)
-    reports = [r for r in session.records("reports") if r.date <= session.as_of]
-    decided = reviews.decisions(session.reviews, session.as_of)
-    doc.write(doc.build(session.book, summary, reports, decided, session.corrections, number, issue), output, kind)
-    if output is not None:
+    basis = None
+    if appendix:
+        reports = [r for r in session.records("reports") if r.date <= session.as_of]
+        basis = overview.basis(session.book, summary.obligations, reports,
+                               reviews.decisions(session.reviews, session.as_of), session.corrections)
+    built = doc.build(session.book, summary, basis, number, issue)
+    if output is None:
+        from lanxi_cli.render.tables import terminal_safe
+
+        typer.echo(terminal_safe(doc.markdown(built)), nl=False)
+    else:
+        from lanxi_cli.io import save
+
+        content = doc.render(built, kind)
+        save.write_replace(output, lambda handle: handle.write(content))
         typer.echo(str(output))  # an output the user named, shown as named
 
 
@@ -68,6 +81,7 @@ def export(output: Annotated[Path, typer.Option("--output", "-o", help="输出�
     """导出工作台账：.xlsx（任务、义务、报告、按单位、考核五张表，附完成情况图表）或 .csv（义务）。"""
     from lanxi_cli.core import overview, reviews
     from lanxi_cli.core.domain import record_order
+    from lanxi_cli.io import save
     from lanxi_cli.render import workbook
 
     kind = workbook.output_kind(output)
@@ -77,8 +91,11 @@ def export(output: Annotated[Path, typer.Option("--output", "-o", help="输出�
     decided = reviews.decisions(session.reviews, session.as_of)
     evidence = evidence_link(session.data_dir, output)
     acks = receipt_state(session, summary)[0]
-    workbook.write(workbook.build(session.book, summary, reports, decided, session.corrections, evidence, acks),
-                   output, kind)
+    kept = overview.records(session.book, summary.obligations, session.reports, session.reviews, decided,
+                            session.as_of)
+    content = workbook.render(workbook.build(session.book, summary, reports, decided, session.corrections, kept,
+                                             evidence, acks), kind)
+    save.write_replace(output, lambda handle: handle.write(content))
     typer.echo(str(output))  # an output the user named, shown as named
 
 
@@ -111,12 +128,77 @@ def dashboard(
     """进展看板：一个离线网页，含各组各单位进度、单位×任务红黄绿一览、逾期事项和完成进度曲线。"""
     from lanxi_cli.core import overview, receipts
     from lanxi_cli.core.assess import GROUP_NAMES
+    from lanxi_cli.io import save
     from lanxi_cli.render import dashboard as page
 
     page.output_kind(output)
     session = open_session(data, as_of)
     summary = overview.compute(session.book, session.obligations(), session.as_of, session.measures)
     acks, late = receipt_state(session, summary)
-    page.write(page.html(summary, GROUP_NAMES, [t.id for t in session.book.tasks],
-                         (acks, late, receipts.deadline(session.book))), output)
+    content = page.html(summary, GROUP_NAMES, session.book.tasks,
+                        (acks, late, receipts.deadline(session.book))).encode("utf-8")
+    save.write_replace(output, lambda handle: handle.write(content))
     typer.echo(str(output))  # an output the user named, shown as named
+
+
+def notice(
+    output: Annotated[Path, typer.Option("--output", "-o",
+                                         help="输出的 Word 文件（.docx）；与 --all 同用时为一个目录")],
+    unit: Annotated[str | None, typer.Option("--unit", "-u", help="被督办的单位")] = None,
+    every: Annotated[bool, typer.Option("--all", help="给每个亮黄灯、红灯的单位各发一份")] = False,
+    by: Annotated[str, typer.Option("--by", help="经办人")] = "",
+    no_commit: NoCommitOpt = False,
+    data: DataOpt = None,
+    as_of: AsOfOpt = None,
+) -> None:
+    """督办通知单：一个单位的逾期和即将到期事项、回复时限、联络员和灯色，一页 Word。
+
+    同时在 data/notices/ 留一份记录并提交，通知单的编号即该记录的编号（输出在标准输出）。"""
+    from dataclasses import replace
+
+    from lanxi_cli.cli.common import commit_or_warn, recorded_now, warn
+    from lanxi_cli.core import notice as notices
+    from lanxi_cli.core.assess import assess as standings_of
+    from lanxi_cli.core.remind import reminders
+    from lanxi_cli.errors import UsageError
+    from lanxi_cli.io import locate, save
+    from lanxi_cli.render import bulletin
+    from lanxi_cli.render import notice as page
+    from lanxi_cli.render.tables import terminal_safe
+
+    if every == (unit is not None):
+        raise UsageError("请用 --unit 指定一个单位，或用 --all 给每个亮黄灯、红灯的单位各发一份")
+    if every and not output.is_dir():
+        raise UsageError(f"与 --all 同用时，-o 应为一个已有的目录：“{output}”不是")
+    if not every:
+        save.check_output(output, {".docx": "docx"})
+    session = open_session(data, as_of)
+    book, day = session.book, session.as_of
+    obligations = session.obligations()
+    standings = standings_of(book, obligations, day)
+    units = [session.unit(unit)] if unit else notices.lagging(standings)
+    found = {r.unit: r for r in reminders(book, obligations, session.reports, day)}
+    issuer = bulletin.issuer_of(book.plan)
+    records = []
+    for name in units:
+        chased = found.get(name)
+        if chased is None or not (chased.overdue or chased.due_soon):
+            if unit:
+                raise UsageError(f"{name} 截至 {day} 没有逾期或即将到期的事项，无需督办")
+            continue
+        record = notices.make(book, chased, standings, day, by.strip(), recorded_now())
+        path = save.save_record(session.data_dir, locate.NOTICES_DIR, record, name)
+        record = replace(record, file=path.name)
+        target = output / f"督办通知单-{name}-{day.isoformat()}.docx" if every else output
+        content = page.docx(book, record, chased.liaison, chased.phone, issuer)
+        save.write_replace(target, lambda handle, content=content: handle.write(content))
+        records.append((path, record, target))
+    if not records:
+        warn(f"截至 {day} 没有亮黄灯、红灯且有逾期或即将到期事项的单位，未发督办通知单")
+        return
+    if not no_commit:
+        commit_or_warn(session.data_dir, [path for path, _, _ in records],
+                       f"督办通知单：{'、'.join(r.unit for _, r, _ in records)}", "督办通知单记录")
+    for _path, record, target in records:
+        typer.echo(record.id)  # stdout holds the ids alone, one a line: `ack --of` names one
+        typer.echo(terminal_safe(f"{record.unit} 督办通知单（编号 {record.id}）已写入 {target}"), err=True)

@@ -174,12 +174,13 @@ class SchemaKind(StrEnum):  # io.schema.KINDS (tested equal), named here so no m
     removal = "removal"
     receipt = "receipt"
     liaison = "liaison"
+    notice = "notice"
 
 
 def schema(
     kind: Annotated[SchemaKind, typer.Argument(
         help="哪种文件：plan、tasks、report，或 review、extension、exemption、indicator、measure、withdrawal、"
-             "liaisons（旧的 liaisons.yaml）、liaison（data/liaisons/ 中的一条）、removal、receipt")],
+             "notice、liaisons（旧的 liaisons.yaml）、liaison（data/liaisons/ 中的一条）、removal、receipt")],
 ) -> None:
     """打印数据文件的 JSON Schema（格式说明），供编辑器边写边检查（见 README.md）。"""
     import sys

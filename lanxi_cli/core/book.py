@@ -165,6 +165,8 @@ class Book:
             if unsafe:
                 faults.append(Fault("plan", ("goals", "measures", i, "name"), unsafe))
         faults.extend(_assessment_faults(plan.assessment))
+        if not known_timezone(plan.timezone):
+            faults.append(Fault("plan", ("timezone",), f"未知时区“{plan.timezone}”（如 Asia/Shanghai）"))
 
     def _index_tasks(self, tasks, faults: list[Fault]) -> None:
         categories: dict[str, str] = {}
@@ -489,3 +491,14 @@ def report_faults(book: Book, report, options: bool = False) -> tuple[object, li
     if (unit, period) != (report.unit, report.period):
         report = replace(report, unit=unit, period=period)
     return report, faults
+
+
+def known_timezone(name: str) -> bool:
+    """Whether `name` is a time zone this machine knows (Asia/Shanghai)."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(name)
+    except (ValueError, OSError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+        return False
+    return True

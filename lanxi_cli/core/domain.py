@@ -79,6 +79,7 @@ class Liaison:
     __pydantic_config__ = FORBID
     name: str = ""
     phone: str = ""
+    leader: str = ""  # the unit's 分管领导: the 台账's 责任领导
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,10 +310,13 @@ class Plan:
     county: str = ""
     city: str = ""
     issuer: str = ""
+    doc_code: str = ""  # 机关代字 of the issuing office (兰禁毒办): the 文号 兰禁毒办〔2020〕5号
     notice_title: str = ""
     issued: dt.date | None = None
     addressees: str = ""
     implements: Issuer | None = None
+    timezone: str = "Asia/Shanghai"  # where times are shown to people (the 台账's 记录时间)
+    reply_days: Annotated[Int, Ge(1), Le(60)] = 3  # a 督办通知单's 回复时限, days after it is issued
     due_soon_days: Annotated[Int, Ge(0), Le(366)] = 7
     goals: Goals = field(default_factory=Goals)
     organisation: Organisation = field(default_factory=Organisation)
@@ -452,21 +456,19 @@ class Layout:
     every field: the first field is required in every record class, so a
     record never has None there."""
 
-    __slots__ = ("cls", "fields", "dates", "nested", "values")
+    __slots__ = ("cls", "fields", "dates", "values", "nested")
 
     def __init__(self, cls):
         from dataclasses import MISSING
 
         self.cls = cls
-        self.fields = stored_fields(cls)
         types = cls.__dataclass_fields__
+        self.fields = stored_fields(cls) if "file" in types else tuple(types)  # a nested record has no file
         self.dates = tuple(i for i, name in enumerate(self.fields) if types[name].type in ("dt.date", dt.date))
-        # a tuple of small records (a report's files) is kept as a tuple of plain tuples
-        self.nested = tuple(
-            (i, globals()[match[1]]) for i, name in enumerate(self.fields)
-            if (match := re.fullmatch(r"tuple\[(\w+), \.\.\.\]", str(types[name].type)))
-            and match[1] in globals()
-        )
+        # fields holding records of their own (a notice's items): position → their Layout
+        self.nested = {i: Layout(globals()[m[1]]) for i, name in enumerate(self.fields)
+                       if (m := re.fullmatch(r"tuple\[(\w+), \.\.\.\]", str(types[name].type)))
+                       and hasattr(globals().get(m[1]), "__dataclass_fields__")}
         self.values = attrgetter(*self.fields)
         first = types[self.fields[0]]
         if first.default is not MISSING or "None" in str(first.type):
@@ -480,8 +482,8 @@ class Layout:
             row = [sys.intern(v) if type(v) is str and len(v) < 64 else v for v in row]
         for i in self.dates:
             row[i] = row[i].toordinal()
-        for i, cls in self.nested:
-            row[i] = tuple(tuple(getattr(item, f) for f in cls.__dataclass_fields__) for item in row[i])
+        for i, inner in self.nested.items():
+            row[i] = tuple(inner.row(item) for item in row[i])
         return tuple(row)
 
     def record(self, row, file: str, days: dict | None = None):
@@ -495,9 +497,9 @@ class Layout:
                 if days is not None:
                     days[day] = date
             row[i] = date
-        for i, cls in self.nested:
-            row[i] = tuple(cls(*item) for item in row[i])
-        return self.cls(*row, file=file)  # `file` is the last field (stored_fields)
+        for i, inner in self.nested.items():
+            row[i] = tuple(inner.record(item, None) for item in row[i])
+        return self.cls(*row, file=file) if file is not None else self.cls(*row)
 
 
 class Record:
@@ -722,6 +724,37 @@ class Acknowledgement(Record):
     unit: Text
     date: dt.date
     of: str = ""  # a notice's id; empty: the campaign's notice itself
+    by: str = ""
+    recorded: str = ""
+    file: str = ""  # set by the loader, never read from the file
+
+
+# ---- data/notices/ -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NoticeItem:
+    """One item a 督办通知单 names: an obligation overdue or due soon when it was issued."""
+
+    __pydantic_config__ = FORBID
+    task: Text
+    due: dt.date
+    state: Literal["overdue", "due_soon"]
+    period: str | None = None
+    subject: str | None = None  # the inspected unit, where the task's actor is the lead
+
+
+@dataclass(frozen=True, slots=True)
+class Notice(Record):
+    """督办通知单: a unit was sent a notice naming `items`, to be answered by `reply_by`.
+    Its id stands on the document as 编号, so an acknowledgement can name it."""
+
+    __pydantic_config__ = FORBID
+    unit: Text
+    date: dt.date  # the day it was issued
+    reply_by: dt.date
+    light: Literal["green", "yellow", "red"] | None = None  # None: a unit that is not assessed
+    items: tuple[NoticeItem, ...] = ()
     by: str = ""
     recorded: str = ""
     file: str = ""  # set by the loader, never read from the file

@@ -580,11 +580,28 @@ def blocked(obligations) -> list[Obligation]:
     return [o for o in obligations if o.blocked is not None]
 
 
-def state_matrix(book: Book, obligations: list[Obligation]) -> tuple[list[str], dict[tuple[str, str], State]]:
+def state_matrix(book: Book, obligations: list[Obligation], as_of: dt.date | None = None
+                 ) -> tuple[list[str], dict[tuple[str, str], State]]:
     """Units × tasks for the whole town: the units in display order, and each
-    (unit, task id)'s worst state (absent where the unit holds no obligation)."""
-    states: dict[tuple[str, str], list[State]] = defaultdict(list)
+    (unit, task id)'s state (absent where the unit holds no obligation): the
+    worst of its occurrences; with `as_of`, the state of its current occurrence
+    (`current`), so a month not yet due does not hide that every past one is done."""
+    states: dict[tuple[str, str], list[Obligation]] = defaultdict(list)
     for ob in obligations:
-        states[(ob.unit, ob.task.id)].append(ob.state)
+        states[(ob.unit, ob.task.id)].append(ob)
     units = sorted({unit for unit, _ in states}, key=lambda n: unit_order(book, n))
-    return units, {key: worst(value) for key, value in states.items()}
+    if as_of is None:
+        return units, {key: worst(ob.state for ob in obs) for key, obs in states.items()}
+    return units, {key: current(obs, as_of) for key, obs in states.items()}
+
+
+def current(obligations: list[Obligation], as_of: dt.date) -> State:
+    """The state a recurring task shows for a unit now: overdue if any occurrence is,
+    else due soon if one is, else that of the latest occurrence due by the as-of day
+    (done, late or exempt), else (nothing due yet) the worst of them (open)."""
+    states = {ob.state for ob in obligations}
+    for urgent in (State.overdue, State.due_soon):
+        if urgent in states:
+            return urgent
+    due = [ob for ob in obligations if ob.due <= as_of]
+    return max(due, key=lambda ob: ob.due).state if due else worst(states)

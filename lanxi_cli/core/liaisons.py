@@ -56,7 +56,8 @@ def overlay(book, entries: tuple[LiaisonEntry | LiaisonRecord, ...]):
     latest = {book.canonical(e.unit): Liaison(e.name.strip(), normal_phone(str(e.phone)) or "") for e in entries}
     if not latest:
         return book
-    units = tuple(replace(u, liaison=latest[u.name]) if u.name in latest else u for u in book.plan.units)
+    units = tuple(replace(u, liaison=replace(latest[u.name], leader=u.liaison.leader)) if u.name in latest else u
+                  for u in book.plan.units)  # the 分管领导 stays as plan.yaml names it
     plan = replace(book.plan, units=units)
     return replace(book, plan=plan, units={u.name: u for u in units if u.name in book.units})
 

@@ -76,7 +76,7 @@ class Overview:
     overdue: dict[str, list] = field(default_factory=dict)  # unit → its overdue obligations, display order
     timeline: list[Point] = field(default_factory=list)
     upcoming: list = field(default_factory=list)  # (due day, task, [units]) for the next deadlines
-    matrix: tuple = ((), {})  # (units in display order, {(unit, task id): worst state})
+    matrix: tuple = ((), {})  # (units in display order, {(unit, task id): the current occurrence's state})
 
 
 NEXT_DAYS = 14  # upcoming deadlines: those within two weeks of the as-of day
@@ -108,7 +108,7 @@ def compute(book, obligations, as_of: dt.date, measures=()) -> Overview:
         overdue={unit: overdue[unit] for unit in order},
         timeline=timeline(book, counted, as_of),
         upcoming=upcoming(book, counted, as_of),
-        matrix=engine.state_matrix(book, obligations),
+        matrix=engine.state_matrix(book, obligations, as_of),
     )
 
 
@@ -147,3 +147,106 @@ def upcoming(book, obligations, as_of: dt.date) -> list[tuple[dt.date, object, l
         grouped[(ob.due, ob.task.id)][ob.unit] = None  # a lead owing one per unit it acts on, once
         tasks[ob.task.id] = ob.task
     return [(due, tasks[task_id], list(units)) for (due, task_id), units in grouped.items()]
+
+
+# ---- what a document says of itself ------------------------------------------------------
+
+NAME_ENDINGS = ("实施方案", "工作方案", "行动方案", "方案", "任务清单", "推进情况")
+
+
+def campaign_name(plan) -> str:
+    """The campaign's own name, for a document's title (关于{name}推进情况的通报): the plan's
+    title without the word for the paper it is written on (实施方案, 任务清单)."""
+    name = plan.title.strip().strip("《》")
+    changed = True
+    while changed:  # 任务清单 of a 实施方案: both go
+        changed = False
+        for ending in NAME_ENDINGS:
+            if name.endswith(ending) and len(name) > len(ending):
+                name, changed = name.removesuffix(ending), True
+    return name
+
+
+def document_number(plan, number: str | None, year: int) -> str | None:
+    """The 文号 of a document: a bare number N becomes {机关代字}〔year〕N号 (兰禁毒办〔2020〕5号),
+    the 机关代字 being plan.yaml's `doc_code` (else the issuing office's name); other text stands as given."""
+    if not number:
+        return None
+    number = number.strip()
+    if not number.isdigit():
+        return number
+    office = plan.organisation.office.unit if plan.organisation.office else ""
+    code = plan.doc_code or f"{plan.town}{office or plan.assessment.assessor or plan.organisation.lead_unit}"
+    return f"{code}〔{year}〕{int(number)}号"
+
+
+@dataclass(frozen=True, slots=True)
+class Basis:
+    """The reports a document's figures rest on: unit → ids of those counted (record
+    order), and those that count nowhere, each (unit, id, why, the record that says so)."""
+
+    counted: dict[str, list[str]]
+    left_out: list[tuple[str, str, str, str | None]]  # why: withdrawn, superseded, rejected
+    evidenced: list = field(default_factory=list)  # the counted reports with evidence files, in record order
+
+
+def basis(book, obligations, reports, decided: dict[str, str], corrections) -> Basis:
+    """Which of `reports` (all dated on or before the as-of day, withdrawn and superseded
+    ones too) count toward the figures, and why the others do not. A report toward no
+    obligation counts in no figure; one left out by a correction or a rejected review is named."""
+    from lanxi_cli.core.corrections import newest
+    from lanxi_cli.core.domain import record_order
+    from lanxi_cli.core.engine import unit_order
+
+    owed = {(ob.task.id, ob.named) for ob in obligations}
+    counted: dict[str, list[str]] = defaultdict(list)
+    left_out, evidenced = [], []
+    for r in sorted(reports, key=record_order):
+        if r.id in corrections.withdrawn:
+            left_out.append((r.unit, r.id, "withdrawn", corrections.withdrawn[r.id].id))
+        elif r.id in corrections.superseded_by:
+            left_out.append((r.unit, r.id, "superseded", newest(corrections, r.id)))
+        elif decided.get(r.id) == "rejected":
+            left_out.append((r.unit, r.id, "rejected", None))
+        elif (r.task, r.unit) in owed:
+            counted[r.unit].append(r.id)
+            if r.evidence_files:
+                evidenced.append(r)
+    return Basis({u: counted[u] for u in sorted(counted, key=lambda u: unit_order(book, u))}, left_out, evidenced)
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """What a 台账 row says of one obligation beyond its state: the latest report toward
+    it (进展情况), the evidence filed toward it (佐证材料), and the review that closed it (销号)."""
+
+    latest: object = None  # domain.Report, or None
+    evidence: tuple[str, ...] = ()
+    closed: object = None  # domain.Review approving a report toward it, where its completion is verified
+
+
+def records(book, obligations, reports, reviews, decided: dict[str, str], as_of: dt.date) -> dict[tuple, Record]:
+    """Each obligation's Record, keyed (task id, unit, occurrence index); `reports` and
+    `reviews` are those that count (corrections applied), `decided` the decisions in force.
+    A report counts toward the occurrence the one rule says (book.occurrence_for)."""
+    toward: dict[tuple, list] = defaultdict(list)
+    for r in reports:
+        task = book.task_by_id.get(r.task)
+        occ = book.occurrence_for(task, r.period, r.date) if task and r.date <= as_of else None
+        if occ is not None:
+            toward[(r.task, r.unit, occ.index)].append(r)
+    approving: dict[str, object] = {}
+    for review in sorted(reviews, key=lambda v: v.date):  # the latest approval of a report stands
+        if review.date <= as_of and review.decision == "approved" and decided.get(review.subject) == "approved":
+            approving[review.subject] = review
+    out = {}
+    for ob in obligations:
+        key = (ob.task.id, ob.named, ob.occ.index)  # the unit its reports name
+        mine = sorted(toward.get(key, ()), key=lambda r: (r.date, r.recorded))
+        if not mine:
+            continue
+        evidence = tuple(dict.fromkeys(name for r in mine for name in r.evidence))
+        closing = [approving[r.id] for r in mine if r.id in approving] if ob.verification == "verified" else []
+        out[key] = Record(mine[-1], evidence, max(closing, key=lambda v: v.date) if closing else None)
+    return out
+

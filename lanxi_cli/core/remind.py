@@ -84,9 +84,11 @@ def window_text(start: dt.date, end: dt.date, as_of: dt.date) -> str:
 
 
 def _items(label: str, obligations, as_of: dt.date) -> list[str]:
-    """`逾期3项：1.1、`, `1.2（9月3日），`, `5.1（9月30日）；`: a piece per task;
+    """`逾期3项：1.1 制定方案、`, `1.2 成立专班（9月3日），`, `5.1 交通培训（9月30日）；`: a piece
+    per task, named by its label (id and short name);
     the tasks due on one day share their date, written after the last of them.
     A lead owing a task to several units on one day names it once (`10.2（23个单位，8月30日）`)."""
+
     shown: dict[tuple, list] = {}  # (due, task id) → its obligations, in order
     for ob in obligations:
         shown.setdefault((ob.due, ob.task.id), []).append(ob)

@@ -13,6 +13,7 @@ from lanxi_cli.io.locate import (
     EXTENSIONS_DIR,
     INDICATORS_DIR,
     MEASURES_DIR,
+    NOTICES_DIR,
     PLAN_FILE,
     RECEIPTS_DIR,
     REMOVALS_DIR,
@@ -299,6 +300,7 @@ def record_class(kind: str):
 _CLASSES = {
     REPORTS_DIR: "Report", REVIEWS_DIR: "Review", EXTENSIONS_DIR: "Extension",
     EXEMPTIONS_DIR: "Exemption", INDICATORS_DIR: "IndicatorValue", WITHDRAWALS_DIR: "Withdrawal",
+    NOTICES_DIR: "Notice",
     MEASURES_DIR: "MeasureTaken",
     REMOVALS_DIR: "EvidenceRemoval", RECEIPTS_DIR: "Acknowledgement",
 }
@@ -327,6 +329,8 @@ def record_faults(kind: str, book, subjects=None):
         from lanxi_cli.core.goals import indicator_faults
 
         return partial(indicator_faults, book)
+    if kind == NOTICES_DIR:
+        return partial(notice_faults, book)
     if kind == MEASURES_DIR:
         from lanxi_cli.core.measures import measure_faults
 
@@ -433,3 +437,10 @@ def load_reports(data_dir: Path, book) -> tuple[list, list[Problem]]:
     """Every valid report, and a problem for each file left out."""
     return load_folder(data_dir, REPORTS_DIR, book)
 
+
+def notice_faults(book, notice):
+    """A 督办通知单 record made canonical: its unit by its canonical name, else the fault."""
+    from dataclasses import replace
+
+    unit = book.canonical(notice.unit)
+    return (replace(notice, unit=unit), []) if unit else (notice, [("unit", f"未知单位“{notice.unit}”")])

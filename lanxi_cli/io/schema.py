@@ -19,6 +19,7 @@ TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {
         "county": "所属县（区）",
         "city": "所属市",
         "issuer": "发文机关",
+        "doc_code": "发文机关代字，如 兰禁毒办：通报的文号即 兰禁毒办〔2020〕5号",
         "notice_title": "通知标题",
         "issued": "印发日期 YYYY-MM-DD",
         "addressees": "主送单位",
@@ -34,8 +35,12 @@ TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {
         "units_source": "单位名单的出处",
         "evidence": "佐证材料：允许的文件类型和大小上限",
         "receipt": "签收：通知印发后几天内应签收",
+        "timezone": "显示时间所用的时区，默认 Asia/Shanghai（北京时间）",
+        "reply_days": "督办通知单的回复时限：印发后几日内回复，默认 3",
     }),
-    "Liaison": ("联络员", "单位的专项行动联络员。", {"name": "姓名", "phone": "电话"}),
+    "Liaison": ("联络员", "单位的专项行动联络员。", {
+        "name": "姓名", "phone": "电话", "leader": "分管领导（台账的责任领导）",
+    }),
     "Unit": ("单位", "一个村、社区、部门或其他单位。", {
         "name": "规范名称（不含 / \\ .. 等字符）",
         "kind": "类型：village 村、community 社区、department 部门、other 其他单位",
@@ -212,6 +217,15 @@ TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {
         "subject": "被撤回记录的编号（文件名去掉 .yaml）", "reason": "撤回的原因", "date": "日期 YYYY-MM-DD",
         "by": "撤回人", "recorded": "写入时间（由 lanxi 填写）",
     }),
+    "NoticeItem": ("督办事项", "督办通知单所列的一项逾期或即将到期的事项。", {
+        "task": "任务编号", "due": "截止日期 YYYY-MM-DD", "state": "状态：overdue 已逾期、due_soon 即将到期",
+        "period": "周期（一次性任务不填）", "subject": "被督导的单位（由牵头单位开展的任务）",
+    }),
+    "Notice": ("督办通知单", "向一个单位发出的督办通知单（每份一个文件）；编号即文件名去掉 .yaml。", {
+        "unit": "被督办单位", "date": "印发日期 YYYY-MM-DD", "reply_by": "回复时限 YYYY-MM-DD",
+        "light": "发出时的灯：green 绿、yellow 黄、red 红", "items": "督办事项", "by": "经办人",
+        "recorded": "写入时间（由 lanxi 填写）",
+    }),
     "LiaisonEntry": ("联络员备案", "一条联络员备案；每个单位以最后一条为准。", {
         "unit": "单位", "name": "联络员姓名", "phone": "电话", "recorded": "写入时间（由 lanxi 填写）",
     }),
@@ -227,7 +241,7 @@ KINDS = {
     "plan": "Plan", "tasks": "Task", "report": "Report", "review": "Review", "extension": "Extension",
     "exemption": "Exemption", "indicator": "IndicatorValue", "measure": "MeasureTaken",
     "withdrawal": "Withdrawal", "liaisons": "LiaisonEntry", "removal": "EvidenceRemoval", "receipt": "Acknowledgement",
-    "liaison": "LiaisonRecord",
+    "liaison": "LiaisonRecord", "notice": "Notice",
 }
 LISTS = {  # files that are a list of one dataclass: the file's own title
     "Task": ("任务清单（tasks.yaml）", "任务清单：每项任务一段，按类别和事项编号排列。"),

@@ -317,18 +317,20 @@ def record_document(record) -> str:
 
     names = tuple(type(record).__dataclass_fields__)
     fields = {key: getattr(record, key) for key in (stored_fields(type(record)) if "file" in names else names)}
-    data = {k: ([_mapping(i) for i in v] if isinstance(v, tuple) else v) for k, v in fields.items()
-            if v not in (None, "", ())}
+    data = {k: _plain(v) for k, v in fields.items() if v not in (None, "", ())}
     return yaml.dump(
         data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=4096
     )
 
 
-def _mapping(item):
-    """An item of a record's list: a small record (a report's evidence file) as a mapping of all its fields."""
-    if hasattr(item, "__dataclass_fields__"):
-        return {key: getattr(item, key) for key in item.__dataclass_fields__}
-    return item
+def _plain(value):
+    """A field's value as YAML holds it: tuples as lists, a nested record (a notice's items) as a
+    mapping of all its fields in order."""
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return {k: _plain(getattr(value, k)) for k in value.__dataclass_fields__}
+    return value
 
 
 class _Dumper(yaml.SafeDumper):

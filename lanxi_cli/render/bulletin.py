@@ -1,22 +1,27 @@
 """The 通报: how the campaign stands on a day, as a document a town office sends.
 
-`build` lays the computed overview (core.overview) out as blocks of text,
-with one completion chart per ranking group; `markdown` and `docx` render the
-same blocks, so both forms say the same.
+`build` lays the computed overview (core.overview) out as blocks of text, a
+ranking table per group and one completion chart per group; `markdown` and
+`docx` render the same blocks, so both forms say the same. Nothing here
+writes a file: `docx` returns the document's bytes, and cli writes them.
 
-The Word form follows GB/T 9704-2012 (党政机关公文格式) where python-docx
-reaches: A4, margins 37 mm top, 35 bottom, 28 left, 26 right; the issuing
-office's mark in red over a red rule, with the 期数 and the 文号 when given;
-the title in 宋体 22 pt (二号), the body in 仿宋 16 pt (三号), first-level
-headings in 黑体; a fixed line pitch of 28.95 pt, which gives the standard's
-22 lines of 28 characters a page; page numbers "— 1 —" in 宋体 14 pt, odd
-pages right and even pages left; the signature, the date and the 版记 at
-the end. The appendix (附件: the ids of the reports every figure rests on) is
-announced under the body ("附件：…") and set on a page of its own before the
-版记, "附件" in 黑体 at the top left and its title centred on the third
-line. The charts are native Word charts (DrawingML, written with openpyxl's
-chart classes, no new dependency): Word, WPS and LibreOffice draw them with
-the reader's own fonts, and they stay editable.
+The Word form follows GB/T 9704-2012 (党政机关公文格式): A4, margins 37 mm top,
+35 bottom, 28 left, 26 right; the issuing office's mark in red over a red
+rule, with the 期数 and the 文号; the title two lines below the rule in
+方正小标宋 22 pt (二号), a blank line, then the 主送; the body in 仿宋_GB2312
+16 pt (三号) at a fixed line pitch of 28.95 pt (the standard's 22 lines of 28
+characters), first-level headings in 黑体 and second-level ones in 楷体; page
+numbers "— 1 —" in 宋体 14 pt, odd pages right and even pages left. A heading
+stays with the paragraph after it, a chart with its caption, and the last
+paragraph with the signature and the date, so the 落款 never stands alone.
+The appendix (附件: the ids of the reports every figure rests on), only when
+asked for, starts a page of its own. The 版记 closes the document at the foot
+of an even page (the back of the last sheet). Every font is named for East
+Asian text (w:eastAsia) with the common substitute beside it in the font
+table (仿宋_GB2312 → 仿宋, 方正小标宋简体 → 宋体), so Word and WPS pick the
+right face. The charts are native Word charts (DrawingML, written with
+openpyxl's chart classes, no new dependency): Word, WPS and LibreOffice draw
+them with the reader's own fonts, and they stay editable.
 """
 
 from __future__ import annotations
@@ -27,11 +32,12 @@ from dataclasses import dataclass, field
 
 from lanxi_cli.core.domain import State, id_order, task_label
 from lanxi_cli.core.overview import cn_date
-from lanxi_cli.render.words import percent, period_name
+from lanxi_cli.render.words import LIGHT_NAMES, percent, period_name
 
 SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "markdown", ".docx": "docx"}
 NUMERALS = "一二三四五六七八九十"
 CHART_SERIES = (("done", "按时完成"), ("late", "逾期完成"), ("overdue", "已逾期"), ("pending", "未到期"))
+RANKING_HEAD = ("名次", "单位", "得分", "完成率", "灯")
 APPENDIX = "报告编号清单"
 APPENDIX_IDS = 200  # counted report ids listed at most: some pages, not a book, at 10k reports
 APPENDIX_LEFT_OUT = 50  # uncounted reports listed at most
@@ -39,8 +45,12 @@ APPENDIX_LEFT_OUT = 50  # uncounted reports listed at most
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    kind: str  # title, addressee, heading, para, item, chart, signature, date, note, attachment, appendix
+    # title, addressee, heading, subheading, para, item, table, chart, closing, attachment,
+    # signature, date, note, appendix, appendix_title
+    kind: str
     text: str
+    rows: tuple[tuple[str, ...], ...] = ()  # a table's rows, its head first
+    light: tuple[str, ...] = ()  # a ranking table: each body row's light (green, yellow, red)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,24 +79,22 @@ def issuer_of(plan) -> str:
     return f"{plan.town}{office or plan.assessment.assessor or plan.organisation.lead_unit}"
 
 
-def build(book, overview, reports, decided: dict[str, str], corrections,
-          number: str | None = None, issue: str | None = None) -> Bulletin:
-    """The 通报 of `overview`; its appendix lists the ids of `reports` (every report
-    dated on or before the as-of day, withdrawn and superseded ones too), which
-    count and which do not by `corrections` and the review decisions in force."""
+def build(book, overview, basis=None, number: str | None = None, issue: str | None = None) -> Bulletin:
+    """The 通报 of `overview`; with `basis` (core.overview.basis: which reports count and
+    which do not) an appendix lists the ids of the reports behind its figures."""
     from lanxi_cli.core.assess import GROUP_NAMES
+    from lanxi_cli.core.overview import campaign_name, document_number
 
     plan = book.plan
     as_of = overview.campaign.as_of
-    subject = plan.title.removesuffix("实施方案")
+    subject = campaign_name(plan)
     issuer = issuer_of(plan)
-    if number and number.isdigit():
-        number = f"{issuer.removeprefix(plan.town) or issuer}〔{as_of.year}〕{number}号"
-    doc = Bulletin(f"关于{subject}推进情况的通报", issuer, as_of, number or None,
+    doc = Bulletin(f"关于{subject}推进情况的通报", issuer, as_of, document_number(plan, number, as_of.year),
                    f"第{issue}期" if issue and issue.isdigit() else issue or None)
     charts = _charts(overview, GROUP_NAMES)
     sections = [
-        ("总体进展", _progress(overview, plan, charts)),
+        ("总体进展", _progress(overview, plan)),
+        ("考核排名", _ranking(overview, GROUP_NAMES, charts)),
         ("进度较快的单位", _ahead(overview.praised, GROUP_NAMES)),
         ("进度滞后的单位", _behind(overview)),
         ("督办措施", _taken(overview.taken) + _escalations(plan, overview.standings)),
@@ -104,17 +112,17 @@ def build(book, overview, reports, decided: dict[str, str], corrections,
     for numeral, (heading, body) in zip(NUMERALS, sections, strict=False):
         doc.blocks.append(Block("heading", f"{numeral}、{heading}"))
         doc.blocks.extend(body)
+    doc.blocks.append(Block("closing", "请各单位对照任务清单查漏补缺，逾期事项抓紧办结，并于每月10日、20日、30日前"
+                                       f"向{plan.progress_reports.to or '专项行动办公室'}报送进展情况。"))
+    if basis is not None:
+        doc.blocks.append(Block("attachment", f"附件：{APPENDIX}"))
     doc.blocks += [
-        Block("para", "请各单位对照任务清单查漏补缺，逾期事项抓紧办结，并于每月10日、20日、30日前"
-                      f"向{plan.progress_reports.to or '专项行动办公室'}报送进展情况。"),
-        Block("attachment", f"附件：{APPENDIX}"),
         Block("signature", issuer),
         Block("date", cn_date(as_of)),
-        Block("note", f"（数据截至 {as_of.isoformat()}，据各单位进展报告统计。）"),
-        Block("appendix", "附件"),
-        Block("title", APPENDIX),
-        *_appendix(book, overview, reports, decided, corrections),
+        Block("note", f"（数据截至{cn_date(as_of)}，据各单位进展报告统计。）"),
     ]
+    if basis is not None:
+        doc.blocks += [Block("appendix", "附件"), Block("appendix_title", APPENDIX), *_appendix(basis, as_of)]
     return doc
 
 
@@ -132,11 +140,11 @@ def _charts(overview, group_names) -> list[GroupChart]:
             "overdue": tuple(t.overdue for t in tallies),
             "pending": tuple(t.due_soon + t.open for t in tallies),
         }
-        out.append(GroupChart(f"{name}任务完成情况（截至{cn_date(overview.campaign.as_of)}）", tuple(units), series))
+        out.append(GroupChart(_chart_title(name, overview.campaign.as_of), tuple(units), series))
     return out
 
 
-def _progress(overview, plan, charts) -> list[Block]:
+def _progress(overview, plan) -> list[Block]:
     count = overview.totals  # exempt obligations count in no total
     rates = count.rates
     tasks_done = sum(1 for r in overview.tasks if r.state == State.done)
@@ -152,9 +160,32 @@ def _progress(overview, plan, charts) -> list[Block]:
                       f"任务清单{len(overview.tasks)}项任务中，已全部完成{tasks_done}项，"
                       f"有单位逾期未完成{tasks_overdue}项。"),
     ]
-    for i, chart in enumerate(charts, start=1):
-        blocks.append(Block("chart", f"图{i}　{chart.title}"))
     return blocks
+
+
+def _ranking(overview, group_names, charts) -> list[Block]:
+    """Each ranking group's table (名次, 单位, 得分, 完成率, 灯), then its chart."""
+    out = [Block("para", "按考核评分办法计分，村（社区）之间、部门之间分别排名，得分相同的名次并列；"
+                         "完成率为已到期事项中已完成（含逾期完成）的比例，灯按逾期未完成事项确定。")]
+    by_title = {chart.title: chart for chart in charts}
+    numbers = iter(range(1, len(charts) + 1))
+    groups = [(g, n) for g, n in group_names.items() if any(s.group == g for s in overview.standings)]
+    for i, (group, name) in enumerate(groups):
+        members = [s for s in overview.standings if s.group == group]
+        if len(groups) > 1:
+            out.append(Block("subheading", f"（{NUMERALS[i]}）{name}"))
+        rows = [RANKING_HEAD] + [
+            ("—" if s.rank is None else str(s.rank), s.unit, "—" if s.score is None else f"{float(s.score):.1f}",
+             percent(s.tally.rates.rate), LIGHT_NAMES[s.light]) for s in members]
+        out.append(Block("table", f"{name}排名", tuple(rows), tuple(s.light for s in members)))
+        chart = by_title.get(_chart_title(name, overview.campaign.as_of))
+        if chart:
+            out.append(Block("chart", f"图{next(numbers)}　{chart.title}"))
+    return out
+
+
+def _chart_title(group_name: str, as_of: dt.date) -> str:
+    return f"{group_name}任务完成情况（截至{cn_date(as_of)}）"
 
 
 def _ahead(praised, group_names) -> list[Block]:
@@ -217,20 +248,20 @@ def _owing(overdue: dict[str, list]) -> list[Block]:
 
 
 def _overdue_items(obligations) -> str:
-    """`1.1（9月3日到期）、6.3（2020年8月，8月31日到期）、10.2（第1次，8月30日到期：苏家湖村、黄湖村）`:
-    the tasks, each overdue occurrence with its period (recurring tasks) and the day it fell due, and,
-    where the lead acts, the units it owes it to."""
+    """`1.1 制定方案（9月3日到期）、6.3 新媒体发布（2020年8月，8月31日到期）、10.2 督导各村（第1次，8月30日到期：
+    苏家湖村、黄湖村）`: the tasks by their labels, each overdue occurrence with its period (recurring tasks)
+    and the day it fell due, and, where the lead acts, the units it owes it to."""
     by_task: dict[str, list] = defaultdict(list)
     for ob in obligations:
-        by_task[task_label(ob.task)].append(ob)
+        by_task[ob.task.id].append(ob)
     parts = []
-    for label, obs in by_task.items():
+    for obs in by_task.values():
         groups: dict[tuple, list[str]] = defaultdict(list)  # (period, due) → the units it is owed to
         for o in obs:
             groups[(o.occ.label, o.due)].extend(filter(None, [o.subject]))
         days = [f"{period_name(label)}，" * bool(label) + f"{due.month}月{due.day}日到期"
                 + (f"：{_names(names)}" if names else "") for (label, due), names in groups.items()]
-        parts.append(f"{label}（{'；'.join(days)}）")
+        parts.append(f"{task_label(obs[0].task)}（{'；'.join(days)}）")
     return "、".join(parts)
 
 
@@ -291,42 +322,26 @@ def _blocked(book, obligations) -> list[Block]:
     return out
 
 
-def _appendix(book, overview, reports, decided: dict[str, str], corrections) -> list[Block]:
+def _appendix(basis, as_of: dt.date) -> list[Block]:
     """The ids of the reports the figures rest on, unit by unit (each unit's
     newest, within APPENDIX_IDS in all), then those that count nowhere and why;
     what is left out is counted, with the command that lists it all."""
-    from lanxi_cli.core.corrections import newest
-    from lanxi_cli.core.domain import record_order
-    from lanxi_cli.core.engine import unit_order
-
-    as_of = overview.campaign.as_of
-    owed = {(ob.task.id, ob.named) for ob in overview.obligations}
-    counted: dict[str, list[str]] = defaultdict(list)
-    left_out = []
-    for r in sorted(reports, key=record_order):
-        if r.id in corrections.withdrawn:
-            left_out.append(f"{r.unit} {r.id}：已撤回（撤回记录 {corrections.withdrawn[r.id].id}）。")
-        elif r.id in corrections.superseded_by:
-            left_out.append(f"{r.unit} {r.id}：已更正，以报告 {newest(corrections, r.id)} 为准。")
-        elif decided.get(r.id) == "rejected":
-            left_out.append(f"{r.unit} {r.id}：审核未通过。")
-        elif (r.task, r.unit) in owed:  # a report toward no obligation counts in no figure
-            counted[r.unit].append(r.id)
-    units = sorted(counted, key=lambda u: unit_order(book, u))
+    counted = basis.counted
     total = sum(len(ids) for ids in counted.values())
     if not total:
         out = [Block("para", f"截至{cn_date(as_of)}，尚无计入统计的报告。")]
     else:
         out = [Block("para", f"本通报的统计依据截至{cn_date(as_of)}的以下{total}份报告，"
                              "按单位列出报告编号（即报告文件名去掉 .yaml）：")]
-    shown = _shares({u: len(counted[u]) for u in units}, APPENDIX_IDS)
-    for unit in units:
-        ids, n = counted[unit], shown[unit]
+    shown = _shares({u: len(ids) for u, ids in counted.items()}, APPENDIX_IDS)
+    for unit, ids in counted.items():
+        n = shown[unit]
         if n == len(ids):
             out.append(Block("item", f"{unit}（{n}份）：{'、'.join(ids)}。"))
         else:
             listed = f"列出最近{n}份）：{'、'.join(ids[-n:])}。" if n else "未列出）。"
             out.append(Block("item", f"{unit}（共{len(ids)}份，{listed}"))
+    left_out = [_why(*entry) for entry in basis.left_out]
     if left_out:
         out.append(Block("para", f"以下{len(left_out)}份报告已撤回、已更正或审核未通过，不计入统计："))
         out += [Block("item", text) for text in left_out[:APPENDIX_LEFT_OUT]]
@@ -334,8 +349,7 @@ def _appendix(book, overview, reports, decided: dict[str, str], corrections) -> 
     if more:
         out.append(Block("para", f"另有{more}份报告的编号未列出。全部报告编号可用"
                                  f"“lanxi report list --all --as-of {as_of.isoformat()} --format csv”导出。"))
-    listed = {i for ids in counted.values() for i in ids}
-    return out + _evidence([r for r in sorted(reports, key=record_order) if r.evidence_files and r.id in listed])
+    return out + _evidence(basis.evidenced)
 
 
 def _evidence(reports) -> list[Block]:
@@ -352,6 +366,12 @@ def _evidence(reports) -> list[Block]:
     return out
 
 
+def _why(unit: str, report: str, why: str, by: str | None) -> str:
+    return {"withdrawn": f"{unit} {report}：已撤回（撤回记录 {by}）。",
+            "superseded": f"{unit} {report}：已更正，以报告 {by} 为准。",
+            "rejected": f"{unit} {report}：审核未通过。"}[why]
+
+
 def _shares(sizes: dict[str, int], limit: int) -> dict[str, int]:
     """How many of each unit's ids to list, `limit` in all: a unit with few lists
     them all, and what it leaves goes to the others in equal shares."""
@@ -364,6 +384,9 @@ def _shares(sizes: dict[str, int], limit: int) -> dict[str, int]:
 
 # ---- Markdown --------------------------------------------------------------------
 
+MARKS = {"title": "# ", "heading": "## ", "subheading": "### ", "item": "- ", "appendix": "---\n\n",
+         "appendix_title": "# "}
+
 
 def markdown(doc: Bulletin) -> str:
     lines: list[str] = []
@@ -372,7 +395,11 @@ def markdown(doc: Bulletin) -> str:
         lines += [f"{doc.issuer}　{'　'.join(head)}", ""]
     blocks = [b for b in doc.blocks if b.kind != "chart"]  # Markdown has no chart; the numbers are in the text
     for i, block in enumerate(blocks):
-        text = {"title": "# ", "heading": "## ", "item": "- ", "appendix": "---\n\n"}.get(block.kind, "") + block.text
+        if block.kind == "table":
+            text = "\n".join(["| " + " | ".join(block.rows[0]) + " |", "|" + " --- |" * len(block.rows[0]),
+                              *("| " + " | ".join(row) + " |" for row in block.rows[1:])])
+        else:
+            text = MARKS.get(block.kind, "") + block.text
         joined = block.kind == "item" and i and blocks[i - 1].kind == "item"
         if lines and lines[-1] != "" and not joined:
             lines.append("")
@@ -384,27 +411,95 @@ def markdown(doc: Bulletin) -> str:
 
 MM = 36000  # EMU per millimetre
 PITCH = 28.95  # points: 22 lines in the 225 mm type area
+TEXT_WIDTH = 156  # millimetres: 210 − 28 − 26
 RED = "FF0000"
+TITLE_FONT, BODY_FONT, NUMBER_FONT = "方正小标宋简体", "仿宋_GB2312", "宋体"
+HEADING_FONT, SUBHEADING_FONT = "黑体", "楷体_GB2312"  # 一、 and （一） headings
+# Where a font is missing, the face Word and WPS take instead (the font table's altName): every
+# Chinese Windows has these.
+SUBSTITUTES = {TITLE_FONT: "宋体", BODY_FONT: "仿宋", SUBHEADING_FONT: "楷体", HEADING_FONT: "SimHei",
+               NUMBER_FONT: "SimSun"}
 FONTS = {  # kind: (East Asian font, points, bold, alignment, first-line indent in characters)
-    "mark": ("宋体", 26, True, "center", 0),
-    "head": ("仿宋", 16, False, "center", 0),
-    "title": ("宋体", 22, True, "center", 0),
-    "addressee": ("仿宋", 16, False, None, 0),
-    "heading": ("黑体", 16, False, None, 2),
-    "para": ("仿宋", 16, False, "justify", 2),
-    "item": ("仿宋", 16, False, None, 2),  # lists of ids and names: justified lines would gape
-    "caption": ("仿宋", 14, False, "center", 0),
-    "signature": ("仿宋", 16, False, "right", 0),
-    "date": ("仿宋", 16, False, "right", 0),
-    "note": ("仿宋", 16, False, None, 2),
-    "attachment": ("仿宋", 16, False, None, 2),  # 附件说明, under the body
-    "appendix": ("黑体", 16, False, None, 0),  # "附件", at the top left of its own page
-    "record": ("仿宋", 14, False, None, 1),
+    "mark": (TITLE_FONT, 26, False, "center", 0),
+    "head": (BODY_FONT, 16, False, "center", 0),
+    "title": (TITLE_FONT, 22, False, "center", 0),
+    "addressee": (BODY_FONT, 16, False, None, 0),
+    "heading": (HEADING_FONT, 16, False, None, 2),
+    "subheading": (SUBHEADING_FONT, 16, False, None, 2),
+    "para": (BODY_FONT, 16, False, "justify", 2),
+    "closing": (BODY_FONT, 16, False, "justify", 2),
+    "item": (BODY_FONT, 16, False, None, 2),  # lists of ids and names: justified lines would gape
+    "caption": (BODY_FONT, 14, False, "center", 0),
+    "cell": (BODY_FONT, 12, False, "center", 0),  # a table's cells (小四)
+    "cell_head": (HEADING_FONT, 12, False, "center", 0),
+    "signature": (BODY_FONT, 16, False, "right", 0),
+    "date": (BODY_FONT, 16, False, "right", 0),
+    "note": (BODY_FONT, 16, False, None, 2),
+    "attachment": (BODY_FONT, 16, False, None, 2),  # 附件说明, under the body
+    "appendix": (HEADING_FONT, 16, False, None, 0),  # "附件", at the top left of its own page
+    "appendix_title": (TITLE_FONT, 22, False, "center", 0),
+    "record": (BODY_FONT, 14, False, None, 1),
 }
+LIGHT_COLOURS = {"green": "00803C", "yellow": "B07800", "red": "D00000"}  # dark enough to read as text
+KEEP_WITH_NEXT = {"title", "heading", "subheading", "appendix", "appendix_title", "closing", "attachment",
+                  "signature", "date"}  # the 落款 with the last paragraph; headings with their text
 
 
-def docx(doc: Bulletin, handle) -> None:
-    """The bulletin as a Word document laid out to GB/T 9704, saved into `handle`."""
+def docx(doc: Bulletin, made: dt.datetime | None = None) -> bytes:
+    """The bulletin as a Word document laid out to GB/T 9704; `made` dates its properties (now)."""
+    import io
+
+    document = official(doc.title, doc.issuer, "通报", made)
+    page_numbers(document)
+
+    paragraph(document, "mark", doc.issuer, colour=RED)
+    for text in (doc.issue, doc.number):
+        if text:
+            paragraph(document, "head", text)
+    red_rule(paragraph(document, "head", ""))
+    paragraph(document, "head", "")  # the title on the second line below the rule
+    charts = iter(doc.charts)
+    date = next((b.text for b in doc.blocks if b.kind == "date"), "")
+    for block in doc.blocks:
+        kind = block.kind
+        if kind == "chart":
+            _chart(document, next(charts))
+            paragraph(document, "caption", block.text)
+        elif kind == "table":
+            _table(document, block)
+        elif kind == "addressee":
+            paragraph(document, "para", "")  # a blank line between the title and the 主送
+            paragraph(document, kind, block.text)
+        elif kind == "signature":
+            paragraph(document, "para", "", keep=True)  # one line below the body
+            paragraph(document, kind, block.text, right=_centred_over(block.text, date))
+        elif kind == "date":
+            paragraph(document, kind, block.text, right=2)
+        elif kind == "attachment":
+            paragraph(document, "para", "", keep=True)  # one line below the body
+            paragraph(document, kind, block.text)
+        elif kind == "appendix":
+            paragraph(document, kind, block.text).paragraph_format.page_break_before = True
+            paragraph(document, "para", "", keep=True)  # the title on the third line
+        else:
+            paragraph(document, kind, block.text)
+    _record(document, doc)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _centred_over(signature: str, date: str) -> float:
+    """The 署名's right indent in characters: centred over the date, which stands two in
+    from the right (GB/T 9704 7.3.5.2, a document without a seal)."""
+    from rich.cells import cell_len
+
+    return 2 + max(0, cell_len(date) - cell_len(signature)) / 4
+
+
+def official(title: str, author: str, category: str, made: dt.datetime | None = None):
+    """A new Word document for an official paper: A4 with GB/T 9704's margins, the office's faces,
+    its properties naming the issuing office and dated when made (now), not the library's template."""
     from docx import Document
     from docx.shared import Mm
 
@@ -414,69 +509,122 @@ def docx(doc: Bulletin, handle) -> None:
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     section.footer_distance = Mm(28 - 7)  # page numbers 7 mm below the type area
-    _page_numbers(document)
+    office_fonts(document)
     props = document.core_properties
-    props.author = props.last_modified_by = doc.issuer
-    props.title, props.subject, props.category = doc.title, doc.title, "通报"
+    props.author = props.last_modified_by = author
+    props.title, props.subject, props.category = title, title, category
     props.comments = props.keywords = ""
-
-    _para(document, "mark", doc.issuer, colour=RED)
-    for text in (doc.issue, doc.number):
-        if text:
-            _para(document, "head", text)
-    _red_rule(_para(document, "head", ""))
-    _para(document, "head", "")
-    charts = iter(doc.charts)
-    for block in doc.blocks:
-        if block.kind == "chart":
-            _chart(document, next(charts))
-            _para(document, "caption", block.text)
-        elif block.kind == "signature":
-            _para(document, "para", "")
-            _para(document, "signature", block.text, right_chars=4)
-        elif block.kind == "date":
-            _para(document, "date", block.text, right_chars=4)
-        elif block.kind == "attachment":
-            _para(document, "para", "")  # one line below the body
-            _para(document, "attachment", block.text)
-        elif block.kind == "appendix":
-            _para(document, "appendix", block.text).paragraph_format.page_break_before = True
-            _para(document, "para", "")  # the title on the third line
-        else:
-            _para(document, block.kind, block.text)
-    _record(document, doc)
-    document.save(handle)
+    made = (made or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    props.created = props.modified = made.replace(tzinfo=None, microsecond=0)
+    props.revision = 1
+    return document
 
 
-def _para(document, kind: str, text: str, colour: str | None = None, right_chars: int = 0):
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+def office_fonts(document) -> None:
+    """The body font as the document's default (empty lines and table cells included), Chinese as
+    its language, and each font in the font table with the face to take where it is missing."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
     from docx.oxml.ns import qn
+    from lxml import etree
+
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    fonts = defaults.find(qn("w:rFonts"))
+    for name in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(name), "Times New Roman")
+    fonts.set(qn("w:eastAsia"), BODY_FONT)
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
+    lang = defaults.find(qn("w:lang"))
+    if lang is None:
+        lang = etree.SubElement(defaults, qn("w:lang"))
+    lang.set(qn("w:val"), "en-US")
+    lang.set(qn("w:eastAsia"), "zh-CN")
+    table = next(rel.target_part for rel in document.part.rels.values() if rel.reltype == RELATIONSHIP_TYPE.FONT_TABLE)
+    root = etree.fromstring(table.blob)
+    for name, substitute in SUBSTITUTES.items():
+        font = etree.SubElement(root, qn("w:font"))
+        font.set(qn("w:name"), name)
+        etree.SubElement(font, qn("w:altName")).set(qn("w:val"), substitute)
+        etree.SubElement(font, qn("w:charset")).set(qn("w:val"), "86")  # GB2312
+        etree.SubElement(font, qn("w:family")).set(qn("w:val"), "modern" if name == HEADING_FONT else "roman")
+        etree.SubElement(font, qn("w:pitch")).set(qn("w:val"), "variable")
+    table._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def set_font(run, font: str, size: float) -> None:
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    run.font.size = Pt(size)
+    fonts = run._element.get_or_add_rPr().get_or_add_rFonts()
+    for name in ("w:ascii", "w:hAnsi"):  # digits and Latin letters
+        fonts.set(qn(name), "Times New Roman")
+    fonts.set(qn("w:eastAsia"), font)
+    fonts.set(qn("w:hint"), "eastAsia")
+
+
+def paragraph(document, kind: str, text: str, colour: str | None = None, right: float = 0, keep: bool = False,
+          container=None):
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.shared import Pt, RGBColor
 
     font, size, bold, align, indent = FONTS[kind]
-    para = document.add_paragraph()
+    para = (container or document).add_paragraph()
     fmt = para.paragraph_format
     if align:
         para.alignment = {"center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT,
                           "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}[align]
     fmt.first_line_indent = Pt(indent * size) if indent else None
-    fmt.right_indent = Pt(right_chars * size) if right_chars else None
+    fmt.right_indent = Pt(right * size) if right else None
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(max(PITCH, size * 1.3))
+    fmt.line_spacing = Pt(max(PITCH, size * 1.3)) if size > 12 else Pt(20)
     fmt.widow_control = True
+    fmt.keep_with_next = keep or kind in KEEP_WITH_NEXT
     if text:
         run = para.add_run(text)
         run.bold = bold
-        run.font.size = Pt(size)
-        run.font.name = "Times New Roman"  # digits and Latin letters
-        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+        set_font(run, font, size)
         if colour:
             run.font.color.rgb = RGBColor.from_string(colour)
     return para
 
 
-def _red_rule(para) -> None:
+def _table(document, block: Block) -> None:
+    """A ranking table: ruled, centred, its head row repeated on each page, no row split."""
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+    from docx.shared import Mm, RGBColor
+
+    widths = (18, 62, 24, 26, 20)  # millimetres: 名次 单位 得分 完成率 灯
+    table = document.add_table(rows=0, cols=len(block.rows[0]))
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    borders = "".join(f'<w:{edge} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+                      for edge in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    table._tbl.tblPr.append(parse_xml(f'<w:tblBorders {nsdecls("w")}>{borders}</w:tblBorders>'))
+    for i, values in enumerate(block.rows):
+        row = table.add_row()
+        props = row._tr.get_or_add_trPr()
+        props.append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+        if i == 0:
+            props.append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+        kind = "cell_head" if i == 0 else "cell"
+        for j, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
+            cell.width = Mm(widths[j] if j < len(widths) else 20)
+            cell._tc.get_or_add_tcPr().append(parse_xml(f'<w:vAlign {nsdecls("w")} w:val="center"/>'))
+            para = cell.paragraphs[0]
+            para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run = para.add_run(value)
+            set_font(run, FONTS[kind][0], FONTS[kind][1])
+            if i and j == len(values) - 1 and block.light:
+                run.font.color.rgb = RGBColor.from_string(LIGHT_COLOURS[block.light[i - 1]])
+    paragraph(document, "caption", "")  # a line between the table and what follows
+
+
+def red_rule(para) -> None:
     """The red separator line under the issuing office's mark."""
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
@@ -486,28 +634,34 @@ def _red_rule(para) -> None:
     ))
 
 
-def _rule(para, top: bool) -> None:
+def _record(document, doc: Bulletin) -> None:
+    """版记: the printing office and day between two rules, at the foot of an even page (the
+    back of the last sheet): a section starting on an even page, the 版记 framed at its bottom."""
+    from docx.enum.section import WD_SECTION
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
 
-    edge = "top" if top else "bottom"
-    para._p.get_or_add_pPr().append(parse_xml(
-        f'<w:pBdr {nsdecls("w")}><w:{edge} w:val="single" w:sz="6" w:space="1" w:color="000000"/></w:pBdr>'
-    ))
+    document.add_section(WD_SECTION.EVEN_PAGE)
+    para = paragraph(document, "record", "")
+    run = para.add_run(f"{doc.issuer}\t{cn_date(doc.date)}印发")
+    set_font(run, FONTS["record"][0], FONTS["record"][1])
+    width = TEXT_WIDTH * 567 // 10  # twentieths of a point
+    props = para._p.get_or_add_pPr()
+    props.insert(0, parse_xml(
+        f'<w:framePr {nsdecls("w")} w:w="{width}" w:wrap="around" w:vAnchor="margin" w:hAnchor="margin" '
+        'w:xAlign="center" w:yAlign="bottom"/>'))
+    props.append(parse_xml(
+        f'<w:pBdr {nsdecls("w")}><w:top w:val="single" w:sz="8" w:space="4" w:color="000000"/>'
+        '<w:bottom w:val="single" w:sz="8" w:space="4" w:color="000000"/></w:pBdr>'))
+    props.append(parse_xml(f'<w:tabs {nsdecls("w")}><w:tab w:val="right" w:pos="{width - 280}"/></w:tabs>'))
+    para.paragraph_format.first_line_indent = None
+    para.paragraph_format.left_indent = para.paragraph_format.right_indent = None
+    props.append(parse_xml(f'<w:ind {nsdecls("w")} w:left="280"/>'))  # one character in from each side
 
 
-def _record(document, doc: Bulletin) -> None:
-    """版记: the printing office and day between two rules, at the end."""
-    _para(document, "para", "")
-    para = _para(document, "record", f"{doc.issuer}　　　　　　　　　　{cn_date(doc.date)}印发")
-    _rule(para, top=True)
-    _rule(para, top=False)
-
-
-def _page_numbers(document) -> None:
+def page_numbers(document) -> None:
     """"— 1 —" in 宋体 14 pt: odd pages on the right, even pages on the left, one character in."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
     from docx.shared import Pt
 
     document.settings.odd_and_even_pages_header_footer = True
@@ -522,9 +676,7 @@ def _page_numbers(document) -> None:
             para.paragraph_format.left_indent = Pt(14)
         for text in ("— ", None, " —"):
             run = para.add_run(text or "")
-            run.font.size = Pt(14)
-            run.font.name = "Times New Roman"
-            run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "宋体")
+            set_font(run, NUMBER_FONT, 14)
             if text is None:  # the PAGE field
                 for xml in ('<w:fldChar w:fldCharType="begin"/>',
                             '<w:instrText xml:space="preserve">PAGE</w:instrText>',
@@ -597,8 +749,8 @@ def _chart(document, chart: GroupChart) -> None:
     part = Part(PackURI(f"/word/charts/chart{number}.xml"), CONTENT_TYPE.DML_CHART, chart_xml(chart), package)
     rid = document.part.relate_to(part, RELATIONSHIP_TYPE.CHART)
     width = 156 * MM  # the type area's width
-    height = min(220, 30 + 8 * len(chart.units)) * MM
-    para = _para(document, "caption", "")
+    height = int(min(200, 16 + 4.5 * len(chart.units)) * MM)
+    para = paragraph(document, "caption", "", keep=True)  # the chart with its caption
     para.paragraph_format.line_spacing = None
     para.add_run()._r.append(parse_xml(
         f'<w:drawing {nsdecls("w", "wp", "a", "r")}><wp:inline distT="0" distB="0" distL="0" distR="0">'
@@ -619,17 +771,6 @@ def output_kind(path) -> str | None:
     return None if path is None else save.check_output(path, SUFFIXES)
 
 
-def write(doc: Bulletin, path, kind: str | None) -> None:
-    """Markdown on stdout without a path; else the file, replaced whole."""
-    import sys
-
-    from lanxi_cli.io import save
-
-    if path is None:
-        from lanxi_cli.render.tables import terminal_safe
-
-        sys.stdout.write(terminal_safe(markdown(doc)))
-    elif kind == "docx":
-        save.write_replace(path, lambda handle: docx(doc, handle))
-    else:
-        save.write_replace(path, lambda handle: handle.write(markdown(doc).encode("utf-8")))
+def render(doc: Bulletin, kind: str | None) -> bytes:
+    """The bulletin's bytes in the form `kind` names (Markdown when None)."""
+    return docx(doc) if kind == "docx" else markdown(doc).encode("utf-8")

@@ -64,14 +64,14 @@ class RemindersView(View):
 
     found: list  # core.remind.Reminder
     as_of: object
-    columns = ("unit", "liaison", "phone", "sms")
-    headers = {"sms": "内容"}  # noqa: RUF012  (read only)
+    columns = ("unit", "liaison", "phone", "sms", "note")
+    headers = {"sms": "内容", "note": "备注"}  # noqa: RUF012  (read only)
 
     def data(self):
         return [shapes.reminder(r) for r in self.found]
 
     def records(self):
-        return [{"unit": r.unit, "liaison": r.liaison, "phone": r.phone, "sms": message}
+        return [{"unit": r.unit, "liaison": r.liaison, "phone": r.phone, "sms": message, "note": unreachable(r)}
                 for r in self.found for message in r.messages]
 
     def text(self, width, colour):
@@ -89,6 +89,18 @@ class RemindersView(View):
                 what.append("旬报未报")
             if r.unacknowledged:
                 what.insert(0, "未签收")
-            who = f"联络员 {r.liaison} {r.phone}".rstrip() if r.liaison else "联络员未备案"
+            who = f"联络员 {r.liaison} {r.phone}".rstrip() if r.liaison else ""
+            who = "，".join(filter(None, (who, unreachable(r, brief=True))))
             lines += ["", f"{r.unit} · {who} · {'、'.join(what)}", *(f"  {m}" for m in r.messages)]
         return terminal_safe("\n".join(lines)) + "\n"
+
+
+def unreachable(r, brief: bool = False) -> str:
+    """Why a reminder cannot be sent as it stands (no liaison, or no phone), and (unless
+    `brief`) the command that records what is missing."""
+    if not r.liaison:
+        return "联络员未备案" + ("" if brief else f"（lanxi unit liaison {r.unit} --name 姓名 --phone 电话）")
+    if not r.phone:
+        return "未登记电话，短信无法发送" + ("" if brief else
+                                           f"（lanxi unit liaison {r.unit} --name {r.liaison} --phone 电话）")
+    return ""

@@ -18,11 +18,12 @@ from __future__ import annotations
 from html import escape
 
 from lanxi_cli.core.domain import task_label
-from lanxi_cli.render.words import STATE_COLOURS, STATE_MARKS, STATE_NAMES, STATE_ORDER, percent, period_name
+from lanxi_cli.render.words import LIGHT_NAMES, STATE_INKS, STATE_MARKS, STATE_NAMES, STATE_ORDER, percent, period_name
 
-# Strong colours for charts and matrix cells: green, amber, red as offices mark them.
-CHART_COLOURS = {"done": "#2e9d4f", "late": "#e0a100", "overdue": "#d62b2b", "due_soon": "#f4d35e",
-                 "open": "#c9ccd1", "exempt": "#eeeeee"}
+# The states' colours, as in the matrix: told apart with any colour-vision deficiency (words.STATE_INKS).
+CHART_COLOURS = {state: f"#{ink}" for state, ink in STATE_INKS.items()}
+# The lights as offices name them, each with its word and a mark, so none depends on colour alone.
+LIGHTS = {"red": ("B22222", "●"), "yellow": ("B8860B", "◐"), "green": ("2E8B57", "○")}
 FONTS = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', 'SimHei', sans-serif"
 CSS = """
 body { font-family: FONTS; margin: 0 auto; max-width: 1200px; padding: 16px 24px; color: #222; }
@@ -34,21 +35,25 @@ table { border-collapse: collapse; font-size: 13px; } th, td { border: 1px solid
 text-align: left; vertical-align: top; } th { background: #f3f3f3; white-space: nowrap; }
 .num { text-align: right; } .bar { background: #eee; width: 160px; height: 12px; display: inline-block; }
 .bar i { background: #2e9d4f; height: 12px; display: block; }
-table.matrix td { width: 22px; text-align: center; padding: 1px; font-family: monospace; font-weight: bold; }
-table.matrix th { font-weight: normal; font-size: 12px; } table.matrix th.unit { text-align: left;
-white-space: nowrap; } .legend span { display: inline-block; margin-right: 14px; }
+table.matrix td { width: 22px; text-align: center; padding: 1px; font-family: monospace; font-weight: bold;
+color: #fff; } table.matrix th { font-weight: normal; font-size: 12px; } table.matrix th.unit { text-align: left;
+white-space: nowrap; } table.matrix th.task { writing-mode: vertical-rl; vertical-align: bottom; padding: 2px 0;
+line-height: 1.1; } .legend span { display: inline-block; margin-right: 14px; }
 .legend i { display: inline-block; width: 20px; text-align: center; font-style: normal; font-weight: bold;
-font-family: monospace; border: 1px solid #ccc; margin-right: 4px; }
+font-family: monospace; color: #fff; margin-right: 4px; } .light { font-weight: bold; white-space: nowrap; }
 figure { margin: 8px 0; } figcaption { color: #555; font-size: 13px; } svg { max-width: 100%; height: auto; }
 .overdue { color: #d62b2b; font-weight: bold; } td .meta { font-size: 12px; }
 @media print { h2 { break-after: avoid; } }
 """.replace("FONTS", FONTS)
 
 
-def html(overview, group_names: dict[str, str], task_ids: list[str], receipts=None) -> str:
-    """The page, whole. `receipts`: (acks by unit, units late to acknowledge, the last day), for 签收."""
+def html(overview, group_names: dict[str, str], tasks, receipts=None) -> str:
+    """The page, whole; `tasks` in plan order (their labels head the matrix's columns);
+    `receipts`: (acks by unit, units late to acknowledge, the last day), for 签收."""
+    from lanxi_cli.core.overview import campaign_name
+
     c = overview.campaign
-    title = f"{c.title.removesuffix('实施方案')}进展"
+    title = f"{campaign_name(c)}进展"
     parts = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN"><head><meta charset="utf-8">',
@@ -57,13 +62,16 @@ def html(overview, group_names: dict[str, str], task_ids: list[str], receipts=No
         f"<h1>{escape(title)}</h1>",
         f'<p class="meta">截至 {c.as_of} · {escape(_where(c))}</p>',
         _cards(overview),
-        "<h2>一、各组完成进度</h2>", _groups(overview, group_names),
-        "<h2>二、各单位完成情况</h2>", *_unit_charts(overview, group_names),
-        "<h2>三、单位 × 任务一览</h2>", _matrix(overview, task_ids),
-        "<h2>四、逾期事项</h2>", _overdue(overview),
-        "<h2>五、完成进度曲线</h2>", _timeline(overview),
-        "<h2>六、近期截止事项</h2>", _upcoming(overview),
-        *(["<h2>七、签收情况</h2>", _receipts(overview, *receipts)] if receipts else []),
+        "<h2>一、考核排名</h2>", _ranking(overview, group_names),
+        "<h2>二、各组完成进度</h2>", _groups(overview, group_names),
+        "<h2>三、各单位完成情况</h2>", *_unit_charts(overview, group_names),
+        "<h2>四、单位 × 任务一览</h2>", _matrix(overview, tasks),
+        "<h2>五、逾期事项</h2>", _overdue(overview),
+        "<h2>六、受阻事项</h2>", _blocked(overview),
+        "<h2>七、督办措施</h2>", _measures(overview),
+        "<h2>八、完成进度曲线</h2>", _timeline(overview),
+        "<h2>九、近期截止事项</h2>", _upcoming(overview),
+        *(["<h2>十、签收情况</h2>", _receipts(overview, *receipts)] if receipts else []),
         f'<p class="meta">数据截至 {c.as_of}，据各单位进展报告统计；由 lanxi 生成。</p>',
         "</body></html>",
     ]
@@ -83,6 +91,61 @@ def _receipts(overview, acks: dict, late: list, last_day) -> str:
         rows.append(f"<tr><td>{escape(s.unit)}</td><td>{cell}</td></tr>")
     return (f'<p class="meta">应于 {last_day} 前签收；{len(late)} 个单位逾期未签收。</p>'
             f"<table><tr><th>单位</th><th>签收日期</th></tr>{''.join(rows)}</table>")
+
+
+def _light(light: str) -> str:
+    colour, mark = LIGHTS[light]
+    return f'<span class="light" style="color:#{colour}" data-light="{light}">{mark} {LIGHT_NAMES[light]}</span>'
+
+
+def _ranking(overview, group_names) -> str:
+    """Each group's ranking: 名次, 单位, 得分, 完成率, 灯 (a word and a mark besides the colour)."""
+    out = []
+    for group, name in group_names.items():
+        members = [s for s in overview.standings if s.group == group]
+        if not members:
+            continue
+        rows = []
+        for s in members:
+            rows.append(f'<tr data-unit="{escape(s.unit)}"><td class=num>{s.rank or "—"}</td><td>{escape(s.unit)}</td>'
+                        f"<td class=num>{'—' if s.score is None else f'{float(s.score):.1f}'}</td>"
+                        f"<td class=num>{percent(s.rates.rate)}</td>"
+                        f"<td>{_light(s.light)}</td></tr>")
+        out.append(f'<h3>{escape(name)}</h3><table class="ranking"><tr><th>名次</th><th>单位</th><th>得分</th>'
+                   f"<th>完成率</th><th>灯</th></tr>{''.join(rows)}</table>")
+    legend = "、".join(f"{LIGHTS[k][1]} {LIGHT_NAMES[k]}" for k in ("red", "yellow", "green"))
+    return "".join(out) + f'<p class="meta">灯：{legend}，按逾期未完成事项确定；得分相同的名次并列。</p>'
+
+
+def _blocked(overview) -> str:
+    """Obligations whose latest report says blocked: for the task's lead to act on."""
+    from lanxi_cli.core.engine import blocked
+
+    stuck = blocked(overview.obligations)
+    if not stuck:
+        return "<p>目前没有报告受阻的事项。</p>"
+    rows = "".join(
+        f"<tr><td>{escape(ob.unit)}</td><td>{escape(task_label(ob.task))}"
+        + (f"（{escape(period_name(ob.occ.label))}）" if ob.occ.label else "")
+        + f"</td><td>{ob.blocked.date}</td><td>{escape(ob.blocked.note)}</td></tr>"
+        for ob in stuck
+    )
+    return f"<table><tr><th>单位</th><th>任务</th><th>报告日期</th><th>受阻原因</th></tr>{rows}</table>"
+
+
+def _measures(overview) -> str:
+    """The 督办 measures taken (lanxi measure record), then those the assessment proposes now."""
+    taken = "".join(f"<tr><td>{m.date}</td><td>{escape(m.unit)}</td><td>{escape(m.kind)}</td>"
+                    f"<td>{escape(m.note)}</td></tr>" for m in overview.taken)
+    head = "<tr><th>日期</th><th>单位</th><th>措施</th><th>说明</th></tr>"
+    out = f"<p>已采取的督办措施：</p><table>{head}{taken}</table>" if taken else "<p>尚未记录已采取的督办措施。</p>"
+    chosen = [s for s in overview.standings if s.measure]
+    if not chosen:
+        return out + "<p>本期无需提请督办措施。</p>"
+    rows = "".join(f"<tr><td>{escape(s.unit)}</td><td>{escape(s.measure)}</td><td>{escape('，'.join(s.reasons))}</td>"
+                   f"<td>{_light(s.light)}</td></tr>" for s in chosen)
+    return out + ("<p>建议提请的督办措施：</p><table><tr><th>单位</th><th>建议措施</th><th>理由</th><th>灯</th></tr>"
+                  f"{rows}</table>")
 
 
 def _where(c) -> str:
@@ -204,27 +267,31 @@ def _overdue(overview) -> str:
             f"{texts}</table>")
 
 
-def _matrix(overview, task_ids) -> str:
+def _matrix(overview, tasks) -> str:
+    """Units × tasks, each cell the state of the task's current occurrence for that unit, in its colour
+    with its mark; the columns headed by the tasks' labels (1.1 制定方案); the legend made of the same."""
+    from lanxi_cli.core.domain import task_label
+
     units, cell = overview.matrix
-    head = "".join(f"<th>{escape(t)}</th>" for t in task_ids)
+    head = "".join(f'<th class="task" title="{escape(t.text)}">{escape(task_label(t))}</th>' for t in tasks)
     rows = []
     for unit in units:
         cells = []
-        for task_id in task_ids:
-            state = cell.get((unit, task_id))
+        for task in tasks:
+            state = cell.get((unit, task.id))
             if state is None:
                 cells.append("<td></td>")
                 continue
-            cells.append(f'<td style="background:#{STATE_COLOURS[state]}" title="{escape(unit)} {task_id}：'
-                         f'{STATE_NAMES[state]}">{escape(STATE_MARKS[state])}</td>')
+            cells.append(f'<td class="state-{state}" style="background:#{STATE_INKS[state]}" '
+                         f'title="{escape(unit)} {escape(task_label(task))}：{STATE_NAMES[state]}">'
+                         f"{escape(STATE_MARKS[state])}</td>")
         rows.append(f'<tr><th class="unit">{escape(unit)}</th>{"".join(cells)}</tr>')
     legend = "".join(
-        f'<span><i style="background:#{STATE_COLOURS[s]}">{escape(STATE_MARKS[s])}</i>{STATE_NAMES[s]}</span>'
-        for s in STATE_ORDER
+        f'<span data-state="{s}"><i style="background:#{STATE_INKS[s]}">{escape(STATE_MARKS[s])}</i>'
+        f"{STATE_NAMES[s]}</span>" for s in STATE_ORDER
     )
     return (f'<p class="legend">图例：{legend}<span>空白：无此任务</span></p>'
-            '<p class="meta">每格为该单位在该任务上最差的状态：红色“X”已逾期，黄色“!”即将到期，绿色“+”已完成，'
-            '橙色“~”逾期完成，“.”未到期，“/”不适用。</p>'
+            '<p class="meta">按月、按季度的任务，每格为当前一期的状态；以往各期有逾期的，显示逾期。</p>'
             f'<div style="overflow-x:auto"><table class="matrix"><tr><th class="unit">单位</th>{head}</tr>'
             f"{''.join(rows)}</table></div>")
 
@@ -257,12 +324,6 @@ def _upcoming(overview) -> str:
         for due, task, units in overview.upcoming
     )
     return f"<table><tr><th>截止</th><th>任务</th><th>内容</th><th>单位</th></tr>{rows}</table>"
-
-
-def write(page: str, path) -> None:
-    from lanxi_cli.io import save
-
-    save.write_replace(path, lambda handle: handle.write(page.encode("utf-8")))
 
 
 def output_kind(path) -> str:

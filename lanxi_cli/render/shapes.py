@@ -295,6 +295,17 @@ COUNT_HEADERS = {"rate": "完成率", "due": "已到期"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def coded_values() -> dict[str, dict[str, str]]:
+    """Fields whose values are codes in JSON and Chinese words in a csv a person opens (村, 已逾期, 红灯)."""
+    from lanxi_cli.core.domain import UNIT_GROUPS
+    from lanxi_cli.render import words
+
+    return {"kind": words.KIND_NAMES, "state": words.STATE_NAMES, "light": words.LIGHT_NAMES,
+            "status": words.STATUS_NAMES, "verification": words.VERIFICATION_NAMES,
+            "decision": words.DECISION_NAMES, "direction": words.DIRECTION_NAMES, "trend": words.TREND_NAMES,
+            "group": {key: name for key, name, _ in UNIT_GROUPS}}
+
+
 def csv_cell(value) -> str:
     """One csv cell: lists joined with 、, None empty, and text that a spreadsheet
     would run as a formula (starting with = + - @ tab CR) prefixed with '."""
@@ -319,6 +330,11 @@ def csv_text(rows: list[dict], columns: list[str] | None = None, headers: dict[s
     writer = csv.writer(out, lineterminator=line_end)
     names = {**HEADERS, **(headers or {})}
     writer.writerow([names.get(c, c) for c in columns])
+    words = coded_values()
     for row in rows:
-        writer.writerow([csv_cell(row.get(c)) for c in columns])
+        writer.writerow([csv_cell(_word(words.get(c), row.get(c))) for c in columns])
     return out.getvalue()
+
+
+def _word(names: dict[str, str] | None, value):
+    return names.get(value, value) if names and isinstance(value, str) else value

@@ -72,12 +72,25 @@ def render(view, fmt: str = "table", stream=None) -> None:
         text = json_text(view.data())
     elif fmt == "csv":
         text = terminal_safe(shapes.csv_text(view.records(), view.columns or None, view.headers))
+        if regular_file(stream):  # Excel reads a csv file's Chinese right only after a byte-order mark
+            text = "\ufeff" + text
     else:
         colour = colour_allowed(stream)
         text = view.text(terminal_width(), colour)
         if not colour:  # views escape what they show; without colour codes of ours, the whole text again
             text = terminal_safe(text)
     stream.write(text)
+
+
+def regular_file(stream) -> bool:
+    """Whether `stream` writes to a regular file (stdout redirected to one), not a pipe or a terminal."""
+    import os
+    import stat
+
+    try:
+        return stat.S_ISREG(os.fstat(stream.fileno()).st_mode)
+    except (AttributeError, OSError, ValueError):  # no file behind it (a test's capture)
+        return False
 
 
 def json_text(data) -> str:

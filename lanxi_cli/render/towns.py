@@ -64,13 +64,12 @@ class CountyView(View):
 
 
 def county_ledger(rows, failed, as_of: dt.date):
-    from lanxi_cli.render.workbook import Ledger, Sheet
+    from lanxi_cli.render.words import fraction
+    from lanxi_cli.render.workbook import PERCENT, Ledger, Sheet
 
     title = f"全县各镇进展（截至{as_of.isoformat()}）"
-    from lanxi_cli.render.words import fraction
-
     towns = Sheet("各镇", title, COUNTY_COLUMNS, [14, 8, 10, 8, 8, 8, 8, 8, 8, 10, 20, 10])
-    towns.percent = (8, 9)
+    towns.formats |= {8: PERCENT, 9: PERCENT}
     for r in rows:
         c = r.counts
         towns.rows.append([r.town, r.units, r.total, c["done"], c["late"], c["overdue"], c["due_soon"], c["open"],
@@ -81,7 +80,7 @@ def county_ledger(rows, failed, as_of: dt.date):
     if failed:
         sheets.append(Sheet("无法读取", f"无法读取的镇（截至{as_of.isoformat()}）", ["镇", "原因"], [14, 80],
                             [[f.town, f.reason] for f in failed]))
-    return Ledger(title, sheets)
+    return Ledger(title, sheets, as_of)
 
 
 @dataclass

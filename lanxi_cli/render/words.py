@@ -26,6 +26,13 @@ STATE_COLOURS = {
     "done": "C6EFCE", "late": "FFEB9C", "overdue": "FFC7CE", "due_soon": "FFF2CC", "open": "FFFFFF",
     "exempt": "E7E6E6",
 }
+# Strong colours for a page (the dashboard's matrix, legend and charts): each at least 3:1 against white,
+# and told apart by readers with any of the three colour-vision deficiencies (tested by simulation in
+# tests/test_dashboard.py); every state has its mark (STATE_MARKS) besides, in white on the colour.
+STATE_INKS = {
+    "overdue": "B22222", "due_soon": "332288", "done": "2E8B57", "late": "B8860B", "open": "767676",
+    "exempt": "AA4499",
+}
 # Beside the state: has the lead verified the completion claim (销号核验)?
 VERIFICATION_NAMES = {"verified": "已核验", "claimed": "已申报", "rejected": "已退回"}
 STATUS_NAMES = {"done": "完成", "progress": "进行中", "blocked": "受阻"}  # a report's status

@@ -14,6 +14,7 @@ csv cells go through `shapes.csv_cell`.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from lanxi_cli.render.words import (
@@ -42,47 +43,57 @@ class Sheet:
     fills: dict[int, list[str | None]] = field(default_factory=dict)  # column → FILLS key per row
     links: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column) → hyperlink target
     chart: tuple | None = None  # (title, category column, first and last value columns)
-    percent: tuple[int, ...] = ()  # columns (0-based) holding rates: fractions shown as percentages
+    formats: dict[int, str] = field(default_factory=dict)  # column → number format (rates: 0.0%)
 
 
 @dataclass(slots=True)
 class Ledger:
     title: str
     sheets: list[Sheet]
+    as_of: dt.date | None = None  # printed in every page's footer
 
 
-def build(book, overview, reports, decided: dict[str, str], corrections=None, evidence: str | None = None,
-          acks: dict | None = None) -> Ledger:
+PERCENT = "0.0%"
+CHART_SHEET = "完成情况图"
+ONE_PAGE = 40  # rows a sheet may have and still print on one page, scaled
+
+
+def build(book, overview, reports, decided: dict[str, str], corrections=None,
+          kept: dict | None = None, evidence: str | None = None, acks: dict | None = None) -> Ledger:
     """The sheets. `reports` are those dated on or before the as-of day, oldest
     first, withdrawn and superseded ones too (`corrections` says which);
-    `decided` maps a reviewed record's id to the decision in force; `evidence`
-    is data/evidence/ as a relative link from the workbook's folder (each
-    evidence file is linked by it, so the link opens wherever the folder and
-    the workbook move together); `acks`: each unit's 签收 of the notice (core.receipts.Ack)."""
+    `decided` maps a reviewed record's id to the decision in force; `kept`
+    (core.overview.records) what each obligation's row says of its reports;
+    `evidence` is data/evidence/ as a relative link from the workbook's folder
+    (each evidence file is linked by it, so the link opens wherever the folder
+    and the workbook move together); `acks`: each unit's 签收 of the notice
+    (core.receipts.Ack)."""
     from lanxi_cli.core.assess import GROUP_NAMES
 
     as_of = overview.campaign.as_of
     town = book.plan.town
+    source = book.plan.notice_title or book.plan.title
+    zone = _zone(book.plan.timezone)
 
     def title(what: str) -> str:
         return f"{town}专项行动工作台账 · {what}（截至{as_of.isoformat()}）"
 
-    tasks = Sheet("任务", title("任务"), ["任务编号", "类别", "任务内容", "完成时限", "牵头单位", "责任单位",
-                                         "下一截止", "状态", "逾期单位", "已完成单位", "已核验单位"],
-                  [9, 12, 60, 16, 12, 40, 11, 9, 40, 10, 10])
+    tasks = Sheet("任务", title("任务"), ["任务来源", "任务编号", "类别", "任务内容", "完成时限", "牵头单位",
+                                         "责任单位", "下一截止", "状态", "逾期单位", "已完成单位", "已核验单位"],
+                  [14, 7, 10, 44, 14, 10, 28, 10, 8, 28, 8, 8])  # narrow enough to print at a readable size
     for row in overview.tasks:
         done = sum(1 for u in row.units if row.unit_complete(u))
         verified = sum(1 for u in row.units if row.unit_complete(u, verified=True))
-        tasks.rows.append([row.task.id, row.task.category, row.task.text, row.task.deadline_text, row.lead,
+        tasks.rows.append([source, row.task.id, row.task.category, row.task.text, row.task.deadline_text, row.lead,
                            "、".join(row.units), row.due, STATE_NAMES[row.state], "、".join(row.overdue_units),
                            done, verified])
-        tasks.fills.setdefault(7, []).append(row.state)
+        tasks.fills.setdefault(8, []).append(row.state)
 
-    obs = obligations_sheet(book, overview.obligations, title("义务"))
+    obs = obligations_sheet(book, overview.obligations, title("义务"), kept or {}, source)
 
     reps = Sheet("报告", title("报告"), ["报告编号", "任务编号", "单位", "日期", "状态", "数量", "比率", "分项", "周期",
                                          "说明", "报告人", "佐证", "记录时间", "审核结果", "撤回或更正", "文件"],
-                 [34, 9, 20, 11, 8, 6, 7, 10, 12, 40, 10, 30, 22, 14, 14, 50])
+                 [34, 9, 20, 11, 8, 6, 7, 10, 12, 40, 10, 30, 17, 14, 14, 50])
     files = Sheet("佐证材料", title("佐证材料"), ["报告编号", "任务编号", "单位", "日期", "文件名", "大小（KB）",
                                                  "拍摄时间", "SHA-256", "打开"],
                   [34, 9, 20, 11, 30, 10, 19, 20, 12])
@@ -98,13 +109,14 @@ def build(book, overview, reports, decided: dict[str, str], corrections=None, ev
                 reps.links[(len(reps.rows), 11)] = target
         reps.rows.append([r.id, r.task, r.unit, r.date, STATUS_NAMES[r.status], r.count, r.rate,
                           r.part, period_name(r.period), r.note, r.by, "\n".join(shown),
-                          r.recorded, REVIEW_NAMES[decided.get(r.id)], fate, r.file])
+                          local_time(r.recorded, zone), REVIEW_NAMES[decided.get(r.id)], fate, r.file])
         for a in r.evidence_files:
             target = _file_link(evidence, a)
             if target:
                 files.links[(len(files.rows), 8)] = target
             files.rows.append([r.id, r.task, r.unit, r.date, a.name, round(a.bytes / 1024, 1),
                                a.taken.replace("T", " ") if a.taken else None, a.sha256, "打开文件" if target else ""])
+    reps.formats[6] = PERCENT
 
     units = Sheet("按单位", title("各单位完成情况"), ["单位", "类型", "总数", "按时完成", "逾期完成", "已逾期",
                                                      "即将到期", "未到期", "不适用", "不计分", "完成率", "按时完成率",
@@ -115,7 +127,7 @@ def build(book, overview, reports, decided: dict[str, str], corrections=None, ev
         units.rows.append([t.unit, KIND_NAMES[t.kind], t.total, t.done, t.late, t.overdue, t.due_soon, t.open,
                            t.exempt, t.unscored, fraction(t.rates.rate), fraction(t.rates.on_time_rate),
                            acks[t.unit].date if t.unit in acks else None])
-    units.percent = (10, 11)
+    units.formats |= {10: PERCENT, 11: PERCENT}
     units.chart = (f"各单位任务完成情况（截至{as_of.isoformat()}）", 1, 4, 8)
 
     rank = Sheet("考核", title("考核"), ["分组", "名次", "单位", "类型", "得分", "完成率", "按时完成率", "计分义务数",
@@ -129,8 +141,8 @@ def build(book, overview, reports, decided: dict[str, str], corrections=None, ev
                           fraction(s.rates.on_time_rate), t.total, t.scored_due, t.scored_done, t.scored_late,
                           t.overdue, t.due_soon, t.open, LIGHT_NAMES[s.light], s.measure, "，".join(s.reasons)])
         rank.fills.setdefault(14, []).append(s.light)
-    rank.percent = (5, 6)
-    return Ledger(f"{town}专项行动工作台账（截至{as_of.isoformat()}）", [tasks, obs, reps, files, units, rank])
+    rank.formats |= {5: PERCENT, 6: PERCENT}
+    return Ledger(f"{town}专项行动工作台账（截至{as_of.isoformat()}）", [tasks, obs, reps, files, units, rank], as_of)
 
 
 def _file_link(evidence: str | None, attachment) -> str | None:
@@ -138,22 +150,55 @@ def _file_link(evidence: str | None, attachment) -> str | None:
     return None if evidence is None else f"{evidence.rstrip('/')}/{attachment.stored}"
 
 
-def obligations_sheet(book, obligations, title: str) -> Sheet:
+def _zone(name: str):
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)  # checked when the plan is read (book.known_timezone)
+
+
+def local_time(stamp: str, zone) -> str:
+    """A recorded time (ISO, with its offset) as people read it where the town is: 2020-09-20 14:22."""
+    if not stamp:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp  # written by hand in some other form: shown as written
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(zone)
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def obligations_sheet(book, obligations, title: str, kept: dict | None = None, source: str = "") -> Sheet:
+    """The 督查台账 proper: one row per obligation, with the standard columns (任务来源, 责任领导,
+    责任人, 进展情况, 佐证材料, 销号) beside its state."""
+    from lanxi_cli.core.domain import task_label
     from lanxi_cli.render.shapes import part_text
 
-    sheet = Sheet("义务", title, ["任务编号", "任务内容", "单位", "单位类型", "周期", "截止日期", "状态", "核验",
+    kept = kept or {}
+    sheet = Sheet("义务", title, ["任务来源", "任务编号", "任务", "任务内容", "单位", "单位类型", "责任领导", "责任人",
+                                 "周期", "截止日期", "状态", "进展情况", "佐证材料", "核验", "销号日期", "销号人",
                                  "数量", "目标", "比率", "目标比率", "分项完成", "完成日期", "最近报告", "受阻",
                                  "计入考核", "被督导单位"],
-                  [9, 50, 20, 8, 14, 11, 9, 8, 6, 6, 7, 8, 24, 11, 11, 30, 8, 12])
+                  [16, 9, 16, 50, 14, 8, 10, 10, 12, 11, 9, 30, 24, 8, 11, 10, 6, 6, 7, 8, 20, 11, 11, 24, 8, 12])
     for ob in obligations:
         blocked = f"{ob.blocked.date.isoformat()} {ob.blocked.note}".strip() if ob.blocked else ""
-        sheet.rows.append([ob.task.id, ob.task.text, ob.unit, KIND_NAMES[book.units[ob.unit].kind],
-                           period_name(ob.occ.label), ob.due, STATE_NAMES[ob.state],
-                           VERIFICATION_NAMES.get(ob.verification, ""), ob.count, ob.target, ob.rate, ob.rate_target,
+        unit = book.units[ob.unit]
+        record = kept.get((ob.task.id, ob.named, ob.occ.index))
+        latest = record.latest if record else None
+        progress = (f"{latest.date.isoformat()} {STATUS_NAMES[latest.status]} {latest.note}".strip()
+                    if latest else "")
+        closed = record.closed if record else None
+        sheet.rows.append([source, ob.task.id, task_label(ob.task), ob.task.text, ob.unit, KIND_NAMES[unit.kind],
+                           unit.liaison.leader, unit.liaison.name, period_name(ob.occ.label), ob.due,
+                           STATE_NAMES[ob.state], progress, "\n".join(record.evidence) if record else "",
+                           VERIFICATION_NAMES.get(ob.verification, ""), closed.date if closed else None,
+                           closed.by if closed else "", ob.count, ob.target, ob.rate, ob.rate_target,
                            "、".join(f"{p.name} {part_text(p.count, p.target, p.rate, p.rate_target)}"
                                     for p in ob.parts), ob.completed_on,
                            ob.last_report, blocked, "是" if ob.scored else "否", ob.subject])
-        sheet.fills.setdefault(6, []).append(ob.state)
+        sheet.fills.setdefault(10, []).append(ob.state)
+    sheet.formats |= {18: PERCENT, 19: PERCENT}
     return sheet
 
 
@@ -163,14 +208,15 @@ def output_kind(path) -> str:
     return save.check_output(path, SUFFIXES)
 
 
-def write(ledger: Ledger, path, kind: str) -> None:
-    from lanxi_cli.io import save
+def render(ledger: Ledger, kind: str) -> bytes:
+    """The ledger's bytes: the workbook, or (csv) the obligations sheet with a byte-order mark for Excel."""
+    import io
 
     if kind == "csv":
-        sheet = next(s for s in ledger.sheets if s.name == "义务")
-        save.write_replace(path, lambda handle: handle.write(csv_text(sheet).encode("utf-8-sig")))
-    else:
-        save.write_replace(path, lambda handle: workbook(ledger).save(handle))
+        return csv_text(next(s for s in ledger.sheets if s.name == "义务")).encode("utf-8-sig")
+    out = io.BytesIO()
+    workbook(ledger).save(out)
+    return out.getvalue()
 
 
 def csv_text(sheet: Sheet) -> str:
@@ -207,6 +253,7 @@ def workbook(ledger: Ledger):
     link = Font(color="0563C1", underline="single")
     wrap = Alignment(wrap_text=True, vertical="top")
     fills = {key: PatternFill("solid", fgColor=colour) for key, colour in FILLS.items()}
+    charted = []
     for sheet in ledger.sheets:
         ws = book.create_sheet(sheet.name)
         for i, width in enumerate(sheet.widths, start=1):
@@ -214,8 +261,11 @@ def workbook(ledger: Ledger):
         ws.freeze_panes = "A3"
         last = get_column_letter(len(sheet.columns))
         ws.auto_filter.ref = f"A2:{last}{len(sheet.rows) + 2}"
+        _print_setup(ws, ledger)
+        if len(sheet.rows) <= ONE_PAGE:
+            ws.page_setup.fitToHeight = 1
         if sheet.chart:
-            _chart(ws, sheet)
+            charted.append((ws, sheet))
 
         def cell(value, font=None, fill=None, ws=ws):
             made = WriteOnlyCell(ws, value)
@@ -239,10 +289,9 @@ def workbook(ledger: Ledger):
                     out[column] = made = cell(value)
                     if len(value) > 20:
                         made.alignment = wrap
-            for column in sheet.percent:  # every cell of the column, a blank one too
-                if not isinstance(out[column], Cell):
-                    out[column] = cell(out[column])
-                out[column].number_format = "0.0%"
+                elif column in sheet.formats:  # no rate yet (None) keeps the format, for one typed later
+                    out[column] = made = cell(value)
+                    made.number_format = sheet.formats[column]  # a rate: the number, shown 69.4%
             for column, target in links.get(n, ()):
                 value = out[column]
                 if not isinstance(value, Cell):
@@ -258,14 +307,38 @@ def workbook(ledger: Ledger):
                         value = out[column] = cell(value)
                     value.fill = fill
             ws.append(out)
+    for ws, sheet in charted:  # each chart on a sheet of its own, last: one page, never cut by a page break
+        page = book.create_sheet(CHART_SHEET if len(charted) == 1 else f"{sheet.name}图")
+        page.add_chart(_chart(ws, sheet), "A1")
+        _print_setup(page, ledger)
+        page.page_setup.fitToHeight = 1
+        page.page_setup.orientation = "landscape" if len(sheet.rows) <= 24 else "portrait"
+        page.print_options.gridLines = False
+        page.print_title_rows = None
     return book
 
 
-def _chart(ws, sheet: Sheet) -> None:
-    """A stacked bar chart of the sheet's value columns by its category column, beside the table."""
+def _print_setup(ws, ledger: Ledger) -> None:
+    """Ready to print and to file: A4 landscape, every column on one page's width (as many pages
+    down as it takes), the header row on every page, a footer with the page and the as-of day."""
+    ws.page_setup.paperSize = "9"  # A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "2:2"
+    ws.print_options.gridLines = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top, ws.page_margins.bottom = 0.6, 0.7
+    ws.oddFooter.left.text = ledger.title.split("（", 1)[0]
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    if ledger.as_of:
+        ws.oddFooter.right.text = f"截至{ledger.as_of.year}年{ledger.as_of.month}月{ledger.as_of.day}日"
+
+
+def _chart(ws, sheet: Sheet):
+    """A stacked bar chart of the sheet's value columns by its category column, every unit labelled."""
     from openpyxl.chart import BarChart, Reference
     from openpyxl.chart.data_source import AxDataSource, StrRef
-    from openpyxl.utils import get_column_letter
 
     title, category, first, last = sheet.chart
     rows = len(sheet.rows)
@@ -275,11 +348,22 @@ def _chart(ws, sheet: Sheet) -> None:
     chart.y_axis.title = "事项数"
     chart.x_axis.scaling.orientation = "maxMin"  # the first unit at the top, as in the table
     chart.x_axis.delete = chart.y_axis.delete = False
-    chart.height, chart.width = max(8, 0.5 * rows), 18
     chart.add_data(Reference(ws, min_col=first, max_col=last, min_row=2, max_row=rows + 2), titles_from_data=True)
     names = AxDataSource(strRef=StrRef(f=str(Reference(ws, min_col=category, min_row=3, max_row=rows + 2))))
     for series, key in zip(chart.series, ("done", "late", "overdue", "due_soon", "open"), strict=False):
         series.cat = names  # unit names are text: a string reference, so every reader shows them
         series.graphicalProperties.solidFill = {"done": "00B050", "late": "FFC000", "overdue": "FF0000",
                                                 "due_soon": "FFE699", "open": "BFBFBF"}[key]
-    ws.add_chart(chart, f"{get_column_letter(len(sheet.columns) + 2)}3")
+    # centimetres: a landscape A4 page, or a portrait one where many units need the height to be named
+    chart.height, chart.width = (17, 26) if rows <= 24 else (min(26, 4 + 0.65 * rows), 18)
+    chart.x_axis.tickLblSkip = 1  # every unit named, not every other one
+    chart.x_axis.txPr = _small_labels()
+    return chart
+
+
+def _small_labels():
+    """Axis labels at 8 pt, so a town's thirty units each get a line."""
+    from openpyxl.chart.text import RichText
+    from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
+
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=CharacterProperties(sz=800)), endParaRPr=None)])

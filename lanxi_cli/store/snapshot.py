@@ -21,6 +21,7 @@ from lanxi_cli.errors import Problem, UsageError
 _SKIPPED = {
     "reports": "已跳过此报告", "extensions": "已跳过此延期申请", "exemptions": "已跳过此不适用申请",
     "reviews": "已跳过此审核", "indicators": "已跳过此指标记录", "withdrawals": "已跳过此撤回记录",
+    "notices": "已跳过此督办通知单记录",
     "measures": "已跳过此督办措施记录",
     "removals": "已跳过此删除记录", "receipts": "已跳过此签收记录",
     "liaisons": "已跳过此联络员备案",
