@@ -338,7 +338,7 @@ def test_the_obligations_sheet_has_the_standard_ledger_columns(cli, reviewed, tm
     closed = mine["1.1"]
     assert (closed["销号日期"].date(), closed["销号人"]) == (dt.date(2020, 9, 15), "禁毒办")  # the review's day
     assert closed["任务"] == "1.1 制定方案" and closed["进展情况"].startswith("2020-09-02 完成")
-    assert mine["6.1"]["佐证材料"] == "photos/wall.jpg\nhttps://example.org/m"
+    assert mine["6.1"]["佐证材料"] == "https://example.org/m\n=1+1 墙报.jpg"  # links, then the files by name
     assert mine["6.1"]["销号日期"] is None and mine["6.1"]["进展情况"].startswith("2020-09-05 进行中")
     assert {r["责任人"] for r in rows if r["单位"] == "苏家湖村"} == {"张三"}
     assert {r["责任领导"] for r in rows if r["单位"] == "苏家湖村"} == {"李书记"}

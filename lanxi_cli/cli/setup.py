@@ -112,7 +112,7 @@ def unit_remove(
     """从单位名册中删去一个单位；已有报告等记录写到它时不能删除。"""
     import datetime as dt
 
-    from lanxi_cli.core import snapshot
+    from lanxi_cli.store import snapshot
 
     data_dir = _data(data)
     book = _book(data_dir)

@@ -51,6 +51,12 @@ class FormRow:
     count: int | None = None
     target: int | None = None
     subject: str | None = None  # where the lead acts (10.2): the unit the row is about
+    short: str = ""  # the task's short name, shown before its text (`shown`)
+
+    @property
+    def shown(self) -> str:
+        """The row's 任务内容 as the liaison reads it: the short name they know the task by, then its text."""
+        return f"【{self.short}】{self.text}" if self.short else self.text
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,11 +69,6 @@ class Form:
     rows: tuple[FormRow, ...]
     town: str = ""  # the plan it was made from: its town and campaign title (and each row's task text)
     campaign: str = ""
-
-
-def labelled_text(task) -> str:
-    """A form's 任务内容: the short name the liaison knows the task by, then its text."""
-    return f"【{task.short}】{task.text}" if task.short else task.text
 
 
 def form_id(unit: str, as_of: dt.date, keys) -> str:
@@ -97,7 +98,8 @@ def make_form(book, obligations, unit: str, as_of: dt.date) -> Form:
     none for a period not yet begun (a report may not name one)."""
     pending = [o for o in obligations if o.unit == unit and o.state in PENDING and o.occ.start <= as_of]
     rows = tuple(
-        FormRow(seq, o.task.id, o.occ.label, labelled_text(o.task), o.due, o.state, o.count, o.target, o.subject)
+        FormRow(seq, o.task.id, o.occ.label, o.task.text, o.due, o.state, o.count, o.target, o.subject,
+                o.task.short or "")
         for seq, o in enumerate(pending, start=1)
     )
     fid = form_id(unit, as_of, [(r.seq, r.task, r.period, r.subject) for r in rows])

@@ -245,7 +245,8 @@ def records(book, obligations, reports, reviews, decided: dict[str, str], as_of:
         mine = sorted(toward.get(key, ()), key=lambda r: (r.date, r.recorded))
         if not mine:
             continue
-        evidence = tuple(dict.fromkeys(name for r in mine for name in r.evidence))
+        evidence = tuple(dict.fromkeys(name for r in mine  # links, then the files by the name they were sent under
+                                       for name in (*r.evidence, *(a.name for a in r.evidence_files))))
         closing = [approving[r.id] for r in mine if r.id in approving] if ob.verification == "verified" else []
         out[key] = Record(mine[-1], evidence, max(closing, key=lambda v: v.date) if closing else None)
     return out

@@ -96,7 +96,7 @@ def workbook(form: Form, campaign_start: dt.date):
         ws[f"{letter['序号']}{r}"] = row.seq
         _text(ws[f"{letter['任务编号']}{r}"], row.task)
         ws[f"{letter['任务编号']}{r}"].number_format = "@"
-        _text(ws[f"{letter['任务内容']}{r}"], row.text)
+        _text(ws[f"{letter['任务内容']}{r}"], row.shown)
         _text(ws[f"{letter['周期']}{r}"], " ".join(filter(None, (row.subject, row.period))) or "全程")
         ws[f"{letter['截止日期']}{r}"] = row.due
         ws[f"{letter['截止日期']}{r}"].number_format = "yyyy-mm-dd"
@@ -114,7 +114,7 @@ def workbook(form: Form, campaign_start: dt.date):
         ws[f"{letter['比率']}{r}"].number_format = "0%"
         for name in ("数量", "说明", "报告人", "佐证"):
             ws[f"{letter[name]}{r}"].number_format = "@" if name != "数量" else "0"
-        ws.row_dimensions[r].height = 17 * max(_lines(row.text, WIDTHS["任务内容"]), 2) + 3
+        ws.row_dimensions[r].height = 17 * max(_lines(row.shown, WIDTHS["任务内容"]), 2) + 3
 
     if form.rows:
         first, final = HEADER_ROW + 1, HEADER_ROW + len(form.rows)
