@@ -104,7 +104,7 @@ def test_the_county_never_copies_a_towns_evidence(cli, county, cache_home, tmp_p
         assert result.exit_code == 0, result.output
         git("push", "--quiet", county["url"], "HEAD:refs/heads/master", cwd=work)
 
-    evidence_report("1.1", "2021-03-21")
+    evidence_report("1", "2021-03-21")
     assert list((work / "data" / "evidence").glob("*.jpg"))  # the town has it
     for round_ in range(2):  # cloned, then fetched after a new push
         result = cli("county", "status", "--towns", str(county["file"]), "--as-of", AS_OF, "--format", "json")
@@ -115,7 +115,7 @@ def test_the_county_never_copies_a_towns_evidence(cli, county, cache_home, tmp_p
         assert git("rev-parse", "HEAD", cwd=clone) == git("rev-parse", "HEAD", cwd=work)
         if round_ == 0:
             photo.write_bytes(b"\xff\xd8 another photo \xff\xd9")
-            evidence_report("2.3", "2021-06-21")
+            evidence_report("3", "2021-06-21")
 
 
 def test_a_new_push_is_fetched_and_a_lost_server_falls_back_to_the_copy(cli, county, server):
