@@ -100,7 +100,7 @@ def test_the_ledger_and_the_dashboard_show_each_units_receipt(cli, data_dir, tmp
     assert dates["罗湖村"] is None
     assert run(cli, data_dir, "dashboard", "-o", str(tmp_path / "看板.html")).exit_code == 0
     page = (tmp_path / "看板.html").read_text(encoding="utf-8")
-    part = page[page.index("七、签收情况"):]
+    part = page[page.index("十、签收情况"):]
     assert "<td>苏家湖村</td><td>2020-09-02" in part and "<td>黄湖村</td><td>2020-09-05" in part
     assert '<td>罗湖村</td><td><span class="overdue">未签收</span>' in part
 

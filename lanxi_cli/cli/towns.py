@@ -179,8 +179,8 @@ class SchemaKind(StrEnum):  # io.schema.KINDS (tested equal), named here so no m
 
 def schema(
     kind: Annotated[SchemaKind, typer.Argument(
-        help="哪种文件：plan、tasks、report，或 review、extension、exemption、indicator、measure、withdrawal、"
-             "notice、liaisons（旧的 liaisons.yaml）、liaison（data/liaisons/ 中的一条）、removal、receipt")],
+        help="哪种文件：plan tasks report，或一种记录 review extension exemption indicator measure withdrawal "
+             "notice liaison（data/liaisons/ 中的一条） removal receipt，或 liaisons（旧的 liaisons.yaml）")],
 ) -> None:
     """打印数据文件的 JSON Schema（格式说明），供编辑器边写边检查（见 README.md）。"""
     import sys
