@@ -561,3 +561,27 @@ def test_a_failed_commit_of_a_changed_tracked_file_leaves_it_unstaged(git_data_d
     with pytest.raises(gitio.GitError):
         gitio.commit_file(plan, "改计划", run=run, sleep=lambda _: None)
     assert staged(repo) == "" and git("status", "--porcelain", cwd=repo) == " M data/plan.yaml\n"
+
+
+def test_a_lanxi_killed_between_its_commit_and_the_index_update_is_mended_by_the_next(git_data_dir):
+    """kill -9 after git committed in lanxi's private index, before that index
+    became the repository's: HEAD holds the report, the index does not (git
+    status: deleted and untracked; sync refuses). The next commit puts it back."""
+    from lanxi_cli.io import gitio
+
+    repo = git_data_dir.parent
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    leftover = repo / ".git" / f"lanxi-index.{dead.pid}"
+    shutil.copyfile(repo / ".git" / "index", leftover)
+    first = git_data_dir / "reports" / "a.yaml"
+    first.write_text("task: '1.1'\nunit: 苏家湖村\ndate: 2020-09-02\nstatus: done\n", encoding="utf-8")
+    env = {**os.environ, "GIT_INDEX_FILE": str(leftover)}
+    for args in (["add", "--", "data/reports/a.yaml"],
+                 ["commit", "-q", "--only", "-m", "a", "--", "data/reports/a.yaml"]):
+        subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+    assert staged(repo) == "D\tdata/reports/a.yaml\n"  # the state the kill left
+    second = git_data_dir / "reports" / "b.yaml"
+    second.write_text("task: '1.1'\nunit: 黄湖村\ndate: 2020-09-02\nstatus: done\n", encoding="utf-8")
+    gitio.commit_file(second, "b")
+    assert git("status", "--porcelain", cwd=repo) == "" and not leftover.exists()

@@ -141,7 +141,12 @@ def _commit(top: Path, rels: list[str], message: str, run, sleep) -> Path:
             raise GitError(f"找不到 {top} 的 .git 目录")
         real = top / found[1]
         private = Path(found[0]) / f"lanxi-index.{os.getpid()}"
-        with _index_locked(real, sleep):
+        _recover(top, Path(found[0]))
+        from lanxi_cli.io.save import signals_deferred
+
+        # SIGTERM/SIGHUP wait until the index is level with the commit: git, left running, would
+        # otherwise finish the commit with no one to bring the index level (kill -9: see _recover)
+        with _index_locked(real, sleep), signals_deferred():
             try:
                 try:
                     if real.exists():
@@ -152,8 +157,12 @@ def _commit(top: Path, rels: list[str], message: str, run, sleep) -> Path:
                 try:
                     _retrying(["commit", "--only", "--quiet", "-m", message, "--", *rels], top, run, sleep,
                               index=private)
-                except GitError:
-                    if not _in_head(top, rels, private):  # a failure after the branch moved still committed them
+                except BaseException as exc:  # a failure (or Ctrl-C) after the branch moved still committed them
+                    if not _in_head(top, rels, private):
+                        raise
+                    if not isinstance(exc, GitError):
+                        with contextlib.suppress(OSError):
+                            _install(private, real)
                         raise
                 try:
                     _install(private, real)
@@ -169,6 +178,31 @@ def _commit(top: Path, rels: list[str], message: str, run, sleep) -> Path:
                     with contextlib.suppress(OSError):
                         leftover.unlink()
     return top
+
+
+def _recover(top: Path, git_dir: Path) -> None:
+    """A lanxi killed (kill -9) between its commit and the index's update
+    leaves its private index behind, and the repository's index without the
+    files it committed (git status: deleted and untracked). Called under the
+    commit lock, so no live lanxi owns such a leftover: each file the
+    leftover holds, HEAD holds and the index lacks gets its entry back."""
+    from lanxi_cli.io.save import alive
+
+    for leftover in git_dir.glob("lanxi-index.*[0-9]"):
+        pid = leftover.name.removeprefix("lanxi-index.")
+        if not pid.isdigit() or alive(int(pid)):
+            continue
+        theirs = set(_git(["ls-files", "-z"], top, leftover).stdout.split("\0")) - {""}
+        ours = set(_git(["ls-files", "-z"], top).stdout.split("\0")) - {""}
+        missing = sorted(theirs - ours)
+        if missing:
+            listed = _git(["ls-tree", "-r", "-z", "--name-only", "HEAD", "--", *missing], top).stdout
+            committed = [name for name in listed.split("\0") if name]
+            if committed:
+                _git(["reset", "-q", "--", *committed], top)
+        for stale in (leftover, leftover.with_name(leftover.name + ".lock")):
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
 
 def _install(private: Path, real: Path) -> None:

@@ -31,12 +31,13 @@ def _sweep(folder: Path) -> None:
         return
     for name in names:
         match = _TMP.fullmatch(name)
-        if match and int(match[1]) != os.getpid() and not _alive(int(match[1])):
+        if match and int(match[1]) != os.getpid() and not alive(int(match[1])):
             with contextlib.suppress(OSError):
                 os.unlink(folder / name)
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether process `pid` still runs (someone else's counts as running)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -52,7 +53,7 @@ _DEFERRED = frozenset(
 
 
 @contextlib.contextmanager
-def _signals_deferred():
+def signals_deferred():
     """SIGTERM and SIGHUP wait until the block ends (then act as usual): a
     temporary file is never left behind by `kill` or a closed terminal."""
     if not hasattr(signal, "pthread_sigmask"):
@@ -72,7 +73,7 @@ def whole_beside(path: Path, write):
     meanwhile; stale temporaries of dead processes are swept first."""
     _sweep(path.parent)
     tmp = path.with_name(temporary_name(path))
-    with _signals_deferred():
+    with signals_deferred():
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
             with os.fdopen(fd, "wb") as handle:
