@@ -570,6 +570,8 @@ class Report(Record):
     supersedes: str = ""  # `report amend`: the id of the report this one corrects
     reason: str = ""  # ... and why
     form: str = ""  # the 填报表 row it was imported from: "<form id>#<row number>"
+    collected: str = ""  # the online form's submission it was imported from (core/collect.py: row_key)
+    evidence_links: tuple[str, ...] = ()  # links the online form gave for uploads (they expire: not 佐证材料)
     file: str = ""  # set by the loader, never read from the file
 
 

@@ -179,6 +179,8 @@ TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {
         "supersedes": "更正（report amend）：被本报告更正的报告编号",
         "reason": "更正的原因",
         "form": "导入自哪张填报表的哪一行：“填报表编号#行号”",
+        "collected": "导入自网上收集表的哪次提交（lanxi collect import）：“表单摘要#序号”，或“提交时间|提交者|单位”",
+        "evidence_links": "网上收集表给出的附件链接（会过期，不算佐证材料）",
     }),
     "Review": ("审核", "牵头单位对一份完成报告、延期申请或不适用申请的审核决定（每份一个文件）。", {
         "subject": "所审核记录的编号（文件名去掉 .yaml）",

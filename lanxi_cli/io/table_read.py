@@ -44,19 +44,7 @@ def read_table(path: Path) -> TaskTable:
         raise UsageError(f"任务清单“{file}”应为 .xlsx、.docx 或 .csv 文件")
     if not path.is_file():
         raise UsageError(f"找不到任务清单文件“{file}”")
-    try:
-        if path.stat().st_size > MAX_BYTES:
-            raise DataError(f"{file}: 文件过大（超过 {MAX_BYTES // 1024 // 1024} MB），不像是任务清单")
-        if suffix != ".csv":
-            _refuse_zip_bomb(path)
-        grids = list({".xlsx": _xlsx, ".docx": _docx, ".csv": _csv}[suffix](path))
-    except OSError as exc:
-        raise DataError(f"{file}: 无法读取（{os_reason(exc)}）") from None
-    except (DataError, UsageError):
-        raise
-    except Exception as exc:  # a damaged or mislabelled file: the library's own error
-        raise DataError(f"{file}: 无法读取，文件可能已损坏或不是 {suffix} 格式（{type(exc).__name__}）") from None
-    for name, title_lines, grid in grids:
+    for name, title_lines, grid in read_grids(path):
         found = find_header(grid)
         if found is None:
             continue
@@ -75,6 +63,35 @@ def read_table(path: Path) -> TaskTable:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How much of a table is read before it is refused, and what it is called in the refusal."""
+
+    what: str = "任务清单"
+    rows: int = MAX_ROWS
+    columns: int = MAX_COLUMNS
+
+
+def read_grids(path: Path, limits: Limits = Limits()) -> list[tuple[str, list[str], list[list[str]]]]:
+    """Every sheet or table of an .xlsx, .docx or .csv as (name, title lines,
+    grid of cell text), merged cells filled, within `limits` and MAX_BYTES (an
+    xlsx or docx also within MAX_UNPACKED); DataError naming the file or cell
+    for one that cannot be read."""
+    file, suffix = str(path), path.suffix.lower()
+    try:
+        if path.stat().st_size > MAX_BYTES:
+            raise DataError(f"{file}: 文件过大（超过 {MAX_BYTES // 1024 // 1024} MB），不像是{limits.what}")
+        if suffix != ".csv":
+            _refuse_zip_bomb(path, limits)
+        return list({".xlsx": _xlsx, ".docx": _docx, ".csv": _csv}[suffix](path, limits))
+    except OSError as exc:
+        raise DataError(f"{file}: 无法读取（{os_reason(exc)}）") from None
+    except (DataError, UsageError):
+        raise
+    except Exception as exc:  # a damaged or mislabelled file: the library's own error
+        raise DataError(f"{file}: 无法读取，文件可能已损坏或不是 {suffix} 格式（{type(exc).__name__}）") from None
+
+
 def column_letter(index: int) -> str:
     """0 → A, 25 → Z, 26 → AA: a column as a spreadsheet names it."""
     letters = ""
@@ -89,7 +106,7 @@ def _shown(name: str) -> str:
     return f"工作表“{name}”" if name and not name.startswith("表格") else name
 
 
-def _refuse_zip_bomb(path: Path) -> None:
+def _refuse_zip_bomb(path: Path, limits: Limits) -> None:
     import zipfile
 
     try:
@@ -99,7 +116,7 @@ def _refuse_zip_bomb(path: Path) -> None:
         return  # openpyxl or python-docx says what it is not
     if unpacked > MAX_UNPACKED:
         raise DataError(f"{path}: 文件解压后过大（{unpacked // 1024 // 1024} MB，上限 "
-                        f"{MAX_UNPACKED // 1024 // 1024} MB），不像是任务清单")
+                        f"{MAX_UNPACKED // 1024 // 1024} MB），不像是{limits.what}")
 
 
 def _refuse_controls(grid: list[list[str]], header: int, prefix: str) -> None:
@@ -137,12 +154,12 @@ def _text(value) -> str:
     return str(value)
 
 
-def _xlsx(path: Path):
+def _xlsx(path: Path, limits: Limits = Limits()):
     from openpyxl import load_workbook
 
     book = load_workbook(path, data_only=True)  # cached values; no formula is computed
     for sheet in book.worksheets:
-        grid = _sparse_grid(sheet, path)
+        grid = _sparse_grid(sheet, path, limits)
         for merged in sheet.merged_cells.ranges:
             value = _text(sheet.cell(merged.min_row, merged.min_col).value)
             for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
@@ -151,21 +168,22 @@ def _xlsx(path: Path):
         yield f"工作表“{sheet.title}”", [], grid
 
 
-def _sparse_grid(sheet, path: Path) -> list[list[str]]:
+def _sparse_grid(sheet, path: Path, limits: Limits) -> list[list[str]]:
     """The sheet's cells holding a value, as a grid: built from the cells the
     file holds, never one per place up to the farthest (one stray cell at
     XFD1048576 would make 17 billion); a value beyond MAX_ROWS or MAX_COLUMNS
     is refused, naming its cell."""
+    max_rows, max_columns = limits.rows, limits.columns
     present = {key: cell.value for key, cell in sheet._cells.items() if cell.value not in (None, "")}
     if not present:
         return []
     rows = max(r for r, _ in present)
     columns = max(c for _, c in present)
-    if rows > MAX_ROWS or columns > MAX_COLUMNS:
-        far = max(present, key=lambda key: (key[0] > MAX_ROWS or key[1] > MAX_COLUMNS, key))
+    if rows > max_rows or columns > max_columns:
+        far = max(present, key=lambda key: (key[0] > max_rows or key[1] > max_columns, key))
         raise DataError(
-            f"{path.name}!{sheet.title}!{column_letter(far[1] - 1)}{far[0]}: 这个单元格远在任务清单之外"
-            f"（第 {far[0]} 行、第 {far[1]} 列；任务清单最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列）：请删去它的内容，"
+            f"{path.name}!{sheet.title}!{column_letter(far[1] - 1)}{far[0]}: 这个单元格远在{limits.what}之外"
+            f"（第 {far[0]} 行、第 {far[1]} 列；{limits.what}最多 {max_rows} 行、{max_columns} 列）：请删去它的内容，"
             "没有写入任何文件")
     grid = [[""] * columns for _ in range(rows)]
     for (r, c), value in present.items():
@@ -173,7 +191,7 @@ def _sparse_grid(sheet, path: Path) -> list[list[str]]:
     return grid
 
 
-def _docx(path: Path):
+def _docx(path: Path, limits: Limits = Limits()):
     from docx import Document
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -195,7 +213,7 @@ def _docx(path: Path):
             before = []
 
 
-def _csv(path: Path):
+def _csv(path: Path, limits: Limits = Limits()):
     import csv
     import io
 
@@ -216,9 +234,10 @@ def _csv(path: Path):
     try:
         for row in reader:
             grid.append(row)
-            if len(grid) > MAX_ROWS or len(row) > MAX_COLUMNS:
-                raise DataError(f"{path.name}!{column_letter(min(len(row), MAX_COLUMNS + 1) - 1)}{len(grid)}: "
-                                f"任务清单最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列，这里已经超出；没有写入任何文件")
+            if len(grid) > limits.rows or len(row) > limits.columns:
+                cell = f"{path.name}!{column_letter(min(len(row), limits.columns + 1) - 1)}{len(grid)}"
+                raise DataError(f"{cell}: {limits.what}最多 {limits.rows} 行、{limits.columns} 列，"
+                                "这里已经超出；没有写入任何文件")
     except csv.Error as exc:
         start = text.splitlines()[reader.line_num - 1 if "end of data" not in str(exc) else _record_start(grid)]
         column = _open_quote_column(start, delimiter)
@@ -226,7 +245,7 @@ def _csv(path: Path):
             column = next((i for i, part in enumerate(start.split(delimiter)) if len(part) > MAX_CELL), column)
         cell = f"{path.name}!{column_letter(column)}{len(grid) + 1}"
         if "field larger" in str(exc):
-            raise DataError(f"{cell}: 单元格过长（超过 {MAX_CELL // 1024} KB），不像是任务清单；"
+            raise DataError(f"{cell}: 单元格过长（超过 {MAX_CELL // 1024} KB），不像是{limits.what}；"
                             "没有写入任何文件") from None
         if "end of data" in str(exc):
             raise DataError(f"{cell}: 引号没有闭合：从这个单元格起，后面的内容都会被当成一个单元格；"

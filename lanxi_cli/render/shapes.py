@@ -286,7 +286,8 @@ HEADERS = {
     "direction": "方向", "baseline": "基线", "baseline_from": "基线来源", "value": "最新值", "values": "记录数",
     "trend": "判断", "window_start": "旬报起", "window_end": "旬报止",
     "scored": "计入考核", "rate_target": "目标比率", "parts": "分项完成", "blocked": "受阻报告",
-    "supersedes": "更正的报告", "form": "填报表", "evidence_files": "佐证材料", "ack": "签收",
+    "supersedes": "更正的报告", "form": "填报表", "collected": "收集表提交", "evidence_links": "附件链接",
+    "evidence_files": "佐证材料", "ack": "签收",
     "on_time_rate": "按时完成率", "unscored": "不计分", "unscored_overdue": "不计分已逾期", "overdue_share": "逾期比例",
     "held": "逐级督办所限", "last_measure": "最近措施",
 }
