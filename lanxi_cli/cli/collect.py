@@ -37,7 +37,7 @@ def import_(
     confirm: Annotated[bool, typer.Option("--confirm", help="确认列对应无误，记入 data/collect.yaml 并导入")] = False,
     mapping: Annotated[list[str] | None, typer.Option(
         "--map", metavar="表头=字段",
-        help="指定某列导入为哪一项，如 --map 所在网格=单位（可重复；字段写“不导入”则不用该列）")] = None,
+        help="指定某列导入为哪一项，如 --map 所在网格=单位；字段写“不导入”则不用该列")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查，不写入")] = False,
     no_commit: NoCommitOpt = False,
     data: DataOpt = None,
