@@ -26,6 +26,10 @@ over rounds of that round's own pair (or quadruple), never a ratio of medians.
   export N  lanxi export -o ledger.xlsx, warm (at 100k only)
   xlsx N    a bare streaming (write-only) openpyxl write of the export's very
             rows, read from a marshal file made once (its floor, issue 23)
+  collect 1000   lanxi collect import --no-commit --confirm of a 1,000-row export (金山表单's layout,
+            tests/collect_exports.py) into a copy of the shipped data (emptied before each run)
+  rows 1000 its floor: a bare openpyxl read of the same export, each row then written as a
+            YAML file (safe_dump, write, fsync, rename), as lanxi writes a report (issue 28)
   status U  lanxi status --format json, warm, with the shipped 33 units and
             with a plan of 2,000 units (bench/generate.py --units): the cost
             per obligation beyond `python -c pass` is compared
@@ -90,6 +94,20 @@ for name, rows in sheets:
         ws.append([dt.date.fromordinal(v[1]) if type(v) is tuple else v for v in row])
 book.save(sys.argv[2])
 """
+BARE_ROWS = """
+import os, sys, yaml
+from openpyxl import load_workbook
+sheet = load_workbook(sys.argv[1], data_only=True).worksheets[0]
+header = [c.value for c in sheet[2]]
+for i, row in enumerate(sheet.iter_rows(min_row=3, values_only=True)):
+    path = os.path.join(sys.argv[2], f"{i}.yaml")
+    with open(path + ".tmp", "w", encoding="utf-8") as handle:
+        handle.write(yaml.safe_dump(dict(zip(header, map(str, row))), allow_unicode=True, sort_keys=False))
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.rename(path + ".tmp", path)
+"""
+COLLECT_ROWS = 1000
 UNITS = 2000  # the plan of the `status` scale figure
 ADD = ["report", "add", "--task", "1.1", "--unit", "苏家湖村", "--status", "progress", "--note", "bench", "--no-commit"]
 HASH_COPY = """
@@ -270,6 +288,33 @@ def _remove_added_with_evidence(data: Path, out: str) -> None:
     shutil.rmtree(data / "evidence")
 
 
+def collect_export(work: Path, seed: int) -> Path:
+    """A 1,000-row export of the online form (金山表单's layout), made once: each
+    village reports progress on its tasks over September, every row its own note."""
+    path = work / f"collect-{COLLECT_ROWS}-{seed}.xlsx"
+    if not path.exists():
+        sys.path.insert(0, str(ROOT / "tests"))
+        import collect_exports as ex
+
+        rng = random.Random(seed)
+        villages = ["苏家湖村", "黄湖村", "罗湖村", "北岸新村", "千家洲村", "双港子村", "莲花塘村", "三岔堤村"]
+        tasks = ["1.1 制定方案", "1.2 成立专班", "1.3 动员部署会", "2.1", "4.2", "5.4"]
+        start = dt.datetime(2020, 9, 1, 8)
+        subs = [ex.Submission(i + 1, start + dt.timedelta(seconds=1200 * i + rng.randrange(600)),
+                              f"用户{rng.randrange(100)}", rng.choice(villages), rng.choice(tasks), status="进行中",
+                              note=f"第{i + 1}次进展", reporter=f"联络员{rng.randrange(50)}",
+                              links=(f"https://example.org/f/{i}.jpg",))
+                for i in range(COLLECT_ROWS)]
+        ex.kdocs(path, subs)
+    return path
+
+
+def _empty_reports(data: Path) -> None:
+    shutil.rmtree(data / "reports", ignore_errors=True)
+    (data / "reports").mkdir()
+    (data / "collect.yaml").unlink(missing_ok=True)
+
+
 def commands(sizes: list[int], work: Path, seed: int) -> tuple[dict[str, Command], list[str], dict]:
     """Every command of a round, by name, notes on what could not be measured,
     and counts the figures divide by."""
@@ -301,6 +346,16 @@ def commands(sizes: list[int], work: Path, seed: int) -> tuple[dict[str, Command
         "hashcopy": Command("hashcopy", [PY, "-c", HASH_COPY, str(photo(work)), str(work / "photo-copy")], env),
     }
     counts["obligations 0"] = obligations_of(ROOT / "data", env)
+    export, collected, rows = collect_export(work, seed), work / "data-collect", work / "rows-collect"
+    shutil.rmtree(collected, ignore_errors=True)
+    shutil.copytree(shipped, collected)
+    found[f"collect {COLLECT_ROWS}"] = Command(
+        f"collect {COLLECT_ROWS}", [*lanxi, "collect", "import", str(export), "--no-commit", "--confirm",
+                                    "--data", str(collected), "--as-of", AS_OF], env,
+        before=partial(_empty_reports, collected))
+    found[f"rows {COLLECT_ROWS}"] = Command(
+        f"rows {COLLECT_ROWS}", [PY, "-c", BARE_ROWS, str(export), str(rows)], env,
+        before=lambda: (shutil.rmtree(rows, ignore_errors=True), rows.mkdir()))
     wide = data_for(10_000, work, seed, UNITS)
     found[f"status {UNITS}u"] = Command(f"status {UNITS}u", [*lanxi, "status", "--format", "json", "--as-of", AS_OF,
                                                              "--data", str(wide)], env)
@@ -451,6 +506,9 @@ def targets(out: dict) -> list[dict]:
         add("export -o x.xlsx at 100k / bare streaming openpyxl write of its rows",
             ratio("export 100000", "xlsx 100000"), 3.0)
         add("export -o x.xlsx at 100k, peak RSS (largest of the rounds)", [max(rss["export 100000"])], 200, "MB")
+    if f"collect {COLLECT_ROWS}" in cpu:
+        add(f"collect import of {COLLECT_ROWS:,} rows / bare openpyxl read + a YAML file written per row (issue 28)",
+            ratio(f"collect {COLLECT_ROWS}", f"rows {COLLECT_ROWS}"), 3.0)
     wide = f"status {UNITS}u"
     if wide in cpu:
         counts = out["counts"]

@@ -110,7 +110,8 @@ def test_a_multiple_choice_cell_gives_a_report_per_task_under_one_key(cli, data_
     result = collect(cli, data_dir, ex.wjx(tmp_path / "m.xlsx", [ex.MULTIPLE]), "--confirm")
     assert result.exit_code == 0, result.output
     found = reports(data_dir)
-    assert [(d["task"], d["unit"], d["by"]) for d in found] == [("1.1", "双港子村", "钱七"), ("1.2", "双港子村", "钱七")]
+    assert [(d["task"], d["unit"], d["by"]) for d in found] == [("1.1", "双港子村", "钱七"),
+                                                                 ("1.2", "双港子村", "钱七")]
     assert found[0]["collected"] == found[1]["collected"]
     again = collect(cli, data_dir, ex.wjx(tmp_path / "m.xlsx", [ex.MULTIPLE]))
     assert "已导入过 1 次提交" in again.stderr and len(reports(data_dir)) == 2
@@ -131,7 +132,8 @@ def test_one_bad_row_names_its_cell_and_the_file_writes_nothing(cli, git_data_di
 
 
 @pytest.mark.parametrize(("change", "cell", "words"), [
-    ({"status": "完成", "count": ""}, "H5", "任务 6.3 的目标是禁毒宣传信息（条） 至少 4"),  # a bare done on a counted task, as report add refuses it
+    # a bare done on a counted task, refused as report add refuses it
+    ({"status": "完成", "count": ""}, "H5", "任务 6.3 的目标是禁毒宣传信息（条） 至少 4"),
     ({"date": dt.date(2020, 9, 31 - 1), "count": "x"}, "H5", "数量应为整数"),
     ({"task": "1.1 成立专班"}, "F5", "编号 1.1 与名称不符"),
     ({"status": "差不多"}, "G5", "状态应为 完成、进行中、受阻 之一"),
@@ -271,7 +273,8 @@ def test_the_template_lists_the_questions_and_the_plans_answers(cli, data_dir, t
     book = load_workbook(out)
     ws = book["题目"]
     rows = list(ws.iter_rows(min_row=4, values_only=True))
-    assert [r[1] for r in rows] == ["单位", "任务", "完成情况", "数量", "比率", "分项", "完成日期", "说明", "填报人", "佐证"]
+    assert [r[1] for r in rows] == ["单位", "任务", "完成情况", "数量", "比率", "分项", "完成日期", "说明", "填报人",
+                                    "佐证"]
     plan = load_book(data_dir)
     assert rows[0][4].split("\n") == [u.name for u in plan.plan.units]
     assert rows[1][4].split("\n")[0] == "1.1 制定方案"
@@ -283,3 +286,31 @@ def test_the_template_lists_the_questions_and_the_plans_answers(cli, data_dir, t
     from lanxi_cli.core import collect as rules
 
     assert [rules.guess_field(r[1]) for r in rows] == [r[1] for r in rows]
+
+
+@pytest.mark.parametrize(("answer", "code"), [("y", 0), ("n", 1)])
+def test_on_a_terminal_the_clerk_is_asked_once(data_dir, tmp_path, answer, code):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    export = ex.tencent(tmp_path / "t.csv", ex.FIRST)
+    master, slave = pty.openpty()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", "COLUMNS": "80"}
+    proc = subprocess.Popen([sys.executable, "-m", "lanxi_cli", "collect", "import", str(export), "--no-commit",
+                             "--data", str(data_dir), "--as-of", AS_OF],
+                            stdin=slave, stdout=subprocess.PIPE, stderr=slave, env=env)
+    os.close(slave)
+    seen = b""
+    while "记入 data/collect.yaml？".encode() not in seen:
+        seen += os.read(master, 4096)
+    os.write(master, f"{answer}\n".encode())
+    proc.communicate(timeout=60)
+    os.close(master)
+    assert proc.returncode == code
+    assert "A 所在村（社区） → 单位" in seen.decode()
+    assert len(reports(data_dir)) == (4 if answer == "y" else 0)
+    assert (data_dir / "collect.yaml").exists() == (answer == "y")

@@ -44,11 +44,10 @@ def import_(
     as_of: AsOfOpt = None,
 ) -> None:
     """导入网上收集表（金山表单、腾讯文档收集表、问卷星）导出的结果：每次提交成为一份进展报告；有一行出错则整个文件不导入，并指明出错的格子。"""
-    from lanxi_cli.cli.forms import _save_all
     from lanxi_cli.core import collect
     from lanxi_cli.core.forms import same_report
     from lanxi_cli.core.reporting import MAX_FIELD, check_text
-    from lanxi_cli.io import collect_files
+    from lanxi_cli.io import collect_files, save
     from lanxi_cli.io.locate import display_path
     from lanxi_cli.io.table_read import column_letter
     from lanxi_cli.render.tables import terminal_safe
@@ -110,7 +109,7 @@ def import_(
             session.data_dir, [(c.header, c.field or collect.IGNORED) for c in new])
         changed.append(mapping_path)
     try:
-        written = _save_all(session.data_dir, outcome.reports)
+        written = save.save_reports(session.data_dir, outcome.reports)
     except BaseException:
         if mapping_path is not None:
             collect_files.restore_mapping(mapping_path, before)

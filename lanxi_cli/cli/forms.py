@@ -79,22 +79,6 @@ def make(
 # ---- form import ----------------------------------------------------------------------
 
 
-def _save_all(data_dir: Path, reports: list) -> list[Path]:
-    """Write every report of one form, or none: a failure part-way removes the
-    files this call made (new, uncommitted, ours) before the error goes on."""
-    from lanxi_cli.io import save
-
-    written: list[Path] = []
-    try:
-        for report in reports:
-            written.append(save.save_report(data_dir, report))
-    except BaseException:
-        for path in written:
-            path.unlink(missing_ok=True)
-        raise
-    return written
-
-
 def _save_with_pictures(data_dir: Path, reports: list, contents: dict) -> tuple[list[Path], list[Path]]:
     """The pictures the reports name stored under data/evidence/, then the reports
     (all or none): (report paths, evidence paths). Where the reports cannot be
@@ -104,7 +88,9 @@ def _save_with_pictures(data_dir: Path, reports: list, contents: dict) -> tuple[
     named = {a.sha256: a for r in reports for a in r.evidence_files}
     stored, created = evidence.keep(data_dir, [(contents[sha], a) for sha, a in named.items()]) if named else ([], [])
     try:
-        return _save_all(data_dir, reports), stored
+        from lanxi_cli.io import save
+
+        return save.save_reports(data_dir, reports), stored
     except BaseException:
         evidence.discard(created)
         raise

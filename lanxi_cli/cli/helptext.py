@@ -17,7 +17,8 @@ HELP_FLAGS = frozenset({"-h", "--help"})
 TYPE_METAVARS = {"str": "文本", "text": "文本", "path": "路径", "int": "整数", "integer": "整数", "float": "数字",
                  "int range": "整数", "float range": "数字", "filename": "文件"}
 # Value names the commands spell in English.
-METAVARS = {"DAYS": "天数", "PATH|URL": "路径或网址", "ID": "编号", "NAME": "名称", "DIR": "目录", "FILE": "文件", "FILE...": "文件..."}
+METAVARS = {"DAYS": "天数", "PATH|URL": "路径或网址", "ID": "编号", "NAME": "名称", "DIR": "目录",
+            "FILE": "文件", "FILE...": "文件..."}
 # The words a help screen shows for a choice's values and a default (`<表格|json|csv>`, `默认：表格`);
 # the same words are accepted where the value is typed (see TYPED).
 CHOICE_WORDS = {"table": "表格"}

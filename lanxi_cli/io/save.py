@@ -157,9 +157,27 @@ def record_path(data_dir: Path, folder: str, record, name: tuple[str, ...], suff
     return data_dir / folder / f"{day.year:04d}" / f"{day.month:02d}" / f"{stem}.yaml"
 
 
-def save_report(data_dir: Path, report) -> Path:
+def save_report(data_dir: Path, report, repository_checked: bool = False) -> Path:
     """Write a new report file (exclusive, atomic) and return its path."""
-    return save_record(data_dir, REPORTS_DIR, report, report.unit, report.task)
+    return save_record(data_dir, REPORTS_DIR, report, report.unit, report.task, repository_checked=repository_checked)
+
+
+def save_reports(data_dir: Path, reports: list) -> list[Path]:
+    """Write every report of one import, or none: a failure part-way removes the
+    files this call made (new, uncommitted, ours) before the error goes on. The
+    repository is checked once (refuse_unsafe), not once a report: one git call, not a thousand."""
+    from lanxi_cli.io import gitio
+
+    gitio.refuse_unfinished(data_dir)
+    written: list[Path] = []
+    try:
+        for report in reports:
+            written.append(save_report(data_dir, report, repository_checked=True))
+    except BaseException:
+        for path in written:
+            path.unlink(missing_ok=True)
+        raise
+    return written
 
 
 def save_new(data_dir: Path, text: str, name) -> Path:
@@ -205,7 +223,8 @@ def inside_folder(data_dir: Path, folder: Path) -> None:
                     "拒绝写入；没有写入任何内容")
 
 
-def refuse_unsafe(data_dir: Path, text: str, limit: int | None = None, what: str = "记录") -> None:
+def refuse_unsafe(data_dir: Path, text: str, limit: int | None = None, what: str = "记录",
+                  repository_checked: bool = False) -> None:
     """What every writer into the data folder checks before writing anything:
     `text` no larger than its readers accept (`limit`, a record's by default),
     and a data repository not in the middle of a merge, rebase… (gitio.refuse_unfinished)."""
@@ -218,10 +237,11 @@ def refuse_unsafe(data_dir: Path, text: str, limit: int | None = None, what: str
     if size > limit:
         raise UsageError(f"{what}过大（{size // 1024} KB，上限 {limit // 1024} KB，"
                          "超过的文件无法读回）；请精简说明或佐证，没有写入任何内容")
-    gitio.refuse_unfinished(data_dir)
+    if not repository_checked:
+        gitio.refuse_unfinished(data_dir)
 
 
-def save_record(data_dir: Path, folder: str, record, *name: str) -> Path:
+def save_record(data_dir: Path, folder: str, record, *name: str, repository_checked: bool = False) -> Path:
     """Write a report, review, extension, exemption or indicator value as a new file under
     data/FOLDER/YYYY/MM/ (see record_path); exclusive and atomic, and only
     inside the data folder. Refused before anything is written: text the
@@ -238,5 +258,5 @@ def save_record(data_dir: Path, folder: str, record, *name: str) -> Path:
             if bad:
                 raise UsageError(f"{key} 含有控制字符（U+{ord(bad[0]):04X}），请删去；没有写入任何内容")
     text = yamlio.record_document(record)
-    refuse_unsafe(data_dir, text)
+    refuse_unsafe(data_dir, text, repository_checked=repository_checked)
     return save_new(data_dir, text, lambda suffix: record_path(data_dir, folder, record, name, suffix))
