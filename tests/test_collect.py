@@ -225,6 +225,23 @@ def test_a_submitter_not_the_units_liaison_is_imported_with_a_warning(cli, git_d
     warnings = [line for line in result.stderr.splitlines() if line.startswith("警告")]
     assert warnings == ["警告：a.xlsx!A4: 提交者“李四”不是黄湖村备案的联络员（周八）；已照常导入，请核实"]
     assert len(reports(data_dir)) == 2
+    again = collect(cli, data_dir, ex.kdocs(tmp_path / "a.xlsx", ex.FIRST[:2]))
+    assert again.exit_code == 0 and "警告" not in again.stderr  # warned of once, when imported
+
+
+def test_two_submissions_in_one_second_are_two_reports_and_a_repeated_number_is_refused(cli, data_dir, tmp_path):
+    twin = dataclasses.replace(ex.FIRST[0], task="1.2 成立专班", note="")
+    rows = ex.tencent_rows([ex.FIRST[0], twin])
+    assert collect(cli, data_dir, ex.tencent(tmp_path / "a.csv", [], rows), "--confirm").exit_code == 0
+    assert [d["task"] for d in reports(data_dir)] == ["1.1", "1.2"]
+    assert [d["collected"] for d in reports(data_dir)] == ["2020-09-02T16:05:11|湖畔清风|苏家湖村",
+                                                          "2020-09-02T16:05:11|湖畔清风|苏家湖村#2"]
+    again = collect(cli, data_dir, ex.tencent(tmp_path / "a.csv", [], rows))
+    assert again.exit_code == 0 and "已导入过 2 次提交" in again.stderr
+    result = collect(cli, data_dir, ex.kdocs(tmp_path / "k.xlsx", [ex.FIRST[1], dataclasses.replace(ex.FIRST[2],
+                                                                                                      number=2)]),
+                     "--confirm")
+    assert result.exit_code == 1 and "k.xlsx!A4: 序号 2 在这个文件中出现了两次" in result.stderr
 
 
 def test_a_row_saying_what_a_report_already_says_is_skipped_with_a_warning(cli, data_dir, tmp_path):

@@ -284,6 +284,7 @@ class Outcome:
     errors: list[str] = field(default_factory=list)  # `FILE!C7: reason`
     warnings: list[str] = field(default_factory=list)
     places: dict[str, str] = field(default_factory=dict)  # a submission's key → its row's first cell
+    strangers: dict[str, str] = field(default_factory=dict)  # a submission's key → who sent it, not the liaison
 
 
 def form_digest(columns: list[Column]) -> str:
@@ -324,6 +325,7 @@ def read_rows(book, rows: list[Row], digest: str, as_of: dt.date, recorded: str,
     from lanxi_cli.core.reporting import MAX_EVIDENCE, Draft, build_report, check_text
 
     out = Outcome()
+    seen: dict[str, int] = {}  # key → how many rows had it
     for row in rows:
         cells = {name: (ref, "" if _unanswered(text) else text) for name, (ref, text) in row.cells.items()}
         if not any(text.strip() for _, text in cells.values()):
@@ -373,7 +375,12 @@ def read_rows(book, rows: list[Row], digest: str, as_of: dt.date, recorded: str,
         made = []
         if not faults:
             key = row_key(row, digest, values.get(SUBMITTED), values[UNIT])
-            for task in tasks:
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] > 1 and ROW_ID in cells and cells[ROW_ID][1].strip():
+                faults.append((ROW_ID, f"序号 {cells[ROW_ID][1].strip()} 在这个文件中出现了两次"))
+            elif seen[key] > 1:  # two sent in one second (or minute, where the export shows no seconds)
+                key = f"{key}#{seen[key]}"
+            for task in tasks if not faults else ():
                 draft = Draft(task=task, unit=values[UNIT], date=day, status=values[STATUS],
                               count=values.get(COUNT), rate=values.get(RATE),
                               part=cells.get(PART, ("", ""))[1].strip() or None,
@@ -397,8 +404,8 @@ def read_rows(book, rows: list[Row], digest: str, as_of: dt.date, recorded: str,
         owner = book.owner(book.task_by_id[made[0].task], made[0].unit)[0]
         liaison = book.units[owner].liaison.name if owner in book.units else ""
         if person and liaison and fold_header(person) != fold_header(liaison):
-            out.warnings.append(
-                f"{where}{first}: 提交者“{person}”不是{owner}备案的联络员（{liaison}）；已照常导入，请核实")
+            out.strangers[made[0].collected] = (f"提交者“{person}”不是{owner}备案的联络员（{liaison}）；"
+                                                "已照常导入，请核实")
     return out
 
 
@@ -434,6 +441,8 @@ def sort_out(outcome: Outcome, earlier: dict[str, list[Report]], said: dict[tupl
     fresh = []
     for key, reports in by_key.items():
         before = earlier.get(key)
+        if before is None and key in outcome.strangers:  # warned of once, when it is imported
+            outcome.warnings.append(f"{outcome.places[key]}: {outcome.strangers[key]}")
         if before is None:
             for report in reports:
                 twin = said.get(same_report(report))
