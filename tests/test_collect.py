@@ -82,6 +82,15 @@ def test_each_layout_imports_in_one_commit_and_again_adds_nothing(cli, git_data_
     assert len(commits(git_data_dir)) == 2
 
 
+def test_upload_links_are_shown_by_report_show_apart_from_evidence(cli, data_dir, tmp_path):
+    assert collect(cli, data_dir, ex.kdocs(tmp_path / "k.xlsx", ex.FIRST[2:3]), "--confirm").exit_code == 0
+    [path] = (data_dir / "reports").rglob("*.yaml")
+    shown = cli("report", "show", path.stem, "--data", str(data_dir), "--as-of", AS_OF)
+    assert shown.exit_code == 0, shown.output
+    assert "佐证材料：无" in shown.stdout
+    assert "  收集表附件链接（会过期）：https://example.org/f/d4e5/2.jpg" in shown.stdout
+
+
 def test_row_keys_are_the_service_number_else_time_submitter_and_unit(cli, data_dir, tmp_path):
     assert collect(cli, data_dir, ex.tencent(tmp_path / "t.csv", ex.FIRST[:1]), "--confirm").exit_code == 0
     assert reports(data_dir)[0]["collected"] == "2020-09-02T16:05:11|湖畔清风|苏家湖村"

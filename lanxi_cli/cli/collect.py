@@ -70,9 +70,9 @@ def import_(
 
     # the mapping shown and confirmed before any row is read
     new = [c for c in columns if not c.confirmed]
-    if new and not dry_run:
+    if new:
         sys.stderr.write(terminal_safe(_mapping_text(shown, index, columns, column_letter)))
-        if not confirm:
+        if not confirm and not dry_run:
             if not (sys.stdin.isatty() and sys.stderr.isatty()):
                 raise DataError(f"{shown}: 这种表第一次导入（或表头有变）：请核对上面的列对应，"
                                 "无误后加 --confirm 重新运行；有不对的，用 --map “表头=字段” 指明。没有写入任何内容")

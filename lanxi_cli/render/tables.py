@@ -779,6 +779,8 @@ class ReportView(View):
             lines.append(f"     {path}")
         for link in r.evidence:
             lines.append(f"  链接或说明：{safe(link)}")
+        for link in r.evidence_links:  # from an online form's upload: kept, but not 佐证材料
+            lines.append(f"  收集表附件链接（会过期）：{safe(link)}")
         lines.append("")
         if self.reviews:
             lines.append("销号核验")
