@@ -314,6 +314,19 @@ def test_the_template_lists_the_questions_and_the_plans_answers(cli, data_dir, t
     assert [rules.guess_field(r[1]) for r in rows] == [r[1] for r in rows]
 
 
+@pytest.mark.parametrize(("header", "field"), [
+    ("提交时间", "提交时间"), ("填写时间", "提交时间"), ("提交答卷时间", "提交时间"), ("提交者（自动）", "提交者"),
+    ("填写人", "提交者"), ("微信昵称", "提交者"), ("村（社区）", "单位"), ("所属单位", "单位"), ("任务编号", "任务"),
+    ("进展", "完成情况"), ("次数", "数量"), ("日期", "完成日期"), ("3、完成情况（必填）", "完成情况"),
+    ("Q4. 数量", "数量"), ("请选择您所在的村（社区）", "单位"), ("【多选题】本次完成的任务", "任务"),
+    ("任务完成情况说明", None), ("所用时间", None),
+])
+def test_headers_by_their_usual_names(header, field):
+    from lanxi_cli.core.collect import guess_field
+
+    assert guess_field(header) == field
+
+
 @pytest.mark.parametrize(("answer", "code"), [("y", 0), ("n", 1)])
 def test_on_a_terminal_the_clerk_is_asked_once(data_dir, tmp_path, answer, code):
     import os
