@@ -353,3 +353,17 @@ def test_on_a_terminal_the_clerk_is_asked_once(data_dir, tmp_path, answer, code)
     assert "A 所在村（社区） → 单位" in seen.decode()
     assert len(reports(data_dir)) == (4 if answer == "y" else 0)
     assert (data_dir / "collect.yaml").exists() == (answer == "y")
+
+
+def test_times_and_dates_stored_as_spreadsheet_dates_read_the_same(cli, data_dir, tmp_path):
+    def typed(ws):  # some services write real date cells, not text
+        for row in range(3, ws.max_row + 1):
+            ws[f"C{row}"] = dt.datetime.strptime(ws[f"C{row}"].value, "%Y/%m/%d %H:%M:%S")
+            if ws[f"I{row}"].value:
+                ws[f"I{row}"] = dt.date.fromisoformat(ws[f"I{row}"].value)
+            if ws[f"H{row}"].value:
+                ws[f"H{row}"] = int(ws[f"H{row}"].value)
+
+    assert collect(cli, data_dir, ex.kdocs(tmp_path / "k.xlsx", ex.FIRST, edit=typed), "--confirm").exit_code == 0
+    assert without_keys(reports(data_dir)) == expected()
+    assert collect(cli, data_dir, ex.kdocs(tmp_path / "text.xlsx", ex.FIRST)).stderr.count("已导入过 4 次提交") == 1
