@@ -146,6 +146,8 @@ def test_one_bad_row_names_its_cell_and_the_file_writes_nothing(cli, git_data_di
     ({"date": dt.date(2020, 9, 31 - 1), "count": "x"}, "H5", "数量应为整数"),
     ({"task": "1.1 成立专班"}, "F5", "编号 1.1 与名称不符"),
     ({"status": "差不多"}, "G5", "状态应为 完成、进行中、受阻 之一"),
+    ({"unit": "兰溪派出所", "task": "1.2"}, "E5", "兰溪派出所 既不牵头也不负责任务 1.2"),
+    ({"unit": "禁毒办", "task": "10.2"}, "E5", "任务 10.2 由禁毒办对各单位开展，单位应写被督导的单位"),
     ({"date": dt.date(2020, 9, 20)}, "I5", "晚于今天"),
 ])
 def test_each_kind_of_bad_cell_is_named(cli, data_dir, tmp_path, change, cell, words):

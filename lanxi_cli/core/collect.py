@@ -308,9 +308,12 @@ def row_key(row: Row, digest: str, when: dt.datetime | None, unit: str) -> str:
 _OPTION_FIELDS = {"数量": COUNT, "比率": RATE, "说明": NOTE, "报告人": REPORTER, "佐证": EVIDENCE, "日期": DATE}
 
 
-def _refusal_field(message: str) -> tuple[str, str]:
+def _refusal_field(book, task: str, message: str) -> tuple[str, str]:
+    from lanxi_cli.core.book import lead_acts
     from lanxi_cli.core.forms import _refusal_cell
 
+    if "既不牵头也不负责" in message or message == lead_acts(book, book.task_by_id[task]):  # report_faults' "unit"
+        return UNIT, message
     if "--part" in message:
         return PART, message.replace("--part", "分项").replace("（--rate）", "").replace("（--count）", "")
     column, message = _refusal_cell(message)
@@ -389,7 +392,7 @@ def read_rows(book, rows: list[Row], digest: str, as_of: dt.date, recorded: str,
                 try:
                     report = build_report(book, draft, as_of, recorded)
                 except UsageError as exc:
-                    faults.append(_refusal_field(exc.message))
+                    faults.append(_refusal_field(book, task, exc.message))
                     break
                 made.append(replace(report, collected=key, evidence_links=links))
         if faults:
