@@ -345,8 +345,12 @@ def test_on_a_terminal_the_clerk_is_asked_once(data_dir, tmp_path, answer, code)
                              "--data", str(data_dir), "--as-of", AS_OF],
                             stdin=slave, stdout=subprocess.PIPE, stderr=slave, env=env)
     os.close(slave)
+    import select
+
     seen = b""
     while "记入 data/collect.yaml？".encode() not in seen:
+        ready, _, _ = select.select([master], [], [], 60)
+        assert ready, f"no question within 60 s: {seen.decode(errors='replace')}"
         seen += os.read(master, 4096)
     os.write(master, f"{answer}\n".encode())
     proc.communicate(timeout=60)
@@ -369,3 +373,19 @@ def test_times_and_dates_stored_as_spreadsheet_dates_read_the_same(cli, data_dir
     assert collect(cli, data_dir, ex.kdocs(tmp_path / "k.xlsx", ex.FIRST, edit=typed), "--confirm").exit_code == 0
     assert without_keys(reports(data_dir)) == expected()
     assert collect(cli, data_dir, ex.kdocs(tmp_path / "text.xlsx", ex.FIRST)).stderr.count("已导入过 4 次提交") == 1
+
+
+def test_a_parted_target_takes_its_part_from_the_fenxiang_column(cli, data_dir, tmp_path):
+    rows = ex.tencent_rows([dataclasses.replace(ex.FIRST[0], task="2.3")])
+    header = [*ex.TENCENT_HEADER, "分项", "比率"]
+    bare = ex.tencent(tmp_path / "bare.csv", [], rows)
+    result = collect(cli, data_dir, bare, "--confirm")
+    assert result.exit_code == 1 and "bare.csv!B2: 任务 2.3 的目标分项计算" in result.stderr
+    import csv
+
+    with (tmp_path / "parts.csv").open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows([header, [*rows[0], "知晓率", "85%"]])
+    result = collect(cli, data_dir, tmp_path / "parts.csv", "--confirm")
+    assert result.exit_code == 0, result.output
+    [doc] = reports(data_dir)
+    assert (doc["task"], doc["part"], doc["rate"]) == ("2.3", "知晓率", 0.85)
