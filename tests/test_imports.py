@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import ROOT
 
+from lanxi_cli.cli import COMMANDS
+
 
 def test_importing_the_cli_imports_no_pydantic_yaml_or_rich():
     import subprocess
@@ -57,8 +59,7 @@ def _modules_after(args: list[str], env: dict) -> tuple[set[str], str]:
     return set(result.stderr.rsplit("MODULES ", 1)[1].split()), result.stdout
 
 
-COMMAND_MODULES = {"lanxi_cli.cli.query", "lanxi_cli.cli.report", "lanxi_cli.cli.review", "lanxi_cli.cli.goals",
-                   "lanxi_cli.cli.supervise", "lanxi_cli.cli.corrections", "lanxi_cli.cli.forms"}
+COMMAND_MODULES = {target.split(":")[0] for target in COMMANDS.values()}
 
 
 def test_a_query_imports_its_own_command_module_and_nothing_it_does_not_use(data_dir, tmp_path):

@@ -71,7 +71,7 @@ ALL_KINDS = ["plan", "tasks", "report", "review", "extension", "exemption", "ind
 
 
 def test_the_command_offers_every_kind_the_module_knows():
-    from lanxi_cli.cli.towns import SchemaKind
+    from lanxi_cli.cli.schema import SchemaKind
     from lanxi_cli.io.schema import KINDS
 
     assert [k.value for k in SchemaKind] == list(KINDS) == ALL_KINDS

@@ -1,5 +1,4 @@
-"""Collecting reports from the units: 填报表 out (form make) and back in (form
-import), what to send each liaison (remind), and recording a liaison (unit liaison)."""
+"""`form make` and `form import`: 填报表 out to the units and back in as reports."""
 
 from __future__ import annotations
 
@@ -13,13 +12,10 @@ import typer
 from lanxi_cli.cli.common import (
     AsOfOpt,
     DataOpt,
-    Format,
-    FormatOpt,
     NoCommitOpt,
     commit_or_warn,
     complete_unit,
     open_session,
-    publish,
     recorded_now,
     warn,
 )
@@ -159,48 +155,3 @@ def import_(
     render(ImportsView(session.data_dir, results, dry_run), fmt.value)
     if any(outcome.errors for _, outcome, _ in results):
         raise typer.Exit(1)
-
-
-# ---- remind -------------------------------------------------------------------------
-
-
-def remind(
-    unit: Annotated[str | None, typer.Option("--unit", "-u", shell_complete=complete_unit, help="只看该单位")] = None,
-    data: DataOpt = None,
-    as_of: AsOfOpt = None,
-    fmt: FormatOpt = Format.table,
-) -> None:
-    """催办提醒：给每个有逾期、即将到期任务或旬报未报的单位的联络员一条可直接发送的短信。"""
-    from lanxi_cli.core import receipts
-    from lanxi_cli.core import remind as rules
-    from lanxi_cli.render.collect import RemindersView
-    from lanxi_cli.render.tables import render
-
-    session = open_session(data, as_of)
-    obligations = session.obligations()
-    owners = dict.fromkeys(o.unit for o in obligations)  # the units `status` lists
-    late = receipts.state(session.book, session.records("receipts"), session.reports, session.as_of, owners)[1]
-    found = rules.reminders(session.book, obligations, session.reports, session.as_of, session.unit(unit), late)
-    render(RemindersView(found, session.as_of), fmt.value)
-
-
-# ---- unit liaison -------------------------------------------------------------------
-
-
-def liaison(
-    name: Annotated[str, typer.Argument(metavar="NAME", shell_complete=complete_unit, help="单位名称或别名")],
-    person: Annotated[str, typer.Option("--name", help="联络员姓名")],
-    phone: Annotated[str, typer.Option("--phone", help="电话：11位手机号，或带区号的固定电话")] = "",
-    no_commit: NoCommitOpt = False,
-    data: DataOpt = None,
-    as_of: AsOfOpt = None,
-) -> None:
-    """备案单位联络员：在 data/liaisons/ 写入一份记录（覆盖 plan.yaml 中的联络员）并提交到 git。"""
-    from lanxi_cli.core import liaisons
-    from lanxi_cli.io import liaisons as liaison_files
-
-    session = open_session(data, as_of)
-    unit = session.unit(name)
-    record = liaisons.make_record(unit, person, phone, session.as_of, recorded_now("microseconds"))
-    path = liaison_files.save(session.data_dir, record)
-    publish(session.data_dir, path, f"联络员：{unit} {record.name} {record.phone}".rstrip(), no_commit, "联络员备案")
