@@ -28,18 +28,6 @@ RULE = {
 }
 ANYWHERE = {"lanxi_cli", "lanxi_cli.errors"}
 
-# Imports that still go the wrong way, each to be removed by the change named.
-# The test fails on an entry no longer found, so the list can only shrink.
-ALLOWED: set[tuple[str, str]] = {
-    # render writes files through io.save: "render returns documents, the cli
-    # writes them" (issue 23, item 1) is the documents' and assessment's change.
-    ("lanxi_cli.render.bulletin", "lanxi_cli.io.save"),
-    ("lanxi_cli.render.dashboard", "lanxi_cli.io.save"),
-    ("lanxi_cli.render.form", "lanxi_cli.io.save"),
-    ("lanxi_cli.render.workbook", "lanxi_cli.io.save"),
-    ("lanxi_cli.render.collect", "lanxi_cli.io.locate"),
-}
-
 
 def module_name(path: Path, package: Path) -> str:
     parts = list(path.relative_to(package.parent).with_suffix("").parts)
@@ -89,10 +77,8 @@ def wrong_way(package: Path) -> dict[tuple[str, str], int]:
 
 
 def test_every_import_goes_the_way_of_the_layers():
-    found = wrong_way(ROOT / "lanxi_cli")
-    wrong = {edge: line for edge, line in found.items() if edge not in ALLOWED}
+    wrong = wrong_way(ROOT / "lanxi_cli")
     assert not wrong, "\n".join(f"{a} imports {b} (line {line})" for (a, b), line in sorted(wrong.items()))
-    assert not ALLOWED - found.keys(), f"no longer found, take out of ALLOWED: {sorted(ALLOWED - found.keys())}"
 
 
 def test_a_planted_wrong_way_import_is_found(tmp_path):

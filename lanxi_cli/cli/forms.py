@@ -51,6 +51,7 @@ def make(
 ) -> None:
     """生成填报表：每个单位一个 .xlsx，列出逾期、即将到期和未到期的任务，发给各单位填写。"""
     from lanxi_cli.core import forms
+    from lanxi_cli.io import save
     from lanxi_cli.render import form as sheet
 
     if output.exists() and not output.is_dir():
@@ -67,7 +68,8 @@ def make(
     output.mkdir(exist_ok=True)
     for form in _progress(made, "生成填报表"):
         path = output / sheet.file_name(form)
-        sheet.write(form, session.book.plan.campaign.start, path)
+        xlsx = sheet.workbook(form, session.book.plan.campaign.start)
+        save.write_replace(path, xlsx.save)  # replaced whole, never half-written
         typer.echo(str(path))  # an output the user named, shown as named
     sys.stderr.write(f"已生成 {len(made)} 份填报表，共 {sum(len(f.rows) for f in made)} 行待填。\n")
 
@@ -108,10 +110,13 @@ def import_(
     = ImportFormat.table,
 ) -> None:
     """导入填好的填报表：每个填写的行成为一份进展报告；有错的文件整份不导入，并指明出错的格子。"""
+    from dataclasses import replace
+
     from lanxi_cli.core import forms
     from lanxi_cli.core.reporting import MAX_FIELD, check_text
     from lanxi_cli.errors import LanxiError
     from lanxi_cli.io import form_read
+    from lanxi_cli.io.locate import display_path
     from lanxi_cli.render.collect import ImportsView
     from lanxi_cli.render.tables import render
 
@@ -142,16 +147,13 @@ def import_(
                                    f"{shown} 的报告")
         for line in outcome.repeated:
             warn(line)
+        names = [display_path(p, session.data_dir) for p in written]
         if not outcome.errors:
             earlier.update((r.form, r) for r in outcome.reports)  # the same form twice in one run
-            from dataclasses import replace
-
-            from lanxi_cli.io.locate import display_path
-
-            named = [replace(r, file=display_path(p, session.data_dir))
-                     for r, p in zip(outcome.reports, written, strict=True)] if written else outcome.reports
+            named = [replace(r, file=name) for r, name in zip(outcome.reports, names, strict=True)] if written \
+                else outcome.reports
             said.update((forms.same_report(r), r) for r in named)
-        results.append((shown, outcome, written))
-    render(ImportsView(session.data_dir, results, dry_run), fmt.value)
+        results.append((shown, outcome, names))
+    render(ImportsView(results, dry_run), fmt.value)
     if any(outcome.errors for _, outcome, _ in results):
         raise typer.Exit(1)

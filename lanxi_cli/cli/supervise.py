@@ -52,9 +52,10 @@ def bulletin(
 ) -> None:
     """通报：专项行动推进情况（Markdown；-o 以 .docx 结尾则生成 Word 公文）。"""
     from lanxi_cli.core import overview, reviews
+    from lanxi_cli.io import save
     from lanxi_cli.render import bulletin as doc
 
-    kind = doc.output_kind(output)  # a bad file name is a usage error, before any data is read
+    kind = None if output is None else save.check_output(output, doc.SUFFIXES)  # before any data is read
     number, issue = _serial(number, "--number", "文号的序号"), _serial(issue, "--issue", "期数")
     session = open_session(data, as_of)
     summary = overview.compute(session.book, session.obligations(), session.as_of, session.measures)
@@ -69,8 +70,6 @@ def bulletin(
 
         typer.echo(terminal_safe(doc.markdown(built)), nl=False)
     else:
-        from lanxi_cli.io import save
-
         content = doc.render(built, kind)
         save.write_replace(output, lambda handle: handle.write(content))
         typer.echo(str(output))  # an output the user named, shown as named
@@ -84,7 +83,7 @@ def export(output: Annotated[Path, typer.Option("--output", "-o", help="输出�
     from lanxi_cli.io import save
     from lanxi_cli.render import workbook
 
-    kind = workbook.output_kind(output)
+    kind = save.check_output(output, workbook.SUFFIXES)
     session = open_session(data, as_of)
     summary = overview.compute(session.book, session.obligations(), session.as_of, session.measures)
     reports = sorted((r for r in session.records("reports") if r.date <= session.as_of), key=record_order)
@@ -131,7 +130,7 @@ def dashboard(
     from lanxi_cli.io import save
     from lanxi_cli.render import dashboard as page
 
-    page.output_kind(output)
+    save.check_output(output, page.SUFFIXES)
     session = open_session(data, as_of)
     summary = overview.compute(session.book, session.obligations(), session.as_of, session.measures)
     acks, late = receipt_state(session, summary)

@@ -34,7 +34,7 @@ from lanxi_cli.core.domain import State, id_order, task_label
 from lanxi_cli.core.overview import cn_date
 from lanxi_cli.render.words import LIGHT_NAMES, percent, period_name
 
-SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "markdown", ".docx": "docx"}
+SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".txt": "markdown", ".docx": "docx"}  # output file name → kind
 NUMERALS = "一二三四五六七八九十"
 CHART_SERIES = (("done", "按时完成"), ("late", "逾期完成"), ("overdue", "已逾期"), ("pending", "未到期"))
 RANKING_HEAD = ("名次", "单位", "得分", "完成率", "灯")
@@ -762,13 +762,7 @@ def _chart(document, chart: GroupChart) -> None:
     ))
 
 
-# ---- writing ------------------------------------------------------------------------
-
-
-def output_kind(path) -> str | None:
-    from lanxi_cli.io import save
-
-    return None if path is None else save.check_output(path, SUFFIXES)
+# ---- bytes --------------------------------------------------------------------------
 
 
 def render(doc: Bulletin, kind: str | None) -> bytes:

@@ -4,37 +4,27 @@ Both are views for `tables.render`."""
 
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 from lanxi_cli.render import shapes
 from lanxi_cli.render.tables import View, terminal_safe
 from lanxi_cli.render.words import STATUS_NAMES
 
 
-def _relative(data_dir: Path, path: Path) -> str:
-    """A written file as JSON names it: relative to the data folder's parent."""
-    return Path(os.path.relpath(path.resolve(), data_dir.resolve().parent)).as_posix()
-
-
 @dataclass
 class ImportsView(View):
-    """form import: results are [(file as named, forms.Outcome, [paths written])].
-    A file's problems and the totals go to stderr; stdout names what was imported."""
+    """form import: results are [(file as named, forms.Outcome, [files written,
+    as every answer shows them])]. A file's problems and the totals go to
+    stderr; stdout names what was imported."""
 
-    data_dir: Path
     results: list
     dry_run: bool
 
     def data(self):
-        return [shapes.form_import(shown, outcome, [_relative(self.data_dir, p) for p in written], self.dry_run)
-                for shown, outcome, written in self.results]
+        return [shapes.form_import(shown, outcome, written, self.dry_run) for shown, outcome, written in self.results]
 
     def text(self, width, colour):
-        from lanxi_cli.io.locate import display_path
-
         out: list[str] = []
         failed = 0
         for shown, outcome, written in self.results:
@@ -46,7 +36,7 @@ class ImportsView(View):
             verb = "将新增" if self.dry_run else "新增"
             out.append(f"{shown}：表单 {outcome.form_id}（{outcome.unit}）{verb} {len(outcome.reports)} 份报告，"
                        f"空行 {outcome.empty}，已导入过 {outcome.already}\n")
-            out += [f"  {display_path(path, self.data_dir)}\n" for path in written]
+            out += [f"  {name}\n" for name in written]
             if self.dry_run:
                 for r in outcome.reports:
                     period = f"（{r.period}）" if r.period else ""

@@ -25,6 +25,7 @@ CHART_COLOURS = {state: f"#{ink}" for state, ink in STATE_INKS.items()}
 # The lights as offices name them, each with its word and a mark, so none depends on colour alone.
 LIGHTS = {"red": ("B22222", "●"), "yellow": ("B8860B", "◐"), "green": ("2E8B57", "○")}
 FONTS = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', 'PingFang SC', 'SimHei', sans-serif"
+SUFFIXES = {".html": "html", ".htm": "html"}  # the output file names a page can take
 CSS = """
 body { font-family: FONTS; margin: 0 auto; max-width: 1200px; padding: 16px 24px; color: #222; }
 h1 { font-size: 24px; margin: 0 0 4px; } h2 { font-size: 19px; border-bottom: 2px solid #d62b2b;
@@ -324,9 +325,3 @@ def _upcoming(overview) -> str:
         for due, task, units in overview.upcoming
     )
     return f"<table><tr><th>截止</th><th>任务</th><th>内容</th><th>单位</th></tr>{rows}</table>"
-
-
-def output_kind(path) -> str:
-    from lanxi_cli.io import save
-
-    return save.check_output(path, {".html": "html", ".htm": "html"})

@@ -168,10 +168,3 @@ def workbook(form: Form, campaign_start: dt.date):
     book.properties.subject = form.id
     book.properties.creator = "lanxi"
     return book
-
-
-def write(form: Form, campaign_start: dt.date, path) -> None:
-    """Write the form to `path`, replacing it whole (never half-written)."""
-    from lanxi_cli.io import save
-
-    save.write_replace(path, lambda handle: workbook(form, campaign_start).save(handle))

@@ -28,7 +28,7 @@ from lanxi_cli.render.words import (
     period_name,
 )
 
-SUFFIXES = {".xlsx": "xlsx", ".csv": "csv"}
+SUFFIXES = {".xlsx": "xlsx", ".csv": "csv"}  # output file name → kind (cli checks the path)
 FILLS = {**STATE_COLOURS, "green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE"}
 REVIEW_NAMES = {"approved": "已同意（已核验）", "rejected": "已退回", None: ""}
 
@@ -200,12 +200,6 @@ def obligations_sheet(book, obligations, title: str, kept: dict | None = None, s
         sheet.fills.setdefault(10, []).append(ob.state)
     sheet.formats |= {18: PERCENT, 19: PERCENT}
     return sheet
-
-
-def output_kind(path) -> str:
-    from lanxi_cli.io import save
-
-    return save.check_output(path, SUFFIXES)
 
 
 def render(ledger: Ledger, kind: str) -> bytes:
