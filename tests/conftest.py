@@ -129,7 +129,7 @@ class Reads:
     """What lanxi reads and builds, counted by wrapping (never replacing) the
     functions it goes through: every data file's text (yamlio.read_text), by
     the folder under the data folder it lies in ("reports", "plan.yaml" …);
-    each pydantic validation (load._adapter); each cache file read
+    each pydantic validation (document.adapter); each cache file read
     (Cache.stored), by name; each build of the obligation index. A test that
     a warm run reads nothing first sees the cold run read (its positive
     control): if the code stopped going through these, that would fail."""
@@ -137,7 +137,7 @@ class Reads:
     def __init__(self, monkeypatch):
         from collections import Counter
 
-        from lanxi_cli.io import load, yamlio
+        from lanxi_cli.io import document, yamlio
         from lanxi_cli.store import cache
         from lanxi_cli.store import obligation_index as index
 
@@ -161,10 +161,10 @@ class Reads:
             self.builds += 1
             return real_build(*args, **kwargs)
 
-        real_text, real_adapter = yamlio.read_text, load._adapter
+        real_text, real_adapter = yamlio.read_text, document.adapter
         real_stored, real_build = cache.Cache.stored, index.build
         monkeypatch.setattr(yamlio, "read_text", read_text)
-        monkeypatch.setattr(load, "_adapter", adapter)
+        monkeypatch.setattr(document, "adapter", adapter)
         monkeypatch.setattr(cache.Cache, "stored", stored)
         monkeypatch.setattr(index, "build", build)
 

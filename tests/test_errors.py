@@ -212,10 +212,10 @@ def test_every_field_fault_is_told_in_chinese(fields, message):
     import re
 
     from lanxi_cli.core.domain import Report
-    from lanxi_cli.io import load
+    from lanxi_cli.io import document
 
-    report, problems = load.validate(Report, {"task": "1.1", "unit": "苏家湖村", "date": "2020-09-01", **fields},
-                                      "r.yaml", None)
+    report, problems = document.validate(Report, {"task": "1.1", "unit": "苏家湖村", "date": "2020-09-01", **fields},
+                                         "r.yaml", None)
     assert report is None and len(problems) == 1
     assert problems[0].message.startswith(message)
     head = problems[0].message.split(": ", 1)[1]

@@ -172,11 +172,11 @@ def test_every_domain_class_builds_its_validator_without_an_earlier_import():
     code = (
         "import json, sys\n"
         "from lanxi_cli.core import domain\n"
-        "from lanxi_cli.io import load\n"
+        "from lanxi_cli.io import document\n"
         "assert 'annotated_types' not in sys.modules\n"
         "classes = [c for c in vars(domain).values() if isinstance(c, type) and c.__module__ == domain.__name__\n"
         "           and hasattr(c, '__dataclass_fields__')]\n"
-        "print(json.dumps({c.__name__: load._adapter(c).json_schema() for c in classes}))\n"
+        "print(json.dumps({c.__name__: document.adapter(c).json_schema() for c in classes}))\n"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
                             env={"PYTHONPATH": str(ROOT), "PATH": ""})

@@ -1,6 +1,7 @@
 """The layers hold: every import of lanxi_cli, function-level ones included,
 goes the way README.md's table of layers says, and that table says what
-RULE says.
+RULE says; and no modules import each other round in a cycle, whether the
+imports sit at the top of a module or inside a function.
 
     cli ──▶ store ──▶ io ──▶ core
      └────▶ render ─────────▶ core
@@ -12,6 +13,7 @@ anywhere; the package's `__init__`/`__main__` start the cli.
 from __future__ import annotations
 
 import ast
+import graphlib
 import re
 import shutil
 from pathlib import Path
@@ -95,6 +97,50 @@ def test_a_planted_wrong_way_import_is_found(tmp_path):
     assert ("lanxi_cli.core.calendar", "lanxi_cli.cli.common") in found
     assert found[("lanxi_cli.render.words", "lanxi_cli.io.gitio")] == 1
     assert ("lanxi_cli.core.calendar", "lanxi_cli.core.domain") not in found  # a right-way import is not
+
+
+def cycle(package: Path) -> list[str] | None:
+    """A cycle of imports among the package's modules (its first module
+    repeated at its end), None where there is none. An import of the package
+    itself (its version, its Ctrl-C sentence) is no edge: Python imports it
+    before anything inside it, and it imports nothing of lanxi at its top
+    (test below), so no module can meet it half-imported."""
+    graph: dict[str, set[str]] = {}
+    for me, name, _line in imports(package):
+        if name != me and name != package.name:
+            graph.setdefault(me, set()).add(name)
+    try:
+        graphlib.TopologicalSorter(graph).prepare()
+    except graphlib.CycleError as exc:
+        return exc.args[1]
+    return None
+
+
+def test_no_modules_import_each_other_round_in_a_cycle():
+    found = cycle(ROOT / "lanxi_cli")
+    assert found is None, " imports ".join(reversed(found))
+    top = ast.parse((ROOT / "lanxi_cli" / "__init__.py").read_text(encoding="utf-8")).body
+    assert not [node for node in top if isinstance(node, ast.Import | ast.ImportFrom)
+                and "lanxi_cli" in ast.unparse(node)]  # why the package itself is no edge
+
+
+def test_a_planted_cycle_is_found(tmp_path):
+    """The positive controls: core.domain importing core.engine inside a
+    function (engine imports domain at its top), and render.words importing
+    render.tables at its top (tables imports words), each in a copy."""
+    for module, planted, expected in (
+        ("core/domain.py", "\n\ndef planted():\n    from lanxi_cli.core import engine  # noqa\n",
+         {"lanxi_cli.core.domain", "lanxi_cli.core.engine"}),
+        ("render/words.py", "from lanxi_cli.render import tables  # noqa\n",
+         {"lanxi_cli.render.words", "lanxi_cli.render.tables"}),
+    ):
+        copy = tmp_path / module.split("/")[0] / "lanxi_cli"
+        shutil.copytree(ROOT / "lanxi_cli", copy, ignore=shutil.ignore_patterns("__pycache__"))
+        path = copy / module
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text + planted if planted.startswith("\n") else planted + text, encoding="utf-8")
+        found = cycle(copy)
+        assert found is not None and expected <= set(found), found  # any cycle now runs through the planted edge
 
 
 def readme_layers() -> dict[str, set[str]]:

@@ -184,7 +184,7 @@ class LanxiGroup(LazyGroup):
         from lanxi_cli.cli import helptext
 
         given = kwargs.get("args") if kwargs.get("args") is not None else (args[0] if args else sys.argv[1:])
-        if helptext.wants_help(list(given or [])):
+        if helptext.wants_help(list(given or []), GROUPS):
             helptext.install()
         try:
             result = super().main(*args, standalone_mode=False, **kwargs)

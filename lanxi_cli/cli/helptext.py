@@ -39,16 +39,15 @@ COMPLETION_HELP = {
 }
 
 
-def wants_help(args: list[str]) -> bool:
+def wants_help(args: list[str], groups) -> bool:
     """Will this run show a help screen: -h/--help anywhere, lanxi alone, or a
-    command group named alone? Worked out from the names (cli.GROUPS), building no command."""
-    from lanxi_cli.cli import GROUPS
-
+    command group (a name in `groups`, cli.GROUPS) named alone? Worked out from
+    the names, building no command."""
     if any(arg in HELP_FLAGS for arg in args):
         return True
     if any(arg.startswith("-") for arg in args):
         return False
-    return not args or " ".join(args) in GROUPS
+    return not args or " ".join(args) in groups
 
 
 def localise(command) -> None:

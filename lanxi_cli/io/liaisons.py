@@ -14,24 +14,26 @@ from lanxi_cli.io.locate import LIAISONS_DIR, LIAISONS_FILE, display_path
 
 def _text(path: Path, shown: str) -> str | None:
     """The file's text, None when there is none; a symlink or a device is refused."""
-    from lanxi_cli.io import load, yamlio
+    from lanxi_cli.io import yamlio
+    from lanxi_cli.io.document import MAX_PLAN_BYTES
 
     if path.is_symlink():
         raise DataError.at(shown, None, "是符号链接；lanxi 不经符号链接读写数据目录中的文件")
     if not path.exists():
         return None
-    return yamlio.read_text(path, load.MAX_PLAN_BYTES, shown)
+    return yamlio.read_text(path, MAX_PLAN_BYTES, shown)
 
 
 def _entries(text: str, shown: str, book) -> tuple[tuple, list[Problem]]:
     from lanxi_cli.core.domain import LiaisonEntry
     from lanxi_cli.core.liaisons import entry_faults
-    from lanxi_cli.io import load, yamlio
+    from lanxi_cli.io import yamlio
+    from lanxi_cli.io.document import validate
 
     data, lines = yamlio.parse(text, shown, lines=True)
     if data is None:  # empty, or comments only
         return (), []
-    entries, problems = load.validate(tuple[LiaisonEntry, ...], data, shown, lines)
+    entries, problems = validate(tuple[LiaisonEntry, ...], data, shown, lines)
     problems += yamlio.control_problems(data, shown, lines)
     for i, entry in enumerate(entries or ()):
         for field, message in entry_faults(book, entry):
@@ -67,7 +69,8 @@ def read_records(data_dir: Path, book) -> tuple[list, list[Problem]]:
     `recorded`, then id), and the problems of the others."""
     from lanxi_cli.core.domain import LiaisonRecord
     from lanxi_cli.core.liaisons import entry_faults
-    from lanxi_cli.io import load, locate, yamlio
+    from lanxi_cli.io import locate, yamlio
+    from lanxi_cli.io.document import MAX_REPORT_BYTES, load_document
 
     found, problems = [], []
     try:
@@ -78,7 +81,7 @@ def read_records(data_dir: Path, book) -> tuple[list, list[Problem]]:
     for rel, _ in files:
         path = base / rel
         shown = display_path(path, data_dir)
-        record, lines, faults = load.load_document(path, LiaisonRecord, load.MAX_REPORT_BYTES, shown, data_dir)
+        record, lines, faults = load_document(path, LiaisonRecord, MAX_REPORT_BYTES, shown, data_dir)
         if record is not None and not faults:
             faults = [Problem(shown, yamlio.line_of(lines, (field,)), f"{field}: {message}")
                       for field, message in entry_faults(book, record)]

@@ -16,7 +16,7 @@ FILES = {"plan": PLAN_FILE, "tasks": TASKS_FILE}
 
 def read(data_dir: Path, key: str) -> str:
     from lanxi_cli.io import yamlio
-    from lanxi_cli.io.load import MAX_PLAN_BYTES
+    from lanxi_cli.io.document import MAX_PLAN_BYTES
 
     path = data_dir / FILES[key]
     return yamlio.read_text(path, MAX_PLAN_BYTES, display_path(path, data_dir), data_dir)

@@ -230,7 +230,7 @@ def refuse_unsafe(data_dir: Path, text: str, limit: int | None = None, what: str
     and a data repository not in the middle of a merge, rebase… (gitio.refuse_unfinished)."""
     from lanxi_cli.errors import UsageError
     from lanxi_cli.io import gitio
-    from lanxi_cli.io.load import MAX_REPORT_BYTES
+    from lanxi_cli.io.document import MAX_REPORT_BYTES
 
     limit = limit or MAX_REPORT_BYTES
     size = len(text.encode("utf-8"))

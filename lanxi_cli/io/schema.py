@@ -258,7 +258,7 @@ def schema(kind: str) -> dict:
 
     from lanxi_cli.core import domain
 
-    domain.schema_names()  # the constraint names the annotations use, as load._adapter does
+    domain.schema_names()  # the constraint names the annotations use, as document.adapter does
     name = KINDS[kind]
     cls = getattr(domain, name)
     generated = TypeAdapter(tuple[cls, ...] if name in LISTS else cls).json_schema()

@@ -19,9 +19,11 @@ MAX_BYTES = 1024 * 1024
 def load_towns(path: Path) -> list:
     """The towns listed in `path`, validated; a DataError names each problem by line."""
     from lanxi_cli.core.county import Towns
-    from lanxi_cli.io import load, yamlio
+    from lanxi_cli.io import yamlio
+    from lanxi_cli.io.document import load_document
+
     file = path.as_posix()  # as the user typed it: it lies outside every data folder
-    towns, lines, problems = load.load_document(path, Towns, MAX_BYTES, file)
+    towns, lines, problems = load_document(path, Towns, MAX_BYTES, file)
     if not problems:
         seen: set[str] = set()
         for i, town in enumerate(towns.towns):

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from rich.cells import cell_len
 
-from lanxi_cli.render.tables import terminal_safe
+from lanxi_cli.render.terminal import terminal_safe
 
 # 避头尾: marks that may not start a line, and marks that may not end one.
 CLOSING = frozenset("、。，．；：？！）］｝」』】〕〉》”’％…—・·ー々〜～")

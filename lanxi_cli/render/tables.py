@@ -17,6 +17,7 @@ import sys
 from dataclasses import dataclass, field
 
 from lanxi_cli.render import shapes
+from lanxi_cli.render.terminal import terminal_safe  # noqa: F401  (views and commands take it from here)
 from lanxi_cli.render.words import (  # noqa: F401  (names other modules take from here)
     DECISION_NAMES,
     DIRECTION_NAMES,
@@ -34,23 +35,6 @@ from lanxi_cli.render.words import (  # noqa: F401  (names other modules take fr
 )
 
 # ---- the one switch ----------------------------------------------------------------
-
-
-_CONTROL: list = []  # core.domain.CONTROL, imported the first time text is shown
-
-
-def terminal_safe(text: str) -> str:
-    """Text as it may reach a terminal: each control or bidi-override
-    character (domain.CONTROL) shown as its escape, `\\x1b`, `\\u202e`."""
-    if not _CONTROL:
-        from lanxi_cli.core.domain import CONTROL
-
-        _CONTROL.append(CONTROL)
-    return _CONTROL[0].sub(_escape, text)
-
-
-def _escape(match) -> str:
-    return match[0].encode("unicode_escape").decode("ascii")
 
 
 def terminal_width() -> int:
