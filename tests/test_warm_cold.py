@@ -257,3 +257,27 @@ def test_measures_taken_answer_warm_as_cold(cli, data_dir, monkeypatch, cache_ho
     assert [m["kind"] for m in json.loads(after[1][1])] == ["提醒", "述职"]
     assessed = {r["unit"]: r for r in json.loads(after[0][1])}
     assert assessed["苏家湖村"]["measure"] == "通报" and assessed["黄湖村"]["measure"] == "提醒"
+
+
+def test_every_cache_file_is_written_down_in_the_one_story(data_dir, tmp_path):
+    """lanxi_cli/store's docstring names the key of each cache file: every file
+    a cold run writes is one it names (book, index, index-files, one per
+    record folder), and the queries below do write those (the test's control)."""
+    from lanxi_cli import store
+    from lanxi_cli.io.load import KINDS
+
+    for task, unit in (("5.1", "兰溪派出所"), ("1.1", "苏家湖村")):
+        added = lanxi("report", "add", "-t", task, "-u", unit, "--date", "2020-09-01", "--status", "done",
+                      "--data", str(data_dir), cwd=tmp_path, cache=tmp_path / "scratch")
+        assert added.returncode == 0, added.stderr
+    age(data_dir)
+    cache = tmp_path / "cache"
+    for args in (("status",), ("report", "list", "--all"), ("tasks", "--overdue")):
+        done = lanxi(*args, "--data", str(data_dir), "--as-of", AS_OF, cwd=tmp_path, cache=cache)
+        assert done.returncode == 0, done.stderr
+    written = {path.name.removesuffix(".marshal") for path in cache.rglob("*.marshal")}
+    assert {"book", "reports", "index", "index-files"} <= written
+    for name in ("book", "index", "index-files", "<folder>"):
+        assert f"  {name}.marshal" in store.__doc__
+    assert "io.load.KINDS" in store.__doc__
+    assert written <= {"book", "index", "index-files", *KINDS}
