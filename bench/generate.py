@@ -30,6 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from lanxi_cli.core.book import report_faults  # noqa: E402
 from lanxi_cli.core.domain import Exemption, Extension, Report, Review, Withdrawal  # noqa: E402
 from lanxi_cli.io import load, locate, save, yamlio  # noqa: E402
 
@@ -49,10 +50,10 @@ def reports(book, n: int, seed: int):
         status = rng.choices(("progress", "done", "blocked"), (6, 3, 1))[0]
         target = book.target(task, unit)
         count = rng.randint(1, 3) if target is not None and target.count and rng.random() < 0.7 else None
-        occs = book.occurrences(task)
+        started = [occ for occ in book.occurrences(task) if occ.start <= date]  # a period is reported once begun
         period = None
-        if occs[0].label and rng.random() < 0.2:
-            period = occs[rng.randrange(len(occs))].label
+        if started and started[0].label and rng.random() < 0.2:
+            period = started[rng.randrange(len(started))].label
         recorded = dt.datetime.combine(date, dt.time(8 + i % 10, i % 60, (i // 60) % 60)).isoformat()
         yield Report(
             task=task.id, unit=unit, date=date, status=status, count=count, period=period,
@@ -133,6 +134,9 @@ def generate(out: Path, n: int, seed: int, units: int | None = None) -> int:
     made: set = set()
     written: list[Report] = []
     for report, suffix in reports(book, n, seed):
+        faults = report_faults(book, report)[1]
+        if faults:  # every report valid, or the bench would time lanxi's warnings
+            raise SystemExit(f"generate: an invalid report {report}: {faults}")
         path = _write(out, locate.REPORTS_DIR, report, (report.unit, report.task), suffix, made)
         if path is not None:
             written.append(replace(report, file=path.name))
