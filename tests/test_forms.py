@@ -500,6 +500,25 @@ def test_without_git_the_reports_stay_and_a_warning_says_so(cli, data_dir, tmp_p
     assert result.stderr.startswith(f"警告：{path} 的报告已保存，但没有提交到 git：")
 
 
+def test_the_files_written_are_named_from_where_the_folder_was_named(cli, data_dir, tmp_path):
+    """Through a symlinked folder (`--data town`), JSON and the table name the
+    written reports under town/, as every other answer does, not the link's target."""
+    town = data_dir.parent / "town"
+    town.symlink_to(data_dir.name)
+    out = tmp_path / "out"
+    make(cli, town, out, "--unit", "苏家湖村")
+    path = form_path(out, "苏家湖村")
+    fill(path, {("1.1", "全程"): {"状态": "完成", "日期": D(2020, 9, 2)}})
+    result, [entry] = import_(cli, town, path, args=("--by", "王五", "--no-commit"))
+    assert result.exit_code == 0, result.output
+    [written] = entry["reports"]
+    assert written.startswith("town/reports/") and (data_dir.parent / written).is_file()
+    fill(path, {("1.4", "2020-09"): {"状态": "进行中", "日期": D(2020, 9, 3)}})
+    result = cli("form", "import", str(path), "--no-commit", "--data", str(town), "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1].startswith("  town/reports/")
+
+
 def test_cli_start_up_imports_no_openpyxl():
     code = "import sys, lanxi_cli.cli; print('openpyxl' in sys.modules, 'rich' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True,
