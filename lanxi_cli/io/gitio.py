@@ -142,7 +142,7 @@ def _commit(top: Path, rels: list[str], message: str, run, sleep) -> Path:
         real = top / found[1]
         private = Path(found[0]) / f"lanxi-index.{os.getpid()}"
         _recover(top, Path(found[0]))
-        from lanxi_cli.io.save import signals_deferred
+        from lanxi_cli.io.process import signals_deferred
 
         # SIGTERM/SIGHUP wait until the index is level with the commit: git, left running, would
         # otherwise finish the commit with no one to bring the index level (kill -9: see _recover)
@@ -186,7 +186,7 @@ def _recover(top: Path, git_dir: Path) -> None:
     files it committed (git status: deleted and untracked). Called under the
     commit lock, so no live lanxi owns such a leftover: each file the
     leftover holds, HEAD holds and the index lacks gets its entry back."""
-    from lanxi_cli.io.save import alive
+    from lanxi_cli.io.process import alive
 
     for leftover in git_dir.glob("lanxi-index.*[0-9]"):
         pid = leftover.name.removeprefix("lanxi-index.")

@@ -6,11 +6,11 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import signal
 from pathlib import Path
 
 from lanxi_cli.errors import DataError, os_reason
 from lanxi_cli.io.locate import REPORTS_DIR, display_path
+from lanxi_cli.io.process import alive, signals_deferred
 
 _TMP_NAME_BYTES = 120  # of the target's name kept in a temporary's: its name stays under NAME_MAX
 _TMP = re.compile(r"\..*\.(\d+)\.tmp")  # our temporaries: .NAME.PID.tmp
@@ -34,36 +34,6 @@ def _sweep(folder: Path) -> None:
         if match and int(match[1]) != os.getpid() and not alive(int(match[1])):
             with contextlib.suppress(OSError):
                 os.unlink(folder / name)
-
-
-def alive(pid: int) -> bool:
-    """Whether process `pid` still runs (someone else's counts as running)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return pid > 0  # someone else's process
-    return True
-
-
-_DEFERRED = frozenset(
-    getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)
-)
-
-
-@contextlib.contextmanager
-def signals_deferred():
-    """SIGTERM and SIGHUP wait until the block ends (then act as usual): a
-    temporary file is never left behind by `kill` or a closed terminal."""
-    if not hasattr(signal, "pthread_sigmask"):
-        yield
-        return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 @contextlib.contextmanager
