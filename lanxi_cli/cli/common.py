@@ -42,6 +42,42 @@ FormatOpt = Annotated[
 ]
 
 
+def _output_file(value: Path | None) -> Path | None:
+    """-o FILE as typed: its suffix names csv or json; checked before any data is read."""
+    if value is not None:
+        from lanxi_cli.io import save
+
+        save.check_output(value, OUTPUT_KINDS)
+    return value
+
+
+OUTPUT_KINDS = {".csv": "csv", ".json": "json"}
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", callback=_output_file,
+                 help="写入文件（已存在则覆盖）：.csv（Excel 可直接打开）或 .json，按扩展名定格式"),
+]
+
+
+def emit(view, fmt: Format, output: Path | None = None) -> None:
+    """The one way a query command ends: `view` on stdout as `fmt`, or, with
+    -o, written whole into FILE (csv with a byte-order mark for Excel) and
+    FILE's name alone on stdout. The suffix must fit an explicit --format."""
+    from lanxi_cli.render import tables
+
+    if output is None:
+        return tables.render(view, fmt.value)
+    kind = OUTPUT_KINDS[output.suffix.lower()]
+    if fmt is not Format.table and fmt.value != kind:
+        raise UsageError(f"输出文件“{output}”的扩展名与 --format {fmt.value} 不符，应为 .{fmt.value}")
+    from lanxi_cli.io import save
+
+    content = tables.rendered(view, kind, to_file=True).encode("utf-8")
+    save.write_replace(output, lambda handle: handle.write(content))
+    typer.echo(str(output))  # an output the user named, shown as named
+    return None
+
+
 YEARS = (1900, 2099)  # a date outside these is a typo (0001-01-05), never meant
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from lanxi_cli.cli.common import AsOfOpt, Format, FormatOpt, today, warn
+from lanxi_cli.cli.common import AsOfOpt, Format, FormatOpt, OutputOpt, emit, today, warn
 
 TownsOpt = Annotated[
     Path, typer.Option("--towns", help="镇清单：YAML 文件，列出各镇的名称和数据目录（或 git 地址），格式见 README.md")
@@ -45,13 +45,13 @@ def _read_county(towns_file: Path, as_of: str | None):
     return day, rows, failed
 
 
-def county_status(towns_file: TownsOpt, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
+def county_status(towns_file: TownsOpt, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table,
+                  output: OutputOpt = None) -> None:
     """全县一览：每个镇一行——单位数、各状态的义务数、完成率、最差的村（社区）。"""
-    from lanxi_cli.render.tables import render
     from lanxi_cli.render.towns import CountyView
 
     day, rows, failed = _read_county(towns_file, as_of)
-    render(CountyView(rows, failed, day), fmt.value)
+    emit(CountyView(rows, failed, day), fmt, output)
 
 
 def county_export(

@@ -12,7 +12,9 @@ from lanxi_cli.cli.common import (
     Format,
     FormatOpt,
     NoCommitOpt,
+    OutputOpt,
     complete_unit,
+    emit,
     open_session,
     parse_date,
     publish,
@@ -73,12 +75,13 @@ def set_value(
     publish(session.data_dir, path, f"指标：{measure.name} {number:g} {day}（{record.by}）", no_commit)
 
 
-def list_values(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
+def list_values(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table,
+          output: OutputOpt = None) -> None:
     """工作目标：各项指标的基线、最新值、应升或应降，以及是否达标。"""
     from lanxi_cli.core import goals as goal_rules
-    from lanxi_cli.render.tables import MeasuresView, render
+    from lanxi_cli.render.tables import MeasuresView
 
     session = open_session(data, as_of)
     values = session.records("indicators")  # withdrawn ones too, as before; each problem warned
     rows = goal_rules.measure_rows(session.book, values, session.as_of)
-    render(MeasuresView(rows, session.as_of), fmt.value)
+    emit(MeasuresView(rows, session.as_of), fmt, output)

@@ -12,7 +12,9 @@ from lanxi_cli.cli.common import (
     Format,
     FormatOpt,
     NoCommitOpt,
+    OutputOpt,
     complete_unit,
+    emit,
     open_session,
     parse_date,
     publish,
@@ -62,16 +64,17 @@ def list_(
     data: DataOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
 ) -> None:
     """已采取的督办措施一览（截至 --as-of，已撤回的不列）。"""
     from lanxi_cli.core import measures
     from lanxi_cli.render import shapes
-    from lanxi_cli.render.tables import Listing, render
+    from lanxi_cli.render.tables import Listing
 
     session = open_session(data, as_of)
     rows = [shapes.measure_taken(m) for m in measures.taken(session.measures, session.as_of, session.unit(unit))]
     table = [("date", "日期", False), ("unit", "单位", False), ("kind", "措施", False), ("note", "说明", True),
              ("by", "经办人", False), ("id", "编号", True)]
     columns = ("id", "unit", "kind", "date", "note", "by", "file")
-    render(Listing(rows, table, "已采取的督办措施", "没有记录已采取的督办措施。", {}, columns,
-                   {"kind": "措施", "date": "日期", "by": "经办人"}), fmt.value)
+    emit(Listing(rows, table, "已采取的督办措施", "没有记录已采取的督办措施。", {}, columns,
+                 {"kind": "措施", "date": "日期", "by": "经办人"}), fmt, output)

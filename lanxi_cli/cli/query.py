@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from lanxi_cli.cli.common import AsOfOpt, DataOpt, Format, FormatOpt, complete_unit, open_session, warn
+from lanxi_cli.cli.common import AsOfOpt, DataOpt, Format, FormatOpt, OutputOpt, complete_unit, emit, open_session, warn
 
 
 def tasks(
@@ -24,16 +24,17 @@ def tasks(
     data: DataOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
 ) -> None:
     """任务清单：每项任务的截止日期、状态和逾期单位。"""
     from lanxi_cli.core import engine
-    from lanxi_cli.render.tables import TasksView, render
+    from lanxi_cli.render.tables import TasksView
 
     session = open_session(data, as_of)
     unit_name = session.unit(unit)
     rows = engine.task_rows(session.book, session.obligations(), unit_name)
     rows = engine.filter_tasks(session.book, rows, session.as_of, overdue, due_within, category)
-    render(TasksView(session.book, session.as_of, rows), fmt.value)
+    emit(TasksView(session.book, session.as_of, rows), fmt, output)
 
 
 def status(
@@ -44,6 +45,7 @@ def status(
     data: DataOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
 ) -> None:
     """进展总览：各单位完成情况；--unit 看单个单位，--matrix 看全镇。"""
     from lanxi_cli.core import engine
@@ -75,39 +77,41 @@ def status(
                                     [t.unit for t in tallies])
         view = tables.StatusView(campaign(book, session.as_of), tallies, GROUP_OF_KIND, acks, late,
                                  receipts.deadline(book))
-    tables.render(view, fmt.value)
+    emit(view, fmt, output)
 
 
-def units(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
+def units(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table,
+          output: OutputOpt = None) -> None:
     """单位名册：村（社区）、镇属部门及其他单位，别名与联络员。"""
-    from lanxi_cli.render.tables import UnitsView, render
+    from lanxi_cli.render.tables import UnitsView
 
     book = open_session(data, as_of).book
     groups = [(group.name, len(book.group(group.name))) for group in book.plan.groups]
-    render(UnitsView(book.plan.town, list(book.units.values()), groups), fmt.value)
+    emit(UnitsView(book.plan.town, list(book.units.values()), groups), fmt, output)
 
 
 def check(
     pending: Annotated[bool, typer.Option("--pending", help="只列出待核实的截止规则和待确认的简称")] = False,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
 ) -> None:
     """校验 plan.yaml、tasks.yaml 和全部报告，列出发现的每一处问题。"""
     from lanxi_cli.io import locate
-    from lanxi_cli.render.tables import CheckView, render
+    from lanxi_cli.render.tables import CheckView
     from lanxi_cli.store import snapshot
 
     if pending:
         from lanxi_cli.io import load
         from lanxi_cli.render.towns import PendingView
 
-        return render(PendingView(load.load_book(locate.find_data_dir(data))), fmt.value)
+        return emit(PendingView(load.load_book(locate.find_data_dir(data))), fmt, output)
     from lanxi_cli.io.plan_edit import uncommitted
 
     data_dir = locate.find_data_dir(data)
     book, reports, problems, warnings = snapshot.check(data_dir)
     counts = (len(book.tasks), len(book.units)) if book else (None, None)
-    render(CheckView(problems, *counts, len(reports), warnings), fmt.value)
+    emit(CheckView(problems, *counts, len(reports), warnings), fmt, output)
     for path, command in uncommitted(data_dir):
         warn(f"{locate.display_path(path, data_dir)} 有尚未提交的修改（手工编辑后没有提交）；"
              f"核对无误后提交，别人同步时才看得到：{command}")

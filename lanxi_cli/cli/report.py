@@ -15,8 +15,10 @@ from lanxi_cli.cli.common import (
     Format,
     FormatOpt,
     NoCommitOpt,
+    OutputOpt,
     complete_task,
     complete_unit,
+    emit,
     open_session,
     parse_date,
     publish,
@@ -240,10 +242,11 @@ def list_(
     data: DataOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
 ) -> None:
     """列出进展报告，旧的在前。"""
     from lanxi_cli.core import reporting
-    from lanxi_cli.render.tables import ReportsView, render
+    from lanxi_cli.render.tables import ReportsView
 
     session = open_session(data, as_of)
     chosen = reporting.select_reports(
@@ -253,7 +256,7 @@ def list_(
         since=parse_date(since, "--since", session.as_of) if since is not None else None,
         until=min(parse_date(until, "--until", session.as_of), session.as_of) if until is not None else session.as_of,
     )
-    render(ReportsView(chosen, session.corrections if all_ else None), fmt.value)
+    emit(ReportsView(chosen, session.corrections if all_ else None), fmt, output)
 
 
 def show(
@@ -261,12 +264,11 @@ def show(
     data: DataOpt = None,
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
 ) -> None:
     """查看一份报告：各项内容、佐证材料（存放位置）、销号核验，以及更正和撤回。"""
-    from lanxi_cli.render.tables import render
-
     session = open_session(data, as_of)
-    render(report_view(session, session.record(record, ("reports",), "报告")), fmt.value)
+    emit(report_view(session, session.record(record, ("reports",), "报告")), fmt, output)
 
 
 def report_view(session, report):
@@ -289,16 +291,17 @@ def report_view(session, report):
                       fixes.withdrawn.get(report.id), fixes.superseded_by.get(report.id))
 
 
-def missing(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
+def missing(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table,
+          output: OutputOpt = None) -> None:
     """旬报未报：最近一个已截止的旬报周期内，什么报告都没交的单位（及其联络员）。"""
     from lanxi_cli.core import reporting
-    from lanxi_cli.render.tables import MissingView, render
+    from lanxi_cli.render.tables import MissingView
 
     session = open_session(data, as_of)
     owed = session.book.owes_progress_reports()
     window = reporting.season_window(session.book, session.as_of)
     units = reporting.missing_units(session.book, session.reports, *window) if window else []
-    render(MissingView(window, units, len(owed), session.book), fmt.value)
+    emit(MissingView(window, units, len(owed), session.book), fmt, output)
 
 
 def log(
@@ -307,11 +310,12 @@ def log(
     since: SinceOpt = None,
     data: DataOpt = None,
     fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
 ) -> None:
     """数据修改记录（来自 git）：谁在什么时候记录了什么，新的在前。"""
     from lanxi_cli.core import reporting
     from lanxi_cli.io import gitio
-    from lanxi_cli.render.tables import LogView, render
+    from lanxi_cli.render.tables import LogView
 
     session = open_session(data, None)
     unit, task = session.unit(unit), session.task_id(task)
@@ -321,4 +325,4 @@ def log(
     except gitio.GitError as exc:
         warn(f"没有修改记录可看：{exc}")
         changes = []
-    render(LogView(reporting.select_changes(changes, unit, task, day)), fmt.value)
+    emit(LogView(reporting.select_changes(changes, unit, task, day)), fmt, output)

@@ -17,9 +17,11 @@ from lanxi_cli.cli.common import (
     Format,
     FormatOpt,
     NoCommitOpt,
+    OutputOpt,
     complete_id,
     complete_task,
     complete_unit,
+    emit,
     open_session,
     parse_date,
     publish,
@@ -171,11 +173,12 @@ def decide(
     publish(session.data_dir, path, message, no_commit)
 
 
-def list_extensions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
+def list_extensions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table,
+          output: OutputOpt = None) -> None:
     """延期申请一览：原截止日期、申请日期、理由和审批结果。"""
     from lanxi_cli.core import reviews
     from lanxi_cli.render import shapes
-    from lanxi_cli.render.tables import DECISION_NAMES, Listing, render
+    from lanxi_cli.render.tables import DECISION_NAMES, Listing
 
     session = open_session(data, as_of)
     decided = reviews.decisions(session.reviews, session.as_of)
@@ -184,8 +187,8 @@ def list_extensions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt 
     table = [("task", "任务", False), ("unit", "单位", False), ("period", "周期", False), ("due", "原截止", False),
              ("until", "延至", False), ("decision", "审批", False), ("reason", "理由", True)]
     columns = ("task", "unit", "period", "due", "until", "date", "reason", "decision", "file")
-    render(Listing(rows, table, f"延期申请（截至 {session.as_of}）", f"截至 {session.as_of}，没有延期申请。",
-                   {"decision": DECISION_NAMES}, columns, {"due": "原截止日期", "date": "申请日期"}), fmt.value)
+    emit(Listing(rows, table, f"延期申请（截至 {session.as_of}）", f"截至 {session.as_of}，没有延期申请。",
+                 {"decision": DECISION_NAMES}, columns, {"due": "原截止日期", "date": "申请日期"}), fmt, output)
 
 
 def request_exemption(
@@ -235,11 +238,12 @@ def decide_exemption(
     publish(session.data_dir, path, message, no_commit)
 
 
-def list_exemptions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
+def list_exemptions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table,
+          output: OutputOpt = None) -> None:
     """不适用申请一览：任务、单位、周期、理由和审批结果。"""
     from lanxi_cli.core import reviews
     from lanxi_cli.render import shapes
-    from lanxi_cli.render.tables import DECISION_NAMES, Listing, render
+    from lanxi_cli.render.tables import DECISION_NAMES, Listing
 
     session = open_session(data, as_of)
     found = reviews.exemption_rows(session.exemptions, session.reviews, session.as_of)
@@ -248,5 +252,5 @@ def list_exemptions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt 
              ("decision", "审批", False), ("reason", "理由", True), ("id", "编号", True)]
     columns = ("id", "task", "unit", "period", "reason", "decision", "date", "by", "file")
     words = {"period": {None: "全部"}, "decision": {**DECISION_NAMES, None: DECISION_NAMES["pending"]}}
-    render(Listing(rows, table, "不适用申请", "没有不适用申请。", words, columns, {"date": "申请日期", "by": "经办人"}),
-           fmt.value)
+    emit(Listing(rows, table, "不适用申请", "没有不适用申请。", words, columns, {"date": "申请日期", "by": "经办人"}),
+         fmt, output)

@@ -7,23 +7,24 @@ from typing import Annotated
 
 import typer
 
-from lanxi_cli.cli.common import AsOfOpt, DataOpt, Format, FormatOpt, NoCommitOpt, open_session
+from lanxi_cli.cli.common import AsOfOpt, DataOpt, Format, FormatOpt, NoCommitOpt, OutputOpt, emit, open_session
 
 OutOpt = Annotated[Path | None, typer.Option("--output", "-o", help="输出文件（已存在则覆盖）")]
 
 
-def assess(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table) -> None:
+def assess(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table,
+          output: OutputOpt = None) -> None:
     """考核排名：各单位得分、名次、红黄绿灯和建议的督办措施。"""
     from lanxi_cli.core import assess as scoring
     from lanxi_cli.core.overview import campaign
-    from lanxi_cli.render.tables import AssessView, render
+    from lanxi_cli.render.tables import AssessView
 
     session = open_session(data, as_of)
     book = session.book
     standings = scoring.assess(book, session.obligations(), session.as_of, session.measures)
     rules = book.plan.assessment
-    render(AssessView(campaign(book, session.as_of), standings, scoring.GROUP_NAMES, rules.scoring, rules.escalation),
-           fmt.value)
+    emit(AssessView(campaign(book, session.as_of), standings, scoring.GROUP_NAMES, rules.scoring, rules.escalation),
+         fmt, output)
 
 
 def _serial(text: str | None, option: str, what: str) -> str | None:

@@ -52,18 +52,23 @@ def colour_allowed(stream) -> bool:
 def render(view, fmt: str = "table", stream=None) -> None:
     """Write `view` to `stream` (stdout) as `fmt`: table, json or csv."""
     stream = stream or sys.stdout
-    if fmt == "json":
-        text = json_text(view.data())
-    elif fmt == "csv":
-        text = terminal_safe(shapes.csv_text(view.records(), view.columns or None, view.headers))
-        if regular_file(stream):  # Excel reads a csv file's Chinese right only after a byte-order mark
-            text = "\ufeff" + text
+    if fmt in ("json", "csv"):
+        text = rendered(view, fmt, regular_file(stream))
     else:
         colour = colour_allowed(stream)
         text = view.text(terminal_width(), colour)
         if not colour:  # views escape what they show; without colour codes of ours, the whole text again
             text = terminal_safe(text)
     stream.write(text)
+
+
+def rendered(view, fmt: str, to_file: bool) -> str:
+    """`view` as json or csv text; csv bound for a file (not a pipe or a
+    terminal) starts with a byte-order mark: Excel reads its Chinese right only so."""
+    if fmt == "json":
+        return json_text(view.data())
+    text = terminal_safe(shapes.csv_text(view.records(), view.columns or None, view.headers))
+    return "\ufeff" + text if to_file else text
 
 
 def regular_file(stream) -> bool:
