@@ -225,3 +225,24 @@ def test_every_state_has_a_word_a_mark_and_colours():
     lines = view.text(80, colour=False).splitlines()
     assert lines[4].split() == ["苏家湖村", "-", "."]
     assert "- 不适用" in lines[5]
+
+
+def test_matrix_cell_of_a_recurring_task_is_its_current_occurrence_as_on_the_dashboard(cli, data_dir):
+    """苏家湖村 did September's 1.4 and October's is not yet due: its cell says done, not open (the worst);
+    黄湖村 missed September and did October: overdue. The dashboard's matrix holds the same cells."""
+    import datetime as dt
+
+    from lanxi_cli.core import overview
+    from lanxi_cli.store import snapshot
+
+    args = ("--data", str(data_dir), "--as-of", "2020-10-10")
+    for unit, day, period in (("苏家湖村", "2020-09-20", "2020-09"), ("黄湖村", "2020-10-02", "2020-10")):
+        added = cli("report", "add", "--task", "1.4", "--unit", unit, "--status", "done", "--date", day,
+                    "--period", period, "--no-commit", *args)
+        assert added.exit_code == 0, added.output
+    rows = {r["unit"]: r for r in json.loads(cli("status", "--matrix", "--format", "json", *args).stdout)["rows"]}
+    assert (rows["苏家湖村"]["1.4"], rows["黄湖村"]["1.4"], rows["罗湖村"]["1.4"]) == ("done", "overdue", "overdue")
+    session = snapshot.load(data_dir, dt.date(2020, 10, 10))
+    board = overview.compute(session.book, session.obligations(), session.as_of, session.measures).matrix[1]
+    assert {(u, t): s for u, row in rows.items() for t, s in row.items() if t != "unit" and s} == board
+    assert "每格为当前一期的状态" in cli("status", "--matrix", *args).stdout

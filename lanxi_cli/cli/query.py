@@ -67,7 +67,7 @@ def status(
         view = tables.UnitStatusView(session.as_of, book.units[unit_name], own, leads, rates,
                                      taken(session.measures, session.as_of, unit_name), inspected)
     elif matrix:
-        units, cell = engine.state_matrix(book, obligations)
+        units, cell = engine.state_matrix(book, obligations, session.as_of)
         view = tables.MatrixView(campaign(book, session.as_of), [t.id for t in book.tasks], units, cell)
     else:
         from lanxi_cli.core import receipts

@@ -580,18 +580,16 @@ def blocked(obligations) -> list[Obligation]:
     return [o for o in obligations if o.blocked is not None]
 
 
-def state_matrix(book: Book, obligations: list[Obligation], as_of: dt.date | None = None
+def state_matrix(book: Book, obligations: list[Obligation], as_of: dt.date
                  ) -> tuple[list[str], dict[tuple[str, str], State]]:
-    """Units × tasks for the whole town: the units in display order, and each
-    (unit, task id)'s state (absent where the unit holds no obligation): the
-    worst of its occurrences; with `as_of`, the state of its current occurrence
-    (`current`), so a month not yet due does not hide that every past one is done."""
+    """Units × tasks for the whole town (the terminal's and the dashboard's):
+    the units in display order, and each (unit, task id)'s state (absent where
+    the unit holds no obligation): that of its current occurrence (`current`),
+    so a month not yet due does not hide that every past one is done."""
     states: dict[tuple[str, str], list[Obligation]] = defaultdict(list)
     for ob in obligations:
         states[(ob.unit, ob.task.id)].append(ob)
     units = sorted({unit for unit, _ in states}, key=lambda n: unit_order(book, n))
-    if as_of is None:
-        return units, {key: worst(ob.state for ob in obs) for key, obs in states.items()}
     return units, {key: current(obs, as_of) for key, obs in states.items()}
 
 

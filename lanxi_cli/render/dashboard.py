@@ -18,7 +18,16 @@ from __future__ import annotations
 from html import escape
 
 from lanxi_cli.core.domain import task_label
-from lanxi_cli.render.words import LIGHT_NAMES, STATE_INKS, STATE_MARKS, STATE_NAMES, STATE_ORDER, percent, period_name
+from lanxi_cli.render.words import (
+    LIGHT_NAMES,
+    MATRIX_CELL_NOTE,
+    STATE_INKS,
+    STATE_MARKS,
+    STATE_NAMES,
+    STATE_ORDER,
+    percent,
+    period_name,
+)
 
 # The states' colours, as in the matrix: told apart with any colour-vision deficiency (words.STATE_INKS).
 CHART_COLOURS = {state: f"#{ink}" for state, ink in STATE_INKS.items()}
@@ -292,7 +301,7 @@ def _matrix(overview, tasks) -> str:
         f"{STATE_NAMES[s]}</span>" for s in STATE_ORDER
     )
     return (f'<p class="legend">图例：{legend}<span>空白：无此任务</span></p>'
-            '<p class="meta">按月、按季度的任务，每格为当前一期的状态；以往各期有逾期的，显示逾期。</p>'
+            f'<p class="meta">{MATRIX_CELL_NOTE}</p>'
             f'<div style="overflow-x:auto"><table class="matrix"><tr><th class="unit">单位</th>{head}</tr>'
             f"{''.join(rows)}</table></div>")
 

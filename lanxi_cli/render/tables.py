@@ -24,6 +24,7 @@ from lanxi_cli.render.words import (  # noqa: F401  (names other modules take fr
     KIND_NAMES,
     LIGHT_NAMES,
     LIGHT_STYLES,
+    MATRIX_CELL_NOTE,
     STATE_MARKS,
     STATE_NAMES,
     STATE_ORDER,
@@ -411,7 +412,7 @@ def blocked_lines(obligations) -> list[str]:
 
 @dataclass
 class MatrixView(View):
-    """Units × tasks, one mark per cell: the unit's worst state on the task."""
+    """Units × tasks, one mark per cell: the state of the task's current occurrence for the unit (engine.current)."""
 
     campaign: object
     task_ids: list[str]
@@ -450,6 +451,7 @@ class MatrixView(View):
             lines.append(line.rstrip())
         legend = " ".join(f"{STATE_MARKS[s]} {STATE_NAMES[s]}" for s in STATE_ORDER)
         lines.append(f"图例：{legend}  空白 无此任务")
+        lines.append(MATRIX_CELL_NOTE)
         lines.append("表头：上行为序号的十位，下行为个位" if flat else "表头：上行为类别序号，下行为事项序号")
         return "\n".join(lines) + "\n"
 

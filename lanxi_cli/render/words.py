@@ -75,6 +75,10 @@ def period_name(label: str | None) -> str:
     return label
 
 
+# What a matrix cell of a recurring task shows (engine.current), said under the terminal's and the dashboard's matrix.
+MATRIX_CELL_NOTE = "按月、按季度的任务，每格为当前一期的状态；以往各期有逾期的，显示逾期。"
+
+
 def percent(rate: float | None) -> str:
     """A rate as people read it: 0.6944 → 69.4%; no rate (nothing due yet) → —."""
     return "—" if rate is None else f"{100 * rate:.1f}%"
