@@ -126,3 +126,20 @@ def test_libreoffice_prints_the_notice_on_one_page(issued, cli, tmp_path):
                "--as-of", "2020-10-20").exit_code == 0
     _pdf, pages = to_pdf(many, tmp_path)
     assert len(pages) == 1 and worst in "".join(pages[0].split())
+
+
+def test_ack_of_a_notice_only_by_the_unit_it_was_sent_to(issued, cli):
+    """罗湖村's 督办通知单 cannot be signed for by 苏家湖村 (or a group holding others), nor before it was issued."""
+    result, _out, data_dir = issued
+    notice_id = result.stdout.strip()
+    args = ("--of", notice_id, "--data", str(data_dir), "--as-of", AS_OF, "--no-commit")
+    for units in (["苏家湖"], ["罗湖", "苏家湖村"], ["各村、社区"]):
+        wrong = cli("ack", *[a for u in units for a in ("-u", u)], *args)
+        assert wrong.exit_code == 2, wrong.output
+        assert f"督办通知单 {notice_id} 是发给罗湖村的，不是发给苏家湖村" in wrong.stderr
+    early = cli("ack", "-u", "罗湖", "--date", "2020-09-01", *args)
+    assert early.exit_code == 2 and f"早于督办通知单 {notice_id} 的印发之日 {AS_OF}" in early.stderr
+    assert not (data_dir / "receipts").exists()
+    right = cli("ack", "-u", "罗湖", *args)
+    assert right.exit_code == 0, right.output
+    assert len(list((data_dir / "receipts").rglob("*.yaml"))) == 1

@@ -61,7 +61,7 @@ def test_ack_of_a_notice_names_a_record_under_notices(cli, git_data_dir):
     folder = data / "notices" / "2020" / "09"
     folder.mkdir(parents=True)
     (folder / "2020-09-20-督办-苏家湖村-1a2b3c.yaml").write_text(
-        "unit: 苏家湖村\ndate: 2020-09-20\n", encoding="utf-8")  # as `lanxi notice` records one
+        "unit: 苏家湖村\ndate: 2020-09-20\nreply_by: 2020-09-23\n", encoding="utf-8")  # as `lanxi notice` records one
     missing = run(cli, data, "ack", "-u", "苏家湖", "--of", "2020-09-20-督办-苏家湖村-ffffff", as_of="2020-09-21")
     assert missing.exit_code == 2 and "找不到督办通知单" in missing.stderr
     result = run(cli, data, "ack", "-u", "苏家湖", "--of", "2020-09-20-督办-苏家湖村-1a2b3c", "--by", "张三",

@@ -47,15 +47,21 @@ def ack(
         raise UsageError(f"签收日期 {day} 晚于今天（{session.as_of}）")
     check_text(by, "--by", MAX_FIELD)
     notice = ""
+    units = _units(book, unit)
     if of is not None:
         notice = id_of(of)
-        known = {id_of(rel) for rel, _ in locate.scan_reports(session.data_dir, folder=locate.NOTICES_DIR)}
-        if notice not in known:
+        sent = next((n for n in session.records(locate.NOTICES_DIR) if n.id == notice), None)
+        if sent is None:
             raise UsageError(f"找不到督办通知单“{of}”（应为 data/{locate.NOTICES_DIR}/ 下记录的编号，"
                              "即 lanxi notice 打印的编号）")
+        others = [u for u in units if u != sent.unit]  # a unit signs only for a notice sent to it
+        if others:
+            raise UsageError(f"督办通知单 {notice} 是发给{sent.unit}的，不是发给{'、'.join(others)}的，"
+                             "不能由其签收")
+        if day < sent.date:
+            raise UsageError(f"签收日期 {day} 早于督办通知单 {notice} 的印发之日 {sent.date}")
     elif day < receipts.notice_day(book):
         raise UsageError(f"签收日期 {day} 早于通知印发之日 {receipts.notice_day(book)}")
-    units = _units(book, unit)
     records = session.records(locate.RECEIPTS_DIR)
     done = receipts.notice_acks(records, notice, session.as_of) if notice else {
         u: a.date for u, a in receipts.acks(records, [], session.as_of).items()}
