@@ -333,7 +333,7 @@ def test_the_obligations_sheet_has_the_standard_ledger_columns(cli, reviewed, tm
         assert column in header
     rows = rows_of(sheet)
     source = {r["任务来源"] for r in rows}
-    assert source == {"关于印发《兰溪镇深入推进毒品预防教育宣传专项行动实施方案》的通知"}
+    assert source == {"《兰溪镇深入推进毒品预防教育宣传专项行动实施方案》"}  # the published notice bears no 文号
     mine = {r["任务编号"]: r for r in rows if r["单位"] == "苏家湖村"}
     closed = mine["1.1"]
     assert (closed["销号日期"].date(), closed["销号人"]) == (dt.date(2020, 9, 15), "禁毒办")  # the review's day
@@ -362,3 +362,15 @@ def test_libreoffice_prints_the_tasks_and_assessment_sheets_one_page_wide(ledger
     assert any("%" in p for p in flat)
     chart = [p for p in flat if "各单位任务完成情况" in p]
     assert len(chart) == 1 and all(unit in chart[0] for unit in ("苏家湖村", "黄湖村", "罗湖村", "邮政"))
+
+
+def test_the_task_source_carries_the_notices_number_where_plan_yaml_holds_one(cli, data_dir, tmp_path):
+    plan = data_dir / "plan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("issued: 2020-09-01\n", "notice_number: 兰政发〔2020〕12号\nissued: 2020-09-01\n"),
+                    encoding="utf-8")
+    assert cli("check", "--data", str(data_dir)).exit_code == 0
+    book = export_xlsx(cli, data_dir, tmp_path)
+    for name in ("任务", "义务"):
+        assert {r["任务来源"] for r in rows_of(book[name])} == {
+            "《兰溪镇深入推进毒品预防教育宣传专项行动实施方案》（兰政发〔2020〕12号）"}, name

@@ -312,6 +312,7 @@ class Plan:
     issuer: str = ""
     doc_code: str = ""  # 机关代字 of the issuing office (兰禁毒办): the 文号 兰禁毒办〔2020〕5号
     notice_title: str = ""
+    notice_number: str = ""  # the notice's 文号 as printed (兰政发〔2020〕12号); blank where it bears none
     issued: dt.date | None = None
     addressees: str = ""
     implements: Issuer | None = None

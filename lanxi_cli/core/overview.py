@@ -154,6 +154,13 @@ def upcoming(book, obligations, as_of: dt.date) -> list[tuple[dt.date, object, l
 NAME_ENDINGS = ("实施方案", "工作方案", "行动方案", "方案", "任务清单", "推进情况")
 
 
+def task_source(plan) -> str:
+    """Where the tasks come from, as a 督查台账's 任务来源 says it: 《方案》（文号）, the 文号
+    only where the notice bears one."""
+    name = f"《{plan.title.strip().strip('《》')}》"
+    return f"{name}（{plan.notice_number.strip()}）" if plan.notice_number.strip() else name
+
+
 def campaign_name(plan) -> str:
     """The campaign's own name, for a document's title (关于{name}推进情况的通报): the plan's
     title without the word for the paper it is written on (实施方案, 任务清单)."""

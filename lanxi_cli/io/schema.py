@@ -21,6 +21,7 @@ TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {
         "issuer": "发文机关",
         "doc_code": "发文机关代字，如 兰禁毒办：通报的文号即 兰禁毒办〔2020〕5号",
         "notice_title": "通知标题",
+        "notice_number": "通知的文号，照印发的原样写，如 兰政发〔2020〕12号；原件没有文号的不写",
         "issued": "印发日期 YYYY-MM-DD",
         "addressees": "主送单位",
         "implements": "所落实的上级方案",

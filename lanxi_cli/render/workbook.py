@@ -69,10 +69,11 @@ def build(book, overview, reports, decided: dict[str, str], corrections=None,
     and the workbook move together); `acks`: each unit's 签收 of the notice
     (core.receipts.Ack)."""
     from lanxi_cli.core.assess import GROUP_NAMES
+    from lanxi_cli.core.overview import task_source
 
     as_of = overview.campaign.as_of
     town = book.plan.town
-    source = book.plan.notice_title or book.plan.title
+    source = task_source(book.plan)
     zone = _zone(book.plan.timezone)
 
     def title(what: str) -> str:
