@@ -328,7 +328,7 @@ def test_libreoffice_prints_the_docx_as_the_standard_lays_it_out(cli, data_dir, 
 
     write_reports(data_dir)
     out = tmp_path / "通报.docx"
-    args = ["--appendix"] if appendix else []
+    args = ["--appendix"] if appendix else ["--number", "5", "--issue", "5"]  # (two lines more on page 1)
     assert cli("bulletin", "-o", str(out), *args, "--data", str(data_dir), "--as-of", as_of).exit_code == 0
     pdf, pages = to_pdf(out, tmp_path)
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
@@ -357,6 +357,29 @@ def test_libreoffice_prints_the_docx_as_the_standard_lays_it_out(cli, data_dir, 
                             capture_output=True, text=True, check=True).stdout
     tops = [float(y) for y in re.findall(r'<word xMin="[\d.]+" yMin="([\d.]+)"[^>]*>[^<]*印发', layout)]
     assert tops and tops[0] > 0.75 * 842  # at the foot of the page (A4: 842 points high)
+    # no half-empty page: a chart that would not fit below its table is sized to the room left
+    # there; only the page the body ends on (the 落款) and those after it may stand part empty
+    ends = next(n for n, page in enumerate(pages) if "（数据截至" in page)
+    full = page_fill(pdf)
+    assert len(full) == len(pages) and min(full[:ends]) >= 0.5, full
+
+
+def page_fill(pdf) -> list[float]:
+    """How far down its type area (GB/T 9704: 37 mm from the top, 225 mm high) each page's
+    lowest word stands, 0 to 1; the page number below the type area left out. Chart labels
+    are words too, so a chart counts as what it fills."""
+    import subprocess
+
+    top, height = 37 * 72 / 25.4, 225 * 72 / 25.4
+    layout = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True,
+                            check=True).stdout
+    fill = []
+    for page in layout.split("<page ")[1:]:
+        bottoms = [float(y) for y in re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="[\d.]+" yMax="([\d.]+)"',
+                                                page)]
+        inside = [y for y in bottoms if y <= top + height + 3]
+        fill.append((max(inside) - top) / height if inside else 0.0)
+    return fill
 
 
 def test_no_unit_under_two_contradictory_headings(cli, data_dir):

@@ -452,41 +452,128 @@ def docx(doc: Bulletin, made: dt.datetime | None = None) -> bytes:
     document = official(doc.title, doc.issuer, "通报", made)
     page_numbers(document)
 
-    paragraph(document, "mark", doc.issuer, colour=RED)
+    page = Page()
+    paragraph(document, "mark", doc.issuer, colour=RED, page=page)
     for text in (doc.issue, doc.number):
         if text:
-            paragraph(document, "head", text)
-    red_rule(paragraph(document, "head", ""))
-    paragraph(document, "head", "")  # the title on the second line below the rule
+            paragraph(document, "head", text, page=page)
+    red_rule(paragraph(document, "head", "", page=page))
+    paragraph(document, "head", "", page=page)  # the title on the second line below the rule
     charts = iter(doc.charts)
     date = next((b.text for b in doc.blocks if b.kind == "date"), "")
     for block in doc.blocks:
         kind = block.kind
         if kind == "chart":
-            _chart(document, next(charts))
-            paragraph(document, "caption", block.text)
+            _chart(document, next(charts), page)
+            paragraph(document, "caption", block.text, page=page)
         elif kind == "table":
-            _table(document, block)
+            _table(document, block, page)
         elif kind == "addressee":
-            paragraph(document, "para", "")  # a blank line between the title and the 主送
-            paragraph(document, kind, block.text)
+            paragraph(document, "para", "", page=page)  # a blank line between the title and the 主送
+            paragraph(document, kind, block.text, page=page)
         elif kind == "signature":
-            paragraph(document, "para", "", keep=True)  # one line below the body
-            paragraph(document, kind, block.text, right=_centred_over(block.text, date))
+            paragraph(document, "para", "", keep=True, page=page)  # one line below the body
+            paragraph(document, kind, block.text, right=_centred_over(block.text, date), page=page)
         elif kind == "date":
-            paragraph(document, kind, block.text, right=2)
+            paragraph(document, kind, block.text, right=2, page=page)
         elif kind == "attachment":
-            paragraph(document, "para", "", keep=True)  # one line below the body
-            paragraph(document, kind, block.text)
+            paragraph(document, "para", "", keep=True, page=page)  # one line below the body
+            paragraph(document, kind, block.text, page=page)
         elif kind == "appendix":
             paragraph(document, kind, block.text).paragraph_format.page_break_before = True
             paragraph(document, "para", "", keep=True)  # the title on the third line
         else:
-            paragraph(document, kind, block.text)
+            paragraph(document, kind, block.text, page=page)
     _record(document, doc)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+# ---- where the text stands: the page estimated, so a chart is sized to the room left ----------
+
+TYPE_HEIGHT = 225 * 72 / 25.4  # points: GB/T 9704's type area, 22 lines at PITCH
+TWIPS_PER_MM = 56.7
+TABLE_WIDTHS = (18, 62, 24, 26, 20)  # millimetres: 名次 单位 得分 完成率 灯
+ROW_MM = 8  # a ranking table's row at least: one line of 小四 with room above and below
+CELL_LINE = 16  # points: a line of 小四 in a cell, at a fixed pitch
+CHART_BAR, CHART_MIN_BAR = 4.5, 3.2  # millimetres a unit's bar takes in a chart: as drawn, and at least
+CHART_SLACK = 1.5 * PITCH  # points kept free under a chart sized to the room: the estimate's error
+
+
+def pitch(size: float) -> float:
+    """The fixed line pitch (points) of a paragraph in `size` points: the standard's 28.95 for the
+    body and headings, more for the red mark, 20 for small print."""
+    return max(PITCH, size * 1.3) if size > 12 else 20
+
+
+def text_width(text: str, size: float) -> float:
+    """Points `text` takes on a line: a wide (CJK) character one em, a narrow one half, and a
+    quarter em where CJK meets Latin (the readers' own spacing between them)."""
+    from rich.cells import cell_len
+
+    width, last = 0.0, None
+    for char in text:
+        wide = cell_len(char) == 2
+        width += size if wide else size / 2
+        if last is not None and wide != last and not char.isspace():
+            width += size / 4
+        last = wide
+    return width
+
+
+def text_lines(text: str, size: float, indent: float = 0, width_mm: float = TEXT_WIDTH) -> int:
+    """How many lines a paragraph of `text` takes (an empty one: one), `indent` in characters."""
+    import math
+
+    line = width_mm * 72 / 25.4
+    return max(1, math.ceil((text_width(text, size) + indent * size) / line))
+
+
+def row_height(values: tuple[str, ...]) -> float:
+    """Points a ranking table's row takes: ROW_MM, or more where a cell's text wraps."""
+    margins = 3.8  # millimetres: a cell's left and right margins together
+    lines = max(text_lines(v, 12, 0, w - margins) for v, w in zip(values, TABLE_WIDTHS, strict=False))
+    return max(ROW_MM * 72 / 25.4, lines * CELL_LINE + 6)
+
+
+class Page:
+    """How far down its page the text stands (points), as the document is written: GB/T 9704's
+    fixed grid (every line at a fixed pitch, 28 characters a line) lets it be worked out, near
+    enough to size a chart to the room left on its page instead of leaving that room empty."""
+
+    def __init__(self) -> None:
+        self.used = 0.0
+
+    def lines(self, count: int, pitch: float, keep: bool = False) -> None:
+        """A paragraph of `count` lines: it flows on to the next page, never leaving one line
+        alone at either side of a page's foot (widow control); one kept with the next (a
+        heading) goes over where the next one's first two lines would not fit below it."""
+        room = int((TYPE_HEIGHT - self.used + 0.01) // pitch)
+        if count + (2 if keep else 0) <= room:
+            self.used += count * pitch
+            return
+        left = count if keep or room < 2 else max(2, count - room)  # what the next page takes
+        per_page = int(TYPE_HEIGHT // pitch)
+        while left > per_page:
+            left -= per_page
+        self.used = left * pitch
+
+    def block(self, height: float, repeat: float = 0) -> None:
+        """Something never split (a table row, a chart): to the next page whole where it does
+        not fit, below `repeat` points (a table's head row repeated there)."""
+        if self.used + height > TYPE_HEIGHT:
+            self.used = repeat
+        self.used += height
+
+    def chart(self, natural: float, least: float) -> float:
+        """A chart's height (millimetres): `natural` where it fits below the text, else the room
+        left, down to `least`; below that it starts the next page at `natural`. Its caption
+        (one line) stays with it."""
+        room = (TYPE_HEIGHT - self.used - PITCH - CHART_SLACK) * 25.4 / 72
+        height = natural if room >= natural else room if room >= least else natural
+        self.block(height * 72 / 25.4 + 4)  # the paragraph holding it: a little over the chart
+        return height
 
 
 def _centred_over(signature: str, date: str) -> float:
@@ -565,7 +652,7 @@ def set_font(run, font: str, size: float) -> None:
 
 
 def paragraph(document, kind: str, text: str, colour: str | None = None, right: float = 0, keep: bool = False,
-          container=None):
+          container=None, page: Page | None = None):
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.shared import Pt, RGBColor
 
@@ -579,8 +666,10 @@ def paragraph(document, kind: str, text: str, colour: str | None = None, right: 
     fmt.right_indent = Pt(right * size) if right else None
     fmt.space_before = fmt.space_after = Pt(0)
     fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    fmt.line_spacing = Pt(max(PITCH, size * 1.3)) if size > 12 else Pt(20)
+    fmt.line_spacing = Pt(pitch(size))
     fmt.widow_control = True
+    if page is not None:
+        page.lines(text_lines(text, size, indent + right), pitch(size), fmt.keep_with_next)
     fmt.keep_with_next = keep or kind in KEEP_WITH_NEXT
     if text:
         run = para.add_run(text)
@@ -591,17 +680,20 @@ def paragraph(document, kind: str, text: str, colour: str | None = None, right: 
     return para
 
 
-def _table(document, block: Block) -> None:
-    """A ranking table: ruled, centred, its head row repeated on each page, no row split."""
+def _table(document, block: Block, page: Page | None = None) -> None:
+    """A ranking table: ruled, centred, its head row repeated on each page, no row split,
+    each row at least ROW_MM high (its height known, for the page's estimate)."""
     from docx.enum.table import WD_TABLE_ALIGNMENT
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls
-    from docx.shared import Mm, RGBColor
+    from docx.oxml.ns import nsdecls, qn
+    from docx.shared import Mm, Pt, RGBColor
 
-    widths = (18, 62, 24, 26, 20)  # millimetres: 名次 单位 得分 完成率 灯
     table = document.add_table(rows=0, cols=len(block.rows[0]))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for column, width in zip(table._tbl.tblGrid.iterchildren(), TABLE_WIDTHS, strict=False):
+        column.set(qn("w:w"), str(round(width * TWIPS_PER_MM)))  # the grid, not only the cells: readers lay out by it
+    heights = [row_height(values) for values in block.rows]
     borders = "".join(f'<w:{edge} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                       for edge in ("top", "left", "bottom", "right", "insideH", "insideV"))
     table._tbl.tblPr.append(parse_xml(f'<w:tblBorders {nsdecls("w")}>{borders}</w:tblBorders>'))
@@ -609,19 +701,26 @@ def _table(document, block: Block) -> None:
         row = table.add_row()
         props = row._tr.get_or_add_trPr()
         props.append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+        least = round(ROW_MM * TWIPS_PER_MM)
+        props.append(parse_xml(f'<w:trHeight {nsdecls("w")} w:val="{least}" w:hRule="atLeast"/>'))
         if i == 0:
             props.append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+        if page is not None:  # a row never split; past a page's foot, the head row again above it
+            page.block(heights[i], repeat=heights[0] if i else 0)
         kind = "cell_head" if i == 0 else "cell"
         for j, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
-            cell.width = Mm(widths[j] if j < len(widths) else 20)
+            cell.width = Mm(TABLE_WIDTHS[j] if j < len(TABLE_WIDTHS) else 20)
             cell._tc.get_or_add_tcPr().append(parse_xml(f'<w:vAlign {nsdecls("w")} w:val="center"/>'))
             para = cell.paragraphs[0]
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            spacing = para.paragraph_format  # a fixed line, as the page's estimate counts it
+            spacing.space_before = spacing.space_after = Pt(0)
+            spacing.line_spacing_rule, spacing.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(CELL_LINE)
             run = para.add_run(value)
             set_font(run, FONTS[kind][0], FONTS[kind][1])
             if i and j == len(values) - 1 and block.light:
                 run.font.color.rgb = RGBColor.from_string(LIGHT_COLOURS[block.light[i - 1]])
-    paragraph(document, "caption", "")  # a line between the table and what follows
+    paragraph(document, "caption", "", page=page)  # a line between the table and what follows
 
 
 def red_rule(para) -> None:
@@ -736,8 +835,9 @@ def chart_xml(chart: GroupChart) -> bytes:
     return tostring(bars._write())
 
 
-def _chart(document, chart: GroupChart) -> None:
-    """Insert `chart` as an inline native chart in a paragraph of its own."""
+def _chart(document, chart: GroupChart, page: Page | None = None) -> None:
+    """Insert `chart` as an inline native chart in a paragraph of its own, as high as its bars
+    need, or less (never under CHART_MIN_BAR a bar) where that fills the page it would leave."""
     from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
@@ -749,7 +849,8 @@ def _chart(document, chart: GroupChart) -> None:
     part = Part(PackURI(f"/word/charts/chart{number}.xml"), CONTENT_TYPE.DML_CHART, chart_xml(chart), package)
     rid = document.part.relate_to(part, RELATIONSHIP_TYPE.CHART)
     width = 156 * MM  # the type area's width
-    height = int(min(200, 16 + 4.5 * len(chart.units)) * MM)
+    natural, least = (min(200, 16 + bar * len(chart.units)) for bar in (CHART_BAR, CHART_MIN_BAR))
+    height = int((page.chart(natural, least) if page is not None else natural) * MM)
     para = paragraph(document, "caption", "", keep=True)  # the chart with its caption
     para.paragraph_format.line_spacing = None
     para.add_run()._r.append(parse_xml(
