@@ -304,7 +304,9 @@ def test_every_sheet_prints_on_a4_landscape_one_page_wide_with_header_and_footer
             continue
         assert setup.orientation == "landscape", sheet.title
         assert sheet.print_title_rows == "$2:$2", sheet.title  # the header row on every page
-        assert setup.fitToHeight == (1 if sheet.max_row - 2 <= 40 else 0), sheet.title
+        heights = sheet.row_dimensions
+        lines = sum(round((heights[r].height or 15) / 15) if r in heights else 1 for r in range(3, sheet.max_row + 1))
+        assert setup.fitToHeight == (1 if lines <= 40 else 0), sheet.title  # one page only where it stays legible
 
 
 def test_rates_are_numbers_shown_as_percentages(ledger):
@@ -344,14 +346,25 @@ def test_the_obligations_sheet_has_the_standard_ledger_columns(cli, reviewed, tm
     assert {r["责任领导"] for r in rows if r["单位"] == "苏家湖村"} == {"李书记"}
 
 
-def test_libreoffice_prints_the_tasks_and_assessment_sheets_one_page_wide(ledger, tmp_path):
+def test_libreoffice_prints_the_tasks_and_assessment_sheets_one_page_wide(ledger, data_dir, tmp_path):
     """Printed through LibreOffice, each page of 任务 and of 考核 holds the whole header row, first
-    column to last (nothing cut off to a page of its own), with the footer's page and day."""
+    column to last (nothing cut off to a page of its own), with the footer's page and day; and
+    every task's text whole, its row as high as its wrapped lines (the streamed sheet is never
+    laid out again by the reader: unset, a row shows one line and cuts the rest)."""
+    import subprocess
+
     from debian import to_pdf
 
-    path = tmp_path / "台账.xlsx"
-    ledger.save(path)
-    _pdf, pages = to_pdf(path, tmp_path)
+    from lanxi_cli.io import load
+
+    path = tmp_path / "台账.xlsx"  # as `export` wrote it (the fixture only reads it)
+    pdf, pages = to_pdf(path, tmp_path)
+    read = "".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                                  check=True).stdout.split())  # cell by cell, a wrapped cell's lines together
+    tasks = load.load_book(data_dir).tasks
+    assert [t.id for t in tasks if "".join(t.text.split()) not in read] == []
+    heights = {r: d.height for r, d in ledger["任务"].row_dimensions.items() if d.height}
+    assert len(heights) >= len(tasks) // 2 and all(h <= 409 for h in heights.values())
     for first, last in (("类别", "已核验单位"), ("分组", "理由")):  # columns only these sheets have
         mine = [p for p in pages if first in p or last in p]
         assert mine, first

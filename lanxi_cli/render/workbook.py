@@ -55,7 +55,7 @@ class Ledger:
 
 PERCENT = "0.0%"
 CHART_SHEET = "完成情况图"
-ONE_PAGE = 40  # rows a sheet may have and still print on one page, scaled
+ONE_PAGE = 40  # lines a sheet's rows may take and still print on one page, scaled
 
 
 def build(book, overview, reports, decided: dict[str, str], corrections=None,
@@ -257,7 +257,7 @@ def workbook(ledger: Ledger):
         last = get_column_letter(len(sheet.columns))
         ws.auto_filter.ref = f"A2:{last}{len(sheet.rows) + 2}"
         _print_setup(ws, ledger)
-        if len(sheet.rows) <= ONE_PAGE:
+        if len(sheet.rows) <= ONE_PAGE and sum(row_lines(row, sheet.widths) for row in sheet.rows) <= ONE_PAGE:
             ws.page_setup.fitToHeight = 1
         if sheet.chart:
             charted.append((ws, sheet))
@@ -280,9 +280,9 @@ def workbook(ledger: Ledger):
         for n, row in enumerate(sheet.rows):
             out = list(row)
             for column, value in enumerate(row):
-                if isinstance(value, str) and (len(value) > 20 or value[:1] == "="):
+                if isinstance(value, str) and (wraps(value) or value[:1] == "="):
                     out[column] = made = cell(value)
-                    if len(value) > 20:
+                    if wraps(value):
                         made.alignment = wrap
                 elif column in sheet.formats:  # no rate yet (None) keeps the format, for one typed later
                     out[column] = made = cell(value)
@@ -301,7 +301,11 @@ def workbook(ledger: Ledger):
                     if not isinstance(value, Cell):
                         value = out[column] = cell(value)
                     value.fill = fill
+            lines = row_lines(row, sheet.widths)
+            if lines > 1:  # a streamed sheet is never laid out again: the height its wrapped text needs
+                ws.row_dimensions[n + 3].height = min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT)
             ws.append(out)
+            ws.row_dimensions.pop(n + 3, None)  # written: memory stays bounded at any number of rows
     for ws, sheet in charted:  # each chart on a sheet of its own, last: one page, never cut by a page break
         page = book.create_sheet(CHART_SHEET if len(charted) == 1 else f"{sheet.name}图")
         page.add_chart(_chart(ws, sheet), "A1")
@@ -311,6 +315,31 @@ def workbook(ledger: Ledger):
         page.print_options.gridLines = False
         page.print_title_rows = None
     return book
+
+
+LINE_HEIGHT = 15  # points: a line of the sheet's 11 pt text (CJK faces included)
+MAX_ROW_HEIGHT = 409  # points: the most a row may be (Excel's limit)
+
+
+def wraps(value: str) -> bool:
+    """Whether a text cell is shown wrapped: a long one, or one of several lines."""
+    return len(value) > 20 or "\n" in value
+
+
+def row_lines(row, widths) -> int:
+    """The lines the row's tallest wrapped cell takes in its column (a wide character two
+    width units, a narrow one one, as Excel measures a column), so that a reader that does
+    not lay a streamed sheet out again (LibreOffice) still shows and prints all of its text."""
+    import math
+
+    from rich.cells import cell_len
+
+    most = 1
+    for value, width in zip(row, widths, strict=False):
+        if isinstance(value, str) and wraps(value):
+            room = max(1, width - 1)  # a cell's margins take about one unit
+            most = max(most, sum(max(1, math.ceil(cell_len(part) / room)) for part in value.split("\n")))
+    return most
 
 
 def _print_setup(ws, ledger: Ledger) -> None:
