@@ -362,6 +362,12 @@ def test_libreoffice_prints_the_docx_as_the_standard_lays_it_out(cli, data_dir, 
     ends = next(n for n, page in enumerate(pages) if "（数据截至" in page)
     full = page_fill(pdf)
     assert len(full) == len(pages) and min(full[:ends]) >= 0.5, full
+    # every village named twice before 图1's caption: in the ranking table and beside its bar
+    # (not every other one, as LibreOffice does where the bars are thin)
+    before = flat.split("图1")[0]
+    villages = [u for u in json.loads(cli("units", "--data", str(data_dir), "--format", "json").stdout)
+                if u["kind"] in ("village", "community")]
+    assert {u["name"]: before.count(u["name"]) for u in villages} == {u["name"]: 2 for u in villages}
 
 
 def page_fill(pdf) -> list[float]:

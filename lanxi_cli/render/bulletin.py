@@ -497,7 +497,10 @@ TWIPS_PER_MM = 56.7
 TABLE_WIDTHS = (18, 62, 24, 26, 20)  # millimetres: 名次 单位 得分 完成率 灯
 ROW_MM = 8  # a ranking table's row at least: one line of 小四 with room above and below
 CELL_LINE = 16  # points: a line of 小四 in a cell, at a fixed pitch
-CHART_BAR, CHART_MIN_BAR = 4.5, 3.2  # millimetres a unit's bar takes in a chart: as drawn, and at least
+CHART_FRAME = 28  # millimetres of a chart that are not bars: the counts' axis, its title, the legend
+# millimetres a unit's bar takes, as drawn and at least: below 4.6, LibreOffice names every other unit
+# only (its labels at 7 pt), whatever the chart asks
+CHART_BAR, CHART_MIN_BAR = 5.5, 4.6
 CHART_SLACK = 1.5 * PITCH  # points kept free under a chart sized to the room: the estimate's error
 
 
@@ -822,6 +825,9 @@ def chart_xml(chart: GroupChart) -> bytes:
     bars.style = 10
     bars.x_axis.scaling.orientation = "maxMin"  # first unit at the top, as in the ranking
     bars.x_axis.delete = bars.y_axis.delete = False
+    bars.x_axis.tickLblSkip = 1  # every unit named, not every other one (as CHART_MIN_BAR allows)
+    bars.x_axis.txPr = _labels(7)
+    bars.y_axis.crosses = "max"  # the counts under the bars, by their title (the units read top down)
     bars.y_axis.title = "事项数"
     bars.legend.position = "b"
     names = AxDataSource(strRef=StrRef(f"Sheet1!$A$2:$A${n + 1}", strCache=StrData(
@@ -833,6 +839,15 @@ def chart_xml(chart: GroupChart) -> bytes:
         bars.series.append(Series(val=values, tx=SeriesLabel(v=label), cat=names,
                                   spPr=GraphicalProperties(solidFill=CHART_COLOURS[key])))
     return tostring(bars._write())
+
+
+def _labels(points: int):
+    """An axis's labels at `points` pt."""
+    from openpyxl.chart.text import RichText
+    from openpyxl.drawing.text import CharacterProperties, Paragraph, ParagraphProperties
+
+    return RichText(p=[Paragraph(pPr=ParagraphProperties(defRPr=CharacterProperties(sz=points * 100)),
+                                 endParaRPr=None)])
 
 
 def _chart(document, chart: GroupChart, page: Page | None = None) -> None:
@@ -849,7 +864,7 @@ def _chart(document, chart: GroupChart, page: Page | None = None) -> None:
     part = Part(PackURI(f"/word/charts/chart{number}.xml"), CONTENT_TYPE.DML_CHART, chart_xml(chart), package)
     rid = document.part.relate_to(part, RELATIONSHIP_TYPE.CHART)
     width = 156 * MM  # the type area's width
-    natural, least = (min(200, 16 + bar * len(chart.units)) for bar in (CHART_BAR, CHART_MIN_BAR))
+    natural, least = (min(200, CHART_FRAME + bar * len(chart.units)) for bar in (CHART_BAR, CHART_MIN_BAR))
     height = int((page.chart(natural, least) if page is not None else natural) * MM)
     para = paragraph(document, "caption", "", keep=True)  # the chart with its caption
     para.paragraph_format.line_spacing = None
