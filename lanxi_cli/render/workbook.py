@@ -182,7 +182,7 @@ def obligations_sheet(book, obligations, title: str, kept: dict | None = None, s
                                  "周期", "截止日期", "状态", "进展情况", "佐证材料", "核验", "销号日期", "销号人",
                                  "数量", "目标", "比率", "目标比率", "分项完成", "完成日期", "最近报告", "受阻",
                                  "计入考核", "被督导单位"],
-                  [16, 9, 16, 50, 14, 8, 10, 10, 12, 11, 9, 30, 24, 8, 11, 10, 6, 6, 7, 8, 20, 11, 11, 24, 8, 12])
+                  [30, 9, 16, 50, 14, 8, 10, 10, 12, 11, 9, 30, 24, 8, 11, 10, 6, 6, 7, 8, 20, 11, 11, 24, 8, 12])
     for ob in obligations:
         blocked = f"{ob.blocked.date.isoformat()} {ob.blocked.note}".strip() if ob.blocked else ""
         unit = book.units[ob.unit]
