@@ -305,7 +305,7 @@ def test_every_sheet_prints_on_a4_landscape_one_page_wide_with_header_and_footer
         assert setup.orientation == "landscape", sheet.title
         assert sheet.print_title_rows == "$2:$2", sheet.title  # the header row on every page
         heights = sheet.row_dimensions
-        lines = sum(round((heights[r].height or 15) / 15) if r in heights else 1 for r in range(3, sheet.max_row + 1))
+        lines = sum(round((heights[r].height or 16) / 16) if r in heights else 1 for r in range(3, sheet.max_row + 1))
         assert setup.fitToHeight == (1 if lines <= 40 else 0), sheet.title  # one page only where it stays legible
 
 
@@ -387,3 +387,13 @@ def test_the_task_source_carries_the_notices_number_where_plan_yaml_holds_one(cl
     for name in ("任务", "义务"):
         assert {r["任务来源"] for r in rows_of(book[name])} == {
             "《兰溪镇深入推进毒品预防教育宣传专项行动实施方案》（兰政发〔2020〕12号）"}, name
+
+
+def test_scores_print_as_the_bulletin_prints_them(ledger):
+    """得分 keeps two decimals as a number and shows one, as the 通报's ranking (28.6)."""
+    sheet = ledger["考核"]
+    column = [c.value for c in sheet[2]].index("得分") + 1
+    cells = [sheet.cell(row, column) for row in range(3, sheet.max_row + 1)]
+    scored = [c for c in cells if c.value is not None]
+    assert scored and all(c.number_format == "0.0" for c in scored)
+    assert any(round(c.value, 1) != c.value for c in scored)  # a positive control: two decimals kept

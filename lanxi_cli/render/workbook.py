@@ -55,6 +55,7 @@ class Ledger:
 
 
 PERCENT = "0.0%"
+SCORE = "0.0"  # a score shown as the 通报 shows it (28.6), the number kept to two decimals
 CHART_SHEET = "完成情况图"
 ONE_PAGE = 40  # lines a sheet's rows may take and still print on one page, scaled
 
@@ -135,7 +136,7 @@ def build(book, overview, reports, decided: dict[str, str], corrections=None,
     rank = Sheet("考核", title("考核"), ["分组", "名次", "单位", "类型", "得分", "完成率", "按时完成率", "计分义务数",
                                         "已到期", "按时完成", "逾期完成", "已逾期", "即将到期", "未到期", "亮灯",
                                         "督办措施", "理由"],
-                 [10, 6, 20, 6, 8, 8, 10, 8, 8, 8, 8, 8, 8, 8, 6, 8, 30])
+                 [10, 6, 20, 6, 8, 8, 10, 10, 8, 8, 8, 8, 8, 8, 6, 8, 30])
     for s in overview.standings:  # the assessor is not among them
         t = s.tally
         rank.rows.append([GROUP_NAMES[s.group], s.rank, s.unit, KIND_NAMES[t.kind],
@@ -143,7 +144,7 @@ def build(book, overview, reports, decided: dict[str, str], corrections=None,
                           fraction(s.rates.on_time_rate), t.total, t.scored_due, t.scored_done, t.scored_late,
                           t.overdue, t.due_soon, t.open, LIGHT_NAMES[s.light], s.measure, "，".join(s.reasons)])
         rank.fills.setdefault(14, []).append(s.light)
-    rank.formats |= {5: PERCENT, 6: PERCENT}
+    rank.formats |= {4: SCORE, 5: PERCENT, 6: PERCENT}
     return Ledger(f"{town}专项行动工作台账（截至{as_of.isoformat()}）", [tasks, obs, reps, files, units, rank], as_of)
 
 
@@ -247,7 +248,7 @@ def workbook(ledger: Ledger):
     book.properties.creator = book.properties.lastModifiedBy = "lanxi"
     bold, big = Font(bold=True), Font(bold=True, size=13)
     link = Font(color="0563C1", underline="single")
-    wrap = Alignment(wrap_text=True, vertical="top")
+    wrap = Alignment(wrap_text=True)  # at the foot of its row, as every unwrapped cell stands (no style each)
     fills = {key: PatternFill("solid", fgColor=colour) for key, colour in FILLS.items()}
     charted = []
     for sheet in ledger.sheets:
@@ -318,7 +319,7 @@ def workbook(ledger: Ledger):
     return book
 
 
-LINE_HEIGHT = 15  # points: a line of the sheet's 11 pt text (CJK faces included)
+LINE_HEIGHT = 16  # points: a line of the sheet's 11 pt text in a CJK face (its ascent and descent)
 MAX_ROW_HEIGHT = 409  # points: the most a row may be (Excel's limit)
 
 
