@@ -16,12 +16,12 @@ from lanxi_cli.cli.common import (
     FormatOpt,
     NoCommitOpt,
     OutputOpt,
+    commit_or_warn,
     complete_task,
     complete_unit,
     emit,
     open_session,
     parse_date,
-    publish,
     recorded_now,
     warn,
 )
@@ -169,6 +169,7 @@ def add(
     """记录一份进展报告：写入 data/reports/ 下的一个新文件，并提交到 git。"""
     from lanxi_cli.core import reporting
     from lanxi_cli.io import evidence as files
+    from lanxi_cli.io import locate
 
     session = open_session(data, as_of)
     book = session.book
@@ -177,13 +178,29 @@ def add(
     units = _units(book, given)
     state, count = _ask_details(book, task, units[0], status, count)
     links, prepared = files.prepare(book, book.resolve_task(task) if task is not None else None, evidence or ())
+    draft = reporting.Draft(task, units[0], day, state, count, rate, period, note, by, links, part,
+                            tuple(item for _, item in prepared))
+    reports, paths, before = record(session, draft, units, prepared, no_commit)
+    for path in paths:
+        typer.echo(locate.display_path(path, session.data_dir))
+    _tell(session, reports, *before)
+
+
+def record(session, draft, units: list[str], prepared, no_commit: bool = False):
+    """Check one report for each unit (all or nothing), store its evidence, write the
+    reports and commit them in one commit: (reports, their paths, (the reports and reviews
+    of their tasks and units read before they were written)). The one write path of
+    `report add` and the workbench's 记录报告 (lanxi serve)."""
+    from dataclasses import replace
+
+    from lanxi_cli.core import reporting
+
+    book = session.book
     recorded = recorded_now()
     reports = []
     for name in units:  # every unit is checked before anything is written: all or nothing
-        draft = reporting.Draft(task, name, day, state, count, rate, period, note, by, links, part,
-                                tuple(item for _, item in prepared))
         try:
-            reports.append(reporting.build_report(book, draft, session.as_of, recorded))
+            reports.append(reporting.build_report(book, replace(draft, unit=name), session.as_of, recorded))
         except UsageError as exc:
             raise UsageError(f"{exc}（{name}；没有为任何单位写入）" if len(units) > 1 else str(exc)) from None
     pairs = {(r.task, r.unit) for r in reports}
@@ -192,8 +209,9 @@ def add(
     message = reporting.commit_message(reports[0])
     if len(reports) > 1:
         message = f"{message}（共 {len(reports)} 个单位：{'、'.join(units)}）"
-    publish(session.data_dir, paths, message, no_commit, "报告", stored)
-    _tell(session, reports, *before)
+    if not no_commit:
+        commit_or_warn(session.data_dir, [*paths, *stored], message, "报告")
+    return reports, paths, before
 
 
 def save_with_evidence(data_dir, rule, reports, prepared) -> tuple[list, list]:

@@ -94,9 +94,13 @@ def review(
     session = open_session(data, as_of)
     if not approve and not reject:
         approve, reject = _ask_decision(session, record)
+    publish(session.data_dir, *review_claim(session, record, approve, reject, by, note), no_commit)
+
+
+def review_claim(session, record: str, approve: bool, reject: bool, by: str, note: str):
+    """销号: write one review of a report; (its path, its commit message). Shared with lanxi serve."""
     path, rev, report = _decide(session, record, approve, reject, by, note, "reports", "报告")
-    message = f"销号核验：{report.task} {report.unit} {report.date} {DECISIONS[rev.decision]}（{rev.by}）"
-    publish(session.data_dir, path, message, no_commit)
+    return path, f"销号核验：{report.task} {report.unit} {report.date} {DECISIONS[rev.decision]}（{rev.by}）"
 
 
 def _ask_decision(session, record: str) -> tuple[bool, bool]:
@@ -167,10 +171,14 @@ def decide(
     """
 
     session = open_session(data, as_of)
+    publish(session.data_dir, *decide_extension(session, record, approve, reject, by, note), no_commit)
+
+
+def decide_extension(session, record: str, approve: bool, reject: bool, by: str, note: str):
+    """延期审批: write one decision on an extension request; (its path, its commit message)."""
     path, rev, ext = _decide(session, record, approve, reject, by, note, "extensions", "延期申请")
     period = f" {ext.period}" if ext.period else ""
-    message = f"延期审批：{ext.task} {ext.unit}{period} 延至 {ext.until} {DECISIONS[rev.decision]}（{rev.by}）"
-    publish(session.data_dir, path, message, no_commit)
+    return path, f"延期审批：{ext.task} {ext.unit}{period} 延至 {ext.until} {DECISIONS[rev.decision]}（{rev.by}）"
 
 
 def list_extensions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table,
@@ -232,10 +240,14 @@ def decide_exemption(
     审批另写一个文件（data/reviews/）；同意后该项义务标为“不适用”，不计入任何统计和考核。
     """
     session = open_session(data, as_of)
-    path, rev, ex = _decide(session, request_id, approve, reject, by, note, "exemptions", "不适用申请")
+    publish(session.data_dir, *decide_exemption_request(session, request_id, approve, reject, by, note), no_commit)
+
+
+def decide_exemption_request(session, record: str, approve: bool, reject: bool, by: str, note: str):
+    """不适用审批: write one decision on an exemption request; (its path, its commit message)."""
+    path, rev, ex = _decide(session, record, approve, reject, by, note, "exemptions", "不适用申请")
     period = f" {ex.period}" if ex.period else ""
-    message = f"不适用审批：{ex.task} {ex.unit}{period} {DECISIONS[rev.decision]}（{rev.by}）"
-    publish(session.data_dir, path, message, no_commit)
+    return path, f"不适用审批：{ex.task} {ex.unit}{period} {DECISIONS[rev.decision]}（{rev.by}）"
 
 
 def list_exemptions(data: DataOpt = None, as_of: AsOfOpt = None, fmt: FormatOpt = Format.table,

@@ -90,6 +90,16 @@ def exemption_rows(exemptions, reviews, as_of: dt.date) -> list[tuple]:
 
 
 
+def is_claim(report: Report) -> bool:
+    """A report a lead may review (销号): it says done, or reports a count."""
+    return report.status == "done" or report.count is not None
+
+
+def awaiting(reports, decided: dict[str, str], as_of: dt.date) -> list[Report]:
+    """The 销号 queue: claims made by `as_of` with no decision in force, oldest first."""
+    return [r for r in sorted(reports, key=record_order) if r.date <= as_of and is_claim(r) and r.id not in decided]
+
+
 def verification(completed: bool, own: list[Report], rejected_here: bool, decided: dict[str, str]) -> str | None:
     """verified: completed and one of its own reports approved; claimed: completed,
     none approved yet; rejected: not completed because a claim was rejected."""
@@ -133,7 +143,7 @@ def review_faults(book: Book, review: Review, subjects: dict) -> tuple[Review, l
     task = book.task_by_id[subject.task]
     if by is not None and by not in deciders(book, task):
         faults.append(("by", f"{by} 不是任务 {task.id} 的牵头单位，也不是考核单位，无权审核"))
-    if isinstance(subject, Report) and subject.status != "done" and subject.count is None:
+    if isinstance(subject, Report) and not is_claim(subject):
         faults.append(("subject", "该报告既未申报完成（status: done）也未报告数量，无需核验"))
     if review.date < subject.date:
         faults.append(("date", f"审核日期 {review.date} 早于被审核文件的日期 {subject.date}"))

@@ -57,6 +57,22 @@ figure { margin: 8px 0; } figcaption { color: #555; font-size: 13px; } svg { max
 """.replace("FONTS", FONTS)
 
 
+class Names:
+    """How a unit's name and a task's label are written into the page: as text here;
+    the workbench (lanxi serve) makes each a link to its own page."""
+
+    links = False
+
+    def unit(self, name: str) -> str:
+        return escape(name)
+
+    def task(self, task) -> str:
+        return escape(task_label(task))
+
+
+NUMERALS = "一二三四五六七八九十"
+
+
 def html(overview, group_names: dict[str, str], tasks, receipts=None) -> str:
     """The page, whole; `tasks` in plan order (their labels head the matrix's columns);
     `receipts`: (acks by unit, units late to acknowledge, the last day), for 签收."""
@@ -70,25 +86,35 @@ def html(overview, group_names: dict[str, str], tasks, receipts=None) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(title)}（截至{c.as_of}）</title><style>{CSS}</style></head><body>",
         f"<h1>{escape(title)}</h1>",
-        f'<p class="meta">截至 {c.as_of} · {escape(_where(c))}</p>',
-        _cards(overview),
-        "<h2>一、考核排名</h2>", _ranking(overview, group_names),
-        "<h2>二、各组完成进度</h2>", _groups(overview, group_names),
-        "<h2>三、各单位完成情况</h2>", *_unit_charts(overview, group_names),
-        "<h2>四、单位 × 任务一览</h2>", _matrix(overview, tasks),
-        "<h2>五、逾期事项</h2>", _overdue(overview),
-        "<h2>六、受阻事项</h2>", _blocked(overview),
-        "<h2>七、督办措施</h2>", _measures(overview),
-        "<h2>八、完成进度曲线</h2>", _timeline(overview),
-        "<h2>九、近期截止事项</h2>", _upcoming(overview),
-        *(["<h2>十、签收情况</h2>", _receipts(overview, *receipts)] if receipts else []),
-        f'<p class="meta">数据截至 {c.as_of}，据各单位进展报告统计；由 lanxi 生成。</p>',
-        "</body></html>",
+        f'<p class="meta">截至 {c.as_of} · {escape(where(c))}</p>',
+        cards(overview),
     ]
+    for numeral, (heading, *body) in zip(NUMERALS, sections(overview, group_names, tasks, receipts), strict=False):
+        parts += [f"<h2>{numeral}、{heading}</h2>", *body]
+    parts += [f'<p class="meta">数据截至 {c.as_of}，据各单位进展报告统计；由 lanxi 生成。</p>', "</body></html>"]
     return "\n".join(parts) + "\n"
 
 
-def _receipts(overview, acks: dict, late: list, last_day) -> str:
+def sections(overview, group_names, tasks, receipts=None, names: Names | None = None, charts: bool = True) -> list:
+    """The page's sections in order, each [heading, html…]; without `charts`, those drawn as charts are left out."""
+    names = names or Names()
+    found = [
+        ["考核排名", _ranking(overview, group_names, names)],
+        ["各组完成进度", _groups(overview, group_names)],
+        *([["各单位完成情况", *_unit_charts(overview, group_names)]] if charts else []),
+        ["单位 × 任务一览", _matrix(overview, tasks, names)],
+        ["逾期事项", _overdue(overview, names)],
+        ["受阻事项", _blocked(overview, names)],
+        ["督办措施", _measures(overview, names)],
+        *([["完成进度曲线", _timeline(overview)]] if charts else []),
+        ["近期截止事项", _upcoming(overview, names)],
+    ]
+    if receipts:
+        found.append(["签收情况", _receipts(overview, *receipts, names)])
+    return found
+
+
+def _receipts(overview, acks: dict, late: list, last_day, names: Names) -> str:
     """Each unit's 签收 of the notice: its day (a report stands for it where none was recorded), or 未签收."""
     rows = []
     for s in overview.units:
@@ -98,7 +124,7 @@ def _receipts(overview, acks: dict, late: list, last_day) -> str:
             cell = f"{a.date}<span class=\"meta\">（{how}）</span>"
         else:
             cell = '<span class="overdue">未签收</span>' if s.unit in late else "尚未签收"
-        rows.append(f"<tr><td>{escape(s.unit)}</td><td>{cell}</td></tr>")
+        rows.append(f"<tr><td>{names.unit(s.unit)}</td><td>{cell}</td></tr>")
     return (f'<p class="meta">应于 {last_day} 前签收；{len(late)} 个单位逾期未签收。</p>'
             f"<table><tr><th>单位</th><th>签收日期</th></tr>{''.join(rows)}</table>")
 
@@ -108,7 +134,7 @@ def _light(light: str) -> str:
     return f'<span class="light" style="color:#{colour}" data-light="{light}">{mark} {LIGHT_NAMES[light]}</span>'
 
 
-def _ranking(overview, group_names) -> str:
+def _ranking(overview, group_names, names: Names) -> str:
     """Each group's ranking: 名次, 单位, 得分, 完成率, 灯 (a word and a mark besides the colour)."""
     out = []
     for group, name in group_names.items():
@@ -117,7 +143,8 @@ def _ranking(overview, group_names) -> str:
             continue
         rows = []
         for s in members:
-            rows.append(f'<tr data-unit="{escape(s.unit)}"><td class=num>{s.rank or "—"}</td><td>{escape(s.unit)}</td>'
+            rows.append(f'<tr data-unit="{escape(s.unit)}"><td class=num>{s.rank or "—"}</td>'
+                        f"<td>{names.unit(s.unit)}</td>"
                         f"<td class=num>{'—' if s.score is None else f'{float(s.score):.1f}'}</td>"
                         f"<td class=num>{percent(s.rates.rate)}</td>"
                         f"<td>{_light(s.light)}</td></tr>")
@@ -127,7 +154,7 @@ def _ranking(overview, group_names) -> str:
     return "".join(out) + f'<p class="meta">灯：{legend}，按逾期未完成事项确定；得分相同的名次并列。</p>'
 
 
-def _blocked(overview) -> str:
+def _blocked(overview, names: Names) -> str:
     """Obligations whose latest report says blocked: for the task's lead to act on."""
     from lanxi_cli.core.engine import blocked
 
@@ -135,7 +162,7 @@ def _blocked(overview) -> str:
     if not stuck:
         return "<p>目前没有报告受阻的事项。</p>"
     rows = "".join(
-        f"<tr><td>{escape(ob.unit)}</td><td>{escape(task_label(ob.task))}"
+        f"<tr><td>{names.unit(ob.unit)}</td><td>{names.task(ob.task)}"
         + (f"（{escape(period_name(ob.occ.label))}）" if ob.occ.label else "")
         + f"</td><td>{ob.blocked.date}</td><td>{escape(ob.blocked.note)}</td></tr>"
         for ob in stuck
@@ -143,22 +170,23 @@ def _blocked(overview) -> str:
     return f"<table><tr><th>单位</th><th>任务</th><th>报告日期</th><th>受阻原因</th></tr>{rows}</table>"
 
 
-def _measures(overview) -> str:
+def _measures(overview, names: Names) -> str:
     """The 督办 measures taken (lanxi measure record), then those the assessment proposes now."""
-    taken = "".join(f"<tr><td>{m.date}</td><td>{escape(m.unit)}</td><td>{escape(m.kind)}</td>"
+    taken = "".join(f"<tr><td>{m.date}</td><td>{names.unit(m.unit)}</td><td>{escape(m.kind)}</td>"
                     f"<td>{escape(m.note)}</td></tr>" for m in overview.taken)
     head = "<tr><th>日期</th><th>单位</th><th>措施</th><th>说明</th></tr>"
     out = f"<p>已采取的督办措施：</p><table>{head}{taken}</table>" if taken else "<p>尚未记录已采取的督办措施。</p>"
     chosen = [s for s in overview.standings if s.measure]
     if not chosen:
         return out + "<p>本期无需提请督办措施。</p>"
-    rows = "".join(f"<tr><td>{escape(s.unit)}</td><td>{escape(s.measure)}</td><td>{escape('，'.join(s.reasons))}</td>"
+    rows = "".join(f"<tr><td>{names.unit(s.unit)}</td><td>{escape(s.measure)}</td>"
+                   f"<td>{escape('，'.join(s.reasons))}</td>"
                    f"<td>{_light(s.light)}</td></tr>" for s in chosen)
     return out + ("<p>建议提请的督办措施：</p><table><tr><th>单位</th><th>建议措施</th><th>理由</th><th>灯</th></tr>"
                   f"{rows}</table>")
 
 
-def _where(c) -> str:
+def where(c) -> str:
     if c.stage == "before":
         return f"活动尚未开始（{c.start} 开始）"
     if c.stage == "after":
@@ -166,7 +194,7 @@ def _where(c) -> str:
     return f"{c.phase or '活动期间'} · 距活动结束还有 {c.days_left} 天（{c.start} 至 {c.end}）"
 
 
-def _cards(overview) -> str:
+def cards(overview) -> str:
     t = overview.totals  # exempt obligations count in no total
     cards = [("全部事项", t.total), ("已完成", t.completed), ("其中逾期完成", t.late), ("逾期未完成", t.overdue),
              ("即将到期", t.due_soon), ("有逾期的单位", len(overview.overdue)),
@@ -247,7 +275,7 @@ def _unit_charts(overview, group_names) -> list[str]:
     return out
 
 
-def _overdue(overview) -> str:
+def _overdue(overview, names: Names) -> str:
     """Each unit behind with its overdue items (task, period), then each overdue task's text once."""
     from lanxi_cli.core.domain import id_order
 
@@ -256,7 +284,7 @@ def _overdue(overview) -> str:
     rows, tasks, owing = [], {}, {}
     for unit, obligations in overview.overdue.items():
         items = "、".join(
-            f'<span title="{escape(ob.task.text)}">{escape(task_label(ob.task))}'
+            f'<span title="{escape(ob.task.text)}">{names.task(ob.task)}'
             + (f"（{escape(' '.join(filter(None, (ob.subject, period_name(ob.occ.label)))))}）"
                if ob.occ.label or ob.subject else "") + "</span>"
             for ob in obligations
@@ -264,11 +292,12 @@ def _overdue(overview) -> str:
         for ob in obligations:
             tasks[ob.task.id] = ob.task
             owing.setdefault(ob.task.id, set()).add(unit)
-        rows.append(f'<tr><td class="overdue" style="white-space:nowrap">{escape(unit)}</td>'
+        rows.append(f'<tr><td class="overdue" style="white-space:nowrap">{names.unit(unit)}</td>'
                     f"<td class=num>{len(obligations)}</td><td>{items}</td></tr>")
     head = "<tr><th>单位</th><th>逾期项数</th><th>逾期事项（任务编号及周期）</th></tr>"
     texts = "".join(
-        f'<tr><td>{escape(t.id)}</td><td class=num>{len(owing[t.id])}</td><td style="white-space:nowrap">'
+        f'<tr><td>{names.task(t) if names.links else escape(t.id)}</td><td class=num>{len(owing[t.id])}</td>'
+        f'<td style="white-space:nowrap">'
         f"{escape(t.deadline_text)}</td><td>{escape(t.text)}</td></tr>"
         for t in sorted(tasks.values(), key=lambda t: id_order(t.id))
     )
@@ -277,13 +306,13 @@ def _overdue(overview) -> str:
             f"{texts}</table>")
 
 
-def _matrix(overview, tasks) -> str:
+def _matrix(overview, tasks, names: Names) -> str:
     """Units × tasks, each cell the state of the task's current occurrence for that unit, in its colour
     with its mark; the columns headed by the tasks' labels (1.1 制定方案); the legend made of the same."""
     from lanxi_cli.core.domain import task_label
 
     units, cell = overview.matrix
-    head = "".join(f'<th class="task" title="{escape(t.text)}">{escape(task_label(t))}</th>' for t in tasks)
+    head = "".join(f'<th class="task" title="{escape(t.text)}">{names.task(t)}</th>' for t in tasks)
     rows = []
     for unit in units:
         cells = []
@@ -295,7 +324,7 @@ def _matrix(overview, tasks) -> str:
             cells.append(f'<td class="state-{state}" style="background:#{STATE_INKS[state]}" '
                          f'title="{escape(unit)} {escape(task_label(task))}：{STATE_NAMES[state]}">'
                          f"{escape(STATE_MARKS[state])}</td>")
-        rows.append(f'<tr><th class="unit">{escape(unit)}</th>{"".join(cells)}</tr>')
+        rows.append(f'<tr><th class="unit">{names.unit(unit)}</th>{"".join(cells)}</tr>')
     legend = "".join(
         f'<span data-state="{s}"><i style="background:#{STATE_INKS[s]}">{escape(STATE_MARKS[s])}</i>'
         f"{STATE_NAMES[s]}</span>" for s in STATE_ORDER
@@ -325,12 +354,12 @@ def _timeline(overview) -> str:
             "（按完成报告的日期）。</figcaption></figure>")
 
 
-def _upcoming(overview) -> str:
+def _upcoming(overview, names: Names) -> str:
     if not overview.upcoming:
         return "<p>任务清单中已无未到期事项。</p>"
     rows = "".join(
-        f"<tr><td>{due}</td><td>{escape(task_label(task))}</td><td>{escape(task.text)}</td>"
-        f"<td>{escape('、'.join(units))}</td></tr>"
+        f"<tr><td>{due}</td><td>{names.task(task)}</td><td>{escape(task.text)}</td>"
+        f"<td>{'、'.join(names.unit(u) for u in units)}</td></tr>"
         for due, task, units in overview.upcoming
     )
     return f"<table><tr><th>截止</th><th>任务</th><th>内容</th><th>单位</th></tr>{rows}</table>"
