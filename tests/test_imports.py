@@ -190,3 +190,26 @@ def test_every_domain_class_builds_its_validator_without_an_earlier_import():
     assert (scoring["late"]["exclusiveMinimum"], scoring["late"]["exclusiveMaximum"]) == (0, 1)
     days = schemas["ProgressReports"]["properties"]["days"]
     assert days["minItems"] == 1 and days["items"] == {"maximum": 31, "minimum": 1, "type": "integer"}
+
+
+def test_no_command_but_serve_imports_the_web_stack(data_dir):
+    """The workbench's libraries load only for `lanxi serve`: help (which builds every command, serve's
+    among them) and a query start as fast as before."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from lanxi_cli.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "sys.stderr.write(repr(sorted({m.split('.')[0] for m in sys.modules}"
+        " & {'starlette', 'uvicorn', 'jinja2', 'multipart', 'anyio'})))\n"
+    )
+    for args in (["--help"], ["serve", "--help"], ["status", "--data", str(data_dir), "--as-of", "2020-09-04"]):
+        result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                                env={"PYTHONPATH": str(ROOT), "PATH": "", "COLUMNS": "80"})
+        assert result.stderr.endswith("[]"), (args, result.stderr[-300:])
+    control = subprocess.run([sys.executable, "-c", "import lanxi_cli.cli.web.app, sys;"
+                              "print('starlette' in sys.modules)"], capture_output=True, text=True,
+                             env={"PYTHONPATH": str(ROOT), "PATH": ""})
+    assert control.stdout.strip() == "True"  # the check would see them

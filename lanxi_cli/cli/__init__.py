@@ -34,6 +34,7 @@ COMMANDS = {
     "notice": "lanxi_cli.cli.supervise:notice",
     "export": "lanxi_cli.cli.supervise:export",
     "dashboard": "lanxi_cli.cli.supervise:dashboard",
+    "serve": "lanxi_cli.cli.serve:serve",
     "goals": "lanxi_cli.cli.goals:list_values",
     "withdraw": "lanxi_cli.cli.corrections:withdraw",
     "remind": "lanxi_cli.cli.remind:remind",

@@ -52,20 +52,13 @@ def bulletin(
     as_of: AsOfOpt = None,
 ) -> None:
     """通报：专项行动推进情况（Markdown；-o 以 .docx 结尾则生成 Word 公文）。"""
-    from lanxi_cli.core import overview, reviews
     from lanxi_cli.io import save
     from lanxi_cli.render import bulletin as doc
 
     kind = None if output is None else save.check_output(output, doc.SUFFIXES)  # before any data is read
     number, issue = _serial(number, "--number", "文号的序号"), _serial(issue, "--issue", "期数")
     session = open_session(data, as_of)
-    summary = overview.compute(session.book, session.obligations(), session.as_of, session.measures)
-    basis = None
-    if appendix:
-        reports = [r for r in session.records("reports") if r.date <= session.as_of]
-        basis = overview.basis(session.book, summary.obligations, reports,
-                               reviews.decisions(session.reviews, session.as_of), session.corrections)
-    built = doc.build(session.book, summary, basis, number, issue)
+    built = bulletin_built(session, number, issue, appendix)
     if output is None:
         from lanxi_cli.render.tables import terminal_safe
 
@@ -76,27 +69,55 @@ def bulletin(
         typer.echo(str(output))  # an output the user named, shown as named
 
 
+def bulletin_built(session, number: str | None, issue: str | None, appendix: bool):
+    """The 通报 as of the session's day (render.bulletin's document), with its appendix where asked."""
+    from lanxi_cli.core import overview, reviews
+    from lanxi_cli.render import bulletin as doc
+
+    summary = overview.compute(session.book, session.obligations(), session.as_of, session.measures)
+    basis = None
+    if appendix:
+        reports = [r for r in session.records("reports") if r.date <= session.as_of]
+        basis = overview.basis(session.book, summary.obligations, reports,
+                               reviews.decisions(session.reviews, session.as_of), session.corrections)
+    return doc.build(session.book, summary, basis, number, issue)
+
+
+def bulletin_document(session, number: str | None, issue: str | None, appendix: bool, kind: str) -> bytes:
+    """The 通报's file content (docx or md); --number and --issue checked as the command checks them."""
+    from lanxi_cli.render import bulletin as doc
+
+    number, issue = _serial(number, "--number", "文号的序号"), _serial(issue, "--issue", "期数")
+    return doc.render(bulletin_built(session, number, issue, appendix), kind)
+
+
 def export(output: Annotated[Path, typer.Option("--output", "-o", help="输出文件：.xlsx 工作台账，或 .csv 义务清单")],
            data: DataOpt = None, as_of: AsOfOpt = None) -> None:
     """导出工作台账：.xlsx（任务、义务、报告、按单位、考核五张表，附完成情况图表）或 .csv（义务）。"""
-    from lanxi_cli.core import overview, reviews
-    from lanxi_cli.core.domain import record_order
     from lanxi_cli.io import save
     from lanxi_cli.render import workbook
 
     kind = save.check_output(output, workbook.SUFFIXES)
     session = open_session(data, as_of)
+    content = ledger_document(session, kind, evidence_link(session.data_dir, output))
+    save.write_replace(output, lambda handle: handle.write(content))
+    typer.echo(str(output))  # an output the user named, shown as named
+
+
+def ledger_document(session, kind: str, evidence: str) -> bytes:
+    """The 台账 (xlsx or csv) as of the session's day; `evidence`: the link to data/evidence/ from it."""
+    from lanxi_cli.core import overview, reviews
+    from lanxi_cli.core.domain import record_order
+    from lanxi_cli.render import workbook
+
     summary = overview.compute(session.book, session.obligations(), session.as_of, session.measures)
     reports = sorted((r for r in session.records("reports") if r.date <= session.as_of), key=record_order)
     decided = reviews.decisions(session.reviews, session.as_of)
-    evidence = evidence_link(session.data_dir, output)
     acks = receipt_state(session, summary)[0]
     kept = overview.records(session.book, summary.obligations, session.reports, session.reviews, decided,
                             session.as_of)
-    content = workbook.render(workbook.build(session.book, summary, reports, decided, session.corrections, kept,
-                                             evidence, acks), kind)
-    save.write_replace(output, lambda handle: handle.write(content))
-    typer.echo(str(output))  # an output the user named, shown as named
+    return workbook.render(workbook.build(session.book, summary, reports, decided, session.corrections, kept,
+                                          evidence, acks), kind)
 
 
 def receipt_state(session, summary):
@@ -141,6 +162,45 @@ def dashboard(
     typer.echo(str(output))  # an output the user named, shown as named
 
 
+def make_notices(session, units: list[str] | None, by: str) -> list[tuple]:
+    """督办通知单 for `units` (None: every unit lit yellow or red with items to chase): each
+    recorded under data/notices/ (not yet committed), with its Word page: [(path, record, docx)].
+    A unit named that has nothing overdue or due soon is a UsageError."""
+    from dataclasses import replace
+
+    from lanxi_cli.cli.common import recorded_now
+    from lanxi_cli.core import notice as notices
+    from lanxi_cli.core.assess import assess as standings_of
+    from lanxi_cli.core.remind import reminders
+    from lanxi_cli.errors import UsageError
+    from lanxi_cli.io import locate, save
+    from lanxi_cli.render import bulletin
+    from lanxi_cli.render import notice as page
+
+    book, day = session.book, session.as_of
+    obligations = session.obligations()
+    standings = standings_of(book, obligations, day)
+    named = units is not None
+    found = {r.unit: r for r in reminders(book, obligations, session.reports, day)}
+    issuer = bulletin.issuer_of(book.plan)
+    made = []
+    for name in units if named else notices.lagging(standings):
+        chased = found.get(name)
+        if chased is None or not (chased.overdue or chased.due_soon):
+            if named:
+                raise UsageError(f"{name} 截至 {day} 没有逾期或即将到期的事项，无需督办")
+            continue
+        record = notices.make(book, chased, standings, day, by.strip(), recorded_now())
+        path = save.save_record(session.data_dir, locate.NOTICES_DIR, record, name)
+        record = replace(record, file=path.name)
+        made.append((path, record, page.docx(book, record, chased.liaison, chased.phone, issuer)))
+    return made
+
+
+def notices_message(made) -> str:
+    return f"督办通知单：{'、'.join(record.unit for _, record, _ in made)}"
+
+
 def notice(
     output: Annotated[Path, typer.Option("--output", "-o",
                                          help="输出的 Word 文件（.docx）；与 --all 同用时为一个目录")],
@@ -154,16 +214,9 @@ def notice(
     """督办通知单：一个单位的逾期和即将到期事项、回复时限、联络员和灯色，一页 Word。
 
     同时在 data/notices/ 留一份记录并提交，通知单的编号即该记录的编号（输出在标准输出）。"""
-    from dataclasses import replace
-
-    from lanxi_cli.cli.common import commit_or_warn, recorded_now, warn
-    from lanxi_cli.core import notice as notices
-    from lanxi_cli.core.assess import assess as standings_of
-    from lanxi_cli.core.remind import reminders
+    from lanxi_cli.cli.common import commit_or_warn, warn
     from lanxi_cli.errors import UsageError
-    from lanxi_cli.io import locate, save
-    from lanxi_cli.render import bulletin
-    from lanxi_cli.render import notice as page
+    from lanxi_cli.io import save
     from lanxi_cli.render.tables import terminal_safe
 
     if every == (unit is not None):
@@ -173,32 +226,18 @@ def notice(
     if not every:
         save.check_output(output, {".docx": "docx"})
     session = open_session(data, as_of)
-    book, day = session.book, session.as_of
-    obligations = session.obligations()
-    standings = standings_of(book, obligations, day)
-    units = [session.unit(unit)] if unit else notices.lagging(standings)
-    found = {r.unit: r for r in reminders(book, obligations, session.reports, day)}
-    issuer = bulletin.issuer_of(book.plan)
+    units = [session.unit(unit)] if unit else None
+    made = make_notices(session, units, by)
     records = []
-    for name in units:
-        chased = found.get(name)
-        if chased is None or not (chased.overdue or chased.due_soon):
-            if unit:
-                raise UsageError(f"{name} 截至 {day} 没有逾期或即将到期的事项，无需督办")
-            continue
-        record = notices.make(book, chased, standings, day, by.strip(), recorded_now())
-        path = save.save_record(session.data_dir, locate.NOTICES_DIR, record, name)
-        record = replace(record, file=path.name)
-        target = output / f"督办通知单-{name}-{day.isoformat()}.docx" if every else output
-        content = page.docx(book, record, chased.liaison, chased.phone, issuer)
+    for path, record, content in made:
+        target = output / f"督办通知单-{record.unit}-{session.as_of.isoformat()}.docx" if every else output
         save.write_replace(target, lambda handle, content=content: handle.write(content))
         records.append((path, record, target))
     if not records:
-        warn(f"截至 {day} 没有亮黄灯、红灯且有逾期或即将到期事项的单位，未发督办通知单")
+        warn(f"截至 {session.as_of} 没有亮黄灯、红灯且有逾期或即将到期事项的单位，未发督办通知单")
         return
     if not no_commit:
-        commit_or_warn(session.data_dir, [path for path, _, _ in records],
-                       f"督办通知单：{'、'.join(r.unit for _, r, _ in records)}", "督办通知单记录")
+        commit_or_warn(session.data_dir, [path for path, _, _ in records], notices_message(made), "督办通知单记录")
     for _path, record, target in records:
         typer.echo(record.id)  # stdout holds the ids alone, one a line: `ack --of` names one
         typer.echo(terminal_safe(f"{record.unit} 督办通知单（编号 {record.id}）已写入 {target}"), err=True)

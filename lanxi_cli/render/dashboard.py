@@ -101,7 +101,7 @@ def sections(overview, group_names, tasks, receipts=None, names: Names | None = 
     found = [
         ["考核排名", _ranking(overview, group_names, names)],
         ["各组完成进度", _groups(overview, group_names)],
-        *([["各单位完成情况", *_unit_charts(overview, group_names)]] if charts else []),
+        ["各单位完成情况", *(_unit_charts(overview, group_names) if charts else [_unit_table(overview, names)])],
         ["单位 × 任务一览", _matrix(overview, tasks, names)],
         ["逾期事项", _overdue(overview, names)],
         ["受阻事项", _blocked(overview, names)],
@@ -273,6 +273,19 @@ def _unit_charts(overview, group_names) -> list[str]:
         out.append(f"<figure>{_svg(chart)}<figcaption>{escape(name)}：按时完成、逾期完成、已逾期、即将到期、"
                    "未到期的事项数（单位×任务×周期）</figcaption></figure>")
     return out
+
+
+def _unit_table(overview, names: Names) -> str:
+    """Each unit's items by state, as `lanxi status` counts them (engine.Tally): the charts' numbers as a table."""
+    keys = ("done", "late", "overdue", "due_soon", "open")
+    head = "".join(f"<th>{STATE_NAMES[k]}</th>" for k in keys)
+    rows = "".join(
+        f'<tr data-unit="{escape(t.unit)}"><td>{names.unit(t.unit)}</td><td class=num>{t.total}</td>'
+        + "".join(f"<td class=num>{getattr(t, k)}</td>" for k in keys)
+        + f"<td class=num>{percent(t.rates.rate)}</td></tr>"
+        for t in overview.units
+    )
+    return f'<table class="units"><tr><th>单位</th><th>事项</th>{head}<th>完成率</th></tr>{rows}</table>'
 
 
 def _overdue(overview, names: Names) -> str:

@@ -1,0 +1,410 @@
+"""`lanxi serve`: the workbench, started as a clerk starts it (a subprocess on a free loopback
+port) and driven by real headless Chromium (Debian's package, through Playwright), then by
+plain HTTP for what a browser would never send (a foreign Host, a forged form, a path for an id)."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import http.client
+import io
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, git, run_lanxi
+from debian import ensure, ensure_chinese_fonts
+from scenario import AS_OF, write_reports
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """`lanxi serve` in a subprocess; stopped with Ctrl-C (SIGINT) at the end."""
+
+    def __init__(self, data_dir: Path, *args: str, env: dict | None = None):
+        self.data_dir, self.port = data_dir, free_port()
+        self.host = "127.0.0.1"
+        full_env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", **(env or {})}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "lanxi_cli", "serve", "--data", str(data_dir), "--as-of", AS_OF,
+             "--port", str(self.port), "--no-browser", *args],
+            env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"lanxi serve ended: {self.proc.stderr.read()}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> tuple[int, str, str]:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT)
+        out, err = self.proc.communicate(timeout=60)
+        return self.proc.returncode, out, err
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
+        """(status, headers, text) of one request, its Host the bound address unless `headers` says."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        given = {"Host": f"127.0.0.1:{self.port}", **(headers or {})}
+        conn.request(method, urllib.parse.quote(path, safe="/%?=&"), body=body, headers=given)
+        response = conn.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        conn.close()
+        return response.status, response.headers, text
+
+    def session(self) -> tuple[str, str]:
+        """A session cookie and the token its pages' forms carry, as a browser gets them."""
+        status, headers, text = self.request("GET", "/files")  # a page with a writing form
+        assert status == 200
+        cookie = headers["set-cookie"].split(";")[0]
+        return cookie, re.search(r'name="token" value="([0-9a-f]+)"', text)[1]
+
+    def post(self, path: str, fields: dict, cookie: str | None = None, headers: dict | None = None):
+        body = urllib.parse.urlencode(fields).encode()
+        given = {"Content-Type": "application/x-www-form-urlencoded", **({"Cookie": cookie} if cookie else {}),
+                 **(headers or {})}
+        return self.request("POST", path, body, given)
+
+
+@pytest.fixture
+def repo(git_data_dir) -> Path:
+    """The shipped plan with the shared scenario's reports, committed."""
+    write_reports(git_data_dir)
+    git("add", "--", "data", cwd=git_data_dir.parent)
+    git("commit", "-q", "-m", "scenario", cwd=git_data_dir.parent)
+    return git_data_dir
+
+
+@pytest.fixture
+def server(repo):
+    running = Server(repo)
+    yield running
+    code, _, err = running.stop()
+    assert code == 0, err
+    assert "Traceback" not in err
+
+
+def head(data_dir: Path) -> str:
+    return git("rev-parse", "HEAD", cwd=data_dir.parent).strip()
+
+
+def report_files(data_dir: Path) -> set[str]:
+    return {p.relative_to(data_dir).as_posix() for p in (data_dir / "reports").rglob("*.yaml")}
+
+
+# ---- in a real browser -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright 未安装：pip install lanxi[test]")
+    binary = ensure("chromium", "chromium")
+    ensure_chinese_fonts()
+    with sync_api.sync_playwright() as driver:
+        browser = driver.chromium.launch(executable_path=binary, args=["--no-sandbox"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_page(chromium, server):
+    context = chromium.new_context(accept_downloads=True, locale="zh-CN")
+    outside = []
+    mine = (server.url, "http://elsewhere.example/")  # the second: a test's own page, served by its route
+    context.on("request", lambda r: None if r.url.startswith(mine) else outside.append(r.url))
+    page = context.new_page()
+    yield page
+    context.close()
+    assert outside == []  # no request leaves the machine: every style and font is lanxi's own or the system's
+
+
+def photo(day: str) -> bytes:
+    """A small JPEG whose EXIF says it was taken on `day` (YYYY:MM:DD)."""
+    from PIL import Image
+
+    image = Image.new("RGB", (64, 48), (200, 40, 40))
+    exif = Image.Exif()
+    exif.get_ifd(0x8769)[0x9003] = f"{day} 10:30:00"
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def test_recording_a_report_with_a_photo(browser_page, server):
+    page, data_dir = browser_page, server.data_dir
+    before = report_files(data_dir)
+    page.goto(server.url + "/")
+    page.click("nav >> text=记录报告")
+    page.select_option("select[name=unit]", "北岸新村")
+    page.select_option("select[name=task]", "1.1")
+    page.click("text=下一步")
+    page.check("input[name=status][value=done]")
+    page.fill("input[name=date]", "2020-09-14")
+    page.fill("textarea[name=note]", "方案已印发，见照片")
+    page.fill("input[name=by]", "王会计")
+    page.set_input_files("input[name=evidence]", files=[
+        {"name": "印发会议.jpg", "mimeType": "image/jpeg", "buffer": photo("2020:09:14")}])
+    page.click("text=保存并提交")
+    assert "报告已保存，并已提交到 git" in page.inner_text("main")
+    new = report_files(data_dir) - before
+    assert len(new) == 1
+    shown = json.loads(run_lanxi("report", "show", new.pop(), "--data", str(data_dir), "--as-of", AS_OF,
+                                 "--format", "json").stdout)
+    assert (shown["unit"], shown["task"], shown["status"], shown["date"]) == ("北岸新村", "1.1", "done", "2020-09-14")
+    assert shown["note"] == "方案已印发，见照片" and shown["by"] == "王会计"
+    (attached,) = shown["evidence_files"]
+    assert attached["name"] == "印发会议.jpg" and attached["taken"].startswith("2020-09-14T10:30")
+    stored = next((data_dir / "evidence").glob("*.jpg"))
+    assert stored.read_bytes() == photo("2020:09:14")
+    subject = git("log", "-1", "--format=%s", cwd=data_dir.parent).strip()
+    assert subject == "报告：1.1 北岸新村 2020-09-14 完成（王会计）"
+    assert git("status", "--porcelain", cwd=data_dir.parent) == ""  # the report and its photo in that commit
+    page.click("text=印发会议.jpg")  # the photo opens from the report's page, through the report's id
+    assert page.evaluate("document.contentType") == "image/jpeg"
+
+
+def test_a_bare_done_on_a_counted_task_is_refused_with_the_commands_sentence(browser_page, server):
+    page, data_dir = browser_page, server.data_dir
+    before, commit = report_files(data_dir), head(data_dir)
+    page.goto(server.url + "/report/new?unit=" + urllib.parse.quote("中心校") + "&task=6.3")
+    assert page.is_visible("input[name=count]")  # 6.3 counts items: the form asks how many
+    page.check("input[name=status][value=done]")
+    page.click("text=保存并提交")
+    said = page.inner_text("[data-field=count]")
+    cli = run_lanxi("report", "add", "--task", "6.3", "--unit", "中心校", "--status", "done",
+                    "--data", str(data_dir), "--as-of", AS_OF)
+    assert cli.returncode == 2
+    assert said == cli.stderr.strip() == "任务 6.3 的目标是禁毒宣传信息（条） 至少 4：请用 --count 写明本次完成的数量"
+    assert report_files(data_dir) == before and head(data_dir) == commit  # nothing written, nothing committed
+    page.fill("input[name=count]", "4")  # the form keeps what was typed; with the count it is taken
+    page.click("text=保存并提交")
+    assert "报告已保存" in page.inner_text("main")
+
+
+def test_a_task_without_a_quantity_asks_for_none(browser_page, server):
+    browser_page.goto(server.url + "/report/new?unit=" + urllib.parse.quote("苏家湖村") + "&task=1.1")
+    assert browser_page.locator("input[name=count]").count() == 0
+    assert browser_page.locator("input[name=rate]").count() == 0
+
+
+def test_approving_a_claim(browser_page, server):
+    page, data_dir = browser_page, server.data_dir
+    claim = "00-1.1-苏家湖村"
+    page.goto(server.url + "/")
+    page.click("nav >> text=销号")
+    section = page.locator(f"section[data-report='{claim}']")
+    section.locator("select[name=by]").select_option("禁毒办")
+    section.locator("input[name=note]").fill("方案齐全")
+    section.locator("button[value=approve]").click()
+    assert "已记录并提交：销号核验：1.1 苏家湖村 2020-09-02 同意（禁毒办）" in page.inner_text("main")
+    assert page.locator(f"section[data-report='{claim}']").count() == 0  # out of the queue
+    shown = json.loads(run_lanxi("report", "show", claim, "--data", str(data_dir), "--as-of", AS_OF,
+                                 "--format", "json").stdout)
+    assert [(r["decision"], r["by"], r["note"]) for r in shown["reviews"]] == [("approved", "禁毒办", "方案齐全")]
+    subject = git("log", "-1", "--format=%s", cwd=data_dir.parent).strip()
+    assert subject == "销号核验：1.1 苏家湖村 2020-09-02 同意（禁毒办）"
+
+
+def test_downloading_the_bulletin(browser_page, server, tmp_path):
+    import docx
+
+    page = browser_page
+    page.goto(server.url + "/files")
+    page.fill("input[name=number]", "5")
+    page.fill("input[name=issue]", "3")
+    with page.expect_download() as waiting:
+        page.click("text=下载通报（Word）")
+    download = waiting.value
+    assert download.suggested_filename == f"通报-{AS_OF}.docx"
+    saved = tmp_path / "通报.docx"
+    download.save_as(saved)
+    text = "\n".join(p.text for p in docx.Document(saved).paragraphs)
+    assert "兰禁毒办〔2020〕5号" in text and "第3期" in text
+    cli = tmp_path / "cli.docx"
+    run_lanxi("bulletin", "--number", "5", "--issue", "3", "-o", str(cli), "--data", str(server.data_dir),
+              "--as-of", AS_OF)
+    assert text == "\n".join(p.text for p in docx.Document(cli).paragraphs)  # the command's document
+
+
+def test_the_overview_shows_the_numbers_of_status(browser_page, server):
+    page = browser_page
+    page.goto(server.url + "/")
+    status = json.loads(run_lanxi("status", "--format", "json", "--data", str(server.data_dir),
+                                  "--as-of", AS_OF).stdout)
+    rows = page.eval_on_selector_all(
+        "table.units tr[data-unit]",
+        "rows => rows.map(r => [r.dataset.unit, ...[...r.cells].slice(1).map(c => c.innerText)])")
+    assert len(rows) == len(status["units"])
+    for row, unit in zip(rows, status["units"], strict=True):
+        rate = "—" if unit["rate"] is None else f"{100 * unit['rate']:.1f}%"
+        expected = [unit["unit"], *(str(unit[k]) for k in ("total", "done", "late", "overdue", "due_soon", "open")),
+                    rate]
+        assert row == expected
+    cards = dict(zip(page.eval_on_selector_all(".card", "cs => cs.map(c => c.firstChild.textContent)"),
+                     page.eval_on_selector_all(".card b", "bs => bs.map(b => b.innerText)"), strict=True))
+    assert int(cards["全部事项"]) == sum(u["total"] for u in status["units"])
+    assert int(cards["逾期未完成"]) == sum(u["overdue"] for u in status["units"])
+    page.click("table.units >> text=苏家湖村")  # each unit a link to its page
+    assert page.inner_text("h1") == "苏家湖村"
+
+
+def test_a_page_from_another_site_cannot_write(browser_page, server):
+    """A form on another site posting to the workbench (the browser holds its session cookie):
+    refused, nothing written."""
+    page, data_dir = browser_page, server.data_dir
+    page.goto(server.url + "/report/new")  # the clerk has the workbench open
+    before, commit = report_files(data_dir), head(data_dir)
+    forged = (f'<form method="post" action="{server.url}/report/new"><input name="unit" value="苏家湖村">'
+              '<input name="task" value="1.2"><input name="status" value="done"></form>'
+              "<script>document.forms[0].submit()</script>")
+    page.route("http://elsewhere.example/**", lambda route: route.fulfill(body=forged, content_type="text/html"))
+    with page.expect_navigation():
+        page.goto("http://elsewhere.example/")
+    assert "拒绝" in page.inner_text("body")
+    assert report_files(data_dir) == before and head(data_dir) == commit
+
+
+# ---- the gate, by plain HTTP ---------------------------------------------------------------
+
+
+def test_a_write_without_the_sessions_token_writes_nothing(server):
+    data_dir = server.data_dir
+    before, commit = report_files(data_dir), head(data_dir)
+    fields = {"unit": "苏家湖村", "task": "1.2", "status": "done"}
+    cookie, token = server.session()
+    attempts = [
+        server.post("/report/new", fields),  # no session at all (a cross-site request carries no cookie)
+        server.post("/report/new", fields, cookie),  # the cookie without the page's token
+        server.post("/report/new", {**fields, "token": "0" * 64}, cookie),  # a guessed token
+        server.post("/report/new", {**fields, "token": token}, cookie, {"Origin": "http://elsewhere.example"}),
+        server.post("/review/00-1.1-苏家湖村", {"decision": "approve", "by": "禁毒办"}, cookie),
+    ]
+    for status, _, text in attempts:
+        assert status == 403
+        assert "拒绝" in text and "没有写入任何内容" in text and "Traceback" not in text
+    assert report_files(data_dir) == before and head(data_dir) == commit
+    status, _, _ = server.post("/report/new", {**fields, "token": token}, cookie)  # the control: the real form
+    assert status == 303 and len(report_files(data_dir)) == len(before) + 1
+
+
+def test_a_request_for_another_host_is_refused(server):
+    """DNS rebinding: a name that resolves to this machine is not the address the workbench is bound to."""
+    for host in (f"elsewhere.example:{server.port}", f"127.0.0.1:{server.port + 1}", "127.0.0.1"):
+        status, _, text = server.request("GET", "/", headers={"Host": host})
+        assert status == 421 and "不是本工作台的地址" in text
+    assert server.request("GET", "/", headers={"Host": f"localhost:{server.port}"})[0] == 200
+
+
+@pytest.mark.parametrize("path", [
+    "/report/..%2F..%2Fplan", "/report/..", "/evidence/..%2Fplan.yaml/0", "/report/%2Fetc%2Fpasswd",
+    "/evidence/00-1.1-苏家湖村/0", "/report/.git",
+])
+def test_an_id_that_is_a_path_is_refused(server, path):
+    status, _, text = server.request("GET", path)
+    assert status in (400, 404)
+    assert re.search(r"编号“[^”]*”无效|找不到", text) and "root:" not in text and "Traceback" not in text
+
+
+def test_a_path_for_an_id_writes_nothing(server):
+    data_dir = server.data_dir
+    commit = head(data_dir)
+    cookie, token = server.session()
+    status, _, text = server.post("/review/..%2F..%2Fplan", {"decision": "approve", "by": "禁毒办", "token": token},
+                                  cookie)
+    assert status in (400, 404) and head(data_dir) == commit
+
+
+def test_listening_beyond_this_machine_asks_for_the_access_code(repo):
+    running = Server(repo, "--host", "0.0.0.0", env={"LANXI_SERVE_CODE": "ABCD2345"})
+    try:
+        status, headers, _ = running.request("GET", "/")
+        assert status == 303 and headers["location"] == "/login"
+        cookie = headers["set-cookie"].split(";")[0]
+        status, _, text = running.request("GET", "/login", headers={"Cookie": cookie})
+        token = re.search(r'name="token" value="([0-9a-f]+)"', text)[1]
+        commit = head(repo)
+        status, _, text = running.post("/report/new", {"unit": "苏家湖村", "task": "1.2", "token": token}, cookie)
+        assert status == 403 and "访问码" in text and head(repo) == commit
+        assert running.post("/login", {"code": "WRONG999", "token": token}, cookie)[0] == 403
+        assert running.request("GET", "/", headers={"Cookie": cookie})[0] == 303
+        status, headers, _ = running.post("/login", {"code": "ABCD2345", "token": token}, cookie)
+        assert status == 303 and headers["location"] == "/"
+        assert running.request("GET", "/", headers={"Cookie": cookie})[0] == 200
+        assert running.request("GET", "/", headers={"Host": f"elsewhere.example:{running.port}",
+                                                     "Cookie": cookie})[0] == 421
+    finally:
+        assert running.stop()[0] == 0
+
+
+def test_the_access_code_is_printed_when_none_is_set(repo):
+    running = Server(repo, "--host", "0.0.0.0", env={"LANXI_SERVE_CODE": ""})
+    code, out, _ = running.stop()
+    assert code == 0 and re.search(r"访问码：[2-9A-Z]{8}", out)
+
+
+def test_a_busy_port_is_one_sentence(server):
+    result = run_lanxi("serve", "--port", str(server.port), "--no-browser", "--data", str(server.data_dir))
+    assert result.returncode == 2
+    assert f"无法在 127.0.0.1:{server.port} 上启动工作台（端口已被占用）" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_fifty_page_writes_and_fifty_command_line_writes_lose_nothing(repo):
+    running = Server(repo)
+    before = report_files(repo)
+    commits = int(git("rev-list", "--count", "HEAD", cwd=repo.parent))
+    units = ["苏家湖村", "黄湖村", "罗湖村", "枫林社区", "北岸新村"]
+
+    def page_write(i: int) -> int:
+        cookie, token = running.session()
+        fields = {"unit": units[i % 5], "task": "1.1", "status": "progress", "note": f"网页-{i}", "token": token}
+        return running.post("/report/new", fields, cookie)[0]
+
+    def cli_write(i: int) -> int:
+        return run_lanxi("report", "add", "--task", "1.1", "--unit", units[i % 5], "--status", "progress",
+                         "--note", f"命令行-{i}", "--data", str(repo), "--as-of", AS_OF, timeout=300).returncode
+
+    try:
+        with concurrent.futures.ThreadPoolExecutor(16) as pool:
+            pages = [pool.submit(page_write, i) for i in range(50)]
+            clis = [pool.submit(cli_write, i) for i in range(50)]
+            assert [f.result() for f in pages] == [303] * 50
+            assert [f.result() for f in clis] == [0] * 50
+    finally:
+        assert running.stop()[0] == 0
+    new = report_files(repo) - before
+    assert len(new) == 100
+    listed = json.loads(run_lanxi("report", "list", "--data", str(repo), "--as-of", AS_OF, "--format", "json").stdout)
+    notes = sorted(r["note"] for r in listed if r["note"])
+    assert notes == sorted([f"网页-{i}" for i in range(50)] + [f"命令行-{i}" for i in range(50)])
+    assert int(git("rev-list", "--count", "HEAD", cwd=repo.parent)) == commits + 100  # one commit each
+    assert git("status", "--porcelain", cwd=repo.parent) == ""
+    assert run_lanxi("check", "--data", str(repo)).returncode == 0
+
+
+def test_every_page_answers_in_chinese(server):
+    for path in ("/", "/report/new", "/review", "/decisions", "/files", "/log",
+                 "/unit/" + urllib.parse.quote("苏家湖村"), "/task/6.3",
+                 "/report/00-1.1-" + urllib.parse.quote("苏家湖村"), "/no-such-page"):
+        status, headers, text = server.request("GET", path)
+        assert status == (404 if path == "/no-such-page" else 200), path
+        assert '<html lang="zh-CN">' in text and "Traceback" not in text
+        assert "script-src 'none'" in headers["content-security-policy"]
+    status, _, text = server.request("GET", "/unit/" + urllib.parse.quote("没有这个村"))
+    assert status == 400 and "没有这个村" in text
