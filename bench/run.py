@@ -33,6 +33,10 @@ over rounds of that round's own pair (or quadruple), never a ratio of medians.
   status U  lanxi status --format json, warm, with the shipped 33 units and
             with a plan of 2,000 units (bench/generate.py --units): the cost
             per obligation beyond `python -c pass` is compared
+  status N  lanxi status --format json, warm, over N reports
+  page N    the 总览 page of `lanxi serve` over N reports: the CPU time the
+            running server spends on one GET / (from /proc/PID/stat, its
+            threads included), warm; compared with `status N` (issue 29)
 
 N = 0 is the shipped data (a copy of it for `report add`); 10k and 100k are
 made by bench/generate.py once and kept in --work. Prints the table and
@@ -141,6 +145,49 @@ class Command:
         if record:
             self.cpu.append(usage.ru_utime + usage.ru_stime)
             self.rss.append(usage.ru_maxrss / 1024)
+
+
+class Served:
+    """The 总览 page of one `lanxi serve` kept running through the rounds: each run is one
+    GET /, measured as the CPU time the server process spent meanwhile (Linux /proc)."""
+
+    def __init__(self, name: str, data: Path, env: dict):
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.name, self.cpu, self.rss = name, [], []
+        self.proc = subprocess.Popen([PY, "-m", "lanxi_cli", "serve", "--no-browser", "--port", str(self.port),
+                                      "--as-of", AS_OF, "--data", str(data)], env=env, cwd=ROOT,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for _ in range(600):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        sys.exit(f"bench: {name}: lanxi serve did not start")
+
+    def _ticks(self) -> float:
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+    def run(self, record: bool = True) -> None:
+        import urllib.request
+
+        before = self._ticks()
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=300) as response:
+            if response.status != 200 or b"<h1>" not in response.read():
+                sys.exit(f"bench: {self.name}: the page did not come")
+        if record:
+            self.cpu.append(self._ticks() - before)
+            status = Path(f"/proc/{self.proc.pid}/status").read_text()
+            self.rss.append(int(next(x for x in status.splitlines() if x.startswith("VmHWM")).split()[1]) / 1024)
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=60)
 
 
 def run_child(argv: list[str], env: dict, capture: bool = False):
@@ -373,6 +420,10 @@ def commands(sizes: list[int], work: Path, seed: int) -> tuple[dict[str, Command
         found[f"parse {n}"] = Command(f"parse {n}", [PY, "-c", BARE_PARSE, str(data / "reports")], env)
         found[f"add {n}"] = Command(f"add {n}", [*lanxi, *ADD, "--data", str(data), "--as-of", AS_OF], env,
                                     after=partial(_remove_added, data))
+        if n == 10_000 and os.path.isdir("/proc/self"):
+            found[f"status {n}"] = Command(f"status {n}", [*lanxi, "status", "--format", "json", "--as-of", AS_OF,
+                                                           "--data", str(data)], env)
+            found[f"page {n}"] = Served(f"page {n}", data, env)
         listing = [*lanxi, "report", "list", "--as-of", AS_OF, "--data", str(data)]
         found[f"list {n}"] = Command(f"list {n}", listing, env)
         found[f"csv {n}"] = Command(f"csv {n}", [*listing, "--format", "csv"], env)
@@ -399,13 +450,18 @@ def bench(sizes: list[int], rounds: int, work: Path, seed: int) -> dict:
         command.run(record=False)
     bytecode = Path(importlib.util.cache_from_source(str(ROOT / "lanxi_cli" / "cli" / "__init__.py"))).is_file()
     load = [os.getloadavg()[0]]
-    for r in range(rounds):
-        order = list(found.values())
-        random.shuffle(order)
-        for command in order:
-            command.run()
-        load.append(os.getloadavg()[0])
-        print(f"round {r + 1}/{rounds} done, {time.monotonic() - started:.0f} s", file=sys.stderr)
+    try:
+        for r in range(rounds):
+            order = list(found.values())
+            random.shuffle(order)
+            for command in order:
+                command.run()
+            load.append(os.getloadavg()[0])
+            print(f"round {r + 1}/{rounds} done, {time.monotonic() - started:.0f} s", file=sys.stderr)
+    finally:
+        for command in found.values():
+            if isinstance(command, Served):
+                command.stop()
     return {
         "when": dt.datetime.now().isoformat(timespec="seconds"),
         "python": sys.version.split()[0], "cpus": os.cpu_count(), "rounds": rounds, "as_of": AS_OF,
@@ -502,6 +558,9 @@ def targets(out: dict) -> list[dict]:
     for n, label in ((10_000, "10k"), (100_000, "100k")):
         if f"list {n}" in cpu:
             add(f"report list over {label} reports: table / csv (issue 15)", ratio(f"list {n}", f"csv {n}"), 3.0)
+    if "page 10000" in cpu:
+        add("lanxi serve: the 总览 page at 10k, served warm / status --format json at 10k, warm (issue 29)",
+            ratio("page 10000", "status 10000"), 3.0)
     if "export 100000" in cpu:
         add("export -o x.xlsx at 100k / bare streaming openpyxl write of its rows",
             ratio("export 100000", "xlsx 100000"), 3.0)

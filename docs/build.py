@@ -7,6 +7,10 @@
 
     python docs/build.py            # rewrite them
     python docs/build.py --check    # exit 1 naming the stale files (what tests/test_docs.py checks)
+    python docs/build.py --workbench  # docs/img/workbench*.png: `lanxi serve` in headless Chromium
+
+The workbench's pictures are photographs of a browser (fonts, anti-aliasing), never
+byte-for-byte the same twice, so they are made only when asked and not checked.
 
 Never edit the generated files by hand: change the code, then run this.
 """
@@ -191,7 +195,54 @@ def generated() -> dict[Path, str]:
     return files
 
 
+def workbench(browser: str = "/usr/bin/chromium") -> list[Path]:
+    """`lanxi serve` on the screens' data, photographed by Debian's chromium through Playwright:
+    总览 on a desktop screen, 记录报告 on a phone's."""
+    import socket
+    import time
+
+    from playwright.sync_api import sync_playwright
+
+    shots = [(DOCS / "img" / "workbench.png", "/", (1100, 760)),
+             (DOCS / "img" / "workbench-phone.png", "/report/new?unit=中心校&task=6.3", (390, 760))]
+    with tempfile.TemporaryDirectory() as scratch:
+        data = Path(scratch) / "data"
+        data.mkdir()
+        for name in ("plan.yaml", "tasks.yaml"):
+            shutil.copy(ROOT / "data" / name, data / name)
+        env = _env(Path(scratch) / "cache")
+        for args in REPORTS:
+            _lanxi(["report", "add", *args, "--no-commit", "--data", str(data), "--as-of", AS_OF], env)
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        server = subprocess.Popen([sys.executable, "-m", "lanxi_cli", "serve", "--no-browser", "--port", str(port),
+                                   "--data", str(data), "--as-of", AS_OF], env=env, stdout=subprocess.DEVNULL)
+        try:
+            for _ in range(100):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            with sync_playwright() as driver:
+                chromium = driver.chromium.launch(executable_path=browser, args=["--no-sandbox"])
+                for path, where, (width, height) in shots:
+                    page = chromium.new_page(viewport={"width": width, "height": height}, locale="zh-CN")
+                    page.goto(f"http://127.0.0.1:{port}{where}")
+                    page.screenshot(path=str(path))
+                chromium.close()
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    return [path for path, _, _ in shots]
+
+
 def main(argv: list[str]) -> int:
+    if "--workbench" in argv:
+        for path in workbench():
+            print(path.relative_to(ROOT))
+        return 0
     files = generated()
     if "--check" in argv:
         stale = [path for path, text in files.items()

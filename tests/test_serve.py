@@ -408,3 +408,65 @@ def test_every_page_answers_in_chinese(server):
         assert "script-src 'none'" in headers["content-security-policy"]
     status, _, text = server.request("GET", "/unit/" + urllib.parse.quote("没有这个村"))
     assert status == 400 and "没有这个村" in text
+
+
+def test_an_extension_asked_and_decided_from_the_page(server):
+    data_dir = server.data_dir
+    cookie, token = server.session()
+    status, headers, _ = server.post("/extension/new", {
+        "unit": "苏家湖村", "task": "6.3", "until": "2020-10-10", "period": "2020-09", "reason": "宣传员生病",
+        "by": "王会计", "token": token}, cookie)
+    assert status == 303 and "延期申请" in urllib.parse.unquote(headers["location"])
+    (ext,) = json.loads(run_lanxi("extension", "list", "--data", str(data_dir), "--as-of", AS_OF,
+                                  "--format", "json").stdout)
+    assert (ext["task"], ext["unit"], ext["period"], ext["until"], ext["decision"]) == (
+        "6.3", "苏家湖村", "2020-09", "2020-10-10", "pending")
+    record = Path(ext["file"]).stem
+    status, _, text = server.request("GET", "/decisions")
+    assert f'action="/extension/{urllib.parse.quote(record)}"' in text
+    status, _, _ = server.post(f"/extension/{record}", {"decision": "approve", "by": "苏家湖村", "token": token},
+                               cookie)
+    assert status == 400  # the village is not the task's lead: the command's sentence, nothing written
+    status, _, _ = server.post(f"/extension/{record}", {"decision": "approve", "by": "禁毒办", "token": token},
+                               cookie)
+    assert status == 303
+    (ext,) = json.loads(run_lanxi("extension", "list", "--data", str(data_dir), "--as-of", AS_OF,
+                                  "--format", "json").stdout)
+    assert ext["decision"] == "approved"
+    subjects = git("log", "-2", "--format=%s", cwd=data_dir.parent).split("\n")[:2]
+    assert subjects == ["延期审批：6.3 苏家湖村 2020-09 延至 2020-10-10 同意（禁毒办）",
+                        "延期申请：6.3 苏家湖村 2020-09 延至 2020-10-10"]
+
+
+def test_a_refused_request_says_the_commands_sentence(server):
+    cookie, token = server.session()
+    status, _, text = server.post("/extension/new", {
+        "unit": "苏家湖村", "task": "1.1", "until": "2020-09-20", "reason": "来不及", "token": token}, cookie)
+    cli = run_lanxi("extension", "request", "--task", "1.1", "--unit", "苏家湖村", "--until", "2020-09-20",
+                    "--reason", "来不及", "--data", str(server.data_dir), "--as-of", AS_OF)
+    assert status == 400 and cli.returncode == 2
+    assert cli.stderr.strip() in text
+
+
+def test_the_files_come_as_the_commands_make_them(server, tmp_path):
+    import zipfile
+
+    import openpyxl
+
+    status, headers, _ = server.request("GET", "/files/ledger.xlsx")
+    assert status == 200 and "attachment" in headers["content-disposition"]
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
+    conn.request("GET", "/files/ledger.xlsx", headers={"Host": f"127.0.0.1:{server.port}"})
+    (tmp_path / "台账.xlsx").write_bytes(conn.getresponse().read())
+    assert "义务" in openpyxl.load_workbook(tmp_path / "台账.xlsx", read_only=True).sheetnames
+    conn.request("GET", "/files/forms", headers={"Host": f"127.0.0.1:{server.port}"})
+    bundle = zipfile.ZipFile(io.BytesIO(conn.getresponse().read()))
+    made = run_lanxi("form", "make", "-o", str(tmp_path / "forms"), "--data", str(server.data_dir), "--as-of", AS_OF)
+    assert made.returncode == 0
+    assert sorted(bundle.namelist()) == sorted(p.name for p in (tmp_path / "forms").glob("*.xlsx"))
+    commit = head(server.data_dir)
+    cookie, token = server.session()
+    status, headers, _ = server.post("/files/notice", {"unit": "北岸新村", "by": "禁毒办", "token": token}, cookie)
+    assert status == 200 and "docx" in headers["content-disposition"]
+    assert head(server.data_dir) != commit  # the notice is on record, committed
+    assert list((server.data_dir / "notices").rglob("*.yaml"))

@@ -60,9 +60,10 @@ def _decide(session, record: str, approve: bool, reject: bool, by: str, note: st
     return path, review, subject
 
 
-def _request(session, folder: str, check, record, what: str, tail: str, no_commit: bool) -> None:
+def file_request(session, folder: str, check, record, what: str, tail: str):
     """Check a new extension or exemption request against the plan (`check`
-    gives it its canonical unit and period), then write and commit it."""
+    gives it its canonical unit and period), then write it: (its path, its commit message).
+    Shared with lanxi serve."""
     from lanxi_cli.errors import UsageError
     from lanxi_cli.io import save
 
@@ -71,7 +72,41 @@ def _request(session, folder: str, check, record, what: str, tail: str, no_commi
         raise UsageError("；".join(message for _, message in faults))
     path = save.save_record(session.data_dir, folder, record, record.unit, record.task)
     period = f" {record.period}" if record.period else ""
-    publish(session.data_dir, path, f"{what}：{record.task} {record.unit}{period}{tail}", no_commit)
+    return path, f"{what}：{record.task} {record.unit}{period}{tail}"
+
+
+def extension_request(session, task: str, unit: str, until, reason: str, period: str | None, by: str):
+    """延期申请 as typed → (its path, its commit message); the period defaults to the first not yet due."""
+    from lanxi_cli.core import reporting, reviews
+    from lanxi_cli.core.domain import Extension
+    from lanxi_cli.io import locate
+
+    book = session.book
+    the_task = book.resolve_task(task)
+    reason = reporting.reason_text(reason, "延期理由")
+    if period is None:
+        occs = book.occurrences(the_task)
+        period = next((o.label for o in occs if o.due >= session.as_of), occs[-1].label)
+    ext = Extension(
+        task=the_task.id, unit=book.resolve_unit(unit), until=parse_date(until, "--until"),
+        reason=reason, date=session.as_of, period=period, by=by, recorded=recorded_now(),
+    )
+    return file_request(session, locate.EXTENSIONS_DIR, reviews.extension_faults, ext, "延期申请", f" 延至 {ext.until}")
+
+
+def exemption_request(session, task: str, unit: str, reason: str, period: str | None, by: str):
+    """不适用申请 as typed → (its path, its commit message); without a period, every period of the task."""
+    from lanxi_cli.core import reporting, reviews
+    from lanxi_cli.core.domain import Exemption
+    from lanxi_cli.io import locate
+
+    book = session.book
+    ex = Exemption(
+        task=book.resolve_task(task).id, unit=book.resolve_unit(unit),
+        reason=reporting.reason_text(reason, "不适用的理由"),
+        date=session.as_of, period=period, by=by.strip(), recorded=recorded_now(),
+    )
+    return file_request(session, locate.EXEMPTIONS_DIR, reviews.exemption_faults, ex, "不适用申请", "")
 
 
 def review(
@@ -136,22 +171,8 @@ def request(
     as_of: AsOfOpt = None,
 ) -> None:
     """延期申请：在截止日期前提出，写明理由和新的日期，由牵头单位审批。"""
-    from lanxi_cli.core import reporting, reviews
-    from lanxi_cli.core.domain import Extension
-    from lanxi_cli.io import locate
-
     session = open_session(data, as_of)
-    book = session.book
-    the_task = book.resolve_task(task)
-    reason = reporting.reason_text(reason, "延期理由")
-    if period is None:
-        occs = book.occurrences(the_task)
-        period = next((o.label for o in occs if o.due >= session.as_of), occs[-1].label)
-    ext = Extension(
-        task=the_task.id, unit=book.resolve_unit(unit), until=parse_date(until, "--until"),
-        reason=reason, date=session.as_of, period=period, by=by, recorded=recorded_now(),
-    )
-    _request(session, locate.EXTENSIONS_DIR, reviews.extension_faults, ext, "延期申请", f" 延至 {ext.until}", no_commit)
+    publish(session.data_dir, *extension_request(session, task, unit, until, reason, period, by), no_commit)
 
 
 def decide(
@@ -210,18 +231,8 @@ def request_exemption(
     as_of: AsOfOpt = None,
 ) -> None:
     """不适用申请：某项义务对本单位不适用（如无高中的村之于 3.3），由牵头单位或禁毒办审批。"""
-    from lanxi_cli.core import reporting, reviews
-    from lanxi_cli.core.domain import Exemption
-    from lanxi_cli.io import locate
-
     session = open_session(data, as_of)
-    book = session.book
-    ex = Exemption(
-        task=book.resolve_task(task).id, unit=book.resolve_unit(unit),
-        reason=reporting.reason_text(reason, "不适用的理由"),
-        date=session.as_of, period=period, by=by.strip(), recorded=recorded_now(),
-    )
-    _request(session, locate.EXEMPTIONS_DIR, reviews.exemption_faults, ex, "不适用申请", "", no_commit)
+    publish(session.data_dir, *exemption_request(session, task, unit, reason, period, by), no_commit)
 
 
 def decide_exemption(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
@@ -40,19 +40,21 @@ class Workbench:
     data_dir: Path
     as_of: dt.date | None  # None: each page as of the day it is asked
     gate: Gate
+    said: set = field(default_factory=set)  # warnings already printed: each once, not on every page
 
     def open(self):
         """The data as of today (or --as-of), through the store: a record written from the
         command line is on the next page."""
         from lanxi_cli.store import snapshot
 
-        return snapshot.load(self.data_dir, self.as_of or dt.date.today(), warn=_warn)
+        return snapshot.load(self.data_dir, self.as_of or dt.date.today(), warn=self.warn)
 
+    def warn(self, message: str) -> None:
+        from lanxi_cli.cli.common import warn
 
-def _warn(message: str) -> None:
-    from lanxi_cli.cli.common import warn
-
-    warn(message)
+        if message not in self.said:
+            self.said.add(message)
+            warn(message)
 
 
 def _environment():
@@ -432,6 +434,41 @@ def _decision(kind: str):
     return handler
 
 
+def _request_handler(kind: str):
+    """POST handler: a new 延期 or 不适用 request, through the commands' own function."""
+    from lanxi_cli.cli import review
+
+    async def handler(request: Request):
+        from lanxi_cli.cli.common import commit_or_warn
+
+        bench: Workbench = request.app.state.bench
+        fields = await form_of(request, 256 * 1024)
+        text = {k: str(v).strip() for k, v in fields.items()}
+        for name, word in (("unit", "单位"), ("task", "任务")):
+            if not text.get(name):
+                raise UsageError(f"请选择{word}")
+
+        def write():
+            with WRITE:
+                session = bench.open()
+                args = (session, text["task"], text["unit"])
+                if kind == "extension":
+                    if not text.get("until"):
+                        raise UsageError("请填写申请延至哪一天（--until）")
+                    path, message = review.extension_request(*args, text["until"], text.get("reason", ""),
+                                                             text.get("period") or None, text.get("by", ""))
+                else:
+                    path, message = review.exemption_request(*args, text.get("reason", ""),
+                                                             text.get("period") or None, text.get("by", ""))
+                commit_or_warn(session.data_dir, [path], message, "申请")
+                return message
+
+        message = await run_in_threadpool(write)
+        return RedirectResponse(f"/decisions?done={quote(message, safe='')}", status_code=303)
+
+    return handler
+
+
 async def decisions_page(request: Request):
     def build():
         from lanxi_cli.core import reviews
@@ -445,7 +482,8 @@ async def decisions_page(request: Request):
                                 for e, due, d in extensions],
                     exemptions=[(e, d or "pending", reviews.deciders(book, book.task_by_id[e.task]))
                                 for e, d in exemptions],
-                    links=Links(), done=request.query_params.get("done"))
+                    links=Links(), done=request.query_params.get("done"), choices=_choices(book),
+                    as_of=session.as_of)
 
     return page(request, "decisions.html", title="延期与不适用", **await run_in_threadpool(build))
 
@@ -612,6 +650,8 @@ def build(data_dir: Path, as_of: dt.date | None, gate: Gate) -> Guard:
         Route("/review", review_queue),
         Route("/review/{id}", _decision("reports"), methods=["POST"]),
         Route("/decisions", decisions_page),
+        Route("/extension/new", _request_handler("extension"), methods=["POST"]),
+        Route("/exemption/new", _request_handler("exemption"), methods=["POST"]),
         Route("/extension/{id}", _decision("extensions"), methods=["POST"]),
         Route("/exemption/{id}", _decision("exemptions"), methods=["POST"]),
         Route("/files", files_page),
