@@ -33,13 +33,13 @@ def free_port() -> int:
 class Server:
     """`lanxi serve` in a subprocess; stopped with Ctrl-C (SIGINT) at the end."""
 
-    def __init__(self, data_dir: Path, *args: str, env: dict | None = None):
+    def __init__(self, data_dir: Path, *args: str, env: dict | None = None, browser: bool = False):
         self.data_dir, self.port = data_dir, free_port()
         self.host = "127.0.0.1"
         full_env = {**os.environ, "PYTHONPATH": str(ROOT), "NO_COLOR": "1", **(env or {})}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "lanxi_cli", "serve", "--data", str(data_dir), "--as-of", AS_OF,
-             "--port", str(self.port), "--no-browser", *args],
+             "--port", str(self.port), *([] if browser else ["--no-browser"]), *args],
             env=full_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -470,3 +470,66 @@ def test_the_files_come_as_the_commands_make_them(server, tmp_path):
     assert status == 200 and "docx" in headers["content-disposition"]
     assert head(server.data_dir) != commit  # the notice is on record, committed
     assert list((server.data_dir / "notices").rglob("*.yaml"))
+
+
+def test_uploads_stop_at_the_plans_evidence_limits(repo):
+    """plan.yaml's evidence.max_mb bounds a file (the command's sentence) and the whole upload
+    (counted as it streams in: a body past the bound is cut off); nothing is written either way."""
+    with open(repo / "plan.yaml", "a", encoding="utf-8") as plan:
+        plan.write("evidence:\n  max_mb: 0.1\n")
+    git("commit", "-q", "-am", "limits", cwd=repo.parent)
+    running = Server(repo)
+    try:
+        before, commit = report_files(repo), head(repo)
+        cookie, token = running.session()
+        boundary = "lanxi-test-boundary"
+
+        def multipart(size: int) -> bytes:
+            parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
+                     for k, v in (("token", token), ("unit", "北岸新村"), ("task", "1.1"), ("status", "done"))]
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="evidence"; filename="大.jpg"\r\n'
+                         "Content-Type: image/jpeg\r\n\r\n".encode() + b"\xff" * size + b"\r\n")
+            return b"".join(parts) + f"--{boundary}--\r\n".encode()
+
+        headers = {"Cookie": cookie, "Content-Type": f"multipart/form-data; boundary={boundary}"}
+        status, _, text = running.request("POST", "/report/new", multipart(200 * 1024), headers)
+        assert status == 400 and "超过 plan.yaml 的上限 evidence.max_mb：0.1 MB；没有写入任何内容" in text
+
+        conn = http.client.HTTPConnection("127.0.0.1", running.port, timeout=60)  # streamed, no length said
+        conn.putrequest("POST", "/report/new", skip_host=True)
+        for name, value in {**headers, "Host": f"127.0.0.1:{running.port}", "Transfer-Encoding": "chunked"}.items():
+            conn.putheader(name, value)
+        conn.endheaders()
+        body, sent = multipart(3 * 1024 * 1024), 0
+        try:
+            while sent < len(body):
+                chunk = body[sent:sent + 65536]
+                conn.send(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
+                sent += len(chunk)
+            conn.send(b"0\r\n\r\n")
+        except OSError:  # the server may close the connection once it has said no
+            pass
+        response = conn.getresponse()
+        assert response.status == 400 and "提交的内容过大" in response.read().decode()
+        assert report_files(repo) == before and head(repo) == commit
+        assert not any((repo / "evidence").glob("*.jpg"))
+    finally:
+        assert running.stop()[0] == 0
+
+
+def test_it_opens_the_browser_on_its_address_unless_told_not_to(repo, tmp_path):
+    opened = tmp_path / "opened.txt"
+    script = tmp_path / "browser.py"
+    script.write_text(f"import sys\nopen({str(opened)!r}, 'a').write(sys.argv[1] + '\\n')\n")
+    browser = {"BROWSER": f"{sys.executable} {script} %s", "DISPLAY": ""}
+    running = Server(repo, env=browser, browser=True)
+    for _ in range(100):
+        if opened.exists():
+            break
+        time.sleep(0.1)
+    assert running.stop()[0] == 0
+    assert opened.read_text() == f"http://127.0.0.1:{running.port}/\n"
+    quiet = Server(repo, env=browser)  # --no-browser
+    time.sleep(1.5)
+    assert quiet.stop()[0] == 0
+    assert opened.read_text().count("\n") == 1

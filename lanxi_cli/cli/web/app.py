@@ -104,7 +104,9 @@ async def form_of(request: Request, limit: int) -> dict:
 
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
-        raise UsageError(f"提交的内容过大（{int(declared) // 1024 // 1024} MB），超过佐证材料的上限；没有写入任何内容")
+        from lanxi_cli.core.evidence import megabytes
+
+        raise UsageError(f"提交的内容过大（{megabytes(int(declared))}），超过佐证材料的上限；没有写入任何内容")
     seen = 0
     receive = request.receive
 
@@ -242,6 +244,8 @@ async def report_submit(request: Request):
     fields = await form_of(request, MAX_FILES * int(rule.max_mb * 1024 * 1024) + 1024 * 1024)
     uploads = fields.pop("evidence", [])
     contents = [(u.filename, await u.read()) for u in uploads]
+    for upload in uploads:  # its spooled copy goes now, not when collected
+        await upload.close()
 
     def write():
         with WRITE:
