@@ -533,3 +533,13 @@ def test_it_opens_the_browser_on_its_address_unless_told_not_to(repo, tmp_path):
     time.sleep(1.5)
     assert quiet.stop()[0] == 0
     assert opened.read_text().count("\n") == 1
+
+
+def test_what_the_command_line_records_is_on_the_next_page(server):
+    unit_page = "/unit/" + urllib.parse.quote("北岸新村")
+    assert "联络员" not in server.request("GET", unit_page)[2]
+    for args in (["unit", "liaison", "北岸新村", "--name", "张三", "--phone", "13812345678"],
+                 ["report", "add", "--task", "2.1", "--unit", "北岸新村", "--note", "学习会已开"]):
+        assert run_lanxi(*args, "--data", str(server.data_dir), "--as-of", AS_OF).returncode == 0
+    text = server.request("GET", unit_page)[2]
+    assert "联络员：张三 13812345678" in text and "学习会已开" in text
