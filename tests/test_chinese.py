@@ -10,7 +10,8 @@ import re
 import pytest
 
 PROPER = {"lanxi", "git", "Markdown", "Word", "JSON", "CSV", "YAML", "Excel", "YYYY", "MM", "DD", "bash", "zsh",
-          "fish", "PowerShell", "LANXI_DATA", "LANXI_TODAY", "URL", "Qn", "Schema"}  # JSON Schema, a standard
+          "fish", "PowerShell", "LANXI_DATA", "LANXI_TODAY", "URL", "Qn", "Schema",  # JSON Schema, a standard
+          "LANXI_SERVE_CODE", "Ctrl"}  # Ctrl: the key, as printed on it
 
 
 def tree():
