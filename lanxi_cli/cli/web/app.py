@@ -540,7 +540,6 @@ async def form_files(request: Request):
     """填报表: one unit's workbook, or every unit's in one zip."""
     def build():
         import io
-        import tempfile
         import zipfile
 
         from lanxi_cli.core import forms
@@ -552,12 +551,11 @@ async def form_files(request: Request):
         made = [f for f in forms.forms_for(session.book, session.obligations(), session.as_of, units) if f.rows]
         if not made:
             raise UsageError(f"{wanted or '各单位'} 截至 {session.as_of} 没有待办的任务，不生成填报表")
-        with tempfile.TemporaryDirectory(prefix="lanxi-forms-") as folder:
-            contents = []
-            for form in made:
-                path = Path(folder) / sheet.file_name(form)
-                sheet.write(form, session.book.plan.campaign.start, path)
-                contents.append((path.name, path.read_bytes()))
+        contents = []
+        for form in made:
+            buffer = io.BytesIO()
+            sheet.workbook(form, session.book.plan.campaign.start).save(buffer)
+            contents.append((sheet.file_name(form), buffer.getvalue()))
         if wanted:
             return contents[0][1], contents[0][0], "xlsx"
         buffer = io.BytesIO()
