@@ -69,6 +69,25 @@ def test_warm_run_reads_no_report_file_and_builds_no_validator(cli, data, reads)
     assert not reads.files and not reads.validations and not reads.builds  # no file, no pydantic, no build
 
 
+def test_a_progress_report_without_a_task_is_kept_as_a_record(cli, data, reads):
+    """A 旬报 alone has None as its task: the cache keeps it as a record (its `unit`
+    marks a row as one, domain.Layout.key), not as a file with problems, so a warm
+    run reads no file for it."""
+    add(data, task=None, unit="黄湖村", day=dt.date(2020, 9, 15), note="本旬无新进展")
+    add(data, count=1)
+    query = ("report", "list", "--data", str(data), "--as-of", AS_OF, "--format", "json")
+    cold = cli(*query)
+    assert cold.exit_code == 0 and "黄湖村" in cold.stdout and not cold.stderr
+    rels, _, columns, bad = cache.Cache(data).stored("reports")
+    fields = Layout(Report).fields
+    assert Layout(Report).key == fields.index("unit") and not bad
+    assert sorted(columns[fields.index("task")], key=str) == ["6.3", None]
+    reads.reset()
+    warm = cli(*query)
+    assert (warm.stdout, warm.stderr) == (cold.stdout, cold.stderr)
+    assert not reads.files and not reads.validations
+
+
 def test_an_edit_keeping_size_and_mtime_is_seen(cli, data, monkeypatch, tmp_path):
     path = add(data, count=1)
     assert count_of(status(cli, data)[0]) == 1

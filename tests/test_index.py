@@ -1,7 +1,8 @@
 """The per-obligation index answers exactly as the engine does.
 
 For random reports (every task of the shipped plan, counts, rates, parts,
-periods, blocked, dates before and after the campaign), random reviews
+periods, blocked, dates before and after the campaign, and 旬报 without a
+task, which count toward no obligation), random reviews
 (approvals and rejections, dated before or after the reports), withdrawals,
 amendments, approved extensions and exemptions, and random as-of days:
 Index(build(book, every report)).obligations(...) equals
@@ -44,8 +45,15 @@ PAIRS = [(task, unit) for task in BOOK.tasks for unit in BOOK.task_units(task)]
 SPAN = (END - START).days
 
 
+OWING = BOOK.owes_progress_reports()
+
+
 @st.composite
 def a_report(draw, n: int) -> Report:
+    if draw(st.integers(0, 9)) == 0:  # a 旬报 alone: toward no obligation, kept last in the index
+        day = START + dt.timedelta(days=draw(st.integers(0, SPAN)))
+        return Report(task=None, unit=draw(st.sampled_from(OWING)), date=day, note="本旬无新进展",
+                      recorded=f"{day}T{draw(st.integers(0, 23)):02d}:00:00", file=f"data/reports/r{n:04d}.yaml")
     task, unit = draw(st.sampled_from(PAIRS))
     target = BOOK.target(task, unit)
     occs = BOOK.occurrences(task)
@@ -148,8 +156,10 @@ def test_no_report_gives_the_engine_s_empty_answer():
 def test_ids_and_rows_come_back():
     reports = [Report(task="1.1", unit="苏家湖村", date=START, status="done", file=f"data/reports/{name}.yaml")
                for name in ("b", "a", "c-2")]
-    built = stored(index.build(BOOK, reports))
+    alone = Report(task=None, unit="黄湖村", date=START, note="本旬无新进展", file="data/reports/d.yaml")
+    built = stored(index.build(BOOK, [*reports, alone]))
     assert [built.report(built.position(r.id)) for r in reports] == reports
+    assert built.find("d") == alone and built.reports_of({(None, "黄湖村")}) == []  # a 旬报 holds no obligation
     assert built.position("zz") is None and built.position("") is None
     assert sorted(built.reports_of({("1.1", "苏家湖村")}), key=lambda r: r.id) == sorted(reports, key=lambda r: r.id)
 

@@ -281,3 +281,29 @@ def test_every_cache_file_is_written_down_in_the_one_story(data_dir, tmp_path):
         assert f"  {name}.marshal" in store.__doc__
     assert "io.load.KINDS" in store.__doc__
     assert written <= {"book", "index", "index-files", *KINDS}
+
+
+def test_progress_reports_without_a_task_answer_warm_as_cold(cli, data_dir, monkeypatch, cache_home, tmp_path):
+    """旬报 alone (no task) beside task reports: one amended, one withdrawn, one file that
+    says a status it may not; report list, report missing, status and the 通报 answer warm as cold."""
+    day = ("--as-of", "2020-09-30", "--no-commit", "--data", str(data_dir))
+    for unit, date in (("苏家湖村", "2020-09-12"), ("黄湖村", "2020-09-15"), ("罗湖村", "2020-09-18")):
+        result = cli("report", "add", "--unit", unit, "--note", "本旬无新进展", "--date", date, *day)
+        assert result.exit_code == 0, result.output
+    assert cli("report", "add", "--task", "1.4", "--unit", "罗湖村", "--status", "done", "--date", "2020-09-16",
+               *day).exit_code == 0
+    ids = {r["unit"]: r["id"] for r in json.loads(run(cli, *QUERIES[1], "--data", str(data_dir))[1])
+           if r["task"] is None}
+    assert cli("report", "amend", ids["苏家湖村"], "--note", "召开会议", "--reason", "补充", *day).exit_code == 0
+    assert cli("report", "withdraw", ids["黄湖村"], "--reason", "误报", *day).exit_code == 0
+    (data_dir / "reports" / "bad.yaml").write_text("unit: 金石村\ndate: 2020-09-15\nstatus: done\nnote: x\n",
+                                                   encoding="utf-8")
+    queries = (*QUERIES, ("report", "missing", "--as-of", "2020-09-21", "--format", "json"))
+    answers = same_warm_and_cold(cli, monkeypatch, cache_home, tmp_path, data_dir, queries)
+    listed = json.loads(answers[1][1])
+    assert sorted((r["unit"], r["note"], r["withdrawn"]) for r in listed if r["task"] is None) == [
+        ("罗湖村", "本旬无新进展", False), ("苏家湖村", "召开会议", False), ("苏家湖村", "本旬无新进展", False),
+        ("黄湖村", "本旬无新进展", True)]
+    assert answers[1][2].count("bad.yaml") == 1 and "不能写 status" in answers[1][2]
+    units = json.loads(answers[4][1])["units"]
+    assert "黄湖村" in units and "金石村" in units and not {"苏家湖村", "罗湖村"} & set(units)

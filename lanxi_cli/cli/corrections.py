@@ -135,7 +135,7 @@ def amend(
     draft = reporting.Draft(
         old.task, old.unit,
         parse_date(date, "--date") if date is not None else old.date,
-        status if status is not None else old.status,
+        status if status is not None or old.task is None else old.status,  # a 旬报 alone takes none
         count if count is not None else old.count,
         rate if rate is not None else old.rate,
         period if period is not None else (old.period if date is None else None),

@@ -71,16 +71,21 @@ def _interactive() -> bool:
     return sys.stdin.isatty()
 
 
-def _ask(book, task: str | None, units: list[str]) -> tuple[str, list[str]]:
+def _ask(book, task: str | None, units: list[str], alone: bool = False) -> tuple[str | None, list[str]]:
     """Missing --task/--unit: asked for on a terminal (again after a wrong
-    answer), else exit 2 naming them."""
-    if task is not None and units:
+    answer), else exit 2 naming them. `alone`: a 旬报 without a task, which
+    needs only the unit."""
+    if (task is not None or alone) and units:
         return task, units
     if not _interactive():
-        missing = "、".join(name for name, value in (("--task", task), ("--unit", units)) if not value)
-        raise UsageError(f"缺少选项 {missing}")
+        missing = "、".join(name for name, value in (("--task", task or alone), ("--unit", units)) if not value)
+        tail = "（只报旬报时不写 --task，写 --note）" if task is None and not alone else ""
+        raise UsageError(f"缺少选项 {missing}{tail}")
     from lanxi_cli.render.tables import short
 
+    if alone:
+        typer.echo(f"报送旬报的单位：{'、'.join(book.owes_progress_reports())}", err=True)
+        return None, [_ask_until(lambda text: _units(book, [text])[0] and text, "单位")]
     if task is None:
         for t in book.tasks:
             typer.echo(f"  {t.id:<5} {short(t.text, 30)}", err=True)
@@ -134,11 +139,18 @@ def _ask_details(book, task: str, unit: str, status: str | None, count: int | No
     return status, count
 
 
-def _units(book, given: list[str]) -> list[str]:
-    """--unit values → canonical units, a group standing for its members; each once, in plan order."""
+def _units(book, given: list[str], alone: bool = False) -> list[str]:
+    """--unit values → canonical units, a group standing for its members; each once, in plan order.
+    `alone` (a 旬报 without a task): a group stands for its members that owe 旬报 (not 禁毒办, who receives them)."""
     found: dict[str, None] = {}
+    owing = set(book.owes_progress_reports()) if alone else None
     for text in given:
-        for unit in book.group(text) or (book.resolve_unit(text),):
+        members = book.group(text)
+        if members and owing is not None:
+            members = tuple(u for u in members if u in owing)
+            if not members:
+                raise UsageError(f"“{text}”中没有需要报送旬报的单位")
+        for unit in members or (book.resolve_unit(text),):
             found[unit] = None
     return sorted(found, key=book.unit_order)
 
@@ -166,17 +178,23 @@ def add(
     data: DataOpt = None,
     as_of: AsOfOpt = None,
 ) -> None:
-    """记录一份进展报告：写入 data/reports/ 下的一个新文件，并提交到 git。"""
+    """记录一份进展报告：写入 data/reports/ 下的一个新文件，并提交到 git。
+
+    不写 --task、只写 --unit 和 --note，即报送一份旬报（如“本旬无新进展”）：计入该单位的旬报，不计入任何任务。
+    """
     from lanxi_cli.core import reporting
     from lanxi_cli.io import evidence as files
     from lanxi_cli.io import locate
 
     session = open_session(data, as_of)
     book = session.book
-    task, given = _ask(book, task, list(unit or ()))
+    alone = task is None and bool(note.strip())  # a 旬报 without a task
+    task, given = _ask(book, task, list(unit or ()), alone)
     day = parse_date(date, "--date", session.as_of) if date is not None else session.as_of
-    units = _units(book, given)
-    state, count = _ask_details(book, task, units[0], status, count)
+    units = _units(book, given, alone)
+    state = status  # a 旬报 alone takes none: build_report refuses one given
+    if not alone:
+        state, count = _ask_details(book, task, units[0], status, count)
     links, prepared = files.prepare(book, book.resolve_task(task) if task is not None else None, evidence or ())
     draft = reporting.Draft(task, units[0], day, state, count, rate, period, note, by, links, part,
                             tuple(item for _, item in prepared))
@@ -293,7 +311,7 @@ def report_view(session, report):
     """The ReportView of one report (shared with `report review`, which shows it before asking)."""
     import os
 
-    from lanxi_cli.core.domain import record_order, task_label
+    from lanxi_cli.core.domain import PROGRESS_REPORT, record_order, task_label
     from lanxi_cli.io import locate
     from lanxi_cli.io.evidence import EVIDENCE_DIR
     from lanxi_cli.render.tables import ReportView
@@ -304,7 +322,8 @@ def report_view(session, report):
     fixes = session.corrections
     reviews = sorted((v for v in session.records("reviews") if v.subject == report.id), key=record_order)
     task = session.book.task_by_id.get(report.task)
-    return ReportView(report, f"{task_label(task)}：{task.text}" if task else report.task, files, reviews,
+    named = f"{task_label(task)}：{task.text}" if task else f"{PROGRESS_REPORT}（不属于任何任务）"
+    return ReportView(report, named, files, reviews,
                       set(fixes.withdrawn),
                       fixes.withdrawn.get(report.id), fixes.superseded_by.get(report.id))
 

@@ -462,6 +462,8 @@ def report_faults(book: Book, report, options: bool = False) -> tuple[object, li
     (report with canonical unit and period label, [(field, message)]).
     `options`: name the fields as report add's options (--period, --part)."""
     dash = "--" if options else ""
+    if report.task is None:
+        return progress_report_faults(book, report, dash)
     task, unit, faults = task_and_unit(book, report)
     if task is None or unit is None:
         return report, faults
@@ -491,6 +493,49 @@ def report_faults(book: Book, report, options: bool = False) -> tuple[object, li
     if (unit, period) != (report.unit, report.period):
         report = replace(report, unit=unit, period=period)
     return report, faults
+
+
+def progress_report_faults(book: Book, report, dash: str = "") -> tuple[object, list[tuple[str, str]]]:
+    """A 旬报 alone (no task): from a unit that owes 旬报, dated inside a
+    旬报 window (reporting.window_of), saying something (note) and nothing an obligation's
+    report says (status, count, rate, period, part). It may carry evidence
+    (the 旬报 itself is often a document)."""
+    from lanxi_cli.core.reporting import latest_window, window_of
+
+    faults: list[tuple[str, str]] = []
+    unit = book.canonical(report.unit)
+    rule, campaign = book.plan.progress_reports, book.plan.campaign
+    if unit is None:
+        faults.append(("unit", f"未知单位“{report.unit}”"))
+    elif unit not in book.owes_progress_reports():
+        receiver = book.canonical(rule.to) if rule.to else None
+        why = "是旬报的接收方" if unit == receiver else "不在旬报报送单位之列"
+        faults.append(("unit", f"{unit}{why}（plan.yaml progress_reports），无需报送旬报"))
+    extra = progress_report_extras(report, dash, status_given=report.status != "progress")
+    if extra:
+        faults.append(("task", extra))
+    if not report.note.strip():
+        faults.append(("note", f"旬报应写明本旬进展（{dash}note），如“本旬无新进展”"))
+    if window_of(book, report.date) is None:
+        start = rule.start or campaign.start
+        last = latest_window(campaign.end, rule.days, start, campaign.end)
+        season = f"{start} 至 {last[1]}" if last else f"自 {start} 起"
+        faults.append(("date", f"旬报日期 {report.date} 不在任何旬报期内（{season}）"))
+    if unit is not None and unit != report.unit:
+        report = replace(report, unit=unit)
+    return report, faults
+
+
+def progress_report_extras(report, dash: str = "", status_given: bool = False) -> str | None:
+    """What a 旬报 alone says that only a task's report may (status, count,
+    rate, period, part), as a refusal; None where it says none of them."""
+    said = (("status", status_given), ("count", report.count is not None), ("rate", report.rate is not None),
+            ("period", report.period is not None), ("part", report.part is not None))
+    given = [f"{dash}{name}" for name, found in said if found]
+    if not given:
+        return None
+    return (f"旬报（没有 {dash}task）不属于任何任务，不能写 {'、'.join(given)}；"
+            f"报告任务进展请用 {dash}task 指明任务")
 
 
 def known_timezone(name: str) -> bool:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # at run time, put here by schema_names() when pydantic first
     Real = Annotated[float, Strict(), Ge(-MAX_NUMBER), Le(MAX_NUMBER)]
     Flag = Annotated[bool, Strict()]
     Digits = Annotated[int, Strict(), Ge(0), Lt(10**15)]
+    TextOrNone = Text | None
 
 
 # Text that would drive a terminal or reorder what it shows: C0 controls but
@@ -41,6 +42,7 @@ SHORT_MAX = 10  # a task's short name, in characters: it stands beside the id in
 FORBID = {"extra": "forbid", "allow_inf_nan": False}  # no unknown fields; no .nan or .inf
 UnitKind = Literal["village", "community", "department", "other"]
 Status = Literal["done", "progress", "blocked"]
+PROGRESS_REPORT = "旬报"  # where a 旬报 alone (a report without a task) shows a task's id: file name, commit, tables
 
 
 class State(StrEnum):
@@ -454,10 +456,11 @@ def stored_fields(cls) -> tuple[str, ...]:
 class Layout:
     """A record as plain values (for the caches): its stored fields in order,
     dates as ordinals, `file` apart. A file with problems is kept as None in
-    every field: the first field is required in every record class, so a
-    record never has None there."""
+    every field: `key` is the position of the first field that is required
+    and never None (a report's `unit`: its `task` may be None), so a record
+    never has None there."""
 
-    __slots__ = ("cls", "fields", "dates", "values", "nested")
+    __slots__ = ("cls", "fields", "dates", "values", "nested", "key")
 
     def __init__(self, cls):
         from dataclasses import MISSING
@@ -471,9 +474,11 @@ class Layout:
                        if (m := re.fullmatch(r"tuple\[(\w+), \.\.\.\]", str(types[name].type)))
                        and hasattr(globals().get(m[1]), "__dataclass_fields__")}
         self.values = attrgetter(*self.fields)
-        first = types[self.fields[0]]
-        if first.default is not MISSING or "None" in str(first.type):
-            raise TypeError(f"{cls.__name__}: the first field must be required, never None")
+        self.key = next((i for i, name in enumerate(self.fields)
+                         if types[name].default is MISSING and types[name].default_factory is MISSING
+                         and "None" not in str(types[name].type)), None)
+        if self.key is None:
+            raise TypeError(f"{cls.__name__}: one field must be required, never None")
 
     def row(self, record, intern: bool = False) -> tuple:
         """The record's stored fields, a date as its ordinal; with `intern`,
@@ -555,7 +560,7 @@ def evidence_name(sha256: str, name: str) -> str:
 @dataclass(frozen=True, slots=True)
 class Report(Record):
     __pydantic_config__ = FORBID
-    task: Text
+    task: TextOrNone  # None: a 旬报 alone (report add without --task), toward no obligation; a file may leave it out
     unit: Text
     date: dt.date
     status: Status = "progress"
@@ -772,10 +777,12 @@ def schema_names() -> None:
     if "Text" in globals():
         return
     from annotated_types import Ge, Gt, Le, Lt, MaxLen, MinLen, Predicate
-    from pydantic import Strict
+    from pydantic import Field, Strict
 
     number = (Strict(), Ge(-MAX_NUMBER), Le(MAX_NUMBER))
-    globals().update(Ge=Ge, Gt=Gt, Le=Le, Lt=Lt, MaxLen=MaxLen, MinLen=MinLen, Text=Annotated[str, MinLen(1)],
+    text = Annotated[str, MinLen(1)]
+    globals().update(Ge=Ge, Gt=Gt, Le=Le, Lt=Lt, MaxLen=MaxLen, MinLen=MinLen, Text=text,
+                     TextOrNone=Annotated[text | None, Field(default=None)],  # positional in code, optional in a file
                      Digest=Annotated[str, Predicate(is_digest)],
                      Int=Annotated[(int, *number)], Real=Annotated[(float, *number)], Flag=Annotated[bool, Strict()],
                      Digits=Annotated[int, Strict(), Ge(0), Lt(10**15)])

@@ -10,9 +10,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from lanxi_cli.core.book import report_faults
+from lanxi_cli.core.book import progress_report_extras, report_faults
 from lanxi_cli.core.calendar import day_in_month
-from lanxi_cli.core.domain import CONTROL, Report, State, record_order
+from lanxi_cli.core.domain import CONTROL, PROGRESS_REPORT, Report, State, record_order
 from lanxi_cli.errors import UsageError
 
 MAX_NOTE = 4000  # characters; a note is a few lines, not a document
@@ -46,12 +46,13 @@ def reason_text(text: str, what: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Draft:
-    """What the user typed for `report add`, before it is checked."""
+    """What the user typed for `report add`, before it is checked: `task`
+    None for a 旬报 alone, `status` None where none was given (progress)."""
 
-    task: str
+    task: str | None
     unit: str
     date: dt.date
-    status: str = "progress"
+    status: str | None = None
     count: int | None = None
     rate: float | None = None
     period: str | None = None
@@ -65,8 +66,9 @@ class Draft:
 def build_report(book, draft: Draft, as_of: dt.date, recorded: str) -> Report:
     """A checked Report, with canonical unit and its period written out,
     or UsageError naming the first thing wrong. Its references are checked
-    as the loader checks them (book.report_faults)."""
-    task = book.resolve_task(draft.task)
+    as the loader checks them (book.report_faults); a 旬报 alone (no task)
+    refuses any status given, `progress` too."""
+    task = book.resolve_task(draft.task) if draft.task is not None else None
     unit = book.resolve_unit(draft.unit)
     if draft.date > as_of:
         raise UsageError(f"报告日期 {draft.date} 晚于今天（{as_of}）；不能为将来的日子报告")
@@ -82,17 +84,22 @@ def build_report(book, draft: Draft, as_of: dt.date, recorded: str) -> Report:
     for item in draft.evidence:
         check_text(item, "--evidence", MAX_EVIDENCE)
     report = Report(
-        task=task.id, unit=unit, date=draft.date, status=draft.status,
+        task=task and task.id, unit=unit, date=draft.date, status=draft.status or "progress",
         count=draft.count, rate=draft.rate, period=draft.period,
         part=draft.part.strip() if draft.part is not None else None,
         note=draft.note, by=draft.by.strip(), evidence=tuple(e.strip() for e in draft.evidence if e.strip()),
         evidence_files=draft.files, recorded=recorded,
     )
+    extra = progress_report_extras(report, "--", draft.status is not None) if task is None else None
+    if extra:
+        raise UsageError(extra)
     report, faults = report_faults(book, report, options=True)
     if faults:
         field, message = faults[0]
-        hint = f"；负责单位见 lanxi tasks --unit {unit}" if field == "unit" and task.actor != "lead" else ""
+        hint = f"；负责单位见 lanxi tasks --unit {unit}" if field == "unit" and task and task.actor != "lead" else ""
         raise UsageError(message + hint)
+    if task is None:
+        return report
     lacking = quantity_lacking(book, report)
     if lacking:
         raise UsageError(lacking)
@@ -122,8 +129,10 @@ def quantity_lacking(book, report: Report) -> str | None:
     needing a quantity (a count above 1, a rate, parts) decides; a bare `done`
     there completes nothing, so it is refused (a count target of 1 takes it as 1).
     Milestones keep "a `done` adds 1"."""
-    task = book.task_by_id[report.task]
-    if report.status != "done" or task.deadline.rule == "milestones" or report.unit not in book.task_units(task):
+    task = book.task_by_id.get(report.task)  # None: a 旬报 alone, which claims nothing
+    if task is None or report.status != "done" or task.deadline.rule == "milestones":
+        return None
+    if report.unit not in book.task_units(task):
         return None
     target = book.target(task, report.unit)
     if target is None or not target.needs_quantity:
@@ -158,10 +167,13 @@ class Feedback:
     overdue_before: tuple = ()  # earlier obligations of the task and unit, overdue and uncompleted
     lead_only: bool = False
     short: bool = False  # a `done` that the target, once counts were reported, does not accept
+    window: tuple[dt.date, dt.date] | None = None  # a 旬报 alone: the 旬报 window it files
 
 
 def feedback(book, report: Report, obligations) -> Feedback:
     """`obligations`: the engine's answer with the new report among the reports."""
+    if report.task is None:
+        return Feedback(report, None, window=window_of(book, report.date))
     task = book.task_by_id[report.task]
     mine = [o for o in obligations if o.task.id == task.id and o.named == report.unit]
     if not mine:
@@ -180,8 +192,11 @@ STATUS_WORDS = {"done": "完成", "progress": "进行中", "blocked": "受阻"}
 
 
 def commit_message(report: Report) -> str:
-    """`报告：5.1 兰溪派出所 2020-09-20 完成（张三）`: plain, one line, in Chinese."""
+    """`报告：5.1 兰溪派出所 2020-09-20 完成（张三）`, for a 旬报 alone
+    `报告：旬报 苏家湖村 2020-09-20（张三）`: plain, one line, in Chinese."""
     by = f"（{report.by}）" if report.by else ""
+    if report.task is None:
+        return f"报告：{PROGRESS_REPORT} {report.unit} {report.date.isoformat()}{by}"
     return f"报告：{report.task} {report.unit} {report.date.isoformat()} {STATUS_WORDS[report.status]}{by}"
 
 
@@ -230,6 +245,25 @@ def season_window(book, as_of: dt.date) -> tuple[dt.date, dt.date] | None:
     return latest_window(as_of - dt.timedelta(days=1), rule.days, rule.start or campaign.start, campaign.end)
 
 
+def window_of(book, day: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The 旬报 window of the plan's reporting season that holds `day`, None
+    outside the season."""
+    rule, campaign = book.plan.progress_reports, book.plan.campaign
+    start = rule.start or campaign.start
+    if not start <= day <= campaign.end:
+        return None
+    month = (day.year, day.month)
+    closing = next(d for d in (*reporting_days(*month, rule.days), *reporting_days(*_next(month), rule.days))
+                   if d >= day)  # the reporting day that ends day's window
+    found = latest_window(closing, rule.days, start, campaign.end)
+    return found if found is not None and found[0] <= day <= found[1] else None
+
+
+def _next(month: tuple[int, int]) -> tuple[int, int]:
+    year, m = month
+    return (year + 1, 1) if m == 12 else (year, m + 1)
+
+
 def missing_units(book, reports, start: dt.date, end: dt.date) -> list[str]:
     """The units owing 旬报 (book order) that filed none dated inside start..end.
     Any report of the unit files its window, except one on a task the lead
@@ -254,7 +288,7 @@ def select_reports(reports, unit=None, task=None, since=None, until=None) -> lis
 
 # ---- the history of the data -----------------------------------------------------------
 
-_REPORT_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}-(?P<unit>.+)-(?P<task>\d+(?:\.\d+)?)-[0-9a-f]+\.ya?ml$")
+_REPORT_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}-(?P<unit>.+)-(?P<task>\d+(?:\.\d+)?|旬报)-[0-9a-f]+\.ya?ml$")
 _REPORT_SUBJECT = re.compile(r"^(?:report: |报告：)(?P<task>\S+) (?P<unit>\S+)")  # this version's and earlier
 
 

@@ -140,6 +140,9 @@ def review_faults(book: Book, review: Review, subjects: dict) -> tuple[Review, l
     if subject is None:
         faults.append(("subject", f"找不到被审核的报告、延期申请或不适用申请“{review.subject}”（或该文件无效）"))
         return review, faults
+    if isinstance(subject, Report) and subject.task is None:
+        faults.append(("subject", "该报告是旬报，不属于任何任务、不申报完成，无需核验"))
+        return review, faults
     task = book.task_by_id[subject.task]
     if by is not None and by not in deciders(book, task):
         faults.append(("by", f"{by} 不是任务 {task.id} 的牵头单位，也不是考核单位，无权审核"))

@@ -173,10 +173,12 @@ def place_reports(book, items, base: str) -> tuple[list, list[Problem]]:
             problems += found
             continue
         key = (report.task, report.unit, report.period, report.part, report.date < start)
-        known = checked.get(key)
+        known = checked.get(key) if report.task is not None else None  # a 旬报's faults are its own
         if known is None:
             placed, faults = report_faults(book, report)
-            known = checked[key] = (placed.unit, placed.period, faults)
+            known = (placed.unit, placed.period, faults)
+            if report.task is not None:
+                checked[key] = known
         unit, period, faults = known
         if faults or found:
             problems += (fault_problems(file, base, faults) if faults else []) + found

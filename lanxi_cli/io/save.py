@@ -128,8 +128,12 @@ def record_path(data_dir: Path, folder: str, record, name: tuple[str, ...], suff
 
 
 def save_report(data_dir: Path, report, repository_checked: bool = False) -> Path:
-    """Write a new report file (exclusive, atomic) and return its path."""
-    return save_record(data_dir, REPORTS_DIR, report, report.unit, report.task, repository_checked=repository_checked)
+    """Write a new report file (exclusive, atomic) and return its path; a
+    旬报 alone is named 旬报 where a task's id would be."""
+    from lanxi_cli.core.domain import PROGRESS_REPORT
+
+    return save_record(data_dir, REPORTS_DIR, report, report.unit, report.task or PROGRESS_REPORT,
+                       repository_checked=repository_checked)
 
 
 def save_reports(data_dir: Path, reports: list) -> list[Path]:

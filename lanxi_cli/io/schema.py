@@ -163,8 +163,8 @@ TEXTS: dict[str, tuple[str, str, dict[str, str]]] = {
     "TargetPart": ("分项目标", "目标中单独计算的一项：一个数量，或一个比率。", {
         "name": "分项的简称，报告时用 --part 指明", "count": "数量", "rate": "比率（0 到 1）", "what": "计什么",
     }),
-    "Report": ("进展报告", "一个单位就一项任务的一次进展报告（每份报告一个文件）。", {
-        "task": "任务编号，如 5.1",
+    "Report": ("进展报告", "一个单位就一项任务的一次进展报告，或不写任务的一份旬报（每份报告一个文件）。", {
+        "task": "任务编号，如 5.1；不写即旬报（只写 note，不计入任何任务，不写 status、count、rate、period、part）",
         "unit": "报告单位",
         "date": "日期 YYYY-MM-DD",
         "status": "done 完成、progress 进行中、blocked 受阻",

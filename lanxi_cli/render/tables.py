@@ -582,6 +582,7 @@ class ReportsView(View):
         return render(grid, width, colour)
 
     def _grid(self, compact: bool):
+        from lanxi_cli.core.domain import PROGRESS_REPORT
         from lanxi_cli.render.grid import Column, Grid
 
         heads = [Column("任务"), Column("状态"), Column("数量", right=True), Column("报告人", wrap=True),
@@ -602,7 +603,8 @@ class ReportsView(View):
             elif fixes is not None and r.id in fixes.superseded_by:
                 mark = "\n（已更正）"
             files = len(r.evidence_files)
-            cells = (r.task, STATUS_NAMES[r.status] + mark, count, r.by, r.note, f"{files}份" if files else "")
+            state = STATUS_NAMES[r.status] if r.task is not None else "—"  # a 旬报 alone has no status
+            cells = (r.task or PROGRESS_REPORT, state + mark, count, r.by, r.note, f"{files}份" if files else "")
             grid.add(*((r.id, *cells) if compact else (r.date.isoformat(), cells[0], r.unit, *cells[1:], r.id)))
         return grid
 
@@ -665,6 +667,9 @@ class LogView(View):
 def feedback_lines(fb) -> list[str]:
     """report add's word on stderr (see reporting.feedback)."""
     report, ob = fb.report, fb.obligation
+    if report.task is None:  # a 旬报 alone is dated inside a window (book.progress_report_faults)
+        start, end = fb.window
+        return [f"计入：{report.unit} 的旬报（{start} 至 {end}），不计入任何任务。"]
     if ob is None:
         return [f"提示：{report.unit} 是任务 {report.task} 的牵头单位，不承担该任务的义务；"
                 "本报告只作记录，不计入任何义务的完成。"]
@@ -748,8 +753,9 @@ class ReportView(View):
         from lanxi_cli.render.words import STATUS_NAMES
 
         r, safe = self.report, terminal_safe
+        state = f"    状态：{STATUS_NAMES[r.status]}" if r.task is not None else ""  # a 旬报 alone has none
         lines = [f"报告 {r.id}", f"  任务：{safe(self.task_text)}", f"  单位：{r.unit}",
-                 f"  日期：{r.date}    状态：{STATUS_NAMES[r.status]}" + (f"    周期：{r.period}" if r.period else "")]
+                 f"  日期：{r.date}{state}" + (f"    周期：{r.period}" if r.period else "")]
         if r.count is not None or r.rate is not None:
             amount = " ".join(x for x in ("" if r.count is None else f"数量 {r.count}",
                                           "" if r.rate is None else f"比率 {r.rate:.0%}") if x)
@@ -773,7 +779,9 @@ class ReportView(View):
         for link in r.evidence_links:  # from an online form's upload: kept, but not 佐证材料
             lines.append(f"  收集表附件链接（会过期）：{safe(link)}")
         lines.append("")
-        if self.reviews:
+        if r.task is None:
+            pass  # a 旬报 claims nothing: no 销号核验
+        elif self.reviews:
             lines.append("销号核验")
             for v in self.reviews:
                 mark = "（已撤回）" if v.id in self.withdrawn else ""

@@ -71,6 +71,7 @@ def build(book, overview, reports, decided: dict[str, str], corrections=None,
     and the workbook move together); `acks`: each unit's 签收 of the notice
     (core.receipts.Ack)."""
     from lanxi_cli.core.assess import GROUP_NAMES
+    from lanxi_cli.core.domain import PROGRESS_REPORT
     from lanxi_cli.core.overview import task_source
 
     as_of = overview.campaign.as_of
@@ -110,14 +111,15 @@ def build(book, overview, reports, decided: dict[str, str], corrections=None,
                 f"#'{files.name}'!A{len(files.rows) + 3}"
             if target:
                 reps.links[(len(reps.rows), 11)] = target
-        reps.rows.append([r.id, r.task, r.unit, r.date, STATUS_NAMES[r.status], r.count, r.rate,
+        task = r.task or PROGRESS_REPORT  # a 旬报 alone: no task, no status
+        reps.rows.append([r.id, task, r.unit, r.date, STATUS_NAMES[r.status] if r.task else "—", r.count, r.rate,
                           r.part, period_name(r.period), r.note, r.by, "\n".join(shown),
                           local_time(r.recorded, zone), REVIEW_NAMES[decided.get(r.id)], fate, r.file])
         for a in r.evidence_files:
             target = _file_link(evidence, a)
             if target:
                 files.links[(len(files.rows), 8)] = target
-            files.rows.append([r.id, r.task, r.unit, r.date, a.name, round(a.bytes / 1024, 1),
+            files.rows.append([r.id, task, r.unit, r.date, a.name, round(a.bytes / 1024, 1),
                                a.taken.replace("T", " ") if a.taken else None, a.sha256, "打开文件" if target else ""])
     reps.formats[6] = PERCENT
 

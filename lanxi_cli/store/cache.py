@@ -371,7 +371,7 @@ def _items(layout: domain.Layout, rels: list, columns, bad: dict, shown: str):
     prefix, days = shown + "/", {}
     for i, (rel, *row) in enumerate(zip(rels, *columns, strict=True)):
         file = prefix + rel
-        if row[0] is None:
+        if row[layout.key] is None:
             yield file, None, [Problem(file, line, message) for line, message in bad[i]]
             continue
         extra = bad.get(i) if bad else None  # problems of a valid record: control characters, a `file` key
