@@ -24,8 +24,8 @@ def reports(data_dir: Path) -> list[Path]:
     return sorted((data_dir / "reports").rglob("*.yaml"))
 
 
-def alone(cli, data_dir, *args, as_of=AS_OF):
-    return cli("report", "add", "--data", str(data_dir), "--as-of", as_of, *args)
+def alone(cli, data_dir, *args, as_of=AS_OF, input=None):
+    return cli("report", "add", "--data", str(data_dir), "--as-of", as_of, *args, input=input)
 
 
 def listed(cli, data_dir, *args, as_of=AS_OF):
@@ -278,3 +278,17 @@ def test_the_schema_makes_task_optional(cli):
     schema = json.loads(result.stdout)
     assert "task" not in schema["required"] and {"unit", "date"} <= set(schema["required"])
     assert {"type": "null"} in schema["properties"]["task"]["anyOf"]
+
+
+def test_a_terminal_asks_only_for_the_unit(cli, data_dir, monkeypatch):
+    """With --note and no --task on a terminal, the unit is asked (the units owing 旬报 shown),
+    never a task or a status."""
+    from lanxi_cli.cli import report
+
+    monkeypatch.setattr(report, "_interactive", lambda: True)
+    result = alone(cli, data_dir, "--note", "本旬无新进展", "-d", "2020-09-25", "--no-commit", input="火星村\n金石\n")
+    assert result.exit_code == 0, result.output
+    assert "报送旬报的单位：" in result.stderr and "禁毒办" not in result.stderr.split("报送旬报的单位：")[1]
+    assert "未知单位“火星村”" in result.stderr and "任务编号" not in result.stderr and "状态" not in result.stderr
+    [row] = listed(cli, data_dir)
+    assert (row["task"], row["unit"]) == (None, "金石村")
