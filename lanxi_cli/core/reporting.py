@@ -288,7 +288,8 @@ def select_reports(reports, unit=None, task=None, since=None, until=None) -> lis
 
 # ---- the history of the data -----------------------------------------------------------
 
-_REPORT_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}-(?P<unit>.+)-(?P<task>\d+(?:\.\d+)?|旬报)-[0-9a-f]+\.ya?ml$")
+_REPORT_NAME = re.compile(  # a 旬报 alone is named 旬报 where a task's id would be
+    rf"^\d{{4}}-\d{{2}}-\d{{2}}-(?P<unit>.+)-(?P<task>\d+(?:\.\d+)?|{PROGRESS_REPORT})-[0-9a-f]+\.ya?ml$")
 _REPORT_SUBJECT = re.compile(r"^(?:report: |报告：)(?P<task>\S+) (?P<unit>\S+)")  # this version's and earlier
 
 
