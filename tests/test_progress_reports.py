@@ -14,8 +14,6 @@ from pathlib import Path
 import pytest
 from conftest import git, read_report
 
-from lanxi_cli.core.reporting import window_of
-
 D = dt.date.fromisoformat
 AS_OF = "2020-10-01"
 
@@ -64,7 +62,7 @@ def test_the_window_a_day_lies_in(day, window):
     from lanxi_cli.io import load, locate
 
     book = load.load_book(locate.find_data_dir("data"))
-    assert window_of(book, D(day)) == (tuple(map(D, window)) if window else None)
+    assert book.progress_window(D(day)) == (tuple(map(D, window)) if window else None)
 
 
 # ---- report add without --task -----------------------------------------------------------

@@ -11,7 +11,15 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-from lanxi_cli.core.calendar import CalendarError, Occurrence, find_period, occurrences, period_of
+from lanxi_cli.core.calendar import (
+    CalendarError,
+    Occurrence,
+    find_period,
+    latest_window,
+    occurrences,
+    period_of,
+    window_holding,
+)
 from lanxi_cli.core.domain import CONTROL, Plan, Target, Task, Unit, id_order
 from lanxi_cli.errors import UsageError
 
@@ -328,6 +336,17 @@ class Book:
         exempt = set(self.expand(rule.exempt))
         return tuple(u for u in self.expand(rule.owed_by) if u not in exempt)
 
+    def progress_season(self) -> tuple[tuple[int, ...], dt.date, dt.date]:
+        """旬报: the reporting days, and the season they run in: from the day the
+        rule begins (plan.yaml progress_reports.start, else the campaign's start)
+        to the campaign's last day."""
+        rule, campaign = self.plan.progress_reports, self.plan.campaign
+        return rule.days, rule.start or campaign.start, campaign.end
+
+    def progress_window(self, day: dt.date) -> tuple[dt.date, dt.date] | None:
+        """The 旬报 window that holds `day`, None outside every one of the season."""
+        return window_holding(day, *self.progress_season())
+
     # ---- resolving what the user typed ------------------------------------
 
     def resolve_unit(self, text: str) -> str:
@@ -497,14 +516,12 @@ def report_faults(book: Book, report, options: bool = False) -> tuple[object, li
 
 def progress_report_faults(book: Book, report, dash: str = "") -> tuple[object, list[tuple[str, str]]]:
     """A 旬报 alone (no task): from a unit that owes 旬报, dated inside a
-    旬报 window (reporting.window_of), saying something (note) and nothing an obligation's
+    旬报 window (Book.progress_window), saying something (note) and nothing an obligation's
     report says (status, count, rate, period, part). It may carry evidence
     (the 旬报 itself is often a document)."""
-    from lanxi_cli.core.reporting import latest_window, window_of
-
     faults: list[tuple[str, str]] = []
     unit = book.canonical(report.unit)
-    rule, campaign = book.plan.progress_reports, book.plan.campaign
+    rule = book.plan.progress_reports
     if unit is None:
         faults.append(("unit", f"未知单位“{report.unit}”"))
     elif unit not in book.owes_progress_reports():
@@ -516,9 +533,9 @@ def progress_report_faults(book: Book, report, dash: str = "") -> tuple[object, 
         faults.append(("task", extra))
     if not report.note.strip():
         faults.append(("note", f"旬报应写明本旬进展（{dash}note），如“本旬无新进展”"))
-    if window_of(book, report.date) is None:
-        start = rule.start or campaign.start
-        last = latest_window(campaign.end, rule.days, start, campaign.end)
+    if book.progress_window(report.date) is None:
+        days, start, end = book.progress_season()
+        last = latest_window(end, days, start, end)
         season = f"{start} 至 {last[1]}" if last else f"自 {start} 起"
         faults.append(("date", f"旬报日期 {report.date} 不在任何旬报期内（{season}）"))
     if unit is not None and unit != report.unit:

@@ -160,3 +160,49 @@ def find_period(occs: tuple[Occurrence, ...], text: str) -> int | None:
         if occ.label is not None and occ.label.lower() == text.lower():
             return occ.index
     return None
+
+
+# ---- 旬报 windows ---------------------------------------------------------------------
+
+
+def reporting_days(year: int, month: int, days: tuple[int, ...]) -> list[dt.date]:
+    """The month's reporting days; a day past the month's end is its last day."""
+    return sorted({day_in_month(year, month, d) for d in days})
+
+
+def latest_window(
+    as_of: dt.date, days: tuple[int, ...], start: dt.date | None = None, end: dt.date | None = None
+) -> tuple[dt.date, dt.date] | None:
+    """The latest 旬报 window that has ended on or before `as_of`: from the day
+    after one reporting day to the next reporting day, both included. Within
+    a season: the first window starts on `start` (the day the rule begins),
+    none ends after `end` (after the season: the last one), and before the
+    first reporting day there is none (None).
+    `days` is never empty (plan.yaml's schema requires one day at least)."""
+    if not days:
+        raise ValueError("no reporting days")
+    if end is not None and as_of > end:
+        as_of = end
+    if start is not None and as_of < start:
+        return None
+    found: list[dt.date] = []
+    year, month = as_of.year, as_of.month
+    while len(found) < 2 and year >= 1:
+        found = [d for d in reporting_days(year, month, days) if d <= as_of] + found
+        found = found[-2:]
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    if not found or (start is not None and found[-1] < start):
+        return None
+    opens = found[0] + dt.timedelta(days=1) if len(found) == 2 else dt.date.min
+    return (max(opens, start) if start is not None else opens), found[-1]
+
+
+def window_holding(day: dt.date, days: tuple[int, ...], start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The 旬报 window of the season start..end that holds `day`, None outside every one."""
+    if not start <= day <= end:
+        return None
+    nxt = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    closing = next(d for d in (*reporting_days(day.year, day.month, days), *reporting_days(*nxt, days))
+                   if d >= day)  # the reporting day that ends day's window
+    found = latest_window(closing, days, start, end)
+    return found if found is not None and found[0] <= day <= found[1] else None

@@ -82,7 +82,7 @@ def form_id(unit: str, as_of: dt.date, keys) -> str:
 
 def current_window(as_of: dt.date, days: tuple[int, ...]) -> tuple[dt.date, dt.date]:
     """The 旬报 window holding `as_of`: it ends on the next reporting day (today, if one)."""
-    from lanxi_cli.core.reporting import latest_window, reporting_days
+    from lanxi_cli.core.calendar import latest_window, reporting_days
 
     year, month = as_of.year, as_of.month
     while True:

@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from lanxi_cli.core.book import progress_report_extras, report_faults
-from lanxi_cli.core.calendar import day_in_month
+from lanxi_cli.core.calendar import latest_window
 from lanxi_cli.core.domain import CONTROL, PROGRESS_REPORT, Report, State, record_order
 from lanxi_cli.errors import UsageError
 
@@ -173,7 +173,7 @@ class Feedback:
 def feedback(book, report: Report, obligations) -> Feedback:
     """`obligations`: the engine's answer with the new report among the reports."""
     if report.task is None:
-        return Feedback(report, None, window=window_of(book, report.date))
+        return Feedback(report, None, window=book.progress_window(report.date))
     task = book.task_by_id[report.task]
     mine = [o for o in obligations if o.task.id == task.id and o.named == report.unit]
     if not mine:
@@ -203,65 +203,13 @@ def commit_message(report: Report) -> str:
 # ---- 旬报 windows ---------------------------------------------------------------------
 
 
-def reporting_days(year: int, month: int, days: tuple[int, ...]) -> list[dt.date]:
-    """The month's reporting days; a day past the month's end is its last day."""
-    return sorted({day_in_month(year, month, d) for d in days})
-
-
-def latest_window(
-    as_of: dt.date, days: tuple[int, ...], start: dt.date | None = None, end: dt.date | None = None
-) -> tuple[dt.date, dt.date] | None:
-    """The latest 旬报 window that has ended on or before `as_of`: from the day
-    after one reporting day to the next reporting day, both included. Within
-    a season: the first window starts on `start` (the day the rule begins),
-    none ends after `end` (after the season: the last one), and before the
-    first reporting day there is none (None).
-    `days` is never empty (plan.yaml's schema requires one day at least)."""
-    if not days:
-        raise ValueError("no reporting days")
-    if end is not None and as_of > end:
-        as_of = end
-    if start is not None and as_of < start:
-        return None
-    found: list[dt.date] = []
-    year, month = as_of.year, as_of.month
-    while len(found) < 2 and year >= 1:
-        found = [d for d in reporting_days(year, month, days) if d <= as_of] + found
-        found = found[-2:]
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-    if not found or (start is not None and found[-1] < start):
-        return None
-    opens = found[0] + dt.timedelta(days=1) if len(found) == 2 else dt.date.min
-    return (max(opens, start) if start is not None else opens), found[-1]
-
-
 def season_window(book, as_of: dt.date) -> tuple[dt.date, dt.date] | None:
     """The latest 旬报 window of the plan's reporting season that has ended
     before `as_of` (a window ending on the as-of day is not yet missed, as a
     task due that day is not yet overdue): from the day the rule begins
     (plan.yaml progress_reports.start, else the campaign's start) to the
     campaign's last day."""
-    rule, campaign = book.plan.progress_reports, book.plan.campaign
-    return latest_window(as_of - dt.timedelta(days=1), rule.days, rule.start or campaign.start, campaign.end)
-
-
-def window_of(book, day: dt.date) -> tuple[dt.date, dt.date] | None:
-    """The 旬报 window of the plan's reporting season that holds `day`, None
-    outside the season."""
-    rule, campaign = book.plan.progress_reports, book.plan.campaign
-    start = rule.start or campaign.start
-    if not start <= day <= campaign.end:
-        return None
-    month = (day.year, day.month)
-    closing = next(d for d in (*reporting_days(*month, rule.days), *reporting_days(*_next(month), rule.days))
-                   if d >= day)  # the reporting day that ends day's window
-    found = latest_window(closing, rule.days, start, campaign.end)
-    return found if found is not None and found[0] <= day <= found[1] else None
-
-
-def _next(month: tuple[int, int]) -> tuple[int, int]:
-    year, m = month
-    return (year + 1, 1) if m == 12 else (year, m + 1)
+    return latest_window(as_of - dt.timedelta(days=1), *book.progress_season())
 
 
 def missing_units(book, reports, start: dt.date, end: dt.date) -> list[str]:
