@@ -378,7 +378,7 @@ class Tally:
 
     @property
     def rates(self) -> Rates:
-        return Rates(self.scored_due, self.scored_done, self.scored_late)
+        return Rates(self.scored_due, self.scored_done, self.scored_late, self.scored_overdue)
 
     def add(self, ob: Obligation, as_of: dt.date) -> None:
         setattr(self, ob.state, getattr(self, ob.state) + 1)
@@ -410,11 +410,17 @@ def is_due(ob: Obligation, as_of: dt.date) -> bool:
 class Rates:
     """The contract's two completion rates, one meaning everywhere, over the
     scored obligations due by the as-of day (exempt ones left out):
-    完成率 = (done + late) ÷ due, 按时完成率 = done ÷ due; None while nothing is due."""
+    完成率 = (done + late) ÷ due, 按时完成率 = done ÷ due; None while nothing is due.
+    逾期占比 (the county's `overdue_share`) = overdue ÷ due, over the same obligations."""
 
     due: int
     done: int
     late: int
+    overdue: int = 0
+
+    @property
+    def overdue_share(self) -> float | None:
+        return self.overdue / self.due if self.due else None
 
     @property
     def rate(self) -> float | None:

@@ -177,13 +177,18 @@ def campaign_name(plan) -> str:
 def document_number(plan, number: str | None, year: int) -> str | None:
     """The 文号 of a document: a bare number N becomes {机关代字}〔year〕N号 (兰禁毒办〔2020〕5号),
     the 机关代字 being plan.yaml's `doc_code` (else the issuing office's name); other text stands as given."""
+    office = plan.organisation.office.unit if plan.organisation.office else ""
+    code = plan.doc_code or f"{plan.town}{office or plan.assessment.assessor or plan.organisation.lead_unit}"
+    return numbered(code, number, year)
+
+
+def numbered(code: str, number: str | None, year: int) -> str | None:
+    """A bare number N under the 机关代字 `code`: {code}〔year〕N号; other text stands as given."""
     if not number:
         return None
     number = number.strip()
     if not number.isdigit():
         return number
-    office = plan.organisation.office.unit if plan.organisation.office else ""
-    code = plan.doc_code or f"{plan.town}{office or plan.assessment.assessor or plan.organisation.lead_unit}"
     return f"{code}〔{year}〕{int(number)}号"
 
 
