@@ -239,3 +239,34 @@ def create(root: Path, plan: str, tasks: str, message: str) -> tuple[Path, str |
     except gitio.GitError as exc:
         return data_dir, str(exc)
     return data_dir, None
+
+
+# ---- a town's repository from the county's plan (init --from-county) ------------------------------
+
+# The county's own keys, which the town's documents must not carry: its issuing office, 机关代字,
+# addressees and the source of its unit roll. The town fills in its own (README).
+COUNTY_ONLY = ("issuer", "doc_code", "addressees", "units_source")
+
+
+def from_county(county_data: Path, shown: str, town: str, units: list[tuple[str, str]]) -> tuple[str, str]:
+    """plan.yaml and tasks.yaml of a town that follows the county's plan in
+    `county_data`: tasks.yaml as the county wrote it (tasks, deadlines, rules,
+    ids: the county matches tasks by id), plan.yaml the county's with the
+    town's name, without the county's own keys, with `units` (name, kind;
+    none the county's plan has) added to the units the tasks name."""
+    from lanxi_cli.io import yamledit, yamlio
+    from lanxi_cli.io.load import MAX_PLAN_BYTES
+
+    plan = yamlio.read_text(county_data / PLAN_FILE, MAX_PLAN_BYTES, f"{shown}/{PLAN_FILE}", county_data)
+    tasks = yamlio.read_text(county_data / TASKS_FILE, MAX_PLAN_BYTES, f"{shown}/{TASKS_FILE}", county_data)
+    document = yamledit.Document(plan)
+    document.set_key(document.root, "town", town)
+    for key in COUNTY_ONLY:
+        if document.top(key) is not None:
+            document.drop_key(document.root, key)
+    for name, kind in units:
+        document.append(document.top("units"), {"name": name, "kind": kind}, document.root, "units")
+    head = (f"# 由 lanxi init 从县方案 {shown} 生成：任务、时限、规则和编号照录县方案（tasks.yaml 原样复制，\n"
+            "# 县里按编号汇总各镇）。请补上本镇的村（社区）和部门（lanxi unit add，或 init 时 --units 名册），\n"
+            "# 并填写本镇的发文机关（issuer）、机关代字（doc_code）和主送（addressees）。\n")
+    return head + document.text, tasks
