@@ -51,6 +51,7 @@ class Block:
     text: str
     rows: tuple[tuple[str, ...], ...] = ()  # a table's rows, its head first
     light: tuple[str, ...] = ()  # a ranking table: each body row's light (green, yellow, red)
+    widths: tuple[int, ...] = ()  # a table's column widths in millimetres, where not the town's ranking
 
 
 @dataclass(frozen=True, slots=True)
@@ -533,10 +534,10 @@ def text_lines(text: str, size: float, indent: float = 0, width_mm: float = TEXT
     return max(1, math.ceil((text_width(text, size) + indent * size) / line))
 
 
-def row_height(values: tuple[str, ...]) -> float:
+def row_height(values: tuple[str, ...], widths: tuple[int, ...] = TABLE_WIDTHS) -> float:
     """Points a ranking table's row takes: ROW_MM, or more where a cell's text wraps."""
     margins = 3.8  # millimetres: a cell's left and right margins together
-    lines = max(text_lines(v, 12, 0, w - margins) for v, w in zip(values, TABLE_WIDTHS, strict=False))
+    lines = max(text_lines(v, 12, 0, w - margins) for v, w in zip(values, widths, strict=False))
     return max(ROW_MM * 72 / 25.4, lines * CELL_LINE + 6)
 
 
@@ -692,11 +693,12 @@ def _table(document, block: Block, page: Page | None = None) -> None:
     from docx.oxml.ns import nsdecls, qn
     from docx.shared import Mm, Pt, RGBColor
 
+    widths = block.widths or TABLE_WIDTHS
     table = document.add_table(rows=0, cols=len(block.rows[0]))
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for column, width in zip(table._tbl.tblGrid.iterchildren(), TABLE_WIDTHS, strict=False):
+    for column, width in zip(table._tbl.tblGrid.iterchildren(), widths, strict=False):
         column.set(qn("w:w"), str(round(width * TWIPS_PER_MM)))  # the grid, not only the cells: readers lay out by it
-    heights = [row_height(values) for values in block.rows]
+    heights = [row_height(values, widths) for values in block.rows]
     borders = "".join(f'<w:{edge} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
                       for edge in ("top", "left", "bottom", "right", "insideH", "insideV"))
     table._tbl.tblPr.append(parse_xml(f'<w:tblBorders {nsdecls("w")}>{borders}</w:tblBorders>'))
@@ -712,7 +714,7 @@ def _table(document, block: Block, page: Page | None = None) -> None:
             page.block(heights[i], repeat=heights[0] if i else 0)
         kind = "cell_head" if i == 0 else "cell"
         for j, (cell, value) in enumerate(zip(row.cells, values, strict=True)):
-            cell.width = Mm(TABLE_WIDTHS[j] if j < len(TABLE_WIDTHS) else 20)
+            cell.width = Mm(widths[j] if j < len(widths) else 20)
             cell._tc.get_or_add_tcPr().append(parse_xml(f'<w:vAlign {nsdecls("w")} w:val="center"/>'))
             para = cell.paragraphs[0]
             para.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -228,6 +228,25 @@ def failed(f) -> dict:
     return {"town": f.town, "reason": f.reason}
 
 
+def ranked(r) -> dict:
+    """One town of `county rank`: its score (the weighted mean of its rates), place and rates."""
+    from lanxi_cli.render.words import fraction
+
+    return {"town": r.row.town, "score": fraction(r.score), "rank": r.rank, **rates(r.row.rates),
+            "overdue": r.row.counts["overdue"]}
+
+
+def county_notes(reading) -> dict:
+    """What `county status` and `county rank` say besides the rows: the towns not read, the
+    copies older than the others, the towns whose tasks are not the county plan's."""
+    return {
+        "failed": [failed(f) for f in reading.failed],
+        "stale": [{"town": s.town, "last_commit": s.last_commit.isoformat()} for s in reading.stale],
+        "plan_differs": [{"town": d.town, "missing": list(d.missing), "extra": list(d.extra)}
+                         for d in reading.differs],
+    }
+
+
 # ---- collecting reports: remind, form import ---------------------------------------------
 
 

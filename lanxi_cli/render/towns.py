@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from lanxi_cli.render import shapes
 from lanxi_cli.render.tables import View, count_cell
+from lanxi_cli.render.words import percent
 
 COUNTY_COLUMNS = ["镇", "单位数", "义务总数", "已完成", "逾期完成", "已逾期", "即将到期", "未到期", "完成率",
                   "按时完成率", "最差村（社区）", "其逾期项数"]
@@ -18,49 +19,114 @@ def _worst(row) -> str:
 
 
 def _rate(row) -> str:
-    from lanxi_cli.render.words import percent
-
     return percent(row.rate)
+
+
+def notes(reading, width: int) -> str:
+    """The lines under a county table: towns not read, copies older than the others,
+    towns whose tasks are not the county plan's."""
+    from lanxi_cli.render.tables import prose
+
+    out = "".join(prose(f"无法读取：{f.town}——{f.reason}", width) for f in reading.failed)
+    for s in reading.stale:
+        out += prose(f"副本较旧：{s.town}的数据最新提交于 {s.last_commit.isoformat()}，早于其他镇，"
+                     "实际进展可能已有变化。", width)
+    for d in reading.differs:
+        parts = ([f"缺少县方案的任务 {ids(d.missing)}"] if d.missing else []) + (
+            [f"多出县方案没有的任务 {ids(d.extra)}"] if d.extra else [])
+        out += prose(f"任务与县方案不一致：{d.town}{'，'.join(parts)}。", width)
+    return out
+
+
+def ids(values, limit: int = 8) -> str:
+    return "、".join(values[:limit]) + (f"等 {len(values)} 项" if len(values) > limit else "")
+
+
+def weights_text(weights) -> str:
+    """The ranking rule in words, the weights as shares of one: 得分 = 完成率×0.6 + 按时完成率×0.4."""
+    parts = [(weights.rate, "完成率"), (weights.on_time_rate, "按时完成率"), (weights.overdue_share, "（1－逾期占比）")]
+    used = [(w, name) for w, name in parts if w]
+    if len(used) == 1:
+        return f"得分 = {used[0][1]}"
+    total = sum(w for w, _ in used)
+    return "得分 = " + " + ".join(f"{name}×{round(w / total, 2):g}" for w, name in used)
+
+
+def score_text(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.1f}"
 
 
 @dataclass
 class CountyView(View):
     """county status: one row per town read, then the towns that could not be read."""
 
-    rows: list  # core.county.TownRow
-    failed: list  # core.county.Failed
-    as_of: dt.date
+    reading: object  # core.county.Reading
     columns = ("town", "units", "total", "done", "late", "overdue", "due_soon", "open", "rate", "on_time_rate",
                "worst")
     headers = {"town": "镇", "units": "单位数", "total": "义务总数", "rate": "完成率",  # noqa: RUF012
                "worst": "最差村（社区）"}
 
     def data(self):
-        return {"as_of": self.as_of.isoformat(), "towns": [shapes.town(r) for r in self.rows],
-                "failed": [shapes.failed(f) for f in self.failed]}
+        r = self.reading
+        return {"as_of": r.as_of.isoformat(), "towns": [shapes.town(row) for row in r.rows], **shapes.county_notes(r)}
 
     def records(self):
-        return [{**shapes.town(r), "worst": r.worst.unit if r.worst else None} for r in self.rows]
+        return [{**shapes.town(r), "worst": r.worst.unit if r.worst else None} for r in self.reading.rows]
 
     def text(self, width, colour):
         from lanxi_cli.render.grid import Column, Grid, render
-        from lanxi_cli.render.tables import prose
 
-        out = ""
-        if self.rows:
+        out, reading = "", self.reading
+        rows, failed, as_of = reading.rows, reading.failed, reading.as_of
+        if rows:
             heads = ["单位", "总数", "已完成", "逾期\n完成", "已逾期", "即将\n到期", "未到期", "完成率"]
             grid = Grid([Column("镇", wrap=True), *(Column(h, right=True) for h in heads),
-                         Column("最差村\n（社区）", wrap=True, words=True)], title=f"全县各镇进展（截至 {self.as_of}）")
-            for r in self.rows:
+                         Column("最差村\n（社区）", wrap=True, words=True)], title=f"全县各镇进展（截至 {as_of}）")
+            for r in rows:
                 c = r.counts
                 grid.add(r.town, str(r.units), str(r.total), str(c["done"]), str(c["late"]),
                          count_cell(c["overdue"], "overdue"), count_cell(c["due_soon"], "due_soon"), str(c["open"]),
                          _rate(r), _worst(r))
             out = render(grid, width, colour)
-        for f in self.failed:
-            out += prose(f"无法读取：{f.town}——{f.reason}", width)
-        tail = f"，{len(self.failed)} 个无法读取。" if self.failed else "。"
-        return out + f"共 {len(self.rows) + len(self.failed)} 个镇，读取 {len(self.rows)} 个{tail}\n"
+        out += notes(reading, width)
+        tail = f"，{len(failed)} 个无法读取。" if failed else "。"
+        return out + f"共 {len(rows) + len(failed)} 个镇，读取 {len(rows)} 个{tail}\n"
+
+
+@dataclass
+class RankView(View):
+    """county rank: the towns best first by the county's rule, the unranked last."""
+
+    reading: object  # core.county.Reading
+    ranked: list  # core.county.Ranked
+    columns = ("rank", "town", "score", "rate", "on_time_rate", "overdue")
+    headers = {"town": "镇", "rate": "完成率"}  # noqa: RUF012
+
+    def data(self):
+        return {"as_of": self.reading.as_of.isoformat(), "towns": [shapes.ranked(r) for r in self.ranked],
+                **shapes.county_notes(self.reading)}
+
+    def records(self):
+        return [shapes.ranked(r) for r in self.ranked]
+
+    def text(self, width, colour):
+        from lanxi_cli.render.grid import Column, Grid, render
+        from lanxi_cli.render.tables import prose
+
+        reading, out = self.reading, ""
+        if self.ranked:
+            heads = ("得分", "完成率", "按时\n完成率", "已逾期")
+            grid = Grid([Column("名次", right=True), Column("镇", wrap=True), *(Column(h, right=True) for h in heads)],
+                        title=f"全县各镇排名（截至 {reading.as_of}）")
+            for r in self.ranked:
+                grid.add("—" if r.rank is None else str(r.rank), r.row.town, score_text(r.score), _rate(r.row),
+                         percent(r.row.on_time_rate), count_cell(r.row.counts["overdue"], "overdue"))
+            out = render(grid, width, colour)
+        out += prose(f"排名规则：{weights_text(reading.towns.rank)}，按百分制。", width)
+        unranked = [r.row.town for r in self.ranked if r.rank is None]
+        if unranked:
+            out += prose(f"未排名（尚无到期事项）：{'、'.join(unranked)}。", width)
+        return out + notes(reading, width)
 
 
 def county_ledger(rows, failed, as_of: dt.date):
