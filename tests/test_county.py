@@ -84,6 +84,8 @@ def test_county_status_json_adds_up_each_town_as_its_own_commands_do(cli, county
         "as_of": AS_OF,
         "towns": [expected_row(cli, "兰溪镇", county["lanxi"], AS_OF), expected_row(cli, "石门镇", clone, AS_OF)],
         "failed": [],
+        "stale": [],
+        "plan_differs": [],
     }
     assert got["towns"][1]["done"] + got["towns"][1]["late"] == 2  # the two reports pushed to the server
     # the clone lives in the machine-local cache, outside every work tree

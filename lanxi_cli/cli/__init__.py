@@ -71,6 +71,8 @@ COMMANDS = {
     "init": "lanxi_cli.cli.init:init",
     "schema": "lanxi_cli.cli.schema:schema",
     "county status": "lanxi_cli.cli.county:county_status",
+    "county rank": "lanxi_cli.cli.county:county_rank",
+    "county bulletin": "lanxi_cli.cli.county:county_bulletin",
     "county export": "lanxi_cli.cli.county:county_export",
 }
 # Click settings of a command that needs its own.
@@ -89,7 +91,7 @@ GROUPS = {
     "unit": "单位：添加（add）、改名（rename）、删除（remove），备案联络员（liaison）。",
     "task": "任务：改定完成时限（deadline）和简称（short）。",
     "evidence": "佐证材料：删除（remove）涉及个人信息或误传的文件，只留摘要。",
-    "county": "全县汇总：各镇进展一览（status）、导出 Excel（export）。",
+    "county": "全县汇总：各镇进展一览、排名、全县通报，导出 Excel。",
 }
 
 
