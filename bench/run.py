@@ -484,7 +484,10 @@ def _spread(values: list[float]) -> tuple[float, float, float]:
 def county(n: int, towns: int, runs: int, work: Path, seed: int) -> dict:
     """`county status` over `towns` towns of N reports each: local folders
     (hard-linked copies of one generated folder, each a town of its own to
-    the cache), cold (cache removed) and warm."""
+    the cache), cold (cache removed) and warm; and `county rank` warm against
+    its baseline in the same rounds: each town's own `status --format json`,
+    warm, one process a town (what a county clerk would run without lanxi
+    county), the ratio taken round by round."""
     source = data_for(n, work, seed)
     base = work / f"county-{towns}x{n}-{seed}"
     made_from = (source / ".generated").read_text()
@@ -498,24 +501,46 @@ def county(n: int, towns: int, runs: int, work: Path, seed: int) -> dict:
         marker.write_text(made_from)  # the towns are copies of the generated folder: made with it
     cache_home = work / "cache-county"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "XDG_CACHE_HOME": str(cache_home), "COLUMNS": "80"}
-    argv = [sys.executable, "-m", "lanxi_cli", "county", "status", "--towns", str(base / "towns.yaml"),
-            "--as-of", AS_OF, "--format", "json"]
+    lanxi = [sys.executable, "-m", "lanxi_cli"]
+    towns_file = ["--towns", str(base / "towns.yaml"), "--as-of", AS_OF, "--format", "json"]
+    argv = [*lanxi, "county", "status", *towns_file]
+    rank = [*lanxi, "county", "rank", *towns_file]
+    each = [[*lanxi, "status", "--format", "json", "--as-of", AS_OF, "--data", str(base / f"town{i:02d}" / "data")]
+            for i in range(towns)]
+
+    def once(command: list[str]) -> tuple[float, float]:
+        code, _, err, usage = run_child(command, env)
+        if code != 0:
+            raise SystemExit(f"{' '.join(command[3:5])} failed: {err}")
+        return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
     def measure(before=None) -> dict:
         cpu, rss = [], []
         for _ in range(runs):
             if before:
                 before()
-            code, _, err, usage = run_child(argv, env)
-            if code != 0:
-                raise SystemExit(f"county status failed: {err}")
-            cpu.append(usage.ru_utime + usage.ru_stime)
-            rss.append(usage.ru_maxrss / 1024)
+            seconds, peak = once(argv)
+            cpu.append(seconds)
+            rss.append(peak)
         return {"cpu": statistics.median(cpu), "rss_mb": max(rss)}
 
     cold = measure(before=lambda: shutil.rmtree(cache_home, ignore_errors=True))
     warm = measure()  # the first cold run left the cache behind
-    return {"towns": towns, "reports_each": n, "cold": cold, "warm": warm}
+    for command in each:  # each town's own cache, as `status` in its folder keeps it: warm before measuring
+        once(command)
+    ranked, baseline, ratios, peak = [], [], [], 0.0
+    for _ in range(runs):
+        seconds, rss = once(rank)
+        alone = sum(once(command)[0] for command in each)
+        ranked.append(seconds)
+        baseline.append(alone)
+        ratios.append(seconds / alone)
+        peak = max(peak, rss)
+    low_high = _spread(ratios)
+    return {"towns": towns, "reports_each": n, "cold": cold, "warm": warm,
+            "rank": {"cpu": statistics.median(ranked), "rss_mb": peak, "baseline_cpu": statistics.median(baseline),
+                     "ratio": round(low_high[0], 3), "ratio_q1": round(low_high[1], 3),
+                     "ratio_q3": round(low_high[2], 3)}}
 
 
 def targets(out: dict) -> list[dict]:
@@ -611,7 +636,9 @@ def main(argv=None) -> None:
     parser.add_argument("--quick", action="store_true", help="N = 0 and 10k only")
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], help="e.g. 0,10000")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--county", action="store_true", help="also time `county status` over 20 towns × 10k reports")
+    parser.add_argument("--county", action="store_true",
+                        help="also time `county status` and `county rank` over 20 towns × 10k reports")
+    parser.add_argument("--county-only", action="store_true", help="only the county's figures (--county alone)")
     parser.add_argument("--task-json", nargs=2, type=Path, metavar=("DATA", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--ledger-rows", nargs=2, type=Path, metavar=("DATA", "OUT"), help=argparse.SUPPRESS)
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "lanxi-bench",
@@ -623,14 +650,21 @@ def main(argv=None) -> None:
         return ledger_rows(*args.ledger_rows)
     sizes = args.sizes or ([0, 10_000] if args.quick else [0, 10_000, 100_000])
     args.work.mkdir(parents=True, exist_ok=True)
-    out = bench(sizes, max(3, args.rounds), args.work, args.seed)
-    out["targets"] = targets(out)
-    text = table(out)
-    if args.county:
+    if args.county_only:
+        out, text = {"when": dt.datetime.now().isoformat(timespec="seconds")}, ""
+    else:
+        out = bench(sizes, max(3, args.rounds), args.work, args.seed)
+        out["targets"] = targets(out)
+        text = table(out)
+    if args.county or args.county_only:
         c = out["county"] = county(10_000, 20, max(3, args.rounds), args.work, args.seed)
         peak = max(c["cold"]["rss_mb"], c["warm"]["rss_mb"])
+        r = c["rank"]
         text += (f"\ncounty status, {c['towns']} towns × {c['reports_each']} reports (CPU s, median): "
-                 f"cold {c['cold']['cpu']:.2f}, warm {c['warm']['cpu']:.2f}, peak {peak:.0f} MB\n")
+                 f"cold {c['cold']['cpu']:.2f}, warm {c['warm']['cpu']:.2f}, peak {peak:.0f} MB\n"
+                 f"county rank, warm: {r['cpu']:.2f} s CPU, peak {r['rss_mb']:.0f} MB; the {c['towns']} towns' own "
+                 f"`status --format json`, warm, one process each: {r['baseline_cpu']:.2f} s CPU; ratio "
+                 f"{r['ratio']:.3f} (quartiles {r['ratio_q1']:.3f}–{r['ratio_q3']:.3f}, round by round)\n")
     print(text)
     folder = ROOT / "bench" / "out"
     folder.mkdir(parents=True, exist_ok=True)
