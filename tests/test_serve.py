@@ -543,3 +543,30 @@ def test_what_the_command_line_records_is_on_the_next_page(server):
         assert run_lanxi(*args, "--data", str(server.data_dir), "--as-of", AS_OF).returncode == 0
     text = server.request("GET", unit_page)[2]
     assert "联络员：张三 13812345678" in text and "学习会已开" in text
+
+
+def test_wrong_access_codes_lock_the_gate_for_a_minute():
+    from lanxi_cli.cli.web.guard import TRIES_PER_MINUTE, Gate
+
+    gate = Gate("0.0.0.0", 8750, "ABCD2345")
+    for i in range(TRIES_PER_MINUTE):
+        assert not gate.locked(now=100.0 + i)
+        gate.note_wrong(now=100.0 + i)
+    assert gate.locked(now=100.0 + TRIES_PER_MINUTE)
+    assert gate.locked(now=159.5)  # the first wrong code is still within the minute
+    assert not gate.locked(now=160.5)  # it has passed: one more try
+
+
+def test_a_guesser_is_stopped_before_the_right_code_is_compared(repo):
+    running = Server(repo, "--host", "0.0.0.0", env={"LANXI_SERVE_CODE": "ABCD2345"})
+    try:
+        cookie = running.request("GET", "/")[1]["set-cookie"].split(";")[0]
+        login = running.request("GET", "/login", headers={"Cookie": cookie})[2]
+        token = re.search(r'name="token" value="([0-9a-f]+)"', login)[1]
+        answers = [running.post("/login", {"code": f"WRONG{i:03d}", "token": token}, cookie)[0] for i in range(5)]
+        assert answers == [403] * 5
+        status, _, text = running.post("/login", {"code": "ABCD2345", "token": token}, cookie)
+        assert status == 429 and "一分钟后再试" in text
+        assert running.request("GET", "/", headers={"Cookie": cookie})[0] == 303  # still not let in
+    finally:
+        assert running.stop()[0] == 0

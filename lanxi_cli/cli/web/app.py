@@ -614,9 +614,12 @@ async def login(request: Request):
     if request.method == "GET":
         return page(request, "login.html", title="访问码", wrong=False)
     fields = await form_of(request, 16 * 1024)
+    if gate.locked():
+        return page(request, "login.html", status=429, title="访问码", wrong=False, locked=True)
     if gate.code_valid(str(fields.get("code", ""))):
         gate.opened.add(request.scope["state"]["session"])
         return RedirectResponse("/", status_code=303)
+    gate.note_wrong()
     return page(request, "login.html", status=403, title="访问码", wrong=True)
 
 

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import ipaddress
 import secrets
+import time
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from urllib.parse import urlsplit
@@ -17,6 +18,9 @@ from urllib.parse import urlsplit
 COOKIE = "lanxi_session"
 READING = frozenset({"GET", "HEAD"})
 OPEN_PATHS = ("/static/", "/login")  # reachable before the access code is given
+# Wrong access codes allowed in a minute, from every address together: a guesser gets five tries
+# a minute (a code chosen by hand may be short), a clerk who mistypes is not locked out for long.
+TRIES_PER_MINUTE = 5
 
 
 def loopback(host: str) -> bool:
@@ -43,6 +47,7 @@ class Gate:
     code: str | None = None
     secret: bytes = field(default_factory=lambda: secrets.token_bytes(32))
     opened: set[str] = field(default_factory=set)  # sessions that gave the access code
+    wrong: list[float] = field(default_factory=list)  # monotonic times of the last wrong codes
 
     def host_allowed(self, header: str) -> bool:
         """The Host a browser sends: the bound address and port. A name (attacker.example that
@@ -70,6 +75,15 @@ class Gate:
 
     def code_valid(self, given: str) -> bool:
         return self.code is not None and hmac.compare_digest(given.strip().encode(), self.code.encode())
+
+    def locked(self, now: float | None = None) -> bool:
+        """Too many wrong codes in the last minute: no code is even compared until it has passed."""
+        now = time.monotonic() if now is None else now
+        self.wrong[:] = [t for t in self.wrong if now - t < 60]
+        return len(self.wrong) >= TRIES_PER_MINUTE
+
+    def note_wrong(self, now: float | None = None) -> None:
+        self.wrong.append(time.monotonic() if now is None else now)
 
 
 def session_of(scope) -> str | None:
