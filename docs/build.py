@@ -174,16 +174,22 @@ def svg(title: str, output: str) -> str:
     return picture.replace("font-family: Fira Code, monospace", f"font-family: {fonts}")
 
 
+def _scenario(scratch: Path) -> tuple[Path, dict[str, str]]:
+    """The shipped plan with the screens' reports, in `scratch`: its data folder and environment."""
+    data = scratch / "data"
+    data.mkdir()
+    for name in ("plan.yaml", "tasks.yaml"):
+        shutil.copy(ROOT / "data" / name, data / name)
+    env = _env(scratch / "cache")
+    for args in REPORTS:
+        _lanxi(["report", "add", *args, "--no-commit", "--data", str(data), "--as-of", AS_OF], env)
+    return data, env
+
+
 def screens() -> dict[str, str]:
     """file name under docs/img/ → its SVG text."""
     with tempfile.TemporaryDirectory() as scratch:
-        data = Path(scratch) / "data"
-        data.mkdir()
-        for name in ("plan.yaml", "tasks.yaml"):
-            shutil.copy(ROOT / "data" / name, data / name)
-        env = _env(Path(scratch) / "cache")
-        for args in REPORTS:
-            _lanxi(["report", "add", *args, "--no-commit", "--data", str(data), "--as-of", AS_OF], env)
+        data, env = _scenario(Path(scratch))
         return {f"{name}.svg": svg(f"{title}  （{AS_OF}）",
                                    _lanxi([*args, "--data", str(data), "--as-of", AS_OF], env))
                 for name, (title, args) in SCREENS.items()}
@@ -206,13 +212,7 @@ def workbench(browser: str = "/usr/bin/chromium") -> list[Path]:
     shots = [(DOCS / "img" / "workbench.png", "/", (1100, 760)),
              (DOCS / "img" / "workbench-phone.png", "/report/new?unit=中心校&task=6.3", (390, 760))]
     with tempfile.TemporaryDirectory() as scratch:
-        data = Path(scratch) / "data"
-        data.mkdir()
-        for name in ("plan.yaml", "tasks.yaml"):
-            shutil.copy(ROOT / "data" / name, data / name)
-        env = _env(Path(scratch) / "cache")
-        for args in REPORTS:
-            _lanxi(["report", "add", *args, "--no-commit", "--data", str(data), "--as-of", AS_OF], env)
+        data, env = _scenario(Path(scratch))
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]

@@ -105,14 +105,7 @@ def build(book, overview, basis=None, number: str | None = None, issue: str | No
     if stuck:
         sections.append(("需牵头单位协调解决的问题", stuck))
     doc.charts = charts
-    doc.blocks = [
-        Block("title", doc.title),
-        Block("addressee", f"{plan.addressees or '各有关单位'}："),
-        Block("para", f"现将截至{cn_date(as_of)}{subject}推进情况通报如下："),
-    ]
-    for numeral, (heading, body) in zip(NUMERALS, sections, strict=False):
-        doc.blocks.append(Block("heading", f"{numeral}、{heading}"))
-        doc.blocks.extend(body)
+    doc.blocks = opening(doc.title, plan.addressees or "各有关单位", as_of, subject, sections)
     doc.blocks.append(Block("closing", "请各单位对照任务清单查漏补缺，逾期事项抓紧办结，并于每月10日、20日、30日前"
                                        f"向{plan.progress_reports.to or '专项行动办公室'}报送进展情况。"))
     if basis is not None:
@@ -125,6 +118,19 @@ def build(book, overview, basis=None, number: str | None = None, issue: str | No
     if basis is not None:
         doc.blocks += [Block("appendix", "附件"), Block("appendix_title", APPENDIX), *_appendix(basis, as_of)]
     return doc
+
+
+def opening(title: str, addressees: str, as_of: dt.date, subject: str, sections) -> list[Block]:
+    """A 通报's title, 主送, lead sentence and numbered sections (一、二、…): the town's and the county's alike."""
+    blocks = [
+        Block("title", title),
+        Block("addressee", f"{addressees}："),
+        Block("para", f"现将截至{cn_date(as_of)}{subject}推进情况通报如下："),
+    ]
+    for numeral, (heading, body) in zip(NUMERALS, sections, strict=False):
+        blocks.append(Block("heading", f"{numeral}、{heading}"))
+        blocks.extend(body)
+    return blocks
 
 
 def _charts(overview, group_names) -> list[GroupChart]:

@@ -7,7 +7,7 @@ others, towns whose tasks are not the county plan's)."""
 from __future__ import annotations
 
 from lanxi_cli.core.overview import cn_date
-from lanxi_cli.render.bulletin import NUMERALS, Block, Bulletin
+from lanxi_cli.render.bulletin import NUMERALS, Block, Bulletin, opening
 from lanxi_cli.render.towns import ids, score_text, weights_text
 from lanxi_cli.render.words import percent
 
@@ -40,14 +40,7 @@ def build(reading, ranked, subject: str, number: str | None = None, issue: str |
     said = _notes(reading)
     if said:
         sections.append(("数据说明", said))
-    doc.blocks = [
-        Block("title", doc.title),
-        Block("addressee", f"{towns.addressees}："),
-        Block("para", f"现将截至{cn_date(as_of)}{subject}推进情况通报如下："),
-    ]
-    for numeral, (heading, body) in zip(NUMERALS, sections, strict=False):
-        doc.blocks.append(Block("heading", f"{numeral}、{heading}"))
-        doc.blocks.extend(body)
+    doc.blocks = opening(doc.title, towns.addressees, as_of, subject, sections)
     doc.blocks += [
         Block("closing", "请各乡镇（街道）对照任务清单查漏补缺，督促逾期单位抓紧办结，排名靠后的乡镇（街道）"
                          "要分析原因、拿出措施，按时报送进展情况。"),
