@@ -393,7 +393,7 @@ def commands(sizes: list[int], work: Path, seed: int) -> tuple[dict[str, Command
         "hashcopy": Command("hashcopy", [PY, "-c", HASH_COPY, str(photo(work)), str(work / "photo-copy")], env),
     }
     counts["obligations 0"] = obligations_of(ROOT / "data", env)
-    export, collected, rows = collect_export(work, seed), work / "data-collect", work / "rows-collect"
+    export, collected, written = collect_export(work, seed), work / "data-collect", work / "rows-collect"
     shutil.rmtree(collected, ignore_errors=True)
     shutil.copytree(shipped, collected)
     found[f"collect {COLLECT_ROWS}"] = Command(
@@ -401,8 +401,8 @@ def commands(sizes: list[int], work: Path, seed: int) -> tuple[dict[str, Command
                                     "--data", str(collected), "--as-of", AS_OF], env,
         before=partial(_empty_reports, collected))
     found[f"rows {COLLECT_ROWS}"] = Command(
-        f"rows {COLLECT_ROWS}", [PY, "-c", BARE_ROWS, str(export), str(rows)], env,
-        before=lambda: (shutil.rmtree(rows, ignore_errors=True), rows.mkdir()))
+        f"rows {COLLECT_ROWS}", [PY, "-c", BARE_ROWS, str(export), str(written)], env,
+        before=lambda: (shutil.rmtree(written, ignore_errors=True), written.mkdir()))
     wide = data_for(10_000, work, seed, UNITS)
     found[f"status {UNITS}u"] = Command(f"status {UNITS}u", [*lanxi, "status", "--format", "json", "--as-of", AS_OF,
                                                              "--data", str(wide)], env)
