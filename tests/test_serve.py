@@ -5,6 +5,7 @@ plain HTTP for what a browser would never send (a foreign Host, a forged form, a
 from __future__ import annotations
 
 import concurrent.futures
+import html
 import http.client
 import io
 import json
@@ -446,6 +447,13 @@ def test_a_refused_request_says_the_commands_sentence(server):
                     "--reason", "来不及", "--data", str(server.data_dir), "--as-of", AS_OF)
     assert status == 400 and cli.returncode == 2
     assert cli.stderr.strip() in text
+    # beside a field of the form it came from (not an error page), with what was typed kept
+    extension_form = text[text.index('action="/extension/new"'):text.index('action="/exemption/new"')]
+    sentence = re.escape(html.escape(cli.stderr.strip(), quote=False))
+    assert re.search(r'<p class="error" role="alert" data-field="\w+">' + sentence, extension_form)
+    assert ">来不及</textarea>" in extension_form and 'value="2020-09-20"' in extension_form
+    assert '<option selected>苏家湖村</option>' in extension_form and '<p class="error"' not in text.split(
+        'action="/exemption/new"')[1]
 
 
 def test_the_files_come_as_the_commands_make_them(server, tmp_path):

@@ -448,11 +448,11 @@ def _request_handler(kind: str):
         bench: Workbench = request.app.state.bench
         fields = await form_of(request, 256 * 1024)
         text = {k: str(v).strip() for k, v in fields.items()}
-        for name, word in (("unit", "单位"), ("task", "任务")):
-            if not text.get(name):
-                raise UsageError(f"请选择{word}")
 
         def write():
+            for name, word in (("unit", "单位"), ("task", "任务")):
+                if not text.get(name):
+                    raise UsageError(f"请选择{word}")
             with WRITE:
                 session = bench.open()
                 args = (session, text["task"], text["unit"])
@@ -467,29 +467,38 @@ def _request_handler(kind: str):
                 commit_or_warn(session.data_dir, [path], message, "申请")
                 return message
 
-        message = await run_in_threadpool(write)
+        try:
+            message = await run_in_threadpool(write)
+        except UsageError as exc:  # the command's sentence, beside the field it is about, the values kept
+            sentence = str(exc)
+            field = next((name for word, name in REQUEST_FIELDS if word in sentence), None) or field_of(sentence)
+            context = await run_in_threadpool(_decisions, request)
+            return page(request, "decisions.html", status=400, title="延期与不适用", **context,
+                        failed=kind, values=text, errors={field: sentence})
         return RedirectResponse(f"/decisions?done={quote(message, safe='')}", status_code=303)
 
     return handler
 
 
+REQUEST_FIELDS = (("--until", "until"), ("延至", "until"), ("--reason", "reason"), ("理由", "reason"))
+
+
+def _decisions(request: Request) -> dict:
+    from lanxi_cli.core import reviews
+
+    session = request.app.state.bench.open()
+    book = session.book
+    decided = reviews.decisions(session.reviews, session.as_of)
+    extensions = reviews.extension_rows(book, session.extensions, decided, session.as_of)
+    exemptions = reviews.exemption_rows(session.exemptions, session.reviews, session.as_of)
+    return dict(extensions=[(e, due, d, reviews.deciders(book, book.task_by_id[e.task])) for e, due, d in extensions],
+                exemptions=[(e, d or "pending", reviews.deciders(book, book.task_by_id[e.task]))
+                            for e, d in exemptions],
+                links=Links(), done=request.query_params.get("done"), choices=_choices(book), as_of=session.as_of)
+
+
 async def decisions_page(request: Request):
-    def build():
-        from lanxi_cli.core import reviews
-
-        session = request.app.state.bench.open()
-        book = session.book
-        decided = reviews.decisions(session.reviews, session.as_of)
-        extensions = reviews.extension_rows(book, session.extensions, decided, session.as_of)
-        exemptions = reviews.exemption_rows(session.exemptions, session.reviews, session.as_of)
-        return dict(extensions=[(e, due, d, reviews.deciders(book, book.task_by_id[e.task]))
-                                for e, due, d in extensions],
-                    exemptions=[(e, d or "pending", reviews.deciders(book, book.task_by_id[e.task]))
-                                for e, d in exemptions],
-                    links=Links(), done=request.query_params.get("done"), choices=_choices(book),
-                    as_of=session.as_of)
-
-    return page(request, "decisions.html", title="延期与不适用", **await run_in_threadpool(build))
+    return page(request, "decisions.html", title="延期与不适用", **await run_in_threadpool(_decisions, request))
 
 
 # ---- files -------------------------------------------------------------------------------
