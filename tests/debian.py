@@ -12,23 +12,29 @@ import pytest
 _updated = False
 
 
-def ensure(binary: str, package: str) -> str:
-    """The path of `binary`, installing `package` first if it is missing."""
+def _apt_install(package: str, skip: str, recommends: bool = False) -> None:
+    """apt-get install `package` (an update first, once a session); skips the test with `skip` and the
+    reason where it fails."""
     global _updated
-    found = shutil.which(binary)
-    if found:
-        return found
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        pytest.skip(f"{binary} 不可用：需要以 root 身份用 apt-get 安装 {package}")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     try:
         if not _updated:
             subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True, check=True, timeout=600)
             _updated = True
-        subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends", package], env=env,
-                       capture_output=True, check=True, timeout=1200)
+        subprocess.run(["apt-get", "install", "-y", "-q", *([] if recommends else ["--no-install-recommends"]),
+                        package], env=env, capture_output=True, check=True, timeout=1200)
     except (subprocess.SubprocessError, OSError) as exc:
-        pytest.skip(f"无法安装 {package}：{exc}")
+        pytest.skip(f"{skip}：{exc}")
+
+
+def ensure(binary: str, package: str) -> str:
+    """The path of `binary`, installing `package` first if it is missing."""
+    found = shutil.which(binary)
+    if found:
+        return found
+    if os.geteuid() != 0 or not shutil.which("apt-get"):
+        pytest.skip(f"{binary} 不可用：需要以 root 身份用 apt-get 安装 {package}")
+    _apt_install(package, f"无法安装 {package}")
     return shutil.which(binary) or pytest.skip(f"安装 {package} 后仍找不到 {binary}")
 
 
@@ -38,35 +44,17 @@ def ensure_chinese_fonts() -> None:
     if fc and subprocess.run([fc, ":lang=zh", "family"], capture_output=True, text=True).stdout.strip():
         return
     ensure("fc-list", "fontconfig")
-    global _updated
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    try:
-        if not _updated:
-            subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True, check=True, timeout=600)
-            _updated = True
-        subprocess.run(["apt-get", "install", "-y", "-q", "fonts-noto-cjk"], env=env, capture_output=True,
-                       check=True, timeout=1200)
-    except (subprocess.SubprocessError, OSError) as exc:
-        pytest.skip(f"无法安装中文字体 fonts-noto-cjk：{exc}")
+    _apt_install("fonts-noto-cjk", "无法安装中文字体 fonts-noto-cjk", recommends=True)
 
 
 def ensure_package(package: str) -> None:
     """Debian's `package` installed (a component with no binary of its own, as libreoffice-calc)."""
-    global _updated
     if subprocess.run(["dpkg-query", "-W", "-f=${Status}", package], capture_output=True,
                       text=True).stdout.endswith(" installed"):
         return
     if os.geteuid() != 0 or not shutil.which("apt-get"):
         pytest.skip(f"{package} 不可用：需要以 root 身份用 apt-get 安装")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    try:
-        if not _updated:
-            subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True, check=True, timeout=600)
-            _updated = True
-        subprocess.run(["apt-get", "install", "-y", "-q", "--no-install-recommends", package], env=env,
-                       capture_output=True, check=True, timeout=1200)
-    except (subprocess.SubprocessError, OSError) as exc:
-        pytest.skip(f"无法安装 {package}：{exc}")
+    _apt_install(package, f"无法安装 {package}")
 
 
 # The faces a Chinese office names, mapped to free ones of the same kind: serif (宋体, 仿宋) to
